@@ -1,0 +1,94 @@
+import AjvCompiler from '@fastify/ajv-compiler'
+import helmet from '@fastify/helmet'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import type pg from 'pg'
+import type { Config } from './config.js'
+import accessPlugin from './plugins/access.js'
+import authPlugin from './plugins/auth.js'
+import dbPlugin from './plugins/db.js'
+import problemPlugin from './plugins/problem.js'
+import swaggerPlugin from './plugins/swagger.js'
+import { AgencySchema } from './modules/agencies/agencies.schemas.js'
+import agencyRoutes from './modules/agencies/agencies.routes.js'
+import { AreaSchema } from './modules/areas/areas.schemas.js'
+import areaRoutes from './modules/areas/areas.routes.js'
+import { AuditEventSchema } from './modules/audit/audit.schemas.js'
+import auditRoutes from './modules/audit/audit.routes.js'
+import healthRoutes from './modules/health/health.routes.js'
+import { ObjectiveSchema } from './modules/objectives/objectives.schemas.js'
+import objectiveRoutes from './modules/objectives/objectives.routes.js'
+import { PartnershipSchema } from './modules/partnerships/partnerships.schemas.js'
+import partnershipRoutes from './modules/partnerships/partnerships.routes.js'
+import { PrioritySchema } from './modules/priorities/priorities.schemas.js'
+import priorityRoutes from './modules/priorities/priorities.routes.js'
+import { ThemeSchema } from './modules/themes/themes.schemas.js'
+import themeRoutes from './modules/themes/themes.routes.js'
+
+export const VERSION = '0.1.0'
+
+export interface AppOptions {
+  config: Config
+  pool: pg.Pool
+  logger?: FastifyBaseLogger
+}
+
+const SHARED_SCHEMAS = [PartnershipSchema, AreaSchema, AgencySchema, PrioritySchema, ObjectiveSchema, ThemeSchema, AuditEventSchema]
+
+/**
+ * Bodies are validated strictly: unknown fields are refused (additionalProperties: false is kept, not
+ * stripped) and "42" is not a number. Query strings and path parameters are text, so they are coerced.
+ */
+function validatorFactory() {
+  const pool = AjvCompiler()
+  const common = { removeAdditional: false, useDefaults: true, allErrors: false } as const
+  return (externalSchemas: Record<string, unknown>) => {
+    const strict = pool(externalSchemas as never, { customOptions: { ...common, coerceTypes: false } })
+    const coercing = pool(externalSchemas as never, { customOptions: { ...common, coerceTypes: 'array' } })
+    return (route: { httpPart?: string; schema: unknown; method: string; url: string }) =>
+      (route.httpPart === 'body' ? strict : coercing)(route as never)
+  }
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options
+  const app = Fastify({
+    ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID()
+    },
+    bodyLimit: config.http.bodyLimitBytes,
+    requestTimeout: config.http.requestTimeoutMs,
+    // In-flight requests finish on close; idle keep-alive sockets do not hold shutdown up.
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    schemaController: { compilersFactory: { buildValidator: validatorFactory() as never } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  // External plugins, then the app's cross-cutting plugins, then routes.
+  await app.register(helmet, { global: true, contentSecurityPolicy: false })
+  await app.register(problemPlugin)
+  await app.register(dbPlugin, { pool: options.pool })
+  await app.register(authPlugin, { auth: config.auth })
+  await app.register(swaggerPlugin, { version: VERSION })
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema)
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(healthRoutes)
+  await app.register(async (api) => {
+    await api.register(accessPlugin)
+    await api.register(partnershipRoutes, { prefix: '/partnerships' })
+    const scoped = '/partnerships/:partnership'
+    await api.register(areaRoutes, { prefix: `${scoped}/areas` })
+    await api.register(agencyRoutes, { prefix: `${scoped}/agencies` })
+    await api.register(priorityRoutes, { prefix: `${scoped}/priorities` })
+    await api.register(objectiveRoutes, { prefix: `${scoped}/priorities/:priorityId/objectives` })
+    await api.register(themeRoutes, { prefix: `${scoped}/themes` })
+    await api.register(auditRoutes, { prefix: `${scoped}/audit-events` })
+  })
+  return app
+}

@@ -1,0 +1,103 @@
+import path from 'node:path'
+
+// The only reader of process.env: everything else receives a Config.
+export interface Config {
+  env: 'development' | 'production' | 'test'
+  host: string
+  port: number
+  logLevel: string
+  logPretty: boolean
+  databaseUrl: string | undefined
+  dataDir: string
+  embeddedPgPort: number
+  migrateOnStart: boolean
+  db: {
+    poolMax: number
+    connectTimeoutMs: number
+    statementTimeoutMs: number
+  }
+  http: {
+    bodyLimitBytes: number
+    requestTimeoutMs: number
+    shutdownGraceMs: number
+  }
+  auth: {
+    issuer: string
+    audience: string
+    algorithms: string[]
+    jwksUrl: string | undefined
+    publicKeys: string | undefined
+    jwksCooldownMs: number
+    devKeyFile: string
+  }
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>
+
+function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`)
+  const value = Number(raw)
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`)
+  return value
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (/^(1|true|yes)$/i.test(raw)) return true
+  if (/^(0|false|no)$/i.test(raw)) return false
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`)
+}
+
+function str(env: Env, name: string): string | undefined {
+  const raw = env[name]
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim()
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
+  const dataDir = path.resolve(str(env, 'DATA_DIR') ?? '.data')
+  const jwksUrl = str(env, 'JWKS_URL')
+  const publicKeys = str(env, 'JWT_PUBLIC_KEYS')
+  if (jwksUrl !== undefined && !/^https?:\/\//.test(jwksUrl)) throw new ConfigError('JWKS_URL must be an http(s) URL')
+  if (nodeEnv === 'production' && jwksUrl === undefined && publicKeys === undefined) {
+    throw new ConfigError('In production set JWKS_URL or JWT_PUBLIC_KEYS: the development signing key is refused there')
+  }
+  const algorithms = (str(env, 'JWT_ALGORITHMS') ?? 'RS256,PS256,ES256,EdDSA').split(',').map((a) => a.trim())
+  const symmetric = algorithms.filter((a) => /^HS|^none$/i.test(a))
+  if (symmetric.length > 0) throw new ConfigError(`JWT_ALGORITHMS may list asymmetric algorithms only, not ${symmetric.join(', ')}`)
+  return {
+    env: nodeEnv,
+    host: str(env, 'HOST') ?? '127.0.0.1',
+    port: int(env, 'PORT', 3000, 0, 65535),
+    logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    logPretty: bool(env, 'LOG_PRETTY', nodeEnv === 'development' && process.stdout.isTTY === true),
+    databaseUrl: str(env, 'DATABASE_URL'),
+    dataDir,
+    embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 0, 0, 65535),
+    migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
+    db: {
+      poolMax: int(env, 'DB_POOL_MAX', 10, 1, 1000),
+      connectTimeoutMs: int(env, 'DB_CONNECT_TIMEOUT_MS', 5000, 100),
+      statementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 15000, 100),
+    },
+    http: {
+      bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
+      requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30000, 1000),
+      shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0),
+    },
+    auth: {
+      issuer: str(env, 'JWT_ISSUER') ?? 'urn:safer-partnerships:dev',
+      audience: str(env, 'JWT_AUDIENCE') ?? 'safer-partnerships-api',
+      algorithms,
+      jwksUrl,
+      publicKeys,
+      jwksCooldownMs: int(env, 'JWKS_COOLDOWN_MS', 30000, 0),
+      devKeyFile: path.resolve(str(env, 'DEV_SIGNING_KEY_FILE') ?? path.join(dataDir, 'dev-signing-key.json')),
+    },
+  }
+}

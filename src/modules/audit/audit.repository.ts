@@ -1,0 +1,48 @@
+import type { Db } from '../../db/client.js'
+
+export interface AuditEntry {
+  partnershipId: string | null
+  actor: string
+  action: 'create' | 'update' | 'delete'
+  resourceType: string
+  resourceId: string
+  before: unknown
+  after: unknown
+  requestId: string | null
+}
+
+/** Written with the caller's transaction, so a change and its audit event commit or fail together. */
+export async function recordAudit(trx: Db, entry: AuditEntry): Promise<void> {
+  await trx
+    .insertInto('auditEvent')
+    .values({ ...entry, before: json(entry.before), after: json(entry.after) })
+    .execute()
+}
+
+// pg would send a JS array as a Postgres array; JSONB wants the JSON text.
+const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value))
+
+export interface AuditFilter {
+  limit: number
+  before?: number
+  resourceType?: string
+  resourceId?: string
+  actor?: string
+  from?: string
+  to?: string
+}
+
+/** Newest first, keyset on the sequence number. */
+export function listAuditEvents(db: Db, partnershipId: string, filter: AuditFilter) {
+  let query = db
+    .selectFrom('auditEvent')
+    .select(['id', 'actor', 'action', 'resourceType', 'resourceId', 'before', 'after', 'requestId', 'occurredAt'])
+    .where('partnershipId', '=', partnershipId)
+  if (filter.before !== undefined) query = query.where('id', '<', filter.before)
+  if (filter.resourceType !== undefined) query = query.where('resourceType', '=', filter.resourceType)
+  if (filter.resourceId !== undefined) query = query.where('resourceId', '=', filter.resourceId)
+  if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor)
+  if (filter.from !== undefined) query = query.where('occurredAt', '>=', new Date(filter.from))
+  if (filter.to !== undefined) query = query.where('occurredAt', '<', new Date(filter.to))
+  return query.orderBy('id', 'desc').limit(filter.limit).execute()
+}

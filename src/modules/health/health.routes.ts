@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
+import Type from 'typebox'
+import { problemResponses, sendProblem } from '../../plugins/problem.js'
+
+const Status = Type.Object({ status: Type.String({ enum: ['ok'] }) }, { additionalProperties: false })
+const READY_TIMEOUT_MS = 2000
+
+export default async function healthRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/healthz', {
+    config: { access: { scope: 'public' } },
+    schema: {
+      operationId: 'getHealth',
+      tags: ['Health'],
+      summary: 'Liveness: the process is up',
+      security: [],
+      response: { 200: Status },
+    },
+    handler: async () => ({ status: 'ok' }),
+  })
+
+  app.get('/readyz', {
+    config: { access: { scope: 'public' } },
+    schema: {
+      operationId: 'getReadiness',
+      tags: ['Health'],
+      summary: 'Readiness: the database answers',
+      security: [],
+      response: { 200: Status, ...problemResponses(503) },
+    },
+    handler: async (request, reply) => {
+      let timer: NodeJS.Timeout | undefined
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('readiness check timed out')), READY_TIMEOUT_MS)
+      })
+      try {
+        await Promise.race([sql`select 1`.execute(app.db), timeout])
+        return { status: 'ok' }
+      } catch (err) {
+        request.log.warn({ err }, 'database not ready')
+        return sendProblem(request, reply, {
+          kind: 'service-unavailable',
+          code: 'DATABASE.UNAVAILABLE',
+          detail: 'The database is not reachable.',
+          retryAfter: 5,
+        })
+      } finally {
+        clearTimeout(timer)
+      }
+    },
+  })
+}

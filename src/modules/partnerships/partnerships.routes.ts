@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify'
+import type { Static } from 'typebox'
+import Type from 'typebox'
+import { problemResponses } from '../../plugins/problem.js'
+import { actorOf } from '../resource/resource.routes.js'
+import { IfMatchHeaders, PartnershipParams, page } from '../resource/resource.schemas.js'
+import { etagOf } from '../resource/resource.service.js'
+import { CreatePartnershipSchema, PartnershipListQuery, UpdatePartnershipSchema } from './partnerships.schemas.js'
+import { createPartnershipService } from './partnerships.service.js'
+
+const Partnership = Type.Ref('Partnership')
+const tags = ['Partnerships']
+
+export default async function partnershipRoutes(app: FastifyInstance): Promise<void> {
+  const service = createPartnershipService(app.db)
+
+  app.get('/', {
+    config: { access: { scope: 'authenticated' } },
+    schema: {
+      operationId: 'listPartnerships',
+      tags,
+      summary: 'List the partnerships the caller belongs to (all of them for a superadmin)',
+      querystring: PartnershipListQuery,
+      response: { 200: page(Partnership, 'partnerships'), ...problemResponses(400, 401) },
+    },
+    handler: (request) => service.list(request.principal, request.query as Static<typeof PartnershipListQuery>),
+  })
+
+  app.post('/', {
+    config: { access: { scope: 'superadmin' } },
+    schema: {
+      operationId: 'createPartnership',
+      tags,
+      summary: 'Create a partnership (platform superadmin only)',
+      body: CreatePartnershipSchema,
+      response: { 201: Partnership, ...problemResponses(400, 401, 403, 409) },
+    },
+    handler: async (request, reply) => {
+      const row = await service.create(actorOf(request), request.body as Static<typeof CreatePartnershipSchema>)
+      return reply.status(201).header('location', `/partnerships/${row.slug}`).header('etag', etagOf(row.version)).send(row)
+    },
+  })
+
+  app.get('/:partnership', {
+    config: { access: { scope: 'partnership', role: 'viewer', superadminToo: true } },
+    schema: {
+      operationId: 'getPartnership',
+      tags,
+      summary: 'Read a partnership',
+      params: PartnershipParams,
+      response: { 200: Partnership, ...problemResponses(400, 401, 404) },
+    },
+    handler: async (request, reply) => {
+      const row = await service.get(request.partnership.slug)
+      return reply.header('etag', etagOf(row.version)).send(row)
+    },
+  })
+
+  app.patch('/:partnership', {
+    config: { access: { scope: 'partnership', role: 'admin', superadminToo: true } },
+    schema: {
+      operationId: 'updatePartnership',
+      tags,
+      summary: 'Change a partnership (admin); archive it with archived: true',
+      params: PartnershipParams,
+      headers: IfMatchHeaders,
+      body: UpdatePartnershipSchema,
+      response: { 200: Partnership, ...problemResponses(400, 401, 403, 404, 412, 428) },
+    },
+    handler: async (request, reply) => {
+      const body = request.body as Static<typeof UpdatePartnershipSchema>
+      const row = await service.update(actorOf(request), request.partnership.slug, request.headers['if-match'], body)
+      return reply.header('etag', etagOf(row.version)).send(row)
+    },
+  })
+}

@@ -1,0 +1,25 @@
+import Type from 'typebox'
+import { Name, RecordFields, Slug } from '../resource/resource.schemas.js'
+
+const YearStart = Type.Integer({ minimum: 1, maximum: 12, description: 'Month the financial year starts (4 = April)' })
+
+export const PartnershipSchema = Type.Object(
+  { ...RecordFields, slug: Slug, name: Name, financialYearStartMonth: YearStart },
+  { $id: 'Partnership', additionalProperties: false, description: 'A Community Safety Partnership: the tenant' },
+)
+export const CreatePartnershipSchema = Type.Object(
+  { slug: Slug, name: Name, financialYearStartMonth: Type.Optional(YearStart) },
+  { additionalProperties: false },
+)
+export const UpdatePartnershipSchema = Type.Object(
+  { name: Type.Optional(Name), financialYearStartMonth: Type.Optional(YearStart), archived: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false, minProperties: 1 },
+)
+export const PartnershipListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+    includeArchived: Type.Optional(Type.Boolean({ default: false })),
+  },
+  { additionalProperties: false },
+)

@@ -1,0 +1,150 @@
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
+import type { Db } from '../../db/client.js'
+import { DomainError } from '../../domain/errors.js'
+
+/**
+ * How one tenant-scoped table is read and written. The generic functions below work on any table
+ * described this way, so each reference-data module only states its columns, sorts and filters.
+ */
+export interface TableSpec {
+  table: 'area' | 'agency' | 'priority' | 'objective' | 'theme'
+  /** Singular name used in audit events and messages. */
+  type: string
+  /** Columns shown to clients beyond id, archived, version and timestamps (camelCase). */
+  columns: readonly string[]
+  /** API sort key to column; the first is the default. Columns must be NOT NULL for keyset paging. */
+  sorts: Readonly<Record<string, string>>
+  /** Column searched by `q`. */
+  search: string
+  /** Query parameters that filter by equality on the column of the same name. */
+  filters: readonly string[]
+  /** A nested resource's parent, e.g. objectives under /priorities/{priorityId}. */
+  parent?: { column: string; param: string; table: TableSpec['table']; type: string }
+}
+
+export type Row = Record<string, unknown> & { id: string; version: number }
+
+export interface Scope {
+  partnershipId: string
+  parentId?: string
+}
+
+export interface PageRequest {
+  limit?: number
+  cursor?: string
+  sort?: string
+  q?: string
+  includeArchived?: boolean
+  [filter: string]: unknown
+}
+
+const BASE_COLUMNS = ['id', 'archived', 'version', 'createdAt', 'updatedAt'] as const
+
+// The generic layer addresses tables by name, which Kysely's static types cannot follow; every
+// value still goes through bound parameters.
+const anyDb = (db: Db) => db as unknown as Kysely<any>
+
+export function selection(spec: TableSpec): string[] {
+  return [...BASE_COLUMNS, ...spec.columns]
+}
+
+function scoped(db: Db, spec: TableSpec, scope: Scope) {
+  let query = anyDb(db).selectFrom(spec.table).where('partnershipId', '=', scope.partnershipId)
+  if (spec.parent !== undefined) query = query.where(spec.parent.column, '=', scope.parentId)
+  return query
+}
+
+interface Cursor {
+  s: string
+  v: unknown
+  id: string
+}
+
+const badCursor = () =>
+  new DomainError('PAGE.CURSOR', 'validation', 'The cursor is not valid for this list and sort.', [
+    { field: 'querystring.cursor', message: 'is not a cursor this list gave out with the same sort' },
+  ])
+
+function decodeCursor(cursor: string, sort: string): Cursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor
+    if (parsed.s !== sort || typeof parsed.id !== 'string' || !/^[0-9a-f-]{36}$/.test(parsed.id)) throw badCursor()
+    if (typeof parsed.v !== 'string' && typeof parsed.v !== 'number' && typeof parsed.v !== 'boolean') throw badCursor()
+    return parsed
+  } catch {
+    throw badCursor()
+  }
+}
+
+function encodeCursor(sort: string, value: unknown, id: string): string {
+  const v = value instanceof Date ? value.toISOString() : value
+  return Buffer.from(JSON.stringify({ s: sort, v, id })).toString('base64url')
+}
+
+/** Keyset pagination on (sort column, id): stable under concurrent inserts, no OFFSET scans. */
+export async function listRecords(db: Db, spec: TableSpec, scope: Scope, request: PageRequest) {
+  const sortKeys = Object.keys(spec.sorts)
+  const sort = request.sort ?? sortKeys[0]!
+  const descending = sort.startsWith('-')
+  const column = spec.sorts[descending ? sort.slice(1) : sort]
+  if (column === undefined) throw new DomainError('PAGE.SORT', 'validation', `Unknown sort ${sort}.`)
+  const limit = request.limit ?? 50
+
+  let query = scoped(db, spec, scope).select(selection(spec)) as SelectQueryBuilder<any, any, Row>
+  if (request.includeArchived !== true) query = query.where('archived', '=', false)
+  if (request.q !== undefined) {
+    query = query.where(sql<boolean>`strpos(lower(${sql.ref(spec.search)}), lower(${request.q})) > 0`)
+  }
+  for (const filter of spec.filters) {
+    if (request[filter] !== undefined) query = query.where(filter, '=', request[filter])
+  }
+  if (request.cursor !== undefined) {
+    const cursor = decodeCursor(request.cursor, sort)
+    query = query.where((eb) => eb(eb.refTuple(column, 'id'), descending ? '<' : '>', eb.tuple(cursor.v, cursor.id)))
+  }
+  const direction = descending ? 'desc' : 'asc'
+  const rows = await query.orderBy(column, direction).orderBy('id', direction).limit(limit + 1).execute()
+  const items = rows.slice(0, limit)
+  const last = items[items.length - 1]
+  return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(sort, last[column], last.id) : null }
+}
+
+export async function findRecord(db: Db, spec: TableSpec, scope: Scope, id: string, lock = false): Promise<Row | undefined> {
+  let query = scoped(db, spec, scope).select(selection(spec)).where('id', '=', id)
+  if (lock) query = query.forUpdate()
+  return (await query.executeTakeFirst()) as Row | undefined
+}
+
+export async function insertRecord(db: Db, spec: TableSpec, scope: Scope, values: Record<string, unknown>): Promise<Row> {
+  const parent = spec.parent === undefined ? {} : { [spec.parent.column]: scope.parentId }
+  return (await anyDb(db)
+    .insertInto(spec.table)
+    .values({ ...values, ...parent, partnershipId: scope.partnershipId })
+    .returning(selection(spec))
+    .executeTakeFirstOrThrow()) as Row
+}
+
+export async function updateRecord(db: Db, spec: TableSpec, scope: Scope, id: string, values: Record<string, unknown>): Promise<Row> {
+  return (await anyDb(db)
+    .updateTable(spec.table)
+    .set({ ...values, version: sql`version + 1`, updatedAt: sql`now()` })
+    .where('partnershipId', '=', scope.partnershipId)
+    .where('id', '=', id)
+    .returning(selection(spec))
+    .executeTakeFirstOrThrow()) as Row
+}
+
+export async function deleteRecord(db: Db, spec: TableSpec, scope: Scope, id: string): Promise<void> {
+  await anyDb(db).deleteFrom(spec.table).where('partnershipId', '=', scope.partnershipId).where('id', '=', id).execute()
+}
+
+export async function parentExists(db: Db, spec: TableSpec, scope: Scope): Promise<boolean> {
+  if (spec.parent === undefined) return true
+  const row = await anyDb(db)
+    .selectFrom(spec.parent.table)
+    .select('id')
+    .where('partnershipId', '=', scope.partnershipId)
+    .where('id', '=', scope.parentId)
+    .executeTakeFirst()
+  return row !== undefined
+}

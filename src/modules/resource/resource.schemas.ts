@@ -1,0 +1,67 @@
+import Type, { type Static, type TObject, type TSchema } from 'typebox'
+
+/** A string enum as `{type: string, enum}`, which client generators turn into a union of literals. */
+export const StringEnum = <const T extends readonly string[]>(values: T, options: object = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options })
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
+export const Uuid = Type.String({ format: 'uuid' })
+export const Slug = Type.String({
+  pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+  minLength: 1,
+  maxLength: 63,
+  description: 'URL-safe identifier: lower-case letters, digits and single hyphens',
+})
+export const Name = Type.String({ minLength: 1, maxLength: 200 })
+export const Code = Type.String({ minLength: 1, maxLength: 40 })
+export const Text = Type.String({ maxLength: 10_000 })
+export const Timestamp = Type.String({ format: 'date-time' })
+
+export const PartnershipParams = Type.Object({ partnership: Slug }, { additionalProperties: false })
+export const IdParams = Type.Object({ partnership: Slug, id: Uuid }, { additionalProperties: false })
+
+export const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ description: 'The ETag of the version being changed (required)', maxLength: 200 })),
+})
+
+/** Fields every stored record shows. */
+export const RecordFields = {
+  id: Uuid,
+  archived: Type.Boolean(),
+  version: Type.Integer({ minimum: 1, description: 'Increases with each change; the ETag carries it' }),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+}
+
+export function listQuery<const S extends readonly string[], F extends Record<string, TSchema>>(sorts: S, filters: F) {
+  const sortValues = sorts.flatMap((s) => [s, `-${s}`])
+  return Type.Object(
+    {
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+      cursor: Type.Optional(Type.String({ maxLength: 1000, description: 'nextCursor of the previous page' })),
+      sort: Type.Optional(StringEnum(sortValues, { description: 'Sort key; a leading - sorts descending', default: sorts[0] })),
+      q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Text contained in the name (case-insensitive)' })),
+      includeArchived: Type.Optional(Type.Boolean({ default: false })),
+      ...filters,
+    },
+    { additionalProperties: false },
+  )
+}
+
+export const page = <T extends TSchema>(item: T, name: string) =>
+  Type.Object(
+    { items: Type.Array(item), nextCursor: Nullable(Type.String({ description: 'Pass as cursor for the next page' })) },
+    { additionalProperties: false, description: `A page of ${name}` },
+  )
+
+export type ListQuery = Static<ReturnType<typeof listQuery>>
+
+/** The PATCH body of a resource: any of its create fields, plus archiving; at least one field. */
+export function updateOf<T extends TObject>(create: T) {
+  const properties = Object.fromEntries(Object.entries(create.properties).map(([key, schema]) => [key, Type.Optional(schema as TSchema)]))
+  return Type.Object(
+    { ...properties, archived: Type.Optional(Type.Boolean({ description: 'Archived records leave lists unless includeArchived=true' })) },
+    { additionalProperties: false, minProperties: 1 },
+  )
+}

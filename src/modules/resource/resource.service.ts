@@ -1,0 +1,150 @@
+import type { Db } from '../../db/client.js'
+import { DomainError, notFound } from '../../domain/errors.js'
+import { recordAudit } from '../audit/audit.repository.js'
+import {
+  deleteRecord,
+  findRecord,
+  insertRecord,
+  listRecords,
+  parentExists,
+  updateRecord,
+  type PageRequest,
+  type Row,
+  type Scope,
+  type TableSpec,
+} from './resource.repository.js'
+
+/** Who is acting, and within which partnership: always taken from the verified token and route. */
+export interface Actor {
+  subject: string
+  requestId: string
+}
+
+export interface WriteHooks {
+  /** Runs inside the write's transaction before the row is written; throws a DomainError to refuse. */
+  beforeWrite?: (trx: Db, scope: Scope, values: Record<string, unknown>, existing?: Row) => Promise<void>
+}
+
+export const etagOf = (version: number): string => `"${version}"`
+
+/**
+ * If-Match is required on every change: a client must prove it saw the version it is changing.
+ * Weak validators never match (RFC 9110 strong comparison).
+ */
+export function checkIfMatch(ifMatch: string | undefined, version: number): void {
+  if (ifMatch === undefined || ifMatch.trim() === '') {
+    throw new DomainError('PRECONDITION.REQUIRED', 'precondition-required', 'Send If-Match with the ETag of the version you are changing.')
+  }
+  if (ifMatch.trim() === '*') return
+  const tags = ifMatch.split(',').map((t) => t.trim())
+  if (!tags.includes(etagOf(version))) {
+    throw new DomainError('PRECONDITION.FAILED', 'precondition-failed', 'The resource has changed since that ETag; read it again.')
+  }
+}
+
+interface PgError {
+  code?: string
+  constraint?: string
+}
+
+/** Turns a unique or foreign-key violation into a message about the field the client sent. */
+export function constraintProblem(err: unknown, table: string, type: string, action: 'write' | 'delete'): DomainError | undefined {
+  const { code, constraint } = err as PgError
+  if (code === '23503' && action === 'delete') {
+    return new DomainError(`${type.toUpperCase()}.IN_USE`, 'resource-in-use', `This ${type} is referred to by other records; archive it instead (PATCH archived: true).`)
+  }
+  const field = (constraint ?? '')
+    .replace(new RegExp(`^${table}_(partnership_id_)?`), '')
+    .replace(/_(key|fkey)$/, '')
+    .replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+  if (code === '23505') {
+    return new DomainError(`${type.toUpperCase()}.DUPLICATE`, 'conflict', `Another ${type} already has this ${field}.`, [
+      { field: `body.${field}`, message: 'is already used in this partnership' },
+    ])
+  }
+  if (code === '23503') {
+    return new DomainError(`${type.toUpperCase()}.REFERENCE`, 'unprocessable', `The ${field} does not name an existing record.`, [
+      { field: `body.${field}`, message: 'does not exist in this partnership' },
+    ])
+  }
+  return undefined
+}
+
+async function translating<T>(spec: Pick<TableSpec, 'table' | 'type'>, action: 'write' | 'delete', work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (err) {
+    throw constraintProblem(err, spec.table, spec.type, action) ?? err
+  }
+}
+
+export function createResourceService(db: Db, spec: TableSpec, hooks: WriteHooks = {}) {
+  const audit = (trx: Db, scope: Scope, actor: Actor, action: 'create' | 'update' | 'delete', id: string, before: Row | null, after: Row | null) =>
+    recordAudit(trx, {
+      partnershipId: scope.partnershipId,
+      actor: actor.subject,
+      action,
+      resourceType: spec.type,
+      resourceId: id,
+      before,
+      after,
+      requestId: actor.requestId,
+    })
+
+  async function requireParent(trx: Db, scope: Scope): Promise<void> {
+    if (spec.parent !== undefined && !(await parentExists(trx, spec, scope))) throw notFound(spec.parent.type)
+  }
+
+  return {
+    async list(scope: Scope, request: PageRequest) {
+      await requireParent(db, scope)
+      return listRecords(db, spec, scope, request)
+    },
+
+    async get(scope: Scope, id: string): Promise<Row> {
+      const row = await findRecord(db, spec, scope, id)
+      if (row === undefined) throw notFound(spec.type)
+      return row
+    },
+
+    create(scope: Scope, actor: Actor, values: Record<string, unknown>): Promise<Row> {
+      return translating(spec, 'write', () =>
+        db.transaction().execute(async (trx) => {
+          await requireParent(trx, scope)
+          await hooks.beforeWrite?.(trx, scope, values)
+          const row = await insertRecord(trx, spec, scope, values)
+          await audit(trx, scope, actor, 'create', row.id, null, row)
+          return row
+        }),
+      )
+    },
+
+    update(scope: Scope, actor: Actor, id: string, ifMatch: string | undefined, values: Record<string, unknown>): Promise<Row> {
+      return translating(spec, 'write', () =>
+        db.transaction().execute(async (trx) => {
+          const existing = await findRecord(trx, spec, scope, id, true)
+          if (existing === undefined) throw notFound(spec.type)
+          checkIfMatch(ifMatch, existing.version)
+          await hooks.beforeWrite?.(trx, scope, values, existing)
+          const row = await updateRecord(trx, spec, scope, id, values)
+          await audit(trx, scope, actor, 'update', id, existing, row)
+          return row
+        }),
+      )
+    },
+
+    remove(scope: Scope, actor: Actor, id: string, ifMatch: string | undefined): Promise<void> {
+      return translating(spec, 'delete', () =>
+        db.transaction().execute(async (trx) => {
+          const existing = await findRecord(trx, spec, scope, id, true)
+          if (existing === undefined) throw notFound(spec.type)
+          checkIfMatch(ifMatch, existing.version)
+          await deleteRecord(trx, spec, scope, id)
+          await audit(trx, scope, actor, 'delete', id, existing, null)
+        }),
+      )
+    },
+  }
+}
+
+export type ResourceService = ReturnType<typeof createResourceService>

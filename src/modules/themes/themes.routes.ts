@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify'
+import { registerResourceRoutes } from '../resource/resource.routes.js'
+import { CreateThemeSchema, ThemeSchema, UpdateThemeSchema } from './themes.schemas.js'
+
+export default async function themeRoutes(app: FastifyInstance): Promise<void> {
+  registerResourceRoutes(app, {
+    spec: {
+      table: 'theme',
+      type: 'theme',
+      columns: ['name', 'description'],
+      sorts: { name: 'name', createdAt: 'createdAt', updatedAt: 'updatedAt' },
+      search: 'name',
+      filters: [],
+    },
+    singular: 'Theme',
+    plural: 'Themes',
+    tag: 'Themes',
+    item: ThemeSchema,
+    create: CreateThemeSchema,
+    update: UpdateThemeSchema,
+    filters: {},
+    writeRole: 'admin',
+  })
+}

@@ -1,0 +1,75 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { roleAtLeast, type Role } from '../domain/access.js'
+import { DomainError, notFound } from '../domain/errors.js'
+
+/**
+ * Who may call a route. `partnership` routes live under /partnerships/{partnership}: the caller must be a
+ * member (else 404, as if it did not exist) with at least `role` (else 403). `superadminToo` lets the
+ * platform superadmin act on the partnership record itself without being a member.
+ */
+export type Access =
+  | { scope: 'public' }
+  | { scope: 'authenticated' }
+  | { scope: 'superadmin' }
+  | { scope: 'partnership'; role: Role; superadminToo?: boolean }
+
+export interface PartnershipScope {
+  id: string
+  slug: string
+  financialYearStartMonth: number
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access
+  }
+  interface FastifyRequest {
+    partnership: PartnershipScope
+  }
+}
+
+const forbidden = (detail: string): DomainError => new DomainError('AUTH.FORBIDDEN', 'forbidden', detail)
+
+async function accessPlugin(app: FastifyInstance): Promise<void> {
+  app.decorateRequest('partnership', null as unknown as PartnershipScope)
+
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const access = request.routeOptions.config.access
+    if (access === undefined) {
+      // A route that forgot to say who may call it is closed, not open.
+      if (request.routeOptions.url === undefined) return // the not-found handler
+      throw forbidden('This route declares no access rule.')
+    }
+    if (access.scope === 'public') return
+    await app.authenticate(request)
+    const principal = request.principal
+    if (access.scope === 'authenticated') return
+    if (access.scope === 'superadmin') {
+      if (!principal.superadmin) throw forbidden('Only a platform superadmin may do this.')
+      return
+    }
+
+    const slug = (request.params as { partnership?: string }).partnership ?? ''
+    const membership = principal.memberships.get(slug)
+    const asSuperadmin = membership === undefined && access.superadminToo === true && principal.superadmin
+    if (membership === undefined && !asSuperadmin) throw notFound('partnership')
+    const row = await app.db
+      .selectFrom('partnership')
+      .select(['id', 'slug', 'financialYearStartMonth'])
+      .where('slug', '=', slug)
+      .executeTakeFirst()
+    if (row === undefined) throw notFound('partnership')
+    if (membership !== undefined) {
+      if (!roleAtLeast(membership.role, access.role)) throw forbidden(`This needs the ${access.role} role in ${slug}.`)
+      // A partner agency's feed token writes only its own data, which no reference-data route is.
+      if (membership.agency !== undefined && request.method !== 'GET' && request.method !== 'HEAD') {
+        throw forbidden('An agency feed token may not change partnership data.')
+      }
+    }
+    request.partnership = row
+  })
+}
+
+// Registered inside the API's scope (app.ts), so its hook covers the API's routes only, not docs and health.
+export default fp(accessPlugin, { name: 'access', dependencies: ['auth', 'db'] })

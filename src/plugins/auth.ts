@@ -1,0 +1,101 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose'
+import fs from 'node:fs'
+import type { Config } from '../config.js'
+import { ROLES, type Membership, type Principal, type Role } from '../domain/access.js'
+import { DomainError } from '../domain/errors.js'
+import { loadOrCreateDevKey } from './keys.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal
+  }
+  interface FastifyInstance {
+    authenticate: (request: FastifyRequest) => Promise<void>
+  }
+}
+
+type KeySource = ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRemoteJWKSet>
+
+const unauthenticated = (detail: string): DomainError => new DomainError('AUTH.UNAUTHENTICATED', 'unauthenticated', detail)
+
+const MAX_TOKEN_LENGTH = 8192
+
+function readJwks(value: string): JSONWebKeySet {
+  const text = value.startsWith('{') ? value : fs.readFileSync(value, 'utf8')
+  const jwks = JSON.parse(text) as JSONWebKeySet
+  if (!Array.isArray(jwks.keys) || jwks.keys.length === 0) throw new Error('JWT_PUBLIC_KEYS holds no keys')
+  if (jwks.keys.some((k) => 'd' in k || k.kty === 'oct')) throw new Error('JWT_PUBLIC_KEYS must hold public keys only')
+  return jwks
+}
+
+export async function keySource(auth: Config['auth']): Promise<{ keys: KeySource; algorithms: string[]; kind: string }> {
+  if (auth.jwksUrl !== undefined) {
+    return {
+      keys: createRemoteJWKSet(new URL(auth.jwksUrl), { cooldownDuration: auth.jwksCooldownMs, timeoutDuration: 5000 }),
+      algorithms: auth.algorithms,
+      kind: 'jwks-url',
+    }
+  }
+  if (auth.publicKeys !== undefined) return { keys: createLocalJWKSet(readJwks(auth.publicKeys)), algorithms: auth.algorithms, kind: 'public-keys' }
+  const dev = await loadOrCreateDevKey(auth.devKeyFile)
+  return { keys: createLocalJWKSet({ keys: [dev.publicJwk] }), algorithms: [dev.alg], kind: 'development-key' }
+}
+
+function parseMemberships(payload: JWTPayload): Map<string, Membership> {
+  const raw = payload.memberships ?? []
+  if (!Array.isArray(raw) || raw.length > 1000) throw unauthenticated('The token\'s memberships claim is malformed.')
+  const memberships = new Map<string, Membership>()
+  for (const entry of raw as unknown[]) {
+    const m = entry as Record<string, unknown>
+    if (
+      typeof m !== 'object' || m === null ||
+      typeof m.partnership !== 'string' ||
+      !ROLES.includes(m.role as Role) ||
+      (m.agency !== undefined && typeof m.agency !== 'string')
+    ) {
+      throw unauthenticated('The token\'s memberships claim is malformed.')
+    }
+    memberships.set(m.partnership, { role: m.role as Role, ...(m.agency === undefined ? {} : { agency: m.agency as string }) })
+  }
+  return memberships
+}
+
+async function authPlugin(app: FastifyInstance, opts: { auth: Config['auth'] }): Promise<void> {
+  const { keys, algorithms, kind } = await keySource(opts.auth)
+  app.log.info({ keySource: kind, algorithms }, 'token verification configured')
+
+  app.decorateRequest('principal', null as unknown as Principal)
+  app.decorate('authenticate', async (request: FastifyRequest) => {
+    const header = request.headers.authorization
+    if (header === undefined) throw unauthenticated('Send a bearer token in the Authorization header.')
+    const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header)
+    if (match === null || match[1] === undefined) throw unauthenticated('The Authorization header must be "Bearer <token>".')
+    if (match[1].length > MAX_TOKEN_LENGTH) throw unauthenticated('The token is too long.')
+    let payload: JWTPayload
+    try {
+      ;({ payload } = await jwtVerify(match[1], keys, {
+        issuer: opts.auth.issuer,
+        audience: opts.auth.audience,
+        algorithms,
+        requiredClaims: ['exp', 'sub'],
+        clockTolerance: 30,
+      }))
+    } catch (err) {
+      if (err instanceof joseErrors.JWKSTimeout) {
+        throw new DomainError('AUTH.KEYS_UNAVAILABLE', 'unauthenticated', 'The identity provider\'s keys could not be fetched.')
+      }
+      // Every other failure, including jose's plain TypeErrors for algorithm confusion, is the token's fault.
+      request.log.info({ reason: (err as Error).message }, 'token refused')
+      throw unauthenticated('The token is not valid.')
+    }
+    request.principal = {
+      subject: payload.sub as string,
+      superadmin: payload.superadmin === true,
+      memberships: parseMemberships(payload),
+    }
+  })
+}
+
+export default fp(authPlugin, { name: 'auth' })

@@ -1,0 +1,185 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import Type from 'typebox'
+import { DomainError, type FieldError, type ProblemKind } from '../domain/errors.js'
+
+export const PROBLEM_TYPE_BASE = 'urn:safer-partnerships:problem:'
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ description: 'Stable identifier of the kind of problem', examples: [`${PROBLEM_TYPE_BASE}not-found`] }),
+    title: Type.String({ description: 'Short summary of the kind of problem' }),
+    status: Type.Integer({ minimum: 400, maximum: 599 }),
+    detail: Type.Optional(Type.String({ description: 'What went wrong with this request' })),
+    instance: Type.Optional(Type.String({ description: 'The request path' })),
+    code: Type.String({ description: 'Machine-readable error code, e.g. AREA.CYCLE' }),
+    requestId: Type.Optional(Type.String()),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({ field: Type.String(), message: Type.String() }, { additionalProperties: false }),
+        { description: 'For validation problems: each offending field and why' },
+      ),
+    ),
+  },
+  { $id: 'Problem', additionalProperties: false, description: 'RFC 9457 problem details' },
+)
+
+type HttpKind = ProblemKind | 'payload-too-large' | 'unsupported-media-type' | 'service-unavailable' | 'internal-error' | 'bad-request'
+
+const KINDS: Record<HttpKind, { status: number; title: string }> = {
+  'bad-request': { status: 400, title: 'Bad request' },
+  validation: { status: 400, title: 'The request is not valid' },
+  unauthenticated: { status: 401, title: 'Authentication required' },
+  forbidden: { status: 403, title: 'Not allowed' },
+  'not-found': { status: 404, title: 'Not found' },
+  conflict: { status: 409, title: 'Conflict' },
+  'resource-in-use': { status: 409, title: 'Resource in use' },
+  'precondition-failed': { status: 412, title: 'Precondition failed' },
+  'payload-too-large': { status: 413, title: 'Payload too large' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  unprocessable: { status: 422, title: 'Unprocessable content' },
+  'precondition-required': { status: 428, title: 'Precondition required' },
+  'internal-error': { status: 500, title: 'Internal server error' },
+  'service-unavailable': { status: 503, title: 'Service unavailable' },
+}
+
+const STATUS_KIND: Record<number, HttpKind> = Object.fromEntries(
+  Object.entries(KINDS).map(([kind, { status }]) => [status, kind as HttpKind]),
+)
+
+interface Problem {
+  kind: HttpKind
+  code: string
+  detail: string
+  errors?: FieldError[]
+  retryAfter?: number
+}
+
+/** A response declaration for each listed status, all answered as problem+json. */
+export function problemResponses(...statuses: number[]): Record<number, unknown> {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: KINDS[STATUS_KIND[status] ?? 'bad-request'].title,
+        content: { 'application/problem+json': { schema: Type.Ref('Problem') } },
+      },
+    ]),
+  )
+}
+
+interface AjvError {
+  instancePath: string
+  message?: string
+  keyword: string
+  params: Record<string, unknown>
+}
+
+function validationErrors(err: FastifyError): FieldError[] {
+  const where = err.validationContext ?? 'body'
+  return (err.validation as AjvError[] | undefined ?? []).map((e) => {
+    const pointer = e.instancePath.replace(/^\//, '').replace(/\//g, '.')
+    const leaf =
+      e.keyword === 'additionalProperties' ? String(e.params.additionalProperty)
+      : e.keyword === 'required' ? String(e.params.missingProperty)
+      : ''
+    const field = [where, pointer, leaf].filter(Boolean).join('.')
+    const message =
+      e.keyword === 'additionalProperties' ? 'is not a known field'
+      : e.keyword === 'enum' ? `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`
+      : (e.message ?? 'is not valid')
+    return { field, message }
+  })
+}
+
+const PG_CONNECTION_CODES = new Set(['57014', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006'])
+const NODE_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'])
+
+function isDatabaseUnavailable(err: { code?: string; message?: string }): boolean {
+  if (err.code !== undefined && (PG_CONNECTION_CODES.has(err.code) || NODE_CONNECTION_CODES.has(err.code))) return true
+  const message = err.message ?? ''
+  return (
+    message.includes('timeout exceeded when trying to connect') ||
+    message.includes('Connection terminated') ||
+    message.includes('Query read timeout') ||
+    message.includes('canceling statement due to statement timeout')
+  )
+}
+
+/** Maps anything thrown to a problem the client may see; null means an unexpected (500) error. */
+function classify(err: FastifyError & { code?: string }): Problem | null {
+  if (err instanceof DomainError) return { kind: err.kind, code: err.code, detail: err.message, errors: err.errors }
+  if (err.validation) {
+    return { kind: 'validation', code: 'REQUEST.INVALID', detail: 'The request does not match the schema.', errors: validationErrors(err) }
+  }
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { kind: 'payload-too-large', code: 'REQUEST.TOO_LARGE', detail: err.message }
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return { kind: 'unsupported-media-type', code: 'REQUEST.MEDIA_TYPE', detail: err.message }
+  }
+  // Fastify's own 4xx errors (malformed JSON, empty body...) describe the client's input, not internals.
+  if (typeof err.code === 'string' && err.code.startsWith('FST_') && err.statusCode !== undefined && err.statusCode < 500) {
+    return { kind: STATUS_KIND[err.statusCode] ?? 'bad-request', code: 'REQUEST.MALFORMED', detail: err.message }
+  }
+  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 && !err.code?.match(/^[0-9A-Z]{5}$/)) {
+    return { kind: STATUS_KIND[err.statusCode] ?? 'bad-request', code: 'REQUEST.REFUSED', detail: err.message }
+  }
+  switch (err.code) {
+    case '23505':
+      return { kind: 'conflict', code: 'RESOURCE.DUPLICATE', detail: 'Another record already has that unique value.' }
+    case '23503':
+      return { kind: 'unprocessable', code: 'RESOURCE.REFERENCE', detail: 'A referenced record does not exist.' }
+    case '23514':
+    case '23502':
+      return { kind: 'unprocessable', code: 'RESOURCE.CONSTRAINT', detail: 'The values break a rule of this resource.' }
+    case '22P02':
+    case '22003':
+    case '22007':
+    case '22008':
+    case '22001':
+      return { kind: 'bad-request', code: 'REQUEST.VALUE', detail: 'A value is not valid for its field.' }
+  }
+  if (isDatabaseUnavailable(err)) {
+    return { kind: 'service-unavailable', code: 'DATABASE.UNAVAILABLE', detail: 'The database is unavailable; try again shortly.', retryAfter: 5 }
+  }
+  return null
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
+  const { status, title } = KINDS[problem.kind]
+  if (problem.retryAfter !== undefined) reply.header('retry-after', String(problem.retryAfter))
+  return reply
+    .status(status)
+    .type('application/problem+json')
+    .send({
+      type: PROBLEM_TYPE_BASE + problem.kind,
+      title,
+      status,
+      detail: problem.detail,
+      instance: request.url.split('?')[0],
+      code: problem.code,
+      requestId: request.id,
+      ...(problem.errors && problem.errors.length > 0 ? { errors: problem.errors } : {}),
+    })
+}
+
+async function problemPlugin(app: FastifyInstance): Promise<void> {
+  app.addSchema(ProblemSchema)
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const problem = classify(err)
+    if (problem === null) {
+      request.log.error({ err }, 'unexpected error')
+      return sendProblem(request, reply, { kind: 'internal-error', code: 'INTERNAL', detail: 'An unexpected error occurred.' })
+    }
+    const { status } = KINDS[problem.kind]
+    if (status >= 500) request.log.warn({ err }, problem.detail)
+    else request.log.info({ code: problem.code, status }, 'request refused')
+    return sendProblem(request, reply, problem)
+  })
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, { kind: 'not-found', code: 'ROUTE.NOT_FOUND', detail: `No route for ${request.method} ${request.url.split('?')[0]}.` }),
+  )
+}
+
+export default fp(problemPlugin, { name: 'problem' })

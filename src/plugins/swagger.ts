@@ -1,0 +1,46 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+export const API_TAGS = [
+  { name: 'Partnerships', description: 'The partnerships (tenants)' },
+  { name: 'Areas', description: 'Geographies figures are reported for' },
+  { name: 'Agencies', description: 'Partner organisations' },
+  { name: 'Priorities', description: 'Priorities and their objectives' },
+  { name: 'Themes', description: 'Cross-cutting themes' },
+  { name: 'Audit', description: 'Who changed what' },
+  { name: 'Health', description: 'Liveness and readiness' },
+]
+
+async function swaggerPlugin(app: FastifyInstance, opts: { version: string }): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Safer Partnerships API',
+        version: opts.version,
+        description:
+          'Performance management for Community Safety Partnerships. Every route under /partnerships/{partnership} ' +
+          'is scoped to a partnership the bearer token names; another partnership\'s things answer 404. ' +
+          'Errors are RFC 9457 problem+json. Changes need If-Match with the ETag last read.',
+        license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+        contact: { name: 'Safer Partnerships API team' },
+      },
+      servers: [{ url: '/', description: 'This server' }],
+      tags: API_TAGS,
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT naming the caller\'s memberships' },
+        },
+      },
+      security: [{ bearerAuth: [] }],
+    },
+    // Shared schemas keep their $id as their component name instead of def-0, def-1...
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+  app.get('/openapi.json', { schema: { hide: true }, config: { access: { scope: 'public' } } }, async () => app.swagger())
+}
+
+export default fp(swaggerPlugin, { name: 'swagger' })

@@ -1,0 +1,49 @@
+import pino from 'pino'
+import { buildApp } from './app.js'
+import { loadConfig } from './config.js'
+import { openDatabase } from './db/open.js'
+
+const config = loadConfig()
+const logger = pino({
+  level: config.logLevel,
+  ...(config.logPretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
+})
+
+async function main(): Promise<void> {
+  const database = await openDatabase(config, logger, { migrate: config.migrateOnStart })
+  const app = await buildApp({ config, pool: database.pool, logger }).catch(async (err: unknown) => {
+    await database.close()
+    throw err
+  })
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    logger.info({ signal }, 'shutting down: finishing in-flight requests')
+    const deadline = setTimeout(() => {
+      logger.error({ graceMs: config.http.shutdownGraceMs }, 'shutdown grace period over; exiting')
+      process.exit(1)
+    }, config.http.shutdownGraceMs)
+    deadline.unref()
+    try {
+      await app.close()
+      await database.close()
+      logger.info('stopped')
+      process.exitCode = 0
+    } catch (err) {
+      logger.error({ err }, 'error during shutdown')
+      process.exitCode = 1
+    }
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+
+  await app.listen({ port: config.port, host: config.host })
+  logger.info({ docs: `http://${config.host}:${config.port}/docs`, embeddedDatabase: database.embedded }, 'Safer Partnerships API ready')
+}
+
+main().catch((err: unknown) => {
+  logger.fatal({ err }, 'failed to start')
+  process.exitCode = 1
+})
