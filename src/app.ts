@@ -67,6 +67,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     schemaController: { compilersFactory: { buildValidator: validatorFactory() as never } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // JSON only: a text/plain body would otherwise reach validation as a string.
+  app.removeContentTypeParser('text/plain')
+
   // External plugins, then the app's cross-cutting plugins, then routes.
   await app.register(helmet, { global: true, contentSecurityPolicy: false })
   await app.register(problemPlugin)

@@ -1,0 +1,110 @@
+import type { FastifyInstance, InjectOptions } from 'fastify'
+import { SignJWT, importJWK, type JWTPayload } from 'jose'
+import { randomBytes } from 'node:crypto'
+import path from 'node:path'
+import pg from 'pg'
+import type { Test } from 'tap'
+import { buildApp } from '../src/app.js'
+import { loadConfig, type Config } from '../src/config.js'
+import { createDb, createPool, type Db } from '../src/db/client.js'
+import type { Role } from '../src/domain/access.js'
+import { loadOrCreateDevKey, type DevSigningKey } from '../src/plugins/keys.js'
+
+function required(name: string): string {
+  const value = process.env[name]
+  if (value === undefined || value === '') throw new Error(`${name} is unset: run the suite with npm test (test/run.ts)`)
+  return value
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url)
+  u.pathname = `/${database}`
+  return u.toString()
+}
+
+/** A database of this test file's own, cloned from the migrated template and dropped at the end. */
+export async function testDatabase(t: Test): Promise<string> {
+  const adminUrl = required('TEST_ADMIN_URL')
+  const name = `spa_test_${required('TEST_RUN_ID')}_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`create database ${name} template ${required('TEST_TEMPLATE_DB')}`)
+  await admin.end()
+  t.teardown(async () => {
+    const c = new pg.Client({ connectionString: adminUrl })
+    await c.connect()
+    await c.query(`drop database if exists ${name} with (force)`)
+    await c.end()
+  })
+  return withDatabase(adminUrl, name)
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  db: Db
+  pool: pg.Pool
+  config: Config
+  key: DevSigningKey
+  url: string
+  token(claims?: TokenClaims): Promise<string>
+  as(role: Role | 'superadmin', partnership?: string, extra?: Partial<TokenClaims>): Promise<Record<string, string>>
+}
+
+export interface TokenClaims extends JWTPayload {
+  memberships?: Array<{ partnership: string; role: Role; agency?: string }>
+  superadmin?: boolean
+}
+
+export async function signWith(key: DevSigningKey, config: Config, claims: TokenClaims = {}, header: Record<string, unknown> = {}): Promise<string> {
+  return new SignJWT({ memberships: [], ...claims })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, ...header })
+    .setSubject(claims.sub ?? 'test-user')
+    .setIssuer(claims.iss ?? config.auth.issuer)
+    .setAudience(claims.aud ?? config.auth.audience)
+    .setIssuedAt()
+    .setExpirationTime(claims.exp ?? '1h')
+    .sign(await importJWK(key.privateJwk, key.alg))
+}
+
+/** The app on a fresh database, with a development key to sign test tokens; closed when the test ends. */
+export async function buildTestApp(t: Test, env: Record<string, string> = {}, poolMax = 4): Promise<TestApp> {
+  const url = await testDatabase(t)
+  const dataDir = t.testdir({})
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: url, ...env })
+  const pool = createPool({ connectionString: url, max: poolMax, connectTimeoutMs: 3000, statementTimeoutMs: 10000 })
+  const app = await buildApp({ config, pool })
+  await app.ready()
+  t.teardown(async () => {
+    await app.close()
+    await pool.end()
+  })
+  const key = await loadOrCreateDevKey(path.join(dataDir, 'dev-signing-key.json'))
+  const token = (claims?: TokenClaims) => signWith(key, config, claims)
+  return {
+    app,
+    db: createDb(pool),
+    pool,
+    config,
+    key,
+    url,
+    token,
+    async as(role, partnership = 'alpha', extra = {}) {
+      const claims: TokenClaims =
+        role === 'superadmin'
+          ? { superadmin: true, sub: 'platform-admin', ...extra }
+          : { memberships: [{ partnership, role }], sub: `${role}@${partnership}`, ...extra }
+      return { authorization: `Bearer ${await token(claims)}` }
+    },
+  }
+}
+
+/** Creates partnerships by slug through the API, as a superadmin would. */
+export async function seedPartnerships(t: TestApp, ...slugs: string[]): Promise<void> {
+  const headers = await t.as('superadmin')
+  for (const slug of slugs) {
+    const res = await t.app.inject({ method: 'POST', url: '/partnerships', headers, payload: { slug, name: `${slug} CSP` } })
+    if (res.statusCode !== 201) throw new Error(`could not create ${slug}: ${res.body}`)
+  }
+}
+
+export type Inject = (options: InjectOptions) => ReturnType<FastifyInstance['inject']>
