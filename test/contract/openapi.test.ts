@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import openapiTS, { astToString } from 'openapi-typescript'
+import t from 'tap'
+import { buildTestApp, seedPartnerships } from '../helper.js'
+
+const run = promisify(execFile)
+const committedPath = path.resolve('openapi/openapi.json')
+
+t.test('the committed contract is the one the app serves', async (t) => {
+  const ctx = await buildTestApp(t)
+  const committed = await fs.readFile(committedPath, 'utf8')
+  const served = `${JSON.stringify(ctx.app.swagger(), null, 2)}\n`
+  t.equal(committed, served, 'openapi/openapi.json is up to date (run npm run openapi)')
+  const res = await ctx.app.inject({ method: 'GET', url: '/openapi.json' })
+  t.same(res.json(), JSON.parse(committed), 'GET /openapi.json serves it')
+
+  const doc = JSON.parse(committed)
+  t.equal(doc.openapi, '3.1.0')
+  for (const [route, item] of Object.entries<Record<string, { operationId?: string; responses: Record<string, unknown> }>>(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      t.ok(op.operationId, `${method} ${route} has an operationId`)
+      const statuses = Object.keys(op.responses)
+      t.ok(statuses.some((s) => s.startsWith('2')), `${method} ${route} declares a success response`)
+    }
+  }
+})
+
+t.test('the contract lints clean with Redocly', async (t) => {
+  const cli = path.resolve('node_modules/@redocly/cli/bin/cli.js')
+  const { stdout, stderr } = await run(process.execPath, [cli, 'lint', committedPath, '--format=summary'], { env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } })
+  t.notMatch(`${stdout}${stderr}`, /error\s+\S+: \d+/, 'no lint errors')
+})
+
+t.test('a generated client drives the running app', async (t) => {
+  const ctx = await buildTestApp(t)
+  await seedPartnerships(ctx, 'alpha')
+  const address = await ctx.app.listen({ port: 0, host: '127.0.0.1' })
+  const dir = path.resolve('test/contract/.generated')
+  await fs.mkdir(dir, { recursive: true })
+  const types = astToString(await openapiTS(new URL(`file://${committedPath}`)))
+  await fs.writeFile(path.join(dir, 'openapi.d.ts'), types)
+  // Written here rather than committed: it only compiles against the types generated above.
+  await fs.writeFile(
+    path.join(dir, 'client.ts'),
+    `import createClient from 'openapi-fetch'
+import type { paths } from './openapi.js'
+
+const client = createClient<paths>({ baseUrl: process.env.BASE_URL, headers: { authorization: \`Bearer \${process.env.TOKEN}\` } })
+const params = { path: { partnership: 'alpha' } }
+const created = await client.POST('/partnerships/{partnership}/areas', { params, body: { name: 'Boston', type: 'district', code: 'E07000136' } })
+if (created.data === undefined) throw new Error('create failed')
+const id: string = created.data.id
+const etag = created.response.headers.get('etag') ?? ''
+const updated = await client.PATCH('/partnerships/{partnership}/areas/{id}', {
+  params: { path: { partnership: 'alpha', id }, header: { 'if-match': etag } },
+  body: { name: 'Boston Borough' },
+})
+const listed = await client.GET('/partnerships/{partnership}/areas', { params: { ...params, query: { sort: '-name', limit: 10 } } })
+const refused = await client.POST('/partnerships/{partnership}/areas', { params, body: { name: 'x', type: 'ward', code: 'E07000136' } })
+const problemCode: string | undefined = refused.error?.code
+console.log(JSON.stringify({ name: updated.data?.name, count: listed.data?.items.length, status: refused.response.status, problemCode }))
+`,
+  )
+  const tsc = path.resolve('node_modules/typescript/bin/tsc')
+  const compiled = await run(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--skipLibCheck', path.join(dir, 'client.ts')]).then(
+    () => '',
+    (err: { stdout: string }) => err.stdout,
+  )
+  t.equal(compiled, '', 'the client type-checks against the generated types')
+  const token = await ctx.token({ memberships: [{ partnership: 'alpha', role: 'admin' }] })
+  const tsx = path.resolve('node_modules/tsx/dist/cli.mjs')
+  const { stdout } = await run(process.execPath, [tsx, path.join(dir, 'client.ts')], { env: { ...process.env, BASE_URL: address, TOKEN: token } })
+  t.same(JSON.parse(stdout), { name: 'Boston Borough', count: 1, status: 409, problemCode: 'AREA.DUPLICATE' })
+})
