@@ -1,7 +1,7 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { buildTestApp, seedPartnerships, type TestApp } from '../helper.js'
 
-async function setup(t: Parameters<Parameters<typeof t.test>[1]>[0]): Promise<TestApp & { headers: Record<string, string> }> {
+async function setup(t: Test): Promise<TestApp & { headers: Record<string, string> }> {
   const ctx = await buildTestApp(t)
   await seedPartnerships(ctx, 'alpha')
   return { ...ctx, headers: await ctx.as('admin', 'alpha') }

@@ -115,6 +115,10 @@ export async function findRecord(db: Db, spec: TableSpec, scope: Scope, id: stri
   return (await query.executeTakeFirst()) as Row | undefined
 }
 
+export async function findRecordBy(db: Db, spec: TableSpec, scope: Scope, column: string, value: unknown): Promise<Row | undefined> {
+  return (await scoped(db, spec, scope).select(selection(spec)).where(column, '=', value).executeTakeFirst()) as Row | undefined
+}
+
 export async function insertRecord(db: Db, spec: TableSpec, scope: Scope, values: Record<string, unknown>): Promise<Row> {
   const parent = spec.parent === undefined ? {} : { [spec.parent.column]: scope.parentId }
   return (await anyDb(db)

@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/audit.repository.js'
 import {
   deleteRecord,
   findRecord,
+  findRecordBy,
   insertRecord,
   listRecords,
   parentExists,
@@ -117,6 +118,11 @@ export function createResourceService(db: Db, spec: TableSpec, hooks: WriteHooks
           return row
         }),
       )
+    },
+
+    /** The record whose `key` column equals the value given, created from `values` when there is none. */
+    async ensure(scope: Scope, actor: Actor, key: string, values: Record<string, unknown>): Promise<Row> {
+      return (await findRecordBy(db, spec, scope, key, values[key])) ?? this.create(scope, actor, values)
     },
 
     update(scope: Scope, actor: Actor, id: string, ifMatch: string | undefined, values: Record<string, unknown>): Promise<Row> {
