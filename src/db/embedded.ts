@@ -37,19 +37,41 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** A postmaster.pid whose process is alive means a server already owns this folder: its port is line 4. */
-async function runningServer(databaseDir: string): Promise<number | undefined> {
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs
+  while (Date.now() < until) {
+    if (!isAlive(pid)) return true
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  return !isAlive(pid)
+}
+
+/**
+ * What a previous run left in the data folder. A live postmaster whose starting process (recorded in
+ * `owner.pid` beside the data) is also alive belongs to another instance: reuse its port (line 4 of
+ * postmaster.pid). A live postmaster whose starter died (SIGKILL, crash) is an orphan: stop it. A
+ * postmaster.pid with no live process is stale: remove it, or Postgres refuses to start.
+ */
+async function runningServer(databaseDir: string, log: Logger): Promise<number | undefined> {
   const pidFile = path.join(databaseDir, 'postmaster.pid')
   const text = await fs.readFile(pidFile, 'utf8').catch(() => undefined)
   if (text === undefined) return undefined
   const lines = text.split('\n')
   const pid = Number(lines[0])
   const port = Number(lines[3])
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && Number.isInteger(port) && port > 0) return port
-  // Left by a crash: Postgres would refuse to start while it exists.
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    const owner = Number(await fs.readFile(ownerFile(databaseDir), 'utf8').catch(() => 'NaN'))
+    if (Number.isInteger(owner) && owner > 0 && isAlive(owner) && Number.isInteger(port) && port > 0) return port
+    log.warn({ pid, databaseDir }, 'stopping an embedded Postgres left running by a process that died')
+    process.kill(pid, 'SIGINT')
+    if (!(await waitForExit(pid, 15_000))) throw new Error(`embedded Postgres (pid ${pid}) in ${databaseDir} did not stop`)
+    return undefined
+  }
   await fs.rm(pidFile, { force: true })
   return undefined
 }
+
+const ownerFile = (databaseDir: string) => `${databaseDir}.owner.pid`
 
 function urlFor(port: number, database = 'postgres'): string {
   return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`
@@ -67,7 +89,7 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedDatabase> {
   const { databaseDir, log } = options
   await fs.mkdir(path.dirname(databaseDir), { recursive: true })
-  const existingPort = await runningServer(databaseDir)
+  const existingPort = await runningServer(databaseDir, log)
   if (existingPort !== undefined) {
     log.info({ databaseDir, port: existingPort }, 'embedded Postgres already running for this data folder; using it')
     return { url: urlFor(existingPort), stop: async () => {} }
@@ -110,6 +132,13 @@ export async function startEmbeddedPostgres(options: {
   } catch (err) {
     throw new Error(`embedded Postgres failed to start in ${databaseDir}: ${messages.join('').trim() || String(err)}`)
   }
+  await fs.writeFile(ownerFile(databaseDir), String(process.pid))
   log.info({ databaseDir, port }, 'embedded Postgres started')
-  return { url: urlFor(port), stop: () => pg.stop() }
+  return {
+    url: urlFor(port),
+    stop: async () => {
+      await pg.stop()
+      await fs.rm(ownerFile(databaseDir), { force: true })
+    },
+  }
 }
