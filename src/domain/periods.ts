@@ -1,0 +1,151 @@
+import { DomainError } from './errors.js'
+
+/**
+ * The period model every part of the service shares. String forms (in URLs, bodies and CSV):
+ *
+ *   month            2010-04      April 2010
+ *   quarter          2010-Q2      calendar quarter: April to June 2010 (a partnership's "Q1" when its year starts in April)
+ *   financial year   FY2010-11    the year starting in 2010 on the partnership's year-start month (FY2010 when that is January)
+ *   calendar year    2010         January to December 2010
+ *
+ * Months are counted internally as year x 12 + (month - 1), which makes arithmetic on them plain integers.
+ */
+export type PeriodKind = 'month' | 'quarter' | 'financial_year' | 'calendar_year'
+
+export interface Period {
+  kind: PeriodKind
+  /** Canonical string form. */
+  key: string
+  /** First month, as year x 12 + (month - 1). */
+  firstMonth: number
+  /** Number of months covered. */
+  length: number
+}
+
+export type Frequency = 'monthly' | 'quarterly' | 'annual' | 'biennial'
+
+const MONTHS_OF: Record<PeriodKind, number> = { month: 1, quarter: 3, financial_year: 12, calendar_year: 12 }
+
+const invalid = (text: string, why: string, field = 'period'): DomainError =>
+  new DomainError('PERIOD.INVALID', 'validation', `"${text}" is not a period: ${why}`, [{ field, message: why }])
+
+const pad = (n: number): string => String(n).padStart(2, '0')
+const yearOf = (month: number): number => Math.floor(month / 12)
+const monthOfYear = (month: number): number => (month % 12) + 1
+
+function checkStartMonth(fyStartMonth: number): void {
+  if (!Number.isInteger(fyStartMonth) || fyStartMonth < 1 || fyStartMonth > 12) throw new RangeError(`year-start month ${fyStartMonth} is not 1-12`)
+}
+
+function financialYearKey(startYear: number, fyStartMonth: number): string {
+  return fyStartMonth === 1 ? `FY${startYear}` : `FY${startYear}-${pad((startYear + 1) % 100)}`
+}
+
+function build(kind: PeriodKind, firstMonth: number, fyStartMonth: number): Period {
+  const year = yearOf(firstMonth)
+  const key =
+    kind === 'month' ? `${year}-${pad(monthOfYear(firstMonth))}`
+    : kind === 'quarter' ? `${year}-Q${Math.floor((monthOfYear(firstMonth) - 1) / 3) + 1}`
+    : kind === 'calendar_year' ? String(year)
+    : financialYearKey(year, fyStartMonth)
+  return { kind, key, firstMonth, length: MONTHS_OF[kind] }
+}
+
+const YEAR_RANGE = { min: 1900, max: 2200 }
+
+function checkYear(text: string, year: number): void {
+  if (year < YEAR_RANGE.min || year > YEAR_RANGE.max) throw invalid(text, `the year must be between ${YEAR_RANGE.min} and ${YEAR_RANGE.max}`)
+}
+
+/** Parses a period's string form; the financial year needs the partnership's year-start month. */
+export function parsePeriod(text: string, fyStartMonth = 4, field = 'period'): Period {
+  checkStartMonth(fyStartMonth)
+  let m: RegExpExecArray | null
+  if ((m = /^(\d{4})-(\d{2})$/.exec(text)) !== null) {
+    const year = Number(m[1])
+    const month = Number(m[2])
+    checkYear(text, year)
+    if (month < 1 || month > 12) throw invalid(text, 'the month must be 01 to 12', field)
+    return build('month', year * 12 + month - 1, fyStartMonth)
+  }
+  if ((m = /^(\d{4})-Q([1-4])$/.exec(text)) !== null) {
+    const year = Number(m[1])
+    checkYear(text, year)
+    return build('quarter', year * 12 + (Number(m[2]) - 1) * 3, fyStartMonth)
+  }
+  if ((m = /^FY(\d{4})(?:-(\d{2}))?$/.exec(text)) !== null) {
+    const year = Number(m[1])
+    checkYear(text, year)
+    if (fyStartMonth === 1 && m[2] !== undefined) throw invalid(text, 'this partnership\'s year starts in January: write FY' + year, field)
+    if (fyStartMonth !== 1 && m[2] !== pad((year + 1) % 100)) throw invalid(text, `write FY${year}-${pad((year + 1) % 100)}`, field)
+    return build('financial_year', year * 12 + fyStartMonth - 1, fyStartMonth)
+  }
+  if ((m = /^(\d{4})$/.exec(text)) !== null) {
+    const year = Number(m[1])
+    checkYear(text, year)
+    return build('calendar_year', year * 12, fyStartMonth)
+  }
+  throw invalid(text, 'use YYYY-MM, YYYY-Qn, FYYYYY-YY or YYYY', field)
+}
+
+/** The period of a kind that contains the given month. */
+export function periodContaining(kind: PeriodKind, month: number, fyStartMonth = 4): Period {
+  checkStartMonth(fyStartMonth)
+  if (kind === 'month') return build(kind, month, fyStartMonth)
+  if (kind === 'quarter') return build(kind, month - (month % 3), fyStartMonth)
+  if (kind === 'calendar_year') return build(kind, month - (month % 12), fyStartMonth)
+  const offset = (((month - (fyStartMonth - 1)) % 12) + 12) % 12
+  return build(kind, month - offset, fyStartMonth)
+}
+
+export function shift(period: Period, by: number, fyStartMonth = 4): Period {
+  return build(period.kind, period.firstMonth + by * period.length, fyStartMonth)
+}
+
+export function lastMonth(period: Period): number {
+  return period.firstMonth + period.length - 1
+}
+
+export function contains(outer: Period, inner: Period): boolean {
+  return inner.firstMonth >= outer.firstMonth && lastMonth(inner) <= lastMonth(outer)
+}
+
+/** The months of a period, in order, as their string forms. */
+export function monthsOf(period: Period): string[] {
+  return Array.from({ length: period.length }, (_, i) => build('month', period.firstMonth + i, 4).key)
+}
+
+/** First and last day as ISO dates, for DATE columns. */
+export function dateRange(period: Period): { start: string; end: string } {
+  const last = lastMonth(period)
+  const endYear = yearOf(last)
+  const endMonth = monthOfYear(last)
+  const days = new Date(Date.UTC(endYear, endMonth, 0)).getUTCDate()
+  return {
+    start: `${yearOf(period.firstMonth)}-${pad(monthOfYear(period.firstMonth))}-01`,
+    end: `${endYear}-${pad(endMonth)}-${pad(days)}`,
+  }
+}
+
+/** Which kinds of period an indicator of this frequency is measured over. */
+export function kindsFor(frequency: Frequency): PeriodKind[] {
+  switch (frequency) {
+    case 'monthly':
+      return ['month']
+    case 'quarterly':
+      return ['quarter']
+    case 'annual':
+    case 'biennial':
+      return ['financial_year', 'calendar_year']
+  }
+}
+
+/** Refuses a period that does not fit the indicator (a quarterly value sent for a monthly indicator). */
+export function checkPeriodFits(period: Period, frequency: Frequency, field = 'period'): void {
+  const kinds = kindsFor(frequency)
+  if (!kinds.includes(period.kind)) {
+    throw new DomainError('PERIOD.MISMATCH', 'validation', `A ${frequency} indicator is measured by ${kinds.join(' or ').replace(/_/g, ' ')}, not by ${period.kind.replace(/_/g, ' ')} (${period.key}).`, [
+      { field, message: `must be a ${kinds.join(' or ').replace(/_/g, ' ')}` },
+    ])
+  }
+}
