@@ -1,9 +1,19 @@
 import pino from 'pino'
 import { buildApp } from './app.js'
-import { loadConfig } from './config.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
 import { openDatabase } from './db/open.js'
 
-const config = loadConfig()
+function configOrExit(): Config {
+  try {
+    return loadConfig()
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    process.stderr.write(`Configuration error: ${err.message}\n`)
+    process.exit(2)
+  }
+}
+
+const config = configOrExit()
 const logger = pino({
   level: config.logLevel,
   ...(config.logPretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),

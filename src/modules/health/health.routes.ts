@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import Type from 'typebox'
 import { problemResponses, sendProblem } from '../../plugins/problem.js'
 
-const Status = Type.Object({ status: Type.String({ enum: ['ok'] }) }, { additionalProperties: false })
+const Status = Type.Object({ status: Type.String({ enum: ['ok'] }) }, { additionalProperties: false, description: 'All is well' })
 const READY_TIMEOUT_MS = 2000
 
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {

@@ -37,7 +37,9 @@ export function registerResourceRoutes(app: FastifyInstance, def: ResourceRoutes
   const ListParams = Type.Object(scopeParams, { additionalProperties: false })
   const ItemParams = Type.Object({ ...scopeParams, id: Uuid }, { additionalProperties: false })
   // Item schemas are registered once at the root (app.ts) and referenced, so OpenAPI names them.
-  const Item = Type.Ref((def.item as { $id?: string }).$id as string)
+  const itemId = (def.item as { $id?: string }).$id as string
+  const Item = Type.Ref(itemId)
+  const described = (description: string) => Type.Unsafe({ $ref: itemId, description })
   const read = { scope: 'partnership', role: 'viewer' } as const
   const write = { scope: 'partnership', role: def.writeRole } as const
   const roleNote = `Needs the ${def.writeRole} role.`
@@ -70,7 +72,7 @@ export function registerResourceRoutes(app: FastifyInstance, def: ResourceRoutes
       description: `${roleNote} Answers with the record, its ETag and its Location.`,
       params: ListParams,
       body: def.create,
-      response: { 201: Item, ...problemResponses(...WRITE_PROBLEMS) },
+      response: { 201: described(`The new ${singular.toLowerCase()}`), ...problemResponses(...WRITE_PROBLEMS) },
     },
     handler: async (request, reply) => {
       const row = await service.create(scopeOf(request), actorOf(request), request.body as Record<string, unknown>)
@@ -85,7 +87,7 @@ export function registerResourceRoutes(app: FastifyInstance, def: ResourceRoutes
       tags: [tag],
       summary: `Read a ${singular.toLowerCase()}`,
       params: ItemParams,
-      response: { 200: Item, ...problemResponses(...READ_PROBLEMS) },
+      response: { 200: described(`The ${singular.toLowerCase()}`), ...problemResponses(...READ_PROBLEMS) },
     },
     handler: async (request, reply) => sendRow(reply, await service.get(scopeOf(request), (request.params as { id: string }).id)),
   })
@@ -100,7 +102,7 @@ export function registerResourceRoutes(app: FastifyInstance, def: ResourceRoutes
       params: ItemParams,
       headers: IfMatchHeaders,
       body: def.update,
-      response: { 200: Item, ...problemResponses(...WRITE_PROBLEMS, 412, 428) },
+      response: { 200: described(`The ${singular.toLowerCase()} as changed`), ...problemResponses(...WRITE_PROBLEMS, 412, 428) },
     },
     handler: async (request, reply) => {
       const { id } = request.params as { id: string }
