@@ -55,6 +55,28 @@ export interface ThemeTable extends Tenanted {
   description: string | null
 }
 
+export interface IndicatorTable extends Tenanted {
+  reference: string
+  name: string
+  definition: string | null
+  unit: string
+  ratePer: number | null
+  polarity: string
+  frequency: string
+  aggregation: string
+  decimalPlaces: Generated<number>
+  defaultTolerancePercent: Generated<string>
+  sourceAgencyId: string | null
+  dataLagDays: Generated<number>
+  parentId: string | null
+}
+
+export interface IndicatorPriorityTable {
+  partnershipId: string
+  indicatorId: string
+  priorityId: string
+}
+
 export interface AuditEventTable {
   id: Generated<number>
   partnershipId: string | null
@@ -75,6 +97,8 @@ export interface Database {
   priority: PriorityTable
   objective: ObjectiveTable
   theme: ThemeTable
+  indicator: IndicatorTable
+  indicatorPriority: IndicatorPriorityTable
   auditEvent: AuditEventTable
 }
 

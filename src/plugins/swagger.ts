@@ -9,6 +9,7 @@ export const API_TAGS = [
   { name: 'Agencies', description: 'Partner organisations' },
   { name: 'Priorities', description: 'Priorities and their objectives' },
   { name: 'Themes', description: 'Cross-cutting themes' },
+  { name: 'Indicators', description: 'Performance indicators' },
   { name: 'Audit', description: 'Who changed what' },
   { name: 'Health', description: 'Liveness and readiness' },
 ]

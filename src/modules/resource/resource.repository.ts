@@ -7,7 +7,7 @@ import { DomainError } from '../../domain/errors.js'
  * described this way, so each reference-data module only states its columns, sorts and filters.
  */
 export interface TableSpec {
-  table: 'area' | 'agency' | 'priority' | 'objective' | 'theme'
+  table: 'area' | 'agency' | 'priority' | 'objective' | 'theme' | 'indicator'
   /** Singular name used in audit events and messages. */
   type: string
   /** Columns shown to clients beyond id, archived, version and timestamps (camelCase). */
@@ -20,6 +20,11 @@ export interface TableSpec {
   filters: readonly string[]
   /** A nested resource's parent, e.g. objectives under /priorities/{priorityId}. */
   parent?: { column: string; param: string; table: TableSpec['table']; type: string }
+  /**
+   * A many-to-many link shown as an array of ids (an indicator's priorityIds), kept in a link table
+   * (owner column -> this row, column -> the other row) and filterable by one id.
+   */
+  links?: { field: string; table: string; owner: string; column: string; target: TableSpec['table']; filter: string }
 }
 
 export type Row = Record<string, unknown> & { id: string; version: number }
@@ -48,9 +53,41 @@ export function selection(spec: TableSpec): string[] {
   return [...BASE_COLUMNS, ...spec.columns]
 }
 
+function selectRow(spec: TableSpec) {
+  const columns = selection(spec).map((c) => `${spec.table}.${c}`)
+  const link = spec.links
+  if (link === undefined) return () => columns
+  return () => [
+    ...columns,
+    sql<string[]>`array(select ${sql.ref(link.column)} from ${sql.table(link.table)} where ${sql.ref(`${link.table}.${link.owner}`)} = ${sql.ref(`${spec.table}.id`)} order by 1)`.as(link.field),
+  ]
+}
+
+/** Separates a link field (ids kept in a link table) from the row's own columns. */
+export function splitLinks(spec: TableSpec, values: Record<string, unknown>): { own: Record<string, unknown>; linked?: string[] } {
+  if (spec.links === undefined || !(spec.links.field in values)) return { own: values }
+  const { [spec.links.field]: linked, ...own } = values
+  return { own, linked: linked as string[] }
+}
+
+/** Replaces a row's links; every id must name a row of the target table in the same partnership. */
+export async function replaceLinks(db: Db, spec: TableSpec, scope: Scope, id: string, ids: string[]): Promise<boolean> {
+  const link = spec.links!
+  const unique = [...new Set(ids)]
+  if (unique.length > 0) {
+    const found = await anyDb(db).selectFrom(link.target).select('id').where('partnershipId', '=', scope.partnershipId).where('id', 'in', unique).execute()
+    if (found.length !== unique.length) return false
+  }
+  await anyDb(db).deleteFrom(link.table).where(link.owner, '=', id).execute()
+  if (unique.length > 0) {
+    await anyDb(db).insertInto(link.table).values(unique.map((other) => ({ partnershipId: scope.partnershipId, [link.owner]: id, [link.column]: other }))).execute()
+  }
+  return true
+}
+
 function scoped(db: Db, spec: TableSpec, scope: Scope) {
-  let query = anyDb(db).selectFrom(spec.table).where('partnershipId', '=', scope.partnershipId)
-  if (spec.parent !== undefined) query = query.where(spec.parent.column, '=', scope.parentId)
+  let query = anyDb(db).selectFrom(spec.table).where(`${spec.table}.partnershipId`, '=', scope.partnershipId)
+  if (spec.parent !== undefined) query = query.where(`${spec.table}.${spec.parent.column}`, '=', scope.parentId)
   return query
 }
 
@@ -90,33 +127,39 @@ export async function listRecords(db: Db, spec: TableSpec, scope: Scope, request
   if (column === undefined) throw new DomainError('PAGE.SORT', 'validation', `Unknown sort ${sort}.`)
   const limit = request.limit ?? 50
 
-  let query = scoped(db, spec, scope).select(selection(spec)) as SelectQueryBuilder<any, any, Row>
-  if (request.includeArchived !== true) query = query.where('archived', '=', false)
+  let query = scoped(db, spec, scope).select(selectRow(spec)) as SelectQueryBuilder<any, any, Row>
+  if (request.includeArchived !== true) query = query.where(`${spec.table}.archived`, '=', false)
   if (request.q !== undefined) {
-    query = query.where(sql<boolean>`strpos(lower(${sql.ref(spec.search)}), lower(${request.q})) > 0`)
+    query = query.where(sql<boolean>`strpos(lower(${sql.ref(`${spec.table}.${spec.search}`)}), lower(${request.q})) > 0`)
   }
   for (const filter of spec.filters) {
-    if (request[filter] !== undefined) query = query.where(filter, '=', request[filter])
+    if (request[filter] !== undefined) query = query.where(`${spec.table}.${filter}`, '=', request[filter])
+  }
+  const link = spec.links
+  if (link !== undefined && request[link.filter] !== undefined) {
+    query = query.where((eb) =>
+      eb.exists(eb.selectFrom(link.table).select(sql.lit(1).as('one')).whereRef(`${link.table}.${link.owner}`, '=', `${spec.table}.id`).where(`${link.table}.${link.column}`, '=', request[link.filter])),
+    )
   }
   if (request.cursor !== undefined) {
     const cursor = decodeCursor(request.cursor, sort)
-    query = query.where((eb) => eb(eb.refTuple(column, 'id'), descending ? '<' : '>', eb.tuple(cursor.v, cursor.id)))
+    query = query.where((eb) => eb(eb.refTuple(`${spec.table}.${column}`, `${spec.table}.id`), descending ? '<' : '>', eb.tuple(cursor.v, cursor.id)))
   }
   const direction = descending ? 'desc' : 'asc'
-  const rows = await query.orderBy(column, direction).orderBy('id', direction).limit(limit + 1).execute()
+  const rows = await query.orderBy(`${spec.table}.${column}`, direction).orderBy(`${spec.table}.id`, direction).limit(limit + 1).execute()
   const items = rows.slice(0, limit)
   const last = items[items.length - 1]
   return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(sort, last[column], last.id) : null }
 }
 
 export async function findRecord(db: Db, spec: TableSpec, scope: Scope, id: string, lock = false): Promise<Row | undefined> {
-  let query = scoped(db, spec, scope).select(selection(spec)).where('id', '=', id)
-  if (lock) query = query.forUpdate()
+  let query = scoped(db, spec, scope).select(selectRow(spec)).where(`${spec.table}.id`, '=', id)
+  if (lock) query = query.forUpdate(spec.table)
   return (await query.executeTakeFirst()) as Row | undefined
 }
 
 export async function findRecordBy(db: Db, spec: TableSpec, scope: Scope, column: string, value: unknown): Promise<Row | undefined> {
-  return (await scoped(db, spec, scope).select(selection(spec)).where(column, '=', value).executeTakeFirst()) as Row | undefined
+  return (await scoped(db, spec, scope).select(selectRow(spec)).where(`${spec.table}.${column}`, '=', value).executeTakeFirst()) as Row | undefined
 }
 
 export async function insertRecord(db: Db, spec: TableSpec, scope: Scope, values: Record<string, unknown>): Promise<Row> {

@@ -8,6 +8,8 @@ import {
   insertRecord,
   listRecords,
   parentExists,
+  replaceLinks,
+  splitLinks,
   updateRecord,
   type PageRequest,
   type Row,
@@ -92,6 +94,17 @@ export function createResourceService(db: Db, spec: TableSpec, hooks: WriteHooks
       requestId: actor.requestId,
     })
 
+  /** Writes a row's links, if the body sent them, and reads the row back with them. */
+  async function withLinks(trx: Db, scope: Scope, row: Row, linked: string[] | undefined): Promise<Row> {
+    if (spec.links === undefined) return row
+    if (linked !== undefined && !(await replaceLinks(trx, spec, scope, row.id, linked))) {
+      throw new DomainError(`${spec.type.toUpperCase()}.REFERENCE`, 'unprocessable', `Not every id in ${spec.links.field} names a ${spec.links.target} of this partnership.`, [
+        { field: `body.${spec.links.field}`, message: `must name ${spec.links.target} records of this partnership` },
+      ])
+    }
+    return (await findRecord(trx, spec, scope, row.id))!
+  }
+
   async function requireParent(trx: Db, scope: Scope): Promise<void> {
     if (spec.parent !== undefined && !(await parentExists(trx, spec, scope))) throw notFound(spec.parent.type)
   }
@@ -113,7 +126,8 @@ export function createResourceService(db: Db, spec: TableSpec, hooks: WriteHooks
         db.transaction().execute(async (trx) => {
           await requireParent(trx, scope)
           await hooks.beforeWrite?.(trx, scope, values)
-          const row = await insertRecord(trx, spec, scope, values)
+          const { own, linked } = splitLinks(spec, values)
+          const row = await withLinks(trx, scope, await insertRecord(trx, spec, scope, own), linked)
           await audit(trx, scope, actor, 'create', row.id, null, row)
           return row
         }),
@@ -132,7 +146,8 @@ export function createResourceService(db: Db, spec: TableSpec, hooks: WriteHooks
           if (existing === undefined) throw notFound(spec.type)
           checkIfMatch(ifMatch, existing.version)
           await hooks.beforeWrite?.(trx, scope, values, existing)
-          const row = await updateRecord(trx, spec, scope, id, values)
+          const { own, linked } = splitLinks(spec, values)
+          const row = await withLinks(trx, scope, await updateRecord(trx, spec, scope, id, own), linked)
           await audit(trx, scope, actor, 'update', id, existing, row)
           return row
         }),
