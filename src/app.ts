@@ -17,6 +17,8 @@ import areaRoutes from './modules/areas/areas.routes.js'
 import { AuditEventSchema } from './modules/audit/audit.schemas.js'
 import auditRoutes from './modules/audit/audit.routes.js'
 import healthRoutes from './modules/health/health.routes.js'
+import { TargetSchema } from './modules/targets/targets.schemas.js'
+import targetRoutes from './modules/targets/targets.routes.js'
 import { IndicatorSchema } from './modules/indicators/indicators.schemas.js'
 import indicatorRoutes from './modules/indicators/indicators.routes.js'
 import { ObjectiveSchema } from './modules/objectives/objectives.schemas.js'
@@ -36,7 +38,7 @@ export interface AppOptions {
   logger?: FastifyBaseLogger
 }
 
-const SHARED_SCHEMAS = [PartnershipSchema, AreaSchema, AgencySchema, PrioritySchema, ObjectiveSchema, ThemeSchema, IndicatorSchema, AuditEventSchema]
+const SHARED_SCHEMAS = [PartnershipSchema, AreaSchema, AgencySchema, PrioritySchema, ObjectiveSchema, ThemeSchema, IndicatorSchema, TargetSchema, AuditEventSchema]
 
 /**
  * Bodies are validated strictly: unknown fields are refused (additionalProperties: false is kept, not
@@ -94,6 +96,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(objectiveRoutes, { prefix: `${scoped}/priorities/:priorityId/objectives` })
     await api.register(themeRoutes, { prefix: `${scoped}/themes` })
     await api.register(indicatorRoutes, { prefix: `${scoped}/indicators` })
+    await api.register(targetRoutes, { prefix: `${scoped}/targets` })
     await api.register(auditRoutes, { prefix: `${scoped}/audit-events` })
   })
   return app

@@ -77,6 +77,22 @@ export interface IndicatorPriorityTable {
   priorityId: string
 }
 
+export interface TargetTable extends Tenanted {
+  indicatorId: string
+  areaId: string
+  period: string
+  periodStart: string
+  periodEnd: string
+  status: Generated<string>
+  baselineValue: string | null
+  baselinePeriod: string | null
+  changePercent: string | null
+  targetValue: string | null
+  derivation: string | null
+  tolerancePercent: string | null
+  profile: unknown
+}
+
 export interface AuditEventTable {
   id: Generated<number>
   partnershipId: string | null
@@ -99,6 +115,7 @@ export interface Database {
   theme: ThemeTable
   indicator: IndicatorTable
   indicatorPriority: IndicatorPriorityTable
+  target: TargetTable
   auditEvent: AuditEventTable
 }
 

@@ -10,6 +10,7 @@ export const API_TAGS = [
   { name: 'Priorities', description: 'Priorities and their objectives' },
   { name: 'Themes', description: 'Cross-cutting themes' },
   { name: 'Indicators', description: 'Performance indicators' },
+  { name: 'Targets', description: 'Targets from baselines, with profiles' },
   { name: 'Audit', description: 'Who changed what' },
   { name: 'Health', description: 'Liveness and readiness' },
 ]
