@@ -1,0 +1,119 @@
+import { parseDecimal, formatDecimal, roundHalfAwayFromZero, type Decimal } from './decimal.js'
+import { DomainError, type FieldError } from './errors.js'
+import type { IndicatorShape } from './indicators.js'
+import { checkPeriodFits, parsePeriod, type Frequency, type Period } from './periods.js'
+
+export const MEASUREMENT_STATUSES = ['provisional', 'validated', 'published'] as const
+export type MeasurementStatus = (typeof MEASUREMENT_STATUSES)[number]
+
+export interface IndicatorForMeasurement extends IndicatorShape {
+  frequency: Frequency
+}
+
+/** A value as sent: JSON numbers are accepted alongside decimal strings; CSV gives strings. */
+export type SentNumber = string | number | null | undefined
+
+export interface MeasurementInput {
+  period: string
+  value?: SentNumber
+  numerator?: SentNumber
+  denominator?: SentNumber
+}
+
+export interface MeasurementValues {
+  period: Period
+  value: string
+  numerator: string | null
+  denominator: string | null
+}
+
+const VALUE_PLACES = 6
+
+function decimal(sent: SentNumber, field: string, errors: FieldError[]): Decimal | null {
+  if (sent === null || sent === undefined || sent === '') return null
+  const text = typeof sent === 'number' ? (Number.isFinite(sent) ? String(sent) : 'NaN') : sent
+  try {
+    return parseDecimal(text, field)
+  } catch {
+    errors.push({ field, message: 'is not a decimal number' })
+    return null
+  }
+}
+
+const isNegative = (d: Decimal) => d.units < 0n
+const isWhole = (d: Decimal) => d.scale === 0 || d.units % 10n ** BigInt(d.scale) === 0n
+const isZero = (d: Decimal) => d.units === 0n
+
+/** numerator x factor / denominator, rounded half away from zero to `places`. */
+function quotient(numerator: Decimal, denominator: Decimal, factor: bigint, places: number): Decimal {
+  // Bring both to one scale, then divide with two extra digits for rounding.
+  const scale = Math.max(numerator.scale, denominator.scale)
+  const n = numerator.units * 10n ** BigInt(scale - numerator.scale) * factor
+  const d = denominator.units * 10n ** BigInt(scale - denominator.scale)
+  const units = (n * 10n ** BigInt(places + 2)) / d
+  return roundHalfAwayFromZero({ units, scale: places + 2 }, places)
+}
+
+/**
+ * Checks one measurement against its indicator and settles its stored figures: counts are whole and
+ * non-negative; percentages lie in 0-100; ratios, rates and percentages aggregated as ratio of sums come
+ * as numerator and denominator, the value derived from them. Field names are prefixed by `at`.
+ */
+export function checkMeasurement(indicator: IndicatorForMeasurement, input: MeasurementInput, fyStartMonth: number, at = ''): MeasurementValues {
+  const errors: FieldError[] = []
+  let period: Period | undefined
+  try {
+    period = parsePeriod(input.period, fyStartMonth, `${at}period`)
+    checkPeriodFits(period, indicator.frequency, `${at}period`)
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err
+    errors.push(...(err.errors ?? [{ field: `${at}period`, message: err.message }]))
+  }
+  const value = decimal(input.value, `${at}value`, errors)
+  const numerator = decimal(input.numerator, `${at}numerator`, errors)
+  const denominator = decimal(input.denominator, `${at}denominator`, errors)
+  let settled: Decimal | null = value
+  if (errors.length === 0) {
+    const pair = numerator !== null || denominator !== null
+    if (indicator.unit === 'count') {
+      if (pair) errors.push({ field: `${at}numerator`, message: 'a count has a value only' })
+      else if (value === null) errors.push({ field: `${at}value`, message: 'is required' })
+      else if (isNegative(value) || !isWhole(value)) errors.push({ field: `${at}value`, message: 'a count must be a whole number, 0 or more' })
+    } else if (pair || indicator.aggregation === 'ratio_of_sums') {
+      if (value !== null && pair) errors.push({ field: `${at}value`, message: 'send a value or a numerator and denominator, not both' })
+      else if (numerator === null || denominator === null) {
+        errors.push({ field: `${at}${numerator === null ? 'numerator' : 'denominator'}`, message: `a ${indicator.unit} aggregated as ratio_of_sums needs numerator and denominator` })
+      } else if (isNegative(numerator)) errors.push({ field: `${at}numerator`, message: 'must be 0 or more' })
+      else if (isNegative(denominator) || isZero(denominator)) errors.push({ field: `${at}denominator`, message: 'must be more than 0' })
+      else {
+        const factor = indicator.unit === 'percentage' ? 100n : indicator.unit === 'rate' ? BigInt(indicator.ratePer ?? 1) : 1n
+        settled = quotient(numerator, denominator, factor, VALUE_PLACES)
+      }
+    } else if (value === null) errors.push({ field: `${at}value`, message: 'is required' })
+    if (errors.length === 0 && settled !== null && indicator.unit === 'percentage') {
+      const hundred = { units: 100n * 10n ** BigInt(settled.scale), scale: settled.scale }
+      if (isNegative(settled) || settled.units > hundred.units) errors.push({ field: `${at}value`, message: 'a percentage lies between 0 and 100' })
+    }
+    if (errors.length === 0 && settled !== null && isNegative(settled)) errors.push({ field: `${at}value`, message: 'must be 0 or more' })
+  }
+  if (errors.length > 0 || period === undefined || settled === null) {
+    throw new DomainError('MEASUREMENT.INVALID', 'validation', errors.map((e) => `${e.field} ${e.message}`).join('; '), errors)
+  }
+  return {
+    period,
+    value: formatDecimal(settled),
+    numerator: numerator === null ? null : formatDecimal(numerator),
+    denominator: denominator === null ? null : formatDecimal(denominator),
+  }
+}
+
+const ORDER: Record<MeasurementStatus, number> = { provisional: 0, validated: 1, published: 2 }
+
+/** Status moves forward only (provisional -> validated -> published); a new value starts provisional again. */
+export function checkStatusMove(from: MeasurementStatus, to: MeasurementStatus): void {
+  if (ORDER[to] < ORDER[from]) {
+    throw new DomainError('MEASUREMENT.STATUS', 'unprocessable', `A ${from} measurement cannot go back to ${to}; send a corrected value instead.`, [
+      { field: 'body.status', message: `must not go back from ${from}` },
+    ])
+  }
+}
