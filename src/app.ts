@@ -17,6 +17,8 @@ import areaRoutes from './modules/areas/areas.routes.js'
 import { AuditEventSchema } from './modules/audit/audit.schemas.js'
 import auditRoutes from './modules/audit/audit.routes.js'
 import healthRoutes from './modules/health/health.routes.js'
+import { MeasurementRowSchema, MeasurementSchema } from './modules/measurements/measurements.schemas.js'
+import measurementRoutes from './modules/measurements/measurements.routes.js'
 import { TargetSchema } from './modules/targets/targets.schemas.js'
 import targetRoutes from './modules/targets/targets.routes.js'
 import { IndicatorSchema } from './modules/indicators/indicators.schemas.js'
@@ -38,7 +40,7 @@ export interface AppOptions {
   logger?: FastifyBaseLogger
 }
 
-const SHARED_SCHEMAS = [PartnershipSchema, AreaSchema, AgencySchema, PrioritySchema, ObjectiveSchema, ThemeSchema, IndicatorSchema, TargetSchema, AuditEventSchema]
+const SHARED_SCHEMAS = [PartnershipSchema, AreaSchema, AgencySchema, PrioritySchema, ObjectiveSchema, ThemeSchema, IndicatorSchema, TargetSchema, MeasurementSchema, MeasurementRowSchema, AuditEventSchema]
 
 /**
  * Bodies are validated strictly: unknown fields are refused (additionalProperties: false is kept, not
@@ -97,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(themeRoutes, { prefix: `${scoped}/themes` })
     await api.register(indicatorRoutes, { prefix: `${scoped}/indicators` })
     await api.register(targetRoutes, { prefix: `${scoped}/targets` })
+    await api.register(measurementRoutes, { prefix: `${scoped}/measurements`, bulkBodyLimit: config.http.bulkBodyLimitBytes })
     await api.register(auditRoutes, { prefix: `${scoped}/audit-events` })
   })
   return app

@@ -18,6 +18,7 @@ export interface Config {
   }
   http: {
     bodyLimitBytes: number
+    bulkBodyLimitBytes: number
     requestTimeoutMs: number
     shutdownGraceMs: number
   }
@@ -89,6 +90,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     http: {
       bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
+      bulkBodyLimitBytes: int(env, 'BULK_BODY_LIMIT_BYTES', 128 * 1024 * 1024, 1024),
       requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30000, 1000),
       shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0),
     },

@@ -93,6 +93,50 @@ export interface TargetTable extends Tenanted {
   profile: unknown
 }
 
+export interface MeasurementTable {
+  id: Generated<string>
+  partnershipId: string
+  indicatorId: string
+  areaId: string
+  period: string
+  periodStart: string
+  periodEnd: string
+  value: string
+  numerator: string | null
+  denominator: string | null
+  status: Generated<string>
+  source: string | null
+  sentBy: string
+  revision: Generated<number>
+  version: Generated<number>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
+export interface MeasurementRevisionTable {
+  id: Generated<number>
+  partnershipId: string
+  measurementId: string
+  revision: number
+  value: string
+  numerator: string | null
+  denominator: string | null
+  status: string
+  source: string | null
+  sentBy: string
+  sentAt: Date
+}
+
+export interface IdempotencyKeyTable {
+  partnershipId: string
+  client: string
+  key: string
+  requestHash: string
+  status: number
+  response: unknown
+  createdAt: Generated<Date>
+}
+
 export interface AuditEventTable {
   id: Generated<number>
   partnershipId: string | null
@@ -116,6 +160,9 @@ export interface Database {
   indicator: IndicatorTable
   indicatorPriority: IndicatorPriorityTable
   target: TargetTable
+  measurement: MeasurementTable
+  measurementRevision: MeasurementRevisionTable
+  idempotencyKey: IdempotencyKeyTable
   auditEvent: AuditEventTable
 }
 

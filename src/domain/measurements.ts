@@ -41,6 +41,10 @@ function decimal(sent: SentNumber, field: string, errors: FieldError[]): Decimal
 }
 
 const isNegative = (d: Decimal) => d.units < 0n
+const sameDecimal = (a: Decimal, b: Decimal) => {
+  const scale = Math.max(a.scale, b.scale)
+  return a.units * 10n ** BigInt(scale - a.scale) === b.units * 10n ** BigInt(scale - b.scale)
+}
 const isWhole = (d: Decimal) => d.scale === 0 || d.units % 10n ** BigInt(d.scale) === 0n
 const isZero = (d: Decimal) => d.units === 0n
 
@@ -80,14 +84,17 @@ export function checkMeasurement(indicator: IndicatorForMeasurement, input: Meas
       else if (value === null) errors.push({ field: `${at}value`, message: 'is required' })
       else if (isNegative(value) || !isWhole(value)) errors.push({ field: `${at}value`, message: 'a count must be a whole number, 0 or more' })
     } else if (pair || indicator.aggregation === 'ratio_of_sums') {
-      if (value !== null && pair) errors.push({ field: `${at}value`, message: 'send a value or a numerator and denominator, not both' })
-      else if (numerator === null || denominator === null) {
+      if (numerator === null || denominator === null) {
         errors.push({ field: `${at}${numerator === null ? 'numerator' : 'denominator'}`, message: `a ${indicator.unit} aggregated as ratio_of_sums needs numerator and denominator` })
       } else if (isNegative(numerator)) errors.push({ field: `${at}numerator`, message: 'must be 0 or more' })
       else if (isNegative(denominator) || isZero(denominator)) errors.push({ field: `${at}denominator`, message: 'must be more than 0' })
       else {
         const factor = indicator.unit === 'percentage' ? 100n : indicator.unit === 'rate' ? BigInt(indicator.ratePer ?? 1) : 1n
         settled = quotient(numerator, denominator, factor, VALUE_PLACES)
+        // A value sent alongside (an exported row coming back) must be the one they give.
+        if (value !== null && !sameDecimal(value, settled)) {
+          errors.push({ field: `${at}value`, message: `does not match numerator/denominator, which give ${formatDecimal(settled)}` })
+        }
       }
     } else if (value === null) errors.push({ field: `${at}value`, message: 'is required' })
     if (errors.length === 0 && settled !== null && indicator.unit === 'percentage') {

@@ -12,7 +12,7 @@ export type Access =
   | { scope: 'public' }
   | { scope: 'authenticated' }
   | { scope: 'superadmin' }
-  | { scope: 'partnership'; role: Role; superadminToo?: boolean }
+  | { scope: 'partnership'; role: Role; superadminToo?: boolean; agencyWrites?: boolean }
 
 export interface PartnershipScope {
   id: string
@@ -62,8 +62,8 @@ async function accessPlugin(app: FastifyInstance): Promise<void> {
     if (row === undefined) throw notFound('partnership')
     if (membership !== undefined) {
       if (!roleAtLeast(membership.role, access.role)) throw forbidden(`This needs the ${access.role} role in ${slug}.`)
-      // A partner agency's feed token writes only its own data, which no reference-data route is.
-      if (membership.agency !== undefined && request.method !== 'GET' && request.method !== 'HEAD') {
+      // A partner agency's feed token writes only its own measurements (agencyWrites routes check which).
+      if (membership.agency !== undefined && request.method !== 'GET' && request.method !== 'HEAD' && access.agencyWrites !== true) {
         throw forbidden('An agency feed token may not change partnership data.')
       }
     }

@@ -11,6 +11,7 @@ export const API_TAGS = [
   { name: 'Themes', description: 'Cross-cutting themes' },
   { name: 'Indicators', description: 'Performance indicators' },
   { name: 'Targets', description: 'Targets from baselines, with profiles' },
+  { name: 'Measurements', description: 'Values pushed by partner agencies, with revisions and bulk feeds' },
   { name: 'Audit', description: 'Who changed what' },
   { name: 'Health', description: 'Liveness and readiness' },
 ]

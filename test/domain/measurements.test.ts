@@ -14,6 +14,7 @@ t.test('settled figures', async (t) => {
   t.match(checkMeasurement(marac, { period: '2008-04', numerator: 79, denominator: 167 }, 4), { value: '47.305389', numerator: '79', denominator: '167' })
   // Seed 003's test purchases: 24 sales in 85 visits is 28%.
   t.equal(checkMeasurement(marac, { period: '2007-12', numerator: '24', denominator: '85' }, 4).value, '28.235294')
+  t.equal(checkMeasurement(marac, { period: '2008-04', value: '47.305389', numerator: 79, denominator: 167 }, 4).value, '47.305389', 'a value matching its numerator and denominator (an exported row) is accepted')
   t.equal(checkMeasurement(survey, { period: 'FY2008-09', value: '18' }, 4).value, '18', 'a survey percentage as a value')
   t.equal(checkMeasurement(rate, { period: '2010-Q2', numerator: 5, denominator: 40000 }, 4).value, '0.125000', 'a rate per 1,000')
 })
@@ -29,6 +30,7 @@ t.test('refusals name the field and the reason', async (t) => {
     [count, { period: '2010-04', value: 'lots' }, 'value'],
     [count, { period: '2010-04', value: Number.NaN }, 'value'],
     [marac, { period: '2010-04', value: 47 }, 'numerator'],
+    [marac, { period: '2008-04', value: '47.3', numerator: 79, denominator: 167 }, 'value'],
     [marac, { period: '2010-04', numerator: 5 }, 'denominator'],
     [marac, { period: '2010-04', numerator: 5, denominator: 0 }, 'denominator'],
     [marac, { period: '2010-04', numerator: 200, denominator: 100 }, 'value'],

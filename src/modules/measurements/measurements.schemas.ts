@@ -1,0 +1,110 @@
+import Type from 'typebox'
+import { MEASUREMENT_STATUSES } from '../../domain/measurements.js'
+import { Nullable, Slug, StringEnum, Timestamp, Uuid } from '../resource/resource.schemas.js'
+
+const Period = Type.String({ minLength: 4, maxLength: 12, description: 'Period string form: 2010-04, 2010-Q2, FY2010-11 or 2010' })
+const Sent = Type.Union([Type.String({ maxLength: 40 }), Type.Number()], { description: 'A number, or a decimal string for exactness' })
+
+export const MeasurementSchema = Type.Object(
+  {
+    id: Uuid,
+    indicatorId: Uuid,
+    areaId: Uuid,
+    period: Type.String(),
+    periodStart: Type.String({ format: 'date' }),
+    periodEnd: Type.String({ format: 'date' }),
+    value: Type.String({ description: 'Decimal string; derived from numerator/denominator where the indicator is a ratio' }),
+    numerator: Nullable(Type.String()),
+    denominator: Nullable(Type.String()),
+    status: StringEnum(MEASUREMENT_STATUSES, { description: 'Only published figures are final; the others are shown marked' }),
+    source: Nullable(Type.String()),
+    sentBy: Type.String({ description: 'Token subject of whoever sent the current value' }),
+    revision: Type.Integer({ minimum: 1, description: 'How many different values this measurement has had' }),
+    version: Type.Integer({ minimum: 1 }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Measurement', additionalProperties: false, description: 'The value of an indicator for an area and a period' },
+)
+
+export const RevisionSchema = Type.Object(
+  {
+    revision: Type.Integer(),
+    value: Type.String(),
+    numerator: Nullable(Type.String()),
+    denominator: Nullable(Type.String()),
+    status: Type.String(),
+    source: Nullable(Type.String()),
+    sentBy: Type.String(),
+    sentAt: Timestamp,
+  },
+  { additionalProperties: false },
+)
+
+export const MeasurementKeyParams = Type.Object(
+  { partnership: Slug, indicatorId: Uuid, areaId: Uuid, period: Period },
+  { additionalProperties: false },
+)
+
+export const PutMeasurementSchema = Type.Object(
+  {
+    value: Type.Optional(Nullable(Sent)),
+    numerator: Type.Optional(Nullable(Sent)),
+    denominator: Type.Optional(Nullable(Sent)),
+    source: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  },
+  { additionalProperties: false },
+)
+
+export const StatusSchema = Type.Object({ status: StringEnum(MEASUREMENT_STATUSES) }, { additionalProperties: false })
+
+export const MeasurementRowSchema = Type.Object(
+  {
+    indicator: Type.String({ description: 'Indicator id, or its reference (NI 20)' }),
+    area: Type.String({ description: 'Area id, or its code (E07000136)' }),
+    period: Period,
+    value: Type.Optional(Nullable(Sent)),
+    numerator: Type.Optional(Nullable(Sent)),
+    denominator: Type.Optional(Nullable(Sent)),
+    status: Type.Optional(Nullable(StringEnum(MEASUREMENT_STATUSES))),
+    source: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  },
+  { $id: 'MeasurementRow', additionalProperties: false, description: 'One row of a bulk batch; CSV columns have the same names' },
+)
+
+export const BulkQuery = Type.Object(
+  { mode: Type.Optional(StringEnum(['all', 'partial'] as const, { default: 'all', description: 'all: one bad row refuses the batch; partial: good rows are written' })) },
+  { additionalProperties: false },
+)
+export const BulkHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'A retry with the same key and body replays the first answer' })),
+})
+
+const Counts = {
+  received: Type.Integer(),
+  inserted: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer(),
+  refused: Type.Integer(),
+}
+export const BulkResultSchema = Type.Object(
+  {
+    ...Counts,
+    errors: Type.Array(Type.Object({ field: Type.String({ description: 'rows.<n>.<field>, rows numbered from 1' }), message: Type.String() }, { additionalProperties: false })),
+    errorsTruncated: Type.Boolean(),
+  },
+  { additionalProperties: false, description: 'What happened to each row; in partial mode, errors say which rows were refused and why' },
+)
+
+export const MeasurementListQuery = Type.Object(
+  {
+    indicatorId: Type.Optional(Uuid),
+    areaId: Type.Optional(Uuid),
+    from: Type.Optional(Type.String({ format: 'date', description: 'Periods starting on or after this date' })),
+    to: Type.Optional(Type.String({ format: 'date', description: 'Periods starting on or before this date' })),
+    status: Type.Optional(StringEnum(MEASUREMENT_STATUSES)),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+)

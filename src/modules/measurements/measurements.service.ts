@@ -1,0 +1,232 @@
+import type { Db } from '../../db/client.js'
+import { DomainError, notFound, type FieldError } from '../../domain/errors.js'
+import { checkMeasurement, checkStatusMove, MEASUREMENT_STATUSES, type IndicatorForMeasurement, type MeasurementStatus, type SentNumber } from '../../domain/measurements.js'
+import { dateRange } from '../../domain/periods.js'
+import { recordAudit } from '../audit/audit.repository.js'
+import { checkIfMatch, type Actor } from '../resource/resource.service.js'
+import {
+  claimIdempotencyKey,
+  emptyColumns,
+  findMeasurement,
+  listRevisions,
+  lookups,
+  setStatus,
+  storeIdempotentAnswer,
+  upsertMeasurements,
+  type MeasurementColumns,
+} from './measurements.repository.js'
+
+export const MAX_ROWS = 500_000
+const MAX_ERRORS = 1000
+const ROW_FIELDS = new Set(['indicator', 'area', 'period', 'value', 'numerator', 'denominator', 'status', 'source'])
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export interface Writer extends Actor {
+  /** Set for a partner agency's feed token: only indicators this agency supplies. */
+  agency?: string
+}
+
+export interface BulkResult {
+  received: number
+  inserted: number
+  updated: number
+  unchanged: number
+  refused: number
+  errors: FieldError[]
+  errorsTruncated: boolean
+}
+
+type Lookups = Awaited<ReturnType<typeof lookups>>
+
+/** Resolves names in rows (id, reference or code) and checks each row, collecting every refusal. */
+class BatchChecker {
+  private readonly indicators = new Map<string, Lookups['indicators'][number]>()
+  private readonly areas = new Map<string, string>()
+  private readonly seen = new Map<string, number>()
+  readonly columns: MeasurementColumns = emptyColumns()
+  readonly errors: FieldError[] = []
+  refusedRows = 0
+
+  constructor(
+    private readonly context: Lookups,
+    private readonly agency: string | undefined,
+  ) {
+    for (const indicator of context.indicators) {
+      this.indicators.set(indicator.id, indicator)
+      this.indicators.set(`ref:${indicator.reference}`, indicator)
+    }
+    for (const area of context.areas) {
+      this.areas.set(area.id, area.id)
+      if (area.code !== null) this.areas.set(`code:${area.code}`, area.id)
+    }
+  }
+
+  private refuse(errors: FieldError[]): void {
+    this.refusedRows += 1
+    for (const error of errors) if (this.errors.length <= MAX_ERRORS) this.errors.push(error)
+  }
+
+  add(raw: unknown, rowNumber: number): void {
+    const at = `rows.${rowNumber}.`
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return this.refuse([{ field: `rows.${rowNumber}`, message: 'is not an object' }])
+    const row = raw as Record<string, unknown>
+    const unknown = Object.keys(row).filter((k) => !ROW_FIELDS.has(k))
+    if (unknown.length > 0) return this.refuse(unknown.map((k) => ({ field: `${at}${k}`, message: 'is not a known field' })))
+    const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
+    const indicatorName = text(row.indicator)
+    const areaName = text(row.area)
+    // A name of another partnership's thing reads exactly like an absent one.
+    const indicator = this.indicators.get(UUID.test(indicatorName) ? indicatorName.toLowerCase() : `ref:${indicatorName}`)
+    const areaId = this.areas.get(UUID.test(areaName) ? areaName.toLowerCase() : `code:${areaName}`)
+    const problems: FieldError[] = []
+    if (indicator === undefined) problems.push({ field: `${at}indicator`, message: 'names no indicator of this partnership' })
+    if (areaId === undefined) problems.push({ field: `${at}area`, message: 'names no area of this partnership' })
+    if (indicator !== undefined && this.agency !== undefined && indicator.sourceAgencyId !== this.agency) {
+      problems.push({ field: `${at}indicator`, message: 'is not supplied by your agency' })
+    }
+    const status = row.status === undefined || row.status === null || row.status === '' ? null : row.status
+    if (status !== null && !MEASUREMENT_STATUSES.includes(status as MeasurementStatus)) {
+      problems.push({ field: `${at}status`, message: `must be one of: ${MEASUREMENT_STATUSES.join(', ')}` })
+    }
+    const source = row.source === undefined || row.source === null || row.source === '' ? null : row.source
+    if (source !== null && (typeof source !== 'string' || source.length > 200)) problems.push({ field: `${at}source`, message: 'must be text of 200 characters at most' })
+    if (typeof row.period !== 'string') problems.push({ field: `${at}period`, message: 'is required' })
+    if (problems.length > 0 || indicator === undefined || areaId === undefined) return this.refuse(problems)
+    try {
+      const settled = checkMeasurement(
+        indicator as IndicatorForMeasurement,
+        { period: row.period as string, value: row.value as SentNumber, numerator: row.numerator as SentNumber, denominator: row.denominator as SentNumber },
+        this.context.fyStartMonth,
+        at,
+      )
+      const key = `${indicator.id}|${areaId}|${settled.period.key}`
+      const first = this.seen.get(key)
+      if (first !== undefined) return this.refuse([{ field: `${at}period`, message: `repeats row ${first} (same indicator, area and period)` }])
+      this.seen.set(key, rowNumber)
+      const { start, end } = dateRange(settled.period)
+      const c = this.columns
+      c.indicatorId.push(indicator.id)
+      c.areaId.push(areaId)
+      c.period.push(settled.period.key)
+      c.periodStart.push(start)
+      c.periodEnd.push(end)
+      c.value.push(settled.value)
+      c.numerator.push(settled.numerator)
+      c.denominator.push(settled.denominator)
+      c.status.push(status as string | null)
+      c.source.push(source as string | null)
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err
+      this.refuse(err.errors ?? [{ field: `rows.${rowNumber}`, message: err.message }])
+    }
+  }
+}
+
+/** The same checks as a batch row, answered as a single resource would be: 404, 403 or 400. */
+function singleRowProblem(errors: FieldError[]): DomainError {
+  const named = (name: string) => errors.find((e) => e.field === `rows.1.${name}`)
+  if (named('indicator')?.message === 'is not supplied by your agency') {
+    return new DomainError('MEASUREMENT.AGENCY', 'forbidden', 'Your agency does not supply this indicator.')
+  }
+  if (named('indicator') !== undefined) return notFound('indicator')
+  if (named('area') !== undefined) return notFound('area')
+  const fields = errors.map((e) => {
+    const name = e.field.replace(/^rows\.1\./, '')
+    return { field: name === 'period' ? 'params.period' : `body.${name}`, message: e.message }
+  })
+  return new DomainError('MEASUREMENT.INVALID', 'validation', 'The measurement is not valid.', fields)
+}
+
+export interface BulkAnswer {
+  status: number
+  body: BulkResult | Record<string, unknown>
+  replayed: boolean
+}
+
+export function createMeasurementService(db: Db) {
+  async function writeBatch(trx: Db, partnershipId: string, writer: Writer, rows: unknown[], partial: boolean): Promise<{ status: number; body: BulkResult }> {
+    const checker = new BatchChecker(await lookups(trx, partnershipId), writer.agency)
+    rows.forEach((row, i) => checker.add(row, i + 1))
+    const accepted = checker.columns.indicatorId.length
+    const base = { received: rows.length, refused: checker.refusedRows, errors: checker.errors.slice(0, MAX_ERRORS), errorsTruncated: checker.errors.length > MAX_ERRORS }
+    if (checker.refusedRows > 0 && !partial) return { status: 422, body: { ...base, inserted: 0, updated: 0, unchanged: 0 } }
+    const { inserted, updated } = accepted > 0 ? await upsertMeasurements(trx, partnershipId, writer.subject, checker.columns) : { inserted: 0, updated: 0 }
+    await recordAudit(trx, {
+      partnershipId,
+      actor: writer.subject,
+      action: 'create',
+      resourceType: 'measurement-batch',
+      resourceId: writer.requestId,
+      before: null,
+      after: { received: rows.length, inserted, updated, refused: checker.refusedRows },
+      requestId: writer.requestId,
+    })
+    return { status: 200, body: { ...base, inserted, updated, unchanged: accepted - inserted - updated } }
+  }
+
+  return {
+    /**
+     * Writes a batch in one transaction; with an idempotency key, the key and the answer commit with
+     * the data, so a retry after any failure either replays the answer or finds nothing written.
+     */
+    bulk(partnershipId: string, writer: Writer, rows: unknown[], options: { partial: boolean; key?: string; requestHash: string }): Promise<BulkAnswer> {
+      if (rows.length > MAX_ROWS) {
+        throw new DomainError('BATCH.TOO_LARGE', 'validation', `A batch holds at most ${MAX_ROWS} rows; this one has ${rows.length}.`)
+      }
+      return db.transaction().execute(async (trx) => {
+        if (options.key !== undefined) {
+          const claim = await claimIdempotencyKey(trx, partnershipId, writer.subject, options.key, options.requestHash)
+          if (!claim.claimed) {
+            if (claim.requestHash !== options.requestHash) {
+              throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'unprocessable', 'This Idempotency-Key was used with a different request body.')
+            }
+            return { status: claim.status, body: claim.response as BulkResult, replayed: true }
+          }
+        }
+        const answer = await writeBatch(trx, partnershipId, writer, rows, options.partial)
+        if (options.key !== undefined) await storeIdempotentAnswer(trx, partnershipId, writer.subject, options.key, answer.status, answer.body)
+        return { ...answer, replayed: false }
+      })
+    },
+
+    /** Upserts one measurement; answers whether it was created, changed or already so. */
+    async put(partnershipId: string, writer: Writer, key: { indicatorId: string; areaId: string; period: string }, body: Record<string, unknown>) {
+      const row = { indicator: key.indicatorId, area: key.areaId, period: key.period, ...body }
+      return db.transaction().execute(async (trx) => {
+        const checker = new BatchChecker(await lookups(trx, partnershipId), writer.agency)
+        checker.add(row, 1)
+        if (checker.refusedRows > 0) throw singleRowProblem(checker.errors)
+        const before = await findMeasurement(trx, partnershipId, { ...key, period: checker.columns.period[0]! })
+        const { inserted, updated } = await upsertMeasurements(trx, partnershipId, writer.subject, checker.columns)
+        const after = (await findMeasurement(trx, partnershipId, { ...key, period: checker.columns.period[0]! }))!
+        if (inserted + updated > 0) {
+          await recordAudit(trx, { partnershipId, actor: writer.subject, action: inserted ? 'create' : 'update', resourceType: 'measurement', resourceId: after.id, before: before ?? null, after, requestId: writer.requestId })
+        }
+        return { measurement: after, created: inserted > 0, changed: inserted + updated > 0 }
+      })
+    },
+
+    async get(partnershipId: string, key: { indicatorId: string; areaId: string; period: string }) {
+      const row = await findMeasurement(db, partnershipId, key)
+      if (row === undefined) throw notFound('measurement')
+      return row
+    },
+
+    async revisions(partnershipId: string, key: { indicatorId: string; areaId: string; period: string }) {
+      const row = await this.get(partnershipId, key)
+      return listRevisions(db, partnershipId, row.id)
+    },
+
+    setStatus(partnershipId: string, actor: Actor, key: { indicatorId: string; areaId: string; period: string }, ifMatch: string | undefined, status: MeasurementStatus) {
+      return db.transaction().execute(async (trx) => {
+        const existing = await findMeasurement(trx, partnershipId, key, true)
+        if (existing === undefined) throw notFound('measurement')
+        checkIfMatch(ifMatch, existing.version)
+        checkStatusMove(existing.status as MeasurementStatus, status)
+        const row = await setStatus(trx, existing.id, status)
+        await recordAudit(trx, { partnershipId, actor: actor.subject, action: 'update', resourceType: 'measurement', resourceId: existing.id, before: existing, after: row, requestId: actor.requestId })
+        return row
+      })
+    },
+  }
+}
