@@ -21,18 +21,16 @@ export async function up(db: Kysely<any>): Promise<void> {
       version integer not null default 1,
       created_at timestamptz(3) not null default now(),
       updated_at timestamptz(3) not null default now(),
-      unique (partnership_id, id),
+      -- also serves a series (one indicator and area) read
       unique (partnership_id, indicator_id, area_id, period),
       foreign key (partnership_id, indicator_id) references indicator (partnership_id, id) on delete cascade,
       foreign key (partnership_id, area_id) references area (partnership_id, id),
       check (period_end >= period_start)
     );
-    create index measurement_series_idx on measurement (partnership_id, indicator_id, area_id, period_start);
     create index measurement_period_idx on measurement (partnership_id, period_start, id);
 
-    -- Every value a measurement has had, the current one included, with who sent it and when.
+    -- The values a measurement had before its current one, with who sent each and when.
     create table measurement_revision (
-      id bigint generated always as identity primary key,
       partnership_id uuid not null,
       measurement_id uuid not null references measurement (id) on delete cascade,
       revision integer not null,
@@ -43,7 +41,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       source text,
       sent_by text not null,
       sent_at timestamptz(3) not null,
-      unique (measurement_id, revision)
+      primary key (measurement_id, revision)
     );
 
     -- A bulk request's key and first answer, committed with the data it wrote.

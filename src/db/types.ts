@@ -114,7 +114,6 @@ export interface MeasurementTable {
 }
 
 export interface MeasurementRevisionTable {
-  id: Generated<number>
   partnershipId: string
   measurementId: string
   revision: number

@@ -27,32 +27,39 @@ export function emptyColumns(): MeasurementColumns {
 }
 
 /**
- * Upserts a batch in one statement: arrays travel as ten parameters (no per-row SQL), a re-sent equal
- * value changes nothing, a different one becomes current with its revision number raised, and every
- * value written is kept in measurement_revision. Returns how many rows were inserted and updated.
+ * Upserts a batch in two set-based statements: arrays travel as ten parameters (no per-row SQL), a re-sent equal
+ * value changes nothing, and a different one becomes current with its revision number raised while the
+ * value it replaces moves to measurement_revision (a first load writes each row once).
+ * Returns how many rows were inserted and updated.
  */
 export async function upsertMeasurements(trx: Db, partnershipId: string, sentBy: string, rows: MeasurementColumns): Promise<{ inserted: number; updated: number }> {
+  const input = sql`
+    select * from unnest(
+      ${rows.indicatorId}::uuid[], ${rows.areaId}::uuid[], ${rows.period}::text[], ${rows.periodStart}::date[],
+      ${rows.periodEnd}::date[], ${rows.value}::numeric[], ${rows.numerator}::numeric[], ${rows.denominator}::numeric[],
+      ${rows.status}::text[], ${rows.source}::text[]
+    ) as i(indicator_id, area_id, period, period_start, period_end, value, numerator, denominator, status, source)`
+  // First the values about to be replaced move to the history, their rows locked until the upsert below:
+  // a concurrent batch for the same keys waits, then sees what this one wrote.
+  await sql`
+    insert into measurement_revision (partnership_id, measurement_id, revision, value, numerator, denominator, status, source, sent_by, sent_at)
+    select m.partnership_id, m.id, m.revision, m.value, m.numerator, m.denominator, m.status, m.source, m.sent_by, m.updated_at
+    from measurement m join (${input}) i
+      on m.partnership_id = ${partnershipId} and m.indicator_id = i.indicator_id and m.area_id = i.area_id and m.period = i.period
+    where (m.value, m.numerator, m.denominator) is distinct from (i.value, i.numerator, i.denominator)
+    for update of m`.execute(trx)
   const result = await sql<{ inserted: number; updated: number }>`
-    with input as (
-      select * from unnest(
-        ${rows.indicatorId}::uuid[], ${rows.areaId}::uuid[], ${rows.period}::text[], ${rows.periodStart}::date[],
-        ${rows.periodEnd}::date[], ${rows.value}::numeric[], ${rows.numerator}::numeric[], ${rows.denominator}::numeric[],
-        ${rows.status}::text[], ${rows.source}::text[]
-      ) as i(indicator_id, area_id, period, period_start, period_end, value, numerator, denominator, status, source)
-    ), upserted as (
+    with upserted as (
       insert into measurement as m (partnership_id, indicator_id, area_id, period, period_start, period_end, value, numerator, denominator, status, source, sent_by)
       select ${partnershipId}, indicator_id, area_id, period, period_start, period_end, value, numerator, denominator,
         coalesce(status, 'provisional'), source, ${sentBy}
-      from input
+      from (${input}) i
       on conflict (partnership_id, indicator_id, area_id, period) do update
         set value = excluded.value, numerator = excluded.numerator, denominator = excluded.denominator,
             status = excluded.status, source = excluded.source, sent_by = excluded.sent_by,
             revision = m.revision + 1, version = m.version + 1, updated_at = now()
         where (m.value, m.numerator, m.denominator) is distinct from (excluded.value, excluded.numerator, excluded.denominator)
-      returning m.id, m.revision, m.value, m.numerator, m.denominator, m.status, m.source, m.sent_by, m.updated_at, (m.xmax = 0) as inserted
-    ), revisions as (
-      insert into measurement_revision (partnership_id, measurement_id, revision, value, numerator, denominator, status, source, sent_by, sent_at)
-      select ${partnershipId}, id, revision, value, numerator, denominator, status, source, sent_by, updated_at from upserted
+      returning (m.xmax = 0) as inserted
     )
     select (count(*) filter (where inserted))::int as inserted, (count(*) filter (where not inserted))::int as updated from upserted
   `.execute(trx)
@@ -71,12 +78,20 @@ export function findMeasurement(db: Db, partnershipId: string, key: { indicatorI
   return query.executeTakeFirst()
 }
 
+/** The current value and every one it replaced, newest first. */
 export function listRevisions(db: Db, partnershipId: string, measurementId: string) {
   return db
-    .selectFrom('measurementRevision')
-    .select(['revision', 'value', 'numerator', 'denominator', 'status', 'source', 'sentBy', 'sentAt'])
+    .selectFrom('measurement')
+    .select(['revision', 'value', 'numerator', 'denominator', 'status', 'source', 'sentBy', 'updatedAt as sentAt'])
     .where('partnershipId', '=', partnershipId)
-    .where('measurementId', '=', measurementId)
+    .where('id', '=', measurementId)
+    .unionAll(
+      db
+        .selectFrom('measurementRevision')
+        .select(['revision', 'value', 'numerator', 'denominator', 'status', 'source', 'sentBy', 'sentAt'])
+        .where('partnershipId', '=', partnershipId)
+        .where('measurementId', '=', measurementId),
+    )
     .orderBy('revision', 'desc')
     .execute()
 }
