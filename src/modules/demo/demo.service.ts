@@ -1,45 +1,89 @@
 import type { Db } from '../../db/client.js'
 import { agencySpec } from '../agencies/agencies.routes.js'
 import { areaSpec } from '../areas/areas.routes.js'
+import { indicatorHooks, indicatorSpec } from '../indicators/indicators.service.js'
+import { createMeasurementService } from '../measurements/measurements.service.js'
 import { objectiveSpec } from '../objectives/objectives.routes.js'
 import { findPartnership } from '../partnerships/partnerships.repository.js'
 import { createPartnershipService } from '../partnerships/partnerships.service.js'
 import { prioritySpec } from '../priorities/priorities.routes.js'
 import { createResourceService, type Actor } from '../resource/resource.service.js'
+import { targetHooks, targetSpec } from '../targets/targets.service.js'
 import { themeSpec } from '../themes/themes.routes.js'
-import * as eastLincs from './east-lincolnshire.js'
+import type { DemoPartnership, DemoTarget } from './demo.types.js'
+import * as eastLincolnshire from './east-lincolnshire.js'
+import * as peterborough from './peterborough.js'
 
 const actor: Actor = { subject: 'demo-loader', requestId: 'demo' }
 
+export const DEMO_PARTNERSHIPS: DemoPartnership[] = [eastLincolnshire, peterborough]
+
+function targetFigures(target: DemoTarget): Record<string, unknown> {
+  const figures: Record<string, unknown> = target.baseline ? { baselineValue: target.baseline[0], baselinePeriod: target.baseline[1] } : {}
+  if (target.target === 'tbc') return { ...figures, status: 'tbc' }
+  if ('change' in target.target) return { ...figures, changePercent: target.target.change }
+  return { ...figures, targetValue: target.target.value }
+}
+
 /**
- * Loads the demo partnerships through the same services as the API (so the audit trail shows them).
- * Each record is matched by its natural key first, so a second run writes nothing.
+ * Loads one demo partnership through the same services as the API (so the audit trail shows it). Each
+ * record is matched by its natural key first, so a second run writes nothing.
  */
-export async function loadDemo(db: Db): Promise<{ partnership: string }[]> {
-  const partnership =
-    (await findPartnership(db, eastLincs.partnership.slug)) ?? (await createPartnershipService(db).create(actor, eastLincs.partnership))
+async function loadPartnership(db: Db, data: DemoPartnership): Promise<void> {
+  const partnership = (await findPartnership(db, data.partnership.slug)) ?? (await createPartnershipService(db).create(actor, data.partnership))
   const scope = { partnershipId: partnership.id }
 
   const areaService = createResourceService(db, areaSpec)
   const areaIds = new Map<string, string>()
-  for (const { parent, ...area } of eastLincs.areas) {
-    const parentId = parent === null ? null : areaIds.get(parent)
-    const row = await areaService.ensure(scope, actor, 'code', { ...area, parentId })
+  for (const { parent, ...area } of data.areas) {
+    const row = await areaService.ensure(scope, actor, 'code', { ...area, parentId: parent === null ? null : areaIds.get(parent) })
     areaIds.set(area.code, row.id)
   }
 
   const agencyService = createResourceService(db, agencySpec)
-  for (const agency of eastLincs.agencies) await agencyService.ensure(scope, actor, 'name', agency)
+  const agencyIds = new Map<string, string>()
+  for (const agency of data.agencies) agencyIds.set(agency.name, (await agencyService.ensure(scope, actor, 'name', agency)).id)
 
   const priorityService = createResourceService(db, prioritySpec)
   const objectiveService = createResourceService(db, objectiveSpec)
-  for (const { objectives, ...priority } of eastLincs.priorities) {
+  const priorityIds = new Map<string, string>()
+  for (const { objectives, ...priority } of data.priorities) {
     const row = await priorityService.ensure(scope, actor, 'code', priority)
+    priorityIds.set(priority.code, row.id)
     for (const title of objectives) await objectiveService.ensure({ ...scope, parentId: row.id }, actor, 'title', { title })
   }
 
   const themeService = createResourceService(db, themeSpec)
-  for (const theme of eastLincs.themes) await themeService.ensure(scope, actor, 'name', theme)
+  for (const theme of data.themes) await themeService.ensure(scope, actor, 'name', theme)
 
-  return [{ partnership: partnership.slug }]
+  const indicatorService = createResourceService(db, indicatorSpec, indicatorHooks)
+  const targetService = createResourceService(db, targetSpec, targetHooks)
+  for (const { targets, priority, source, ...indicator } of data.indicators) {
+    const row = await indicatorService.ensure(scope, actor, 'reference', {
+      ...indicator,
+      priorityIds: [priorityIds.get(priority)],
+      ...(source === undefined ? {} : { sourceAgencyId: agencyIds.get(source) }),
+    })
+    for (const target of targets) {
+      await targetService.ensure(scope, actor, ['indicatorId', 'areaId', 'period'], {
+        indicatorId: row.id,
+        areaId: areaIds.get(target.area),
+        period: target.period ?? 'FY2010-11',
+        ...targetFigures(target),
+        ...(target.profile ? { profile: { cumulative: target.profile.cumulative, values: target.profile.values.map(([period, value]) => ({ period, value })) } } : {}),
+      })
+    }
+  }
+
+  const measurementService = createMeasurementService(db)
+  const indicatorIds = new Map((await db.selectFrom('indicator').select(['id', 'reference']).where('partnershipId', '=', partnership.id).execute()).map((i) => [i.reference, i.id]))
+  for (const { indicator, area, period, ...figures } of data.measurements) {
+    // put() changes nothing and audits nothing when the value is already there.
+    await measurementService.put(partnership.id, actor, { indicatorId: indicatorIds.get(indicator)!, areaId: areaIds.get(area)!, period }, { ...figures, source: 'Partnership plan' })
+  }
+}
+
+export async function loadDemo(db: Db): Promise<{ partnership: string }[]> {
+  for (const data of DEMO_PARTNERSHIPS) await loadPartnership(db, data)
+  return DEMO_PARTNERSHIPS.map((d) => ({ partnership: d.partnership.slug }))
 }

@@ -10,6 +10,7 @@ export const areas = [
   { code: 'E07000137', name: 'East Lindsey', type: 'district', parent: 'EAST-LINCS' },
   { code: 'SSG-2', name: 'SSG 2: East Lindsey', type: 'fire_station_ground', parent: 'E10000019' },
   { code: 'SSG-3', name: 'SSG 3: Boston & South Holland', type: 'fire_station_ground', parent: 'E10000019' },
+  { code: 'EAST-BCU', name: 'East Lincolnshire BCU', type: 'police_bcu', parent: 'E10000019' },
 ] as const
 
 export const agencies = [
@@ -77,3 +78,99 @@ export const themes = [
   { name: 'Tackling the fear of crime', description: 'A cross-cutting theme to be considered as high priority in all of the partnership\'s work.' },
   { name: 'The seasonal nature of crime in East Lindsey', description: 'A cross-cutting theme: crime in the coastal resorts rises with the summer visitor season.' },
 ] as const
+
+import type { DemoIndicator } from './demo.types.js'
+
+const survey = { unit: 'percentage', frequency: 'biennial', aggregation: 'latest', decimalPlaces: 1, source: 'Lincolnshire County Council' } as const
+const police = { unit: 'count', frequency: 'monthly', aggregation: 'sum', source: 'Lincolnshire Police' } as const
+const monitored = { unit: 'count', polarity: 'monitor_only', frequency: 'quarterly', aggregation: 'sum', targets: [] } as const
+
+/** "Indicators and Targets To Measure Success", all four priority tables of the 2010/11 plan. */
+export const indicators: DemoIndicator[] = [
+  { reference: 'NI 17', name: 'Perceptions of anti-social behaviour', priority: 'P1', polarity: 'lower_better', ...survey, targets: [
+    { area: 'E07000136', baseline: ['18', 'FY2008-09'], target: { value: '17.3' } },
+    { area: 'E07000137', baseline: ['13.9', 'FY2008-09'], target: { value: '13.4' } },
+  ] },
+  { reference: 'NI 21', name: 'Dealing with anti-social behaviour and crime', priority: 'P1', polarity: 'higher_better', ...survey, targets: [
+    { area: 'E07000136', baseline: ['21.3', 'FY2008-09'], target: { value: '32.8' } },
+    { area: 'E07000137', baseline: ['24.2', 'FY2008-09'], target: { value: '32.8' } },
+  ] },
+  { reference: 'NI 27', name: 'Police & public services understanding of ASB and crime', priority: 'P1', polarity: 'higher_better', ...survey, targets: [
+    { area: 'E07000136', baseline: ['22.4', 'FY2008-09'], target: { value: '24.8' } },
+    { area: 'E07000137', baseline: ['21', 'FY2008-09'], target: { value: '24.8' } },
+  ] },
+  { reference: 'NI 33(i)', name: 'Number of primary arson incidents', priority: 'P1', polarity: 'lower_better', unit: 'count', frequency: 'monthly', aggregation: 'sum', source: 'Lincolnshire Fire and Rescue', targets: [
+    { area: 'SSG-2', baseline: ['90', 'FY2009-10'], target: { value: '91' } },
+    { area: 'SSG-3', baseline: ['155', 'FY2009-10'], target: { value: '124' } },
+  ] },
+  { reference: 'NI 33(ii)', name: 'Number of secondary arson incidents', priority: 'P1', polarity: 'lower_better', unit: 'count', frequency: 'monthly', aggregation: 'sum', source: 'Lincolnshire Fire and Rescue', targets: [
+    { area: 'SSG-2', baseline: ['79', 'FY2009-10'], target: { value: '61' } },
+    { area: 'SSG-3', baseline: ['73', 'FY2009-10'], target: { value: '77' } },
+  ] },
+  { reference: 'NI 47', name: 'People killed or seriously injured in road traffic accidents', priority: 'P1', polarity: 'lower_better', unit: 'count', frequency: 'monthly', aggregation: 'sum', source: 'Lincolnshire Road Safety Partnership', targets: [
+    { area: 'EAST-BCU', target: 'tbc' },
+  ] },
+  { reference: 'LOCAL CD', name: 'Criminal damage offences', priority: 'P1', polarity: 'lower_better', ...police, targets: [
+    { area: 'E07000136', baseline: ['1349', 'FY2009-10'], target: { change: '-4' } },
+    { area: 'E07000137', baseline: ['2195', 'FY2009-10'], target: { change: '-4' } },
+  ] },
+  { reference: 'LOCAL ASB', name: 'ASB incidents reported to the police', priority: 'P1', polarity: 'lower_better', ...police, targets: [
+    { area: 'E07000136', baseline: ['3976', 'FY2009-10'], target: { change: '-3' } },
+    { area: 'E07000137', baseline: ['7547', 'FY2009-10'], target: { change: '-3' } },
+  ] },
+  { reference: 'LOCAL UBWL', name: 'Number of UBWL sent (1st & 2nd stage)', priority: 'P1', ...monitored },
+  { reference: 'LOCAL ASBO', name: 'Number of ASBOs issued', priority: 'P1', ...monitored },
+  { reference: 'LOCAL ABC', name: 'Number of contracts issued', priority: 'P1', ...monitored },
+  { reference: 'LOCAL ASBO-B', name: 'Number of ASBO breaches', priority: 'P1', ...monitored },
+  { reference: 'NI 20', name: 'Assault with less serious injury', priority: 'P2', polarity: 'lower_better', ...police, targets: [
+    // The plan prints 331 for Boston; the rule (374 x 0.882 = 329.868) gives 330, which is what is stored.
+    { area: 'E07000136', baseline: ['374', 'FY2009-10'], target: { change: '-11.8' } },
+    { area: 'E07000137', baseline: ['763', 'FY2009-10'], target: { change: '-11.8' } },
+  ] },
+  { reference: 'NI 15', name: 'Most serious violence', priority: 'P2', polarity: 'lower_better', ...police, targets: [
+    { area: 'E07000136', baseline: ['47', 'FY2009-10'], target: { change: '-4' } },
+    { area: 'E07000137', baseline: ['42', 'FY2009-10'], target: { change: '-4' } },
+  ] },
+  { reference: 'NI 32', name: 'Repeat incidents of domestic abuse', priority: 'P2', polarity: 'lower_better', unit: 'percentage', frequency: 'monthly', aggregation: 'ratio_of_sums', decimalPlaces: 1, targets: [
+    { area: 'EAST-BCU', baseline: ['11.8', 'FY2009-10'], target: { value: '27' } },
+  ] },
+  { reference: 'NI 41', name: 'Perceptions of drunk and rowdy behaviour as a problem', priority: 'P2', polarity: 'lower_better', ...survey, targets: [
+    { area: 'E07000136', baseline: ['24.7', 'FY2008-09'], target: { value: '24' } },
+    { area: 'E07000137', baseline: ['25.2', 'FY2008-09'], target: { value: '24.2' } },
+  ] },
+  { reference: 'LOCAL VAP', name: 'Violence against the person', priority: 'P2', polarity: 'lower_better', ...police, targets: [
+    { area: 'E07000136', baseline: ['937', 'FY2009-10'], target: { change: '-4' } },
+    { area: 'E07000137', baseline: ['1720', 'FY2009-10'], target: { change: '-4' } },
+  ] },
+  { reference: 'NI 39', name: 'Alcohol related hospital admissions', priority: 'P2', polarity: 'lower_better', unit: 'count', frequency: 'annual', aggregation: 'sum', source: 'NHS Lincolnshire', targets: [
+    { area: 'EAST-LINCS', target: 'tbc' },
+  ] },
+  { reference: 'LOCAL SO', name: 'Sexual offences', priority: 'P2', polarity: 'lower_better', ...police, targets: [
+    { area: 'E07000136', baseline: ['55', 'FY2009-10'], target: 'tbc' },
+    { area: 'E07000137', baseline: ['123', 'FY2009-10'], target: 'tbc' },
+  ] },
+  { reference: 'LOCAL HATE', name: 'Hate crime', priority: 'P2', polarity: 'lower_better', ...police, targets: [
+    { area: 'E07000136', target: 'tbc' },
+    { area: 'E07000137', target: 'tbc' },
+  ] },
+  { reference: 'LOCAL ARC', name: 'Alcohol related crime', priority: 'P2', ...monitored },
+  { reference: 'LOCAL ARVC', name: 'Alcohol related violent crime', priority: 'P2', ...monitored },
+  { reference: 'NI 16', name: 'Serious acquisitive crime', priority: 'P3', polarity: 'lower_better', ...police, targets: [
+    { area: 'E07000136', baseline: ['760', 'FY2009-10'], target: 'tbc' },
+    { area: 'E07000137', baseline: ['1152', 'FY2009-10'], target: 'tbc' },
+  ] },
+  { reference: 'LOCAL BOTD', name: 'Burglary other than dwelling', priority: 'P3', polarity: 'lower_better', ...police, targets: [
+    { area: 'E07000136', baseline: ['760', 'FY2009-10'], target: 'tbc' },
+    { area: 'E07000137', baseline: ['934', 'FY2009-10'], target: 'tbc' },
+  ] },
+  { reference: 'LOCAL TFS', name: 'Theft from shops', priority: 'P3', polarity: 'lower_better', ...police, targets: [
+    { area: 'E07000136', baseline: ['301', 'FY2009-10'], target: 'tbc' },
+    { area: 'E07000137', baseline: ['510', 'FY2009-10'], target: 'tbc' },
+  ] },
+  { reference: 'NI 30', name: 'Re-offending of prolific and priority offenders', priority: 'P4', polarity: 'lower_better', unit: 'count', frequency: 'quarterly', aggregation: 'sum', source: 'Lincolnshire Probation Trust', targets: [
+    { area: 'EAST-LINCS', target: 'tbc' },
+  ] },
+]
+
+/** The plan gives baselines and targets, no monthly actuals. */
+export const measurements = [] as const

@@ -1,24 +1,7 @@
 import type { FastifyInstance } from 'fastify'
-import { checkIndicatorShape, type IndicatorShape } from '../../domain/indicators.js'
-import { refuseCycles } from '../resource/hierarchy.repository.js'
-import type { TableSpec } from '../resource/resource.repository.js'
 import { registerResourceRoutes } from '../resource/resource.routes.js'
 import { CreateIndicatorSchema, IndicatorFilters, IndicatorSchema, UpdateIndicatorSchema } from './indicators.schemas.js'
-
-export const indicatorSpec: TableSpec = {
-  table: 'indicator',
-  type: 'indicator',
-  columns: [
-    'reference', 'name', 'definition', 'unit', 'ratePer', 'polarity', 'frequency', 'aggregation',
-    'decimalPlaces', 'defaultTolerancePercent', 'sourceAgencyId', 'dataLagDays', 'parentId',
-  ],
-  sorts: { reference: 'reference', name: 'name', createdAt: 'createdAt', updatedAt: 'updatedAt' },
-  search: 'name',
-  filters: ['sourceAgencyId', 'polarity', 'frequency', 'parentId'],
-  links: { field: 'priorityIds', table: 'indicatorPriority', owner: 'indicatorId', column: 'priorityId', target: 'priority', filter: 'priorityId' },
-}
-
-const noCycles = refuseCycles(indicatorSpec)
+import { indicatorHooks, indicatorSpec } from './indicators.service.js'
 
 export default async function indicatorRoutes(app: FastifyInstance): Promise<void> {
   registerResourceRoutes(app, {
@@ -31,12 +14,6 @@ export default async function indicatorRoutes(app: FastifyInstance): Promise<voi
     update: UpdateIndicatorSchema,
     filters: IndicatorFilters,
     writeRole: 'officer',
-    hooks: {
-      async beforeWrite(trx, scope, values, existing) {
-        // A PATCH is checked as the indicator it would leave behind.
-        checkIndicatorShape({ ratePer: null, ...existing, ...values } as unknown as IndicatorShape)
-        await noCycles(trx, scope, values, existing)
-      },
-    },
+    hooks: indicatorHooks,
   })
 }

@@ -158,8 +158,11 @@ export async function findRecord(db: Db, spec: TableSpec, scope: Scope, id: stri
   return (await query.executeTakeFirst()) as Row | undefined
 }
 
-export async function findRecordBy(db: Db, spec: TableSpec, scope: Scope, column: string, value: unknown): Promise<Row | undefined> {
-  return (await scoped(db, spec, scope).select(selectRow(spec)).where(`${spec.table}.${column}`, '=', value).executeTakeFirst()) as Row | undefined
+/** The row whose columns equal the given values (a natural key). */
+export async function findRecordBy(db: Db, spec: TableSpec, scope: Scope, key: Record<string, unknown>): Promise<Row | undefined> {
+  let query = scoped(db, spec, scope).select(selectRow(spec))
+  for (const [column, value] of Object.entries(key)) query = query.where(`${spec.table}.${column}`, '=', value)
+  return (await query.executeTakeFirst()) as Row | undefined
 }
 
 export async function insertRecord(db: Db, spec: TableSpec, scope: Scope, values: Record<string, unknown>): Promise<Row> {

@@ -134,9 +134,10 @@ export function createResourceService(db: Db, spec: TableSpec, hooks: WriteHooks
       )
     },
 
-    /** The record whose `key` column equals the value given, created from `values` when there is none. */
-    async ensure(scope: Scope, actor: Actor, key: string, values: Record<string, unknown>): Promise<Row> {
-      return (await findRecordBy(db, spec, scope, key, values[key])) ?? this.create(scope, actor, values)
+    /** The record whose `keys` columns equal those in `values`, created from `values` when there is none. */
+    async ensure(scope: Scope, actor: Actor, keys: string | string[], values: Record<string, unknown>): Promise<Row> {
+      const key = Object.fromEntries([keys].flat().map((k) => [k, values[k]]))
+      return (await findRecordBy(db, spec, scope, key)) ?? this.create(scope, actor, values)
     },
 
     update(scope: Scope, actor: Actor, id: string, ifMatch: string | undefined, values: Record<string, unknown>): Promise<Row> {
