@@ -98,7 +98,11 @@ try {
   // Floor: COPY of the same rows into an identical scratch table.
   const client = await pool.connect()
   try {
+    // LIKE copies columns, defaults, checks and indexes but not foreign keys; the real table checks two per row.
     await client.query('create table scratch (like measurement including all)')
+    await client.query(`alter table scratch
+      add foreign key (partnership_id, indicator_id) references indicator (partnership_id, id),
+      add foreign key (partnership_id, area_id) references area (partnership_id, id)`)
     const partnership = (await client.query<{ id: string }>(`select id from partnership where slug = 'bench'`)).rows[0]!.id
     const copyStart = process.hrtime.bigint()
     const lines = (function* () {
