@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type SelectQueryBuilder } from 'kysely'
 import type { Db } from '../../db/client.js'
 
 export const MEASUREMENT_COLUMNS = [
@@ -115,19 +115,27 @@ export interface MeasurementFilter {
   limit: number
 }
 
-/** In period order (then id), keyset-paged; `from`/`to` are dates bounding the period start. */
-export function listMeasurements(db: Db, partnershipId: string, filter: MeasurementFilter) {
-  let query = db.selectFrom('measurement').select(MEASUREMENT_COLUMNS).where('measurement.partnershipId', '=', partnershipId)
-  if (filter.indicatorId !== undefined) query = query.where('indicatorId', '=', filter.indicatorId)
-  if (filter.areaId !== undefined) query = query.where('areaId', '=', filter.areaId)
-  if (filter.status !== undefined) query = query.where('status', '=', filter.status)
-  if (filter.from !== undefined) query = query.where('periodStart', '>=', filter.from)
-  if (filter.to !== undefined) query = query.where('periodStart', '<=', filter.to)
+/**
+ * The partnership's measurements matching the filter, in period order (then id), one keyset page;
+ * `from`/`to` are dates bounding the period start. Shared by the JSON list and the CSV export.
+ */
+// Typed loosely (the two callers join different tables); the row type O passes through unchanged.
+function filtered<O>(query: SelectQueryBuilder<any, any, O>, partnershipId: string, filter: MeasurementFilter): SelectQueryBuilder<any, any, O> {
+  let q = query.where('measurement.partnershipId', '=', partnershipId)
+  if (filter.indicatorId !== undefined) q = q.where('measurement.indicatorId', '=', filter.indicatorId)
+  if (filter.areaId !== undefined) q = q.where('measurement.areaId', '=', filter.areaId)
+  if (filter.status !== undefined) q = q.where('measurement.status', '=', filter.status)
+  if (filter.from !== undefined) q = q.where('measurement.periodStart', '>=', filter.from)
+  if (filter.to !== undefined) q = q.where('measurement.periodStart', '<=', filter.to)
   if (filter.after !== undefined) {
     const { periodStart, id } = filter.after
-    query = query.where((eb) => eb(eb.refTuple('periodStart', 'id'), '>', eb.tuple(periodStart, id)))
+    q = q.where((eb) => eb(eb.refTuple('measurement.periodStart', 'measurement.id'), '>', eb.tuple(periodStart, id)))
   }
-  return query.orderBy('periodStart').orderBy('id').limit(filter.limit).execute()
+  return q.orderBy('measurement.periodStart').orderBy('measurement.id').limit(filter.limit)
+}
+
+export function listMeasurements(db: Db, partnershipId: string, filter: MeasurementFilter) {
+  return filtered(db.selectFrom('measurement').select(MEASUREMENT_COLUMNS), partnershipId, filter).execute()
 }
 
 /** Indicators and areas a batch may name, by id and by reference or code. */
@@ -182,8 +190,8 @@ export function storeIdempotentAnswer(trx: Db, partnershipId: string, client: st
 }
 
 /** Rows for CSV export, with the same names an import takes: indicator reference, area code (or id). */
-export function exportPage(db: Db, partnershipId: string, filter: Omit<MeasurementFilter, 'after'> & { after?: { periodStart: string; id: string } }) {
-  let query = db
+export function exportPage(db: Db, partnershipId: string, filter: MeasurementFilter) {
+  const query = db
     .selectFrom('measurement')
     .innerJoin('indicator', 'indicator.id', 'measurement.indicatorId')
     .innerJoin('area', 'area.id', 'measurement.areaId')
@@ -199,15 +207,5 @@ export function exportPage(db: Db, partnershipId: string, filter: Omit<Measureme
       'measurement.status',
       'measurement.source',
     ])
-    .where('measurement.partnershipId', '=', partnershipId)
-  if (filter.indicatorId !== undefined) query = query.where('measurement.indicatorId', '=', filter.indicatorId)
-  if (filter.areaId !== undefined) query = query.where('measurement.areaId', '=', filter.areaId)
-  if (filter.status !== undefined) query = query.where('measurement.status', '=', filter.status)
-  if (filter.from !== undefined) query = query.where('measurement.periodStart', '>=', filter.from)
-  if (filter.to !== undefined) query = query.where('measurement.periodStart', '<=', filter.to)
-  if (filter.after !== undefined) {
-    const { periodStart, id } = filter.after
-    query = query.where((eb) => eb(eb.refTuple('measurement.periodStart', 'measurement.id'), '>', eb.tuple(periodStart, id)))
-  }
-  return query.orderBy('measurement.periodStart').orderBy('measurement.id').limit(filter.limit).execute()
+  return filtered(query, partnershipId, filter).execute()
 }
