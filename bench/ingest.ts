@@ -16,7 +16,7 @@ import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { createDb, createPool } from '../src/db/client.js'
+import { createDb, createPool, withDatabase } from '../src/db/client.js'
 import { startEmbeddedPostgres } from '../src/db/embedded.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { loadOrCreateDevKey } from '../src/plugins/keys.js'
@@ -38,14 +38,13 @@ const dbName = `spa_bench_${process.pid}`
 const admin = new pg.Client({ connectionString: adminUrl })
 await admin.connect()
 await admin.query(`create database ${dbName}`)
-const url = new URL(adminUrl)
-url.pathname = `/${dbName}`
+const url = withDatabase(adminUrl, dbName)
 
-const pool = createPool({ connectionString: url.toString(), max: 4, connectTimeoutMs: 5000, statementTimeoutMs: 600_000 })
+const pool = createPool({ connectionString: url, max: 4, connectTimeoutMs: 5000, statementTimeoutMs: 600_000 })
 const db = createDb(pool)
 try {
   await migrateToLatest(db)
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: tmp, DATABASE_URL: url.toString() })
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: tmp, DATABASE_URL: url })
   const app = await buildApp({ config, pool })
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   const key = await loadOrCreateDevKey(config.auth.devKeyFile)

@@ -6,7 +6,7 @@ import pg from 'pg'
 import type { Test } from 'tap'
 import { buildApp } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
-import { createDb, createPool, type Db } from '../src/db/client.js'
+import { createDb, createPool, withDatabase, type Db } from '../src/db/client.js'
 import type { Role } from '../src/domain/access.js'
 import { loadOrCreateDevKey, type DevSigningKey } from '../src/plugins/keys.js'
 
@@ -14,12 +14,6 @@ function required(name: string): string {
   const value = process.env[name]
   if (value === undefined || value === '') throw new Error(`${name} is unset: run the suite with npm test (test/run.ts)`)
   return value
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url)
-  u.pathname = `/${database}`
-  return u.toString()
 }
 
 /** A database of this test file's own, cloned from the migrated template and dropped at the end. */

@@ -8,19 +8,13 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
-import { createDb, createPool } from '../src/db/client.js'
+import { createDb, createPool, withDatabase } from '../src/db/client.js'
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 
 const log = {
   info: (obj: object, msg: string) => process.stderr.write(`# ${msg} ${JSON.stringify(obj)}\n`),
   warn: (obj: object, msg: string) => process.stderr.write(`# warning: ${msg} ${JSON.stringify(obj)}\n`),
-}
-
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url)
-  u.pathname = `/${database}`
-  return u.toString()
 }
 
 async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -47,6 +47,13 @@ export function createPool(options: PoolOptions): pg.Pool {
   return pool
 }
 
+/** The same server's connection string for another database. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url)
+  u.pathname = `/${database}`
+  return u.toString()
+}
+
 export function createDb(pool: pg.Pool): Db {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] })
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import pg from 'pg'
 import t from 'tap'
-import { createDb, createPool } from '../../src/db/client.js'
+import { createDb, createPool, withDatabase } from '../../src/db/client.js'
 import { migrateDown, migrateToLatest } from '../../src/db/migrate.js'
 
 t.test('two instances migrating at once apply each migration exactly once', async (t) => {
@@ -14,9 +14,7 @@ t.test('two instances migrating at once apply each migration exactly once', asyn
     await admin.query(`drop database if exists ${name} with (force)`)
     await admin.end()
   })
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  const pools = [1, 2].map(() => createPool({ connectionString: url.toString(), max: 2, connectTimeoutMs: 5000, statementTimeoutMs: 30000 }))
+  const pools = [1, 2].map(() => createPool({ connectionString: withDatabase(adminUrl, name), max: 2, connectTimeoutMs: 5000, statementTimeoutMs: 30000 }))
   t.teardown(() => Promise.all(pools.map((p) => p.end())))
   const [a, b] = await Promise.all(pools.map((p) => migrateToLatest(createDb(p))))
   const applied = [...a!, ...b!]
