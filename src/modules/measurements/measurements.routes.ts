@@ -21,7 +21,7 @@ import {
   RevisionSchema,
   StatusSchema,
 } from './measurements.schemas.js'
-import { createMeasurementService, type Writer } from './measurements.service.js'
+import { createMeasurementService, type BulkResult, type Writer } from './measurements.service.js'
 
 const tags = ['Measurements']
 const Measurement = Type.Ref('Measurement')
@@ -254,17 +254,8 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
         })
         if (answer.replayed) reply.header('idempotent-replayed', 'true')
         if (answer.status === 422) {
-          const body = answer.body as { errors: Array<{ field: string; message: string }>; refused: number; received: number }
-          return reply.status(422).type('application/problem+json').send({
-            type: 'urn:safer-partnerships:problem:unprocessable',
-            title: 'Unprocessable content',
-            status: 422,
-            code: 'BATCH.REFUSED',
-            detail: `${body.refused} of ${body.received} rows were refused, so nothing was written. Fix them, or send mode=partial to write the good rows.`,
-            instance: request.url.split('?')[0],
-            requestId: request.id,
-            errors: body.errors,
-          })
+          const body = answer.body as BulkResult
+          throw new DomainError('BATCH.REFUSED', 'unprocessable', `${body.refused} of ${body.received} rows were refused, so nothing was written. Fix them, or send mode=partial to write the good rows.`, body.errors)
         }
         return reply.status(answer.status as 200).send(answer.body)
       },
