@@ -9,6 +9,7 @@ export type ProblemKind =
   | 'precondition-failed'
   | 'precondition-required'
   | 'unprocessable'
+  | 'payload-too-large'
 
 export interface FieldError {
   field: string

@@ -24,7 +24,7 @@ export const ProblemSchema = Type.Object(
   { $id: 'Problem', additionalProperties: false, description: 'RFC 9457 problem details' },
 )
 
-type HttpKind = ProblemKind | 'payload-too-large' | 'unsupported-media-type' | 'service-unavailable' | 'internal-error' | 'bad-request'
+type HttpKind = ProblemKind | 'unsupported-media-type' | 'service-unavailable' | 'internal-error' | 'bad-request'
 
 const KINDS: Record<HttpKind, { status: number; title: string }> = {
   'bad-request': { status: 400, title: 'Bad request' },
@@ -147,6 +147,8 @@ function classify(err: FastifyError & { code?: string }): Problem | null {
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
   const { status, title } = KINDS[problem.kind]
   if (problem.retryAfter !== undefined) reply.header('retry-after', String(problem.retryAfter))
+  // The rest of an over-long body is not worth reading; closing tells the client to stop sending it.
+  if (problem.kind === 'payload-too-large') reply.header('connection', 'close')
   return reply
     .status(status)
     .type('application/problem+json')

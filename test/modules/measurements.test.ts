@@ -1,8 +1,10 @@
+import type { AddressInfo } from 'node:net'
+import { Readable } from 'node:stream'
 import t from 'tap'
 import { buildTestApp, seedPartnerships, type TestApp } from '../helper.js'
 
-async function setup(t: Parameters<typeof buildTestApp>[0]) {
-  const ctx = await buildTestApp(t)
+async function setup(t: Parameters<typeof buildTestApp>[0], env: Record<string, string> = {}) {
+  const ctx = await buildTestApp(t, env)
   await seedPartnerships(ctx, 'alpha', 'beta')
   const admin = await ctx.as('admin', 'alpha')
   const officer = await ctx.as('officer', 'alpha')
@@ -156,6 +158,79 @@ t.test('bulk formats: NDJSON and CSV, and a lossless CSV round trip', async (t) 
   t.equal(badHeader.statusCode, 400, 'an unknown CSV column is refused')
   const list = await ctx.app.inject({ method: 'GET', url: `/partnerships/alpha/measurements?indicatorId=${marac.id}`, headers: officer })
   t.equal(list.json().items.length, 1)
+})
+
+t.test('bulk bodies are read as a stream: rows across chunk boundaries, and the byte limit', async (t) => {
+  const { ctx, officer } = await setup(t, { BULK_BODY_LIMIT_BYTES: '2048' })
+  const sent = (text: string, size: number) => {
+    const bytes = Buffer.from(text)
+    const pieces: Buffer[] = []
+    for (let i = 0; i < bytes.length; i += size) pieces.push(bytes.subarray(i, i + size))
+    return Readable.from(pieces)
+  }
+  const post = (payload: Readable | string, contentType: string) =>
+    ctx.app.inject({ method: 'POST', url: '/partnerships/alpha/measurements/bulk', headers: { ...officer, 'content-type': contentType }, payload })
+  // 'é' is two bytes in UTF-8; 7-byte pieces split it and the lines between chunks.
+  const ndjson = '{"indicator":"NI 20","area":"E07000136","period":"2010-04","value":31,"source":"Équipe"}\n{"indicator":"NI 20","area":"E07000137","period":"2010-04","value":64}'
+  const nd = await post(sent(ndjson, 7), 'application/x-ndjson')
+  t.match(nd.json(), { received: 2, inserted: 2, refused: 0 }, 'NDJSON in 7-byte pieces')
+  const csv = 'indicator,area,period,value,source\n"NI 20",E07000136,2010-05,30,"Équipe, ""monthly"""\nNI 20,E07000137,2010-05,60,\n'
+  const imported = await post(sent(csv, 5), 'text/csv')
+  t.match(imported.json(), { received: 2, inserted: 2, refused: 0 }, 'CSV in 5-byte pieces')
+  const may = await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/measurements?from=2010-05-01&to=2010-05-01', headers: officer })
+  t.same(may.json().items.map((m: { source: string | null }) => m.source ?? '-').sort(), ['-', 'Équipe, "monthly"'], 'multi-byte text and quotes survive the splits')
+
+  const rows = Array.from({ length: 120 }, (_, i) => `NI 20,E07000136,${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},${i}`)
+  const big = `indicator,area,period,value\n${rows.join('\n')}\n`
+  t.ok(Buffer.byteLength(big) > 2048)
+  const streamed = await post(sent(big, 256), 'text/csv')
+  t.equal(streamed.statusCode, 413, 'a streamed body over the limit is 413')
+  t.equal(streamed.json().code, 'REQUEST.TOO_LARGE')
+  await ctx.app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = ctx.app.server.address() as AddressInfo
+  const overHttp = await fetch(`http://127.0.0.1:${port}/partnerships/alpha/measurements/bulk`, {
+    method: 'POST',
+    headers: { ...officer, 'content-type': 'text/csv' },
+    body: Readable.toWeb(sent(big, 256)) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit)
+  t.equal(overHttp.status, 413, 'over real HTTP (chunked) the client reads the 413, not a reset')
+  t.equal(overHttp.headers.get('connection'), 'close')
+  const declared = await post(big, 'text/csv')
+  t.equal(declared.statusCode, 413, 'a declared Content-Length over the limit is refused before reading')
+  const after = await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/measurements?from=2000-01-01&to=2009-12-01', headers: officer })
+  t.equal(after.json().items.length, 0, 'and nothing of it was written')
+})
+
+t.test('bulk over several write chunks: a late bad row undoes the whole batch; concurrent retries write once', async (t) => {
+  const { ctx, admin, officer } = await setup(t)
+  for (let i = 0; i < 40; i++) {
+    await ctx.app.inject({ method: 'POST', url: '/partnerships/alpha/areas', headers: admin, payload: { name: `Ward ${i}`, type: 'ward', code: `W${i}` } })
+  }
+  const lines = ['indicator,area,period,value']
+  for (const indicator of ['NI 20', 'NI 33(i)'])
+    for (let i = 0; i < 40; i++)
+      for (let m = 0; m < 251; m++) lines.push(`${indicator},W${i},${1990 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')},${m % 7}`)
+  const good = lines.join('\n')
+  const count = async () => Number((await ctx.pool.query("select count(*) from measurement m join area a on a.id = m.area_id where a.code like 'W%'")).rows[0].count)
+
+  const refused = await bulk(ctx, officer, `${good}\nNI 20,W0,1990-01-x,1\n`, 'text/csv')
+  t.equal(refused.statusCode, 422, 'row 20,081 is bad')
+  t.same(refused.json().errors.map((e: { field: string }) => e.field), ['rows.20081.period'])
+  t.equal(await count(), 0, 'the 20,080 good rows written before it were rolled back')
+
+  const partial = await bulk(ctx, officer, `${good}\nNI 20,W0,1990-01-x,1\n`, 'text/csv', '?mode=partial')
+  t.match(partial.json(), { received: 20081, inserted: 20080, refused: 1 })
+  t.equal(await count(), 20080)
+
+  const keyed = { ...officer, 'idempotency-key': 'retry-storm' }
+  const changed = good.replace(/,(\d)$/gm, (_, v: string) => `,${Number(v) + 1}`)
+  const answers = await Promise.all([bulk(ctx, keyed, changed, 'text/csv'), bulk(ctx, keyed, changed, 'text/csv'), bulk(ctx, keyed, changed, 'text/csv')])
+  t.same(answers.map((a) => a.statusCode), [200, 200, 200])
+  t.equal(answers.filter((a) => a.headers['idempotent-replayed'] === 'true').length, 2, 'two of three concurrent sends are replays')
+  t.same(answers.map((a) => a.json().updated), [20080, 20080, 20080], 'all three give the first answer')
+  const revisions = Number((await ctx.pool.query('select count(*) from measurement_revision')).rows[0].count)
+  t.equal(revisions, 20080, 'and each value was replaced once')
 })
 
 t.test('agency feed tokens write only their own indicators; other partnerships\' things are absent', async (t) => {

@@ -152,7 +152,8 @@ export async function lookups(db: Db, partnershipId: string) {
   return { indicators, areas, fyStartMonth: partnership.financialYearStartMonth }
 }
 
-export async function claimIdempotencyKey(trx: Db, partnershipId: string, client: string, key: string, requestHash: string) {
+/** Claims a key for this request; its body's hash is stored with the answer, once the body has been read. */
+export async function claimIdempotencyKey(trx: Db, partnershipId: string, client: string, key: string) {
   // Keys live 24 hours; an expired one is free to use again.
   await trx
     .deleteFrom('idempotencyKey')
@@ -164,7 +165,7 @@ export async function claimIdempotencyKey(trx: Db, partnershipId: string, client
   // Waits while another transaction holds the same key, then sees its committed answer.
   const claimed = await trx
     .insertInto('idempotencyKey')
-    .values({ partnershipId, client, key, requestHash, status: 0, response: JSON.stringify(null) })
+    .values({ partnershipId, client, key, requestHash: '', status: 0, response: JSON.stringify(null) })
     .onConflict((oc) => oc.doNothing())
     .returning('key')
     .executeTakeFirst()
@@ -179,10 +180,10 @@ export async function claimIdempotencyKey(trx: Db, partnershipId: string, client
   return { claimed: false as const, ...existing }
 }
 
-export function storeIdempotentAnswer(trx: Db, partnershipId: string, client: string, key: string, status: number, response: unknown) {
+export function storeIdempotentAnswer(trx: Db, partnershipId: string, client: string, key: string, requestHash: string, status: number, response: unknown) {
   return trx
     .updateTable('idempotencyKey')
-    .set({ status, response: JSON.stringify(response) })
+    .set({ requestHash, status, response: JSON.stringify(response) })
     .where('partnershipId', '=', partnershipId)
     .where('client', '=', client)
     .where('key', '=', key)

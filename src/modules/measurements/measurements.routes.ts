@@ -1,7 +1,5 @@
-import { parse as parseCsv } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import Type, { type Static } from 'typebox'
 import { DomainError } from '../../domain/errors.js'
@@ -10,6 +8,7 @@ import { problemResponses } from '../../plugins/problem.js'
 import { actorOf } from '../resource/resource.routes.js'
 import { IfMatchHeaders, PartnershipParams, page } from '../resource/resource.schemas.js'
 import { etagOf } from '../resource/resource.service.js'
+import { CSV_COLUMNS, readBulkBody } from './bulk-body.js'
 import { exportPage, listMeasurements } from './measurements.repository.js'
 import {
   BulkHeaders,
@@ -25,55 +24,11 @@ import { createMeasurementService, type BulkResult, type Writer } from './measur
 
 const tags = ['Measurements']
 const Measurement = Type.Ref('Measurement')
-export const CSV_COLUMNS = ['indicator', 'area', 'period', 'value', 'numerator', 'denominator', 'status', 'source'] as const
 type Key = Static<typeof MeasurementKeyParams>
 
 const writerOf = (request: FastifyRequest): Writer => {
   const agency = request.principal.memberships.get(request.partnership.slug)?.agency
   return { ...actorOf(request), ...(agency === undefined ? {} : { agency }) }
-}
-
-const badBody = (detail: string) => new DomainError('BATCH.MALFORMED', 'validation', detail)
-
-/** Turns a bulk body (JSON array, NDJSON or CSV text) into rows; a malformed NDJSON line becomes a refused row. */
-function rowsOf(contentType: string, text: string): unknown[] {
-  if (contentType.startsWith('application/json')) {
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(text)
-    } catch {
-      throw badBody('The body is not valid JSON.')
-    }
-    if (!Array.isArray(parsed)) throw badBody('A JSON batch is an array of rows.')
-    return parsed
-  }
-  if (contentType.startsWith('application/x-ndjson')) {
-    const rows: unknown[] = []
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue
-      try {
-        rows.push(JSON.parse(line))
-      } catch {
-        rows.push('a line that is not valid JSON')
-      }
-    }
-    return rows
-  }
-  try {
-    return parseCsv(text, {
-      columns: (header: string[]) => {
-        const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h.trim()))
-        if (unknown.length > 0) throw badBody(`Unknown CSV columns: ${unknown.join(', ')}. The columns are ${CSV_COLUMNS.join(', ')}.`)
-        return header.map((h) => h.trim())
-      },
-      skip_empty_lines: true,
-      trim: true,
-      bom: true,
-    }) as unknown[]
-  } catch (err) {
-    if (err instanceof DomainError) throw err
-    throw badBody(`The CSV could not be read: ${(err as Error).message}`)
-  }
 }
 
 export default async function measurementRoutes(app: FastifyInstance, opts: { bulkBodyLimit: number }): Promise<void> {
@@ -204,10 +159,18 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
     handler: async (request) => ({ items: await service.revisions(request.partnership.id, keyOf(request)) }),
   })
 
-  // The bulk route reads its body as text in every format, so it lives in a scope of its own.
+  // The bulk route reads its body from the request stream in every format, so it lives in a scope of its
+  // own. The parser hands Fastify a placeholder the documented body schema accepts; rows are checked one
+  // by one by the domain so that every bad row is reported (validating 100,000 rows twice would only
+  // stop at the first).
   await app.register(async (bulk) => {
     bulk.removeAllContentTypeParsers()
-    bulk.addContentTypeParser(['application/json', 'application/x-ndjson', 'text/csv'], { parseAs: 'string', bodyLimit: opts.bulkBodyLimit }, (_request, body, done) => done(null, body))
+    bulk.addContentTypeParser(['application/json', 'application/x-ndjson', 'text/csv'], (request, payload, done) => {
+      const declared = Number(request.headers['content-length'])
+      if (declared > opts.bulkBodyLimit) return done(new DomainError('REQUEST.TOO_LARGE', 'payload-too-large', `The body is larger than ${opts.bulkBodyLimit} bytes.`), undefined)
+      payloads.set(request, payload)
+      done(null, request.headers['content-type']?.startsWith('application/json') ? [] : '')
+    })
     bulk.post('/bulk', {
       bodyLimit: opts.bulkBodyLimit,
       config: { access: write },
@@ -235,21 +198,12 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
           ...problemResponses(400, 401, 403, 404, 413, 415),
         },
       },
-      // Rows are checked one by one by the domain so that every bad row is reported; the schema above
-      // documents them, and validating 100,000 rows twice would only stop at the first.
-      preValidation: async (request) => {
-        bodies.set(request, String(request.body))
-        request.body = request.headers['content-type']?.startsWith('application/json') ? [] : ''
-      },
       handler: async (request, reply) => {
-        const text = bodies.get(request) ?? ''
-        const contentType = request.headers['content-type'] ?? ''
-        const rows = rowsOf(contentType, text)
-        const requestHash = createHash('sha256').update(contentType.split(';')[0]!).update('\n').update(request.url).update('\n').update(text).digest('hex')
+        const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim()
+        const body = readBulkBody(payloads.get(request)!, mediaType, request.url, opts.bulkBodyLimit)
         const key = request.headers['idempotency-key'] as string | undefined
-        const answer = await service.bulk(request.partnership.id, writerOf(request), rows, {
+        const answer = await service.bulk(request.partnership.id, writerOf(request), body, {
           partial: (request.query as Static<typeof BulkQuery>).mode === 'partial',
-          requestHash,
           ...(key === undefined ? {} : { key }),
         })
         if (answer.replayed) reply.header('idempotent-replayed', 'true')
@@ -263,7 +217,7 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
   })
 }
 
-const bodies = new WeakMap<FastifyRequest, string>()
+const payloads = new WeakMap<FastifyRequest, Readable>()
 
 function encodeCursor(periodStart: string, id: string): string {
   return Buffer.from(`${periodStart}|${id}`).toString('base64url')

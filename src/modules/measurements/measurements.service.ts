@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../../db/client.js'
 import { DomainError, notFound, type FieldError } from '../../domain/errors.js'
 import { checkMeasurement, checkStatusMove, MEASUREMENT_STATUSES, type IndicatorForMeasurement, type MeasurementStatus, type SentNumber } from '../../domain/measurements.js'
@@ -17,6 +18,8 @@ import {
 } from './measurements.repository.js'
 
 export const MAX_ROWS = 500_000
+/** Rows per write: large enough that statement overhead vanishes, small enough to keep memory flat. */
+const CHUNK_ROWS = 20_000
 const MAX_ERRORS = 1000
 const ROW_FIELDS = new Set(['indicator', 'area', 'period', 'value', 'numerator', 'denominator', 'status', 'source'])
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -43,7 +46,7 @@ class BatchChecker {
   private readonly indicators = new Map<string, Lookups['indicators'][number]>()
   private readonly areas = new Map<string, string>()
   private readonly seen = new Map<string, number>()
-  readonly columns: MeasurementColumns = emptyColumns()
+  columns: MeasurementColumns = emptyColumns()
   readonly errors: FieldError[] = []
   refusedRows = 0
 
@@ -59,6 +62,13 @@ class BatchChecker {
       this.areas.set(area.id, area.id)
       if (area.code !== null) this.areas.set(`code:${area.code}`, area.id)
     }
+  }
+
+  /** Hands over the rows accepted so far and starts a new chunk. */
+  take(): MeasurementColumns {
+    const taken = this.columns
+    this.columns = emptyColumns()
+    return taken
   }
 
   private refuse(errors: FieldError[]): void {
@@ -144,47 +154,69 @@ export interface BulkAnswer {
 }
 
 export function createMeasurementService(db: Db) {
-  async function writeBatch(trx: Db, partnershipId: string, writer: Writer, rows: unknown[], partial: boolean): Promise<{ status: number; body: BulkResult }> {
-    const checker = new BatchChecker(await lookups(trx, partnershipId), writer.agency)
-    rows.forEach((row, i) => checker.add(row, i + 1))
-    const accepted = checker.columns.indicatorId.length
-    const base = { received: rows.length, refused: checker.refusedRows, errors: checker.errors.slice(0, MAX_ERRORS), errorsTruncated: checker.errors.length > MAX_ERRORS }
-    if (checker.refusedRows > 0 && !partial) return { status: 422, body: { ...base, inserted: 0, updated: 0, unchanged: 0 } }
-    const { inserted, updated } = accepted > 0 ? await upsertMeasurements(trx, partnershipId, writer.subject, checker.columns) : { inserted: 0, updated: 0 }
-    await recordAudit(trx, {
-      partnershipId,
-      actor: writer.subject,
-      action: 'create',
-      resourceType: 'measurement-batch',
-      resourceId: writer.requestId,
-      before: null,
-      after: { received: rows.length, inserted, updated, refused: checker.refusedRows },
-      requestId: writer.requestId,
-    })
-    return { status: 200, body: { ...base, inserted, updated, unchanged: accepted - inserted - updated } }
-  }
-
   return {
     /**
-     * Writes a batch in one transaction; with an idempotency key, the key and the answer commit with
-     * the data, so a retry after any failure either replays the answer or finds nothing written.
+     * Checks the rows as they stream in and writes them in chunks, so a batch is never held whole; all in
+     * one transaction. When a row is refused (and the batch is all-or-nothing) writing stops, the rest is
+     * still checked so every bad row is reported, and the chunks already written are rolled back to a
+     * savepoint. With an idempotency key, the key is claimed first (a concurrent duplicate waits on it)
+     * and committed with the data and the answer, so a retry either replays the answer or finds nothing.
      */
-    bulk(partnershipId: string, writer: Writer, rows: unknown[], options: { partial: boolean; key?: string; requestHash: string }): Promise<BulkAnswer> {
-      if (rows.length > MAX_ROWS) {
-        throw new DomainError('BATCH.TOO_LARGE', 'validation', `A batch holds at most ${MAX_ROWS} rows; this one has ${rows.length}.`)
-      }
+    async bulk(partnershipId: string, writer: Writer, body: { rows: AsyncIterable<unknown>; digest(): string }, options: { partial: boolean; key?: string }): Promise<BulkAnswer> {
+      const context = await lookups(db, partnershipId)
       return db.transaction().execute(async (trx) => {
         if (options.key !== undefined) {
-          const claim = await claimIdempotencyKey(trx, partnershipId, writer.subject, options.key, options.requestHash)
+          const claim = await claimIdempotencyKey(trx, partnershipId, writer.subject, options.key)
           if (!claim.claimed) {
-            if (claim.requestHash !== options.requestHash) {
+            // Only the digest of the whole body tells a retry from a reuse of the key.
+            const rest = body.rows[Symbol.asyncIterator]()
+            while (!(await rest.next()).done);
+            if (claim.requestHash !== body.digest()) {
               throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'unprocessable', 'This Idempotency-Key was used with a different request body.')
             }
             return { status: claim.status, body: claim.response as BulkResult, replayed: true }
           }
         }
-        const answer = await writeBatch(trx, partnershipId, writer, rows, options.partial)
-        if (options.key !== undefined) await storeIdempotentAnswer(trx, partnershipId, writer.subject, options.key, answer.status, answer.body)
+        await sql`savepoint batch`.execute(trx)
+        const checker = new BatchChecker(context, writer.agency)
+        let received = 0
+        let accepted = 0
+        let inserted = 0
+        let updated = 0
+        const flush = async () => {
+          const chunk = checker.take()
+          accepted += chunk.indicatorId.length
+          if (chunk.indicatorId.length === 0 || (checker.refusedRows > 0 && !options.partial)) return
+          const written = await upsertMeasurements(trx, partnershipId, writer.subject, chunk)
+          inserted += written.inserted
+          updated += written.updated
+        }
+        for await (const row of body.rows) {
+          received += 1
+          if (received > MAX_ROWS) throw new DomainError('BATCH.TOO_LARGE', 'payload-too-large', `A batch holds at most ${MAX_ROWS} rows.`)
+          checker.add(row, received)
+          if (checker.columns.indicatorId.length >= CHUNK_ROWS) await flush()
+        }
+        await flush()
+        const base = { received, refused: checker.refusedRows, errors: checker.errors.slice(0, MAX_ERRORS), errorsTruncated: checker.errors.length > MAX_ERRORS }
+        let answer: { status: number; body: BulkResult }
+        if (checker.refusedRows > 0 && !options.partial) {
+          await sql`rollback to savepoint batch`.execute(trx)
+          answer = { status: 422, body: { ...base, inserted: 0, updated: 0, unchanged: 0 } }
+        } else {
+          await recordAudit(trx, {
+            partnershipId,
+            actor: writer.subject,
+            action: 'create',
+            resourceType: 'measurement-batch',
+            resourceId: writer.requestId,
+            before: null,
+            after: { received, inserted, updated, refused: checker.refusedRows },
+            requestId: writer.requestId,
+          })
+          answer = { status: 200, body: { ...base, inserted, updated, unchanged: accepted - inserted - updated } }
+        }
+        if (options.key !== undefined) await storeIdempotentAnswer(trx, partnershipId, writer.subject, options.key, body.digest(), answer.status, answer.body)
         return { ...answer, replayed: false }
       })
     },
@@ -196,9 +228,10 @@ export function createMeasurementService(db: Db) {
         const checker = new BatchChecker(await lookups(trx, partnershipId), writer.agency)
         checker.add(row, 1)
         if (checker.refusedRows > 0) throw singleRowProblem(checker.errors)
-        const before = await findMeasurement(trx, partnershipId, { ...key, period: checker.columns.period[0]! })
-        const { inserted, updated } = await upsertMeasurements(trx, partnershipId, writer.subject, checker.columns)
-        const after = (await findMeasurement(trx, partnershipId, { ...key, period: checker.columns.period[0]! }))!
+        const columns = checker.take()
+        const before = await findMeasurement(trx, partnershipId, { ...key, period: columns.period[0]! })
+        const { inserted, updated } = await upsertMeasurements(trx, partnershipId, writer.subject, columns)
+        const after = (await findMeasurement(trx, partnershipId, { ...key, period: columns.period[0]! }))!
         if (inserted + updated > 0) {
           await recordAudit(trx, { partnershipId, actor: writer.subject, action: inserted ? 'create' : 'update', resourceType: 'measurement', resourceId: after.id, before: before ?? null, after, requestId: writer.requestId })
         }
