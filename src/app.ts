@@ -30,6 +30,10 @@ import partnershipRoutes from './modules/partnerships/partnerships.routes.js'
 import { PrioritySchema } from './modules/priorities/priorities.schemas.js'
 import priorityRoutes from './modules/priorities/priorities.routes.js'
 import { ThemeSchema } from './modules/themes/themes.schemas.js'
+import { CommentarySchema } from './modules/commentary/commentary.schemas.js'
+import commentaryRoutes from './modules/commentary/commentary.routes.js'
+import { EvaluationSchema, FlagSchema } from './modules/evaluation/evaluation.schemas.js'
+import evaluationRoutes from './modules/evaluation/evaluation.routes.js'
 import themeRoutes from './modules/themes/themes.routes.js'
 
 export const VERSION = '0.1.0'
@@ -40,7 +44,7 @@ export interface AppOptions {
   logger?: FastifyBaseLogger
 }
 
-const SHARED_SCHEMAS = [PartnershipSchema, AreaSchema, AgencySchema, PrioritySchema, ObjectiveSchema, ThemeSchema, IndicatorSchema, TargetSchema, MeasurementSchema, MeasurementRowSchema, AuditEventSchema]
+const SHARED_SCHEMAS = [PartnershipSchema, AreaSchema, AgencySchema, PrioritySchema, ObjectiveSchema, ThemeSchema, IndicatorSchema, TargetSchema, MeasurementSchema, MeasurementRowSchema, CommentarySchema, FlagSchema, EvaluationSchema, AuditEventSchema]
 
 /**
  * Bodies are validated strictly: unknown fields are refused (additionalProperties: false is kept, not
@@ -100,6 +104,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(indicatorRoutes, { prefix: `${scoped}/indicators` })
     await api.register(targetRoutes, { prefix: `${scoped}/targets` })
     await api.register(measurementRoutes, { prefix: `${scoped}/measurements`, bulkBodyLimit: config.http.bulkBodyLimitBytes })
+    await api.register(commentaryRoutes, { prefix: `${scoped}/commentary` })
+    await api.register(evaluationRoutes, { prefix: scoped })
     await api.register(auditRoutes, { prefix: `${scoped}/audit-events` })
   })
   return app

@@ -93,6 +93,15 @@ export interface TargetTable extends Tenanted {
   profile: unknown
 }
 
+export interface CommentaryTable extends Tenanted {
+  indicatorId: string
+  areaId: string
+  period: string
+  periodStart: string
+  body: string
+  author: string
+}
+
 export interface MeasurementTable {
   id: Generated<string>
   partnershipId: string
@@ -160,6 +169,7 @@ export interface Database {
   indicatorPriority: IndicatorPriorityTable
   target: TargetTable
   measurement: MeasurementTable
+  commentary: CommentaryTable
   measurementRevision: MeasurementRevisionTable
   idempotencyKey: IdempotencyKeyTable
   auditEvent: AuditEventTable

@@ -7,7 +7,7 @@ import { DomainError } from '../../domain/errors.js'
  * described this way, so each reference-data module only states its columns, sorts and filters.
  */
 export interface TableSpec {
-  table: 'area' | 'agency' | 'priority' | 'objective' | 'theme' | 'indicator' | 'target'
+  table: 'area' | 'agency' | 'priority' | 'objective' | 'theme' | 'indicator' | 'target' | 'commentary'
   /** Singular name used in audit events and messages. */
   type: string
   /** Columns shown to clients beyond id, archived, version and timestamps (camelCase). */

@@ -25,7 +25,7 @@ export interface Actor {
 
 export interface WriteHooks {
   /** Runs inside the write's transaction before the row is written; throws a DomainError to refuse. */
-  beforeWrite?: (trx: Db, scope: Scope, values: Record<string, unknown>, existing?: Row) => Promise<void>
+  beforeWrite?: (trx: Db, scope: Scope, values: Record<string, unknown>, existing: Row | undefined, actor: Actor) => Promise<void>
 }
 
 export const etagOf = (version: number): string => `"${version}"`
@@ -125,7 +125,7 @@ export function createResourceService(db: Db, spec: TableSpec, hooks: WriteHooks
       return translating(spec, 'write', () =>
         db.transaction().execute(async (trx) => {
           await requireParent(trx, scope)
-          await hooks.beforeWrite?.(trx, scope, values)
+          await hooks.beforeWrite?.(trx, scope, values, undefined, actor)
           const { own, linked } = splitLinks(spec, values)
           const row = await withLinks(trx, scope, await insertRecord(trx, spec, scope, own), linked)
           await audit(trx, scope, actor, 'create', row.id, null, row)
@@ -146,7 +146,7 @@ export function createResourceService(db: Db, spec: TableSpec, hooks: WriteHooks
           const existing = await findRecord(trx, spec, scope, id, true)
           if (existing === undefined) throw notFound(spec.type)
           checkIfMatch(ifMatch, existing.version)
-          await hooks.beforeWrite?.(trx, scope, values, existing)
+          await hooks.beforeWrite?.(trx, scope, values, existing, actor)
           const { own, linked } = splitLinks(spec, values)
           const row = await withLinks(trx, scope, await updateRecord(trx, spec, scope, id, own), linked)
           await audit(trx, scope, actor, 'update', id, existing, row)

@@ -1,0 +1,27 @@
+import Type from 'typebox'
+import { Nullable, RecordFields, Uuid, updateOf } from '../resource/resource.schemas.js'
+
+const Body = Type.String({ minLength: 1, maxLength: 10_000, description: 'What the theme group says about the figures' })
+const Period = Type.String({ minLength: 4, maxLength: 12, description: 'The reporting period the comment is about: 2010-06, 2010-Q2, FY2010-11' })
+
+export const CommentarySchema = Type.Object(
+  {
+    ...RecordFields,
+    indicatorId: Uuid,
+    areaId: Uuid,
+    period: Type.String(),
+    periodStart: Type.String({ format: 'date' }),
+    body: Type.String(),
+    author: Type.String({ description: 'The token subject that wrote it' }),
+  },
+  { $id: 'Commentary', additionalProperties: false, description: 'A comment on an indicator for an area and reporting period' },
+)
+
+export const CreateCommentarySchema = Type.Object({ indicatorId: Uuid, areaId: Uuid, period: Period, body: Body }, { additionalProperties: false })
+export const UpdateCommentarySchema = updateOf(Type.Object({ body: Body }, { additionalProperties: false }))
+export const CommentaryFilters = { indicatorId: Uuid, areaId: Uuid, period: Period, author: Type.String({ maxLength: 200 }) }
+
+/** The latest comment as reports show it. */
+export const LatestCommentarySchema = Nullable(
+  Type.Object({ id: Uuid, period: Type.String(), body: Type.String(), author: Type.String(), updatedAt: Type.String({ format: 'date-time' }) }, { additionalProperties: false }),
+)

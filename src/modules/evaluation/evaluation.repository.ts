@@ -1,0 +1,85 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/client.js'
+
+export interface IndicatorRow {
+  id: string
+  reference: string
+  name: string
+  unit: 'count' | 'percentage' | 'rate' | 'ratio'
+  polarity: 'lower_better' | 'higher_better' | 'monitor_only'
+  frequency: 'monthly' | 'quarterly' | 'annual' | 'biennial'
+  aggregation: 'sum' | 'ratio_of_sums' | 'latest'
+  ratePer: number | null
+  decimalPlaces: number
+  defaultTolerancePercent: string
+  dataLagDays: number
+  parentId: string | null
+  priorityIds: string[]
+}
+
+export interface MeasurementRow {
+  indicatorId: string
+  areaId: string
+  period: string
+  value: string
+  numerator: string | null
+  denominator: string | null
+  status: string
+}
+
+/** Everything an evaluation reads, for the indicators and the date window asked for: one round trip each. */
+export async function evaluationData(db: Db, partnershipId: string, window: { from: string; to: string }, indicatorId?: string) {
+  const [partnership, indicators, areas, targets, measurements] = await Promise.all([
+    db.selectFrom('partnership').select('financialYearStartMonth').where('id', '=', partnershipId).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('indicator')
+      .select([
+        'id', 'reference', 'name', 'unit', 'polarity', 'frequency', 'aggregation', 'ratePer', 'decimalPlaces', 'defaultTolerancePercent', 'dataLagDays', 'parentId',
+        sql<string[]>`array(select ip.priority_id from indicator_priority ip where ip.indicator_id = indicator.id order by 1)`.as('priorityIds'),
+      ])
+      .where('partnershipId', '=', partnershipId)
+      .where('archived', '=', false)
+      .$if(indicatorId !== undefined, (q) => q.where('id', '=', indicatorId!))
+      .orderBy('reference')
+      .execute() as Promise<IndicatorRow[]>,
+    db.selectFrom('area').select(['id', 'name', 'code', 'parentId']).where('partnershipId', '=', partnershipId).where('archived', '=', false).orderBy('name').execute(),
+    db
+      .selectFrom('target')
+      .select(['indicatorId', 'areaId', 'period', 'status', 'baselineValue', 'targetValue', 'tolerancePercent', 'profile'])
+      .where('partnershipId', '=', partnershipId)
+      .where('archived', '=', false)
+      .where('periodEnd', '>=', window.from)
+      .where('periodStart', '<=', window.to)
+      .$if(indicatorId !== undefined, (q) => q.where('indicatorId', '=', indicatorId!))
+      .execute(),
+    db
+      .selectFrom('measurement')
+      .select(['indicatorId', 'areaId', 'period', 'value', 'numerator', 'denominator', 'status'])
+      .where('partnershipId', '=', partnershipId)
+      .where('periodStart', '>=', window.from)
+      .where('periodStart', '<=', window.to)
+      .$if(indicatorId !== undefined, (q) => q.where('indicatorId', '=', indicatorId!))
+      .execute() as Promise<MeasurementRow[]>,
+  ])
+  return { fyStartMonth: partnership.financialYearStartMonth, indicators, areas, targets, measurements }
+}
+
+/** The latest comment on each indicator and area for periods starting on or before `upTo`. */
+export async function latestCommentary(db: Db, partnershipId: string, upTo: string) {
+  return db
+    .selectFrom('commentary')
+    .distinctOn(['indicatorId', 'areaId'])
+    .select(['id', 'indicatorId', 'areaId', 'period', 'body', 'author', 'updatedAt'])
+    .where('partnershipId', '=', partnershipId)
+    .where('archived', '=', false)
+    .where('periodStart', '<=', upTo)
+    .orderBy('indicatorId')
+    .orderBy('areaId')
+    .orderBy('periodStart', 'desc')
+    .orderBy('createdAt', 'desc')
+    .execute()
+}
+
+export function priorityNames(db: Db, partnershipId: string) {
+  return db.selectFrom('priority').select(['id', 'code', 'name']).where('partnershipId', '=', partnershipId).orderBy('code').execute()
+}

@@ -1,0 +1,157 @@
+import { stringify } from 'csv-stringify/sync'
+import type { FastifyInstance } from 'fastify'
+import Type, { type Static } from 'typebox'
+import { problemResponses } from '../../plugins/problem.js'
+import { PartnershipParams } from '../resource/resource.schemas.js'
+import { trendChart } from './evaluation.chart.js'
+import { EvaluationQuery, PartnershipEvaluationSchema, ReportQuery, ReportSchema, SeriesParams, SeriesQuery, SeriesSchema } from './evaluation.schemas.js'
+import { createEvaluationService } from './evaluation.service.js'
+
+const tags = ['Evaluation']
+const today = () => new Date().toISOString().slice(0, 10)
+type Report = Awaited<ReturnType<ReturnType<typeof createEvaluationService>['exceptionReport']>>
+
+const REPORT_COLUMNS = [
+  'priority', 'direction', 'indicator', 'indicator_name', 'area', 'area_code', 'period', 'evaluated_period', 'actual', 'target', 'variance',
+  'relative_variance_percent', 'rag', 'flags', 'forecast', 'year_target', 'required_change_percent', 'travel_same_period_last_year', 'commentary', 'commentary_author',
+]
+
+/** One row per indicator and area, the figures a committee paper tabulates. */
+function reportCsv(report: Report): string {
+  const rows = report.priorities.flatMap((group) =>
+    group.items.map((item) => {
+      const e = item.evaluation
+      return [
+        group.priority.code ? `${group.priority.code} ${group.priority.name}` : group.priority.name,
+        e.flags.length === 0 ? '' : item.direction,
+        item.indicator.reference,
+        item.indicator.name,
+        item.area.name,
+        item.area.code ?? '',
+        e.period,
+        e.evaluatedPeriod,
+        e.comparison.actual,
+        e.comparison.target,
+        e.comparison.variance,
+        e.comparison.relativeVariancePercent,
+        e.rag,
+        e.flags.map((f) => f.flag).join(';'),
+        e.forecast?.value,
+        e.target.year,
+        e.requiredChange?.percent,
+        e.travel.sameLastYear.direction,
+        item.commentary?.body,
+        item.commentary?.author,
+      ].map((v) => v ?? '')
+    }),
+  )
+  return stringify([REPORT_COLUMNS, ...rows])
+}
+
+const csvOrJson = {
+  200: {
+    description: 'The report: JSON, or CSV with format=csv',
+    content: { 'application/json': { schema: ReportSchema }, 'text/csv': { schema: Type.String({ description: REPORT_COLUMNS.join(',') }) } },
+  },
+  ...problemResponses(400, 401, 404),
+}
+
+export default async function evaluationRoutes(app: FastifyInstance): Promise<void> {
+  const service = createEvaluationService(app.db)
+  const read = { scope: 'partnership', role: 'viewer' } as const
+
+  app.get('/evaluation', {
+    config: { access: read },
+    schema: {
+      operationId: 'evaluatePartnership',
+      tags,
+      summary: 'Evaluate every indicator and area for a reporting period',
+      description: 'Filter by priority, area, indicator, RAG or flag. A monthly indicator asked for a quarter or year is evaluated at its last month.',
+      params: PartnershipParams,
+      querystring: EvaluationQuery,
+      response: { 200: PartnershipEvaluationSchema, ...problemResponses(400, 401, 404) },
+    },
+    handler: async (request) => {
+      const { period, asOf = today(), ...filter } = request.query as Static<typeof EvaluationQuery>
+      return service.evaluatePartnership(request.partnership.id, period, asOf, filter)
+    },
+  })
+
+  app.get('/indicators/:id/evaluation', {
+    config: { access: read },
+    schema: {
+      operationId: 'evaluateIndicatorSeries',
+      tags,
+      summary: 'Evaluate one indicator for one area over a range of periods (a trend series)',
+      description: 'Defaults to the twelve periods up to the current one. An area with no figures of its own is rolled up from its children.',
+      params: SeriesParams,
+      querystring: SeriesQuery,
+      response: { 200: SeriesSchema, ...problemResponses(400, 401, 404) },
+    },
+    handler: async (request) => {
+      const { areaId, asOf = today(), ...range } = request.query as Static<typeof SeriesQuery>
+      return service.series(request.partnership.id, (request.params as Static<typeof SeriesParams>).id, areaId, range, asOf)
+    },
+  })
+
+  app.get('/indicators/:id/chart.svg', {
+    config: { access: read },
+    schema: {
+      operationId: 'indicatorTrendChart',
+      tags,
+      summary: 'A trend chart (SVG) of one indicator for one area: actuals, target trajectory, tolerance band, RAG of the latest point',
+      params: SeriesParams,
+      querystring: SeriesQuery,
+      response: { 200: { description: 'SVG image', content: { 'image/svg+xml': { schema: Type.String() } } }, ...problemResponses(400, 401, 404) },
+    },
+    handler: async (request, reply) => {
+      const { areaId, asOf = today(), ...range } = request.query as Static<typeof SeriesQuery>
+      const series = await service.series(request.partnership.id, (request.params as Static<typeof SeriesParams>).id, areaId, range, asOf)
+      const first = series.items[0]!
+      const last = series.items[series.items.length - 1]!
+      const svg = trendChart({
+        title: `${series.indicator.reference}: ${series.indicator.name}`,
+        subtitle: `${series.area.name}${series.rolledUp ? ' (rolled up from its areas)' : ''}, ${first.evaluatedPeriod} to ${last.evaluatedPeriod}; ${series.indicator.polarity.replace('_', ' ')}`,
+        polarity: series.indicator.polarity,
+        items: series.items,
+      })
+      return reply.type('image/svg+xml; charset=utf-8').send(svg)
+    },
+  })
+
+  app.get('/reports/exceptions', {
+    config: { access: read },
+    schema: {
+      operationId: 'exceptionReport',
+      tags,
+      summary: 'Exception report for a period (DOMAIN.md rule 12): every flagged indicator and area by priority, bad before good',
+      params: PartnershipParams,
+      querystring: ReportQuery,
+      response: csvOrJson,
+    },
+    handler: async (request, reply) => {
+      const { period, asOf = today(), format } = request.query as Static<typeof ReportQuery>
+      const report = await service.exceptionReport(request.partnership.id, period, asOf)
+      if (format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="exceptions-${report.period}.csv"`).send(reportCsv(report))
+      return report
+    },
+  })
+
+  app.get('/reports/performance', {
+    config: { access: read },
+    schema: {
+      operationId: 'performanceReport',
+      tags,
+      summary: 'Performance report for a period (usually a quarter): every indicator of every priority with its evaluation and commentary',
+      params: PartnershipParams,
+      querystring: ReportQuery,
+      response: csvOrJson,
+    },
+    handler: async (request, reply) => {
+      const { period, asOf = today(), format } = request.query as Static<typeof ReportQuery>
+      const report = await service.performanceReport(request.partnership.id, period, asOf)
+      if (format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="performance-${report.period}.csv"`).send(reportCsv(report))
+      return report
+    },
+  })
+}

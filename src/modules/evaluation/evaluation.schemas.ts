@@ -1,0 +1,135 @@
+import Type, { type TProperties } from 'typebox'
+import { Nullable, Slug, StringEnum, Uuid } from '../resource/resource.schemas.js'
+import { LatestCommentarySchema } from '../commentary/commentary.schemas.js'
+
+export const RAGS = ['green', 'amber', 'red', 'grey'] as const
+export const FLAGS = ['off_target', 'significant_deterioration', 'spc_signal', 'forecast_miss', 'missing_data', 'no_target', 'exceeding_target', 'significant_improvement'] as const
+const TRAVEL = ['improving', 'deteriorating', 'no_significant_change', 'up', 'down', 'no_data'] as const
+
+const Num = Nullable(Type.Number())
+const Period = Type.String({ minLength: 4, maxLength: 12, description: 'A period: 2010-06, 2010-Q2, FY2010-11 or 2010' })
+const AsOf = Type.String({ format: 'date', description: 'Judge which missing periods are overdue as on this date (default today); figures otherwise come from stored data only' })
+const obj = <T extends TProperties>(properties: T, description?: string, $id?: string) =>
+  Type.Object(properties, { additionalProperties: false, ...(description ? { description } : {}), ...($id ? { $id } : {}) })
+
+const Travel = obj({
+  against: Type.String({ description: 'The period compared with' }),
+  previous: Num,
+  current: Num,
+  change: Num,
+  changePercent: Num,
+  test: Type.String({ description: 'exact_binomial, normal_approximation, two_proportion_z or none' }),
+  significant: Nullable(Type.Boolean()),
+  direction: StringEnum(TRAVEL),
+})
+
+export const FlagSchema = obj({
+  flag: StringEnum(FLAGS),
+  direction: StringEnum(['bad', 'good'] as const),
+  reason: Type.String(),
+  figures: Type.Record(Type.String(), Nullable(Type.Union([Type.Number(), Type.String()]))),
+}, 'An exception flag with the figures behind it (DOMAIN.md rule 11)', 'EvaluationFlag')
+
+export const EvaluationSchema = obj(
+  {
+    period: Type.String({ description: 'The reporting period asked for' }),
+    evaluatedPeriod: Type.String({ description: "The indicator's own period evaluated for it (a quarter's last month for a monthly indicator)" }),
+    asOf: Type.String({ format: 'date' }),
+    targetPeriod: Type.String({ description: 'The target year; year to date runs from its start' }),
+    actual: obj({
+      period: Num,
+      periodStatus: Nullable(Type.String()),
+      ytd: Num,
+      ytdPeriods: Type.Integer(),
+      ytdExpectedPeriods: Type.Integer(),
+      rolling12: Num,
+      rolling12Complete: Type.Boolean(),
+    }),
+    target: obj({
+      status: StringEnum(['set', 'tbc', 'none'] as const),
+      year: Num,
+      period: Num,
+      basis: StringEnum(['profile_cumulative', 'profile', 'pro_rata', 'annual', 'none'] as const),
+      tolerancePercent: Type.Number(),
+    }),
+    comparison: obj({ actual: Num, target: Num, variance: Num, relativeVariancePercent: Num, judgement: Nullable(StringEnum(['better', 'on_target', 'worse'] as const)) }),
+    requiredChange: Nullable(obj({ from: Type.Number(), basis: StringEnum(['rolling12', 'latest', 'forecast'] as const), percent: Num, alreadyMet: Type.Boolean() })),
+    rag: StringEnum(RAGS),
+    ragReason: Type.String(),
+    travel: obj({ previousPeriod: Travel, sameLastYear: Travel }),
+    significance: Nullable(obj({ against: Type.String(), x1: Num, x2: Num, test: Type.String(), pValue: Num, z: Num, significant: Type.Boolean(), direction: StringEnum(TRAVEL) })),
+    spc: Nullable(obj({
+      mean: Type.Number(),
+      upper: Type.Number(),
+      lower: Type.Number(),
+      months: Type.Integer(),
+      signals: Type.Array(obj({ rule: StringEnum(['outside_limits', 'run_of_seven'] as const), side: StringEnum(['above', 'below'] as const) })),
+      direction: Nullable(StringEnum(['good', 'bad', 'neutral'] as const)),
+    })),
+    forecast: Nullable(obj({ value: Type.Number(), method: StringEnum(['seasonal', 'straight_line', 'latest'] as const), target: Num, relativeVariancePercent: Num, misses: Type.Boolean() })),
+    flags: Type.Array(Type.Ref('EvaluationFlag')),
+  },
+  'The evaluation of an indicator for an area and reporting period (DOMAIN.md rules 2-11)',
+  'Evaluation',
+)
+
+const IndicatorSummary = obj({
+  id: Uuid,
+  reference: Type.String(),
+  name: Type.String(),
+  unit: Type.String(),
+  polarity: Type.String(),
+  frequency: Type.String(),
+  decimalPlaces: Type.Integer(),
+  parentId: Nullable(Uuid),
+  priorityIds: Type.Array(Uuid),
+})
+const AreaSummary = obj({ id: Uuid, name: Type.String(), code: Nullable(Type.String()) })
+const Diagnostic = obj({ indicatorId: Uuid, reference: Type.String(), name: Type.String(), rag: StringEnum(RAGS), actual: Num, target: Num, flags: Type.Array(StringEnum(FLAGS)) })
+
+const itemFields = {
+  indicator: IndicatorSummary,
+  area: AreaSummary,
+  rolledUp: Type.Boolean({ description: "true: the area has no figures of its own; its children's were rolled up" }),
+  evaluation: Type.Ref('Evaluation'),
+  diagnostics: Type.Array(Diagnostic, { description: 'Key diagnostic indicators of a headline indicator, for the same area' }),
+}
+
+export const EvaluatedItemSchema = obj(itemFields)
+
+export const PartnershipEvaluationSchema = obj({ period: Type.String(), asOf: Type.String({ format: 'date' }), items: Type.Array(EvaluatedItemSchema) }, 'Every indicator and area of the partnership, evaluated for one period')
+
+export const EvaluationQuery = obj({
+  period: Period,
+  asOf: Type.Optional(AsOf),
+  priorityId: Type.Optional(Uuid),
+  areaId: Type.Optional(Uuid),
+  indicatorId: Type.Optional(Uuid),
+  rag: Type.Optional(StringEnum(RAGS)),
+  flag: Type.Optional(StringEnum(FLAGS)),
+})
+
+export const SeriesParams = obj({ partnership: Slug, id: Uuid })
+export const SeriesQuery = obj({
+  areaId: Uuid,
+  from: Type.Optional(Period),
+  to: Type.Optional(Period),
+  asOf: Type.Optional(AsOf),
+})
+export const SeriesSchema = obj({ indicator: IndicatorSummary, area: AreaSummary, rolledUp: Type.Boolean(), asOf: Type.String({ format: 'date' }), items: Type.Array(Type.Ref('Evaluation')) }, 'One indicator for one area over a range of periods')
+
+const ReportItem = obj({
+  ...itemFields,
+  direction: StringEnum(['bad', 'good'] as const, { description: 'bad when any flag is bad' }),
+  commentary: LatestCommentarySchema,
+  actions: Type.Array(Type.Object({}, { additionalProperties: true }), { description: 'Actions linked to the indicator (empty until action plans exist)' }),
+})
+const PriorityGroup = obj({ priority: obj({ id: Nullable(Uuid), code: Nullable(Type.String()), name: Type.String() }), items: Type.Array(ReportItem) })
+
+export const ReportSchema = obj({ period: Type.String(), asOf: Type.String({ format: 'date' }), priorities: Type.Array(PriorityGroup) })
+
+export const ReportQuery = obj({
+  period: Period,
+  asOf: Type.Optional(AsOf),
+  format: Type.Optional(StringEnum(['json', 'csv'] as const, { default: 'json', description: 'csv: one row per indicator and area' })),
+})

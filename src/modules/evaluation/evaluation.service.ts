@@ -1,0 +1,207 @@
+import type { Db } from '../../db/client.js'
+import { DomainError, notFound } from '../../domain/errors.js'
+import { createEvaluator, rollUp, type EvalMeasurement, type EvalTarget, type Evaluation, type Flag, type Rag } from '../../domain/evaluation.js'
+import { dateRange, lastMonth, parsePeriod, periodContaining, type Period } from '../../domain/periods.js'
+import { evaluationData, latestCommentary, priorityNames, type IndicatorRow, type MeasurementRow } from './evaluation.repository.js'
+
+/** Months read before a reporting period: the previous 24 for SPC limits, and last year's for seasonality. */
+const LOOKBACK_MONTHS = 36
+const MAX_SERIES = 120
+
+export interface EvaluationFilter {
+  priorityId?: string
+  areaId?: string
+  indicatorId?: string
+  rag?: Rag
+  flag?: Flag
+}
+
+export interface EvaluatedItem {
+  indicator: Pick<IndicatorRow, 'id' | 'reference' | 'name' | 'unit' | 'polarity' | 'frequency' | 'decimalPlaces' | 'parentId' | 'priorityIds'>
+  area: { id: string; name: string; code: string | null }
+  rolledUp: boolean
+  evaluation: Evaluation
+  diagnostics: Array<{ indicatorId: string; reference: string; name: string; rag: Rag; actual: number | null; target: number | null; flags: Flag[] }>
+}
+
+type Data = Awaited<ReturnType<typeof evaluationData>>
+
+const monthStart = (month: number) => dateRange(periodContaining('month', month)).start
+
+function reportingPeriod(text: string, fyStartMonth: number, field: string): Period {
+  return parsePeriod(text, fyStartMonth, field)
+}
+
+/**
+ * Prepares, for each indicator and area worth evaluating, the inputs of the pure engine: the area's own
+ * measurements, or its children's rolled up when it has none (counts sum, ratios sum their parts).
+ */
+function prepare(data: Data) {
+  const measurements = new Map<string, Map<string, EvalMeasurement[]>>()
+  for (const m of data.measurements) {
+    const perArea = measurements.get(m.indicatorId) ?? new Map<string, EvalMeasurement[]>()
+    measurements.set(m.indicatorId, perArea)
+    const list = perArea.get(m.areaId) ?? []
+    perArea.set(m.areaId, list)
+    list.push(m as MeasurementRow)
+  }
+  const targets = new Map<string, Map<string, EvalTarget[]>>()
+  for (const t of data.targets) {
+    const perArea = targets.get(t.indicatorId) ?? new Map<string, EvalTarget[]>()
+    targets.set(t.indicatorId, perArea)
+    const list = perArea.get(t.areaId) ?? []
+    perArea.set(t.areaId, list)
+    list.push({ ...t, status: t.status as 'set' | 'tbc', profile: t.profile as EvalTarget['profile'] })
+  }
+  const children = new Map<string, string[]>()
+  for (const area of data.areas) if (area.parentId !== null) children.set(area.parentId, [...(children.get(area.parentId) ?? []), area.id])
+  const areas = new Map(data.areas.map((a) => [a.id, a]))
+
+  function seriesFor(indicator: IndicatorRow, areaId: string, depth = 0): { series: EvalMeasurement[]; rolledUp: boolean } {
+    const own = measurements.get(indicator.id)?.get(areaId)
+    if (own !== undefined || depth > 20) return { series: own ?? [], rolledUp: false }
+    const parts = (children.get(areaId) ?? []).map((child) => seriesFor(indicator, child, depth + 1).series).filter((s) => s.length > 0)
+    const factor = indicator.unit === 'percentage' ? 100 : indicator.unit === 'rate' ? (indicator.ratePer ?? 1) : 1
+    const series = rollUp(parts, indicator.aggregation, factor)
+    return { series, rolledUp: series.length > 0 }
+  }
+
+  /** Areas an indicator is evaluated for: those with its measurements or a target, or the one asked for. */
+  function areasOf(indicator: IndicatorRow, only?: string): string[] {
+    if (only !== undefined) return areas.has(only) ? [only] : []
+    const ids = new Set([...(measurements.get(indicator.id)?.keys() ?? []), ...(targets.get(indicator.id)?.keys() ?? [])])
+    return data.areas.filter((a) => ids.has(a.id)).map((a) => a.id)
+  }
+
+  function evaluatorFor(indicator: IndicatorRow, areaId: string) {
+    const { series, rolledUp } = seriesFor(indicator, areaId)
+    const evaluate = createEvaluator(indicator, targets.get(indicator.id)?.get(areaId) ?? [], series, data.fyStartMonth)
+    return { evaluate, rolledUp, area: areas.get(areaId)! }
+  }
+
+  return { areasOf, evaluatorFor }
+}
+
+const indicatorSummary = (i: IndicatorRow): EvaluatedItem['indicator'] => ({
+  id: i.id,
+  reference: i.reference,
+  name: i.name,
+  unit: i.unit,
+  polarity: i.polarity,
+  frequency: i.frequency,
+  decimalPlaces: i.decimalPlaces,
+  parentId: i.parentId,
+  priorityIds: i.priorityIds,
+})
+
+export function createEvaluationService(db: Db) {
+  async function load(partnershipId: string, first: string, last: string, field: string, indicatorId?: string) {
+    // The year-start month is needed to read FY periods, so the window is settled in two steps.
+    const fy = await db.selectFrom('partnership').select('financialYearStartMonth').where('id', '=', partnershipId).executeTakeFirstOrThrow()
+    const from = reportingPeriod(first, fy.financialYearStartMonth, field)
+    const to = reportingPeriod(last, fy.financialYearStartMonth, field)
+    const data = await evaluationData(db, partnershipId, { from: monthStart(from.firstMonth - LOOKBACK_MONTHS), to: dateRange(to).end }, indicatorId)
+    return { data, from, to }
+  }
+
+  async function evaluatePartnership(partnershipId: string, period: string, asOf: string, filter: EvaluationFilter = {}): Promise<{ period: string; asOf: string; items: EvaluatedItem[] }> {
+    const { data, to } = await load(partnershipId, period, period, 'querystring.period')
+    const { areasOf, evaluatorFor } = prepare(data)
+    const all: EvaluatedItem[] = []
+    for (const indicator of data.indicators) {
+      for (const areaId of areasOf(indicator, filter.areaId)) {
+        const { evaluate, rolledUp, area } = evaluatorFor(indicator, areaId)
+        all.push({ indicator: indicatorSummary(indicator), area: { id: area.id, name: area.name, code: area.code }, rolledUp, evaluation: evaluate(to.key, asOf), diagnostics: [] })
+      }
+    }
+    // A headline indicator carries its key diagnostic indicators (seed 002: SAC = burglary + vehicle crime + robbery).
+    const byArea = new Map<string, EvaluatedItem[]>()
+    for (const item of all) if (item.indicator.parentId !== null) byArea.set(`${item.indicator.parentId}|${item.area.id}`, [...(byArea.get(`${item.indicator.parentId}|${item.area.id}`) ?? []), item])
+    for (const item of all) {
+      item.diagnostics = (byArea.get(`${item.indicator.id}|${item.area.id}`) ?? []).map((d) => ({
+        indicatorId: d.indicator.id,
+        reference: d.indicator.reference,
+        name: d.indicator.name,
+        rag: d.evaluation.rag,
+        actual: d.evaluation.comparison.actual,
+        target: d.evaluation.comparison.target,
+        flags: d.evaluation.flags.map((f) => f.flag),
+      }))
+    }
+    const items = all.filter(
+      (item) =>
+        (filter.priorityId === undefined || item.indicator.priorityIds.includes(filter.priorityId)) &&
+        (filter.indicatorId === undefined || item.indicator.id === filter.indicatorId) &&
+        (filter.rag === undefined || item.evaluation.rag === filter.rag) &&
+        (filter.flag === undefined || item.evaluation.flags.some((f) => f.flag === filter.flag)),
+    )
+    return { period: to.key, asOf, items }
+  }
+
+  return {
+    evaluatePartnership,
+
+    /** One indicator for one area over a range of periods: a trend series. */
+    async series(partnershipId: string, indicatorId: string, areaId: string, range: { from?: string; to?: string }, asOf: string) {
+      const fy = await db.selectFrom('partnership').select('financialYearStartMonth').where('id', '=', partnershipId).executeTakeFirstOrThrow()
+      const indicator = await db.selectFrom('indicator').select('frequency').where('partnershipId', '=', partnershipId).where('id', '=', indicatorId).executeTakeFirst()
+      if (indicator === undefined) throw notFound('indicator')
+      const kind = indicator.frequency === 'monthly' ? 'month' : indicator.frequency === 'quarterly' ? 'quarter' : 'financial_year'
+      const step = kind === 'month' ? 1 : kind === 'quarter' ? 3 : 12
+      const today = periodContaining('month', monthIndex(asOf))
+      const last = periodContaining(kind, lastMonth(range.to === undefined ? today : reportingPeriod(range.to, fy.financialYearStartMonth, 'querystring.to')), fy.financialYearStartMonth)
+      const first = range.from === undefined ? periodContaining(kind, last.firstMonth - 11 * step, fy.financialYearStartMonth) : periodContaining(kind, reportingPeriod(range.from, fy.financialYearStartMonth, 'querystring.from').firstMonth, fy.financialYearStartMonth)
+      const count = Math.floor((last.firstMonth - first.firstMonth) / step) + 1
+      if (count < 1 || count > MAX_SERIES) {
+        throw new DomainError('SERIES.RANGE', 'validation', `A series runs forwards over 1 to ${MAX_SERIES} periods.`, [{ field: 'querystring.from', message: `must be on or before to, at most ${MAX_SERIES} periods earlier` }])
+      }
+      const { data } = await load(partnershipId, first.key, last.key, 'querystring.from', indicatorId)
+      const row = data.indicators[0]
+      if (row === undefined) throw notFound('indicator')
+      const { evaluatorFor } = prepare(data)
+      if (!data.areas.some((a) => a.id === areaId)) throw notFound('area')
+      const { evaluate, rolledUp, area } = evaluatorFor(row, areaId)
+      const items = Array.from({ length: count }, (_, i) => evaluate(periodContaining(kind, first.firstMonth + i * step, fy.financialYearStartMonth).key, asOf))
+      return { indicator: indicatorSummary(row), area: { id: area.id, name: area.name, code: area.code }, rolledUp, asOf, items }
+    },
+
+    /** DOMAIN.md rule 12: every flagged indicator and area, grouped by priority, bad before good. */
+    async exceptionReport(partnershipId: string, period: string, asOf: string) {
+      const evaluated = await evaluatePartnership(partnershipId, period, asOf)
+      const flagged = evaluated.items.filter((item) => item.evaluation.flags.length > 0)
+      return { period: evaluated.period, asOf, priorities: await group(partnershipId, evaluated.period, flagged, true) }
+    },
+
+    /** Seed 000 Appendix 1 stage 1: every indicator of every priority with its evaluation and commentary. */
+    async performanceReport(partnershipId: string, period: string, asOf: string) {
+      const evaluated = await evaluatePartnership(partnershipId, period, asOf)
+      return { period: evaluated.period, asOf, priorities: await group(partnershipId, evaluated.period, evaluated.items, false) }
+    },
+  }
+
+  async function group(partnershipId: string, period: string, items: EvaluatedItem[], badFirst: boolean) {
+    const fy = await db.selectFrom('partnership').select('financialYearStartMonth').where('id', '=', partnershipId).executeTakeFirstOrThrow()
+    const upTo = dateRange(parsePeriod(period, fy.financialYearStartMonth)).end
+    const [priorities, comments] = await Promise.all([priorityNames(db, partnershipId), latestCommentary(db, partnershipId, upTo)])
+    const commentOf = new Map(comments.map((c) => [`${c.indicatorId}|${c.areaId}`, { id: c.id, period: c.period, body: c.body, author: c.author, updatedAt: c.updatedAt.toISOString() }]))
+    const entry = (item: EvaluatedItem) => {
+      const bad = item.evaluation.flags.some((f) => f.direction === 'bad')
+      return { ...item, direction: bad ? ('bad' as const) : ('good' as const), commentary: commentOf.get(`${item.indicator.id}|${item.area.id}`) ?? null, actions: [] as never[] }
+    }
+    const order = (list: ReturnType<typeof entry>[]) =>
+      badFirst ? [...list.filter((e) => e.direction === 'bad'), ...list.filter((e) => e.direction === 'good')] : list
+    const groups: Array<{ priority: { id: string | null; code: string | null; name: string }; items: ReturnType<typeof entry>[] }> = priorities
+      .map((p) => ({ priority: p, items: order(items.filter((i) => i.indicator.priorityIds.includes(p.id)).map(entry)) }))
+      .filter((g) => g.items.length > 0)
+    const unassigned = items.filter((i) => i.indicator.priorityIds.length === 0).map(entry)
+    if (unassigned.length > 0) groups.push({ priority: { id: null, code: null, name: 'No priority' }, items: order(unassigned) })
+    return groups
+  }
+}
+
+/** year x 12 + month - 1 of an ISO date. */
+function monthIndex(date: string): number {
+  return Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1
+}
+
+export type EvaluationService = ReturnType<typeof createEvaluationService>
