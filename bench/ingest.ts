@@ -6,21 +6,11 @@
  * ratio and the peak RSS of this process (which runs the service too).
  * Uses DATABASE_URL when set, else a throwaway embedded Postgres.
  */
-import fs from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
 import { parseArgs } from 'node:util'
-import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
-import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
-import { createDb, createPool, withDatabase } from '../src/db/client.js'
-import { startEmbeddedPostgres } from '../src/db/embedded.js'
-import { migrateToLatest } from '../src/db/migrate.js'
-import { loadOrCreateDevKey } from '../src/plugins/keys.js'
-import { SignJWT, importJWK } from 'jose'
+import { withBench } from './harness.js'
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '200000' }, batch: { type: 'string', default: '50000' } } })
 const ROWS = Number(values.rows)
@@ -29,41 +19,13 @@ const INDICATORS = 50
 const AREAS = 20
 const months = Math.ceil(ROWS / (INDICATORS * AREAS))
 
-const quiet = { info: () => {}, warn: () => {} }
-const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'spa-bench-'))
-await fs.chmod(tmp, 0o755)
-const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres({ databaseDir: path.join(tmp, 'pg'), port: 0, persistent: false, log: quiet })
-const adminUrl = process.env.DATABASE_URL ?? embedded!.url
-const dbName = `spa_bench_${process.pid}`
-const admin = new pg.Client({ connectionString: adminUrl })
-await admin.connect()
-await admin.query(`create database ${dbName}`)
-const url = withDatabase(adminUrl, dbName)
-
-const pool = createPool({ connectionString: url, max: 4, connectTimeoutMs: 5000, statementTimeoutMs: 600_000 })
-const db = createDb(pool)
-try {
-  await migrateToLatest(db)
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: tmp, DATABASE_URL: url })
-  const app = await buildApp({ config, pool })
-  const address = await app.listen({ port: 0, host: '127.0.0.1' })
-  const key = await loadOrCreateDevKey(config.auth.devKeyFile)
-  const bearer = async (claims: object) =>
-    `Bearer ${await new SignJWT(claims as never).setProtectedHeader({ alg: key.alg, kid: key.kid }).setSubject('bench').setIssuer(config.auth.issuer).setAudience(config.auth.audience).setExpirationTime('1h').sign(await importJWK(key.privateJwk, key.alg))}`
-  const superadmin = await bearer({ superadmin: true })
-  const admin2 = await bearer({ memberships: [{ partnership: 'bench', role: 'admin' }] })
-  const call = async (method: string, route: string, auth: string, body: unknown) => {
-    const res = await fetch(`${address}${route}`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) })
-    if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`)
-    return res.json() as Promise<{ id: string }>
-  }
-  await call('POST', '/partnerships', superadmin, { slug: 'bench', name: 'Bench CSP' })
+await withBench('ingest', async ({ pool, address, admin: admin2, call }) => {
   const indicators: string[] = []
   const areas: string[] = []
   for (let i = 0; i < INDICATORS; i++) {
-    indicators.push((await call('POST', '/partnerships/bench/indicators', admin2, { reference: `B${i}`, name: `Indicator ${i}`, unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum' })).id)
+    indicators.push((await call('POST', '/partnerships/bench/indicators', { reference: `B${i}`, name: `Indicator ${i}`, unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum' })).id)
   }
-  for (let a = 0; a < AREAS; a++) areas.push((await call('POST', '/partnerships/bench/areas', admin2, { name: `Area ${a}`, type: 'ward', code: `W${a}` })).id)
+  for (let a = 0; a < AREAS; a++) areas.push((await call('POST', '/partnerships/bench/areas', { name: `Area ${a}`, type: 'ward', code: `W${a}` })).id)
 
   // The same rows for both loads: indicator, area, month (from April 2000), a count.
   function* rows(): Generator<[number, number, number, number]> {
@@ -126,11 +88,4 @@ try {
   } finally {
     client.release()
   }
-  await app.close()
-} finally {
-  await pool.end()
-  await admin.query(`drop database if exists ${dbName} with (force)`)
-  await admin.end()
-  await embedded?.stop()
-  await fs.rm(tmp, { recursive: true, force: true })
-}
+})

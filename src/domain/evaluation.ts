@@ -133,6 +133,19 @@ export function round(value: number, places: number): number {
   return (Math.sign(value) * Math.round(scaled + EPSILON * Math.max(1, scaled))) / factor
 }
 
+// An evaluation of a whole partnership parses the same few dozen period strings tens of thousands of times.
+const parsed = new Map<string, Period>()
+function period(text: string, fyStartMonth: number): Period {
+  const key = `${fyStartMonth}|${text}`
+  let found = parsed.get(key)
+  if (found === undefined) {
+    found = parsePeriod(text, fyStartMonth)
+    if (parsed.size > 50_000) parsed.clear()
+    parsed.set(key, found)
+  }
+  return found
+}
+
 const percent = (part: number, whole: number): number | null => (whole === 0 ? null : round((part / whole) * 100, 1))
 
 /** Parses an evaluator's inputs once, then evaluates any reporting period (a trend series asks for many). */
@@ -140,16 +153,16 @@ export function createEvaluator(indicator: EvalIndicator, targets: EvalTarget[],
   const points = new Map<number, Point>()
   const kinds = new Set<PeriodKind>()
   for (const m of measurements) {
-    const period = parsePeriod(m.period, fyStartMonth)
-    kinds.add(period.kind)
-    points.set(period.firstMonth, {
+    const p = period(m.period, fyStartMonth)
+    kinds.add(p.kind)
+    points.set(p.firstMonth, {
       value: Number(m.value),
       numerator: m.numerator === null ? null : Number(m.numerator),
       denominator: m.denominator === null ? null : Number(m.denominator),
       status: m.status,
     })
   }
-  const parsedTargets = targets.map((t) => ({ ...t, parsed: parsePeriod(t.period, fyStartMonth) }))
+  const parsedTargets = targets.map((t) => ({ ...t, parsed: period(t.period, fyStartMonth) }))
   const step = indicator.frequency === 'monthly' ? 1 : indicator.frequency === 'quarterly' ? 3 : 12
   const factor = indicator.unit === 'percentage' ? 100 : indicator.unit === 'rate' ? (indicator.ratePer ?? 1) : 1
   const dp = indicator.decimalPlaces
@@ -216,7 +229,7 @@ export function createEvaluator(indicator: EvalIndicator, targets: EvalTarget[],
   }
 
   return function evaluate(reportingText: string, asOf: string): Evaluation {
-    const reporting = parsePeriod(reportingText, fyStartMonth)
+    const reporting = period(reportingText, fyStartMonth)
     const reportingEnd = lastMonth(reporting)
     const target = parsedTargets.find((t) => contains(t.parsed, periodContaining('month', reportingEnd, fyStartMonth))) ?? null
     const year = target?.parsed ?? periodContaining('financial_year', reportingEnd, fyStartMonth)
@@ -241,7 +254,7 @@ export function createEvaluator(indicator: EvalIndicator, targets: EvalTarget[],
     let basis: Evaluation['target']['basis'] = 'none'
     if (yearTarget !== null && evaluated !== null) {
       const profile = target?.profile
-      const entries = profile?.values.map((v) => ({ period: parsePeriod(v.period, fyStartMonth), value: Number(v.value) })) ?? []
+      const entries = profile?.values.map((v) => ({ period: period(v.period, fyStartMonth), value: Number(v.value) })) ?? []
       const entry = entries.find((e) => e.period.firstMonth <= end && lastMonth(e.period) >= end)
       if (profile && entry) {
         if (profile.cumulative) {

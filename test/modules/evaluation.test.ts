@@ -1,4 +1,6 @@
 import t from 'tap'
+import Value from 'typebox/value'
+import { EvaluationSchema, FlagSchema, PartnershipEvaluationSchema, ReportSchema } from '../../src/modules/evaluation/evaluation.schemas.js'
 import { loadDemo } from '../../src/modules/demo/demo.service.js'
 import { buildTestApp } from '../helper.js'
 
@@ -24,6 +26,11 @@ t.test('Peterborough KSI months evaluate as DOMAIN.md rule 7 states: green, gree
   t.same(series.json().items.map((e: { rag: string }) => e.rag), ['green', 'green', 'red', 'amber'])
   t.same(series.json().items.map((e: { comparison: { actual: number; target: number } }) => `${e.comparison.actual}/${e.comparison.target}`), ['9/9', '13/14', '25/23', '30/29'])
 
+  const all = await get('/evaluation?period=2009-03&asOf=2009-06-01')
+  // The route serializes with JSON.stringify for speed, so nothing but this test holds it to its schema.
+  const context = { Evaluation: EvaluationSchema, EvaluationFlag: FlagSchema }
+  t.ok(Value.Check(context, PartnershipEvaluationSchema, all.json()), JSON.stringify([...Value.Errors(context, PartnershipEvaluationSchema, all.json())].slice(0, 3)))
+  t.same(all.json().items.map((i: { indicator: { reference: string } }) => i.indicator.reference).sort(), ['NI 40', 'NI 47', 'NI 48'], 'the indicators with a target or data around March 2009')
   const march = await get('/evaluation?period=2009-03&asOf=2009-06-01&rag=red')
   t.equal(march.statusCode, 200, march.body)
   t.same(march.json().items.map((i: { indicator: { reference: string } }) => i.indicator.reference), ['NI 47'], 'only NI 47 is red in March 2009')
@@ -38,6 +45,7 @@ t.test('Peterborough KSI months evaluate as DOMAIN.md rule 7 states: green, gree
   const directions = exceptions.json().priorities.map((g: { items: Array<{ direction: string }> }) => g.items.map((i) => i.direction).join(','))
   for (const d of directions) t.notMatch(d, /good,bad/, 'bad before good within each priority')
 
+  t.ok(Value.Check(context, ReportSchema, exceptions.json()))
   const csv = await get('/reports/exceptions?period=2009-03&asOf=2009-06-01&format=csv')
   t.match(csv.headers['content-type'], 'text/csv')
   const lines = csv.body.trim().split('\n')

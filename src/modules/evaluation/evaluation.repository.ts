@@ -28,8 +28,9 @@ export interface MeasurementRow {
 }
 
 /** Everything an evaluation reads, for the indicators and the date window asked for: one round trip each. */
-export async function evaluationData(db: Db, partnershipId: string, window: { from: string; to: string }, indicatorId?: string) {
-  const [partnership, indicators, areas, targets, measurements] = await Promise.all([
+export async function evaluationData(db: Db, partnershipId: string, window: { from: string; yearsFrom: string; to: string }, indicatorId?: string) {
+  const measurementColumns = ['indicatorId', 'areaId', 'period', 'value', 'numerator', 'denominator', 'status'] as const
+  const [partnership, indicators, areas, targets, measurements, yearly] = await Promise.all([
     db.selectFrom('partnership').select('financialYearStartMonth').where('id', '=', partnershipId).executeTakeFirstOrThrow(),
     db
       .selectFrom('indicator')
@@ -54,14 +55,30 @@ export async function evaluationData(db: Db, partnershipId: string, window: { fr
       .execute(),
     db
       .selectFrom('measurement')
-      .select(['indicatorId', 'areaId', 'period', 'value', 'numerator', 'denominator', 'status'])
+      .select(measurementColumns)
       .where('partnershipId', '=', partnershipId)
       .where('periodStart', '>=', window.from)
       .where('periodStart', '<=', window.to)
       .$if(indicatorId !== undefined, (q) => q.where('indicatorId', '=', indicatorId!))
       .execute() as Promise<MeasurementRow[]>,
+    // Annual and biennial surveys are judged on their latest value, which may be older than the window.
+    db
+      .selectFrom('measurement')
+      .select(measurementColumns)
+      .where('partnershipId', '=', partnershipId)
+      .where('indicatorId', 'in', (eb) =>
+        eb
+          .selectFrom('indicator')
+          .select('id')
+          .where('partnershipId', '=', partnershipId)
+          .where('frequency', 'in', ['annual', 'biennial'])
+          .$if(indicatorId !== undefined, (q) => q.where('id', '=', indicatorId!)),
+      )
+      .where('periodStart', '>=', window.yearsFrom)
+      .where('periodStart', '<', window.from)
+      .execute() as Promise<MeasurementRow[]>,
   ])
-  return { fyStartMonth: partnership.financialYearStartMonth, indicators, areas, targets, measurements }
+  return { fyStartMonth: partnership.financialYearStartMonth, indicators, areas, targets, measurements: yearly.length === 0 ? measurements : [...yearly, ...measurements] }
 }
 
 /** The latest comment on each indicator and area for periods starting on or before `upTo`. */

@@ -62,6 +62,8 @@ export default async function evaluationRoutes(app: FastifyInstance): Promise<vo
 
   app.get('/evaluation', {
     config: { access: read },
+    // Thousands of evaluations built field by field to the schema: the native serializer is faster here.
+    serializerCompiler: () => (data) => JSON.stringify(data),
     schema: {
       operationId: 'evaluatePartnership',
       tags,

@@ -4,8 +4,13 @@ import { createEvaluator, rollUp, type EvalMeasurement, type EvalTarget, type Ev
 import { dateRange, lastMonth, parsePeriod, periodContaining, type Period } from '../../domain/periods.js'
 import { evaluationData, latestCommentary, priorityNames, type IndicatorRow, type MeasurementRow } from './evaluation.repository.js'
 
-/** Months read before a reporting period: the previous 24 for SPC limits, and last year's for seasonality. */
-const LOOKBACK_MONTHS = 36
+/**
+ * Months read back from a reporting period's last month: 24 cover the SPC limits, last year's whole year
+ * (seasonal forecast), the same period last year and the year to date; surveys look back further for
+ * their latest value.
+ */
+const LOOKBACK_MONTHS = 24
+const SURVEY_LOOKBACK_MONTHS = 48
 const MAX_SERIES = 120
 
 export interface EvaluationFilter {
@@ -100,7 +105,8 @@ export function createEvaluationService(db: Db) {
     const fy = await db.selectFrom('partnership').select('financialYearStartMonth').where('id', '=', partnershipId).executeTakeFirstOrThrow()
     const from = reportingPeriod(first, fy.financialYearStartMonth, field)
     const to = reportingPeriod(last, fy.financialYearStartMonth, field)
-    const data = await evaluationData(db, partnershipId, { from: monthStart(from.firstMonth - LOOKBACK_MONTHS), to: dateRange(to).end }, indicatorId)
+    const window = { from: monthStart(lastMonth(from) - LOOKBACK_MONTHS), yearsFrom: monthStart(lastMonth(from) - SURVEY_LOOKBACK_MONTHS), to: dateRange(to).end }
+    const data = await evaluationData(db, partnershipId, window, indicatorId)
     return { data, from, to }
   }
 
