@@ -111,6 +111,9 @@ t.test('edge cases: zero target, zero counts, TBC, monitor only, no target', asy
   t.match(monitor.travel.previousPeriod, { against: '2010-Q1', previous: 4, current: 9, direction: 'no_significant_change', test: 'exact_binomial' })
   t.same(monitor.flags, [], 'monitor-only indicators raise no good or bad flags')
 
+  const noBaseline = createEvaluator(count, [target('FY2010-11', '120', { baselineValue: null })], months('2010-04', [9]), 4)('2010-04', AS_OF)
+  t.match(noBaseline, { rag: 'green', comparison: { actual: 9, target: 10 } }, 'a target set outright, with no baseline, is judged all the same')
+
   const none = createEvaluator(count, [], months('2010-04', [5]), 4)('2010-04', AS_OF)
   t.match(none, { rag: 'grey', target: { status: 'none' }, targetPeriod: 'FY2010-11' })
 })

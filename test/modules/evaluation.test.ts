@@ -35,6 +35,12 @@ t.test('Peterborough KSI months evaluate as DOMAIN.md rule 7 states: green, gree
   t.equal(march.statusCode, 200, march.body)
   t.same(march.json().items.map((i: { indicator: { reference: string } }) => i.indicator.reference), ['NI 47'], 'only NI 47 is red in March 2009')
 
+  const tbc = await get('/evaluation?period=2009-03&asOf=2009-06-01&flag=no_target')
+  t.same(tbc.json().items.map((i: { indicator: { reference: string } }) => i.indicator.reference), ['NI 48'], 'filter by flag')
+  const roadSafety = all.json().items.find((i: { indicator: { reference: string } }) => i.indicator.reference === 'NI 47').indicator.priorityIds[0]
+  const byPriority = await get(`/evaluation?period=2009-03&asOf=2009-06-01&priorityId=${roadSafety}`)
+  t.same(byPriority.json().items.map((i: { indicator: { reference: string } }) => i.indicator.reference).sort(), ['NI 47', 'NI 48'], 'filter by priority: road safety')
+  t.same((await get(`/evaluation?period=2009-03&asOf=2009-06-01&areaId=${pb}&rag=grey`)).json().items.map((i: { indicator: { reference: string } }) => i.indicator.reference), ['MARAC RPT', 'NI 16', 'NI 17', 'NI 20', 'NI 21', 'NI 33', 'NI 40', 'NI 48'], 'asked for an area, every indicator is evaluated there: all grey in March 2009 but NI 47')
   const exceptions = await get('/reports/exceptions?period=2009-03&asOf=2009-06-01')
   t.equal(exceptions.statusCode, 200, exceptions.body)
   const items = exceptions.json().priorities.flatMap((g: { items: unknown[] }) => g.items) as Array<{ indicator: { reference: string }; direction: string; evaluation: { flags: Array<{ flag: string }> }; actions: unknown[] }>
@@ -96,4 +102,25 @@ t.test('bad input and other tenants', async (t) => {
   const elHeaders = await ctx.as('viewer', 'east-lincolnshire')
   t.equal((await ctx.app.inject({ method: 'GET', url: `/partnerships/east-lincolnshire/indicators/${ni47}/evaluation?areaId=${pb}`, headers: elHeaders })).statusCode, 404, "another partnership's indicator reads as absent")
   t.equal((await get('/reports/exceptions?period=2009-03', elHeaders)).statusCode, 404, 'a non-member gets 404')
+})
+
+t.test('an area with no figures of its own is evaluated from its children (East Lincolnshire from Boston and East Lindsey)', async (t) => {
+  const { ctx } = await demo(t)
+  const officer = await ctx.as('officer', 'east-lincolnshire')
+  const viewer = await ctx.as('viewer', 'east-lincolnshire')
+  const rows = ['indicator,area,period,value', 'NI 20,E07000136,2010-04,30', 'NI 20,E07000137,2010-04,60', 'NI 20,E07000136,2010-05,25', 'NI 20,E07000137,2010-05,55', 'NI 20,E07000136,2010-06,28'].join('\n')
+  const loaded = await ctx.app.inject({ method: 'POST', url: '/partnerships/east-lincolnshire/measurements/bulk', headers: { ...officer, 'content-type': 'text/csv' }, payload: rows })
+  t.equal(loaded.statusCode, 200, loaded.body)
+  const p = await ctx.db.selectFrom('partnership').select('id').where('slug', '=', 'east-lincolnshire').executeTakeFirstOrThrow()
+  const ids = async (table: 'area' | 'indicator', column: 'code' | 'reference', value: string) =>
+    (await ctx.db.selectFrom(table).select('id').where('partnershipId', '=', p.id).where(column, '=', value).executeTakeFirstOrThrow()).id
+  const [ni20, parent, boston] = [await ids('indicator', 'reference', 'NI 20'), await ids('area', 'code', 'EAST-LINCS'), await ids('area', 'code', 'E07000136')]
+  const series = await ctx.app.inject({ method: 'GET', url: `/partnerships/east-lincolnshire/indicators/${ni20}/evaluation?areaId=${parent}&from=2010-04&to=2010-06&asOf=2010-12-01`, headers: viewer })
+  t.equal(series.statusCode, 200, series.body)
+  t.equal(series.json().rolledUp, true)
+  t.same(series.json().items.map((e: { actual: { period: number | null } }) => e.actual.period), [90, 80, null], 'April 30 + 60, May 25 + 55; June is missing for East Lindsey, so for the whole')
+  t.match(series.json().items[2], { rag: 'grey', flags: [{ flag: 'missing_data' }] })
+  const own = await ctx.app.inject({ method: 'GET', url: `/partnerships/east-lincolnshire/indicators/${ni20}/evaluation?areaId=${boston}&from=2010-04&to=2010-06&asOf=2010-12-01`, headers: viewer })
+  t.match(own.json(), { rolledUp: false })
+  t.match(own.json().items[2], { actual: { ytd: 83 }, target: { year: 330, period: 83, basis: 'pro_rata' }, rag: 'green' }, 'Boston: 83 against 330 x 3/12 = 82.5, shown as 83')
 })
