@@ -12,6 +12,8 @@ export const API_TAGS = [
   { name: 'Indicators', description: 'Performance indicators' },
   { name: 'Targets', description: 'Targets from baselines, with profiles' },
   { name: 'Measurements', description: 'Values pushed by partner agencies, with revisions and bulk feeds' },
+  { name: 'Commentary', description: 'What theme groups say about the figures' },
+  { name: 'Evaluation', description: 'Judgements, exception and performance reports, trend charts' },
   { name: 'Audit', description: 'Who changed what' },
   { name: 'Health', description: 'Liveness and readiness' },
 ]
@@ -38,6 +40,12 @@ async function swaggerPlugin(app: FastifyInstance, opts: { version: string }): P
         },
       },
       security: [{ bearerAuth: [] }],
+    },
+    // Each operation says who may call it (x-access: scope and least role), so clients and the role and
+    // tenancy test matrices read it from the contract rather than from a list kept by hand.
+    transform: ({ schema, url, route }) => {
+      const access = route.config?.access
+      return { schema: schema === undefined || access === undefined ? schema : { ...schema, 'x-access': access }, url }
     },
     // Shared schemas keep their $id as their component name instead of def-0, def-1...
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },

@@ -1,0 +1,196 @@
+import t from 'tap'
+import { buildTestApp, seedPartnerships, type TestApp } from '../helper.js'
+
+/**
+ * The tenancy and role matrices, generated from the OpenAPI document: every operation the app declares
+ * is called, so a new route is covered the day it is added (and fails here until it has a body below).
+ */
+type Access = { scope: 'public' | 'authenticated' | 'superadmin' } | { scope: 'partnership'; role: 'viewer' | 'officer' | 'admin'; superadminToo?: boolean; agencyWrites?: boolean }
+interface Parameter {
+  name: string
+  in: string
+  required?: boolean
+  schema?: { format?: string }
+}
+interface Operation {
+  operationId: string
+  parameters?: Parameter[]
+  'x-access': Access
+}
+
+const ABSENT = '00000000-0000-4000-8000-00000000dead'
+
+/** A body for every write, with $-placeholders for the ids of the partnership under test. */
+const BODIES: Record<string, unknown> = {
+  updatePartnership: { name: 'Renamed CSP' },
+  createArea: { name: 'Ward', type: 'ward', parentId: '$area' },
+  updateArea: { parentId: '$area' },
+  createAgency: { name: 'Probation', role: 'responsible_authority' },
+  updateAgency: { name: 'Renamed' },
+  createPriority: { name: 'Violent crime' },
+  updatePriority: { name: 'Renamed' },
+  createObjective: { title: 'Reduce repeat victims' },
+  updateObjective: { title: 'Renamed' },
+  createTheme: { name: 'Seasonality' },
+  updateTheme: { name: 'Renamed' },
+  createIndicator: { reference: 'LOCAL X', name: 'X', unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum', sourceAgencyId: '$agency', parentId: '$indicator', priorityIds: ['$priority'] },
+  updateIndicator: { parentId: '$indicator' },
+  createTarget: { indicatorId: '$indicator', areaId: '$area', period: 'FY2011-12', targetValue: '10' },
+  updateTarget: { targetValue: '11' },
+  putMeasurement: { value: 3 },
+  setMeasurementStatus: { status: 'validated' },
+  bulkWriteMeasurements: [{ indicator: '$indicator', area: '$area', period: '2010-06', value: 1 }],
+  createComment: { indicatorId: '$indicator', areaId: '$area', period: '2010-04', body: 'Comment' },
+  updateComment: { body: 'Changed' },
+  createPartnership: { slug: 'gamma', name: 'Gamma CSP' },
+}
+
+type Ids = Record<'area' | 'agency' | 'priority' | 'objective' | 'theme' | 'indicator' | 'target' | 'commentary', string>
+
+/** One of everything in a partnership, made through the API by its admin. */
+async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
+  const headers = await ctx.as('admin', slug)
+  const post = async (url: string, payload: unknown) => {
+    const res = await ctx.app.inject({ method: 'POST', url: `/partnerships/${slug}/${url}`, headers, payload: payload as object })
+    if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
+    return res.json() as { id: string }
+  }
+  const area = await post('areas', { name: `${slug} district`, type: 'district', code: `${slug.toUpperCase()}1` })
+  const agency = await post('agencies', { name: `${slug} police`, role: 'responsible_authority' })
+  const priority = await post('priorities', { name: `${slug} ASB`, code: 'P1' })
+  const objective = await post(`priorities/${priority.id}/objectives`, { title: `${slug} objective` })
+  const theme = await post('themes', { name: `${slug} theme` })
+  const indicator = await post('indicators', { reference: 'NI 20', name: `${slug} assaults`, unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum', sourceAgencyId: agency.id, priorityIds: [priority.id] })
+  const target = await post('targets', { indicatorId: indicator.id, areaId: area.id, period: 'FY2010-11', targetValue: '120' })
+  await post('measurements/bulk', [{ indicator: indicator.id, area: area.id, period: '2010-04', value: 9 }, { indicator: indicator.id, area: area.id, period: '2010-05', value: 14 }])
+  const commentary = await post('commentary', { indicatorId: indicator.id, areaId: area.id, period: '2010-04', body: `${slug} says` })
+  return { area: area.id, agency: agency.id, priority: priority.id, objective: objective.id, theme: theme.id, indicator: indicator.id, target: target.id, commentary: commentary.id }
+}
+
+const RESOURCE_OF: Record<string, keyof Ids> = {
+  areas: 'area', agencies: 'agency', priorities: 'priority', objectives: 'objective', themes: 'theme', indicators: 'indicator', targets: 'target', commentary: 'commentary',
+}
+
+/** Fills a path, its required query and its body with one partnership's ids (or absent ones). */
+function request(path: string, op: Operation, method: string, slug: string, ids: Ids | null) {
+  const idOf = (resource: keyof Ids) => (ids === null ? ABSENT : ids[resource])
+  const segments = path.split('/')
+  const url = segments
+    .map((segment, i) => {
+      const name = /^\{(.+)\}$/.exec(segment)?.[1]
+      if (name === undefined) return segment
+      if (name === 'partnership') return slug
+      if (name === 'period') return '2010-04'
+      if (name === 'priorityId') return idOf('priority')
+      if (name === 'indicatorId') return idOf('indicator')
+      if (name === 'areaId') return idOf('area')
+      return idOf(RESOURCE_OF[segments[i - 1]!]!)
+    })
+    .join('/')
+  const query = (op.parameters ?? [])
+    .filter((p) => p.in === 'query' && p.required)
+    .map((p) => `${p.name}=${p.name === 'period' ? '2010-05' : p.name === 'areaId' ? idOf('area') : 'x'}`)
+  const fill = (value: unknown): unknown =>
+    typeof value === 'string' && value.startsWith('$') ? idOf(value.slice(1) as keyof Ids) : Array.isArray(value) ? value.map(fill) : value !== null && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v)])) : value
+  const body = ['POST', 'PUT', 'PATCH'].includes(method) ? fill(BODIES[op.operationId]) : undefined
+  return { url: query.length > 0 ? `${url}?${query.join('&')}` : url, body }
+}
+
+async function operations(ctx: TestApp) {
+  const spec = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, Operation>> }
+  return Object.entries(spec.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })))
+}
+
+const strip = (body: string) => {
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>
+    return JSON.stringify({ ...parsed, instance: undefined, requestId: undefined })
+  } catch {
+    return body
+  }
+}
+
+t.test('tenancy matrix: another partnership\'s things answer exactly as absent ones, on every operation', async (t) => {
+  const ctx = await buildTestApp(t)
+  await seedPartnerships(ctx, 'alpha', 'beta')
+  await furnish(ctx, 'alpha')
+  const beta = await furnish(ctx, 'beta')
+  const betaSecrets = [...Object.values(beta), 'beta district', 'beta police', 'beta says', 'beta assaults', 'BETA1']
+  const admin = { ...(await ctx.as('admin', 'alpha')), 'if-match': '*' }
+  const ops = (await operations(ctx)).filter(({ op }) => op['x-access'].scope === 'partnership')
+  t.ok(ops.length >= 40, `${ops.length} partnership operations`)
+  let calls = 0
+  let fiveHundreds = 0
+  for (const { path, method, op } of ops) {
+    if (['POST', 'PUT', 'PATCH'].includes(method)) t.ok(op.operationId in BODIES, `${op.operationId} has a body in this matrix`)
+    const send = async (slug: string, ids: Ids | null) => {
+      const { url, body } = request(path, op, method, slug, ids)
+      calls += 1
+      const res = await ctx.app.inject({ method: method as 'GET', url, headers: admin, ...(body === undefined ? {} : { payload: body as object }) })
+      if (res.statusCode >= 500) fiveHundreds += 1
+      return res
+    }
+    const label = `${method} ${path}`
+    const foreign = await send('alpha', beta)
+    // An operation that names no id (a create of a plain record, a list) has nothing foreign to compare.
+    if (JSON.stringify(request(path, op, method, 'alpha', beta)) !== JSON.stringify(request(path, op, method, 'alpha', null))) {
+      const absent = await send('alpha', null)
+      t.equal(foreign.statusCode, absent.statusCode, `${label}: beta's ids answer as absent ones (${absent.statusCode})`)
+      t.equal(strip(foreign.body), strip(absent.body), `${label}: byte for byte, bar the request id and path`)
+    }
+    const leaked = betaSecrets.filter((secret) => strip(foreign.body).includes(secret))
+    t.same(leaked, [], `${label}: nothing of beta's in alpha's answer`)
+    // Naming beta's partnership with an alpha token reads like naming none.
+    const otherSlug = await send('beta', beta)
+    const noSlug = await send('nowhere', beta)
+    t.equal(otherSlug.statusCode, 404, `${label}: beta's slug is 404 to alpha`)
+    t.equal(strip(otherSlug.body), strip(noSlug.body), `${label}: the same 404 as an unknown partnership`)
+  }
+  t.equal(fiveHundreds, 0, `${calls} requests, no 5xx`)
+  // And nothing alpha did touched beta.
+  const betaView = await ctx.as('viewer', 'beta')
+  const stillThere = await ctx.app.inject({ method: 'GET', url: `/partnerships/beta/measurements/${beta.indicator}/${beta.area}/2010-04`, headers: betaView })
+  t.match(stillThere.json(), { value: '9', revision: 1, status: 'provisional' }, "beta's measurement is as beta left it")
+  const betaArea = await ctx.app.inject({ method: 'GET', url: `/partnerships/beta/areas/${beta.area}`, headers: betaView })
+  t.match(betaArea.json(), { name: 'beta district', version: 1 })
+})
+
+t.test('role matrix: every operation x every role; a role below the one required is 403, never anything else', async (t) => {
+  const ctx = await buildTestApp(t)
+  await seedPartnerships(ctx, 'alpha')
+  const alpha = await furnish(ctx, 'alpha')
+  const tokens = {
+    viewer: await ctx.as('viewer', 'alpha'),
+    officer: await ctx.as('officer', 'alpha'),
+    admin: await ctx.as('admin', 'alpha'),
+    feed: await ctx.as('officer', 'alpha', { memberships: [{ partnership: 'alpha', role: 'officer', agency: alpha.agency }], sub: 'police-feed' }),
+    superadmin: await ctx.as('superadmin'),
+    none: {},
+  }
+  const rank = { viewer: 0, officer: 1, admin: 2 } as const
+  let pairs = 0
+  for (const { path, method, op } of await operations(ctx)) {
+    const access = op['x-access']
+    const { url, body } = request(path, op, method, 'alpha', alpha)
+    for (const [who, headers] of Object.entries(tokens)) {
+      // A superadmin-only route would otherwise create things; it is checked for refusal only.
+      const res = await ctx.app.inject({ method: method as 'GET', url, headers: { ...headers, 'if-match': '*' }, ...(body === undefined ? {} : { payload: body as object }) })
+      pairs += 1
+      const label = `${method} ${path} as ${who}`
+      let expected: number | 'allowed'
+      if (access.scope === 'public') expected = 'allowed'
+      else if (who === 'none') expected = 401
+      else if (access.scope === 'authenticated') expected = 'allowed'
+      else if (access.scope === 'superadmin') expected = who === 'superadmin' ? 'allowed' : 403
+      else if (who === 'superadmin') expected = access.superadminToo ? 'allowed' : 404
+      else {
+        const role = who === 'feed' ? 'officer' : (who as keyof typeof rank)
+        const feedRefused = who === 'feed' && method !== 'GET' && !access.agencyWrites
+        expected = rank[role] < rank[access.role] || feedRefused ? 403 : 'allowed'
+      }
+      if (expected === 'allowed') t.ok(![401, 403].includes(res.statusCode) && res.statusCode < 500, `${label}: allowed (${res.statusCode})`)
+      else t.equal(res.statusCode, expected, `${label}: ${expected}`)
+    }
+  }
+  t.ok(pairs > 300, `${pairs} operation x role pairs`)
+})
