@@ -27,9 +27,10 @@ export function emptyColumns(): MeasurementColumns {
 }
 
 /**
- * Upserts a batch in two set-based statements: arrays travel as ten parameters (no per-row SQL), a re-sent equal
- * value changes nothing, and a different one becomes current with its revision number raised while the
- * value it replaces moves to measurement_revision (a first load writes each row once).
+ * Upserts a batch in one set-based statement: arrays travel as ten parameters (no per-row SQL), a re-sent
+ * equal value changes nothing, and a different one becomes current with its revision number raised; the
+ * value it replaces moves to measurement_revision by a trigger (migration 0006), which sees exactly the
+ * version replaced even when writers race to create the same measurement.
  * Returns how many rows were inserted and updated.
  */
 export async function upsertMeasurements(trx: Db, partnershipId: string, sentBy: string, rows: MeasurementColumns): Promise<{ inserted: number; updated: number }> {
@@ -39,15 +40,6 @@ export async function upsertMeasurements(trx: Db, partnershipId: string, sentBy:
       ${rows.periodEnd}::date[], ${rows.value}::numeric[], ${rows.numerator}::numeric[], ${rows.denominator}::numeric[],
       ${rows.status}::text[], ${rows.source}::text[]
     ) as i(indicator_id, area_id, period, period_start, period_end, value, numerator, denominator, status, source)`
-  // First the values about to be replaced move to the history, their rows locked until the upsert below:
-  // a concurrent batch for the same keys waits, then sees what this one wrote.
-  await sql`
-    insert into measurement_revision (partnership_id, measurement_id, revision, value, numerator, denominator, status, source, sent_by, sent_at)
-    select m.partnership_id, m.id, m.revision, m.value, m.numerator, m.denominator, m.status, m.source, m.sent_by, m.updated_at
-    from measurement m join (${input}) i
-      on m.partnership_id = ${partnershipId} and m.indicator_id = i.indicator_id and m.area_id = i.area_id and m.period = i.period
-    where (m.value, m.numerator, m.denominator) is distinct from (i.value, i.numerator, i.denominator)
-    for update of m`.execute(trx)
   const result = await sql<{ inserted: number; updated: number }>`
     with upserted as (
       insert into measurement as m (partnership_id, indicator_id, area_id, period, period_start, period_end, value, numerator, denominator, status, source, sent_by)
