@@ -86,6 +86,8 @@ export async function startEmbeddedPostgres(options: {
   port: number
   persistent: boolean
   log: Logger
+  /** Extra server settings, e.g. ['-c', 'fsync=off'] for a test of the durability check. */
+  settings?: string[]
 }): Promise<EmbeddedDatabase> {
   const { databaseDir, log } = options
   await fs.mkdir(path.dirname(databaseDir), { recursive: true })
@@ -115,7 +117,7 @@ export async function startEmbeddedPostgres(options: {
     password: PASSWORD,
     persistent: options.persistent,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...(options.settings ?? [])],
     onLog: (message: string) => {
       messages.push(message)
       if (messages.length > 50) messages.shift()

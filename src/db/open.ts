@@ -2,6 +2,7 @@ import path from 'node:path'
 import type pg from 'pg'
 import type { Config } from '../config.js'
 import { createDb, createPool } from './client.js'
+import { checkDurability } from './durability.js'
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.js'
 import { migrateToLatest } from './migrate.js'
 
@@ -43,6 +44,7 @@ export async function openDatabase(config: Config, log: Logger, options: { migra
     await embedded?.stop()
   }
   try {
+    await checkDurability(pool, log)
     if (options.migrate) {
       const applied = await migrateToLatest(createDb(pool))
       if (applied.length > 0) log.info({ applied }, 'migrations applied')
