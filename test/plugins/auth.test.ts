@@ -29,7 +29,24 @@ t.test('tokens the service must refuse, each with 401 problem+json', async (t) =
     .setSubject('x').setIssuer(config.auth.issuer).setAudience(config.auth.audience)
     .sign(await importJWK(key.privateJwk, key.alg))
 
+  const unknownKid = await new SignJWT(member)
+    .setProtectedHeader({ alg: key.alg, kid: 'not-a-key-we-publish' })
+    .setSubject('x').setIssuer(config.auth.issuer).setAudience(config.auth.audience).setExpirationTime('1h')
+    .sign(await importJWK(key.privateJwk, key.alg))
+  const rsa = await generateKeyPair('RS256')
+  const rsaSigned = await new SignJWT(member)
+    .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+    .setSubject('mallory').setIssuer(config.auth.issuer).setAudience(config.auth.audience).setExpirationTime('1h')
+    .sign(rsa.privateKey)
+  const stringExp = `${h}.${base64url.encode(JSON.stringify({ ...member, sub: 'x', iss: config.auth.issuer, aud: config.auth.audience, exp: 'tomorrow' }))}.${valid.split('.')[2]}`
+
   const cases: Array<[string, string | undefined]> = [
+    ['unknown kid, right key', `Bearer ${unknownKid}`],
+    ['RS256 from a key we never issued', `Bearer ${rsaSigned}`],
+    ['empty bearer', 'Bearer '],
+    ['two parts only', `Bearer ${h}.${p}`],
+    ['exp as a string', `Bearer ${stringExp}`],
+    ['a token twice', `Bearer ${valid} ${valid}`],
     ['no Authorization header', undefined],
     ['not a bearer scheme', `Basic ${Buffer.from('a:b').toString('base64')}`],
     ['garbage', 'Bearer not-a-token'],
