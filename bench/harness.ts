@@ -23,7 +23,7 @@ export interface Bench {
   call: (method: string, route: string, body?: unknown) => Promise<{ id: string }>
 }
 
-export async function withBench(name: string, run: (bench: Bench) => Promise<void>): Promise<void> {
+export async function withBench(name: string, run: (bench: Bench) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
   const quiet = { info: () => {}, warn: () => {} }
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'spa-bench-'))
   await fs.chmod(tmp, 0o755)
@@ -38,7 +38,7 @@ export async function withBench(name: string, run: (bench: Bench) => Promise<voi
   const db = createDb(pool)
   try {
     await migrateToLatest(db)
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: tmp, DATABASE_URL: url })
+    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: tmp, DATABASE_URL: url, ...env })
     const app = await buildApp({ config, pool })
     const address = await app.listen({ port: 0, host: '127.0.0.1' })
     const key = await loadOrCreateDevKey(config.auth.devKeyFile)

@@ -9,6 +9,7 @@ import accessPlugin from './plugins/access.js'
 import authPlugin from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
 import problemPlugin from './plugins/problem.js'
+import protectionPlugin from './plugins/protection.js'
 import swaggerPlugin from './plugins/swagger.js'
 import { AgencySchema } from './modules/agencies/agencies.schemas.js'
 import agencyRoutes from './modules/agencies/agencies.routes.js'
@@ -93,7 +94,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(healthRoutes)
   await app.register(async (api) => {
-    await api.register(accessPlugin)
+    await api.register(protectionPlugin, { limits: config.limits })
+    await api.register(accessPlugin, { partnershipCacheMs: config.http.partnershipCacheMs })
     await api.register(partnershipRoutes, { prefix: '/partnerships' })
     const scoped = '/partnerships/:partnership'
     await api.register(areaRoutes, { prefix: `${scoped}/areas` })

@@ -21,6 +21,14 @@ export interface Config {
     bulkBodyLimitBytes: number
     requestTimeoutMs: number
     shutdownGraceMs: number
+    partnershipCacheMs: number
+  }
+  limits: {
+    dbQueueMax: number
+    maxEventLoopDelayMs: number
+    maxRssBytes: number
+    rateLimitMax: number
+    rateLimitWindowMs: number
   }
   auth: {
     issuer: string
@@ -29,6 +37,7 @@ export interface Config {
     jwksUrl: string | undefined
     publicKeys: string | undefined
     jwksCooldownMs: number
+    tokenCacheSeconds: number
     devKeyFile: string
   }
 }
@@ -93,6 +102,14 @@ export function loadConfig(env: Env = process.env): Config {
       bulkBodyLimitBytes: int(env, 'BULK_BODY_LIMIT_BYTES', 128 * 1024 * 1024, 1024),
       requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30000, 1000),
       shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0),
+      partnershipCacheMs: int(env, 'PARTNERSHIP_CACHE_MS', 5000, 0, 60_000),
+    },
+    limits: {
+      dbQueueMax: int(env, 'DB_QUEUE_MAX', 64, 1),
+      maxEventLoopDelayMs: int(env, 'MAX_EVENT_LOOP_DELAY_MS', 0, 0),
+      maxRssBytes: int(env, 'MAX_RSS_BYTES', 1024 * 1024 * 1024, 0),
+      rateLimitMax: int(env, 'RATE_LIMIT_MAX', 6000, 0),
+      rateLimitWindowMs: int(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000),
     },
     auth: {
       issuer: str(env, 'JWT_ISSUER') ?? 'urn:safer-partnerships:dev',
@@ -101,6 +118,7 @@ export function loadConfig(env: Env = process.env): Config {
       jwksUrl,
       publicKeys,
       jwksCooldownMs: int(env, 'JWKS_COOLDOWN_MS', 30000, 0),
+      tokenCacheSeconds: int(env, 'TOKEN_CACHE_SECONDS', 60, 0, 3600),
       devKeyFile: path.resolve(str(env, 'DEV_SIGNING_KEY_FILE') ?? path.join(dataDir, 'dev-signing-key.json')),
     },
   }

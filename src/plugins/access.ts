@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { LRUCache } from 'lru-cache'
 import { roleAtLeast, type Role } from '../domain/access.js'
 import { DomainError, notFound } from '../domain/errors.js'
 
@@ -27,12 +28,28 @@ declare module 'fastify' {
   interface FastifyRequest {
     partnership: PartnershipScope
   }
+  interface FastifyInstance {
+    /** Drops this instance's cached copy of a partnership after changing it. */
+    forgetPartnership(slug: string): void
+  }
 }
 
 const forbidden = (detail: string): DomainError => new DomainError('AUTH.FORBIDDEN', 'forbidden', detail)
 
-async function accessPlugin(app: FastifyInstance): Promise<void> {
+async function accessPlugin(app: FastifyInstance, opts: { partnershipCacheMs: number }): Promise<void> {
   app.decorateRequest('partnership', null as unknown as PartnershipScope)
+  // Every scoped request needs its partnership's id; a slug never changes and a partnership is never
+  // deleted, so a short-lived copy saves a query per request. Only financialYearStartMonth can change:
+  // this instance forgets its copy when it changes it, other instances within PARTNERSHIP_CACHE_MS.
+  const cache = opts.partnershipCacheMs === 0 ? undefined : new LRUCache<string, PartnershipScope>({ max: 10_000, ttl: opts.partnershipCacheMs })
+  app.decorate('forgetPartnership', (slug: string) => void cache?.delete(slug))
+  const lookup = async (slug: string): Promise<PartnershipScope | undefined> => {
+    const known = cache?.get(slug)
+    if (known !== undefined) return known
+    const row = await app.db.selectFrom('partnership').select(['id', 'slug', 'financialYearStartMonth']).where('slug', '=', slug).executeTakeFirst()
+    if (row !== undefined) cache?.set(slug, row)
+    return row
+  }
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const access = request.routeOptions.config.access
@@ -54,11 +71,7 @@ async function accessPlugin(app: FastifyInstance): Promise<void> {
     const membership = principal.memberships.get(slug)
     const asSuperadmin = membership === undefined && access.superadminToo === true && principal.superadmin
     if (membership === undefined && !asSuperadmin) throw notFound('partnership')
-    const row = await app.db
-      .selectFrom('partnership')
-      .select(['id', 'slug', 'financialYearStartMonth'])
-      .where('slug', '=', slug)
-      .executeTakeFirst()
+    const row = await lookup(slug)
     if (row === undefined) throw notFound('partnership')
     if (membership !== undefined) {
       if (!roleAtLeast(membership.role, access.role)) throw forbidden(`This needs the ${access.role} role in ${slug}.`)

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose'
+import { LRUCache } from 'lru-cache'
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import type { Config } from '../config.js'
 import { ROLES, type Membership, type Principal, type Role } from '../domain/access.js'
@@ -66,6 +68,13 @@ async function authPlugin(app: FastifyInstance, opts: { auth: Config['auth'] }):
   const { keys, algorithms, kind } = await keySource(opts.auth)
   app.log.info({ keySource: kind, algorithms }, 'token verification configured')
 
+  // A signature check costs more than the rest of a small read; a token already verified is remembered
+  // until it expires or for TOKEN_CACHE_SECONDS, whichever is sooner (so a revoked signing key stops
+  // being honoured within that time). Keyed by the token's hash, so the cache never holds tokens.
+  const verified = opts.auth.tokenCacheSeconds === 0
+    ? undefined
+    : new LRUCache<string, Principal>({ max: 10_000, ttl: opts.auth.tokenCacheSeconds * 1000 })
+
   app.decorateRequest('principal', null as unknown as Principal)
   app.decorate('authenticate', async (request: FastifyRequest) => {
     const header = request.headers.authorization
@@ -73,6 +82,12 @@ async function authPlugin(app: FastifyInstance, opts: { auth: Config['auth'] }):
     const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header)
     if (match === null || match[1] === undefined) throw unauthenticated('The Authorization header must be "Bearer <token>".')
     if (match[1].length > MAX_TOKEN_LENGTH) throw unauthenticated('The token is too long.')
+    const cacheKey = verified && createHash('sha256').update(match[1]).digest('base64url')
+    const known = cacheKey && verified!.get(cacheKey)
+    if (known) {
+      request.principal = known
+      return
+    }
     let payload: JWTPayload
     try {
       ;({ payload } = await jwtVerify(match[1], keys, {
@@ -94,6 +109,10 @@ async function authPlugin(app: FastifyInstance, opts: { auth: Config['auth'] }):
       subject: payload.sub as string,
       superadmin: payload.superadmin === true,
       memberships: parseMemberships(payload),
+    }
+    if (cacheKey) {
+      const untilExpiry = (payload.exp as number) * 1000 - Date.now()
+      if (untilExpiry > 0) verified!.set(cacheKey, request.principal, { ttl: Math.min(untilExpiry, opts.auth.tokenCacheSeconds * 1000) })
     }
   })
 }

@@ -24,7 +24,7 @@ export const ProblemSchema = Type.Object(
   { $id: 'Problem', additionalProperties: false, description: 'RFC 9457 problem details' },
 )
 
-type HttpKind = ProblemKind | 'unsupported-media-type' | 'service-unavailable' | 'internal-error' | 'bad-request'
+type HttpKind = ProblemKind | 'unsupported-media-type' | 'service-unavailable' | 'internal-error' | 'bad-request' | 'too-many-requests'
 
 const KINDS: Record<HttpKind, { status: number; title: string }> = {
   'bad-request': { status: 400, title: 'Bad request' },
@@ -39,6 +39,7 @@ const KINDS: Record<HttpKind, { status: number; title: string }> = {
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   unprocessable: { status: 422, title: 'Unprocessable content' },
   'precondition-required': { status: 428, title: 'Precondition required' },
+  'too-many-requests': { status: 429, title: 'Too many requests' },
   'internal-error': { status: 500, title: 'Internal server error' },
   'service-unavailable': { status: 503, title: 'Service unavailable' },
 }
@@ -111,6 +112,11 @@ function classify(err: FastifyError & { code?: string }): Problem | null {
   if (err instanceof DomainError) return { kind: err.kind, code: err.code, detail: err.message, errors: err.errors }
   if (err.validation) {
     return { kind: 'validation', code: 'REQUEST.INVALID', detail: 'The request does not match the schema.', errors: validationErrors(err) }
+  }
+  // @fastify/rate-limit and @fastify/under-pressure have set Retry-After already.
+  if (err.code === 'RATE.LIMITED') return { kind: 'too-many-requests', code: 'RATE.LIMITED', detail: err.message }
+  if (err.code === 'FST_UNDER_PRESSURE' || err.code === 'SERVICE.OVERLOADED') {
+    return { kind: 'service-unavailable', code: 'SERVICE.OVERLOADED', detail: 'The service is over capacity; try again shortly.', retryAfter: 2 }
   }
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { kind: 'payload-too-large', code: 'REQUEST.TOO_LARGE', detail: err.message }
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {

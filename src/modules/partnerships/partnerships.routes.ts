@@ -70,6 +70,7 @@ export default async function partnershipRoutes(app: FastifyInstance): Promise<v
     handler: async (request, reply) => {
       const body = request.body as Static<typeof UpdatePartnershipSchema>
       const row = await service.update(actorOf(request), request.partnership.slug, request.headers['if-match'], body)
+      app.forgetPartnership(row.slug)
       return reply.header('etag', etagOf(row.version)).send(row)
     },
   })
