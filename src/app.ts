@@ -8,7 +8,7 @@ import type { Config } from './config.js'
 import accessPlugin from './plugins/access.js'
 import authPlugin from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
-import problemPlugin from './plugins/problem.js'
+import problemPlugin, { sendProblem } from './plugins/problem.js'
 import protectionPlugin from './plugins/protection.js'
 import swaggerPlugin from './plugins/swagger.js'
 import { AgencySchema } from './modules/agencies/agencies.schemas.js'
@@ -75,6 +75,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // In-flight requests finish on close; idle keep-alive sockets do not hold shutdown up.
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Errors Fastify meets before routing answer as problems too: a path segment longer than any id names
+    // nothing (404); a malformed percent-encoding is the client's (400).
+    frameworkErrors: (err, request, reply) =>
+      err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? sendProblem(request, reply, { kind: 'not-found', code: 'ROUTE.NOT_FOUND', detail: 'A path segment is longer than any identifier.' })
+        : sendProblem(request, reply, { kind: 'bad-request', code: 'REQUEST.URL', detail: err.message }),
     schemaController: { compilersFactory: { buildValidator: validatorFactory() as never } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 

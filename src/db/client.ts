@@ -42,9 +42,36 @@ export function createPool(options: PoolOptions): pg.Pool {
     application_name: options.applicationName ?? 'safer-partnerships-api',
     types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
   })
-  // Without a listener, an idle connection dropped by the server (restart, pg_terminate_backend) kills the process.
-  pool.on('error', options.onError ?? (() => {}))
+  // Without a listener, a connection dropped by the server (restart, pg_terminate_backend) kills the
+  // process: the pool listens on idle ones only, so every connection gets its own listener for the time
+  // it is checked out (a transaction between two statements). Its next query then fails and answers 503,
+  // and the pool discards it on release.
+  const onError = options.onError ?? (() => {})
+  pool.on('error', onError)
+  pool.on('connect', (client) => {
+    client.on('error', onError)
+    dropOnReadTimeout(client)
+  })
   return pool
+}
+
+/**
+ * After a client-side read timeout the connection is in an unknown state (a paused or unreachable
+ * server), and the ROLLBACK that follows would wait out a second timeout behind the first query. The
+ * socket is destroyed instead, so whatever is queued fails at once and the pool discards the client:
+ * a request waits on the database for one timeout at most.
+ */
+function dropOnReadTimeout(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown
+  client.query = ((...args: unknown[]) => {
+    const result = query(...args)
+    if (result instanceof Promise) {
+      result.catch((err: unknown) => {
+        if (err instanceof Error && err.message === 'Query read timeout') (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy()
+      })
+    }
+    return result
+  }) as typeof client.query
 }
 
 /** The same server's connection string for another database. */

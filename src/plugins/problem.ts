@@ -102,6 +102,7 @@ function isDatabaseUnavailable(err: { code?: string; message?: string }): boolea
   return (
     message.includes('timeout exceeded when trying to connect') ||
     message.includes('Connection terminated') ||
+    message.includes('is not queryable') ||
     message.includes('Query read timeout') ||
     message.includes('canceling statement due to statement timeout')
   )
@@ -142,6 +143,8 @@ function classify(err: FastifyError & { code?: string }): Problem | null {
     case '22007':
     case '22008':
     case '22001':
+    case '22021': // a NUL character or invalid UTF-8 in text
+    case '22P05':
       return { kind: 'bad-request', code: 'REQUEST.VALUE', detail: 'A value is not valid for its field.' }
   }
   if (isDatabaseUnavailable(err)) {
@@ -172,6 +175,13 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
 
 async function problemPlugin(app: FastifyInstance): Promise<void> {
   app.addSchema(ProblemSchema)
+
+  // Fastify answers 415 itself on any route that parses a body, so each such route declares it.
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat()
+    if (route.schema?.response === undefined || !methods.some((m) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(m))) return
+    route.schema.response = { ...problemResponses(415), ...(route.schema.response as object) }
+  })
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const problem = classify(err)

@@ -1,24 +1,11 @@
 import t from 'tap'
-import { buildTestApp, seedPartnerships, type TestApp } from '../helper.js'
+import { buildTestApp, seedPartnerships } from '../helper.js'
+import { ABSENT, furnish, operations, RESOURCE_OF, type Ids, type Operation } from './fixtures.js'
 
 /**
  * The tenancy and role matrices, generated from the OpenAPI document: every operation the app declares
  * is called, so a new route is covered the day it is added (and fails here until it has a body below).
  */
-type Access = { scope: 'public' | 'authenticated' | 'superadmin'; role?: never; superadminToo?: never; agencyWrites?: never } | { scope: 'partnership'; role: 'viewer' | 'officer' | 'admin'; superadminToo?: boolean; agencyWrites?: boolean }
-interface Parameter {
-  name: string
-  in: string
-  required?: boolean
-  schema?: { format?: string }
-}
-interface Operation {
-  operationId: string
-  parameters?: Parameter[]
-  'x-access': Access
-}
-
-const ABSENT = '00000000-0000-4000-8000-00000000dead'
 
 /** A body for every write, with $-placeholders for the ids of the partnership under test. */
 const BODIES: Record<string, unknown> = {
@@ -45,32 +32,6 @@ const BODIES: Record<string, unknown> = {
   createPartnership: { slug: 'gamma', name: 'Gamma CSP' },
 }
 
-type Ids = Record<'area' | 'agency' | 'priority' | 'objective' | 'theme' | 'indicator' | 'target' | 'commentary', string>
-
-/** One of everything in a partnership, made through the API by its admin. */
-async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
-  const headers = await ctx.as('admin', slug)
-  const post = async (url: string, payload: unknown) => {
-    const res = await ctx.app.inject({ method: 'POST', url: `/partnerships/${slug}/${url}`, headers, payload: payload as object })
-    if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
-    return res.json() as { id: string }
-  }
-  const area = await post('areas', { name: `${slug} district`, type: 'district', code: `${slug.toUpperCase()}1` })
-  const agency = await post('agencies', { name: `${slug} police`, role: 'responsible_authority' })
-  const priority = await post('priorities', { name: `${slug} ASB`, code: 'P1' })
-  const objective = await post(`priorities/${priority.id}/objectives`, { title: `${slug} objective` })
-  const theme = await post('themes', { name: `${slug} theme` })
-  const indicator = await post('indicators', { reference: 'NI 20', name: `${slug} assaults`, unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum', sourceAgencyId: agency.id, priorityIds: [priority.id] })
-  const target = await post('targets', { indicatorId: indicator.id, areaId: area.id, period: 'FY2010-11', targetValue: '120' })
-  await post('measurements/bulk', [{ indicator: indicator.id, area: area.id, period: '2010-04', value: 9 }, { indicator: indicator.id, area: area.id, period: '2010-05', value: 14 }])
-  const commentary = await post('commentary', { indicatorId: indicator.id, areaId: area.id, period: '2010-04', body: `${slug} says` })
-  return { area: area.id, agency: agency.id, priority: priority.id, objective: objective.id, theme: theme.id, indicator: indicator.id, target: target.id, commentary: commentary.id }
-}
-
-const RESOURCE_OF: Record<string, keyof Ids> = {
-  areas: 'area', agencies: 'agency', priorities: 'priority', objectives: 'objective', themes: 'theme', indicators: 'indicator', targets: 'target', commentary: 'commentary',
-}
-
 /** Fills a path, its required query and its body with one partnership's ids (or absent ones). */
 function request(path: string, op: Operation, method: string, slug: string, ids: Ids | null) {
   const idOf = (resource: keyof Ids) => (ids === null ? ABSENT : ids[resource])
@@ -94,11 +55,6 @@ function request(path: string, op: Operation, method: string, slug: string, ids:
     typeof value === 'string' && value.startsWith('$') ? idOf(value.slice(1) as keyof Ids) : Array.isArray(value) ? value.map(fill) : value !== null && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v)])) : value
   const body = ['POST', 'PUT', 'PATCH'].includes(method) ? fill(BODIES[op.operationId]) : undefined
   return { url: query.length > 0 ? `${url}?${query.join('&')}` : url, body }
-}
-
-async function operations(ctx: TestApp) {
-  const spec = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, Operation>> }
-  return Object.entries(spec.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })))
 }
 
 const strip = (body: string) => {

@@ -7,6 +7,7 @@ import type { MeasurementStatus } from '../../domain/measurements.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { actorOf } from '../resource/resource.routes.js'
 import { IfMatchHeaders, PartnershipParams, page } from '../resource/resource.schemas.js'
+import { badCursor } from '../resource/resource.repository.js'
 import { etagOf } from '../resource/resource.service.js'
 import { CSV_COLUMNS, readBulkBody } from './bulk-body.js'
 import { exportPage, listMeasurements } from './measurements.repository.js'
@@ -226,7 +227,7 @@ function encodeCursor(periodStart: string, id: string): string {
 function decodeCursor(cursor: string): { periodStart: string; id: string } {
   const [periodStart, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|')
   if (!periodStart || !/^\d{4}-\d{2}-\d{2}$/.test(periodStart) || !id || !/^[0-9a-f-]{36}$/.test(id)) {
-    throw new DomainError('PAGE.CURSOR', 'validation', 'The cursor is not valid.', [{ field: 'querystring.cursor', message: 'is not a cursor this list gave out' }])
+    throw badCursor()
   }
   return { periodStart, id }
 }

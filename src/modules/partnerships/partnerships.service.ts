@@ -3,6 +3,8 @@ import type { NewPartnership, PartnershipUpdate } from '../../db/types.js'
 import type { Principal } from '../../domain/access.js'
 import { notFound } from '../../domain/errors.js'
 import { recordAudit } from '../audit/audit.repository.js'
+import { badCursor } from '../resource/resource.repository.js'
+import { SLUG } from '../resource/resource.schemas.js'
 import { checkIfMatch, constraintProblem, type Actor } from '../resource/resource.service.js'
 import { findPartnership, insertPartnership, listPartnerships, updatePartnership } from './partnerships.repository.js'
 
@@ -12,6 +14,7 @@ export function createPartnershipService(db: Db) {
     async list(principal: Principal, query: { limit?: number; cursor?: string; includeArchived?: boolean }) {
       const limit = query.limit ?? 50
       const after = query.cursor === undefined ? undefined : Buffer.from(query.cursor, 'base64url').toString('utf8')
+      if (after !== undefined && !SLUG.test(after)) throw badCursor()
       const rows = await listPartnerships(db, {
         ...(principal.superadmin ? {} : { slugs: [...principal.memberships.keys()] }),
         ...(after === undefined ? {} : { after }),

@@ -97,7 +97,7 @@ interface Cursor {
   id: string
 }
 
-const badCursor = () =>
+export const badCursor = () =>
   new DomainError('PAGE.CURSOR', 'validation', 'The cursor is not valid for this list and sort.', [
     { field: 'querystring.cursor', message: 'is not a cursor this list gave out with the same sort' },
   ])

@@ -7,8 +7,9 @@ export const StringEnum = <const T extends readonly string[]>(values: T, options
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
 export const Uuid = Type.String({ format: 'uuid' })
+export const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/
 export const Slug = Type.String({
-  pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+  pattern: SLUG.source,
   minLength: 1,
   maxLength: 63,
   description: 'URL-safe identifier: lower-case letters, digits and single hyphens',
