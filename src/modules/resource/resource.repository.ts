@@ -1,4 +1,4 @@
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
+import { sql, type CompiledQuery, type Kysely, type SelectQueryBuilder } from 'kysely'
 import type { Db } from '../../db/client.js'
 import { DomainError } from '../../domain/errors.js'
 
@@ -152,10 +152,25 @@ export async function listRecords(db: Db, spec: TableSpec, scope: Scope, request
   return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(sort, last[column], last.id) : null }
 }
 
+const findQuery = (db: Db, spec: TableSpec, scope: Scope, id: string) => scoped(db, spec, scope).select(selectRow(spec)).where(`${spec.table}.id`, '=', id)
+const compiledFinds = new Map<string, CompiledQuery>()
+const SENTINEL = { partnership: '\u0000partnership', parent: '\u0000parent', id: '\u0000id' }
+
+/**
+ * Reading one record is the hottest query there is; building it with Kysely cost more than running it
+ * (measured), so its shape is compiled once per table and only the bound values change.
+ */
 export async function findRecord(db: Db, spec: TableSpec, scope: Scope, id: string, lock = false): Promise<Row | undefined> {
-  let query = scoped(db, spec, scope).select(selectRow(spec)).where(`${spec.table}.id`, '=', id)
-  if (lock) query = query.forUpdate(spec.table)
-  return (await query.executeTakeFirst()) as Row | undefined
+  if (lock) return (await findQuery(db, spec, scope, id).forUpdate(spec.table).executeTakeFirst()) as Row | undefined
+  const shape = `${spec.table}:${scope.parentId === undefined ? '' : 'parent'}`
+  let compiled = compiledFinds.get(shape)
+  if (compiled === undefined) {
+    compiled = findQuery(db, spec, { partnershipId: SENTINEL.partnership, ...(scope.parentId === undefined ? {} : { parentId: SENTINEL.parent }) }, SENTINEL.id).compile()
+    compiledFinds.set(shape, compiled)
+  }
+  const values: Record<string, unknown> = { [SENTINEL.partnership]: scope.partnershipId, [SENTINEL.parent]: scope.parentId, [SENTINEL.id]: id }
+  const parameters = compiled.parameters.map((p) => (typeof p === 'string' && p in values ? values[p] : p))
+  return (await db.executeQuery<Row>({ ...compiled, parameters })).rows[0]
 }
 
 /** The row whose columns equal the given values (a natural key). */
