@@ -5,7 +5,6 @@
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { SignJWT, importJWK } from 'jose'
 import pg from 'pg'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
@@ -13,6 +12,7 @@ import { createDb, createPool, withDatabase, type Db } from '../src/db/client.js
 import { startEmbeddedPostgres } from '../src/db/embedded.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { loadOrCreateDevKey } from '../src/plugins/keys.js'
+import { signWith, type TokenClaims } from '../test/helper.js'
 
 export interface Bench {
   pool: pg.Pool
@@ -42,8 +42,7 @@ export async function withBench(name: string, run: (bench: Bench) => Promise<voi
     const app = await buildApp({ config, pool })
     const address = await app.listen({ port: 0, host: '127.0.0.1' })
     const key = await loadOrCreateDevKey(config.auth.devKeyFile)
-    const bearer = async (claims: object) =>
-      `Bearer ${await new SignJWT(claims as never).setProtectedHeader({ alg: key.alg, kid: key.kid }).setSubject('bench').setIssuer(config.auth.issuer).setAudience(config.auth.audience).setExpirationTime('1h').sign(await importJWK(key.privateJwk, key.alg))}`
+    const bearer = async (claims: TokenClaims) => `Bearer ${await signWith(key, config, { sub: 'bench', ...claims })}`
     const superadmin = await bearer({ superadmin: true })
     const admin = await bearer({ memberships: [{ partnership: 'bench', role: 'admin' }] })
     const call = async (method: string, route: string, body?: unknown, auth = admin) => {

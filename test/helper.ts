@@ -1,5 +1,6 @@
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import { SignJWT, importJWK, type JWTPayload } from 'jose'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import pg from 'pg'
@@ -98,6 +99,64 @@ export async function seedPartnerships(t: TestApp, ...slugs: string[]): Promise<
   for (const slug of slugs) {
     const res = await t.app.inject({ method: 'POST', url: '/partnerships', headers, payload: { slug, name: `${slug} CSP` } })
     if (res.statusCode !== 201) throw new Error(`could not create ${slug}: ${res.body}`)
+  }
+}
+
+/** A seeded random number generator in [0, 1), so a generated test case replays from its seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let x = Math.imul(a ^ (a >>> 15), 1 | a)
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export interface Service {
+  address: string
+  /** The last 200 lines the service logged. */
+  lines: string[]
+  child: ChildProcess
+  exited: Promise<number | null>
+  bearer(claims: TokenClaims): Promise<string>
+  kill(signal: NodeJS.Signals): Promise<number | null>
+}
+
+/** The service (src/server.ts) in a child process on the given database; resolves once it listens. */
+export async function startService(t: Test, databaseUrl: string, dataDir: string, env: Record<string, string> = {}): Promise<Service> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/server.ts')], {
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, RATE_LIMIT_MAX: '0', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))))
+  const lines: string[] = []
+  const address = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        lines.push(line)
+        if (lines.length > 200) lines.shift()
+        const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line)
+        if (match?.[1]) resolve(match[1])
+      }
+    })
+    void exited.then((code) => reject(new Error(`service exited before listening (${code}): ${lines.join('\n')}`)))
+  })
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  })
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir })
+  const key = await loadOrCreateDevKey(config.auth.devKeyFile)
+  return {
+    address,
+    lines,
+    child,
+    exited,
+    bearer: async (claims) => `Bearer ${await signWith(key, config, { sub: 'faults', ...claims })}`,
+    kill: async (signal) => {
+      child.kill(signal)
+      return exited
+    },
   }
 }
 

@@ -16,7 +16,8 @@ interface Logger {
 const USER = 'postgres'
 const PASSWORD = 'postgres'
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer()
     server.unref()

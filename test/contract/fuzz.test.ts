@@ -3,7 +3,7 @@ import formats from 'ajv-formats'
 import fc from 'fast-check'
 import { generateSync } from 'json-schema-faker'
 import t from 'tap'
-import { buildTestApp, seedPartnerships } from '../helper.js'
+import { buildTestApp, mulberry32, seedPartnerships } from '../helper.js'
 import { furnish, RESOURCE_OF, type Ids } from './fixtures.js'
 
 /**
@@ -49,16 +49,6 @@ const INVALID = new Set<Mutation>(['unknown-field', 'malformed-json', 'wrong-med
 
 const GARBAGE = ['', ' ', 'null', '-1', '1e309', '0x1F', '../../etc/passwd', '%00', "' or '1'='1", '"; drop table measurement; --', '\u0000', '😀'.repeat(40), 'a'.repeat(5000), '2010-13', 'FY2010-12', '9999-Q5', '<script>', '{"a":1}', 'NaN', 'true']
 const LEAKS = /node_modules|\bat \/|postgres|kysely|syntax error|relation "|duplicate key|violates|stack|TypeError|ReferenceError|ECONN/i
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let x = Math.imul(a ^ (a >>> 15), 1 | a)
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 t.test(`contract fuzzing: ${REQUESTS} generated and mutated requests across every operation`, async (t) => {
   const ctx = await buildTestApp(t, { RATE_LIMIT_MAX: '0' })

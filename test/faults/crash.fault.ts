@@ -1,5 +1,6 @@
 import t from 'tap'
-import { faultDatabase, startService, type Service } from './harness.js'
+import { mulberry32, startService, type Service } from '../helper.js'
+import { faultDatabase } from './harness.js'
 
 /**
  * Crash consistency (npm run test:faults): 20 rounds of a 20,000-row bulk import, each SIGKILLed at a
@@ -14,16 +15,6 @@ const INDICATORS = 5
 const AREAS = 20
 const MONTHS = 200
 const ROWS = INDICATORS * AREAS * MONTHS
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let x = Math.imul(a ^ (a >>> 15), 1 | a)
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 t.test(`crash consistency: ${ROUNDS} bulk imports of ${ROWS} rows killed at random points and replayed`, async (t) => {
   const db = await faultDatabase(t)

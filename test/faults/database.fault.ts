@@ -1,5 +1,6 @@
 import t from 'tap'
-import { faultDatabase, furnishOne, startService } from './harness.js'
+import { startService } from '../helper.js'
+import { faultDatabase, furnishOne } from './harness.js'
 
 /**
  * Database faults under concurrent load (npm run test:faults): backends terminated, the server paused

