@@ -121,39 +121,31 @@ export default async function evaluationRoutes(app: FastifyInstance): Promise<vo
     },
   })
 
-  app.get('/reports/exceptions', {
-    config: { access: read },
-    schema: {
+  // The two reports differ only in what they select; both answer JSON or CSV alike.
+  const reports = [
+    {
+      name: 'exceptions',
       operationId: 'exceptionReport',
-      tags,
       summary: 'Exception report for a period (DOMAIN.md rule 12): every flagged indicator and area by priority, bad before good',
-      params: PartnershipParams,
-      querystring: ReportQuery,
-      response: csvOrJson,
+      build: service.exceptionReport,
     },
-    handler: async (request, reply) => {
-      const { period, asOf = today(), format } = request.query as Static<typeof ReportQuery>
-      const report = await service.exceptionReport(request.partnership.id, period, asOf)
-      if (format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="exceptions-${report.period}.csv"`).send(reportCsv(report))
-      return report
-    },
-  })
-
-  app.get('/reports/performance', {
-    config: { access: read },
-    schema: {
+    {
+      name: 'performance',
       operationId: 'performanceReport',
-      tags,
       summary: 'Performance report for a period (usually a quarter): every indicator of every priority with its evaluation and commentary',
-      params: PartnershipParams,
-      querystring: ReportQuery,
-      response: csvOrJson,
+      build: service.performanceReport,
     },
-    handler: async (request, reply) => {
-      const { period, asOf = today(), format } = request.query as Static<typeof ReportQuery>
-      const report = await service.performanceReport(request.partnership.id, period, asOf)
-      if (format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="performance-${report.period}.csv"`).send(reportCsv(report))
-      return report
-    },
-  })
+  ] as const
+  for (const { name, operationId, summary, build } of reports) {
+    app.get(`/reports/${name}`, {
+      config: { access: read },
+      schema: { operationId, tags, summary, params: PartnershipParams, querystring: ReportQuery, response: csvOrJson },
+      handler: async (request, reply) => {
+        const { period, asOf = today(), format } = request.query as Static<typeof ReportQuery>
+        const report = await build(request.partnership.id, period, asOf)
+        if (format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}-${report.period}.csv"`).send(reportCsv(report))
+        return report
+      },
+    })
+  }
 }

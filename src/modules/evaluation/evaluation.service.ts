@@ -41,23 +41,22 @@ function reportingPeriod(text: string, fyStartMonth: number, field: string): Per
  * Prepares, for each indicator and area worth evaluating, the inputs of the pure engine: the area's own
  * measurements, or its children's rolled up when it has none (counts sum, ratios sum their parts).
  */
+/** Rows grouped by indicator, then by area, each turned into what the engine takes. */
+function byIndicatorAndArea<R extends { indicatorId: string; areaId: string }, T>(rows: readonly R[], as: (row: R) => T): Map<string, Map<string, T[]>> {
+  const grouped = new Map<string, Map<string, T[]>>()
+  for (const row of rows) {
+    const perArea = grouped.get(row.indicatorId) ?? new Map<string, T[]>()
+    grouped.set(row.indicatorId, perArea)
+    const list = perArea.get(row.areaId) ?? []
+    perArea.set(row.areaId, list)
+    list.push(as(row))
+  }
+  return grouped
+}
+
 function prepare(data: Data) {
-  const measurements = new Map<string, Map<string, EvalMeasurement[]>>()
-  for (const m of data.measurements) {
-    const perArea = measurements.get(m.indicatorId) ?? new Map<string, EvalMeasurement[]>()
-    measurements.set(m.indicatorId, perArea)
-    const list = perArea.get(m.areaId) ?? []
-    perArea.set(m.areaId, list)
-    list.push(m as MeasurementRow)
-  }
-  const targets = new Map<string, Map<string, EvalTarget[]>>()
-  for (const t of data.targets) {
-    const perArea = targets.get(t.indicatorId) ?? new Map<string, EvalTarget[]>()
-    targets.set(t.indicatorId, perArea)
-    const list = perArea.get(t.areaId) ?? []
-    perArea.set(t.areaId, list)
-    list.push({ ...t, status: t.status as 'set' | 'tbc', profile: t.profile as EvalTarget['profile'] })
-  }
+  const measurements = byIndicatorAndArea(data.measurements, (m): EvalMeasurement => m as MeasurementRow)
+  const targets = byIndicatorAndArea(data.targets, (t): EvalTarget => ({ ...t, status: t.status as 'set' | 'tbc', profile: t.profile as EvalTarget['profile'] }))
   const children = new Map<string, string[]>()
   for (const area of data.areas) if (area.parentId !== null) children.set(area.parentId, [...(children.get(area.parentId) ?? []), area.id])
   const areas = new Map(data.areas.map((a) => [a.id, a]))
