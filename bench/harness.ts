@@ -9,6 +9,7 @@ import pg from 'pg'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { createDb, createPool, withDatabase, type Db } from '../src/db/client.js'
+import { TENANT_ROLE } from '../src/db/tenancy.js'
 import { startEmbeddedPostgres } from '../src/db/embedded.js'
 import { migrateToLatest } from '../src/db/migrate.js'
 import { loadOrCreateDevKey } from '../src/plugins/keys.js'
@@ -34,12 +35,15 @@ export async function withBench(name: string, run: (bench: Bench) => Promise<voi
   await server.connect()
   await server.query(`create database ${dbName}`)
   const url = withDatabase(adminUrl, dbName)
-  const pool = createPool({ connectionString: url, max: 4, connectTimeoutMs: 5000, statementTimeoutMs: 600_000 })
+  // The benchmark's own view as the owner; the service's connections as the tenant role, as in production.
+  const options = { connectionString: url, max: 4, connectTimeoutMs: 5000, statementTimeoutMs: 600_000 }
+  const pool = createPool(options)
+  const servicePool = createPool({ ...options, role: TENANT_ROLE })
   const db = createDb(pool)
   try {
     await migrateToLatest(db)
     const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: tmp, DATABASE_URL: url, ...env })
-    const app = await buildApp({ config, pool })
+    const app = await buildApp({ config, pool: servicePool })
     const address = await app.listen({ port: 0, host: '127.0.0.1' })
     const key = await loadOrCreateDevKey(config.auth.devKeyFile)
     const bearer = async (claims: TokenClaims) => `Bearer ${await signWith(key, config, { sub: 'bench', ...claims })}`
@@ -57,6 +61,7 @@ export async function withBench(name: string, run: (bench: Bench) => Promise<voi
       await app.close()
     }
   } finally {
+    await servicePool.end()
     await pool.end()
     await server.query(`drop database if exists ${dbName} with (force)`)
     await server.end()

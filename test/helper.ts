@@ -8,6 +8,7 @@ import type { Test } from 'tap'
 import { buildApp } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { createDb, createPool, withDatabase, type Db } from '../src/db/client.js'
+import { TENANT_ROLE } from '../src/db/tenancy.js'
 import type { Role } from '../src/domain/access.js'
 import { loadOrCreateDevKey, type DevSigningKey } from '../src/plugins/keys.js'
 
@@ -66,18 +67,22 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}, po
   const url = await testDatabase(t)
   const dataDir = t.testdir({})
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: url, ...env })
-  const pool = createPool({ connectionString: url, max: poolMax, connectTimeoutMs: 3000, statementTimeoutMs: 10000 })
+  const options = { connectionString: url, connectTimeoutMs: 3000, statementTimeoutMs: 10000 }
+  const pool = createPool({ ...options, max: poolMax, role: TENANT_ROLE })
+  // Tests look at the database as its owner, past row-level security; the app connects as the service does.
+  const ownerPool = createPool({ ...options, max: 2 })
   const app = await buildApp({ config, pool })
   await app.ready()
   t.teardown(async () => {
     await app.close()
     await pool.end()
+    await ownerPool.end()
   })
   const key = await loadOrCreateDevKey(path.join(dataDir, 'dev-signing-key.json'))
   const token = (claims?: TokenClaims) => signWith(key, config, claims)
   return {
     app,
-    db: createDb(pool),
+    db: createDb(ownerPool),
     pool,
     config,
     key,

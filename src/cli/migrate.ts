@@ -8,7 +8,7 @@ import { openDatabase } from '../db/open.js'
 const config = loadConfig()
 const logger = pino({ level: config.logLevel === 'silent' ? 'info' : config.logLevel })
 const down = process.argv.includes('down')
-const database = await openDatabase(config, logger, { migrate: !down })
+const database = await openDatabase(config, logger, { migrate: !down, owner: true })
 try {
   if (down) logger.info({ reverted: await migrateDown(createDb(database.pool)) }, 'migration reverted')
   else logger.info('database is at the latest migration')

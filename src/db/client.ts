@@ -1,5 +1,6 @@
-import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely'
+import { CamelCasePlugin, Kysely } from 'kysely'
 import pg from 'pg'
+import { tenantDialect } from './tenancy.js'
 import type { Database } from './types.js'
 
 export type Db = Kysely<Database>
@@ -26,6 +27,8 @@ export interface PoolOptions {
   connectTimeoutMs: number
   statementTimeoutMs: number
   applicationName?: string
+  /** The role every connection runs as from the moment it connects (the service's is TENANT_ROLE). */
+  role?: string
   onError?: (err: Error) => void
 }
 
@@ -40,6 +43,7 @@ export function createPool(options: PoolOptions): pg.Pool {
     query_timeout: options.statementTimeoutMs + 1000,
     idle_in_transaction_session_timeout: options.statementTimeoutMs * 2,
     application_name: options.applicationName ?? 'safer-partnerships-api',
+    ...(options.role === undefined ? {} : { options: `-c role=${options.role}` }),
     types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
   })
   // Without a listener, a connection dropped by the server (restart, pg_terminate_backend) kills the
@@ -82,5 +86,5 @@ export function withDatabase(url: string, database: string): string {
 }
 
 export function createDb(pool: pg.Pool): Db {
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] })
+  return new Kysely<Database>({ dialect: tenantDialect(pool), plugins: [new CamelCasePlugin()] })
 }

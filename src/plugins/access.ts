@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { LRUCache } from 'lru-cache'
+import { asTenant } from '../db/tenancy.js'
 import { roleAtLeast, type Role } from '../domain/access.js'
 import { DomainError, notFound } from '../domain/errors.js'
 
@@ -50,6 +51,15 @@ async function accessPlugin(app: FastifyInstance, opts: { partnershipCacheMs: nu
     if (row !== undefined) cache?.set(slug, row)
     return row
   }
+
+  // A partnership's handlers query as that partnership, so row-level security holds them to its rows.
+  app.addHook('onRoute', (route) => {
+    if (route.config?.access?.scope !== 'partnership') return
+    const handler = route.handler
+    route.handler = function (request, reply) {
+      return asTenant(request.partnership.id, () => handler.call(this, request, reply))
+    }
+  })
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const access = request.routeOptions.config.access

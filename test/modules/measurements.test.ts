@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
+import { sql } from 'kysely'
 import t from 'tap'
 import { buildTestApp, seedPartnerships, type TestApp } from '../helper.js'
 
@@ -212,7 +213,7 @@ t.test('bulk over several write chunks: a late bad row undoes the whole batch; c
     for (let i = 0; i < 40; i++)
       for (let m = 0; m < 251; m++) lines.push(`${indicator},W${i},${1990 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')},${m % 7}`)
   const good = lines.join('\n')
-  const count = async () => Number((await ctx.pool.query("select count(*) from measurement m join area a on a.id = m.area_id where a.code like 'W%'")).rows[0].count)
+  const count = async () => Number((await sql<{ count: number }>`select count(*) from measurement m join area a on a.id = m.area_id where a.code like 'W%'`.execute(ctx.db)).rows[0]!.count)
 
   const refused = await bulk(ctx, officer, `${good}\nNI 20,W0,1990-01-x,1\n`, 'text/csv')
   t.equal(refused.statusCode, 422, 'row 20,081 is bad')
@@ -229,7 +230,7 @@ t.test('bulk over several write chunks: a late bad row undoes the whole batch; c
   t.same(answers.map((a) => a.statusCode), [200, 200, 200])
   t.equal(answers.filter((a) => a.headers['idempotent-replayed'] === 'true').length, 2, 'two of three concurrent sends are replays')
   t.same(answers.map((a) => a.json().updated), [20080, 20080, 20080], 'all three give the first answer')
-  const revisions = Number((await ctx.pool.query('select count(*) from measurement_revision')).rows[0].count)
+  const revisions = Number((await sql<{ count: number }>`select count(*) from measurement_revision`.execute(ctx.db)).rows[0]!.count)
   t.equal(revisions, 20080, 'and each value was replaced once')
 })
 

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js'
+import { asTenant } from '../../db/tenancy.js'
 import { agencySpec } from '../agencies/agencies.routes.js'
 import { areaSpec } from '../areas/areas.routes.js'
 import { indicatorHooks, indicatorSpec } from '../indicators/indicators.service.js'
@@ -31,7 +32,11 @@ function targetFigures(target: DemoTarget): Record<string, unknown> {
  */
 async function loadPartnership(db: Db, data: DemoPartnership): Promise<void> {
   const partnership = (await findPartnership(db, data.partnership.slug)) ?? (await createPartnershipService(db).create(actor, data.partnership))
-  const scope = { partnershipId: partnership.id }
+  await asTenant(partnership.id, () => loadRecords(db, data, partnership.id))
+}
+
+async function loadRecords(db: Db, data: DemoPartnership, partnershipId: string): Promise<void> {
+  const scope = { partnershipId }
 
   const areaService = createResourceService(db, areaSpec)
   const areaIds = new Map<string, string>()
@@ -76,10 +81,10 @@ async function loadPartnership(db: Db, data: DemoPartnership): Promise<void> {
   }
 
   const measurementService = createMeasurementService(db)
-  const indicatorIds = new Map((await db.selectFrom('indicator').select(['id', 'reference']).where('partnershipId', '=', partnership.id).execute()).map((i) => [i.reference, i.id]))
+  const indicatorIds = new Map((await db.selectFrom('indicator').select(['id', 'reference']).where('partnershipId', '=', partnershipId).execute()).map((i) => [i.reference, i.id]))
   for (const { indicator, area, period, ...figures } of data.measurements) {
     // put() changes nothing and audits nothing when the value is already there.
-    await measurementService.put(partnership.id, actor, { indicatorId: indicatorIds.get(indicator)!, areaId: areaIds.get(area)!, period }, { ...figures, source: 'Partnership plan' })
+    await measurementService.put(partnershipId, actor, { indicatorId: indicatorIds.get(indicator)!, areaId: areaIds.get(area)!, period }, { ...figures, source: 'Partnership plan' })
   }
 }
 

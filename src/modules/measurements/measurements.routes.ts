@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Readable } from 'node:stream'
 import Type, { type Static } from 'typebox'
+import { asTenant } from '../../db/tenancy.js'
 import { DomainError } from '../../domain/errors.js'
 import type { MeasurementStatus } from '../../domain/measurements.js'
 import { problemResponses } from '../../plugins/problem.js'
@@ -78,7 +79,9 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
         yield stringify([[...CSV_COLUMNS]])
         let after: { periodStart: string; id: string } | undefined
         for (;;) {
-          const rows = await exportPage(db, partnershipId, { ...filter, limit: 5000, ...(after ? { after } : {}) })
+          // The stream is read after the handler returns, outside its tenant scope.
+          const page = { ...filter, limit: 5000, ...(after ? { after } : {}) }
+          const rows = await asTenant(partnershipId, () => exportPage(db, partnershipId, page))
           if (rows.length === 0) return
           yield stringify(rows.map((r) => CSV_COLUMNS.map((c) => r[c] ?? '')))
           const last = rows[rows.length - 1]!

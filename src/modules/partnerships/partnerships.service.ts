@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js'
+import { setTenant } from '../../db/tenancy.js'
 import type { NewPartnership, PartnershipUpdate } from '../../db/types.js'
 import type { Principal } from '../../domain/access.js'
 import { notFound } from '../../domain/errors.js'
@@ -36,6 +37,7 @@ export function createPartnershipService(db: Db) {
       try {
         return await db.transaction().execute(async (trx) => {
           const row = await insertPartnership(trx, values)
+          await setTenant(trx, row.id)
           await recordAudit(trx, { partnershipId: row.id, actor: actor.subject, action: 'create', resourceType: 'partnership', resourceId: row.id, before: null, after: row, requestId: actor.requestId })
           return row
         })
