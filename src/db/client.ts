@@ -66,14 +66,22 @@ export function createPool(options: PoolOptions): pg.Pool {
  * a request waits on the database for one timeout at most.
  */
 function dropOnReadTimeout(client: pg.PoolClient): void {
+  const drop = (err: unknown) => {
+    if (err instanceof Error && err.message === 'Query read timeout') (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy()
+  }
   const query = client.query.bind(client) as (...args: unknown[]) => unknown
   client.query = ((...args: unknown[]) => {
-    const result = query(...args)
-    if (result instanceof Promise) {
-      result.catch((err: unknown) => {
-        if (err instanceof Error && err.message === 'Query read timeout') (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy()
-      })
+    // A query object (the tenant's scoped statements) answers through its callback, not a promise.
+    const submitted = args[0] as { submit?: unknown; callback?: (err: unknown, result: unknown) => void } | undefined
+    if (typeof submitted?.submit === 'function' && submitted.callback !== undefined) {
+      const callback = submitted.callback
+      submitted.callback = (err, result) => {
+        drop(err)
+        callback(err, result)
+      }
     }
+    const result = query(...args)
+    if (result instanceof Promise) result.catch(drop)
     return result
   }) as typeof client.query
 }

@@ -1,17 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import {
-  CompiledQuery,
-  PostgresDialect,
-  sql,
-  type DatabaseConnection,
-  type Dialect,
-  type Driver,
-  type Kysely,
-  type QueryCompiler,
-  type QueryResult,
-  type TransactionSettings,
-} from 'kysely'
-import type pg from 'pg'
+import { PostgresDialect, sql, type Dialect, type Kysely, type PostgresPoolClient } from 'kysely'
+import pg from 'pg'
 
 /**
  * Row-level security is the second wall behind every query's own `partnership_id` condition. The
@@ -35,108 +24,93 @@ export async function setTenant(trx: Kysely<any>, partnershipId: string): Promis
   await sql`select set_config(${TENANT_SETTING}, ${partnershipId}, true)`.execute(trx)
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+const SCOPE = `select set_config('${TENANT_SETTING}', $1, true)`
+
+const SCOPE_NAME = 'spa_scope'
+const prepared = new WeakSet<object>()
+
+interface Wire {
+  parse(config: { text: string; name?: string }): void
+  bind(config: { statement?: string; values: unknown[] }): void
+  describe(config: { type: 'P' }): void
+  execute(config: object): void
+}
 
 /**
- * BEGIN and the setting go in one round trip, which needs the simple protocol and so a literal. The id
- * is a partnership's primary key read from the database, never request text, and is checked here too.
+ * One statement with the setting sent just ahead of it, in the same message batch: in the extended
+ * protocol every statement up to the Sync runs in one implicit transaction, so the setting holds for
+ * exactly this statement, and costs no round trip of its own (a BEGIN, a SET and a COMMIT would cost
+ * three).
  */
-function beginAs(partnershipId: string): CompiledQuery {
-  if (!UUID.test(partnershipId)) throw new Error('a partnership id must be a lower-case uuid')
-  return CompiledQuery.raw(`begin; set local ${TENANT_SETTING} = '${partnershipId}'`)
+class ScopedQuery extends pg.Query {
+  constructor(text: string, values: readonly unknown[], private readonly partnershipId: string, callback: (err: Error | undefined, result: unknown) => void) {
+    super({ text, values: [...values], queryMode: 'extended', callback } as pg.QueryConfig)
+  }
+
+  prepare(connection: Wire): void {
+    // Prepared once per connection (a protocol-level statement outlives transactions and errors).
+    if (!prepared.has(connection)) {
+      connection.parse({ text: SCOPE, name: SCOPE_NAME })
+      prepared.add(connection)
+    }
+    connection.bind({ statement: SCOPE_NAME, values: [this.partnershipId] })
+    connection.describe({ type: 'P' })
+    connection.execute({})
+    ;(pg.Query.prototype as unknown as { prepare(c: Wire): void }).prepare.call(this, connection)
+  }
 }
 
-/** A connection checked out inside asTenant: a statement outside a transaction gets one of its own. */
-class TenantConnection implements DatabaseConnection {
-  inTransaction = false
+/**
+ * A pooled client checked out inside asTenant. Outside a transaction each statement carries the setting;
+ * a transaction gets it once, with its BEGIN (Kysely's own, recognised by its text: were that text to
+ * change, each statement would carry the setting instead, which is slower but as safe).
+ */
+class TenantClient {
+  private inTransaction = false
   constructor(
-    readonly inner: DatabaseConnection,
-    readonly partnershipId: string,
+    private readonly client: pg.PoolClient,
+    private readonly partnershipId: string,
   ) {}
 
-  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.inTransaction) return this.inner.executeQuery<R>(query)
-    await this.inner.executeQuery(beginAs(this.partnershipId))
-    try {
-      const result = await this.inner.executeQuery<R>(query)
-      await this.inner.executeQuery(CompiledQuery.raw('commit'))
-      return result
-    } catch (err) {
-      await this.inner.executeQuery(CompiledQuery.raw('rollback')).catch(() => {})
-      throw err
+  get processID(): number | undefined {
+    return (this.client as unknown as { processID?: number }).processID
+  }
+
+  release(destroy?: boolean): void {
+    this.client.release(destroy)
+  }
+
+  async query(text: string, values: readonly unknown[]): Promise<unknown> {
+    if (this.inTransaction) {
+      if (text === 'commit' || text === 'rollback') this.inTransaction = false
+      return this.client.query(text, [...values])
     }
-  }
-
-  streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new Error('streaming is not used: pages are read with keyset queries')
-  }
-}
-
-const unwrap = (c: DatabaseConnection): DatabaseConnection => (c instanceof TenantConnection ? c.inner : c)
-
-class TenantDriver implements Driver {
-  constructor(private readonly inner: Driver) {}
-
-  init(): Promise<void> {
-    return this.inner.init()
-  }
-
-  async acquireConnection(): Promise<DatabaseConnection> {
-    const connection = await this.inner.acquireConnection()
-    const partnershipId = current.getStore()
-    return partnershipId === undefined ? connection : new TenantConnection(connection, partnershipId)
-  }
-
-  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    await this.inner.beginTransaction(unwrap(connection), settings)
-    if (connection instanceof TenantConnection) {
-      await setTenantOn(connection.inner, connection.partnershipId)
-      connection.inTransaction = true
+    if (text.startsWith('start transaction')) {
+      // An isolation level must come before any statement, so the setting follows it here.
+      const begun = await this.client.query(text)
+      this.inTransaction = true
+      await this.client.query(SCOPE, [this.partnershipId])
+      return begun
     }
+    if (text === 'begin') this.inTransaction = true
+    const results = await new Promise<unknown[]>((resolve, reject) => {
+      this.client.query(new ScopedQuery(text, values, this.partnershipId, (err, result) => (err ? reject(err) : resolve(result as unknown[]))))
+    })
+    return results[results.length - 1]
   }
-
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    if (connection instanceof TenantConnection) connection.inTransaction = false
-    await this.inner.commitTransaction(unwrap(connection))
-  }
-
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    if (connection instanceof TenantConnection) connection.inTransaction = false
-    await this.inner.rollbackTransaction(unwrap(connection))
-  }
-
-  savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
-    return this.inner.savepoint!(unwrap(connection), name, compile)
-  }
-
-  rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
-    return this.inner.rollbackToSavepoint!(unwrap(connection), name, compile)
-  }
-
-  releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
-    return this.inner.releaseSavepoint!(unwrap(connection), name, compile)
-  }
-
-  releaseConnection(connection: DatabaseConnection): Promise<void> {
-    return this.inner.releaseConnection(unwrap(connection))
-  }
-
-  destroy(): Promise<void> {
-    return this.inner.destroy()
-  }
-}
-
-function setTenantOn(connection: DatabaseConnection, partnershipId: string): Promise<unknown> {
-  return connection.executeQuery(CompiledQuery.raw(`select set_config($1, $2, true)`, [TENANT_SETTING, partnershipId]))
 }
 
 /** Postgres, with each connection checked out inside asTenant scoped to that partnership. */
 export function tenantDialect(pool: pg.Pool): Dialect {
-  const postgres = new PostgresDialect({ pool })
-  return {
-    createAdapter: () => postgres.createAdapter(),
-    createDriver: () => new TenantDriver(postgres.createDriver()),
-    createQueryCompiler: () => postgres.createQueryCompiler(),
-    createIntrospector: (db) => postgres.createIntrospector(db),
-  }
+  return new PostgresDialect({
+    pool: {
+      options: pool.options,
+      end: () => pool.end(),
+      async connect() {
+        const client = await pool.connect()
+        const partnershipId = current.getStore()
+        return (partnershipId === undefined ? client : new TenantClient(client, partnershipId)) as unknown as PostgresPoolClient
+      },
+    },
+  })
 }
