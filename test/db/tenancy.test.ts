@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import t, { type Test } from 'tap'
-import { asTenant, TENANT_ROLE, TENANT_SETTING } from '../../src/db/tenancy.js'
+import { asTenant, prepareOnce, TENANT_ROLE, TENANT_SETTING } from '../../src/db/tenancy.js'
 import { buildTestApp, seedPartnerships, type TestApp } from '../helper.js'
 
 /** Two partnerships with an area each, made through the API; returns their ids. */
@@ -88,4 +88,37 @@ t.test('a pooled connection never carries one request’s partnership into the n
   })
   t.equal(crossed.length, 0, `200 interleaved requests on one connection: ${crossed.length} did not get exactly their own rows`)
   t.equal(ctx.pool.totalCount, 1, 'all of them on the one connection')
+})
+
+t.test('statements prepared once per connection answer for whichever partnership runs them', async (t) => {
+  const ctx = await buildTestApp(t, {}, 1)
+  await twoPartnerships(t, ctx)
+  const areas = await ctx.db.selectFrom('area').innerJoin('partnership', 'partnership.id', 'area.partnershipId').select(['area.id', 'partnership.slug']).execute()
+  const alpha = await ctx.as('viewer', 'alpha')
+  const beta = await ctx.as('viewer', 'beta')
+  // Each partnership reads its own area and tries the other's, 100 times over, on one connection whose
+  // read statement is prepared (and, after five runs, planned generically) once.
+  const reads = Array.from({ length: 400 }, (_, i) => {
+    const [slug, headers] = i % 2 === 0 ? (['alpha', alpha] as const) : (['beta', beta] as const)
+    const area = areas[Math.floor(i / 2) % 2]!
+    return { slug, headers, area, expected: area.slug === slug ? 200 : 404 }
+  })
+  const answers = await Promise.all(reads.map((r) => ctx.app.inject({ method: 'GET', url: `/partnerships/${r.slug}/areas/${r.area.id}`, headers: r.headers })))
+  const wrong = answers.filter((res, i) => res.statusCode !== reads[i]!.expected)
+  t.equal(wrong.length, 0, `400 reads of own and other partnerships' areas: ${wrong.length} answered otherwise than 200 / 404`)
+  t.ok(answers.some((res) => res.statusCode === 200) && answers.some((res) => res.statusCode === 404), 'both outcomes occurred')
+
+  const pid = async () => (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(ctx.app.db)).rows[0]!.pid
+  const alphaArea = `/partnerships/alpha/areas/${areas.find((a) => a.slug === 'alpha')!.id}`
+  const first = await pid()
+  await sql`deallocate all`.execute(ctx.app.db) // as a pooler's DISCARD ALL would
+  t.equal((await ctx.app.inject({ method: 'GET', url: alphaArea, headers: alpha })).statusCode, 200, 'statements the server dropped are prepared again')
+  t.equal(await pid(), first, 'on the same connection')
+
+  const fresh = sql`select name from area where code = ${'alpha-w'}`
+  prepareOnce(fresh.compile(ctx.app.db).sql)
+  await t.rejects(asTenant('not-a-partnership', () => fresh.execute(ctx.app.db)), { code: '22P02' }, 'a batch that prepares a statement and fails')
+  const second = await pid()
+  t.not(second, first, 'costs its connection, since what it left prepared there is unknown')
+  t.equal((await ctx.app.inject({ method: 'GET', url: alphaArea, headers: alpha })).statusCode, 200, 'and the next read prepares afresh on the new one')
 })

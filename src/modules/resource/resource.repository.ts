@@ -1,4 +1,5 @@
 import { sql, type CompiledQuery, type Kysely, type SelectQueryBuilder } from 'kysely'
+import { prepareOnce } from '../../db/tenancy.js'
 import type { Db } from '../../db/client.js'
 import { DomainError } from '../../domain/errors.js'
 
@@ -167,6 +168,7 @@ export async function findRecord(db: Db, spec: TableSpec, scope: Scope, id: stri
   if (compiled === undefined) {
     compiled = findQuery(db, spec, { partnershipId: SENTINEL.partnership, ...(scope.parentId === undefined ? {} : { parentId: SENTINEL.parent }) }, SENTINEL.id).compile()
     compiledFinds.set(shape, compiled)
+    prepareOnce(compiled.sql)
   }
   const values: Record<string, unknown> = { [SENTINEL.partnership]: scope.partnershipId, [SENTINEL.parent]: scope.parentId, [SENTINEL.id]: id }
   const parameters = compiled.parameters.map((p) => (typeof p === 'string' && p in values ? values[p] : p))
