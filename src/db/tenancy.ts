@@ -43,7 +43,6 @@ export function prepareOnce(text: string): void {
 interface Wire {
   parse(config: { text: string; name?: string }): void
   bind(config: { statement?: string; values: unknown[] }): void
-  describe(config: { type: 'P' }): void
   execute(config: object): void
   parsedStatements: Record<string, string>
   submittedNamedStatements: Record<string, string>
@@ -61,10 +60,16 @@ const scopePrepared = new WeakSet<Wire>()
 class ScopedQuery extends pg.Query {
   /** Whether this batch prepares a statement; if it then fails, what is prepared is unknown. */
   preparing = false
+  /** The setting's own answer (one row, no description asked for) comes first and is dropped. */
+  private settingPending = true
 
   constructor(text: string, values: readonly unknown[], private readonly partnershipId: string, callback: (err: Error | undefined, result: unknown) => void) {
+    // Text and values, not a config object: pg copies a config object property by property.
+    super(text, [...values], callback)
+    const self = this as unknown as { queryMode: string; name?: string }
+    self.queryMode = 'extended'
     const name = preparedNames.get(text)
-    super({ text, values: [...values], queryMode: 'extended', callback, ...(name === undefined ? {} : { name }) } as pg.QueryConfig)
+    if (name !== undefined) self.name = name
   }
 
   prepare(connection: Wire): void {
@@ -75,9 +80,17 @@ class ScopedQuery extends pg.Query {
       scopePrepared.add(connection)
     }
     connection.bind({ statement: SCOPE_NAME, values: [this.partnershipId] })
-    connection.describe({ type: 'P' })
     connection.execute({})
     ;(pg.Query.prototype as unknown as { prepare(c: Wire): void }).prepare.call(this, connection)
+  }
+
+  handleDataRow(msg: unknown): void {
+    if (!this.settingPending) (pg.Query.prototype as unknown as { handleDataRow(m: unknown): void }).handleDataRow.call(this, msg)
+  }
+
+  handleCommandComplete(msg: unknown, connection: unknown): void {
+    if (this.settingPending) this.settingPending = false
+    else (pg.Query.prototype as unknown as { handleCommandComplete(m: unknown, c: unknown): void }).handleCommandComplete.call(this, msg, connection)
   }
 }
 
@@ -132,15 +145,14 @@ class TenantClient {
   }
 
   private async scoped(text: string, values: readonly unknown[]): Promise<unknown> {
-    const results = await new Promise<unknown[]>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const query: ScopedQuery = new ScopedQuery(text, values, this.partnershipId, (err, result) => {
-        if (err === undefined || err === null) return resolve(result as unknown[])
+        if (err === undefined || err === null) return resolve(result)
         if (query.preparing) this.discard = true
         reject(err)
       })
       this.client.query(query)
     })
-    return results[results.length - 1]
   }
 }
 
