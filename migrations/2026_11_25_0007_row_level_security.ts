@@ -5,7 +5,8 @@ import { sql, type Kysely } from 'kysely'
 // Row-level security as a second wall behind every query's own partnership condition. The service
 // connects as spa_tenant (a role without BYPASSRLS that owns nothing), and on each tenant table a policy
 // lets it see and write only the rows of the partnership its transaction names in app.partnership_id.
-// Unset (or reset to '' at the end of a transaction that set it) the setting matches nothing.
+// Unset (or reset to '' at the end of a transaction that set it) the setting matches nothing. Only a
+// superuser or a role with BYPASSRLS sees past the policies (migrations that change data need one).
 // The partnership table is the directory tenants are looked up in, by slug, before one is known: it has
 // no policy, and spa_tenant may not delete from it. A table added later needs its own grant and policy;
 // test/db/tenancy.test.ts fails until it has them.
@@ -47,6 +48,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   for (const table of TENANT_TABLES) {
     await sql`grant select, insert, update, delete on ${sql.table(table)} to spa_tenant`.execute(db)
     await sql`alter table ${sql.table(table)} enable row level security`.execute(db)
+    // Forced, so that a service connecting as the owner (its role option lost) is held to it too.
+    await sql`alter table ${sql.table(table)} force row level security`.execute(db)
     await sql`
       create policy tenant on ${sql.table(table)} to spa_tenant
         using (partnership_id = nullif(current_setting('app.partnership_id', true), '')::uuid)
@@ -58,6 +61,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of TENANT_TABLES) {
     await sql`drop policy tenant on ${sql.table(table)}`.execute(db)
+    await sql`alter table ${sql.table(table)} no force row level security`.execute(db)
     await sql`alter table ${sql.table(table)} disable row level security`.execute(db)
     await sql`revoke all on ${sql.table(table)} from spa_tenant`.execute(db)
   }
