@@ -28,10 +28,9 @@ export interface MeasurementRow {
 }
 
 /** Everything an evaluation reads, for the indicators and the date window asked for: one round trip each. */
-export async function evaluationData(db: Db, partnershipId: string, window: { from: string; yearsFrom: string; to: string }, indicatorId?: string) {
+export async function evaluationData(db: Db, partnershipId: string, fyStartMonth: number, window: { from: string; yearsFrom: string; to: string }, indicatorId?: string) {
   const measurementColumns = ['indicatorId', 'areaId', 'period', 'value', 'numerator', 'denominator', 'status'] as const
-  const [partnership, indicators, areas, targets, measurements, yearly] = await Promise.all([
-    db.selectFrom('partnership').select('financialYearStartMonth').where('id', '=', partnershipId).executeTakeFirstOrThrow(),
+  const [indicators, areas, targets, measurements, yearly] = await Promise.all([
     db
       .selectFrom('indicator')
       .select([
@@ -78,7 +77,7 @@ export async function evaluationData(db: Db, partnershipId: string, window: { fr
       .where('periodStart', '<', window.from)
       .execute() as Promise<MeasurementRow[]>,
   ])
-  return { fyStartMonth: partnership.financialYearStartMonth, indicators, areas, targets, measurements: yearly.length === 0 ? measurements : [...yearly, ...measurements] }
+  return { fyStartMonth, indicators, areas, targets, measurements: yearly.length === 0 ? measurements : [...yearly, ...measurements] }
 }
 
 /** The latest comment on each indicator and area for periods starting on or before `upTo`. */

@@ -99,18 +99,20 @@ const indicatorSummary = (i: IndicatorRow): EvaluatedItem['indicator'] => ({
 })
 
 export function createEvaluationService(db: Db) {
-  async function load(partnershipId: string, first: string, last: string, field: string, indicatorId?: string) {
-    // The year-start month is needed to read FY periods, so the window is settled in two steps.
-    const fy = await db.selectFrom('partnership').select('financialYearStartMonth').where('id', '=', partnershipId).executeTakeFirstOrThrow()
-    const from = reportingPeriod(first, fy.financialYearStartMonth, field)
-    const to = reportingPeriod(last, fy.financialYearStartMonth, field)
+  /** Read once per call: FY periods cannot be read without it, so it comes before the window. */
+  const yearStartMonth = async (partnershipId: string) =>
+    (await db.selectFrom('partnership').select('financialYearStartMonth').where('id', '=', partnershipId).executeTakeFirstOrThrow()).financialYearStartMonth
+
+  async function load(partnershipId: string, fyStartMonth: number, first: string, last: string, field: string, indicatorId?: string) {
+    const from = reportingPeriod(first, fyStartMonth, field)
+    const to = reportingPeriod(last, fyStartMonth, field)
     const window = { from: monthStart(lastMonth(from) - LOOKBACK_MONTHS), yearsFrom: monthStart(lastMonth(from) - SURVEY_LOOKBACK_MONTHS), to: dateRange(to).end }
-    const data = await evaluationData(db, partnershipId, window, indicatorId)
+    const data = await evaluationData(db, partnershipId, fyStartMonth, window, indicatorId)
     return { data, from, to }
   }
 
-  async function evaluatePartnership(partnershipId: string, period: string, asOf: string, filter: EvaluationFilter = {}): Promise<{ period: string; asOf: string; items: EvaluatedItem[] }> {
-    const { data, to } = await load(partnershipId, period, period, 'querystring.period')
+  async function evaluateAt(partnershipId: string, fyStartMonth: number, period: string, asOf: string, filter: EvaluationFilter = {}): Promise<{ period: string; asOf: string; items: EvaluatedItem[] }> {
+    const { data, to } = await load(partnershipId, fyStartMonth, period, period, 'querystring.period')
     const { areasOf, evaluatorFor } = prepare(data)
     const all: EvaluatedItem[] = []
     for (const indicator of data.indicators) {
@@ -144,49 +146,52 @@ export function createEvaluationService(db: Db) {
   }
 
   return {
-    evaluatePartnership,
+    async evaluatePartnership(partnershipId: string, period: string, asOf: string, filter: EvaluationFilter = {}) {
+      return evaluateAt(partnershipId, await yearStartMonth(partnershipId), period, asOf, filter)
+    },
 
     /** One indicator for one area over a range of periods: a trend series. */
     async series(partnershipId: string, indicatorId: string, areaId: string, range: { from?: string; to?: string }, asOf: string) {
-      const fy = await db.selectFrom('partnership').select('financialYearStartMonth').where('id', '=', partnershipId).executeTakeFirstOrThrow()
+      const fy = await yearStartMonth(partnershipId)
       const indicator = await db.selectFrom('indicator').select('frequency').where('partnershipId', '=', partnershipId).where('id', '=', indicatorId).executeTakeFirst()
       if (indicator === undefined) throw notFound('indicator')
       const kind = indicator.frequency === 'monthly' ? 'month' : indicator.frequency === 'quarterly' ? 'quarter' : 'financial_year'
       const step = kind === 'month' ? 1 : kind === 'quarter' ? 3 : 12
       const today = periodContaining('month', monthIndex(asOf))
-      const last = periodContaining(kind, lastMonth(range.to === undefined ? today : reportingPeriod(range.to, fy.financialYearStartMonth, 'querystring.to')), fy.financialYearStartMonth)
-      const first = range.from === undefined ? periodContaining(kind, last.firstMonth - 11 * step, fy.financialYearStartMonth) : periodContaining(kind, reportingPeriod(range.from, fy.financialYearStartMonth, 'querystring.from').firstMonth, fy.financialYearStartMonth)
+      const last = periodContaining(kind, lastMonth(range.to === undefined ? today : reportingPeriod(range.to, fy, 'querystring.to')), fy)
+      const first = range.from === undefined ? periodContaining(kind, last.firstMonth - 11 * step, fy) : periodContaining(kind, reportingPeriod(range.from, fy, 'querystring.from').firstMonth, fy)
       const count = Math.floor((last.firstMonth - first.firstMonth) / step) + 1
       if (count < 1 || count > MAX_SERIES) {
         throw new DomainError('SERIES.RANGE', 'validation', `A series runs forwards over 1 to ${MAX_SERIES} periods.`, [{ field: 'querystring.from', message: `must be on or before to, at most ${MAX_SERIES} periods earlier` }])
       }
-      const { data } = await load(partnershipId, first.key, last.key, 'querystring.from', indicatorId)
+      const { data } = await load(partnershipId, fy, first.key, last.key, 'querystring.from', indicatorId)
       const row = data.indicators[0]
       if (row === undefined) throw notFound('indicator')
       const { evaluatorFor } = prepare(data)
       if (!data.areas.some((a) => a.id === areaId)) throw notFound('area')
       const { evaluate, rolledUp, area } = evaluatorFor(row, areaId)
-      const items = Array.from({ length: count }, (_, i) => evaluate(periodContaining(kind, first.firstMonth + i * step, fy.financialYearStartMonth).key, asOf))
+      const items = Array.from({ length: count }, (_, i) => evaluate(periodContaining(kind, first.firstMonth + i * step, fy).key, asOf))
       return { indicator: indicatorSummary(row), area: { id: area.id, name: area.name, code: area.code }, rolledUp, asOf, items }
     },
 
     /** DOMAIN.md rule 12: every flagged indicator and area, grouped by priority, bad before good. */
     async exceptionReport(partnershipId: string, period: string, asOf: string) {
-      const evaluated = await evaluatePartnership(partnershipId, period, asOf)
+      const fy = await yearStartMonth(partnershipId)
+      const evaluated = await evaluateAt(partnershipId, fy, period, asOf)
       const flagged = evaluated.items.filter((item) => item.evaluation.flags.length > 0)
-      return { period: evaluated.period, asOf, priorities: await group(partnershipId, evaluated.period, flagged, true) }
+      return { period: evaluated.period, asOf, priorities: await group(partnershipId, fy, evaluated.period, flagged, true) }
     },
 
     /** Seed 000 Appendix 1 stage 1: every indicator of every priority with its evaluation and commentary. */
     async performanceReport(partnershipId: string, period: string, asOf: string) {
-      const evaluated = await evaluatePartnership(partnershipId, period, asOf)
-      return { period: evaluated.period, asOf, priorities: await group(partnershipId, evaluated.period, evaluated.items, false) }
+      const fy = await yearStartMonth(partnershipId)
+      const evaluated = await evaluateAt(partnershipId, fy, period, asOf)
+      return { period: evaluated.period, asOf, priorities: await group(partnershipId, fy, evaluated.period, evaluated.items, false) }
     },
   }
 
-  async function group(partnershipId: string, period: string, items: EvaluatedItem[], badFirst: boolean) {
-    const fy = await db.selectFrom('partnership').select('financialYearStartMonth').where('id', '=', partnershipId).executeTakeFirstOrThrow()
-    const upTo = dateRange(parsePeriod(period, fy.financialYearStartMonth)).end
+  async function group(partnershipId: string, fyStartMonth: number, period: string, items: EvaluatedItem[], badFirst: boolean) {
+    const upTo = dateRange(parsePeriod(period, fyStartMonth)).end
     const [priorities, comments] = await Promise.all([priorityNames(db, partnershipId), latestCommentary(db, partnershipId, upTo)])
     const commentOf = new Map(comments.map((c) => [`${c.indicatorId}|${c.areaId}`, { id: c.id, period: c.period, body: c.body, author: c.author, updatedAt: c.updatedAt.toISOString() }]))
     const entry = (item: EvaluatedItem) => {
