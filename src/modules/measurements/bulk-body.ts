@@ -1,38 +1,57 @@
 import { parse as csvParser } from 'csv-parse'
 import { createHash } from 'node:crypto'
 import { pipeline, type Readable } from 'node:stream'
-import { StringDecoder } from 'node:string_decoder'
 import { DomainError } from '../../domain/errors.js'
 
 export const CSV_COLUMNS = ['indicator', 'area', 'period', 'value', 'numerator', 'denominator', 'status', 'source'] as const
 
+/** A row is a few hundred bytes; one this long is a mistake or an attack, and is refused unread. */
+export const MAX_ROW_BYTES = 64 * 1024
+
 export interface BulkBody {
-  /** The rows as they arrive; a malformed NDJSON line is yielded as a string so it is refused as a row. */
+  /** The rows as they arrive; a row that cannot be read arrives as an UnreadableRow, refused like a bad row. */
   rows: AsyncIterable<unknown>
   /** sha256 of media type, URL and body, for the idempotency check; ready once `rows` is exhausted. */
   digest(): string
 }
 
+export interface BulkBodyLimits {
+  /** The largest body, in bytes (413 beyond). */
+  bytes: number
+  /** The longest wait for the next piece of the body (408 beyond). */
+  idleMs: number
+}
+
+/** A row the body holds but that could not be read (malformed, too long): the batch refuses it by number. */
+export class UnreadableRow {
+  constructor(readonly reason: string) {}
+}
+
 const badBody = (detail: string) => new DomainError('BATCH.MALFORMED', 'validation', detail)
 const tooLarge = (limit: number) => new DomainError('REQUEST.TOO_LARGE', 'payload-too-large', `The body is larger than ${limit} bytes.`)
+const stalled = (ms: number) =>
+  new DomainError('REQUEST.TIMEOUT', 'request-timeout', `The body stopped arriving: nothing came for ${ms / 1000} s. Send it again, without pauses.`)
 
 /**
- * Reads a bulk body from the request stream. CSV and NDJSON are parsed as the bytes arrive, so a batch
- * is held once (as checked column arrays, by the caller) rather than as text, objects and columns; a
- * JSON array has to be read whole before it can be parsed, which is why feeds are told to prefer the
- * other two. The byte limit is enforced here because Fastify only enforces it on bodies it reads itself.
+ * Reads a bulk body from the request stream, row by row, in all three formats: nothing is held but the
+ * row being read, so memory does not grow with the batch, and the row cap applies as rows arrive. The
+ * byte limit is enforced here because Fastify only enforces it on bodies it reads itself; a body that
+ * stops arriving for `idleMs` ends the request, so a stalled upload cannot hold anything for long.
  */
-export function readBulkBody(payload: Readable, mediaType: string, url: string, limit: number): BulkBody {
+export function readBulkBody(payload: Readable, mediaType: string, url: string, limits: BulkBodyLimits): BulkBody {
   const hash = createHash('sha256').update(mediaType).update('\n').update(url).update('\n')
   let digest: string | undefined
   async function* chunks(): AsyncGenerator<Buffer> {
     let bytes = 0
     // Stopping early (a bad body) must not destroy the request: the client would get a reset, not the problem.
-    for await (const chunk of payload.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-      bytes += chunk.length
-      if (bytes > limit) throw tooLarge(limit)
-      hash.update(chunk)
-      yield chunk
+    const iterator = payload.iterator({ destroyOnReturn: false })[Symbol.asyncIterator]() as AsyncIterator<Buffer>
+    for (;;) {
+      const next = await withinIdle(iterator.next(), limits.idleMs)
+      if (next.done === true) break
+      bytes += next.value.length
+      if (bytes > limits.bytes) throw tooLarge(limits.bytes)
+      hash.update(next.value)
+      yield next.value
     }
     digest = hash.digest('hex')
   }
@@ -40,41 +59,188 @@ export function readBulkBody(payload: Readable, mediaType: string, url: string, 
     if (digest === undefined) throw new Error('the body has not been read to its end')
     return digest
   }
-  if (mediaType === 'application/x-ndjson') return { rows: ndjsonRows(chunks()), digest: digestOf }
+  if (mediaType === 'application/x-ndjson') return { rows: parseRows(lines(chunks())), digest: digestOf }
   if (mediaType === 'text/csv') return { rows: csvRows(chunks()), digest: digestOf }
-  return { rows: jsonRows(chunks()), digest: digestOf }
+  return { rows: parseRows(jsonArrayElements(chunks())), digest: digestOf }
 }
 
-async function* jsonRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<unknown> {
-  const parts: Buffer[] = []
-  for await (const chunk of chunks) parts.push(chunk)
-  let parsed: unknown
+async function withinIdle<T>(next: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(stalled(ms)), ms)
+  })
   try {
-    parsed = JSON.parse(Buffer.concat(parts).toString('utf8'))
-  } catch {
-    throw badBody('The body is not valid JSON.')
+    return await Promise.race([next, timeout])
+  } finally {
+    clearTimeout(timer)
   }
-  if (!Array.isArray(parsed)) throw badBody('A JSON batch is an array of rows.')
-  yield* parsed
 }
 
-async function* ndjsonRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<unknown> {
-  const decoder = new StringDecoder('utf8')
-  let pending = ''
-  const row = (line: string): unknown => {
+/** JSON texts (or rows already refused) to rows: a text that is not JSON is refused as its row. */
+async function* parseRows(texts: AsyncIterable<Buffer | UnreadableRow>): AsyncGenerator<unknown> {
+  for await (const text of texts) {
+    if (text instanceof UnreadableRow) {
+      yield text
+      continue
+    }
     try {
-      return JSON.parse(line)
+      yield JSON.parse(text.toString('utf8'))
     } catch {
-      return 'a line that is not valid JSON'
+      yield new UnreadableRow('is not valid JSON')
     }
   }
-  for await (const chunk of chunks) {
-    const lines = (pending + decoder.write(chunk)).split('\n')
-    pending = lines.pop() ?? ''
-    for (const line of lines) if (line.trim() !== '') yield row(line)
+}
+
+const tooLong = () => new UnreadableRow(`is longer than ${MAX_ROW_BYTES} bytes`)
+
+/**
+ * NDJSON lines. Each chunk is searched once for newlines and only the unfinished line is kept, so a long
+ * line costs time in proportion to its length (splitting the whole buffer on every chunk was quadratic);
+ * a line past MAX_ROW_BYTES is dropped as it arrives and refused as its row.
+ */
+async function* lines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer | UnreadableRow> {
+  const NEWLINE = 0x0a
+  let pending: Buffer[] = []
+  let pendingBytes = 0
+  let overlong = false
+  const take = (last: Buffer): Buffer | UnreadableRow | undefined => {
+    const wasOverlong = overlong || pendingBytes + last.length > MAX_ROW_BYTES
+    const line = wasOverlong ? undefined : pending.length === 0 ? last : Buffer.concat([...pending, last])
+    pending = []
+    pendingBytes = 0
+    overlong = false
+    if (wasOverlong) return tooLong()
+    return isBlank(line!) ? undefined : line
   }
-  pending += decoder.end()
-  if (pending.trim() !== '') yield row(pending)
+  for await (const chunk of chunks) {
+    let from = 0
+    for (let newline = chunk.indexOf(NEWLINE); newline !== -1; newline = chunk.indexOf(NEWLINE, from)) {
+      const line = take(chunk.subarray(from, newline))
+      if (line !== undefined) yield line
+      from = newline + 1
+    }
+    if (from < chunk.length && !overlong) {
+      pending.push(chunk.subarray(from))
+      pendingBytes += chunk.length - from
+      if (pendingBytes > MAX_ROW_BYTES) {
+        overlong = true
+        pending = []
+      }
+    }
+  }
+  const last = take(Buffer.alloc(0))
+  if (last !== undefined) yield last
+}
+
+function isBlank(line: Buffer): boolean {
+  for (const byte of line) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false
+  return true
+}
+
+const enum Json {
+  BeforeArray,
+  BeforeElement,
+  InElement,
+  AfterElement,
+  AfterArray,
+}
+const BYTE = { openBrace: 0x7b, closeBrace: 0x7d, openBracket: 0x5b, closeBracket: 0x5d, quote: 0x22, backslash: 0x5c, comma: 0x2c } as const
+const BOM = new Set([0xef, 0xbb, 0xbf])
+const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09
+
+/**
+ * The elements of a JSON array, as their texts, found in one pass as the bytes arrive: the scanner only
+ * tracks strings and nesting to see where each element ends, and JSON.parse reads the element, so a
+ * 100 MB array costs one element of memory, not a gigabyte of heap. A malformed element is refused as its
+ * row (the others stand, as in NDJSON); a body that is not an array of elements is refused whole. Measured
+ * on 200,000 rows (21 MB): 0.6 s here, against 1.0 s for @streamparser/json, which also stops at the first
+ * malformed element instead of refusing just that row.
+ */
+async function* jsonArrayElements(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer | UnreadableRow> {
+  let state = Json.BeforeArray
+  let depth = 0
+  let inString = false
+  let escaped = false
+  let scalar = false
+  let parts: Buffer[] = []
+  let elementBytes = 0
+  let overlong = false
+  const element = (): Buffer | UnreadableRow => {
+    const text = overlong ? tooLong() : parts.length === 1 ? parts[0]! : Buffer.concat(parts)
+    parts = []
+    elementBytes = 0
+    overlong = false
+    return text
+  }
+  const keep = (piece: Buffer) => {
+    elementBytes += piece.length
+    if (elementBytes > MAX_ROW_BYTES) overlong = true
+    if (overlong) parts = []
+    else parts.push(piece)
+  }
+  for await (const chunk of chunks) {
+    let start = state === Json.InElement ? 0 : -1
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!
+      if (state === Json.InElement) {
+        let ends = false
+        if (inString) {
+          if (escaped) escaped = false
+          else if (b === BYTE.backslash) escaped = true
+          else if (b === BYTE.quote) {
+            inString = false
+            ends = depth === 0
+          }
+        } else if (scalar) {
+          if (b === BYTE.comma || b === BYTE.closeBracket || isSpace(b)) {
+            keep(chunk.subarray(start, i))
+            yield element()
+            state = Json.AfterElement
+            start = -1
+            i -= 1 // the delimiter is read again, after the element
+          }
+          continue
+        } else if (b === BYTE.quote) inString = true
+        else if (b === BYTE.openBrace || b === BYTE.openBracket) depth += 1
+        else if (b === BYTE.closeBrace || b === BYTE.closeBracket) ends = --depth === 0
+        if (ends) {
+          keep(chunk.subarray(start, i + 1))
+          yield element()
+          state = Json.AfterElement
+          start = -1
+        }
+        continue
+      }
+      if (isSpace(b)) continue
+      if (state === Json.BeforeArray) {
+        if (BOM.has(b)) continue // a UTF-8 byte order mark may open the body
+        if (b !== BYTE.openBracket) throw badBody('A JSON batch is an array of rows.')
+        state = Json.BeforeElement
+      } else if (state === Json.BeforeElement) {
+        if (b === BYTE.closeBracket) {
+          state = Json.AfterArray
+          continue
+        }
+        state = Json.InElement
+        start = i
+        inString = b === BYTE.quote
+        escaped = false
+        scalar = !inString && b !== BYTE.openBrace && b !== BYTE.openBracket
+        depth = inString || scalar ? 0 : 1
+      } else if (state === Json.AfterElement) {
+        if (b === BYTE.comma) state = Json.BeforeElement
+        else if (b === BYTE.closeBracket) state = Json.AfterArray
+        else throw badBody('The JSON array is malformed: a "," or "]" must follow each row.')
+      } else throw badBody('The body holds more than one JSON array.')
+    }
+    if (start !== -1) keep(chunk.subarray(start))
+  }
+  if (state === Json.InElement && scalar) {
+    yield element()
+    state = Json.AfterElement
+  }
+  if (state === Json.BeforeArray) throw badBody('A JSON batch is an array of rows.')
+  if (state !== Json.AfterArray) throw badBody('The JSON array is not complete: the body ended inside it.')
 }
 
 async function* csvRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<unknown> {
@@ -87,8 +253,10 @@ async function* csvRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<unknown> 
     skip_empty_lines: true,
     trim: true,
     bom: true,
+    // An unclosed quote would otherwise read the rest of the body as one field.
+    max_record_size: MAX_ROW_BYTES,
   })
-  // pipeline carries an error of the source (413) into the parser, where the loop below sees it.
+  // pipeline carries an error of the source (413, 408) into the parser, where the loop below sees it.
   pipeline(chunks, parser, () => {})
   try {
     yield* parser
