@@ -19,15 +19,22 @@ export interface Config {
   http: {
     bodyLimitBytes: number
     bulkBodyLimitBytes: number
+    /** The longest pause allowed between pieces of a bulk body. */
+    bulkIdleTimeoutMs: number
     requestTimeoutMs: number
     shutdownGraceMs: number
     partnershipCacheMs: number
   }
   limits: {
+    /** Bulk uploads running at once on this instance, and by one client. */
+    bulkConcurrency: number
+    bulkConcurrencyPerClient: number
     dbQueueMax: number
     maxEventLoopDelayMs: number
     maxRssBytes: number
     rateLimitMax: number
+    /** Requests per address per window, counted before any token is verified. */
+    rateLimitAddressMax: number
     rateLimitWindowMs: number
   }
   auth: {
@@ -100,15 +107,19 @@ export function loadConfig(env: Env = process.env): Config {
     http: {
       bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
       bulkBodyLimitBytes: int(env, 'BULK_BODY_LIMIT_BYTES', 128 * 1024 * 1024, 1024),
+      bulkIdleTimeoutMs: int(env, 'BULK_IDLE_TIMEOUT_MS', 10_000, 100),
       requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30000, 1000),
       shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0),
       partnershipCacheMs: int(env, 'PARTNERSHIP_CACHE_MS', 5000, 0, 60_000),
     },
     limits: {
+      bulkConcurrency: int(env, 'BULK_CONCURRENCY', 4, 1),
+      bulkConcurrencyPerClient: int(env, 'BULK_CONCURRENCY_PER_CLIENT', 2, 1),
       dbQueueMax: int(env, 'DB_QUEUE_MAX', 64, 1),
       maxEventLoopDelayMs: int(env, 'MAX_EVENT_LOOP_DELAY_MS', 0, 0),
       maxRssBytes: int(env, 'MAX_RSS_BYTES', 1024 * 1024 * 1024, 0),
       rateLimitMax: int(env, 'RATE_LIMIT_MAX', 6000, 0),
+      rateLimitAddressMax: int(env, 'RATE_LIMIT_ADDRESS_MAX', 24000, 0),
       rateLimitWindowMs: int(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000),
     },
     auth: {

@@ -10,6 +10,9 @@ export type ProblemKind =
   | 'precondition-required'
   | 'unprocessable'
   | 'payload-too-large'
+  | 'request-timeout'
+  | 'too-many-requests'
+  | 'service-unavailable'
 
 export interface FieldError {
   field: string
@@ -26,6 +29,8 @@ export class DomainError extends Error {
     readonly kind: ProblemKind,
     message: string,
     readonly errors?: FieldError[],
+    /** For refusals that pass (overload, a lock conflict): when to try again, in seconds. */
+    readonly retryAfter?: number,
   ) {
     super(message)
     this.name = 'DomainError'

@@ -29,8 +29,15 @@ export interface MeasurementValues {
 
 const VALUE_PLACES = 6
 
+/** A double holds 15 significant digits exactly; a JSON number with more may already have changed. */
+const EXACT_DIGITS = 15
+
 function decimal(sent: SentNumber, field: string, errors: FieldError[]): Decimal | null {
   if (sent === null || sent === undefined || sent === '') return null
+  if (typeof sent === 'number' && Number.isFinite(sent) && Number(sent.toPrecision(EXACT_DIGITS)) !== sent) {
+    errors.push({ field, message: `has more than ${EXACT_DIGITS} significant digits, more than a JSON number carries exactly: send it as a string` })
+    return null
+  }
   const text = typeof sent === 'number' ? (Number.isFinite(sent) ? String(sent) : 'NaN') : sent
   try {
     return parseDecimal(text, field)

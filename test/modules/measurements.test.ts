@@ -134,7 +134,7 @@ t.test('bulk formats: NDJSON and CSV, and a lossless CSV round trip', async (t) 
   const ndjson = ['{"indicator":"NI 20","area":"E07000136","period":"2010-04","value":31}', '', '{"indicator":"NI 20","area":"E07000137","period":"2010-04","value":"64"}', 'not json'].join('\n')
   const nd = await bulk(ctx, officer, ndjson, 'application/x-ndjson', '?mode=partial')
   t.match(nd.json(), { received: 3, inserted: 2, refused: 1 })
-  t.same(nd.json().errors, [{ field: 'rows.3', message: 'is not an object' }])
+  t.same(nd.json().errors, [{ field: 'rows.3', message: 'is not valid JSON' }])
 
   const csv = 'indicator,area,period,value,numerator,denominator,status,source\n' +
     'MARAC,E07000136,2008-04,,79,167,,MARAC coordinator\n' +
@@ -204,7 +204,8 @@ t.test('bulk bodies are read as a stream: rows across chunk boundaries, and the 
 })
 
 t.test('bulk over several write chunks: a late bad row undoes the whole batch; concurrent retries write once', async (t) => {
-  const { ctx, admin, officer } = await setup(t)
+  // Three uploads at once from one client: more than the default allows (tested below).
+  const { ctx, admin, officer } = await setup(t, { BULK_CONCURRENCY_PER_CLIENT: '3' })
   for (let i = 0; i < 40; i++) {
     await ctx.app.inject({ method: 'POST', url: '/partnerships/alpha/areas', headers: admin, payload: { name: `Ward ${i}`, type: 'ward', code: `W${i}` } })
   }

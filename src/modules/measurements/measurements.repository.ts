@@ -10,6 +10,8 @@ export const MEASUREMENT_COLUMNS = [
 
 /** Rows to write, column by column: one array per field, all of one length. */
 export interface MeasurementColumns {
+  /** The row's number in its batch, to report a row the database refuses. */
+  row: number[]
   indicatorId: string[]
   areaId: string[]
   period: string[]
@@ -18,47 +20,78 @@ export interface MeasurementColumns {
   value: string[]
   numerator: (string | null)[]
   denominator: (string | null)[]
+  /** The status the sender asks for, or null: a new or changed value is then provisional. */
   status: (string | null)[]
   source: (string | null)[]
 }
 
 export function emptyColumns(): MeasurementColumns {
-  return { indicatorId: [], areaId: [], period: [], periodStart: [], periodEnd: [], value: [], numerator: [], denominator: [], status: [], source: [] }
+  return { row: [], indicatorId: [], areaId: [], period: [], periodStart: [], periodEnd: [], value: [], numerator: [], denominator: [], status: [], source: [] }
 }
 
+export interface Written {
+  inserted: number
+  updated: number
+  /** Rows that asked to move an unchanged measurement's status back: refused, as a PATCH would be. */
+  backward: { row: number; status: string }[]
+}
+
+// The workflow's order, for comparing statuses in SQL.
+const rank = (status: ReturnType<typeof sql.ref>) => sql`array_position(array['provisional', 'validated', 'published'], ${status})`
+
 /**
- * Upserts a batch in one set-based statement: arrays travel as ten parameters (no per-row SQL), a re-sent
- * equal value changes nothing, and a different one becomes current with its revision number raised; the
- * value it replaces moves to measurement_revision by a trigger (migration 0006), which sees exactly the
- * version replaced even when writers race to create the same measurement.
- * Returns how many rows were inserted and updated.
+ * Upserts a batch in one set-based statement: arrays travel as parameters (no per-row SQL). A re-sent
+ * equal value changes nothing; a different one becomes current, its revision raised, at the status sent
+ * (else provisional); a status alone moves an unchanged value forward, never back. The value replaced
+ * moves to measurement_revision by a trigger (migrations 0006, 0008), which sees exactly the version
+ * replaced even when writers race to create the same measurement. Rows are written in key order, so two
+ * batches writing the same rows lock them in the same order and cannot deadlock each other.
  */
-export async function upsertMeasurements(trx: Db, partnershipId: string, sentBy: string, rows: MeasurementColumns): Promise<{ inserted: number; updated: number }> {
+export async function upsertMeasurements(trx: Db, partnershipId: string, sentBy: string, rows: MeasurementColumns): Promise<Written> {
   const input = sql`
     select * from unnest(
-      ${rows.indicatorId}::uuid[], ${rows.areaId}::uuid[], ${rows.period}::text[], ${rows.periodStart}::date[],
+      ${rows.row}::int[], ${rows.indicatorId}::uuid[], ${rows.areaId}::uuid[], ${rows.period}::text[], ${rows.periodStart}::date[],
       ${rows.periodEnd}::date[], ${rows.value}::numeric[], ${rows.numerator}::numeric[], ${rows.denominator}::numeric[],
       ${rows.status}::text[], ${rows.source}::text[]
-    ) as i(indicator_id, area_id, period, period_start, period_end, value, numerator, denominator, status, source)`
-  const result = await sql<{ inserted: number; updated: number }>`
-    with upserted as (
+    ) as i(ord, indicator_id, area_id, period, period_start, period_end, value, numerator, denominator, status, source)`
+  const asksStatus = rows.status.some((s) => s !== null)
+  // Only rows that name a status can ask to go back; the lookup is skipped for the (usual) batch without.
+  const backward = asksStatus
+    ? sql`select i.ord, m.status from input i join measurement m
+        on m.partnership_id = ${partnershipId} and m.indicator_id = i.indicator_id and m.area_id = i.area_id and m.period = i.period
+        where i.status is not null and ${rank(sql.ref('i.status'))} < ${rank(sql.ref('m.status'))}
+          and (m.value, m.numerator, m.denominator) is not distinct from (i.value, i.numerator, i.denominator)`
+    : sql`select null::int as ord, null::text as status where false`
+  const changed = sql`(m.value, m.numerator, m.denominator) is distinct from (excluded.value, excluded.numerator, excluded.denominator)`
+  const result = await sql<{ inserted: number; updated: number; backward: { row: number; status: string }[] | null }>`
+    with input as (${input}),
+    backward as (${backward}),
+    upserted as (
       insert into measurement as m (partnership_id, indicator_id, area_id, period, period_start, period_end, value, numerator, denominator, status, source, sent_by)
       select ${partnershipId}, indicator_id, area_id, period, period_start, period_end, value, numerator, denominator,
         coalesce(status, 'provisional'), source, ${sentBy}
-      from (${input}) i
+      from input
+      where ord not in (select ord from backward)
+      order by indicator_id, area_id, period
       on conflict (partnership_id, indicator_id, area_id, period) do update
         set value = excluded.value, numerator = excluded.numerator, denominator = excluded.denominator,
-            status = excluded.status, source = excluded.source, sent_by = excluded.sent_by,
-            revision = m.revision + 1, version = m.version + 1, updated_at = now()
-        where (m.value, m.numerator, m.denominator) is distinct from (excluded.value, excluded.numerator, excluded.denominator)
+            status = excluded.status,
+            source = case when ${changed} then excluded.source else m.source end,
+            sent_by = case when ${changed} then excluded.sent_by else m.sent_by end,
+            revision = case when ${changed} then m.revision + 1 else m.revision end,
+            version = m.version + 1, updated_at = now()
+        where ${changed} or ${rank(sql.ref('excluded.status'))} > ${rank(sql.ref('m.status'))}
       returning (m.xmax = 0) as inserted
     )
-    select (count(*) filter (where inserted))::int as inserted, (count(*) filter (where not inserted))::int as updated from upserted
+    select (count(*) filter (where inserted))::int as inserted, (count(*) filter (where not inserted))::int as updated,
+      (select json_agg(json_build_object('row', ord, 'status', status)) from backward) as backward
+    from upserted
   `.execute(trx)
-  return result.rows[0] ?? { inserted: 0, updated: 0 }
+  const written = result.rows[0]
+  return { inserted: written?.inserted ?? 0, updated: written?.updated ?? 0, backward: written?.backward ?? [] }
 }
 
-export function findMeasurement(db: Db, partnershipId: string, key: { indicatorId: string; areaId: string; period: string }, lock = false) {
+export function findMeasurement(db: Db, partnershipId: string, key: MeasurementKey, lock = false) {
   let query = db
     .selectFrom('measurement')
     .select(MEASUREMENT_COLUMNS)
@@ -70,22 +103,50 @@ export function findMeasurement(db: Db, partnershipId: string, key: { indicatorI
   return query.executeTakeFirst()
 }
 
-/** The current value and every one it replaced, newest first. */
-export function listRevisions(db: Db, partnershipId: string, measurementId: string) {
-  return db
+export interface MeasurementKey {
+  indicatorId: string
+  areaId: string
+  period: string
+}
+
+/**
+ * The current value and every one it replaced or a deletion removed, by the measurement's key: the live
+ * measurement's values first, then each deleted one's, latest deletion first; each newest revision first.
+ */
+export async function listRevisions(db: Db, partnershipId: string, key: MeasurementKey) {
+  const rows = await db
     .selectFrom('measurement')
-    .select(['revision', 'value', 'numerator', 'denominator', 'status', 'source', 'sentBy', 'updatedAt as sentAt'])
+    .select([
+      'id as measurementId', 'revision', 'value', 'numerator', 'denominator', 'status', 'source', 'sentBy', 'updatedAt as sentAt',
+      sql<string | null>`null`.as('deletedBy'),
+      sql<Date | null>`null`.as('deletedAt'),
+    ])
     .where('partnershipId', '=', partnershipId)
-    .where('id', '=', measurementId)
+    .where('indicatorId', '=', key.indicatorId)
+    .where('areaId', '=', key.areaId)
+    .where('period', '=', key.period)
     .unionAll(
       db
         .selectFrom('measurementRevision')
-        .select(['revision', 'value', 'numerator', 'denominator', 'status', 'source', 'sentBy', 'sentAt'])
+        .select(['measurementId', 'revision', 'value', 'numerator', 'denominator', 'status', 'source', 'sentBy', 'sentAt', 'deletedBy', 'deletedAt'])
         .where('partnershipId', '=', partnershipId)
-        .where('measurementId', '=', measurementId),
+        .where('indicatorId', '=', key.indicatorId)
+        .where('areaId', '=', key.areaId)
+        .where('period', '=', key.period),
     )
-    .orderBy('revision', 'desc')
     .execute()
+  const deletedAt = new Map(rows.filter((r) => r.deletedAt !== null).map((r) => [r.measurementId, new Date(r.deletedAt!).getTime()]))
+  const ended = (r: (typeof rows)[number]) => deletedAt.get(r.measurementId) ?? Infinity
+  return rows.sort((a, b) => ended(b) - ended(a) || b.revision - a.revision)
+}
+
+/** Deletes a measurement, keeping the value it had as a revision with who deleted it and when. */
+export async function deleteMeasurement(trx: Db, partnershipId: string, id: string, deletedBy: string): Promise<void> {
+  await sql`
+    with gone as (delete from measurement where partnership_id = ${partnershipId} and id = ${id} returning *)
+    insert into measurement_revision (partnership_id, measurement_id, indicator_id, area_id, period, revision, value, numerator, denominator, status, source, sent_by, sent_at, deleted_by, deleted_at)
+    select partnership_id, id, indicator_id, area_id, period, revision, value, numerator, denominator, status, source, sent_by, updated_at, ${deletedBy}, now()
+    from gone`.execute(trx)
 }
 
 export function setStatus(trx: Db, id: string, status: string) {

@@ -10,7 +10,7 @@ import { actorOf } from '../resource/resource.routes.js'
 import { IfMatchHeaders, PartnershipParams, page } from '../resource/resource.schemas.js'
 import { badCursor } from '../resource/resource.repository.js'
 import { etagOf } from '../resource/resource.service.js'
-import { CSV_COLUMNS, readBulkBody } from './bulk-body.js'
+import { CSV_COLUMNS, readBulkBody, type BulkBodyLimits } from './bulk-body.js'
 import { exportPage, listMeasurements } from './measurements.repository.js'
 import {
   BulkHeaders,
@@ -33,7 +33,7 @@ const writerOf = (request: FastifyRequest): Writer => {
   return { ...actorOf(request), ...(agency === undefined ? {} : { agency }) }
 }
 
-export default async function measurementRoutes(app: FastifyInstance, opts: { bulkBodyLimit: number }): Promise<void> {
+export default async function measurementRoutes(app: FastifyInstance, opts: { bulkBody: BulkBodyLimits }): Promise<void> {
   const service = createMeasurementService(app.db)
   const read = { scope: 'partnership', role: 'viewer' } as const
   const write = { scope: 'partnership', role: 'officer', agencyWrites: true } as const
@@ -49,7 +49,7 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
       response: { 200: page(Measurement, 'measurements'), ...problemResponses(400, 401, 404) },
     },
     handler: async (request) => {
-      const { cursor, limit = 100, ...filter } = request.query as Static<typeof MeasurementListQuery>
+      const { cursor, limit = 50, ...filter } = request.query as Static<typeof MeasurementListQuery>
       const after = cursor === undefined ? undefined : decodeCursor(cursor)
       const rows = await listMeasurements(app.db, request.partnership.id, { ...filter, limit: limit + 1, ...(after ? { after } : {}) })
       const items = rows.slice(0, limit)
@@ -151,12 +151,29 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
     },
   })
 
+  app.delete('/:indicatorId/:areaId/:period', {
+    config: { access: { scope: 'partnership', role: 'officer' } },
+    schema: {
+      operationId: 'deleteMeasurement',
+      tags,
+      summary: 'Delete a mistaken measurement (officer); its value stays in the revision history',
+      description: 'Needs If-Match. Agency feed tokens may not delete: a feed corrects a figure by sending the right one.',
+      params: MeasurementKeyParams,
+      headers: IfMatchHeaders,
+      response: { 204: Type.Null({ description: 'Deleted' }), ...problemResponses(400, 401, 403, 404, 412, 428) },
+    },
+    handler: async (request, reply) => {
+      await service.remove(request.partnership.id, actorOf(request), keyOf(request), request.headers['if-match'])
+      return reply.status(204).send()
+    },
+  })
+
   app.get('/:indicatorId/:areaId/:period/revisions', {
     config: { access: read },
     schema: {
       operationId: 'listMeasurementRevisions',
       tags,
-      summary: 'Every value the measurement has had, newest first, with who sent it and when',
+      summary: 'Every value the measurement has had, newest first, with who sent it and when (deleted values too)',
       params: MeasurementKeyParams,
       response: { 200: Type.Object({ items: Type.Array(RevisionSchema) }, { additionalProperties: false, description: 'Revisions' }), ...problemResponses(400, 401, 404) },
     },
@@ -171,12 +188,12 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
     bulk.removeAllContentTypeParsers()
     bulk.addContentTypeParser(['application/json', 'application/x-ndjson', 'text/csv'], (request, payload, done) => {
       const declared = Number(request.headers['content-length'])
-      if (declared > opts.bulkBodyLimit) return done(new DomainError('REQUEST.TOO_LARGE', 'payload-too-large', `The body is larger than ${opts.bulkBodyLimit} bytes.`), undefined)
+      if (declared > opts.bulkBody.bytes) return done(new DomainError('REQUEST.TOO_LARGE', 'payload-too-large', `The body is larger than ${opts.bulkBody.bytes} bytes.`), undefined)
       payloads.set(request, payload)
-      done(null, request.headers['content-type']?.startsWith('application/json') ? [] : '')
+      done(null, mediaTypeOf(request) === 'application/json' ? [] : '')
     })
     bulk.post('/bulk', {
-      bodyLimit: opts.bulkBodyLimit,
+      bodyLimit: opts.bulkBody.bytes,
       config: { access: write },
       schema: {
         operationId: 'bulkWriteMeasurements',
@@ -199,17 +216,22 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
         response: {
           200: BulkResultSchema,
           422: { description: 'Refused: bad rows, or an Idempotency-Key reused with another body', content: { 'application/problem+json': { schema: Type.Ref('Problem') } } },
-          ...problemResponses(400, 401, 403, 404, 413, 415),
+          ...problemResponses(400, 401, 403, 404, 408, 413, 415, 429, 503),
         },
       },
       handler: async (request, reply) => {
-        const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim()
-        const body = readBulkBody(payloads.get(request)!, mediaType, request.url, opts.bulkBodyLimit)
-        const key = request.headers['idempotency-key'] as string | undefined
-        const answer = await service.bulk(request.partnership.id, writerOf(request), body, {
-          partial: (request.query as Static<typeof BulkQuery>).mode === 'partial',
-          ...(key === undefined ? {} : { key }),
-        })
+        const release = app.admitUpload(request)
+        let answer: Awaited<ReturnType<typeof service.bulk>>
+        try {
+          const body = readBulkBody(payloads.get(request)!, mediaTypeOf(request), request.url, opts.bulkBody)
+          const key = request.headers['idempotency-key'] as string | undefined
+          answer = await service.bulk(request.partnership.id, writerOf(request), body, {
+            partial: (request.query as Static<typeof BulkQuery>).mode === 'partial',
+            ...(key === undefined ? {} : { key }),
+          })
+        } finally {
+          release()
+        }
         if (answer.replayed) reply.header('idempotent-replayed', 'true')
         if (answer.status === 422) {
           const body = answer.body as BulkResult
@@ -222,6 +244,9 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
 }
 
 const payloads = new WeakMap<FastifyRequest, Readable>()
+
+/** Media types are case-insensitive (RFC 9110): TEXT/CSV is CSV. */
+const mediaTypeOf = (request: FastifyRequest): string => (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
 
 function encodeCursor(periodStart: string, id: string): string {
   return Buffer.from(`${periodStart}|${id}`).toString('base64url')

@@ -3,7 +3,9 @@ import { MEASUREMENT_STATUSES } from '../../domain/measurements.js'
 import { Nullable, Slug, StringEnum, Timestamp, Uuid } from '../resource/resource.schemas.js'
 
 const Period = Type.String({ minLength: 4, maxLength: 12, description: 'Period string form: 2010-04, 2010-Q2, FY2010-11 or 2010' })
-const Sent = Type.Union([Type.String({ maxLength: 40 }), Type.Number()], { description: 'A number, or a decimal string for exactness' })
+const Sent = Type.Union([Type.String({ maxLength: 40 }), Type.Number()], {
+  description: 'A decimal string ("1651", "47.3"), or a JSON number of at most 15 significant digits (a double holds no more exactly; send longer figures as strings)',
+})
 
 export const MeasurementSchema = Type.Object(
   {
@@ -29,7 +31,8 @@ export const MeasurementSchema = Type.Object(
 
 export const RevisionSchema = Type.Object(
   {
-    revision: Type.Integer(),
+    measurementId: Uuid,
+    revision: Type.Integer({ description: 'Counts the values of one measurement; one deleted and sent again starts at 1 under a new measurementId' }),
     value: Type.String(),
     numerator: Nullable(Type.String()),
     denominator: Nullable(Type.String()),
@@ -37,6 +40,8 @@ export const RevisionSchema = Type.Object(
     source: Nullable(Type.String()),
     sentBy: Type.String(),
     sentAt: Timestamp,
+    deletedBy: Nullable(Type.String({ description: 'Set when a deletion removed this value: who deleted it' })),
+    deletedAt: Nullable(Timestamp),
   },
   { additionalProperties: false },
 )
@@ -103,7 +108,7 @@ export const MeasurementListQuery = Type.Object(
     from: Type.Optional(Type.String({ format: 'date', description: 'Periods starting on or after this date' })),
     to: Type.Optional(Type.String({ format: 'date', description: 'Periods starting on or before this date' })),
     status: Type.Optional(StringEnum(MEASUREMENT_STATUSES)),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false },

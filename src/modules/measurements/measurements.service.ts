@@ -4,7 +4,9 @@ import { DomainError, notFound, type FieldError } from '../../domain/errors.js'
 import { checkMeasurement, checkStatusMove, MEASUREMENT_STATUSES, type IndicatorForMeasurement, type MeasurementStatus, type SentNumber } from '../../domain/measurements.js'
 import { dateRange } from '../../domain/periods.js'
 import { recordAudit } from '../audit/audit.repository.js'
-import { checkIfMatch, type Actor } from '../resource/resource.service.js'
+import type { Actor } from '../../domain/access.js'
+import { checkIfMatch } from '../resource/resource.service.js'
+import { UnreadableRow } from './bulk-body.js'
 import {
   claimIdempotencyKey,
   emptyColumns,
@@ -14,7 +16,10 @@ import {
   setStatus,
   storeIdempotentAnswer,
   upsertMeasurements,
+  deleteMeasurement,
   type MeasurementColumns,
+  type MeasurementKey,
+  type Written,
 } from './measurements.repository.js'
 
 export const MAX_ROWS = 500_000
@@ -71,13 +76,14 @@ class BatchChecker {
     return taken
   }
 
-  private refuse(errors: FieldError[]): void {
+  refuse(errors: FieldError[]): void {
     this.refusedRows += 1
     for (const error of errors) if (this.errors.length <= MAX_ERRORS) this.errors.push(error)
   }
 
   add(raw: unknown, rowNumber: number): void {
     const at = `rows.${rowNumber}.`
+    if (raw instanceof UnreadableRow) return this.refuse([{ field: `rows.${rowNumber}`, message: raw.reason }])
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return this.refuse([{ field: `rows.${rowNumber}`, message: 'is not an object' }])
     const row = raw as Record<string, unknown>
     const unknown = Object.keys(row).filter((k) => !ROW_FIELDS.has(k))
@@ -94,10 +100,15 @@ class BatchChecker {
     if (indicator !== undefined && this.agency !== undefined && indicator.sourceAgencyId !== this.agency) {
       problems.push({ field: `${at}indicator`, message: 'is not supplied by your agency' })
     }
-    const status = row.status === undefined || row.status === null || row.status === '' ? null : row.status
-    if (status !== null && !MEASUREMENT_STATUSES.includes(status as MeasurementStatus)) {
+    const sentStatus = row.status === undefined || row.status === null || row.status === '' ? null : row.status
+    if (sentStatus !== null && !MEASUREMENT_STATUSES.includes(sentStatus as MeasurementStatus)) {
       problems.push({ field: `${at}status`, message: `must be one of: ${MEASUREMENT_STATUSES.join(', ')}` })
+    } else if (this.agency !== undefined && sentStatus !== null && sentStatus !== 'provisional') {
+      // The same rule as PATCH: validating and publishing are an officer's.
+      problems.push({ field: `${at}status`, message: 'an agency feed sends provisional figures; an officer validates and publishes them' })
     }
+    // A feed's "provisional" is what any new value starts as, not a request to move a figure back.
+    const status = this.agency !== undefined ? null : sentStatus
     const source = row.source === undefined || row.source === null || row.source === '' ? null : row.source
     if (source !== null && (typeof source !== 'string' || source.length > 200)) problems.push({ field: `${at}source`, message: 'must be text of 200 characters at most' })
     if (typeof row.period !== 'string') problems.push({ field: `${at}period`, message: 'is required' })
@@ -115,6 +126,7 @@ class BatchChecker {
       this.seen.set(key, rowNumber)
       const { start, end } = dateRange(settled.period)
       const c = this.columns
+      c.row.push(rowNumber)
       c.indicatorId.push(indicator.id)
       c.areaId.push(areaId)
       c.period.push(settled.period.key)
@@ -157,20 +169,36 @@ export function createMeasurementService(db: Db) {
   return {
     /**
      * Checks the rows as they stream in and writes them in chunks, so a batch is never held whole; all in
-     * one transaction. When a row is refused (and the batch is all-or-nothing) writing stops, the rest is
-     * still checked so every bad row is reported, and the chunks already written are rolled back to a
-     * savepoint. With an idempotency key, the key is claimed first (a concurrent duplicate waits on it)
-     * and committed with the data and the answer, so a retry either replays the answer or finds nothing.
+     * one transaction, taken only once the first chunk is ready (or the body has ended): an upload that
+     * stalls holds a socket, never a database connection. While one chunk is written the next is read
+     * and checked, so the service and the database work at the same time. When a row is refused (and
+     * the batch is all-or-nothing) writing stops, the rest is still checked so every bad row is
+     * reported, and the chunks already written are rolled back to a savepoint. With an idempotency key,
+     * the key is claimed first (a concurrent duplicate waits on it) and committed with the data and the
+     * answer, so a retry either replays the answer or finds nothing.
      */
     async bulk(partnershipId: string, writer: Writer, body: { rows: AsyncIterable<unknown>; digest(): string }, options: { partial: boolean; key?: string }): Promise<BulkAnswer> {
-      const context = await lookups(db, partnershipId)
+      const checker = new BatchChecker(await lookups(db, partnershipId), writer.agency)
+      const rows = body.rows[Symbol.asyncIterator]()
+      let received = 0
+      /** Reads and checks rows until a chunk is ready to write; false once the body has ended. */
+      const fill = async (): Promise<boolean> => {
+        while (checker.columns.row.length < CHUNK_ROWS) {
+          const next = await rows.next()
+          if (next.done === true) return false
+          received += 1
+          if (received > MAX_ROWS) throw new DomainError('BATCH.TOO_LARGE', 'payload-too-large', `A batch holds at most ${MAX_ROWS} rows.`)
+          checker.add(next.value, received)
+        }
+        return true
+      }
+      let more = await fill()
       return db.transaction().execute(async (trx) => {
         if (options.key !== undefined) {
           const claim = await claimIdempotencyKey(trx, partnershipId, writer.subject, options.key)
           if (!claim.claimed) {
             // Only the digest of the whole body tells a retry from a reuse of the key.
-            const rest = body.rows[Symbol.asyncIterator]()
-            while (!(await rest.next()).done);
+            while (!(await rows.next()).done);
             if (claim.requestHash !== body.digest()) {
               throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'unprocessable', 'This Idempotency-Key was used with a different request body.')
             }
@@ -178,41 +206,43 @@ export function createMeasurementService(db: Db) {
           }
         }
         await sql`savepoint batch`.execute(trx)
-        const checker = new BatchChecker(context, writer.agency)
-        let received = 0
         let accepted = 0
         let inserted = 0
         let updated = 0
-        const flush = async () => {
-          const chunk = checker.take()
-          accepted += chunk.indicatorId.length
-          if (chunk.indicatorId.length === 0 || (checker.refusedRows > 0 && !options.partial)) return
-          const written = await upsertMeasurements(trx, partnershipId, writer.subject, chunk)
+        const settle = (written: Written) => {
           inserted += written.inserted
           updated += written.updated
+          accepted -= written.backward.length
+          for (const { row, status } of written.backward) checker.refuse([{ field: `rows.${row}.status`, message: `must not go back from ${status}; send a corrected value instead` }])
         }
-        for await (const row of body.rows) {
-          received += 1
-          if (received > MAX_ROWS) throw new DomainError('BATCH.TOO_LARGE', 'payload-too-large', `A batch holds at most ${MAX_ROWS} rows.`)
-          checker.add(row, received)
-          if (checker.columns.indicatorId.length >= CHUNK_ROWS) await flush()
+        const write = (chunk: MeasurementColumns): Promise<void> => {
+          accepted += chunk.row.length
+          if (chunk.row.length === 0 || (checker.refusedRows > 0 && !options.partial)) return Promise.resolve()
+          const writing = upsertMeasurements(trx, partnershipId, writer.subject, chunk).then(settle)
+          // Awaited below; until then a failure must not count as unhandled.
+          writing.catch(() => {})
+          return writing
         }
-        await flush()
+        let writing = write(checker.take())
+        while (more) {
+          more = await fill()
+          await writing
+          writing = write(checker.take())
+        }
+        await writing
         const base = { received, refused: checker.refusedRows, errors: checker.errors.slice(0, MAX_ERRORS), errorsTruncated: checker.errors.length > MAX_ERRORS }
         let answer: { status: number; body: BulkResult }
         if (checker.refusedRows > 0 && !options.partial) {
           await sql`rollback to savepoint batch`.execute(trx)
           answer = { status: 422, body: { ...base, inserted: 0, updated: 0, unchanged: 0 } }
         } else {
-          await recordAudit(trx, {
+          await recordAudit(trx, writer, {
             partnershipId,
-            actor: writer.subject,
             action: 'create',
             resourceType: 'measurement-batch',
             resourceId: writer.requestId,
             before: null,
             after: { received, inserted, updated, refused: checker.refusedRows },
-            requestId: writer.requestId,
           })
           answer = { status: 200, body: { ...base, inserted, updated, unchanged: accepted - inserted - updated } }
         }
@@ -233,7 +263,7 @@ export function createMeasurementService(db: Db) {
         const { inserted, updated } = await upsertMeasurements(trx, partnershipId, writer.subject, columns)
         const after = (await findMeasurement(trx, partnershipId, { ...key, period: columns.period[0]! }))!
         if (inserted + updated > 0) {
-          await recordAudit(trx, { partnershipId, actor: writer.subject, action: inserted ? 'create' : 'update', resourceType: 'measurement', resourceId: after.id, before: before ?? null, after, requestId: writer.requestId })
+          await recordAudit(trx, writer, { partnershipId, action: inserted ? 'create' : 'update', resourceType: 'measurement', resourceId: after.id, before: before ?? null, after })
         }
         return { measurement: after, created: inserted > 0, changed: inserted + updated > 0 }
       })
@@ -245,9 +275,21 @@ export function createMeasurementService(db: Db) {
       return row
     },
 
-    async revisions(partnershipId: string, key: { indicatorId: string; areaId: string; period: string }) {
-      const row = await this.get(partnershipId, key)
-      return listRevisions(db, partnershipId, row.id)
+    async revisions(partnershipId: string, key: MeasurementKey) {
+      const items = await listRevisions(db, partnershipId, key)
+      if (items.length === 0) throw notFound('measurement')
+      return items
+    },
+
+    /** Removes a mistaken figure; its value stays in the revision history, and the audit trail says who. */
+    remove(partnershipId: string, actor: Actor, key: MeasurementKey, ifMatch: string | undefined) {
+      return db.transaction().execute(async (trx) => {
+        const existing = await findMeasurement(trx, partnershipId, key, true)
+        if (existing === undefined) throw notFound('measurement')
+        checkIfMatch(ifMatch, existing.version)
+        await deleteMeasurement(trx, partnershipId, existing.id, actor.subject)
+        await recordAudit(trx, actor, { partnershipId, action: 'delete', resourceType: 'measurement', resourceId: existing.id, before: existing, after: null })
+      })
     },
 
     setStatus(partnershipId: string, actor: Actor, key: { indicatorId: string; areaId: string; period: string }, ifMatch: string | undefined, status: MeasurementStatus) {
@@ -257,7 +299,7 @@ export function createMeasurementService(db: Db) {
         checkIfMatch(ifMatch, existing.version)
         checkStatusMove(existing.status as MeasurementStatus, status)
         const row = await setStatus(trx, existing.id, status)
-        await recordAudit(trx, { partnershipId, actor: actor.subject, action: 'update', resourceType: 'measurement', resourceId: existing.id, before: existing, after: row, requestId: actor.requestId })
+        await recordAudit(trx, actor, { partnershipId, action: 'update', resourceType: 'measurement', resourceId: existing.id, before: existing, after: row })
         return row
       })
     },
