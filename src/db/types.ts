@@ -100,6 +100,16 @@ export interface CommentaryTable extends Tenanted {
   periodStart: string
   body: string
   author: string
+  editedBy: string | null
+}
+
+export interface CommentaryRevisionTable {
+  id: Generated<number>
+  partnershipId: string
+  commentaryId: string
+  body: string
+  writtenBy: string
+  writtenAt: Date
 }
 
 export interface MeasurementTable {
@@ -125,6 +135,9 @@ export interface MeasurementTable {
 export interface MeasurementRevisionTable {
   partnershipId: string
   measurementId: string
+  indicatorId: string
+  areaId: string
+  period: string
   revision: number
   value: string
   numerator: string | null
@@ -133,6 +146,8 @@ export interface MeasurementRevisionTable {
   source: string | null
   sentBy: string
   sentAt: Date
+  deletedBy: string | null
+  deletedAt: Date | null
 }
 
 export interface IdempotencyKeyTable {
@@ -155,6 +170,7 @@ export interface AuditEventTable {
   before: unknown
   after: unknown
   requestId: string | null
+  correlationId: string | null
   occurredAt: Generated<Date>
 }
 
@@ -170,6 +186,7 @@ export interface Database {
   target: TargetTable
   measurement: MeasurementTable
   commentary: CommentaryTable
+  commentaryRevision: CommentaryRevisionTable
   measurementRevision: MeasurementRevisionTable
   idempotencyKey: IdempotencyKeyTable
   auditEvent: AuditEventTable
