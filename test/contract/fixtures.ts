@@ -34,7 +34,10 @@ export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
   const indicator = await post('indicators', { reference: 'NI 20', name: `${slug} assaults`, unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum', sourceAgencyId: agency.id, priorityIds: [priority.id] })
   const target = await post('targets', { indicatorId: indicator.id, areaId: area.id, period: 'FY2010-11', targetValue: '120' })
   await post('measurements/bulk', [{ indicator: indicator.id, area: area.id, period: '2010-04', value: 9 }, { indicator: indicator.id, area: area.id, period: '2010-05', value: 14 }])
-  const commentary = await post('commentary', { indicatorId: indicator.id, areaId: area.id, period: '2010-04', body: `${slug} says` })
+  // Written by the officer the matrices use: a comment is changed by its author (or an admin), which the
+  // role matrix then sees as the officer role's right.
+  const officer = await ctx.as('officer', slug)
+  const commentary = (await ctx.app.inject({ method: 'POST', url: `/partnerships/${slug}/commentary`, headers: officer, payload: { indicatorId: indicator.id, areaId: area.id, period: '2010-04', body: `${slug} says` } })).json() as { id: string }
   return { area: area.id, agency: agency.id, priority: priority.id, objective: objective.id, theme: theme.id, indicator: indicator.id, target: target.id, commentary: commentary.id }
 }
 

@@ -13,6 +13,7 @@ export const CommentarySchema = Type.Object(
     periodStart: Type.String({ format: 'date' }),
     body: Type.String(),
     author: Type.String({ description: 'The token subject that wrote it' }),
+    editedBy: Nullable(Type.String({ description: 'Who last changed the text: the author, or an admin' })),
   },
   { $id: 'Commentary', additionalProperties: false, description: 'A comment on an indicator for an area and reporting period' },
 )
@@ -20,6 +21,16 @@ export const CommentarySchema = Type.Object(
 export const CreateCommentarySchema = Type.Object({ indicatorId: Uuid, areaId: Uuid, period: Period, body: Body }, { additionalProperties: false })
 export const UpdateCommentarySchema = updateOf(Type.Object({ body: Body }, { additionalProperties: false }))
 export const CommentaryFilters = { indicatorId: Uuid, areaId: Uuid, period: Period, author: Type.String({ maxLength: 200 }) }
+
+export const CommentaryRevisionSchema = Type.Object(
+  {
+    body: Type.String(),
+    writtenBy: Type.String({ description: 'Who wrote this text: the author, or an admin who edited it' }),
+    writtenAt: Type.String({ format: 'date-time' }),
+    current: Type.Boolean({ description: 'true for the text the comment has now' }),
+  },
+  { additionalProperties: false },
+)
 
 /** The latest comment as reports show it. */
 export const LatestCommentarySchema = Nullable(

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js'
+import type { Actor } from '../../domain/access.js'
 import { DomainError, notFound } from '../../domain/errors.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import {
@@ -17,15 +18,12 @@ import {
   type TableSpec,
 } from './resource.repository.js'
 
-/** Who is acting, and within which partnership: always taken from the verified token and route. */
-export interface Actor {
-  subject: string
-  requestId: string
-}
 
 export interface WriteHooks {
   /** Runs inside the write's transaction before the row is written; throws a DomainError to refuse. */
   beforeWrite?: (trx: Db, scope: Scope, values: Record<string, unknown>, existing: Row | undefined, actor: Actor) => Promise<void>
+  /** Runs inside the delete's transaction; throws a DomainError to refuse. */
+  beforeDelete?: (trx: Db, scope: Scope, existing: Row, actor: Actor) => Promise<void>
 }
 
 export const etagOf = (version: number): string => `"${version}"`
@@ -56,14 +54,12 @@ export function constraintProblem(err: unknown, table: string, type: string, act
   if (code === '23503' && action === 'delete') {
     return new DomainError(`${type.toUpperCase()}.IN_USE`, 'resource-in-use', `This ${type} is referred to by other records; archive it instead (PATCH archived: true).`)
   }
-  const field = (constraint ?? '')
-    .replace(new RegExp(`^${table}_(partnership_id_)?`), '')
-    .replace(/_(key|fkey)$/, '')
-    .replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+  const fields = constraintFields(constraint ?? '', table)
+  const field = fields.join('')
   if (code === '23505') {
-    return new DomainError(`${type.toUpperCase()}.DUPLICATE`, 'conflict', `Another ${type} already has this ${field}.`, [
-      { field: `body.${field}`, message: 'is already used in this partnership' },
-    ])
+    const words = fields.map((f) => f.replace(/Id$/, '').replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`))
+    const named = words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`
+    return new DomainError(`${type.toUpperCase()}.DUPLICATE`, 'conflict', `Another ${type} already has this ${named}.`, fields.map((f) => ({ field: `body.${f}`, message: 'is already used in this partnership' })))
   }
   if (code === '23503') {
     return new DomainError(`${type.toUpperCase()}.REFERENCE`, 'unprocessable', `The ${field} does not name an existing record.`, [
@@ -71,6 +67,20 @@ export function constraintProblem(err: unknown, table: string, type: string, act
     ])
   }
   return undefined
+}
+
+/**
+ * The body fields a constraint is on, from Postgres's name for it: target_partnership_id_indicator_id_area_id_period_key
+ * is on indicatorId, areaId and period (each "_id" closes a field name).
+ */
+function constraintFields(constraint: string, table: string): string[] {
+  const words = constraint.replace(new RegExp(`^${table}_(partnership_id_)?`), '').replace(/_(key|fkey)$/, '').split('_')
+  const fields: string[][] = [[]]
+  for (const word of words) {
+    fields[fields.length - 1]!.push(word)
+    if (word === 'id') fields.push([])
+  }
+  return fields.filter((f) => f.length > 0).map((f) => f.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join(''))
 }
 
 async function translating<T>(spec: Pick<TableSpec, 'table' | 'type'>, action: 'write' | 'delete', work: () => Promise<T>): Promise<T> {
@@ -83,16 +93,7 @@ async function translating<T>(spec: Pick<TableSpec, 'table' | 'type'>, action: '
 
 export function createResourceService(db: Db, spec: TableSpec, hooks: WriteHooks = {}) {
   const audit = (trx: Db, scope: Scope, actor: Actor, action: 'create' | 'update' | 'delete', id: string, before: Row | null, after: Row | null) =>
-    recordAudit(trx, {
-      partnershipId: scope.partnershipId,
-      actor: actor.subject,
-      action,
-      resourceType: spec.type,
-      resourceId: id,
-      before,
-      after,
-      requestId: actor.requestId,
-    })
+    recordAudit(trx, actor, { partnershipId: scope.partnershipId, action, resourceType: spec.type, resourceId: id, before, after })
 
   /** Writes a row's links, if the body sent them, and reads the row back with them. */
   async function withLinks(trx: Db, scope: Scope, row: Row, linked: string[] | undefined): Promise<Row> {
@@ -161,6 +162,7 @@ export function createResourceService(db: Db, spec: TableSpec, hooks: WriteHooks
           const existing = await findRecord(trx, spec, scope, id, true)
           if (existing === undefined) throw notFound(spec.type)
           checkIfMatch(ifMatch, existing.version)
+          await hooks.beforeDelete?.(trx, scope, existing, actor)
           await deleteRecord(trx, spec, scope, id)
           await audit(trx, scope, actor, 'delete', id, existing, null)
         }),
