@@ -4,6 +4,7 @@ import { LRUCache } from 'lru-cache'
 import { asTenant } from '../db/tenancy.js'
 import { roleAtLeast, type Role } from '../domain/access.js'
 import { DomainError, notFound } from '../domain/errors.js'
+import { problemResponses } from './problem.js'
 
 /**
  * Who may call a route. `partnership` routes live under /partnerships/{partnership}: the caller must be a
@@ -20,6 +21,8 @@ export interface PartnershipScope {
   id: string
   slug: string
   financialYearStartMonth: number
+  /** An archived partnership is read-only for its members. */
+  archived: boolean
 }
 
 declare module 'fastify' {
@@ -35,6 +38,8 @@ declare module 'fastify' {
   }
 }
 
+const READS = new Set(['GET', 'HEAD'])
+
 const forbidden = (detail: string): DomainError => new DomainError('AUTH.FORBIDDEN', 'forbidden', detail)
 
 async function accessPlugin(app: FastifyInstance, opts: { partnershipCacheMs: number }): Promise<void> {
@@ -47,7 +52,7 @@ async function accessPlugin(app: FastifyInstance, opts: { partnershipCacheMs: nu
   const lookup = async (slug: string): Promise<PartnershipScope | undefined> => {
     const known = cache?.get(slug)
     if (known !== undefined) return known
-    const row = await app.db.selectFrom('partnership').select(['id', 'slug', 'financialYearStartMonth']).where('slug', '=', slug).executeTakeFirst()
+    const row = await app.db.selectFrom('partnership').select(['id', 'slug', 'financialYearStartMonth', 'archived']).where('slug', '=', slug).executeTakeFirst()
     if (row !== undefined) cache?.set(slug, row)
     return row
   }
@@ -55,6 +60,10 @@ async function accessPlugin(app: FastifyInstance, opts: { partnershipCacheMs: nu
   // A partnership's handlers query as that partnership, so row-level security holds them to its rows.
   app.addHook('onRoute', (route) => {
     if (route.config?.access?.scope !== 'partnership') return
+    // Any write may meet an archived partnership.
+    if (route.schema?.response !== undefined && [route.method].flat().some((m) => !READS.has(m))) {
+      route.schema.response = { ...problemResponses(409), ...(route.schema.response as object) }
+    }
     const handler = route.handler
     route.handler = function (request, reply) {
       return asTenant(request.partnership.id, () => handler.call(this, request, reply))
@@ -86,8 +95,11 @@ async function accessPlugin(app: FastifyInstance, opts: { partnershipCacheMs: nu
     if (membership !== undefined) {
       if (!roleAtLeast(membership.role, access.role)) throw forbidden(`This needs the ${access.role} role in ${slug}.`)
       // A partner agency's feed token writes only its own measurements (agencyWrites routes check which).
-      if (membership.agency !== undefined && request.method !== 'GET' && request.method !== 'HEAD' && access.agencyWrites !== true) {
+      if (membership.agency !== undefined && !READS.has(request.method) && access.agencyWrites !== true) {
         throw forbidden('An agency feed token may not change partnership data.')
+      }
+      if (row.archived && !READS.has(request.method)) {
+        throw new DomainError('PARTNERSHIP.ARCHIVED', 'conflict', 'This partnership is archived: its data can be read, not changed. A platform superadmin can unarchive it.')
       }
     }
     request.partnership = row

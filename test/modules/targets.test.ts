@@ -31,12 +31,21 @@ t.test('targets: derived from baselines as seed 000 sets them, TBC, profiles, re
   const stated = await post('targets', { indicatorId: ni17.id, areaId: boston.id, period: 'FY2010-11', baselineValue: '18', baselinePeriod: 'FY2008-09', targetValue: '17.3' })
   t.match(stated.json(), { targetValue: '17.300000', changePercent: null, derivation: null }, 'a stated target keeps its figure')
 
-  const tbc = await post('targets', { indicatorId: ni20.id, areaId: boston.id, period: '2010', status: 'tbc' })
+  const tbc = await post('targets', { indicatorId: ni20.id, areaId: boston.id, period: '2009', status: 'tbc' })
   t.equal(tbc.statusCode, 201, 'a TBC target on a calendar year')
-  t.match(tbc.json(), { status: 'tbc', targetValue: null, periodStart: '2010-01-01' })
+  t.match(tbc.json(), { status: 'tbc', targetValue: null, periodStart: '2009-01-01' })
 
   const again = await post('targets', { indicatorId: ni20.id, areaId: boston.id, period: 'FY2010-11', targetValue: '300' })
   t.equal(again.statusCode, 409, 'one target per indicator, area and period')
+  t.equal(again.json().code, 'TARGET.OVERLAP')
+  // FY2009-10 (April 2009 to March 2010) and calendar 2010 both share months with targets already set.
+  for (const period of ['2010', 'FY2009-10']) {
+    const overlapping = await post('targets', { indicatorId: ni20.id, areaId: boston.id, period, targetValue: '300' })
+    t.equal(overlapping.statusCode, 409, `${period} overlaps a year already targeted`)
+    t.match(overlapping.json(), { code: 'TARGET.OVERLAP', detail: /already have a target for (FY2010-11|2009) \([0-9a-f-]{36}\), which overlaps/, errors: [{ field: 'body.period' }] })
+  }
+  const elsewhere = await post('targets', { indicatorId: ni20.id, areaId: eastLindsey.id, period: '2009', targetValue: '700' })
+  t.equal(elsewhere.statusCode, 201, 'the same year for another area is no overlap')
 
   const url = `/partnerships/alpha/targets/${derived.json().id}`
   const rebased = await ctx.app.inject({ method: 'PATCH', url, headers: { ...headers, 'if-match': '"1"' }, payload: { baselineValue: '400' } })
@@ -69,5 +78,5 @@ t.test('targets: derived from baselines as seed 000 sets them, TBC, profiles, re
     t.equal(res.json().errors?.[0]?.field, field, `${name}: names ${field}`)
   }
   const listed = await ctx.app.inject({ method: 'GET', url: `/partnerships/alpha/targets?indicatorId=${ni20.id}&status=tbc`, headers })
-  t.same(listed.json().items.map((x: { period: string }) => x.period), ['2010'])
+  t.same(listed.json().items.map((x: { period: string }) => x.period), ['2009'])
 })

@@ -20,6 +20,21 @@ export function findPartnership(db: Db, slug: string, lock = false) {
   return query.executeTakeFirst()
 }
 
+/**
+ * What names a financial year in its stored form (FY2010-11), whose meaning the partnership's year-start
+ * month fixes: targets (their period or baseline period), measurements and comments.
+ */
+export async function financialYearUses(db: Db, partnershipId: string) {
+  const fy = 'FY%'
+  const [targets, measurements, commentary] = await Promise.all([
+    db.selectFrom('target').select((eb) => eb.fn.countAll<string>().as('n')).where('partnershipId', '=', partnershipId)
+      .where((eb) => eb.or([eb('period', 'like', fy), eb('baselinePeriod', 'like', fy)])).executeTakeFirstOrThrow(),
+    db.selectFrom('measurement').select((eb) => eb.fn.countAll<string>().as('n')).where('partnershipId', '=', partnershipId).where('period', 'like', fy).executeTakeFirstOrThrow(),
+    db.selectFrom('commentary').select((eb) => eb.fn.countAll<string>().as('n')).where('partnershipId', '=', partnershipId).where('period', 'like', fy).executeTakeFirstOrThrow(),
+  ])
+  return { targets: Number(targets.n), measurements: Number(measurements.n), commentary: Number(commentary.n) }
+}
+
 export function insertPartnership(db: Db, values: NewPartnership) {
   return db.insertInto('partnership').values(values).returning(COLUMNS).executeTakeFirstOrThrow()
 }

@@ -65,7 +65,7 @@ export default async function partnershipRoutes(app: FastifyInstance): Promise<v
       params: PartnershipParams,
       headers: IfMatchHeaders,
       body: UpdatePartnershipSchema,
-      response: { 200: Partnership, ...problemResponses(400, 401, 403, 404, 412, 428) },
+      response: { 200: Partnership, ...problemResponses(400, 401, 403, 404, 409, 412, 428) },
     },
     handler: async (request, reply) => {
       const body = request.body as Static<typeof UpdatePartnershipSchema>

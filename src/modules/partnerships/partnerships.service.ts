@@ -1,13 +1,27 @@
 import type { Db } from '../../db/client.js'
 import { setTenant } from '../../db/tenancy.js'
 import type { NewPartnership, PartnershipUpdate } from '../../db/types.js'
-import type { Principal } from '../../domain/access.js'
-import { notFound } from '../../domain/errors.js'
+import type { Actor, Principal } from '../../domain/access.js'
+import { DomainError, notFound } from '../../domain/errors.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import { badCursor } from '../resource/resource.repository.js'
 import { SLUG } from '../resource/resource.schemas.js'
-import { checkIfMatch, constraintProblem, type Actor } from '../resource/resource.service.js'
-import { findPartnership, insertPartnership, listPartnerships, updatePartnership } from './partnerships.repository.js'
+import { checkIfMatch, constraintProblem } from '../resource/resource.service.js'
+import { financialYearUses, findPartnership, insertPartnership, listPartnerships, updatePartnership } from './partnerships.repository.js'
+
+/**
+ * Stored periods such as FY2010-11 mean the year from the partnership's year-start month: once any
+ * exist, moving that month would change what they cover (and FY2010-11 does not parse in a year that
+ * starts in January), so the change is refused, saying what depends on it.
+ */
+async function refuseIfYearsInUse(trx: Db, partnershipId: string): Promise<void> {
+  const uses = await financialYearUses(trx, partnershipId)
+  const named = Object.entries(uses).filter(([, n]) => n > 0).map(([what, n]) => `${n} ${what === 'commentary' ? (n === 1 ? 'comment' : 'comments') : n === 1 ? what.slice(0, -1) : what}`)
+  if (named.length === 0) return
+  throw new DomainError('PARTNERSHIP.YEAR_START_IN_USE', 'conflict', `The year-start month cannot change while financial years are stored in its terms: ${named.join(', ')} name a financial year (FY...). Delete those first, or keep the month.`, [
+    { field: 'body.financialYearStartMonth', message: `${named.join(', ')} depend on it` },
+  ])
+}
 
 export function createPartnershipService(db: Db) {
   return {
@@ -38,7 +52,7 @@ export function createPartnershipService(db: Db) {
         return await db.transaction().execute(async (trx) => {
           const row = await insertPartnership(trx, values)
           await setTenant(trx, row.id)
-          await recordAudit(trx, { partnershipId: row.id, actor: actor.subject, action: 'create', resourceType: 'partnership', resourceId: row.id, before: null, after: row, requestId: actor.requestId })
+          await recordAudit(trx, actor, { partnershipId: row.id, action: 'create', resourceType: 'partnership', resourceId: row.id, before: null, after: row })
           return row
         })
       } catch (err) {
@@ -51,8 +65,11 @@ export function createPartnershipService(db: Db) {
         const existing = await findPartnership(trx, slug, true)
         if (existing === undefined) throw notFound('partnership')
         checkIfMatch(ifMatch, existing.version)
+        if (values.financialYearStartMonth !== undefined && values.financialYearStartMonth !== existing.financialYearStartMonth) {
+          await refuseIfYearsInUse(trx, existing.id)
+        }
         const row = await updatePartnership(trx, existing.id, values)
-        await recordAudit(trx, { partnershipId: row.id, actor: actor.subject, action: 'update', resourceType: 'partnership', resourceId: row.id, before: existing, after: row, requestId: actor.requestId })
+        await recordAudit(trx, actor, { partnershipId: row.id, action: 'update', resourceType: 'partnership', resourceId: row.id, before: existing, after: row })
         return row
       })
     },

@@ -3,7 +3,7 @@ import { dateRange } from '../../domain/periods.js'
 import { checkProfile, settleTarget, targetPeriod, type Profile, type TargetInput } from '../../domain/targets.js'
 import type { TableSpec } from '../resource/resource.repository.js'
 import type { WriteHooks } from '../resource/resource.service.js'
-import { targetContext } from './targets.repository.js'
+import { overlappingTargets, targetContext } from './targets.repository.js'
 
 export const targetSpec: TableSpec = {
   table: 'target',
@@ -41,7 +41,18 @@ export const targetHooks: WriteHooks = {
       ])
     }
     Object.assign(values, settleTarget(merged as unknown as TargetInput, context.decimalPlaces, explicitValue))
-    if (existing === undefined) Object.assign(values, { period: period.key, periodStart: dateRange(period).start, periodEnd: dateRange(period).end })
+    if (existing === undefined) {
+      const range = dateRange(period)
+      // Evaluation judges a period against the one target in force for it: two whose years overlap (FY2009-10
+      // and 2009) would leave it to choose.
+      const clash = (await overlappingTargets(trx, scope.partnershipId, merged.indicatorId as string, merged.areaId as string, range))[0]
+      if (clash !== undefined) {
+        throw new DomainError('TARGET.OVERLAP', 'conflict', `This indicator and area already have a target for ${clash.period} (${clash.id}), which overlaps ${period.key}. Change or delete that one instead.`, [
+          { field: 'body.period', message: `overlaps the target for ${clash.period}` },
+        ])
+      }
+      Object.assign(values, { period: period.key, periodStart: range.start, periodEnd: range.end })
+    }
     if (merged.profile !== null && merged.profile !== undefined && 'profile' in values) {
       values.profile = checkProfile(merged.profile as Profile, period, context.financialYearStartMonth)
     }
