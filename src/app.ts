@@ -8,9 +8,10 @@ import type { Config } from './config.js'
 import accessPlugin from './plugins/access.js'
 import authPlugin from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
-import problemPlugin, { sendProblem } from './plugins/problem.js'
+import problemPlugin, { answerClientError, sendProblem } from './plugins/problem.js'
 import protectionPlugin from './plugins/protection.js'
 import swaggerPlugin from './plugins/swagger.js'
+import uploadsPlugin from './plugins/uploads.js'
 import { AgencySchema } from './modules/agencies/agencies.schemas.js'
 import agencyRoutes from './modules/agencies/agencies.routes.js'
 import { AreaSchema } from './modules/areas/areas.schemas.js'
@@ -39,6 +40,15 @@ import themeRoutes from './modules/themes/themes.routes.js'
 
 export const VERSION = '0.1.0'
 
+const CORRELATION_ID = /^[\w.:-]{1,100}$/
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The x-request-id the client sent, if any: logged and audited beside the service's own id. */
+    correlationId: string | undefined
+  }
+}
+
 export interface AppOptions {
   config: Config
   pool: pg.Pool
@@ -66,10 +76,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options
   const app = Fastify({
     ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
-    genReqId: (req) => {
-      const given = req.headers['x-request-id']
-      return typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID()
-    },
+    // The service names each request itself; an id the client sends is kept as its correlation id.
+    genReqId: () => randomUUID(),
     bodyLimit: config.http.bodyLimitBytes,
     requestTimeout: config.http.requestTimeoutMs,
     // In-flight requests finish on close; idle keep-alive sockets do not hold shutdown up.
@@ -82,6 +90,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         ? sendProblem(request, reply, { kind: 'not-found', code: 'ROUTE.NOT_FOUND', detail: 'A path segment is longer than any identifier.' })
         : sendProblem(request, reply, { kind: 'bad-request', code: 'REQUEST.URL', detail: err.message }),
     schemaController: { compilersFactory: { buildValidator: validatorFactory() as never } },
+    // Node answers what it cannot parse as HTTP (a bad request line, headers too large, a request too slow)
+    // before Fastify sees a request; those answers are problems too.
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // JSON only: a text/plain body would otherwise reach validation as a string.
@@ -94,14 +105,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authPlugin, { auth: config.auth })
   await app.register(swaggerPlugin, { version: VERSION })
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema)
+  app.decorateRequest('correlationId', undefined)
+  app.addHook('onRequest', async (request) => {
+    const given = request.headers['x-request-id']
+    if (typeof given === 'string' && CORRELATION_ID.test(given)) {
+      request.correlationId = given
+      request.log = request.log.child({ correlationId: given })
+    }
+  })
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
+    if (request.correlationId !== undefined) reply.header('x-correlation-id', request.correlationId)
   })
 
   await app.register(healthRoutes)
   await app.register(async (api) => {
     await api.register(protectionPlugin, { limits: config.limits })
     await api.register(accessPlugin, { partnershipCacheMs: config.http.partnershipCacheMs })
+    await api.register(uploadsPlugin, { limits: config.limits })
     await api.register(partnershipRoutes, { prefix: '/partnerships' })
     const scoped = '/partnerships/:partnership'
     await api.register(areaRoutes, { prefix: `${scoped}/areas` })
@@ -111,7 +132,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(themeRoutes, { prefix: `${scoped}/themes` })
     await api.register(indicatorRoutes, { prefix: `${scoped}/indicators` })
     await api.register(targetRoutes, { prefix: `${scoped}/targets` })
-    await api.register(measurementRoutes, { prefix: `${scoped}/measurements`, bulkBodyLimit: config.http.bulkBodyLimitBytes })
+    await api.register(measurementRoutes, {
+      prefix: `${scoped}/measurements`,
+      bulkBody: { bytes: config.http.bulkBodyLimitBytes, idleMs: config.http.bulkIdleTimeoutMs },
+    })
     await api.register(commentaryRoutes, { prefix: `${scoped}/commentary` })
     await api.register(evaluationRoutes, { prefix: scoped })
     await api.register(auditRoutes, { prefix: `${scoped}/audit-events` })

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import pg from 'pg'
 import type { Test } from 'tap'
+import { XMLValidator } from 'fast-xml-parser'
 import { buildApp } from '../src/app.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { createDb, createPool, withDatabase, type Db } from '../src/db/client.js'
@@ -163,6 +164,19 @@ export async function startService(t: Test, databaseUrl: string, dataDir: string
       return exited
     },
   }
+}
+
+// eslint-disable-next-line no-control-regex
+const NOT_XML_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/
+
+/** Why a document is not well-formed XML 1.0 (an empty list when it is). */
+export function xmlProblems(text: string): string[] {
+  const problems: string[] = []
+  const char = NOT_XML_CHAR.exec(text)
+  if (char !== null) problems.push(`character U+${char[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${char.index} is not allowed in XML`)
+  const valid = XMLValidator.validate(text)
+  if (valid !== true) problems.push(`${valid.err.msg} (line ${valid.err.line})`)
+  return problems
 }
 
 export type Inject = (options: InjectOptions) => ReturnType<FastifyInstance['inject']>

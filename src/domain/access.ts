@@ -13,6 +13,17 @@ export interface Principal {
   memberships: ReadonlyMap<string, Membership>
 }
 
+/** Who is acting: always taken from the verified token and the request, never from a body. */
+export interface Actor {
+  subject: string
+  /** The service's own id for the request. */
+  requestId: string
+  /** The id the client sent (x-request-id), kept beside the service's to trace a request across systems. */
+  correlationId?: string
+  /** The caller's role in the partnership acted on (absent for a platform superadmin). */
+  role?: Role
+}
+
 export function roleAtLeast(role: Role, minimum: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(minimum)
 }

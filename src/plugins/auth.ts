@@ -23,6 +23,7 @@ type KeySource = ReturnType<typeof createLocalJWKSet> | ReturnType<typeof create
 const unauthenticated = (detail: string): DomainError => new DomainError('AUTH.UNAUTHENTICATED', 'unauthenticated', detail)
 
 const MAX_TOKEN_LENGTH = 8192
+const MAX_SUBJECT_LENGTH = 255
 
 function readJwks(value: string): JSONWebKeySet {
   const text = value.startsWith('{') ? value : fs.readFileSync(value, 'utf8')
@@ -105,8 +106,12 @@ async function authPlugin(app: FastifyInstance, opts: { auth: Config['auth'] }):
       request.log.info({ reason: (err as Error).message }, 'token refused')
       throw unauthenticated('The token is not valid.')
     }
+    // jose checks that sub is present, not what it is: an array or a number must not become an identity.
+    if (typeof payload.sub !== 'string' || payload.sub.trim() === '' || payload.sub.length > MAX_SUBJECT_LENGTH) {
+      throw unauthenticated(`The token's sub claim must be a non-empty string of at most ${MAX_SUBJECT_LENGTH} characters.`)
+    }
     request.principal = {
-      subject: payload.sub as string,
+      subject: payload.sub,
       superadmin: payload.superadmin === true,
       memberships: parseMemberships(payload),
     }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import type { Socket } from 'node:net'
 import Type from 'typebox'
 import { DomainError, type FieldError, type ProblemKind } from '../domain/errors.js'
 
@@ -24,7 +25,7 @@ export const ProblemSchema = Type.Object(
   { $id: 'Problem', additionalProperties: false, description: 'RFC 9457 problem details' },
 )
 
-type HttpKind = ProblemKind | 'unsupported-media-type' | 'service-unavailable' | 'internal-error' | 'bad-request' | 'too-many-requests'
+type HttpKind = ProblemKind | 'unsupported-media-type' | 'internal-error' | 'bad-request'
 
 const KINDS: Record<HttpKind, { status: number; title: string }> = {
   'bad-request': { status: 400, title: 'Bad request' },
@@ -35,6 +36,7 @@ const KINDS: Record<HttpKind, { status: number; title: string }> = {
   conflict: { status: 409, title: 'Conflict' },
   'resource-in-use': { status: 409, title: 'Resource in use' },
   'precondition-failed': { status: 412, title: 'Precondition failed' },
+  'request-timeout': { status: 408, title: 'Request timeout' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   unprocessable: { status: 422, title: 'Unprocessable content' },
@@ -110,7 +112,9 @@ function isDatabaseUnavailable(err: { code?: string; message?: string }): boolea
 
 /** Maps anything thrown to a problem the client may see; null means an unexpected (500) error. */
 function classify(err: FastifyError & { code?: string }): Problem | null {
-  if (err instanceof DomainError) return { kind: err.kind, code: err.code, detail: err.message, errors: err.errors }
+  if (err instanceof DomainError) {
+    return { kind: err.kind, code: err.code, detail: err.message, ...(err.errors ? { errors: err.errors } : {}), ...(err.retryAfter ? { retryAfter: err.retryAfter } : {}) }
+  }
   if (err.validation) {
     return { kind: 'validation', code: 'REQUEST.INVALID', detail: 'The request does not match the schema.', errors: validationErrors(err) }
   }
@@ -146,6 +150,10 @@ function classify(err: FastifyError & { code?: string }): Problem | null {
     case '22021': // a NUL character or invalid UTF-8 in text
     case '22P05':
       return { kind: 'bad-request', code: 'REQUEST.VALUE', detail: 'A value is not valid for its field.' }
+    // Two writers crossed (a deadlock, or a serialization failure): nothing was written; the same request again will do.
+    case '40P01':
+    case '40001':
+      return { kind: 'service-unavailable', code: 'DATABASE.CONFLICT', detail: 'The write met another one changing the same rows and was rolled back; send it again.', retryAfter: 1 }
   }
   if (isDatabaseUnavailable(err)) {
     return { kind: 'service-unavailable', code: 'DATABASE.UNAVAILABLE', detail: 'The database is unavailable; try again shortly.', retryAfter: 5 }
@@ -156,8 +164,8 @@ function classify(err: FastifyError & { code?: string }): Problem | null {
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
   const { status, title } = KINDS[problem.kind]
   if (problem.retryAfter !== undefined) reply.header('retry-after', String(problem.retryAfter))
-  // The rest of an over-long body is not worth reading; closing tells the client to stop sending it.
-  if (problem.kind === 'payload-too-large') reply.header('connection', 'close')
+  // The rest of an over-long or stalled body is not worth reading; closing tells the client to stop sending it.
+  if (problem.kind === 'payload-too-large' || problem.kind === 'request-timeout') reply.header('connection', 'close')
   return reply
     .status(status)
     .type('application/problem+json')
@@ -171,6 +179,25 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
       requestId: request.id,
       ...(problem.errors && problem.errors.length > 0 ? { errors: problem.errors } : {}),
     })
+}
+
+const CLIENT_ERRORS: Record<string, { status: number; kind: HttpKind; code: string; detail: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, kind: 'request-timeout', code: 'REQUEST.TIMEOUT', detail: 'The request did not arrive in time.' },
+  HPE_HEADER_OVERFLOW: { status: 431, kind: 'bad-request', code: 'REQUEST.HEADERS_TOO_LARGE', detail: 'The request headers are too large.' },
+}
+
+/**
+ * Fastify's clientErrorHandler: Node's own answers to what is not HTTP it can parse, written to the socket
+ * as problem+json (there is no request to hand to the error handler).
+ */
+export function answerClientError(this: FastifyInstance, err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return
+  const known = CLIENT_ERRORS[err.code ?? '']
+  const { status, kind, code, detail } = known ?? { status: 400, kind: 'bad-request' as const, code: 'REQUEST.MALFORMED', detail: 'The request is not valid HTTP.' }
+  const title = status === 431 ? 'Request header fields too large' : KINDS[kind].title
+  const body = JSON.stringify({ type: PROBLEM_TYPE_BASE + kind, title, status, detail, code })
+  this.log.debug({ err }, 'client error')
+  socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
 }
 
 async function problemPlugin(app: FastifyInstance): Promise<void> {

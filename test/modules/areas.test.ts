@@ -166,7 +166,8 @@ t.test('every write leaves an audit event with before and after', async (t) => {
   const events = res.json().items
   t.same(events.map((e: { action: string }) => e.action), ['delete', 'update', 'create'], 'newest first, nothing for the refused write')
   t.equal(events[1].actor, 'admin@alpha')
-  t.equal(events[1].requestId, 'req-42')
+  t.match(events[1].requestId, /^[0-9a-f-]{36}$/, 'the service names the request itself')
+  t.equal(events[1].correlationId, 'req-42', 'and keeps the id the client sent as its correlation id')
   t.equal(events[1].before.name, 'Louth')
   t.equal(events[1].after.name, 'Louth North')
   t.equal(events[0].after, null)

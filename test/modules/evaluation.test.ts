@@ -2,7 +2,7 @@ import t from 'tap'
 import Value from 'typebox/value'
 import { EvaluationSchema, FlagSchema, PartnershipEvaluationSchema, ReportSchema } from '../../src/modules/evaluation/evaluation.schemas.js'
 import { loadDemo } from '../../src/modules/demo/demo.service.js'
-import { buildTestApp } from '../helper.js'
+import { buildTestApp, xmlProblems } from '../helper.js'
 
 async function demo(t: Parameters<typeof buildTestApp>[0]) {
   const ctx = await buildTestApp(t)
@@ -83,7 +83,7 @@ t.test('commentary: author from the token, latest shown in the reports', async (
 })
 
 t.test('the trend chart is SVG with the RAG of the latest point in words', async (t) => {
-  const { get, ni47, pb } = await demo(t)
+  const { ctx, get, ni47, pb } = await demo(t)
   const chart = await get(`/indicators/${ni47}/chart.svg?areaId=${pb}&from=2009-01&to=2009-12&asOf=2009-06-01`)
   t.equal(chart.statusCode, 200, chart.body)
   t.match(chart.headers['content-type'], 'image/svg+xml')
@@ -91,6 +91,15 @@ t.test('the trend chart is SVG with the RAG of the latest point in words', async
   t.match(chart.body, />AMBER</, 'April, the latest point, is labelled AMBER')
   t.match(chart.body, /stroke-dasharray="8 5"/, 'the target is dashed')
   t.match(chart.body, /<title id="title">NI 47: People killed or seriously injured/)
+  t.same(xmlProblems(chart.body), [], 'well-formed XML')
+
+  // Names come from users: control characters (which XML cannot carry) and markup must not break the SVG.
+  const officer = await ctx.as('officer', 'peterborough')
+  await ctx.app.inject({ method: 'PATCH', url: `/partnerships/peterborough/indicators/${ni47}`, headers: { ...officer, 'if-match': '*' }, payload: { name: 'KSI \u0001\u0008 <b>"&\u001f' } })
+  const hostile = await get(`/indicators/${ni47}/chart.svg?areaId=${pb}&from=2009-01&to=2009-12&asOf=2009-06-01`)
+  t.equal(hostile.statusCode, 200)
+  t.same(xmlProblems(hostile.body), [], 'still well-formed XML')
+  t.match(hostile.body, /NI 47: KSI {2}&lt;b&gt;&quot;&amp;/)
 })
 
 t.test('bad input and other tenants', async (t) => {

@@ -38,6 +38,12 @@ t.test('tokens the service must refuse, each with 401 problem+json', async (t) =
     .setProtectedHeader({ alg: 'RS256', kid: key.kid })
     .setSubject('mallory').setIssuer(config.auth.issuer).setAudience(config.auth.audience).setExpirationTime('1h')
     .sign(rsa.privateKey)
+  // jose checks that sub exists, not what it is.
+  const withSub = async (sub: unknown) =>
+    new SignJWT({ ...member, sub } as never)
+      .setProtectedHeader({ alg: key.alg, kid: key.kid })
+      .setIssuer(config.auth.issuer).setAudience(config.auth.audience).setExpirationTime('1h')
+      .sign(await importJWK(key.privateJwk, key.alg))
   const stringExp = `${h}.${base64url.encode(JSON.stringify({ ...member, sub: 'x', iss: config.auth.issuer, aud: config.auth.audience, exp: 'tomorrow' }))}.${valid.split('.')[2]}`
 
   const cases: Array<[string, string | undefined]> = [
@@ -63,6 +69,10 @@ t.test('tokens the service must refuse, each with 401 problem+json', async (t) =
     ['payload tampered', `Bearer ${h}.${base64url.encode(JSON.stringify({ memberships: [{ partnership: 'alpha', role: 'admin' }], sub: 'x', exp: now + 60 }))}.${valid.split('.')[2]}`],
     ['malformed memberships claim', `Bearer ${await signWith(key, config, { memberships: [{ partnership: 'alpha', role: 'god' }] as never })}`],
     ['oversized', `Bearer ${'a'.repeat(9000)}`],
+    ['sub as an array', `Bearer ${await withSub(['alice', 'bob'])}`],
+    ['sub as a number', `Bearer ${await withSub(123)}`],
+    ['sub empty', `Bearer ${await withSub('  ')}`],
+    ['sub as an object', `Bearer ${await withSub({ id: 'alice' })}`],
   ]
   for (const [name, authorization] of cases) {
     const res = await ctx.app.inject({

@@ -1,3 +1,4 @@
+import net, { type AddressInfo } from 'node:net'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
@@ -17,7 +18,9 @@ t.test('an unexpected error is a 500 problem without internals', async (t) => {
   const boom = await app.inject({ method: 'GET', url: '/boom', headers: { 'x-request-id': 'r-2' } })
   t.equal(boom.statusCode, 500)
   t.match(boom.headers['content-type'], 'application/problem+json')
-  t.equal(boom.json().requestId, 'r-2', 'the request id lets support find the log line')
+  t.equal(boom.json().requestId, boom.headers['x-request-id'], 'the request id lets support find the log line')
+  t.not(boom.json().requestId, 'r-2', 'and is the service\'s own, not the one the client sent')
+  t.equal(boom.headers['x-correlation-id'], 'r-2', 'which comes back as the correlation id')
   t.notMatch(boom.body, /hunter2|secret|postgres:/, 'no internals in the answer')
 })
 
@@ -39,4 +42,52 @@ t.test('an unreachable database answers 503 with Retry-After, never hangs', asyn
   t.equal(data.statusCode, 503, 'a data route answers 503 too')
   t.equal(data.headers['retry-after'], '5')
   t.equal(data.json().code, 'DATABASE.UNAVAILABLE')
+})
+
+t.test('a deadlock or serialization failure is 503 with Retry-After, never 500', async (t) => {
+  const ctx = await buildTestApp(t)
+  const app = await buildApp({ config: ctx.config, pool: ctx.pool })
+  for (const code of ['40P01', '40001']) {
+    app.get(`/crossed/${code}`, { config: { access: { scope: 'public' } } }, async () => {
+      throw Object.assign(new Error('deadlock detected'), { code })
+    })
+  }
+  await app.ready()
+  t.teardown(() => app.close())
+  for (const code of ['40P01', '40001']) {
+    const res = await app.inject({ method: 'GET', url: `/crossed/${code}` })
+    t.equal(res.statusCode, 503, code)
+    t.equal(res.headers['retry-after'], '1')
+    t.equal(res.json().code, 'DATABASE.CONFLICT')
+  }
+})
+
+t.test('a duplicate names its fields in words', async (t) => {
+  const { constraintProblem } = await import('../../src/modules/resource/resource.service.js')
+  const many = constraintProblem({ code: '23505', constraint: 'target_partnership_id_indicator_id_area_id_period_key' }, 'target', 'target', 'write')!
+  t.equal(many.message, 'Another target already has this indicator, area and period.')
+  t.same(many.errors?.map((e) => e.field), ['body.indicatorId', 'body.areaId', 'body.period'])
+  const one = constraintProblem({ code: '23505', constraint: 'area_partnership_id_code_key' }, 'area', 'area', 'write')!
+  t.equal(one.message, 'Another area already has this code.')
+})
+
+t.test('what Node refuses before Fastify sees a request is answered as problem+json', async (t) => {
+  const ctx = await buildTestApp(t)
+  await ctx.app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = ctx.app.server.address() as AddressInfo
+  const raw = (text: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.end(text))
+      let answer = ''
+      socket.on('data', (c) => (answer += c))
+      socket.on('end', () => resolve(answer))
+      socket.on('error', reject)
+    })
+  const garbage = await raw('NOT HTTP AT ALL\r\n\r\n')
+  t.match(garbage, /^HTTP\/1.1 400 /)
+  t.match(garbage, /content-type: application\/problem\+json/i)
+  t.match(JSON.parse(garbage.split('\r\n\r\n')[1]!), { status: 400, code: 'REQUEST.MALFORMED', type: 'urn:safer-partnerships:problem:bad-request' })
+  const huge = await raw(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)
+  t.match(huge, /^HTTP\/1.1 431 /)
+  t.match(JSON.parse(huge.split('\r\n\r\n')[1]!), { status: 431, code: 'REQUEST.HEADERS_TOO_LARGE' })
 })

@@ -1,21 +1,27 @@
 import type { Db } from '../../db/client.js'
+import type { Actor } from '../../domain/access.js'
 
 export interface AuditEntry {
   partnershipId: string | null
-  actor: string
   action: 'create' | 'update' | 'delete'
   resourceType: string
   resourceId: string
   before: unknown
   after: unknown
-  requestId: string | null
 }
 
 /** Written with the caller's transaction, so a change and its audit event commit or fail together. */
-export async function recordAudit(trx: Db, entry: AuditEntry): Promise<void> {
+export async function recordAudit(trx: Db, actor: Actor, entry: AuditEntry): Promise<void> {
   await trx
     .insertInto('auditEvent')
-    .values({ ...entry, before: json(entry.before), after: json(entry.after) })
+    .values({
+      ...entry,
+      actor: actor.subject,
+      requestId: actor.requestId,
+      correlationId: actor.correlationId ?? null,
+      before: json(entry.before),
+      after: json(entry.after),
+    })
     .execute()
 }
 
@@ -36,7 +42,7 @@ export interface AuditFilter {
 export function listAuditEvents(db: Db, partnershipId: string, filter: AuditFilter) {
   let query = db
     .selectFrom('auditEvent')
-    .select(['id', 'actor', 'action', 'resourceType', 'resourceId', 'before', 'after', 'requestId', 'occurredAt'])
+    .select(['id', 'actor', 'action', 'resourceType', 'resourceId', 'before', 'after', 'requestId', 'correlationId', 'occurredAt'])
     .where('partnershipId', '=', partnershipId)
   if (filter.before !== undefined) query = query.where('id', '<', filter.before)
   if (filter.resourceType !== undefined) query = query.where('resourceType', '=', filter.resourceType)

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import Type, { type TObject, type TSchema } from 'typebox'
-import type { Role } from '../../domain/access.js'
+import type { Actor, Role } from '../../domain/access.js'
 import { problemResponses } from '../../plugins/problem.js'
 import type { Row, Scope, TableSpec } from './resource.repository.js'
-import { createResourceService, etagOf, type Actor, type WriteHooks } from './resource.service.js'
+import { createResourceService, etagOf, type WriteHooks } from './resource.service.js'
 import { IfMatchHeaders, Slug, Uuid, listQuery, page } from './resource.schemas.js'
 
 export interface ResourceRoutes {
@@ -23,7 +23,15 @@ export interface ResourceRoutes {
 const READ_PROBLEMS = [400, 401, 404]
 const WRITE_PROBLEMS = [400, 401, 403, 404, 409, 422]
 
-export const actorOf = (request: FastifyRequest): Actor => ({ subject: request.principal.subject, requestId: request.id })
+export const actorOf = (request: FastifyRequest): Actor => {
+  const role = request.partnership === null ? undefined : request.principal.memberships.get(request.partnership.slug)?.role
+  return {
+    subject: request.principal.subject,
+    requestId: request.id,
+    ...(request.correlationId === undefined ? {} : { correlationId: request.correlationId }),
+    ...(role === undefined ? {} : { role }),
+  }
+}
 
 /**
  * Registers list, create, read, update and delete for one tenant-scoped resource. The module is
