@@ -5,6 +5,7 @@
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
@@ -16,6 +17,7 @@ import { loadOrCreateDevKey } from '../src/plugins/keys.js'
 import { signWith, type TokenClaims } from '../test/helper.js'
 
 export interface Bench {
+  app: FastifyInstance
   pool: pg.Pool
   db: Db
   address: string
@@ -36,7 +38,8 @@ export async function withBench(name: string, run: (bench: Bench) => Promise<voi
   await server.query(`create database ${dbName}`)
   const url = withDatabase(adminUrl, dbName)
   // The benchmark's own view as the owner; the service's connections as the tenant role, as in production.
-  const options = { connectionString: url, max: 4, connectTimeoutMs: 5000, statementTimeoutMs: 600_000 }
+  // The service's pool as deployed (DB_POOL_MAX's default); the bare route of bench:load uses the same size.
+  const options = { connectionString: url, max: 10, connectTimeoutMs: 5000, statementTimeoutMs: 600_000 }
   const pool = createPool(options)
   const servicePool = createPool({ ...options, role: TENANT_ROLE })
   const db = createDb(pool)
@@ -56,7 +59,7 @@ export async function withBench(name: string, run: (bench: Bench) => Promise<voi
     }
     await call('POST', '/partnerships', { slug: 'bench', name: 'Bench CSP' }, superadmin)
     try {
-      await run({ pool, db, address, admin, call: (method, route, body) => call(method, route, body) })
+      await run({ app, pool, db, address, admin, call: (method, route, body) => call(method, route, body) })
     } finally {
       await app.close()
     }

@@ -11,6 +11,7 @@ import dbPlugin from './plugins/db.js'
 import problemPlugin, { answerClientError, sendProblem } from './plugins/problem.js'
 import protectionPlugin from './plugins/protection.js'
 import swaggerPlugin from './plugins/swagger.js'
+import { Admission, admittingServer } from './plugins/admission.js'
 import uploadsPlugin from './plugins/uploads.js'
 import { AgencySchema } from './modules/agencies/agencies.schemas.js'
 import agencyRoutes from './modules/agencies/agencies.routes.js'
@@ -43,6 +44,14 @@ export const VERSION = '0.1.0'
 const CORRELATION_ID = /^[\w.:-]{1,100}$/
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** The instance's admission control: how much it takes on at once, and whether it is refusing. */
+    admission: Admission
+  }
+  interface FastifyContextConfig {
+    /** The route bounds its own concurrency (bulk uploads): admission does not count it. */
+    ownAdmission?: boolean
+  }
   interface FastifyRequest {
     /** The x-request-id the client sent, if any: logged and audited beside the service's own id. */
     correlationId: string | undefined
@@ -74,6 +83,13 @@ function validatorFactory() {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options
+  const admission = new Admission({
+    targetMs: config.limits.queueTargetMs,
+    intervalMs: 100,
+    // A short queue stays: with no request waiting, a connection idles between one request and the next.
+    minInFlight: Math.min(Math.ceil(options.pool.options.max * 1.5), config.limits.maxInFlight),
+    maxInFlight: config.limits.maxInFlight,
+  })
   const app = Fastify({
     ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
     // The service names each request itself; an id the client sends is kept as its correlation id.
@@ -93,7 +109,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Node answers what it cannot parse as HTTP (a bad request line, headers too large, a request too slow)
     // before Fastify sees a request; those answers are problems too.
     clientErrorHandler: answerClientError,
+    // What the instance cannot take now is refused before Fastify does any work on it.
+    serverFactory: (handler) => {
+      const server = admittingServer(admission, { connectionsCheckingInterval: Math.min(5000, config.http.requestTimeoutMs / 2) })(handler)
+      // With a server factory these are the factory's to set (Fastify's defaults otherwise).
+      server.requestTimeout = config.http.requestTimeoutMs
+      server.keepAliveTimeout = 72_000
+      return server
+    },
   }).withTypeProvider<TypeBoxTypeProvider>()
+  app.decorate('admission', admission)
+  app.addHook('onClose', async () => admission.close())
+  // Counted from the start of the work (the body read, the caller known) until the answer has gone. Bulk
+  // uploads read their body in the handler and have their own bound (plugins/uploads.ts).
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.routeOptions.config.ownAdmission === true) return
+    admission.enter()
+    reply.raw.once('close', () => admission.done())
+  })
 
   // JSON only: a text/plain body would otherwise reach validation as a string.
   app.removeContentTypeParser('text/plain')
@@ -101,7 +134,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // External plugins, then the app's cross-cutting plugins, then routes.
   await app.register(helmet, { global: true, contentSecurityPolicy: false })
   await app.register(problemPlugin)
-  await app.register(dbPlugin, { pool: options.pool })
+  await app.register(dbPlugin, { pool: options.pool, onCheckout: (ms) => admission.observeWait(ms) })
   await app.register(authPlugin, { auth: config.auth })
   await app.register(swaggerPlugin, { version: VERSION })
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema)

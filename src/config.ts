@@ -29,7 +29,10 @@ export interface Config {
     /** Bulk uploads running at once on this instance, and by one client. */
     bulkConcurrency: number
     bulkConcurrencyPerClient: number
-    dbQueueMax: number
+    /** The queue delay (time waited for a database connection) admission aims to stay under. */
+    queueTargetMs: number
+    /** The most requests an instance works on at once, however short the queue. */
+    maxInFlight: number
     maxEventLoopDelayMs: number
     maxRssBytes: number
     rateLimitMax: number
@@ -108,14 +111,15 @@ export function loadConfig(env: Env = process.env): Config {
       bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
       bulkBodyLimitBytes: int(env, 'BULK_BODY_LIMIT_BYTES', 128 * 1024 * 1024, 1024),
       bulkIdleTimeoutMs: int(env, 'BULK_IDLE_TIMEOUT_MS', 10_000, 100),
-      requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30000, 1000),
+      requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 120_000, 1000),
       shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0),
       partnershipCacheMs: int(env, 'PARTNERSHIP_CACHE_MS', 5000, 0, 60_000),
     },
     limits: {
       bulkConcurrency: int(env, 'BULK_CONCURRENCY', 4, 1),
       bulkConcurrencyPerClient: int(env, 'BULK_CONCURRENCY_PER_CLIENT', 2, 1),
-      dbQueueMax: int(env, 'DB_QUEUE_MAX', 64, 1),
+      queueTargetMs: int(env, 'QUEUE_TARGET_MS', 50, 1),
+      maxInFlight: int(env, 'MAX_IN_FLIGHT', 2 * int(env, 'DB_POOL_MAX', 10, 1, 1000), 1),
       maxEventLoopDelayMs: int(env, 'MAX_EVENT_LOOP_DELAY_MS', 0, 0),
       maxRssBytes: int(env, 'MAX_RSS_BYTES', 1024 * 1024 * 1024, 0),
       rateLimitMax: int(env, 'RATE_LIMIT_MAX', 6000, 0),

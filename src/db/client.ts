@@ -93,6 +93,7 @@ export function withDatabase(url: string, database: string): string {
   return u.toString()
 }
 
-export function createDb(pool: pg.Pool): Db {
-  return new Kysely<Database>({ dialect: tenantDialect(pool), plugins: [new CamelCasePlugin()] })
+/** `onCheckout` hears how long each statement or transaction waited for a connection (the queue delay). */
+export function createDb(pool: pg.Pool, onCheckout?: (waitedMs: number) => void): Db {
+  return new Kysely<Database>({ dialect: tenantDialect(pool, onCheckout), plugins: [new CamelCasePlugin()] })
 }

@@ -194,13 +194,15 @@ class TenantClient {
 }
 
 /** Postgres, with each connection checked out inside asTenant scoped to that partnership. */
-export function tenantDialect(pool: pg.Pool): Dialect {
+export function tenantDialect(pool: pg.Pool, onCheckout?: (waitedMs: number) => void): Dialect {
   return new PostgresDialect({
     pool: {
       options: pool.options,
       end: () => pool.end(),
       async connect() {
+        const asked = performance.now()
         const client = await pool.connect()
+        onCheckout?.(performance.now() - asked)
         const partnershipId = current.getStore()
         return (partnershipId === undefined ? client : new TenantClient(client, partnershipId)) as unknown as PostgresPoolClient
       },

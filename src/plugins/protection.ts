@@ -5,29 +5,28 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { problemResponses } from './problem.js'
 
+const rateLimited = (message: string) => Object.assign(new Error(message), { statusCode: 429, code: 'RATE.LIMITED' })
+
 /**
  * Keeps the service answering when asked for more than it can do. Registered in the API's scope, so
  * /healthz and /readyz are never shed or limited.
  *
- * - Load shedding: while the pool has more requests waiting for a connection than DB_QUEUE_MAX (work
- *   that would only time out), or the event loop lags past MAX_EVENT_LOOP_DELAY_MS, or RSS passes
- *   MAX_RSS_BYTES, new requests get 503 problem+json with Retry-After before any work is done.
- * - Rate limits per client (the token's subject; the address for requests without one), with the IETF
- *   draft RateLimit headers and 429 problem+json with Retry-After. Counters are per instance: they
- *   protect each instance, and sharing them would cost a database round trip on every request.
+ * - Load shedding: admission (plugins/admission.ts) refuses what the instance cannot take before Fastify
+ *   sees it, and also while the event loop lags past MAX_EVENT_LOOP_DELAY_MS or RSS passes MAX_RSS_BYTES
+ *   (measured here by @fastify/under-pressure, whose own hook refuses what reaches it meanwhile).
+ * - Rate limits, with 429 problem+json and Retry-After: per address (RATE_LIMIT_ADDRESS_MAX) before any
+ *   token is verified, so traffic with no token, a bad signature or a stranger's token is limited too,
+ *   and then per client (the token's subject, RATE_LIMIT_MAX) with the IETF draft RateLimit headers.
+ *   Counters are per instance: they protect each instance, and sharing them would cost a database round
+ *   trip on every request.
  */
 async function protectionPlugin(app: FastifyInstance, opts: { limits: Config['limits'] }): Promise<void> {
   const { limits } = opts
+  const limiting = limits.rateLimitMax > 0 || limits.rateLimitAddressMax > 0
   // Any API route may answer these two, so every one declares them in the contract.
   app.addHook('onRoute', (route) => {
     if (route.schema?.response === undefined) return
-    route.schema.response = { ...problemResponses(...(limits.rateLimitMax === 0 ? [] : [429]), 503), ...(route.schema.response as object) }
-  })
-  // The pool's queue is the first thing to grow when the database is the bottleneck. It is checked on
-  // every request rather than sampled: a sampled flag refuses everything until the next sample, and
-  // measured at twice capacity that served a fifth of what the service can do.
-  app.addHook('onRequest', async () => {
-    if (app.pool.waitingCount > limits.dbQueueMax) throw Object.assign(new Error('database queue full'), { code: 'SERVICE.OVERLOADED' })
+    route.schema.response = { ...problemResponses(...(limiting ? [429] : []), 503), ...(route.schema.response as object) }
   })
   await app.register(underPressure, {
     maxEventLoopDelay: limits.maxEventLoopDelayMs,
@@ -35,17 +34,27 @@ async function protectionPlugin(app: FastifyInstance, opts: { limits: Config['li
     // Answered by the problem handler (FST_UNDER_PRESSURE) with this Retry-After.
     retryAfter: 2,
   })
+  app.admission.pressure = () => app.isUnderPressure()
 
-  if (limits.rateLimitMax === 0) return
+  if (!limiting) return
   await app.register(rateLimit, {
+    global: limits.rateLimitMax > 0,
     max: limits.rateLimitMax,
     timeWindow: limits.rateLimitWindowMs,
     enableDraftSpec: true,
     // Route-level hook, so it runs after authentication has named the caller.
     hook: 'onRequest',
     keyGenerator: (request) => (request.principal ? `sub:${request.principal.subject}` : `ip:${request.ip}`),
-    errorResponseBuilder: (_request, context) =>
-      Object.assign(new Error(`Rate limit of ${context.max} requests reached; retry in ${context.after}.`), { statusCode: context.statusCode, code: 'RATE.LIMITED' }),
+    errorResponseBuilder: (_request, context) => rateLimited(`Rate limit of ${context.max} requests reached; retry in ${context.after}.`),
+  })
+  if (limits.rateLimitAddressMax === 0) return
+  // An instance-level hook, added before the access plugin's: it runs before any token is verified.
+  const byAddress = app.createRateLimit({ max: limits.rateLimitAddressMax, timeWindow: limits.rateLimitWindowMs, keyGenerator: (request) => request.ip })
+  app.addHook('onRequest', async (request, reply) => {
+    const verdict = await byAddress(request)
+    if (verdict.isAllowed || !verdict.isExceeded) return
+    reply.header('retry-after', String(verdict.ttlInSeconds))
+    throw rateLimited(`This address sent more than ${verdict.max} requests in ${limits.rateLimitWindowMs / 1000} s; retry in ${verdict.ttlInSeconds} s.`)
   })
 }
 

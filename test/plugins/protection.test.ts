@@ -1,4 +1,6 @@
+import type { AddressInfo } from 'node:net'
 import t from 'tap'
+import { Admission } from '../../src/plugins/admission.js'
 import { buildTestApp, seedPartnerships } from '../helper.js'
 
 t.test('per-client rate limits answer 429 problem+json with the draft RateLimit headers and Retry-After', async (t) => {
@@ -24,25 +26,80 @@ t.test('per-client rate limits answer 429 problem+json with the draft RateLimit 
   t.equal((await ctx.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'health is never limited')
 })
 
-t.test('with the database queue full, new requests are shed with 503 and Retry-After; queued ones finish; health stays up', async (t) => {
-  const ctx = await buildTestApp(t, { DB_QUEUE_MAX: '1' }, 1)
+t.test('requests without a valid token are rate-limited by address before any verification', async (t) => {
+  const ctx = await buildTestApp(t, { RATE_LIMIT_ADDRESS_MAX: '3', RATE_LIMIT_MAX: '100' })
+  await seedPartnerships(ctx, 'alpha')
+  const attempts = [{}, { authorization: 'Bearer not.a.token' }, await ctx.as('viewer', 'beta'), { authorization: 'Bearer not.a.token' }]
+  const statuses = []
+  const from = { remoteAddress: '10.0.0.1' }
+  for (const headers of attempts) statuses.push((await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/areas', headers, ...from })).statusCode)
+  t.same(statuses, [401, 401, 404, 429], 'no token, a bad one and a stranger\'s all count; the fourth from the address is refused')
+  const refused = await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/areas', headers: await ctx.as('viewer'), ...from })
+  t.equal(refused.statusCode, 429, 'before the token is even looked at')
+  t.equal(refused.json().code, 'RATE.LIMITED')
+  t.ok(Number(refused.headers['retry-after']) > 0)
+  const other = await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/areas', headers: await ctx.as('viewer'), remoteAddress: '10.0.0.9' })
+  t.equal(other.statusCode, 200, 'another address has its own allowance')
+})
+
+t.test('admission: the instance works on at most its limit at once; more is refused at the door with 503; health stays up, readiness says so', async (t) => {
+  const ctx = await buildTestApp(t, { MAX_IN_FLIGHT: '1' }, 1)
   await seedPartnerships(ctx, 'alpha')
   const headers = await ctx.as('viewer')
-  await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/areas', headers }) // the partnership is now cached
+  await ctx.app.listen({ port: 0, host: '127.0.0.1' })
+  const base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
+  const get = (path: string) => fetch(`${base}${path}`, { headers })
+  t.equal(ctx.app.admission.limit, 1)
+  t.equal((await get('/partnerships/alpha/areas')).status, 200) // the partnership is now cached
 
   const held = await ctx.pool.connect() // the pool's only connection
-  const queued = [0, 1].map(() => ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/areas', headers }))
-  while (ctx.pool.waitingCount < 2) await new Promise((r) => setTimeout(r, 5))
-  const shed = await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/areas', headers })
-  t.equal(shed.statusCode, 503)
-  t.match(shed.headers['content-type'], 'application/problem+json')
-  t.equal(shed.json().code, 'SERVICE.OVERLOADED')
-  t.equal(shed.headers['retry-after'], '2')
-  t.equal((await ctx.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'liveness is not shed')
+  const working = get('/partnerships/alpha/areas') // admitted, waits for the connection
+  while (ctx.app.admission.inFlight < 1) await new Promise((r) => setTimeout(r, 5))
+  const shed = await get('/partnerships/alpha/areas')
+  t.equal(shed.status, 503)
+  t.match(shed.headers.get('content-type'), 'application/problem+json')
+  t.equal(shed.headers.get('retry-after'), '2')
+  t.match(await shed.json(), { status: 503, code: 'SERVICE.OVERLOADED', type: 'urn:safer-partnerships:problem:service-unavailable' })
+  t.equal((await get('/healthz')).status, 200, 'liveness is never refused')
+  ctx.app.admission.tick()
+  t.equal((await get('/readyz')).status, 503, 'readiness says not ready while the instance refuses load')
 
   held.release()
-  t.same((await Promise.all(queued)).map((r) => r.statusCode), [200, 200], 'what was already queued is served')
-  t.equal((await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/areas', headers })).statusCode, 200, 'and then new requests again')
+  t.equal((await working).status, 200, 'what was admitted is served')
+  while (ctx.app.admission.inFlight > 0) await new Promise((r) => setTimeout(r, 5))
+  ctx.app.admission.tick()
+  t.equal((await get('/readyz')).status, 200, 'ready again')
+  t.equal((await get('/partnerships/alpha/areas')).status, 200, 'and new requests are served')
+})
+
+t.test('admission: the limit follows the queue delay', async (t) => {
+  const admission = new Admission({ targetMs: 5, intervalMs: 60_000, minInFlight: 10, maxInFlight: 100 })
+  t.teardown(() => admission.close())
+  t.equal(admission.limit, 100, 'starts at its maximum: nothing is refused before a queue has stood')
+  for (let i = 0; i < 40; i++) admission.enter()
+  admission.observeWait(2)
+  admission.observeWait(30)
+  admission.tick()
+  t.equal(admission.limit, 100, 'a burst (one request waited long, another did not) changes nothing')
+  admission.observeWait(8)
+  admission.observeWait(30)
+  admission.tick()
+  t.equal(admission.limit, 36, 'a standing queue (every wait above the target) brings it to nine tenths of what was in flight')
+  for (let i = 0; i < 40; i++) admission.done()
+  for (let i = 0; i < 50; i++) {
+    admission.observeWait(50)
+    admission.tick()
+  }
+  t.equal(admission.limit, 10, 'never below the pool')
+  for (let i = 0; i < 10; i++) admission.enter()
+  t.notOk(admission.accepts(), 'full: refused')
+  admission.tick()
+  t.equal(admission.limit, 11, 'reached with a short queue: it rises by a tenth (at least one)')
+  t.ok(admission.shedding, 'and it says it refused')
+  for (let i = 0; i < 10; i++) admission.done()
+  admission.tick()
+  t.notOk(admission.shedding)
+  t.equal(admission.limit, 11, 'not reached: it stays')
 })
 
 t.test('every API operation declares 429 and 503 in the contract', async (t) => {

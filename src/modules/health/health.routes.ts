@@ -24,11 +24,15 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
     schema: {
       operationId: 'getReadiness',
       tags: ['Health'],
-      summary: 'Readiness: the database answers',
+      summary: 'Readiness: the database answers and the instance is not refusing load',
+      description: 'Not ready (503) while the instance refuses requests for load or memory, so a balancer sends elsewhere until it recovers.',
       security: [],
       response: { 200: Status, ...problemResponses(503) },
     },
     handler: async (request, reply) => {
+      if (app.admission.shedding) {
+        return sendProblem(request, reply, { kind: 'service-unavailable', code: 'SERVICE.OVERLOADED', detail: 'The instance is refusing load.', retryAfter: 2 })
+      }
       let timer: NodeJS.Timeout | undefined
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('readiness check timed out')), READY_TIMEOUT_MS)

@@ -194,7 +194,7 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
     })
     bulk.post('/bulk', {
       bodyLimit: opts.bulkBody.bytes,
-      config: { access: write },
+      config: { access: write, ownAdmission: true },
       schema: {
         operationId: 'bulkWriteMeasurements',
         tags,
