@@ -6,6 +6,7 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
+import { spawn, type ChildProcess } from 'node:child_process'
 import pg from 'pg'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
@@ -17,7 +18,10 @@ import { loadOrCreateDevKey } from '../src/plugins/keys.js'
 import { signWith, type TokenClaims } from '../test/helper.js'
 
 export interface Bench {
-  app: FastifyInstance
+  /** The service, when it runs in this process. */
+  app?: FastifyInstance
+  /** The process the service runs in (this one unless `ownProcess`). */
+  servicePid: number
   pool: pg.Pool
   db: Db
   address: string
@@ -26,7 +30,29 @@ export interface Bench {
   call: (method: string, route: string, body?: unknown) => Promise<{ id: string }>
 }
 
-export async function withBench(name: string, run: (bench: Bench) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
+/** The service (src/server.ts) in a child process; resolves with its address once it listens. */
+async function serviceProcess(env: Record<string, string>): Promise<{ address: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/server.ts')], {
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', MIGRATE_ON_START: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const address = await new Promise<string>((resolve, reject) => {
+    let seen = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen = (seen + chunk.toString()).slice(-10_000)
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(seen)
+      if (match?.[1]) resolve(match[1])
+    })
+    child.once('exit', (code) => reject(new Error(`the service exited before listening (${code}): ${seen}`)))
+  })
+  return { address, child }
+}
+
+/**
+ * Runs `run` against the service on a fresh database. With `ownProcess`, the service runs in a child
+ * process (as deployed), so its memory and CPU are its own, apart from the load generator's.
+ */
+export async function withBench(name: string, run: (bench: Bench) => Promise<void>, env: Record<string, string> = {}, mode: { ownProcess?: boolean } = {}): Promise<void> {
   const quiet = { info: () => {}, warn: () => {} }
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'spa-bench-'))
   await fs.chmod(tmp, 0o755)
@@ -46,9 +72,11 @@ export async function withBench(name: string, run: (bench: Bench) => Promise<voi
   try {
     await migrateToLatest(db)
     const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: tmp, DATABASE_URL: url, ...env })
-    const app = await buildApp({ config, pool: servicePool })
-    const address = await app.listen({ port: 0, host: '127.0.0.1' })
+    // Made before the service starts, so both sign and verify with it.
     const key = await loadOrCreateDevKey(config.auth.devKeyFile)
+    const app = mode.ownProcess ? undefined : await buildApp({ config, pool: servicePool })
+    const child = mode.ownProcess ? await serviceProcess({ ...env, DATABASE_URL: url, DATA_DIR: tmp }) : undefined
+    const address = child?.address ?? (await app!.listen({ port: 0, host: '127.0.0.1' }))
     const bearer = async (claims: TokenClaims) => `Bearer ${await signWith(key, config, { sub: 'bench', ...claims })}`
     const superadmin = await bearer({ superadmin: true })
     const admin = await bearer({ memberships: [{ partnership: 'bench', role: 'admin' }] })
@@ -59,9 +87,13 @@ export async function withBench(name: string, run: (bench: Bench) => Promise<voi
     }
     await call('POST', '/partnerships', { slug: 'bench', name: 'Bench CSP' }, superadmin)
     try {
-      await run({ app, pool, db, address, admin, call: (method, route, body) => call(method, route, body) })
+      await run({ ...(app ? { app } : {}), servicePid: child?.child.pid ?? process.pid, pool, db, address, admin, call: (method, route, body) => call(method, route, body) })
     } finally {
-      await app.close()
+      await app?.close()
+      if (child !== undefined) {
+        child.child.kill('SIGTERM')
+        await new Promise((resolve) => child.child.once('exit', resolve))
+      }
     }
   } finally {
     await servicePool.end()

@@ -10,7 +10,8 @@ import { DomainError } from './errors.js'
  *
  * Months are counted internally as year x 12 + (month - 1), which makes arithmetic on them plain integers.
  */
-export type PeriodKind = 'month' | 'quarter' | 'financial_year' | 'calendar_year'
+export const PERIOD_KINDS = ['month', 'quarter', 'financial_year', 'calendar_year'] as const
+export type PeriodKind = (typeof PERIOD_KINDS)[number]
 
 export interface Period {
   kind: PeriodKind

@@ -1,4 +1,4 @@
-import { sql, type SelectQueryBuilder } from 'kysely'
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely'
 import type { Db } from '../../db/client.js'
 
 export const MEASUREMENT_COLUMNS = [
@@ -48,13 +48,25 @@ const rank = (status: ReturnType<typeof sql.ref>) => sql`array_position(array['p
  * batches writing the same rows lock them in the same order and cannot deadlock each other.
  */
 export async function upsertMeasurements(trx: Db, partnershipId: string, sentBy: string, rows: MeasurementColumns): Promise<Written> {
-  const input = sql`
-    select * from unnest(
-      ${rows.row}::int[], ${rows.indicatorId}::uuid[], ${rows.areaId}::uuid[], ${rows.period}::text[], ${rows.periodStart}::date[],
-      ${rows.periodEnd}::date[], ${rows.value}::numeric[], ${rows.numerator}::numeric[], ${rows.denominator}::numeric[],
-      ${rows.status}::text[], ${rows.source}::text[]
-    ) as i(ord, indicator_id, area_id, period, period_start, period_end, value, numerator, denominator, status, source)`
   const asksStatus = rows.status.some((s) => s !== null)
+  // A column no row fills travels as one null, not as an array of them (feeds send counts alone).
+  const columns: Array<[RawBuilder<unknown>, RawBuilder<unknown>, RawBuilder<unknown> | null]> = [
+    [sql`indicator_id`, sql`${rows.indicatorId}::uuid[]`, null],
+    [sql`area_id`, sql`${rows.areaId}::uuid[]`, null],
+    [sql`period`, sql`${rows.period}::text[]`, null],
+    [sql`period_start`, sql`${rows.periodStart}::date[]`, null],
+    [sql`period_end`, sql`${rows.periodEnd}::date[]`, null],
+    [sql`value`, sql`${rows.value}::numeric[]`, null],
+    [sql`numerator`, sql`${rows.numerator}::numeric[]`, rows.numerator.some((v) => v !== null) ? null : sql`null::numeric`],
+    [sql`denominator`, sql`${rows.denominator}::numeric[]`, rows.denominator.some((v) => v !== null) ? null : sql`null::numeric`],
+    [sql`status`, sql`${rows.status}::text[]`, asksStatus ? null : sql`null::text`],
+    [sql`source`, sql`${rows.source}::text[]`, rows.source.some((v) => v !== null) ? null : sql`null::text`],
+    [sql`ord`, sql`${rows.row}::int[]`, asksStatus ? null : sql`null::int`],
+  ]
+  const sent = columns.filter(([, , absent]) => absent === null)
+  const input = sql`
+    select ${sql.join(columns.map(([name, , absent]) => (absent === null ? name : sql`${absent} as ${name}`)))}
+    from unnest(${sql.join(sent.map(([, array]) => array))}) as i(${sql.join(sent.map(([name]) => name))})`
   // Only rows that name a status can ask to go back; the lookup is skipped for the (usual) batch without.
   const backward = asksStatus
     ? sql`select i.ord, m.status from input i join measurement m

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/client.js'
 import { DomainError, notFound, type FieldError } from '../../domain/errors.js'
 import { checkMeasurement, checkStatusMove, MEASUREMENT_STATUSES, type IndicatorForMeasurement, type MeasurementStatus, type SentNumber } from '../../domain/measurements.js'
-import { dateRange } from '../../domain/periods.js'
+import { dateRange, PERIOD_KINDS } from '../../domain/periods.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import type { Actor } from '../../domain/access.js'
 import { checkIfMatch } from '../resource/resource.service.js'
@@ -27,6 +27,8 @@ export const MAX_ROWS = 500_000
 const CHUNK_ROWS = 20_000
 const MAX_ERRORS = 1000
 const ROW_FIELDS = new Set(['indicator', 'area', 'period', 'value', 'numerator', 'denominator', 'status', 'source'])
+/** Months are counted from year 0 and years stop at 2200 (periods.ts), so a month fits in 15 bits. */
+const MONTHS_SPAN = 2 ** 15
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export interface Writer extends Actor {
@@ -48,9 +50,13 @@ type Lookups = Awaited<ReturnType<typeof lookups>>
 
 /** Resolves names in rows (id, reference or code) and checks each row, collecting every refusal. */
 class BatchChecker {
-  private readonly indicators = new Map<string, Lookups['indicators'][number]>()
-  private readonly areas = new Map<string, string>()
-  private readonly seen = new Map<string, number>()
+  private readonly indicators = new Map<string, Lookups['indicators'][number] & { index: number }>()
+  private readonly areas = new Map<string, { id: string; index: number }>()
+  /**
+   * Each row's indicator, area and period packed in one number, to the row that first had it: held for
+   * the whole batch (a repeat may come a chunk later), at about 40 bytes a row (a string key cost 150).
+   */
+  private readonly seen = new Map<number, number>()
   columns: MeasurementColumns = emptyColumns()
   readonly errors: FieldError[] = []
   refusedRows = 0
@@ -59,13 +65,13 @@ class BatchChecker {
     private readonly context: Lookups,
     private readonly agency: string | undefined,
   ) {
-    for (const indicator of context.indicators) {
-      this.indicators.set(indicator.id, indicator)
-      this.indicators.set(`ref:${indicator.reference}`, indicator)
+    for (const [index, indicator] of context.indicators.entries()) {
+      this.indicators.set(indicator.id, { ...indicator, index })
+      this.indicators.set(`ref:${indicator.reference}`, { ...indicator, index })
     }
-    for (const area of context.areas) {
-      this.areas.set(area.id, area.id)
-      if (area.code !== null) this.areas.set(`code:${area.code}`, area.id)
+    for (const [index, area] of context.areas.entries()) {
+      this.areas.set(area.id, { id: area.id, index })
+      if (area.code !== null) this.areas.set(`code:${area.code}`, { id: area.id, index })
     }
   }
 
@@ -93,7 +99,8 @@ class BatchChecker {
     const areaName = text(row.area)
     // A name of another partnership's thing reads exactly like an absent one.
     const indicator = this.indicators.get(UUID.test(indicatorName) ? indicatorName.toLowerCase() : `ref:${indicatorName}`)
-    const areaId = this.areas.get(UUID.test(areaName) ? areaName.toLowerCase() : `code:${areaName}`)
+    const area = this.areas.get(UUID.test(areaName) ? areaName.toLowerCase() : `code:${areaName}`)
+    const areaId = area?.id
     const problems: FieldError[] = []
     if (indicator === undefined) problems.push({ field: `${at}indicator`, message: 'names no indicator of this partnership' })
     if (areaId === undefined) problems.push({ field: `${at}area`, message: 'names no area of this partnership' })
@@ -112,7 +119,7 @@ class BatchChecker {
     const source = row.source === undefined || row.source === null || row.source === '' ? null : row.source
     if (source !== null && (typeof source !== 'string' || source.length > 200)) problems.push({ field: `${at}source`, message: 'must be text of 200 characters at most' })
     if (typeof row.period !== 'string') problems.push({ field: `${at}period`, message: 'is required' })
-    if (problems.length > 0 || indicator === undefined || areaId === undefined) return this.refuse(problems)
+    if (problems.length > 0 || indicator === undefined || area === undefined || areaId === undefined) return this.refuse(problems)
     try {
       const settled = checkMeasurement(
         indicator as IndicatorForMeasurement,
@@ -120,7 +127,8 @@ class BatchChecker {
         this.context.fyStartMonth,
         at,
       )
-      const key = `${indicator.id}|${areaId}|${settled.period.key}`
+      const { kind, firstMonth } = settled.period
+      const key = ((indicator.index * this.context.areas.length + area.index) * PERIOD_KINDS.length + PERIOD_KINDS.indexOf(kind)) * MONTHS_SPAN + firstMonth
       const first = this.seen.get(key)
       if (first !== undefined) return this.refuse([{ field: `${at}period`, message: `repeats row ${first} (same indicator, area and period)` }])
       this.seen.set(key, rowNumber)
