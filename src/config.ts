@@ -118,7 +118,7 @@ export function loadConfig(env: Env = process.env): Config {
     limits: {
       bulkConcurrency: int(env, 'BULK_CONCURRENCY', 4, 1),
       bulkConcurrencyPerClient: int(env, 'BULK_CONCURRENCY_PER_CLIENT', 2, 1),
-      queueTargetMs: int(env, 'QUEUE_TARGET_MS', 50, 1),
+      queueTargetMs: int(env, 'QUEUE_TARGET_MS', 100, 1),
       maxInFlight: int(env, 'MAX_IN_FLIGHT', 2 * int(env, 'DB_POOL_MAX', 10, 1, 1000), 1),
       maxEventLoopDelayMs: int(env, 'MAX_EVENT_LOOP_DELAY_MS', 0, 0),
       maxRssBytes: int(env, 'MAX_RSS_BYTES', 1024 * 1024 * 1024, 0),
