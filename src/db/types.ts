@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { Aggregation, Frequency, Polarity, Unit } from '../domain/indicators.js'
+import type { MeasurementStatus } from '../domain/measurements.js'
 
 // Column names are camelCase here and snake_case in SQL: the client uses Kysely's CamelCasePlugin.
 
@@ -59,11 +61,11 @@ export interface IndicatorTable extends Tenanted {
   reference: string
   name: string
   definition: string | null
-  unit: string
+  unit: Unit
   ratePer: number | null
-  polarity: string
-  frequency: string
-  aggregation: string
+  polarity: Polarity
+  frequency: Frequency
+  aggregation: Aggregation
   decimalPlaces: Generated<number>
   defaultTolerancePercent: Generated<string>
   sourceAgencyId: string | null
@@ -123,7 +125,7 @@ export interface MeasurementTable {
   value: string
   numerator: string | null
   denominator: string | null
-  status: Generated<string>
+  status: Generated<MeasurementStatus>
   source: string | null
   sentBy: string
   revision: Generated<number>
@@ -142,7 +144,7 @@ export interface MeasurementRevisionTable {
   value: string
   numerator: string | null
   denominator: string | null
-  status: string
+  status: MeasurementStatus
   source: string | null
   sentBy: string
   sentAt: Date

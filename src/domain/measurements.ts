@@ -1,7 +1,7 @@
 import { parseDecimal, formatDecimal, roundHalfAwayFromZero, type Decimal } from './decimal.js'
 import { DomainError, type FieldError } from './errors.js'
-import type { IndicatorShape } from './indicators.js'
-import { checkPeriodFits, parsePeriod, type Frequency, type Period } from './periods.js'
+import { checkPeriodFits, unitFactor, type Frequency, type IndicatorShape } from './indicators.js'
+import { parsePeriod, type Period } from './periods.js'
 
 export const MEASUREMENT_STATUSES = ['provisional', 'validated', 'published'] as const
 export type MeasurementStatus = (typeof MEASUREMENT_STATUSES)[number]
@@ -96,7 +96,7 @@ export function checkMeasurement(indicator: IndicatorForMeasurement, input: Meas
       } else if (isNegative(numerator)) errors.push({ field: `${at}numerator`, message: 'must be 0 or more' })
       else if (isNegative(denominator) || isZero(denominator)) errors.push({ field: `${at}denominator`, message: 'must be more than 0' })
       else {
-        const factor = indicator.unit === 'percentage' ? 100n : indicator.unit === 'rate' ? BigInt(indicator.ratePer ?? 1) : 1n
+        const factor = BigInt(unitFactor(indicator))
         settled = quotient(numerator, denominator, factor, VALUE_PLACES)
         // A value sent alongside (an exported row coming back) must be the one they give.
         if (value !== null && !sameDecimal(value, settled)) {

@@ -23,8 +23,6 @@ export interface Period {
   length: number
 }
 
-export type Frequency = 'monthly' | 'quarterly' | 'annual' | 'biennial'
-
 const MONTHS_OF: Record<PeriodKind, number> = { month: 1, quarter: 3, financial_year: 12, calendar_year: 12 }
 
 const invalid = (text: string, why: string, field = 'period'): DomainError =>
@@ -125,28 +123,5 @@ export function dateRange(period: Period): { start: string; end: string } {
   return {
     start: `${yearOf(period.firstMonth)}-${pad(monthOfYear(period.firstMonth))}-01`,
     end: `${endYear}-${pad(endMonth)}-${pad(days)}`,
-  }
-}
-
-/** Which kinds of period an indicator of this frequency is measured over. */
-export function kindsFor(frequency: Frequency): PeriodKind[] {
-  switch (frequency) {
-    case 'monthly':
-      return ['month']
-    case 'quarterly':
-      return ['quarter']
-    case 'annual':
-    case 'biennial':
-      return ['financial_year', 'calendar_year']
-  }
-}
-
-/** Refuses a period that does not fit the indicator (a quarterly value sent for a monthly indicator). */
-export function checkPeriodFits(period: Period, frequency: Frequency, field = 'period'): void {
-  const kinds = kindsFor(frequency)
-  if (!kinds.includes(period.kind)) {
-    throw new DomainError('PERIOD.MISMATCH', 'validation', `A ${frequency} indicator is measured by ${kinds.join(' or ').replace(/_/g, ' ')}, not by ${period.kind.replace(/_/g, ' ')} (${period.key}).`, [
-      { field, message: `must be a ${kinds.join(' or ').replace(/_/g, ' ')}` },
-    ])
   }
 }

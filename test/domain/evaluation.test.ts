@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createEvaluator, dueDate, rollUp, type EvalIndicator, type EvalMeasurement, type EvalTarget } from '../../src/domain/evaluation.js'
+import { createEvaluator, dueDate, rollUp, type EvalIndicator, type EvalMeasurement, type EvalTarget } from '../../src/domain/evaluation/index.js'
 import { parsePeriod } from '../../src/domain/periods.js'
 
 const count: EvalIndicator = { unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum', ratePer: null, decimalPlaces: 0, defaultTolerancePercent: '5', dataLagDays: 0 }

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { DomainError } from '../../src/domain/errors.js'
-import { checkPeriodFits, contains, dateRange, monthsOf, parsePeriod, periodContaining, shift } from '../../src/domain/periods.js'
+import { checkPeriodFits } from '../../src/domain/indicators.js'
+import { contains, dateRange, monthsOf, parsePeriod, periodContaining, shift } from '../../src/domain/periods.js'
 
 t.test('string forms parse to canonical periods', async (t) => {
   const cases: Array<[string, number, string, string, string]> = [

@@ -1,3 +1,5 @@
+import type { Aggregation, Frequency, Polarity } from '../../domain/indicators.js'
+
 /** The shape of a demo partnership's data, as the seed documents give it. */
 export interface DemoTarget {
   /** Area code. */
@@ -15,9 +17,9 @@ export interface DemoIndicator {
   /** Priority code. */
   priority: string
   unit: 'count' | 'percentage'
-  polarity: 'lower_better' | 'higher_better' | 'monitor_only'
-  frequency: 'monthly' | 'quarterly' | 'annual' | 'biennial'
-  aggregation: 'sum' | 'ratio_of_sums' | 'latest'
+  polarity: Polarity
+  frequency: Frequency
+  aggregation: Aggregation
   decimalPlaces?: number
   /** Agency name. */
   source?: string

@@ -1,4 +1,4 @@
-import type { Evaluation, Rag } from '../../domain/evaluation.js'
+import type { Evaluation, Rag } from '../../domain/evaluation/index.js'
 
 /**
  * A trend chart as SVG, for a committee report: the judged figure (year to date, or the value for

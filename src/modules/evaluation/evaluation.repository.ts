@@ -1,14 +1,15 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/client.js'
+import type { Aggregation, Frequency, Polarity, Unit } from '../../domain/indicators.js'
 
 export interface IndicatorRow {
   id: string
   reference: string
   name: string
-  unit: 'count' | 'percentage' | 'rate' | 'ratio'
-  polarity: 'lower_better' | 'higher_better' | 'monitor_only'
-  frequency: 'monthly' | 'quarterly' | 'annual' | 'biennial'
-  aggregation: 'sum' | 'ratio_of_sums' | 'latest'
+  unit: Unit
+  polarity: Polarity
+  frequency: Frequency
+  aggregation: Aggregation
   ratePer: number | null
   decimalPlaces: number
   defaultTolerancePercent: string

@@ -1,10 +1,7 @@
 import Type, { type TProperties } from 'typebox'
 import { Nullable, Slug, StringEnum, Uuid } from '../resource/resource.schemas.js'
 import { LatestCommentarySchema } from '../commentary/commentary.schemas.js'
-
-export const RAGS = ['green', 'amber', 'red', 'grey'] as const
-export const FLAGS = ['off_target', 'significant_deterioration', 'spc_signal', 'forecast_miss', 'missing_data', 'no_target', 'exceeding_target', 'significant_improvement'] as const
-const TRAVEL = ['improving', 'deteriorating', 'no_significant_change', 'up', 'down', 'no_data'] as const
+import { FLAGS, RAGS, TRAVELS } from '../../domain/evaluation/index.js'
 
 const Num = Nullable(Type.Number())
 const Period = Type.String({ minLength: 4, maxLength: 12, description: 'A period: 2010-06, 2010-Q2, FY2010-11 or 2010' })
@@ -20,7 +17,7 @@ const Travel = obj({
   changePercent: Num,
   test: Type.String({ description: 'exact_binomial, normal_approximation, two_proportion_z or none' }),
   significant: Nullable(Type.Boolean()),
-  direction: StringEnum(TRAVEL),
+  direction: StringEnum(TRAVELS),
 })
 
 export const FlagSchema = obj({
@@ -57,7 +54,7 @@ export const EvaluationSchema = obj(
     rag: StringEnum(RAGS),
     ragReason: Type.String(),
     travel: obj({ previousPeriod: Travel, sameLastYear: Travel }),
-    significance: Nullable(obj({ against: Type.String(), x1: Num, x2: Num, test: Type.String(), pValue: Num, z: Num, significant: Type.Boolean(), direction: StringEnum(TRAVEL) })),
+    significance: Nullable(obj({ against: Type.String(), x1: Num, x2: Num, test: Type.String(), pValue: Num, z: Num, significant: Type.Boolean(), direction: StringEnum(TRAVELS) })),
     spc: Nullable(obj({
       mean: Type.Number(),
       upper: Type.Number(),

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.js'
 import { DomainError, notFound } from '../../domain/errors.js'
-import { createEvaluator, rollUp, type EvalMeasurement, type EvalTarget, type Evaluation, type Flag, type Rag } from '../../domain/evaluation.js'
+import { createEvaluator, rollUp, type EvalMeasurement, type EvalTarget, type Evaluation, type Flag, type Rag } from '../../domain/evaluation/index.js'
+import { periodStep, seriesKind, unitFactor } from '../../domain/indicators.js'
 import { dateRange, lastMonth, parsePeriod, periodContaining, type Period } from '../../domain/periods.js'
 import { evaluationData, latestCommentary, priorityNames, type IndicatorRow, type MeasurementRow } from './evaluation.repository.js'
 
@@ -65,8 +66,7 @@ function prepare(data: Data) {
     const own = measurements.get(indicator.id)?.get(areaId)
     if (own !== undefined || depth > 20) return { series: own ?? [], rolledUp: false }
     const parts = (children.get(areaId) ?? []).map((child) => seriesFor(indicator, child, depth + 1).series).filter((s) => s.length > 0)
-    const factor = indicator.unit === 'percentage' ? 100 : indicator.unit === 'rate' ? (indicator.ratePer ?? 1) : 1
-    const series = rollUp(parts, indicator.aggregation, factor)
+    const series = rollUp(parts, indicator.aggregation, unitFactor(indicator))
     return { series, rolledUp: series.length > 0 }
   }
 
@@ -155,8 +155,8 @@ export function createEvaluationService(db: Db) {
       const fy = await yearStartMonth(partnershipId)
       const indicator = await db.selectFrom('indicator').select('frequency').where('partnershipId', '=', partnershipId).where('id', '=', indicatorId).executeTakeFirst()
       if (indicator === undefined) throw notFound('indicator')
-      const kind = indicator.frequency === 'monthly' ? 'month' : indicator.frequency === 'quarterly' ? 'quarter' : 'financial_year'
-      const step = kind === 'month' ? 1 : kind === 'quarter' ? 3 : 12
+      const kind = seriesKind(indicator.frequency)
+      const step = periodStep(indicator.frequency)
       const today = periodContaining('month', monthIndex(asOf))
       const last = periodContaining(kind, lastMonth(range.to === undefined ? today : reportingPeriod(range.to, fy, 'querystring.to')), fy)
       const first = range.from === undefined ? periodContaining(kind, last.firstMonth - 11 * step, fy) : periodContaining(kind, reportingPeriod(range.from, fy, 'querystring.from').firstMonth, fy)

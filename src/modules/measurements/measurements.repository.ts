@@ -1,5 +1,6 @@
 import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely'
 import type { Db } from '../../db/client.js'
+import type { MeasurementStatus } from '../../domain/measurements.js'
 
 export const MEASUREMENT_COLUMNS = [
   'measurement.id', 'measurement.indicatorId', 'measurement.areaId', 'measurement.period', 'measurement.periodStart',
@@ -161,7 +162,7 @@ export async function deleteMeasurement(trx: Db, partnershipId: string, id: stri
     from gone`.execute(trx)
 }
 
-export function setStatus(trx: Db, id: string, status: string) {
+export function setStatus(trx: Db, id: string, status: MeasurementStatus) {
   return trx
     .updateTable('measurement')
     .set((eb) => ({ status, version: eb('version', '+', 1), updatedAt: new Date() }))

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/client.js'
 import { DomainError, notFound, type FieldError } from '../../domain/errors.js'
-import { checkMeasurement, checkStatusMove, MEASUREMENT_STATUSES, type IndicatorForMeasurement, type MeasurementStatus, type SentNumber } from '../../domain/measurements.js'
+import { checkMeasurement, checkStatusMove, MEASUREMENT_STATUSES, type MeasurementStatus, type SentNumber } from '../../domain/measurements.js'
 import { dateRange, PERIOD_KINDS } from '../../domain/periods.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import type { Actor } from '../../domain/access.js'
@@ -122,7 +122,7 @@ class BatchChecker {
     if (problems.length > 0 || indicator === undefined || area === undefined || areaId === undefined) return this.refuse(problems)
     try {
       const settled = checkMeasurement(
-        indicator as IndicatorForMeasurement,
+        indicator,
         { period: row.period as string, value: row.value as SentNumber, numerator: row.numerator as SentNumber, denominator: row.denominator as SentNumber },
         this.context.fyStartMonth,
         at,
@@ -305,7 +305,7 @@ export function createMeasurementService(db: Db) {
         const existing = await findMeasurement(trx, partnershipId, key, true)
         if (existing === undefined) throw notFound('measurement')
         checkIfMatch(ifMatch, existing.version)
-        checkStatusMove(existing.status as MeasurementStatus, status)
+        checkStatusMove(existing.status, status)
         const row = await setStatus(trx, existing.id, status)
         await recordAudit(trx, actor, { partnershipId, action: 'update', resourceType: 'measurement', resourceId: existing.id, before: existing, after: row })
         return row

@@ -1,0 +1,35 @@
+import { beyond, judge, percent, round, type IndicatorContext, type Situation } from './context.js'
+import type { PeriodTarget } from './target-for-period.js'
+import type { Evaluation, Rag } from './types.js'
+import type { Actuals } from './year-to-date.js'
+
+export interface Judged {
+  comparison: Evaluation['comparison']
+  rag: Rag
+  ragReason: string
+}
+
+/**
+ * Rules 5 and 7: year to date against the target for the period, both rounded to the indicator's places;
+ * the variance judged by polarity. Green when on or better than target; amber when worse within the
+ * tolerance; red beyond it; grey when monitor-only, TBC, without a target or without data.
+ */
+export function compare(ctx: IndicatorContext, s: Situation, actuals: Actuals, target: PeriodTarget): Judged {
+  const { dp, directional } = ctx
+  const actual = actuals.ytd.value === null || s.here === undefined ? null : round(actuals.ytd.value, dp)
+  const variance = actual !== null && target.period !== null ? round(actual - target.period, dp) : null
+  const judgement = actual !== null && target.period !== null ? judge(ctx, actual, target.period) : null
+  const relativeVariancePercent = variance !== null && target.period !== null ? percent(variance, target.period) : null
+  const comparison = { actual, target: target.period, variance, relativeVariancePercent, judgement }
+  const grey = (ragReason: string): Judged => ({ comparison, rag: 'grey', ragReason })
+  if (!directional) return grey('monitor only')
+  if (target.status === 'tbc') return grey('target to be confirmed')
+  if (target.status === 'none') return grey('no target for this period')
+  if (s.here === undefined) return grey(`no data for ${s.evaluated?.key ?? 'the period'}`)
+  if (judgement === 'worse' && variance !== null && target.period !== null) {
+    return beyond(variance, target.period, target.tolerancePercent)
+      ? { comparison, rag: 'red', ragReason: `worse than target by more than the ${target.tolerancePercent}% tolerance` }
+      : { comparison, rag: 'amber', ragReason: `worse than target, within the ${target.tolerancePercent}% tolerance` }
+  }
+  return { comparison, rag: 'green', ragReason: judgement === 'on_target' ? 'on target' : 'better than target' }
+}
