@@ -52,15 +52,20 @@ export async function evaluationData(db: Db, partnershipId: string, fyStartMonth
       .where('periodEnd', '>=', window.from)
       .where('periodStart', '<=', window.to)
       .$if(indicatorId !== undefined, (q) => q.where('indicatorId', '=', indicatorId!))
+      // One target per indicator, area and year (overlaps are refused); ordered, so that older data holding
+      // overlaps still evaluates the same way every time.
+      .orderBy('periodStart')
+      .orderBy('id')
       .execute(),
-    db
-      .selectFrom('measurement')
-      .select(measurementColumns)
-      .where('partnershipId', '=', partnershipId)
-      .where('periodStart', '>=', window.from)
-      .where('periodStart', '<=', window.to)
-      .$if(indicatorId !== undefined, (q) => q.where('indicatorId', '=', indicatorId!))
-      .execute() as Promise<MeasurementRow[]>,
+    // The hottest read there is (50,000 rows for a partnership of 200 indicators): the columns come back
+    // already named as the engine wants them, past the camel-case plugin, which rebuilt every row.
+    sql<MeasurementRow>`
+      select indicator_id as "indicatorId", area_id as "areaId", period, value, numerator, denominator, status
+      from measurement
+      where partnership_id = ${partnershipId} and period_start >= ${window.from} and period_start <= ${window.to}
+        ${indicatorId === undefined ? sql`` : sql`and indicator_id = ${indicatorId}`}`
+      .execute(db.withoutPlugins())
+      .then((r) => r.rows),
     // Annual and biennial surveys are judged on their latest value, which may be older than the window.
     db
       .selectFrom('measurement')
