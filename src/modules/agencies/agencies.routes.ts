@@ -1,22 +1,13 @@
-import type { FastifyInstance } from 'fastify'
-import type { TableSpec } from '../resource/resource.repository.js'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { registerResourceRoutes } from '../resource/resource.routes.js'
 import { AgencyFilters, AgencySchema, CreateAgencySchema, UpdateAgencySchema } from './agencies.schemas.js'
+import { createAgencyService } from './agencies.service.js'
 
-export const agencySpec: TableSpec = {
-  table: 'agency',
-  type: 'agency',
-  columns: ['name', 'role', 'contactName', 'contactEmail', 'contactPhone', 'dataSupplied'],
-  sorts: { name: 'name', createdAt: 'createdAt', updatedAt: 'updatedAt' },
-  search: 'name',
-  filters: ['role'],
-}
-
-export default async function agencyRoutes(app: FastifyInstance): Promise<void> {
+const routes: FastifyPluginAsyncTypebox = async (app) => {
   registerResourceRoutes(app, {
-    spec: agencySpec,
-    singular: 'Agency',
-    plural: 'Agencies',
+    service: createAgencyService(app.db),
+    operationIds: { list: 'listAgencies', create: 'createAgency', get: 'getAgency', update: 'updateAgency', delete: 'deleteAgency' },
+    names: { one: 'agency', many: 'agencies' },
     tag: 'Agencies',
     item: AgencySchema,
     create: CreateAgencySchema,
@@ -25,3 +16,5 @@ export default async function agencyRoutes(app: FastifyInstance): Promise<void> 
     writeRole: 'admin',
   })
 }
+
+export default routes

@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { Name, Nullable, RecordFields, StringEnum, Text, updateOf } from '../resource/resource.schemas.js'
+import { Name, Nullable, RecordFields, StringEnum, Text, updateOf } from '../../http/schemas.js'
 
 export const AGENCY_ROLES = ['responsible_authority', 'co_operating_body', 'invitee', 'other'] as const
 

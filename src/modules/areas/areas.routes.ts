@@ -1,29 +1,20 @@
-import type { FastifyInstance } from 'fastify'
-import type { TableSpec } from '../resource/resource.repository.js'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { registerResourceRoutes } from '../resource/resource.routes.js'
 import { AreaFilters, AreaSchema, CreateAreaSchema, UpdateAreaSchema } from './areas.schemas.js'
-import { refuseCycles } from '../resource/hierarchy.repository.js'
+import { createAreaService } from './areas.service.js'
 
-export const areaSpec: TableSpec = {
-  table: 'area',
-  type: 'area',
-  columns: ['name', 'type', 'code', 'parentId'],
-  sorts: { name: 'name', createdAt: 'createdAt', updatedAt: 'updatedAt' },
-  search: 'name',
-  filters: ['type', 'parentId', 'code'],
-}
-
-export default async function areaRoutes(app: FastifyInstance): Promise<void> {
+const routes: FastifyPluginAsyncTypebox = async (app) => {
   registerResourceRoutes(app, {
-    spec: areaSpec,
-    singular: 'Area',
-    plural: 'Areas',
+    service: createAreaService(app.db),
+    operationIds: { list: 'listAreas', create: 'createArea', get: 'getArea', update: 'updateArea', delete: 'deleteArea' },
+    names: { one: 'area', many: 'areas' },
     tag: 'Areas',
     item: AreaSchema,
     create: CreateAreaSchema,
     update: UpdateAreaSchema,
     filters: AreaFilters,
     writeRole: 'admin',
-    hooks: { beforeWrite: refuseCycles(areaSpec) },
   })
 }
+
+export default routes

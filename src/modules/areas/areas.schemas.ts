@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { Code, Name, Nullable, RecordFields, StringEnum, Uuid, updateOf } from '../resource/resource.schemas.js'
+import { Code, Name, Nullable, RecordFields, StringEnum, Uuid, updateOf } from '../../http/schemas.js'
 
 export const AREA_TYPES = [
   'partnership', 'county', 'district', 'ward', 'neighbourhood', 'lsoa', 'msoa', 'police_area', 'police_bcu', 'fire_station_ground', 'other',

@@ -1,11 +1,12 @@
-import type { FastifyInstance } from 'fastify'
-import Type, { type Static } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+import { pageCursor } from '../../http/paging.js'
 import { problemResponses } from '../../plugins/problem.js'
-import { PartnershipParams, page } from '../resource/resource.schemas.js'
+import { PartnershipParams, page } from '../../http/schemas.js'
 import { AuditQuerySchema } from './audit.schemas.js'
 import { listAuditEvents } from './audit.repository.js'
 
-export default async function auditRoutes(app: FastifyInstance): Promise<void> {
+const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', {
     config: { access: { scope: 'partnership', role: 'admin' } },
     schema: {
@@ -17,10 +18,14 @@ export default async function auditRoutes(app: FastifyInstance): Promise<void> {
       response: { 200: page(Type.Ref('AuditEvent'), 'audit events'), ...problemResponses(400, 401, 403, 404) },
     },
     handler: async (request) => {
-      const { cursor, limit = 100, ...filters } = request.query as Static<typeof AuditQuerySchema>
-      const rows = await listAuditEvents(app.db, request.partnership.id, { ...filters, limit: limit + 1, ...(cursor === undefined ? {} : { before: Number(cursor) }) })
+      const { cursor, limit = 100, ...filters } = request.query
+      const cursors = pageCursor<[number]>({ list: 'audit-events', filters }, ([id]) => Number.isSafeInteger(id))
+      const rows = await listAuditEvents(app.db, request.partnership.id, { ...filters, limit: limit + 1, ...(cursor === undefined ? {} : { before: cursors.decode(cursor)[0] }) })
       const items = rows.slice(0, limit)
-      return { items, nextCursor: rows.length > limit ? String(items[items.length - 1]?.id) : null }
+      const last = items[items.length - 1]
+      return { items, nextCursor: rows.length > limit && last ? cursors.encode([last.id]) : null }
     },
   })
 }
+
+export default auditRoutes

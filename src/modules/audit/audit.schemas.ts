@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { Nullable, Timestamp } from '../resource/resource.schemas.js'
+import { Nullable, Timestamp } from '../../http/schemas.js'
 
 export const AuditEventSchema = Type.Object(
   {
@@ -20,7 +20,7 @@ export const AuditEventSchema = Type.Object(
 export const AuditQuerySchema = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-    cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$', description: 'nextCursor of the previous page' })),
+    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
     resourceType: Type.Optional(Type.String({ maxLength: 100 })),
     resourceId: Type.Optional(Type.String({ maxLength: 100 })),
     actor: Type.Optional(Type.String({ maxLength: 500 })),

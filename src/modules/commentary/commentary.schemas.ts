@@ -1,8 +1,7 @@
 import Type from 'typebox'
-import { Nullable, RecordFields, Uuid, updateOf } from '../resource/resource.schemas.js'
+import { Nullable, Period, RecordFields, Timestamp, Uuid, updateOf } from '../../http/schemas.js'
 
 const Body = Type.String({ minLength: 1, maxLength: 10_000, description: 'What the theme group says about the figures' })
-const Period = Type.String({ minLength: 4, maxLength: 12, description: 'The reporting period the comment is about: 2010-06, 2010-Q2, FY2010-11' })
 
 export const CommentarySchema = Type.Object(
   {
@@ -26,7 +25,7 @@ export const CommentaryRevisionSchema = Type.Object(
   {
     body: Type.String(),
     writtenBy: Type.String({ description: 'Who wrote this text: the author, or an admin who edited it' }),
-    writtenAt: Type.String({ format: 'date-time' }),
+    writtenAt: Timestamp,
     current: Type.Boolean({ description: 'true for the text the comment has now' }),
   },
   { additionalProperties: false },

@@ -1,17 +1,16 @@
 import type { Db } from '../../db/client.js'
 import { asTenant } from '../../db/tenancy.js'
-import { agencySpec } from '../agencies/agencies.routes.js'
-import { areaSpec } from '../areas/areas.routes.js'
-import { indicatorHooks, indicatorSpec } from '../indicators/indicators.service.js'
+import type { Actor } from '../../domain/access.js'
+import { createAgencyService } from '../agencies/agencies.service.js'
+import { createAreaService } from '../areas/areas.service.js'
+import { createIndicatorService } from '../indicators/indicators.service.js'
 import { createMeasurementService } from '../measurements/measurements.service.js'
-import { objectiveSpec } from '../objectives/objectives.routes.js'
+import { createObjectiveService } from '../objectives/objectives.service.js'
 import { findPartnership } from '../partnerships/partnerships.repository.js'
 import { createPartnershipService } from '../partnerships/partnerships.service.js'
-import { prioritySpec } from '../priorities/priorities.routes.js'
-import type { Actor } from '../../domain/access.js'
-import { createResourceService } from '../resource/resource.service.js'
-import { targetHooks, targetSpec } from '../targets/targets.service.js'
-import { themeSpec } from '../themes/themes.routes.js'
+import { createPriorityService } from '../priorities/priorities.service.js'
+import { createTargetService } from '../targets/targets.service.js'
+import { createThemeService } from '../themes/themes.service.js'
 import type { DemoPartnership, DemoTarget } from './demo.types.js'
 import * as eastLincolnshire from './east-lincolnshire.js'
 import * as peterborough from './peterborough.js'
@@ -33,25 +32,25 @@ function targetFigures(target: DemoTarget): Record<string, unknown> {
  */
 async function loadPartnership(db: Db, data: DemoPartnership): Promise<void> {
   const partnership = (await findPartnership(db, data.partnership.slug)) ?? (await createPartnershipService(db).create(actor, data.partnership))
-  await asTenant(partnership.id, () => loadRecords(db, data, partnership.id))
+  await asTenant(partnership.id, () => loadRecords(db, data, partnership.id, partnership.financialYearStartMonth))
 }
 
-async function loadRecords(db: Db, data: DemoPartnership, partnershipId: string): Promise<void> {
-  const scope = { partnershipId }
+async function loadRecords(db: Db, data: DemoPartnership, partnershipId: string, yearStartMonth: number): Promise<void> {
+  const scope = { partnershipId, yearStartMonth }
 
-  const areaService = createResourceService(db, areaSpec)
+  const areaService = createAreaService(db)
   const areaIds = new Map<string, string>()
   for (const { parent, ...area } of data.areas) {
     const row = await areaService.ensure(scope, actor, 'code', { ...area, parentId: parent === null ? null : areaIds.get(parent) })
     areaIds.set(area.code, row.id)
   }
 
-  const agencyService = createResourceService(db, agencySpec)
+  const agencyService = createAgencyService(db)
   const agencyIds = new Map<string, string>()
   for (const agency of data.agencies) agencyIds.set(agency.name, (await agencyService.ensure(scope, actor, 'name', agency)).id)
 
-  const priorityService = createResourceService(db, prioritySpec)
-  const objectiveService = createResourceService(db, objectiveSpec)
+  const priorityService = createPriorityService(db)
+  const objectiveService = createObjectiveService(db)
   const priorityIds = new Map<string, string>()
   for (const { objectives, ...priority } of data.priorities) {
     const row = await priorityService.ensure(scope, actor, 'code', priority)
@@ -59,11 +58,11 @@ async function loadRecords(db: Db, data: DemoPartnership, partnershipId: string)
     for (const title of objectives) await objectiveService.ensure({ ...scope, parentId: row.id }, actor, 'title', { title })
   }
 
-  const themeService = createResourceService(db, themeSpec)
+  const themeService = createThemeService(db)
   for (const theme of data.themes) await themeService.ensure(scope, actor, 'name', theme)
 
-  const indicatorService = createResourceService(db, indicatorSpec, indicatorHooks)
-  const targetService = createResourceService(db, targetSpec, targetHooks)
+  const indicatorService = createIndicatorService(db)
+  const targetService = createTargetService(db)
   for (const { targets, priority, source, ...indicator } of data.indicators) {
     const row = await indicatorService.ensure(scope, actor, 'reference', {
       ...indicator,

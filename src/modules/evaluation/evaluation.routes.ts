@@ -1,8 +1,8 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { stringify } from 'csv-stringify/sync'
-import type { FastifyInstance } from 'fastify'
-import Type, { type Static } from 'typebox'
+import Type from 'typebox'
 import { problemResponses } from '../../plugins/problem.js'
-import { PartnershipParams } from '../resource/resource.schemas.js'
+import { PartnershipParams } from '../../http/schemas.js'
 import { trendChart } from './evaluation.chart.js'
 import { EvaluationQuery, PartnershipEvaluationSchema, ReportQuery, ReportSchema, SeriesParams, SeriesQuery, SeriesSchema } from './evaluation.schemas.js'
 import { createEvaluationService } from './evaluation.service.js'
@@ -56,7 +56,7 @@ const csvOrJson = {
   ...problemResponses(400, 401, 404),
 }
 
-export default async function evaluationRoutes(app: FastifyInstance): Promise<void> {
+const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = createEvaluationService(app.db)
   const read = { scope: 'partnership', role: 'viewer' } as const
 
@@ -74,7 +74,7 @@ export default async function evaluationRoutes(app: FastifyInstance): Promise<vo
       response: { 200: PartnershipEvaluationSchema, ...problemResponses(400, 401, 404) },
     },
     handler: async (request) => {
-      const { period, asOf = today(), ...filter } = request.query as Static<typeof EvaluationQuery>
+      const { period, asOf = today(), ...filter } = request.query
       return service.evaluatePartnership(request.partnership.id, period, asOf, filter)
     },
   })
@@ -91,8 +91,8 @@ export default async function evaluationRoutes(app: FastifyInstance): Promise<vo
       response: { 200: SeriesSchema, ...problemResponses(400, 401, 404) },
     },
     handler: async (request) => {
-      const { areaId, asOf = today(), ...range } = request.query as Static<typeof SeriesQuery>
-      return service.series(request.partnership.id, (request.params as Static<typeof SeriesParams>).id, areaId, range, asOf)
+      const { areaId, asOf = today(), ...range } = request.query
+      return service.series(request.partnership.id, request.params.id, areaId, range, asOf)
     },
   })
 
@@ -107,8 +107,8 @@ export default async function evaluationRoutes(app: FastifyInstance): Promise<vo
       response: { 200: { description: 'SVG image', content: { 'image/svg+xml': { schema: Type.String() } } }, ...problemResponses(400, 401, 404) },
     },
     handler: async (request, reply) => {
-      const { areaId, asOf = today(), ...range } = request.query as Static<typeof SeriesQuery>
-      const series = await service.series(request.partnership.id, (request.params as Static<typeof SeriesParams>).id, areaId, range, asOf)
+      const { areaId, asOf = today(), ...range } = request.query
+      const series = await service.series(request.partnership.id, request.params.id, areaId, range, asOf)
       const first = series.items[0]!
       const last = series.items[series.items.length - 1]!
       const svg = trendChart({
@@ -141,7 +141,7 @@ export default async function evaluationRoutes(app: FastifyInstance): Promise<vo
       config: { access: read },
       schema: { operationId, tags, summary, params: PartnershipParams, querystring: ReportQuery, response: csvOrJson },
       handler: async (request, reply) => {
-        const { period, asOf = today(), format } = request.query as Static<typeof ReportQuery>
+        const { period, asOf = today(), format } = request.query
         const report = await build(request.partnership.id, period, asOf)
         if (format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}-${report.period}.csv"`).send(reportCsv(report))
         return report
@@ -149,3 +149,5 @@ export default async function evaluationRoutes(app: FastifyInstance): Promise<vo
     })
   }
 }
+
+export default evaluationRoutes

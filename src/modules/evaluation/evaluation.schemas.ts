@@ -1,10 +1,9 @@
 import Type, { type TProperties } from 'typebox'
-import { Nullable, Slug, StringEnum, Uuid } from '../resource/resource.schemas.js'
+import { Nullable, Period, Slug, StringEnum, Uuid } from '../../http/schemas.js'
 import { LatestCommentarySchema } from '../commentary/commentary.schemas.js'
 import { FLAGS, RAGS, TRAVELS } from '../../domain/evaluation/index.js'
 
 const Num = Nullable(Type.Number())
-const Period = Type.String({ minLength: 4, maxLength: 12, description: 'A period: 2010-06, 2010-Q2, FY2010-11 or 2010' })
 const AsOf = Type.String({ format: 'date', description: 'Judge which missing periods are overdue as on this date (default today); figures otherwise come from stored data only' })
 const obj = <T extends TProperties>(properties: T, description?: string, $id?: string) =>
   Type.Object(properties, { additionalProperties: false, ...(description ? { description } : {}), ...($id ? { $id } : {}) })

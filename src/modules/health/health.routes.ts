@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'kysely'
 import Type from 'typebox'
 import { problemResponses, sendProblem } from '../../plugins/problem.js'
@@ -6,7 +6,7 @@ import { problemResponses, sendProblem } from '../../plugins/problem.js'
 const Status = Type.Object({ status: Type.String({ enum: ['ok'] }) }, { additionalProperties: false, description: 'All is well' })
 const READY_TIMEOUT_MS = 2000
 
-export default async function healthRoutes(app: FastifyInstance): Promise<void> {
+const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/healthz', {
     config: { access: { scope: 'public' } },
     schema: {
@@ -54,3 +54,5 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
     },
   })
 }
+
+export default healthRoutes

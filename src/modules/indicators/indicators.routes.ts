@@ -1,19 +1,20 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { registerResourceRoutes } from '../resource/resource.routes.js'
 import { CreateIndicatorSchema, IndicatorFilters, IndicatorSchema, UpdateIndicatorSchema } from './indicators.schemas.js'
-import { indicatorHooks, indicatorSpec } from './indicators.service.js'
+import { createIndicatorService } from './indicators.service.js'
 
-export default async function indicatorRoutes(app: FastifyInstance): Promise<void> {
+const routes: FastifyPluginAsyncTypebox = async (app) => {
   registerResourceRoutes(app, {
-    spec: indicatorSpec,
-    singular: 'Indicator',
-    plural: 'Indicators',
+    service: createIndicatorService(app.db),
+    operationIds: { list: 'listIndicators', create: 'createIndicator', get: 'getIndicator', update: 'updateIndicator', delete: 'deleteIndicator' },
+    names: { one: 'indicator', many: 'indicators' },
     tag: 'Indicators',
     item: IndicatorSchema,
     create: CreateIndicatorSchema,
     update: UpdateIndicatorSchema,
     filters: IndicatorFilters,
     writeRole: 'officer',
-    hooks: indicatorHooks,
   })
 }
+
+export default routes

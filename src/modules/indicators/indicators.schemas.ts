@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import { AGGREGATIONS, FREQUENCIES, POLARITIES, UNITS } from '../../domain/indicators.js'
-import { Nullable, RecordFields, StringEnum, Text, Uuid, updateOf } from '../resource/resource.schemas.js'
+import { Nullable, RecordFields, StringEnum, Text, Uuid, updateOf } from '../../http/schemas.js'
 
 const Reference = Type.String({ minLength: 1, maxLength: 40, description: 'e.g. NI 20, NI 33(i) or a local code; unique in the partnership' })
 const Tolerance = Type.String({ pattern: '^\\d{1,4}(\\.\\d{1,3})?$', description: 'Percent of the target within which a miss is amber, as a decimal string' })

@@ -1,14 +1,14 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { stringify } from 'csv-stringify/sync'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { Readable } from 'node:stream'
 import Type, { type Static } from 'typebox'
 import { asTenant } from '../../db/tenancy.js'
 import { DomainError } from '../../domain/errors.js'
-import type { MeasurementStatus } from '../../domain/measurements.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { actorOf } from '../resource/resource.routes.js'
-import { IfMatchHeaders, PartnershipParams, page } from '../resource/resource.schemas.js'
-import { badCursor } from '../resource/resource.repository.js'
+import { pageCursor, UUID_PATTERN } from '../../http/paging.js'
+import { CsvAnswer, IfMatchHeaders, NoContent, PartnershipParams, page } from '../../http/schemas.js'
 import { etagOf } from '../resource/resource.service.js'
 import { CSV_COLUMNS, readBulkBody, type BulkBodyLimits } from './bulk-body.js'
 import { exportPage, listMeasurements } from './measurements.repository.js'
@@ -22,7 +22,7 @@ import {
   RevisionSchema,
   StatusSchema,
 } from './measurements.schemas.js'
-import { createMeasurementService, type BulkResult, type Writer } from './measurements.service.js'
+import { createMeasurementService, type Writer } from './measurements.service.js'
 
 const tags = ['Measurements']
 const Measurement = Type.Ref('Measurement')
@@ -33,7 +33,7 @@ const writerOf = (request: FastifyRequest): Writer => {
   return { ...actorOf(request), ...(agency === undefined ? {} : { agency }) }
 }
 
-export default async function measurementRoutes(app: FastifyInstance, opts: { bulkBody: BulkBodyLimits }): Promise<void> {
+const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }> = async (app, opts) => {
   const service = createMeasurementService(app.db)
   const read = { scope: 'partnership', role: 'viewer' } as const
   const write = { scope: 'partnership', role: 'officer', agencyWrites: true } as const
@@ -49,12 +49,13 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
       response: { 200: page(Measurement, 'measurements'), ...problemResponses(400, 401, 404) },
     },
     handler: async (request) => {
-      const { cursor, limit = 50, ...filter } = request.query as Static<typeof MeasurementListQuery>
-      const after = cursor === undefined ? undefined : decodeCursor(cursor)
-      const rows = await listMeasurements(app.db, request.partnership.id, { ...filter, limit: limit + 1, ...(after ? { after } : {}) })
+      const { cursor, limit = 50, ...filter } = request.query
+      const cursors = listCursor(filter)
+      const after = cursor === undefined ? undefined : cursors.decode(cursor)
+      const rows = await listMeasurements(app.db, request.partnership.id, { ...filter, limit: limit + 1, ...(after ? { after: { periodStart: after[0], id: after[1] } } : {}) })
       const items = rows.slice(0, limit)
       const last = items[items.length - 1]
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.periodStart, last.id) : null }
+      return { items, nextCursor: rows.length > limit && last ? cursors.encode([last.periodStart, last.id]) : null }
     },
   })
 
@@ -67,12 +68,12 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
       params: PartnershipParams,
       querystring: Type.Omit(MeasurementListQuery, ['limit', 'cursor'], { additionalProperties: false }),
       response: {
-        200: { description: 'CSV: indicator, area, period, value, numerator, denominator, status, source', content: { 'text/csv': { schema: Type.String() } } },
+        200: CsvAnswer('CSV: indicator, area, period, value, numerator, denominator, status, source'),
         ...problemResponses(400, 401, 404),
       },
     },
     handler: async (request, reply) => {
-      const filter = request.query as Omit<Static<typeof MeasurementListQuery>, 'limit' | 'cursor'>
+      const filter = request.query
       const partnershipId = request.partnership.id
       const db = app.db
       async function* csv() {
@@ -145,8 +146,7 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
       response: { 200: Measurement, ...problemResponses(400, 401, 403, 404, 412, 422, 428) },
     },
     handler: async (request, reply) => {
-      const { status } = request.body as Static<typeof StatusSchema>
-      const row = await service.setStatus(request.partnership.id, actorOf(request), keyOf(request), request.headers['if-match'], status as MeasurementStatus)
+      const row = await service.setStatus(request.partnership.id, actorOf(request), keyOf(request), request.headers['if-match'], request.body.status)
       return reply.header('etag', etagOf(row.version)).send(row)
     },
   })
@@ -160,7 +160,7 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
       description: 'Needs If-Match. Agency feed tokens may not delete: a feed corrects a figure by sending the right one.',
       params: MeasurementKeyParams,
       headers: IfMatchHeaders,
-      response: { 204: Type.Null({ description: 'Deleted' }), ...problemResponses(400, 401, 403, 404, 412, 428) },
+      response: { 204: NoContent('Deleted'), ...problemResponses(400, 401, 403, 404, 412, 428) },
     },
     handler: async (request, reply) => {
       await service.remove(request.partnership.id, actorOf(request), keyOf(request), request.headers['if-match'])
@@ -184,7 +184,7 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
   // own. The parser hands Fastify a placeholder the documented body schema accepts; rows are checked one
   // by one by the domain so that every bad row is reported (validating 100,000 rows twice would only
   // stop at the first).
-  await app.register(async (bulk) => {
+  await app.register(async (bulk: typeof app) => {
     bulk.removeAllContentTypeParsers()
     bulk.addContentTypeParser(['application/json', 'application/x-ndjson', 'text/csv'], (request, payload, done) => {
       const declared = Number(request.headers['content-length'])
@@ -226,7 +226,7 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
           const body = readBulkBody(payloads.get(request)!, mediaTypeOf(request), request.url, opts.bulkBody)
           const key = request.headers['idempotency-key'] as string | undefined
           answer = await service.bulk(request.partnership.id, writerOf(request), body, {
-            partial: (request.query as Static<typeof BulkQuery>).mode === 'partial',
+            partial: (request.query).mode === 'partial',
             ...(key === undefined ? {} : { key }),
           })
         } finally {
@@ -234,7 +234,7 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
         }
         if (answer.replayed) reply.header('idempotent-replayed', 'true')
         if (answer.status === 422) {
-          const body = answer.body as BulkResult
+          const body = answer.body
           throw new DomainError('BATCH.REFUSED', 'unprocessable', `${body.refused} of ${body.received} rows were refused, so nothing was written. Fix them, or send mode=partial to write the good rows.`, body.errors)
         }
         return reply.status(answer.status as 200).send(answer.body)
@@ -243,19 +243,13 @@ export default async function measurementRoutes(app: FastifyInstance, opts: { bu
   })
 }
 
+export default measurementRoutes
+
 const payloads = new WeakMap<FastifyRequest, Readable>()
 
 /** Media types are case-insensitive (RFC 9110): TEXT/CSV is CSV. */
 const mediaTypeOf = (request: FastifyRequest): string => (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
 
-function encodeCursor(periodStart: string, id: string): string {
-  return Buffer.from(`${periodStart}|${id}`).toString('base64url')
-}
-
-function decodeCursor(cursor: string): { periodStart: string; id: string } {
-  const [periodStart, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|')
-  if (!periodStart || !/^\d{4}-\d{2}-\d{2}$/.test(periodStart) || !id || !/^[0-9a-f-]{36}$/.test(id)) {
-    throw badCursor()
-  }
-  return { periodStart, id }
-}
+/** The measurement list pages on (period start, id), for the filters it was made with. */
+const listCursor = (filters: Record<string, unknown>) =>
+  pageCursor<[string, string]>({ list: 'measurements', filters }, ([start, id]) => typeof start === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(start) && typeof id === 'string' && UUID_PATTERN.test(id))

@@ -1,8 +1,7 @@
 import Type from 'typebox'
 import { MEASUREMENT_STATUSES } from '../../domain/measurements.js'
-import { Nullable, Slug, StringEnum, Timestamp, Uuid } from '../resource/resource.schemas.js'
+import { Nullable, Period, Slug, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
 
-const Period = Type.String({ minLength: 4, maxLength: 12, description: 'Period string form: 2010-04, 2010-Q2, FY2010-11 or 2010' })
 const Sent = Type.Union([Type.String({ maxLength: 40 }), Type.Number()], {
   description: 'A decimal string ("1651", "47.3"), or a JSON number of at most 15 significant digits (a double holds no more exactly; send longer figures as strings)',
 })

@@ -169,7 +169,7 @@ function singleRowProblem(errors: FieldError[]): DomainError {
 
 export interface BulkAnswer {
   status: number
-  body: BulkResult | Record<string, unknown>
+  body: BulkResult
   replayed: boolean
 }
 

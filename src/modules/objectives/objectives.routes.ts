@@ -1,24 +1,14 @@
-import type { FastifyInstance } from 'fastify'
-import type { TableSpec } from '../resource/resource.repository.js'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { registerResourceRoutes } from '../resource/resource.routes.js'
 import { CreateObjectiveSchema, ObjectiveSchema, UpdateObjectiveSchema } from './objectives.schemas.js'
-
-export const objectiveSpec: TableSpec = {
-  table: 'objective',
-  type: 'objective',
-  columns: ['priorityId', 'title', 'description'],
-  sorts: { createdAt: 'createdAt', title: 'title', updatedAt: 'updatedAt' },
-  search: 'title',
-  filters: [],
-  parent: { column: 'priorityId', param: 'priorityId', table: 'priority', type: 'priority' },
-}
+import { createObjectiveService } from './objectives.service.js'
 
 /** Registered under /partnerships/:partnership/priorities/:priorityId/objectives. */
-export default async function objectiveRoutes(app: FastifyInstance): Promise<void> {
+const routes: FastifyPluginAsyncTypebox = async (app) => {
   registerResourceRoutes(app, {
-    spec: objectiveSpec,
-    singular: 'Objective',
-    plural: 'Objectives',
+    service: createObjectiveService(app.db),
+    operationIds: { list: 'listObjectives', create: 'createObjective', get: 'getObjective', update: 'updateObjective', delete: 'deleteObjective' },
+    names: { one: 'objective', many: 'objectives' },
     tag: 'Priorities',
     item: ObjectiveSchema,
     create: CreateObjectiveSchema,
@@ -27,3 +17,5 @@ export default async function objectiveRoutes(app: FastifyInstance): Promise<voi
     writeRole: 'admin',
   })
 }
+
+export default routes

@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { Nullable, RecordFields, Text, Uuid, updateOf } from '../resource/resource.schemas.js'
+import { Nullable, RecordFields, Text, Uuid, updateOf } from '../../http/schemas.js'
 
 const Title = Type.String({ minLength: 1, maxLength: 500 })
 

@@ -1,9 +1,8 @@
-import type { FastifyInstance } from 'fastify'
-import type { Static } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { problemResponses } from '../../plugins/problem.js'
 import { actorOf } from '../resource/resource.routes.js'
-import { IfMatchHeaders, PartnershipParams, page } from '../resource/resource.schemas.js'
+import { IfMatchHeaders, PartnershipParams, page } from '../../http/schemas.js'
 import { etagOf } from '../resource/resource.service.js'
 import { CreatePartnershipSchema, PartnershipListQuery, UpdatePartnershipSchema } from './partnerships.schemas.js'
 import { createPartnershipService } from './partnerships.service.js'
@@ -11,7 +10,7 @@ import { createPartnershipService } from './partnerships.service.js'
 const Partnership = Type.Ref('Partnership')
 const tags = ['Partnerships']
 
-export default async function partnershipRoutes(app: FastifyInstance): Promise<void> {
+const partnershipRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = createPartnershipService(app.db)
 
   app.get('/', {
@@ -23,7 +22,7 @@ export default async function partnershipRoutes(app: FastifyInstance): Promise<v
       querystring: PartnershipListQuery,
       response: { 200: page(Partnership, 'partnerships'), ...problemResponses(400, 401) },
     },
-    handler: (request) => service.list(request.principal, request.query as Static<typeof PartnershipListQuery>),
+    handler: (request) => service.list(request.principal, request.query),
   })
 
   app.post('/', {
@@ -36,7 +35,7 @@ export default async function partnershipRoutes(app: FastifyInstance): Promise<v
       response: { 201: Partnership, ...problemResponses(400, 401, 403, 409) },
     },
     handler: async (request, reply) => {
-      const row = await service.create(actorOf(request), request.body as Static<typeof CreatePartnershipSchema>)
+      const row = await service.create(actorOf(request), request.body)
       return reply.status(201).header('location', `/partnerships/${row.slug}`).header('etag', etagOf(row.version)).send(row)
     },
   })
@@ -68,10 +67,12 @@ export default async function partnershipRoutes(app: FastifyInstance): Promise<v
       response: { 200: Partnership, ...problemResponses(400, 401, 403, 404, 409, 412, 428) },
     },
     handler: async (request, reply) => {
-      const body = request.body as Static<typeof UpdatePartnershipSchema>
+      const body = request.body
       const row = await service.update(actorOf(request), request.partnership.slug, request.headers['if-match'], body)
       app.forgetPartnership(row.slug)
       return reply.header('etag', etagOf(row.version)).send(row)
     },
   })
 }
+
+export default partnershipRoutes

@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { Name, RecordFields, Slug } from '../resource/resource.schemas.js'
+import { Name, RecordFields, Slug } from '../../http/schemas.js'
 
 const YearStart = Type.Integer({ minimum: 1, maximum: 12, description: 'Month the financial year starts (4 = April)' })
 

@@ -4,8 +4,8 @@ import type { NewPartnership, PartnershipUpdate } from '../../db/types.js'
 import type { Actor, Principal } from '../../domain/access.js'
 import { DomainError, notFound } from '../../domain/errors.js'
 import { recordAudit } from '../audit/audit.repository.js'
-import { badCursor } from '../resource/resource.repository.js'
-import { SLUG } from '../resource/resource.schemas.js'
+import { pageCursor } from '../../http/paging.js'
+import { SLUG } from '../../http/schemas.js'
 import { checkIfMatch, constraintProblem } from '../resource/resource.service.js'
 import { financialYearUses, findPartnership, insertPartnership, listPartnerships, updatePartnership } from './partnerships.repository.js'
 
@@ -28,8 +28,8 @@ export function createPartnershipService(db: Db) {
     /** The partnerships the caller belongs to; a superadmin sees them all. */
     async list(principal: Principal, query: { limit?: number; cursor?: string; includeArchived?: boolean }) {
       const limit = query.limit ?? 50
-      const after = query.cursor === undefined ? undefined : Buffer.from(query.cursor, 'base64url').toString('utf8')
-      if (after !== undefined && !SLUG.test(after)) throw badCursor()
+      const cursors = pageCursor<[string]>({ list: 'partnerships', filters: { includeArchived: query.includeArchived === true } }, ([slug]) => typeof slug === 'string' && SLUG.test(slug))
+      const after = query.cursor === undefined ? undefined : cursors.decode(query.cursor)[0]
       const rows = await listPartnerships(db, {
         ...(principal.superadmin ? {} : { slugs: [...principal.memberships.keys()] }),
         ...(after === undefined ? {} : { after }),
@@ -38,7 +38,7 @@ export function createPartnershipService(db: Db) {
       })
       const items = rows.slice(0, limit)
       const last = items[items.length - 1]
-      return { items, nextCursor: rows.length > limit && last ? Buffer.from(last.slug).toString('base64url') : null }
+      return { items, nextCursor: rows.length > limit && last ? cursors.encode([last.slug]) : null }
     },
 
     async get(slug: string) {

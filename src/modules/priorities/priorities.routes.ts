@@ -1,22 +1,13 @@
-import type { FastifyInstance } from 'fastify'
-import type { TableSpec } from '../resource/resource.repository.js'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { registerResourceRoutes } from '../resource/resource.routes.js'
 import { CreatePrioritySchema, PriorityFilters, PrioritySchema, UpdatePrioritySchema } from './priorities.schemas.js'
+import { createPriorityService } from './priorities.service.js'
 
-export const prioritySpec: TableSpec = {
-  table: 'priority',
-  type: 'priority',
-  columns: ['name', 'code', 'description'],
-  sorts: { name: 'name', createdAt: 'createdAt', updatedAt: 'updatedAt' },
-  search: 'name',
-  filters: ['code'],
-}
-
-export default async function priorityRoutes(app: FastifyInstance): Promise<void> {
+const routes: FastifyPluginAsyncTypebox = async (app) => {
   registerResourceRoutes(app, {
-    spec: prioritySpec,
-    singular: 'Priority',
-    plural: 'Priorities',
+    service: createPriorityService(app.db),
+    operationIds: { list: 'listPriorities', create: 'createPriority', get: 'getPriority', update: 'updatePriority', delete: 'deletePriority' },
+    names: { one: 'priority', many: 'priorities' },
     tag: 'Priorities',
     item: PrioritySchema,
     create: CreatePrioritySchema,
@@ -25,3 +16,5 @@ export default async function priorityRoutes(app: FastifyInstance): Promise<void
     writeRole: 'admin',
   })
 }
+
+export default routes

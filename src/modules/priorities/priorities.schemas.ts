@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { Code, Name, Nullable, RecordFields, Text, updateOf } from '../resource/resource.schemas.js'
+import { Code, Name, Nullable, RecordFields, Text, updateOf } from '../../http/schemas.js'
 
 export const PrioritySchema = Type.Object(
   {

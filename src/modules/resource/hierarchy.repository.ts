@@ -1,18 +1,16 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/client.js'
-import { DomainError } from '../../domain/errors.js'
-import type { Row, Scope, TableSpec } from './resource.repository.js'
 
 /**
  * Tables whose rows have a parent of the same kind (areas, indicators) must stay trees. Moves are
  * serialised per partnership and table, so two concurrent moves cannot build a cycle between them.
  */
-async function lockTree(trx: Db, table: string, partnershipId: string): Promise<void> {
+export async function lockTree(trx: Db, table: string, partnershipId: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`${table}-tree:${partnershipId}`}, 0))`.execute(trx)
 }
 
 /** Whether `ancestorId` is `id` itself or above it in the tree. */
-async function isSelfOrAncestor(trx: Db, table: string, partnershipId: string, id: string, ancestorId: string): Promise<boolean> {
+export async function isSelfOrAncestor(trx: Db, table: string, partnershipId: string, id: string, ancestorId: string): Promise<boolean> {
   const result = await sql<{ found: boolean }>`
     with recursive up(id, parent_id) as (
       select id, parent_id from ${sql.table(table)} where partnership_id = ${partnershipId} and id = ${id}
@@ -21,18 +19,4 @@ async function isSelfOrAncestor(trx: Db, table: string, partnershipId: string, i
     )
     select exists (select 1 from up where id = ${ancestorId}) as found`.execute(trx)
   return result.rows[0]?.found === true
-}
-
-/** A write hook refusing a new parent that is the row itself or one of its descendants. */
-export function refuseCycles(spec: Pick<TableSpec, 'table' | 'type'>) {
-  return async (trx: Db, scope: Scope, values: Record<string, unknown>, existing?: Row): Promise<void> => {
-    const parentId = values.parentId
-    if (existing === undefined || typeof parentId !== 'string' || parentId === existing.parentId) return
-    await lockTree(trx, spec.table, scope.partnershipId)
-    if (await isSelfOrAncestor(trx, spec.table, scope.partnershipId, parentId, existing.id)) {
-      throw new DomainError(`${spec.type.toUpperCase()}.CYCLE`, 'unprocessable', `A${/^[aeiou]/.test(spec.type) ? 'n' : ''} ${spec.type} cannot sit below itself or one of its own descendants.`, [
-        { field: 'body.parentId', message: `is this ${spec.type} or one of its descendants` },
-      ])
-    }
-  }
 }

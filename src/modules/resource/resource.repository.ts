@@ -1,37 +1,48 @@
-import { sql, type CompiledQuery, type Kysely, type SelectQueryBuilder } from 'kysely'
-import { prepareOnce } from '../../db/tenancy.js'
+import { sql, type Insertable, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely'
 import type { Db } from '../../db/client.js'
+import { preparedQuery } from '../../db/prepared.js'
+import type { Database } from '../../db/types.js'
 import { DomainError } from '../../domain/errors.js'
+import { pageCursor, UUID_PATTERN } from '../../http/paging.js'
+
+export type ResourceTable = 'area' | 'agency' | 'priority' | 'objective' | 'theme' | 'indicator' | 'target' | 'commentary'
+export type Column<T extends ResourceTable> = keyof Database[T] & string
+
+const BASE_COLUMNS = ['id', 'archived', 'version', 'createdAt', 'updatedAt'] as const
+type BaseColumn = (typeof BASE_COLUMNS)[number]
 
 /**
  * How one tenant-scoped table is read and written. The generic functions below work on any table
- * described this way, so each reference-data module only states its columns, sorts and filters.
+ * described this way, so each reference-data module only states its columns, sorts and links.
  */
-export interface TableSpec {
-  table: 'area' | 'agency' | 'priority' | 'objective' | 'theme' | 'indicator' | 'target' | 'commentary'
+export interface TableSpec<T extends ResourceTable> {
+  table: T
   /** Singular name used in audit events and messages. */
   type: string
-  /** Columns shown to clients beyond id, archived, version and timestamps (camelCase). */
-  columns: readonly string[]
+  /** Columns shown to clients beyond id, archived, version and timestamps: all but partnershipId. */
+  columns: ReadonlyArray<Exclude<Column<T>, BaseColumn | 'partnershipId'>>
   /** API sort key to column; the first is the default. Columns must be NOT NULL for keyset paging. */
-  sorts: Readonly<Record<string, string>>
+  sorts: Readonly<Record<string, Column<T>>>
   /** Column searched by `q`. */
-  search: string
-  /** Query parameters that filter by equality on the column of the same name. */
-  filters: readonly string[]
+  search: Column<T>
   /** A nested resource's parent, e.g. objectives under /priorities/{priorityId}. */
-  parent?: { column: string; param: string; table: TableSpec['table']; type: string }
+  parent?: { column: Column<T>; param: string; table: ResourceTable; type: string }
   /**
    * A many-to-many link shown as an array of ids (an indicator's priorityIds), kept in a link table
    * (owner column -> this row, column -> the other row) and filterable by one id.
    */
-  links?: { field: string; table: string; owner: string; column: string; target: TableSpec['table']; filter: string }
+  links?: { field: string; table: 'indicatorPriority'; owner: string; column: string; target: ResourceTable; filter: string }
 }
 
-export type Row = Record<string, unknown> & { id: string; version: number }
+/** A record as the API shows it: every column but the partnership, and its links. */
+export type Row<T extends ResourceTable> = Omit<Selectable<Database[T]>, 'partnershipId'> & { id: string; version: number; [link: string]: unknown }
+/** What a create or update writes: the columns sent (or set by a hook), and links. */
+export type Values<T extends ResourceTable> = Partial<Omit<Insertable<Database[T]>, 'partnershipId'>> & Record<string, unknown>
 
 export interface Scope {
   partnershipId: string
+  /** The partnership's year-start month, which reading a financial year (FY2010-11) needs. */
+  yearStartMonth: number
   parentId?: string
 }
 
@@ -44,17 +55,15 @@ export interface PageRequest {
   [filter: string]: unknown
 }
 
-const BASE_COLUMNS = ['id', 'archived', 'version', 'createdAt', 'updatedAt'] as const
-
-// The generic layer addresses tables by name, which Kysely's static types cannot follow; every
-// value still goes through bound parameters.
+// The generic layer addresses tables by name, which Kysely's static types cannot follow; every value still
+// goes through bound parameters, and every name comes from a spec in code.
 const anyDb = (db: Db) => db as unknown as Kysely<any>
 
-export function selection(spec: TableSpec): string[] {
+export function selection<T extends ResourceTable>(spec: TableSpec<T>): string[] {
   return [...BASE_COLUMNS, ...spec.columns]
 }
 
-function selectRow(spec: TableSpec) {
+function selectRow<T extends ResourceTable>(spec: TableSpec<T>) {
   const columns = selection(spec).map((c) => `${spec.table}.${c}`)
   const link = spec.links
   if (link === undefined) return () => columns
@@ -65,14 +74,14 @@ function selectRow(spec: TableSpec) {
 }
 
 /** Separates a link field (ids kept in a link table) from the row's own columns. */
-export function splitLinks(spec: TableSpec, values: Record<string, unknown>): { own: Record<string, unknown>; linked?: string[] } {
+export function splitLinks<T extends ResourceTable>(spec: TableSpec<T>, values: Values<T>): { own: Values<T>; linked?: string[] } {
   if (spec.links === undefined || !(spec.links.field in values)) return { own: values }
   const { [spec.links.field]: linked, ...own } = values
-  return { own, linked: linked as string[] }
+  return { own: own as Values<T>, linked: linked as string[] }
 }
 
 /** Replaces a row's links; every id must name a row of the target table in the same partnership. */
-export async function replaceLinks(db: Db, spec: TableSpec, scope: Scope, id: string, ids: string[]): Promise<boolean> {
+export async function replaceLinks<T extends ResourceTable>(db: Db, spec: TableSpec<T>, scope: Scope, id: string, ids: string[]): Promise<boolean> {
   const link = spec.links!
   const unique = [...new Set(ids)]
   if (unique.length > 0) {
@@ -86,126 +95,109 @@ export async function replaceLinks(db: Db, spec: TableSpec, scope: Scope, id: st
   return true
 }
 
-function scoped(db: Db, spec: TableSpec, scope: Scope) {
-  let query = anyDb(db).selectFrom(spec.table).where(`${spec.table}.partnershipId`, '=', scope.partnershipId)
-  if (spec.parent !== undefined) query = query.where(`${spec.table}.${spec.parent.column}`, '=', scope.parentId)
+function scoped<T extends ResourceTable>(db: Db, spec: TableSpec<T>, scope: Pick<Scope, 'partnershipId' | 'parentId'>) {
+  const table: string = spec.table
+  let query = anyDb(db).selectFrom(table).where(`${table}.partnershipId`, '=', scope.partnershipId)
+  if (spec.parent !== undefined) query = query.where(`${table}.${spec.parent.column as string}`, '=', scope.parentId ?? null)
   return query
 }
 
-interface Cursor {
-  s: string
-  v: unknown
-  id: string
-}
+const isKeyValue = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
 
-export const badCursor = () =>
-  new DomainError('PAGE.CURSOR', 'validation', 'The cursor is not valid for this list and sort.', [
-    { field: 'querystring.cursor', message: 'is not a cursor this list gave out with the same sort' },
-  ])
-
-function decodeCursor(cursor: string, sort: string): Cursor {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor
-    if (parsed.s !== sort || typeof parsed.id !== 'string' || !/^[0-9a-f-]{36}$/.test(parsed.id)) throw badCursor()
-    if (typeof parsed.v !== 'string' && typeof parsed.v !== 'number' && typeof parsed.v !== 'boolean') throw badCursor()
-    return parsed
-  } catch {
-    throw badCursor()
-  }
-}
-
-function encodeCursor(sort: string, value: unknown, id: string): string {
-  const v = value instanceof Date ? value.toISOString() : value
-  return Buffer.from(JSON.stringify({ s: sort, v, id })).toString('base64url')
-}
-
-/** Keyset pagination on (sort column, id): stable under concurrent inserts, no OFFSET scans. */
-export async function listRecords(db: Db, spec: TableSpec, scope: Scope, request: PageRequest) {
+/**
+ * Keyset pagination on (sort column, id): stable under concurrent inserts, no OFFSET scans. `filters`
+ * are the list's equality filters by column (the link filter apart), from the route's filter schema.
+ */
+export async function listRecords<T extends ResourceTable>(db: Db, spec: TableSpec<T>, scope: Scope, request: PageRequest, filters: readonly string[]) {
   const sortKeys = Object.keys(spec.sorts)
   const sort = request.sort ?? sortKeys[0]!
   const descending = sort.startsWith('-')
   const column = spec.sorts[descending ? sort.slice(1) : sort]
   if (column === undefined) throw new DomainError('PAGE.SORT', 'validation', `Unknown sort ${sort}.`)
   const limit = request.limit ?? 50
+  const filtering = Object.fromEntries([...filters, ...(spec.links ? [spec.links.filter] : []), 'q', 'includeArchived'].map((f) => [f, request[f]]))
+  const cursors = pageCursor<[unknown, string]>({ list: `${spec.table}:${scope.parentId ?? ''}`, sort, filters: filtering }, ([value, id]) => isKeyValue(value) && typeof id === 'string' && UUID_PATTERN.test(id))
 
-  let query = scoped(db, spec, scope).select(selectRow(spec)) as SelectQueryBuilder<any, any, Row>
-  if (request.includeArchived !== true) query = query.where(`${spec.table}.archived`, '=', false)
+  const table: string = spec.table
+  let query = scoped(db, spec, scope).select(selectRow(spec)) as SelectQueryBuilder<any, any, Row<T>>
+  if (request.includeArchived !== true) query = query.where(`${table}.archived`, '=', false)
   if (request.q !== undefined) {
-    query = query.where(sql<boolean>`strpos(lower(${sql.ref(`${spec.table}.${spec.search}`)}), lower(${request.q})) > 0`)
+    query = query.where(sql<boolean>`strpos(lower(${sql.ref(`${table}.${spec.search}`)}), lower(${request.q})) > 0`)
   }
-  for (const filter of spec.filters) {
-    if (request[filter] !== undefined) query = query.where(`${spec.table}.${filter}`, '=', request[filter])
+  for (const filter of filters) {
+    if (request[filter] !== undefined) query = query.where(`${table}.${filter}`, '=', request[filter])
   }
   const link = spec.links
   if (link !== undefined && request[link.filter] !== undefined) {
     query = query.where((eb) =>
-      eb.exists(eb.selectFrom(link.table).select(sql.lit(1).as('one')).whereRef(`${link.table}.${link.owner}`, '=', `${spec.table}.id`).where(`${link.table}.${link.column}`, '=', request[link.filter])),
+      eb.exists(eb.selectFrom(link.table).select(sql.lit(1).as('one')).whereRef(`${link.table}.${link.owner}`, '=', `${table}.id`).where(`${link.table}.${link.column}`, '=', request[link.filter])),
     )
   }
   if (request.cursor !== undefined) {
-    const cursor = decodeCursor(request.cursor, sort)
-    query = query.where((eb) => eb(eb.refTuple(`${spec.table}.${column}`, `${spec.table}.id`), descending ? '<' : '>', eb.tuple(cursor.v, cursor.id)))
+    const [value, id] = cursors.decode(request.cursor)
+    query = query.where((eb) => eb(eb.refTuple(`${table}.${column as string}`, `${table}.id`), descending ? '<' : '>', eb.tuple(value as string, id)))
   }
   const direction = descending ? 'desc' : 'asc'
-  const rows = await query.orderBy(`${spec.table}.${column}`, direction).orderBy(`${spec.table}.id`, direction).limit(limit + 1).execute()
+  const rows = await query.orderBy(`${table}.${column}`, direction).orderBy(`${table}.id`, direction).limit(limit + 1).execute()
   const items = rows.slice(0, limit)
-  const last = items[items.length - 1]
-  return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(sort, last[column], last.id) : null }
+  const last = items[items.length - 1] as Record<string, unknown> | undefined
+  const key = (v: unknown) => (v instanceof Date ? v.toISOString() : v)
+  return { items, nextCursor: rows.length > limit && last !== undefined ? cursors.encode([key(last[column]), last.id as string]) : null }
 }
 
-const findQuery = (db: Db, spec: TableSpec, scope: Scope, id: string) => scoped(db, spec, scope).select(selectRow(spec)).where(`${spec.table}.id`, '=', id)
-const compiledFinds = new Map<string, CompiledQuery>()
-const SENTINEL = { partnership: '\u0000partnership', parent: '\u0000parent', id: '\u0000id' }
+type Find = (db: Db, partnershipId: string, parentId: string | undefined, id: string) => Promise<unknown[]>
+const finds = new Map<string, Find>()
 
-/**
- * Reading one record is the hottest query there is; building it with Kysely cost more than running it
- * (measured), so its shape is compiled once per table and only the bound values change.
- */
-export async function findRecord(db: Db, spec: TableSpec, scope: Scope, id: string, lock = false): Promise<Row | undefined> {
-  if (lock) return (await findQuery(db, spec, scope, id).forUpdate(spec.table).executeTakeFirst()) as Row | undefined
-  const shape = `${spec.table}:${scope.parentId === undefined ? '' : 'parent'}`
-  let compiled = compiledFinds.get(shape)
-  if (compiled === undefined) {
-    compiled = findQuery(db, spec, { partnershipId: SENTINEL.partnership, ...(scope.parentId === undefined ? {} : { parentId: SENTINEL.parent }) }, SENTINEL.id).compile()
-    compiledFinds.set(shape, compiled)
-    prepareOnce(compiled.sql)
+/** Reading one record is the hottest query there is: its text is built once per table shape and prepared. */
+export async function findRecord<T extends ResourceTable>(db: Db, spec: TableSpec<T>, scope: Scope, id: string, lock = false): Promise<Row<T> | undefined> {
+  const table: string = spec.table
+  const build = (partnershipId: string, parentId: string | undefined, recordId: string) =>
+    scoped(db, spec, { partnershipId, ...(parentId === undefined ? {} : { parentId }) }).select(selectRow(spec)).where(`${table}.id`, '=', recordId)
+  if (lock) return (await build(scope.partnershipId, scope.parentId, id).forUpdate(table).executeTakeFirst()) as Row<T> | undefined
+  const shape = `${table}:${scope.parentId === undefined ? '' : 'parent'}`
+  let find = finds.get(shape)
+  if (find === undefined) {
+    const nested = scope.parentId !== undefined
+    find = preparedQuery((p: string, parent: string | undefined, i: string) => build(p, nested ? parent : undefined, i)) as Find
+    finds.set(shape, find)
   }
-  const values: Record<string, unknown> = { [SENTINEL.partnership]: scope.partnershipId, [SENTINEL.parent]: scope.parentId, [SENTINEL.id]: id }
-  const parameters = compiled.parameters.map((p) => (typeof p === 'string' && p in values ? values[p] : p))
-  return (await db.executeQuery<Row>({ ...compiled, parameters })).rows[0]
+  return (await find(db, scope.partnershipId, scope.parentId, id))[0] as Row<T> | undefined
 }
 
 /** The row whose columns equal the given values (a natural key). */
-export async function findRecordBy(db: Db, spec: TableSpec, scope: Scope, key: Record<string, unknown>): Promise<Row | undefined> {
+export async function findRecordBy<T extends ResourceTable>(db: Db, spec: TableSpec<T>, scope: Scope, key: Partial<Record<Column<T>, unknown>>): Promise<Row<T> | undefined> {
   let query = scoped(db, spec, scope).select(selectRow(spec))
-  for (const [column, value] of Object.entries(key)) query = query.where(`${spec.table}.${column}`, '=', value)
-  return (await query.executeTakeFirst()) as Row | undefined
+  for (const [column, value] of Object.entries(key)) query = query.where(`${spec.table as string}.${column}`, '=', value as string)
+  return (await query.executeTakeFirst()) as Row<T> | undefined
 }
 
-export async function insertRecord(db: Db, spec: TableSpec, scope: Scope, values: Record<string, unknown>): Promise<Row> {
+export async function insertRecord<T extends ResourceTable>(db: Db, spec: TableSpec<T>, scope: Scope, values: Values<T>): Promise<Row<T>> {
   const parent = spec.parent === undefined ? {} : { [spec.parent.column]: scope.parentId }
+  const table: string = spec.table
   return (await anyDb(db)
-    .insertInto(spec.table)
-    .values({ ...values, ...parent, partnershipId: scope.partnershipId })
+    .insertInto(table)
+    .values({ ...(values as Record<string, unknown>), ...parent, partnershipId: scope.partnershipId })
     .returning(selection(spec))
-    .executeTakeFirstOrThrow()) as Row
+    .executeTakeFirstOrThrow()) as Row<T>
 }
 
-export async function updateRecord(db: Db, spec: TableSpec, scope: Scope, id: string, values: Record<string, unknown>): Promise<Row> {
+export async function updateRecord<T extends ResourceTable>(db: Db, spec: TableSpec<T>, scope: Scope, id: string, values: Values<T>): Promise<Row<T>> {
+  const table: string = spec.table
   return (await anyDb(db)
-    .updateTable(spec.table)
-    .set({ ...values, version: sql`version + 1`, updatedAt: sql`now()` })
+    .updateTable(table)
+    .set({ ...(values as Record<string, unknown>), version: sql`version + 1`, updatedAt: sql`now()` })
     .where('partnershipId', '=', scope.partnershipId)
     .where('id', '=', id)
     .returning(selection(spec))
-    .executeTakeFirstOrThrow()) as Row
+    .executeTakeFirstOrThrow()) as Row<T>
 }
 
-export async function deleteRecord(db: Db, spec: TableSpec, scope: Scope, id: string): Promise<void> {
-  await anyDb(db).deleteFrom(spec.table).where('partnershipId', '=', scope.partnershipId).where('id', '=', id).execute()
+export async function deleteRecord<T extends ResourceTable>(db: Db, spec: TableSpec<T>, scope: Scope, id: string): Promise<void> {
+  const table: string = spec.table
+  await anyDb(db).deleteFrom(table).where('partnershipId', '=', scope.partnershipId).where('id', '=', id).execute()
 }
 
-export async function parentExists(db: Db, spec: TableSpec, scope: Scope): Promise<boolean> {
+export async function parentExists<T extends ResourceTable>(db: Db, spec: TableSpec<T>, scope: Pick<Scope, 'partnershipId' | 'parentId'>): Promise<boolean> {
   if (spec.parent === undefined) return true
   const row = await anyDb(db)
     .selectFrom(spec.parent.table)

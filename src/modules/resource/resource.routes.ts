@@ -1,23 +1,27 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import Type, { type TObject, type TSchema } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import Type, { type TObject, type TProperties } from 'typebox'
 import type { Actor, Role } from '../../domain/access.js'
 import { problemResponses } from '../../plugins/problem.js'
-import type { Row, Scope, TableSpec } from './resource.repository.js'
-import { createResourceService, etagOf, type WriteHooks } from './resource.service.js'
-import { IfMatchHeaders, Slug, Uuid, listQuery, page } from './resource.schemas.js'
+import type { ResourceTable, Row, Scope, Values } from './resource.repository.js'
+import { etagOf, type ResourceService } from './resource.service.js'
 
-export interface ResourceRoutes {
-  spec: TableSpec
-  /** Names for operationIds and docs, e.g. Area / Areas. */
-  singular: string
-  plural: string
+type FastifyTypebox = Parameters<FastifyPluginAsyncTypebox>[0]
+import { IfMatchHeaders, NoContent, Slug, Uuid, listQuery, page } from '../../http/schemas.js'
+
+export interface ResourceRoutes<T extends ResourceTable> {
+  service: ResourceService<T>
+  /** Each operation's id, written out so that a developer can find a route by it. */
+  operationIds: { list: string; create: string; get: string; update: string; delete: string }
+  /** The resource in words, singular and plural (area, areas). */
+  names: { one: string; many: string }
   tag: string
   item: TObject
   create: TObject
   update: TObject
-  filters: Record<string, TSchema>
+  /** The list's filters: each one an equality on the column of its name (or the link's filter). */
+  filters: TProperties
   writeRole: Role
-  hooks?: WriteHooks
 }
 
 const READ_PROBLEMS = [400, 401, 404]
@@ -37,9 +41,11 @@ export const actorOf = (request: FastifyRequest): Actor => {
  * Registers list, create, read, update and delete for one tenant-scoped resource. The module is
  * registered with its prefix (e.g. /partnerships/:partnership/areas).
  */
-export function registerResourceRoutes(app: FastifyInstance, def: ResourceRoutes): void {
-  const { spec, singular, plural, tag } = def
-  const service = createResourceService(app.db, spec, def.hooks)
+export function registerResourceRoutes<T extends ResourceTable>(app: FastifyTypebox, def: ResourceRoutes<T>): void {
+  const { service, tag, names, operationIds } = def
+  const spec = service.spec
+  const a = (noun: string) => `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`
+  const filterColumns = Object.keys(def.filters).filter((f) => f !== spec.links?.filter)
   const parentParam = spec.parent?.param
   const scopeParams = { partnership: Slug, ...(parentParam === undefined ? {} : { [parentParam]: Uuid }) }
   const ListParams = Type.Object(scopeParams, { additionalProperties: false })
@@ -52,38 +58,39 @@ export function registerResourceRoutes(app: FastifyInstance, def: ResourceRoutes
   const write = { scope: 'partnership', role: def.writeRole } as const
   const roleNote = `Needs the ${def.writeRole} role.`
 
-  const scopeOf = (request: FastifyRequest): Scope => ({
+  const scopeOf = (request: { partnership: { id: string; financialYearStartMonth: number }; params: unknown }): Scope => ({
     partnershipId: request.partnership.id,
+    yearStartMonth: request.partnership.financialYearStartMonth,
     ...(parentParam === undefined ? {} : { parentId: (request.params as Record<string, string>)[parentParam] }),
   })
-  const sendRow = (reply: FastifyReply, row: Row, status = 200) => reply.status(status).header('etag', etagOf(row.version)).send(row)
+  const sendRow = (reply: FastifyReply, row: Row<T>, status = 200) => reply.status(status).header('etag', etagOf(row.version)).send(row)
 
   app.get('/', {
     config: { access: read },
     schema: {
-      operationId: `list${plural}`,
+      operationId: operationIds.list,
       tags: [tag],
-      summary: `List ${plural.toLowerCase()}`,
+      summary: `List ${names.many}`,
       params: ListParams,
       querystring: listQuery(Object.keys(spec.sorts), def.filters),
-      response: { 200: page(Item, plural.toLowerCase()), ...problemResponses(...READ_PROBLEMS) },
+      response: { 200: page(Item, names.many), ...problemResponses(...READ_PROBLEMS) },
     },
-    handler: (request) => service.list(scopeOf(request), request.query as Record<string, unknown>),
+    handler: (request) => service.list(scopeOf(request), request.query, filterColumns),
   })
 
   app.post('/', {
     config: { access: write },
     schema: {
-      operationId: `create${singular}`,
+      operationId: operationIds.create,
       tags: [tag],
-      summary: `Create a ${singular.toLowerCase()}`,
+      summary: `Create ${a(names.one)}`,
       description: `${roleNote} Answers with the record, its ETag and its Location.`,
       params: ListParams,
       body: def.create,
-      response: { 201: described(`The new ${singular.toLowerCase()}`), ...problemResponses(...WRITE_PROBLEMS) },
+      response: { 201: described(`The new ${names.one}`), ...problemResponses(...WRITE_PROBLEMS) },
     },
     handler: async (request, reply) => {
-      const row = await service.create(scopeOf(request), actorOf(request), request.body as Record<string, unknown>)
+      const row = await service.create(scopeOf(request), actorOf(request), request.body as Values<T>)
       return sendRow(reply.header('location', `${request.url.split('?')[0]!.replace(/\/$/, '')}/${row.id}`), row, 201)
     },
   })
@@ -91,30 +98,29 @@ export function registerResourceRoutes(app: FastifyInstance, def: ResourceRoutes
   app.get('/:id', {
     config: { access: read },
     schema: {
-      operationId: `get${singular}`,
+      operationId: operationIds.get,
       tags: [tag],
-      summary: `Read a ${singular.toLowerCase()}`,
+      summary: `Read ${a(names.one)}`,
       params: ItemParams,
-      response: { 200: described(`The ${singular.toLowerCase()}`), ...problemResponses(...READ_PROBLEMS) },
+      response: { 200: described(`The ${names.one}`), ...problemResponses(...READ_PROBLEMS) },
     },
-    handler: async (request, reply) => sendRow(reply, await service.get(scopeOf(request), (request.params as { id: string }).id)),
+    handler: async (request, reply) => sendRow(reply, await service.get(scopeOf(request), request.params.id)),
   })
 
   app.patch('/:id', {
     config: { access: write },
     schema: {
-      operationId: `update${singular}`,
+      operationId: operationIds.update,
       tags: [tag],
-      summary: `Change a ${singular.toLowerCase()}`,
+      summary: `Change ${a(names.one)}`,
       description: `${roleNote} Send only the fields to change (null clears an optional one), with If-Match.`,
       params: ItemParams,
       headers: IfMatchHeaders,
       body: def.update,
-      response: { 200: described(`The ${singular.toLowerCase()} as changed`), ...problemResponses(...WRITE_PROBLEMS, 412, 428) },
+      response: { 200: described(`The ${names.one} as changed`), ...problemResponses(...WRITE_PROBLEMS, 412, 428) },
     },
     handler: async (request, reply) => {
-      const { id } = request.params as { id: string }
-      const row = await service.update(scopeOf(request), actorOf(request), id, request.headers['if-match'], request.body as Record<string, unknown>)
+      const row = await service.update(scopeOf(request), actorOf(request), request.params.id, request.headers['if-match'], request.body as Values<T>)
       return sendRow(reply, row)
     },
   })
@@ -122,17 +128,16 @@ export function registerResourceRoutes(app: FastifyInstance, def: ResourceRoutes
   app.delete('/:id', {
     config: { access: write },
     schema: {
-      operationId: `delete${singular}`,
+      operationId: operationIds.delete,
       tags: [tag],
-      summary: `Delete a ${singular.toLowerCase()}`,
+      summary: `Delete ${a(names.one)}`,
       description: `${roleNote} Refused with 409 while other records point at it: archive it instead.`,
       params: ItemParams,
       headers: IfMatchHeaders,
-      response: { 204: Type.Null({ description: 'Deleted' }), ...problemResponses(...WRITE_PROBLEMS, 412, 428) },
+      response: { 204: NoContent('Deleted'), ...problemResponses(...WRITE_PROBLEMS, 412, 428) },
     },
     handler: async (request, reply) => {
-      const { id } = request.params as { id: string }
-      await service.remove(scopeOf(request), actorOf(request), id, request.headers['if-match'])
+      await service.remove(scopeOf(request), actorOf(request), request.params.id, request.headers['if-match'])
       return reply.status(204).send()
     },
   })

@@ -12,18 +12,23 @@ import {
   replaceLinks,
   splitLinks,
   updateRecord,
+  type Column,
   type PageRequest,
+  type ResourceTable,
   type Row,
   type Scope,
   type TableSpec,
+  type Values,
 } from './resource.repository.js'
 
-
-export interface WriteHooks {
-  /** Runs inside the write's transaction before the row is written; throws a DomainError to refuse. */
-  beforeWrite?: (trx: Db, scope: Scope, values: Record<string, unknown>, existing: Row | undefined, actor: Actor) => Promise<void>
+export interface WriteHooks<T extends ResourceTable> {
+  /**
+   * Runs inside the write's transaction before the row is written, and answers what to write (the values
+   * sent, settled: a derived target, a canonical period, the author); throws a DomainError to refuse.
+   */
+  beforeWrite?: (trx: Db, scope: Scope, values: Values<T>, existing: Row<T> | undefined, actor: Actor) => Promise<Values<T>>
   /** Runs inside the delete's transaction; throws a DomainError to refuse. */
-  beforeDelete?: (trx: Db, scope: Scope, existing: Row, actor: Actor) => Promise<void>
+  beforeDelete?: (trx: Db, scope: Scope, existing: Row<T>, actor: Actor) => Promise<void>
 }
 
 export const etagOf = (version: number): string => `"${version}"`
@@ -48,6 +53,20 @@ interface PgError {
   constraint?: string
 }
 
+/**
+ * The body fields a constraint is on, from Postgres's name for it: target_partnership_id_indicator_id_area_id_period_key
+ * is on indicatorId, areaId and period (each "_id" closes a field name).
+ */
+function constraintFields(constraint: string, table: string): string[] {
+  const words = constraint.replace(new RegExp(`^${table}_(partnership_id_)?`), '').replace(/_(key|fkey)$/, '').split('_')
+  const fields: string[][] = [[]]
+  for (const word of words) {
+    fields[fields.length - 1]!.push(word)
+    if (word === 'id') fields.push([])
+  }
+  return fields.filter((f) => f.length > 0).map((f) => f.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join(''))
+}
+
 /** Turns a unique or foreign-key violation into a message about the field the client sent. */
 export function constraintProblem(err: unknown, table: string, type: string, action: 'write' | 'delete'): DomainError | undefined {
   const { code, constraint } = err as PgError
@@ -69,21 +88,7 @@ export function constraintProblem(err: unknown, table: string, type: string, act
   return undefined
 }
 
-/**
- * The body fields a constraint is on, from Postgres's name for it: target_partnership_id_indicator_id_area_id_period_key
- * is on indicatorId, areaId and period (each "_id" closes a field name).
- */
-function constraintFields(constraint: string, table: string): string[] {
-  const words = constraint.replace(new RegExp(`^${table}_(partnership_id_)?`), '').replace(/_(key|fkey)$/, '').split('_')
-  const fields: string[][] = [[]]
-  for (const word of words) {
-    fields[fields.length - 1]!.push(word)
-    if (word === 'id') fields.push([])
-  }
-  return fields.filter((f) => f.length > 0).map((f) => f.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join(''))
-}
-
-async function translating<T>(spec: Pick<TableSpec, 'table' | 'type'>, action: 'write' | 'delete', work: () => Promise<T>): Promise<T> {
+async function translating<T>(spec: { table: string; type: string }, action: 'write' | 'delete', work: () => Promise<T>): Promise<T> {
   try {
     return await work()
   } catch (err) {
@@ -91,12 +96,16 @@ async function translating<T>(spec: Pick<TableSpec, 'table' | 'type'>, action: '
   }
 }
 
-export function createResourceService(db: Db, spec: TableSpec, hooks: WriteHooks = {}) {
-  const audit = (trx: Db, scope: Scope, actor: Actor, action: 'create' | 'update' | 'delete', id: string, before: Row | null, after: Row | null) =>
+/**
+ * List, read, create, update and delete for one tenant-scoped table, each write in a transaction with
+ * its audit event. `filters` are the columns its list filters by equality (from the route's schema).
+ */
+export function createResourceService<T extends ResourceTable>(db: Db, spec: TableSpec<T>, hooks: WriteHooks<T> = {}) {
+  const audit = (trx: Db, scope: Scope, actor: Actor, action: 'create' | 'update' | 'delete', id: string, before: Row<T> | null, after: Row<T> | null) =>
     recordAudit(trx, actor, { partnershipId: scope.partnershipId, action, resourceType: spec.type, resourceId: id, before, after })
 
   /** Writes a row's links, if the body sent them, and reads the row back with them. */
-  async function withLinks(trx: Db, scope: Scope, row: Row, linked: string[] | undefined): Promise<Row> {
+  async function withLinks(trx: Db, scope: Scope, row: Row<T>, linked: string[] | undefined): Promise<Row<T>> {
     if (spec.links === undefined) return row
     if (linked !== undefined && !(await replaceLinks(trx, spec, scope, row.id, linked))) {
       throw new DomainError(`${spec.type.toUpperCase()}.REFERENCE`, 'unprocessable', `Not every id in ${spec.links.field} names a ${spec.links.target} of this partnership.`, [
@@ -110,24 +119,28 @@ export function createResourceService(db: Db, spec: TableSpec, hooks: WriteHooks
     if (spec.parent !== undefined && !(await parentExists(trx, spec, scope))) throw notFound(spec.parent.type)
   }
 
+  const settle = (trx: Db, scope: Scope, values: Values<T>, existing: Row<T> | undefined, actor: Actor) =>
+    hooks.beforeWrite === undefined ? Promise.resolve(values) : hooks.beforeWrite(trx, scope, values, existing, actor)
+
   return {
-    async list(scope: Scope, request: PageRequest) {
+    spec,
+
+    async list(scope: Scope, request: PageRequest, filters: readonly string[]) {
       await requireParent(db, scope)
-      return listRecords(db, spec, scope, request)
+      return listRecords(db, spec, scope, request, filters)
     },
 
-    async get(scope: Scope, id: string): Promise<Row> {
+    async get(scope: Scope, id: string): Promise<Row<T>> {
       const row = await findRecord(db, spec, scope, id)
       if (row === undefined) throw notFound(spec.type)
       return row
     },
 
-    create(scope: Scope, actor: Actor, values: Record<string, unknown>): Promise<Row> {
+    create(scope: Scope, actor: Actor, values: Values<T>): Promise<Row<T>> {
       return translating(spec, 'write', () =>
         db.transaction().execute(async (trx) => {
           await requireParent(trx, scope)
-          await hooks.beforeWrite?.(trx, scope, values, undefined, actor)
-          const { own, linked } = splitLinks(spec, values)
+          const { own, linked } = splitLinks(spec, await settle(trx, scope, values, undefined, actor))
           const row = await withLinks(trx, scope, await insertRecord(trx, spec, scope, own), linked)
           await audit(trx, scope, actor, 'create', row.id, null, row)
           return row
@@ -136,19 +149,18 @@ export function createResourceService(db: Db, spec: TableSpec, hooks: WriteHooks
     },
 
     /** The record whose `keys` columns equal those in `values`, created from `values` when there is none. */
-    async ensure(scope: Scope, actor: Actor, keys: string | string[], values: Record<string, unknown>): Promise<Row> {
-      const key = Object.fromEntries([keys].flat().map((k) => [k, values[k]]))
+    async ensure(scope: Scope, actor: Actor, keys: Column<T> | Column<T>[], values: Values<T>): Promise<Row<T>> {
+      const key = Object.fromEntries([keys].flat().map((k) => [k, values[k]])) as Partial<Record<Column<T>, unknown>>
       return (await findRecordBy(db, spec, scope, key)) ?? this.create(scope, actor, values)
     },
 
-    update(scope: Scope, actor: Actor, id: string, ifMatch: string | undefined, values: Record<string, unknown>): Promise<Row> {
+    update(scope: Scope, actor: Actor, id: string, ifMatch: string | undefined, values: Values<T>): Promise<Row<T>> {
       return translating(spec, 'write', () =>
         db.transaction().execute(async (trx) => {
           const existing = await findRecord(trx, spec, scope, id, true)
           if (existing === undefined) throw notFound(spec.type)
           checkIfMatch(ifMatch, existing.version)
-          await hooks.beforeWrite?.(trx, scope, values, existing, actor)
-          const { own, linked } = splitLinks(spec, values)
+          const { own, linked } = splitLinks(spec, await settle(trx, scope, values, existing, actor))
           const row = await withLinks(trx, scope, await updateRecord(trx, spec, scope, id, own), linked)
           await audit(trx, scope, actor, 'update', id, existing, row)
           return row
@@ -171,4 +183,4 @@ export function createResourceService(db: Db, spec: TableSpec, hooks: WriteHooks
   }
 }
 
-export type ResourceService = ReturnType<typeof createResourceService>
+export type ResourceService<T extends ResourceTable> = ReturnType<typeof createResourceService<T>>

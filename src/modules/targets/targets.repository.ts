@@ -1,5 +1,17 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/client.js'
+import type { TableSpec } from '../resource/resource.repository.js'
+
+export const targetSpec: TableSpec<'target'> = {
+  table: 'target',
+  type: 'target',
+  columns: [
+    'indicatorId', 'areaId', 'period', 'periodStart', 'periodEnd', 'status', 'baselineValue', 'baselinePeriod',
+    'changePercent', 'targetValue', 'derivation', 'tolerancePercent', 'profile',
+  ],
+  sorts: { periodStart: 'periodStart', createdAt: 'createdAt', updatedAt: 'updatedAt' },
+  search: 'period',
+}
 
 /**
  * The partnership's targets for this indicator and area whose years overlap the dates given, after
@@ -19,13 +31,7 @@ export async function overlappingTargets(trx: Db, partnershipId: string, indicat
     .execute()
 }
 
-/** What settling a target needs: the partnership's year start and the indicator's decimal places. */
-export function targetContext(db: Db, partnershipId: string, indicatorId: string) {
-  return db
-    .selectFrom('indicator')
-    .innerJoin('partnership', 'partnership.id', 'indicator.partnershipId')
-    .select(['partnership.financialYearStartMonth', 'indicator.decimalPlaces'])
-    .where('indicator.partnershipId', '=', partnershipId)
-    .where('indicator.id', '=', indicatorId)
-    .executeTakeFirst()
+/** The decimal places of an indicator of the partnership (what a derived target is rounded to), if it exists. */
+export function indicatorPlaces(db: Db, partnershipId: string, indicatorId: string) {
+  return db.selectFrom('indicator').select('decimalPlaces').where('partnershipId', '=', partnershipId).where('id', '=', indicatorId).executeTakeFirst()
 }

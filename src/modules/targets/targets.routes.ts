@@ -1,19 +1,20 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { registerResourceRoutes } from '../resource/resource.routes.js'
 import { CreateTargetSchema, TargetFilters, TargetSchema, UpdateTargetSchema } from './targets.schemas.js'
-import { targetHooks, targetSpec } from './targets.service.js'
+import { createTargetService } from './targets.service.js'
 
-export default async function targetRoutes(app: FastifyInstance): Promise<void> {
+const routes: FastifyPluginAsyncTypebox = async (app) => {
   registerResourceRoutes(app, {
-    spec: targetSpec,
-    singular: 'Target',
-    plural: 'Targets',
+    service: createTargetService(app.db),
+    operationIds: { list: 'listTargets', create: 'createTarget', get: 'getTarget', update: 'updateTarget', delete: 'deleteTarget' },
+    names: { one: 'target', many: 'targets' },
     tag: 'Targets',
     item: TargetSchema,
     create: CreateTargetSchema,
     update: UpdateTargetSchema,
     filters: TargetFilters,
     writeRole: 'officer',
-    hooks: targetHooks,
   })
 }
+
+export default routes

@@ -1,9 +1,8 @@
 import Type from 'typebox'
-import { Nullable, RecordFields, StringEnum, Uuid, updateOf } from '../resource/resource.schemas.js'
+import { Nullable, Period, RecordFields, StringEnum, Uuid, updateOf } from '../../http/schemas.js'
 
 export const DecimalString = Type.String({ pattern: '^-?\\d{1,14}(\\.\\d{1,6})?$', description: 'A decimal number as a string, e.g. "1295" or "17.3"' })
 const Percent = Type.String({ pattern: '^-?\\d{1,4}(\\.\\d{1,3})?$', description: 'A percentage as a decimal string, e.g. "-11.8"' })
-const Period = Type.String({ minLength: 4, maxLength: 12, description: 'Period string form: FY2010-11, 2010, 2010-Q2, 2010-04' })
 
 const Profile = Type.Object(
   {

@@ -1,46 +1,34 @@
+import type { Db } from '../../db/client.js'
 import { DomainError } from '../../domain/errors.js'
 import { dateRange } from '../../domain/periods.js'
 import { checkProfile, settleTarget, targetPeriod, type Profile, type TargetInput } from '../../domain/targets.js'
-import type { TableSpec } from '../resource/resource.repository.js'
-import type { WriteHooks } from '../resource/resource.service.js'
-import { overlappingTargets, targetContext } from './targets.repository.js'
-
-export const targetSpec: TableSpec = {
-  table: 'target',
-  type: 'target',
-  columns: [
-    'indicatorId', 'areaId', 'period', 'periodStart', 'periodEnd', 'status', 'baselineValue', 'baselinePeriod',
-    'changePercent', 'targetValue', 'derivation', 'tolerancePercent', 'profile',
-  ],
-  sorts: { periodStart: 'periodStart', createdAt: 'createdAt', updatedAt: 'updatedAt' },
-  search: 'period',
-  filters: ['indicatorId', 'areaId', 'period', 'status'],
-}
+import { createResourceService, type WriteHooks } from '../resource/resource.service.js'
+import { indicatorPlaces, overlappingTargets, targetSpec } from './targets.repository.js'
 
 const fixed = (field: string) =>
   new DomainError('TARGET.FIXED', 'validation', `${field} cannot change: create another target instead.`, [{ field: `body.${field}`, message: 'cannot change' }])
 
-export const targetHooks: WriteHooks = {
+const hooks: WriteHooks<'target'> = {
   // Settles the stored figures from what was sent, so a derived target is always the rule's result.
   async beforeWrite(trx, scope, values, existing) {
     for (const field of ['indicatorId', 'areaId', 'period'] as const) {
       if (existing !== undefined && field in values && values[field] !== existing[field]) throw fixed(field)
     }
-    const merged: Record<string, unknown> = { status: 'set', baselineValue: null, changePercent: null, targetValue: null, profile: null, ...existing, ...values }
-    const context = await targetContext(trx, scope.partnershipId, merged.indicatorId as string)
-    if (context === undefined) {
+    const merged = { status: 'set', baselineValue: null, changePercent: null, targetValue: null, profile: null, ...existing, ...values }
+    const indicator = await indicatorPlaces(trx, scope.partnershipId, merged.indicatorId as string)
+    if (indicator === undefined) {
       throw new DomainError('TARGET.REFERENCE', 'unprocessable', 'The indicatorId does not name an indicator of this partnership.', [
         { field: 'body.indicatorId', message: 'does not exist in this partnership' },
       ])
     }
-    const period = targetPeriod(merged.period as string, context.financialYearStartMonth)
+    const period = targetPeriod(merged.period as string, scope.yearStartMonth)
     const explicitValue = values.targetValue !== undefined && values.targetValue !== null
     if (explicitValue && values.changePercent !== undefined && values.changePercent !== null) {
       throw new DomainError('TARGET.AMBIGUOUS', 'unprocessable', 'Send either targetValue or changePercent, not both.', [
         { field: 'body.changePercent', message: 'cannot be sent with targetValue' },
       ])
     }
-    Object.assign(values, settleTarget(merged as unknown as TargetInput, context.decimalPlaces, explicitValue))
+    let settled = { ...values, ...settleTarget(merged as TargetInput, indicator.decimalPlaces, explicitValue) }
     if (existing === undefined) {
       const range = dateRange(period)
       // Evaluation judges a period against the one target in force for it: two whose years overlap (FY2009-10
@@ -51,10 +39,13 @@ export const targetHooks: WriteHooks = {
           { field: 'body.period', message: `overlaps the target for ${clash.period}` },
         ])
       }
-      Object.assign(values, { period: period.key, periodStart: range.start, periodEnd: range.end })
+      settled = { ...settled, period: period.key, periodStart: range.start, periodEnd: range.end }
     }
     if (merged.profile !== null && merged.profile !== undefined && 'profile' in values) {
-      values.profile = checkProfile(merged.profile as Profile, period, context.financialYearStartMonth)
+      settled = { ...settled, profile: checkProfile(merged.profile as Profile, period, scope.yearStartMonth) }
     }
+    return settled
   },
 }
+
+export const createTargetService = (db: Db) => createResourceService(db, targetSpec, hooks)

@@ -1,22 +1,13 @@
-import type { FastifyInstance } from 'fastify'
-import type { TableSpec } from '../resource/resource.repository.js'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { registerResourceRoutes } from '../resource/resource.routes.js'
 import { CreateThemeSchema, ThemeSchema, UpdateThemeSchema } from './themes.schemas.js'
+import { createThemeService } from './themes.service.js'
 
-export const themeSpec: TableSpec = {
-  table: 'theme',
-  type: 'theme',
-  columns: ['name', 'description'],
-  sorts: { name: 'name', createdAt: 'createdAt', updatedAt: 'updatedAt' },
-  search: 'name',
-  filters: [],
-}
-
-export default async function themeRoutes(app: FastifyInstance): Promise<void> {
+const routes: FastifyPluginAsyncTypebox = async (app) => {
   registerResourceRoutes(app, {
-    spec: themeSpec,
-    singular: 'Theme',
-    plural: 'Themes',
+    service: createThemeService(app.db),
+    operationIds: { list: 'listThemes', create: 'createTheme', get: 'getTheme', update: 'updateTheme', delete: 'deleteTheme' },
+    names: { one: 'theme', many: 'themes' },
     tag: 'Themes',
     item: ThemeSchema,
     create: CreateThemeSchema,
@@ -25,3 +16,5 @@ export default async function themeRoutes(app: FastifyInstance): Promise<void> {
     writeRole: 'admin',
   })
 }
+
+export default routes

@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { Name, Nullable, RecordFields, Text, updateOf } from '../resource/resource.schemas.js'
+import { Name, Nullable, RecordFields, Text, updateOf } from '../../http/schemas.js'
 
 export const ThemeSchema = Type.Object(
   { ...RecordFields, name: Name, description: Nullable(Type.String()) },

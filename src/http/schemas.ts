@@ -1,4 +1,5 @@
-import Type, { type Static, type TObject, type TSchema } from 'typebox'
+import type { Readable } from 'node:stream'
+import Type, { type Static, type TObject, type TOptional, type TSchema } from 'typebox'
 
 /** A string enum as `{type: string, enum}`, which client generators turn into a union of literals. */
 export const StringEnum = <const T extends readonly string[]>(values: T, options: object = {}) =>
@@ -17,7 +18,18 @@ export const Slug = Type.String({
 export const Name = Type.String({ minLength: 1, maxLength: 200 })
 export const Code = Type.String({ minLength: 1, maxLength: 40 })
 export const Text = Type.String({ maxLength: 10_000 })
-export const Timestamp = Type.String({ format: 'date-time' })
+/** An instant: the serializer writes a Date as its ISO form, so handlers may hand either. */
+export const Timestamp = Type.Unsafe<string | Date>(Type.String({ format: 'date-time' }))
+/** A period in its one string form (periods.ts). */
+export const Period = Type.String({
+  minLength: 4,
+  maxLength: 12,
+  description: 'A period: 2010-04 (month), 2010-Q2 (calendar quarter), FY2010-11 (financial year) or 2010 (calendar year)',
+})
+/** A 204's empty body. */
+export const NoContent = (description: string) => Type.Unsafe<undefined>(Type.Null({ description }))
+/** A CSV answer, written from a string or a stream. */
+export const CsvAnswer = (description: string) => ({ description, content: { 'text/csv': { schema: Type.Unsafe<string | Readable>(Type.String()) } } })
 
 export const PartnershipParams = Type.Object({ partnership: Slug }, { additionalProperties: false })
 export const IdParams = Type.Object({ partnership: Slug, id: Uuid }, { additionalProperties: false })
@@ -35,7 +47,11 @@ export const RecordFields = {
   updatedAt: Timestamp,
 }
 
+/** A list's query: paging, sort, text search and its filters, every one optional (a filter narrows, never demands). */
 export function listQuery<const S extends readonly string[], F extends Record<string, TSchema>>(sorts: S, filters: F) {
+  const optional = Object.fromEntries(Object.entries(filters).map(([name, schema]) => [name, Type.IsOptional(schema) ? schema : Type.Optional(schema)])) as {
+    [K in keyof F]: TOptional<F[K]>
+  }
   const sortValues = sorts.flatMap((s) => [s, `-${s}`])
   return Type.Object(
     {
@@ -44,7 +60,7 @@ export function listQuery<const S extends readonly string[], F extends Record<st
       sort: Type.Optional(StringEnum(sortValues, { description: 'Sort key; a leading - sorts descending', default: sorts[0] })),
       q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Text contained in the name (case-insensitive)' })),
       includeArchived: Type.Optional(Type.Boolean({ default: false })),
-      ...filters,
+      ...optional,
     },
     { additionalProperties: false },
   )

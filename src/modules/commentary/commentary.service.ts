@@ -1,0 +1,46 @@
+import type { Db } from '../../db/client.js'
+import type { Actor } from '../../domain/access.js'
+import { DomainError, notFound } from '../../domain/errors.js'
+import { dateRange, parsePeriod } from '../../domain/periods.js'
+import type { Row } from '../resource/resource.repository.js'
+import { createResourceService, type WriteHooks } from '../resource/resource.service.js'
+import { commentaryHistory, commentarySpec, namesExist } from './commentary.repository.js'
+
+/** A comment is its author's: only they, or an admin (recorded as the editor), change or delete it. */
+function checkAuthor(existing: Row<'commentary'>, actor: Actor, action: 'change' | 'delete'): void {
+  if (existing.author === actor.subject || actor.role === 'admin') return
+  throw new DomainError('COMMENTARY.NOT_AUTHOR', 'forbidden', `Only the comment's author or an admin may ${action} it.`)
+}
+
+const hooks: WriteHooks<'commentary'> = {
+  // The author is whoever the token says, never what the body claims; the period gets its canonical form.
+  async beforeWrite(trx, scope, values, existing, actor) {
+    if (existing !== undefined) {
+      checkAuthor(existing, actor, 'change')
+      return { ...values, editedBy: actor.subject }
+    }
+    const period = parsePeriod(values.period as string, scope.yearStartMonth, 'body.period')
+    const found = await namesExist(trx, scope.partnershipId, values.indicatorId as string, values.areaId as string)
+    const missing = [found.indicator ? null : 'indicatorId', found.area ? null : 'areaId'].filter((f) => f !== null)
+    if (missing.length > 0) {
+      throw new DomainError('COMMENTARY.REFERENCE', 'unprocessable', 'The comment must name an indicator and an area of this partnership.', missing.map((f) => ({ field: `body.${f}`, message: 'does not exist in this partnership' })))
+    }
+    return { ...values, period: period.key, periodStart: dateRange(period).start, author: actor.subject }
+  },
+  async beforeDelete(_trx, _scope, existing, actor) {
+    checkAuthor(existing, actor, 'delete')
+  },
+}
+
+export function createCommentaryService(db: Db) {
+  return {
+    ...createResourceService(db, commentarySpec, hooks),
+
+    /** The comment's text now and every text an edit replaced, newest first. */
+    async history(partnershipId: string, id: string) {
+      const items = await commentaryHistory(db, partnershipId, id)
+      if (items.length === 0) throw notFound('commentary')
+      return items
+    },
+  }
+}

@@ -1,0 +1,9 @@
+import type { TableSpec } from '../resource/resource.repository.js'
+
+export const prioritySpec: TableSpec<'priority'> = {
+  table: 'priority',
+  type: 'priority',
+  columns: ['name', 'code', 'description'],
+  sorts: { name: 'name', createdAt: 'createdAt', updatedAt: 'updatedAt' },
+  search: 'name',
+}
