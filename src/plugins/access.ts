@@ -4,6 +4,7 @@ import { LRUCache } from 'lru-cache'
 import { asTenant } from '../db/tenancy.js'
 import { roleAtLeast, type Role } from '../domain/access.js'
 import { DomainError, notFound } from '../domain/errors.js'
+import { partnershipScope } from '../modules/partnerships/partnerships.repository.js'
 import { problemResponses } from './problem.js'
 
 /**
@@ -52,7 +53,7 @@ async function accessPlugin(app: FastifyInstance, opts: { partnershipCacheMs: nu
   const lookup = async (slug: string): Promise<PartnershipScope | undefined> => {
     const known = cache?.get(slug)
     if (known !== undefined) return known
-    const row = await app.db.selectFrom('partnership').select(['id', 'slug', 'financialYearStartMonth', 'archived']).where('slug', '=', slug).executeTakeFirst()
+    const row = await partnershipScope(app.db, slug)
     if (row !== undefined) cache?.set(slug, row)
     return row
   }

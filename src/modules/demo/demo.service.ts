@@ -63,12 +63,14 @@ async function loadRecords(db: Db, data: DemoPartnership, partnershipId: string,
 
   const indicatorService = createIndicatorService(db)
   const targetService = createTargetService(db)
+  const indicatorIds = new Map<string, string>()
   for (const { targets, priority, source, ...indicator } of data.indicators) {
     const row = await indicatorService.ensure(scope, actor, 'reference', {
       ...indicator,
       priorityIds: [priorityIds.get(priority)],
       ...(source === undefined ? {} : { sourceAgencyId: agencyIds.get(source) }),
     })
+    indicatorIds.set(indicator.reference, row.id)
     for (const target of targets) {
       await targetService.ensure(scope, actor, ['indicatorId', 'areaId', 'period'], {
         indicatorId: row.id,
@@ -81,10 +83,9 @@ async function loadRecords(db: Db, data: DemoPartnership, partnershipId: string,
   }
 
   const measurementService = createMeasurementService(db)
-  const indicatorIds = new Map((await db.selectFrom('indicator').select(['id', 'reference']).where('partnershipId', '=', partnershipId).execute()).map((i) => [i.reference, i.id]))
   for (const { indicator, area, period, ...figures } of data.measurements) {
     // put() changes nothing and audits nothing when the value is already there.
-    await measurementService.put(partnershipId, actor, { indicatorId: indicatorIds.get(indicator)!, areaId: areaIds.get(area)!, period }, { ...figures, source: 'Partnership plan' })
+    await measurementService.put({ id: partnershipId, financialYearStartMonth: yearStartMonth }, actor, { indicatorId: indicatorIds.get(indicator)!, areaId: areaIds.get(area)!, period }, { ...figures, source: 'Partnership plan' })
   }
 }
 

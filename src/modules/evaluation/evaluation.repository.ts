@@ -102,6 +102,10 @@ export async function latestCommentary(db: Db, partnershipId: string, upTo: stri
     .execute()
 }
 
+export function indicatorFrequency(db: Db, partnershipId: string, indicatorId: string) {
+  return db.selectFrom('indicator').select('frequency').where('partnershipId', '=', partnershipId).where('id', '=', indicatorId).executeTakeFirst()
+}
+
 export function priorityNames(db: Db, partnershipId: string) {
   return db.selectFrom('priority').select(['id', 'code', 'name']).where('partnershipId', '=', partnershipId).orderBy('code').execute()
 }

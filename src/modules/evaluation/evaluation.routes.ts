@@ -75,7 +75,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (request) => {
       const { period, asOf = today(), ...filter } = request.query
-      return service.evaluatePartnership(request.partnership.id, period, asOf, filter)
+      return service.evaluatePartnership(request.partnership, period, asOf, filter)
     },
   })
 
@@ -92,7 +92,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (request) => {
       const { areaId, asOf = today(), ...range } = request.query
-      return service.series(request.partnership.id, request.params.id, areaId, range, asOf)
+      return service.series(request.partnership, request.params.id, areaId, range, asOf)
     },
   })
 
@@ -108,7 +108,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (request, reply) => {
       const { areaId, asOf = today(), ...range } = request.query
-      const series = await service.series(request.partnership.id, request.params.id, areaId, range, asOf)
+      const series = await service.series(request.partnership, request.params.id, areaId, range, asOf)
       const first = series.items[0]!
       const last = series.items[series.items.length - 1]!
       const svg = trendChart({
@@ -142,7 +142,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { operationId, tags, summary, params: PartnershipParams, querystring: ReportQuery, response: csvOrJson },
       handler: async (request, reply) => {
         const { period, asOf = today(), format } = request.query
-        const report = await build(request.partnership.id, period, asOf)
+        const report = await build(request.partnership, period, asOf)
         if (format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}-${report.period}.csv"`).send(reportCsv(report))
         return report
       },

@@ -3,7 +3,7 @@ import { DomainError, notFound } from '../../domain/errors.js'
 import { createEvaluator, rollUp, type EvalMeasurement, type EvalTarget, type Evaluation, type Flag, type Rag } from '../../domain/evaluation/index.js'
 import { periodStep, seriesKind, unitFactor } from '../../domain/indicators.js'
 import { dateRange, lastMonth, parsePeriod, periodContaining, type Period } from '../../domain/periods.js'
-import { evaluationData, latestCommentary, priorityNames, type IndicatorRow, type MeasurementRow } from './evaluation.repository.js'
+import { evaluationData, indicatorFrequency, latestCommentary, priorityNames, type IndicatorRow, type MeasurementRow } from './evaluation.repository.js'
 
 /**
  * Months read back from a reporting period's last month: 24 cover the SPC limits, last year's whole year
@@ -98,11 +98,13 @@ const indicatorSummary = (i: IndicatorRow): EvaluatedItem['indicator'] => ({
   priorityIds: i.priorityIds,
 })
 
-export function createEvaluationService(db: Db) {
-  /** Read once per call: FY periods cannot be read without it, so it comes before the window. */
-  const yearStartMonth = async (partnershipId: string) =>
-    (await db.selectFrom('partnership').select('financialYearStartMonth').where('id', '=', partnershipId).executeTakeFirstOrThrow()).financialYearStartMonth
+/** The partnership evaluated, as the request knows it: its id and the year-start month periods are read in. */
+export interface Tenant {
+  id: string
+  financialYearStartMonth: number
+}
 
+export function createEvaluationService(db: Db) {
   async function load(partnershipId: string, fyStartMonth: number, first: string, last: string, field: string, indicatorId?: string) {
     const from = reportingPeriod(first, fyStartMonth, field)
     const to = reportingPeriod(last, fyStartMonth, field)
@@ -146,14 +148,14 @@ export function createEvaluationService(db: Db) {
   }
 
   return {
-    async evaluatePartnership(partnershipId: string, period: string, asOf: string, filter: EvaluationFilter = {}) {
-      return evaluateAt(partnershipId, await yearStartMonth(partnershipId), period, asOf, filter)
+    evaluatePartnership(tenant: Tenant, period: string, asOf: string, filter: EvaluationFilter = {}) {
+      return evaluateAt(tenant.id, tenant.financialYearStartMonth, period, asOf, filter)
     },
 
     /** One indicator for one area over a range of periods: a trend series. */
-    async series(partnershipId: string, indicatorId: string, areaId: string, range: { from?: string; to?: string }, asOf: string) {
-      const fy = await yearStartMonth(partnershipId)
-      const indicator = await db.selectFrom('indicator').select('frequency').where('partnershipId', '=', partnershipId).where('id', '=', indicatorId).executeTakeFirst()
+    async series(tenant: Tenant, indicatorId: string, areaId: string, range: { from?: string; to?: string }, asOf: string) {
+      const { id: partnershipId, financialYearStartMonth: fy } = tenant
+      const indicator = await indicatorFrequency(db, partnershipId, indicatorId)
       if (indicator === undefined) throw notFound('indicator')
       const kind = seriesKind(indicator.frequency)
       const step = periodStep(indicator.frequency)
@@ -175,18 +177,16 @@ export function createEvaluationService(db: Db) {
     },
 
     /** DOMAIN.md rule 12: every flagged indicator and area, grouped by priority, bad before good. */
-    async exceptionReport(partnershipId: string, period: string, asOf: string) {
-      const fy = await yearStartMonth(partnershipId)
-      const evaluated = await evaluateAt(partnershipId, fy, period, asOf)
+    async exceptionReport(tenant: Tenant, period: string, asOf: string) {
+      const evaluated = await evaluateAt(tenant.id, tenant.financialYearStartMonth, period, asOf)
       const flagged = evaluated.items.filter((item) => item.evaluation.flags.length > 0)
-      return { period: evaluated.period, asOf, priorities: await group(partnershipId, fy, evaluated.period, flagged, true) }
+      return { period: evaluated.period, asOf, priorities: await group(tenant.id, tenant.financialYearStartMonth, evaluated.period, flagged, true) }
     },
 
     /** Seed 000 Appendix 1 stage 1: every indicator of every priority with its evaluation and commentary. */
-    async performanceReport(partnershipId: string, period: string, asOf: string) {
-      const fy = await yearStartMonth(partnershipId)
-      const evaluated = await evaluateAt(partnershipId, fy, period, asOf)
-      return { period: evaluated.period, asOf, priorities: await group(partnershipId, fy, evaluated.period, evaluated.items, false) }
+    async performanceReport(tenant: Tenant, period: string, asOf: string) {
+      const evaluated = await evaluateAt(tenant.id, tenant.financialYearStartMonth, period, asOf)
+      return { period: evaluated.period, asOf, priorities: await group(tenant.id, tenant.financialYearStartMonth, evaluated.period, evaluated.items, false) }
     },
   }
 

@@ -206,16 +206,24 @@ export function listMeasurements(db: Db, partnershipId: string, filter: Measurem
 
 /** Indicators and areas a batch may name, by id and by reference or code. */
 export async function lookups(db: Db, partnershipId: string) {
-  const [indicators, areas, partnership] = await Promise.all([
+  const [indicators, areas] = await Promise.all([
     db
       .selectFrom('indicator')
       .select(['id', 'reference', 'unit', 'aggregation', 'ratePer', 'frequency', 'sourceAgencyId'])
       .where('partnershipId', '=', partnershipId)
       .execute(),
     db.selectFrom('area').select(['id', 'code']).where('partnershipId', '=', partnershipId).execute(),
-    db.selectFrom('partnership').select('financialYearStartMonth').where('id', '=', partnershipId).executeTakeFirstOrThrow(),
   ])
-  return { indicators, areas, fyStartMonth: partnership.financialYearStartMonth }
+  return { indicators, areas }
+}
+
+/** A bulk batch's chunks are written after this mark, so a refused row can undo them and keep the key's claim. */
+export async function markBatch(trx: Db): Promise<void> {
+  await sql`savepoint batch`.execute(trx)
+}
+
+export async function undoBatch(trx: Db): Promise<void> {
+  await sql`rollback to savepoint batch`.execute(trx)
 }
 
 /** Claims a key for this request; its body's hash is stored with the answer, once the body has been read. */

@@ -114,7 +114,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       },
     },
     handler: async (request, reply) => {
-      const result = await service.put(request.partnership.id, writerOf(request), keyOf(request), request.body as Record<string, unknown>)
+      const result = await service.put(request.partnership, writerOf(request), keyOf(request), request.body as Record<string, unknown>)
       return reply.status(result.created ? 201 : 200).header('etag', etagOf(result.measurement.version)).send(result.measurement)
     },
   })
@@ -225,7 +225,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
         try {
           const body = readBulkBody(payloads.get(request)!, mediaTypeOf(request), request.url, opts.bulkBody)
           const key = request.headers['idempotency-key'] as string | undefined
-          answer = await service.bulk(request.partnership.id, writerOf(request), body, {
+          answer = await service.bulk(request.partnership, writerOf(request), body, {
             partial: (request.query).mode === 'partial',
             ...(key === undefined ? {} : { key }),
           })

@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import type { Db } from '../../db/client.js'
 import { DomainError, notFound, type FieldError } from '../../domain/errors.js'
 import { checkMeasurement, checkStatusMove, MEASUREMENT_STATUSES, type MeasurementStatus, type SentNumber } from '../../domain/measurements.js'
@@ -13,6 +12,8 @@ import {
   findMeasurement,
   listRevisions,
   lookups,
+  markBatch,
+  undoBatch,
   setStatus,
   storeIdempotentAnswer,
   upsertMeasurements,
@@ -48,6 +49,15 @@ export interface BulkResult {
 
 type Lookups = Awaited<ReturnType<typeof lookups>>
 
+/** The partnership written to, as the request knows it: its id, and the year-start month periods are read in. */
+export interface Tenant {
+  id: string
+  financialYearStartMonth: number
+}
+
+/** Refusals of a row that a single PUT answers otherwise than as invalid input. */
+type RowRefusal = 'no_indicator' | 'no_area' | 'not_your_agency'
+
 /** Resolves names in rows (id, reference or code) and checks each row, collecting every refusal. */
 class BatchChecker {
   private readonly indicators = new Map<string, Lookups['indicators'][number] & { index: number }>()
@@ -63,6 +73,7 @@ class BatchChecker {
 
   constructor(
     private readonly context: Lookups,
+    private readonly fyStartMonth: number,
     private readonly agency: string | undefined,
   ) {
     for (const [index, indicator] of context.indicators.entries()) {
@@ -82,7 +93,11 @@ class BatchChecker {
     return taken
   }
 
-  refuse(errors: FieldError[]): void {
+  /** Why the rows were refused, beyond their messages: a single PUT answers these as 404 or 403. */
+  readonly reasons = new Set<RowRefusal>()
+
+  refuse(errors: FieldError[], reasons: RowRefusal[] = []): void {
+    for (const reason of reasons) this.reasons.add(reason)
     this.refusedRows += 1
     for (const error of errors) if (this.errors.length <= MAX_ERRORS) this.errors.push(error)
   }
@@ -102,10 +117,18 @@ class BatchChecker {
     const area = this.areas.get(UUID.test(areaName) ? areaName.toLowerCase() : `code:${areaName}`)
     const areaId = area?.id
     const problems: FieldError[] = []
-    if (indicator === undefined) problems.push({ field: `${at}indicator`, message: 'names no indicator of this partnership' })
-    if (areaId === undefined) problems.push({ field: `${at}area`, message: 'names no area of this partnership' })
+    const reasons: RowRefusal[] = []
+    if (indicator === undefined) {
+      problems.push({ field: `${at}indicator`, message: 'names no indicator of this partnership' })
+      reasons.push('no_indicator')
+    }
+    if (areaId === undefined) {
+      problems.push({ field: `${at}area`, message: 'names no area of this partnership' })
+      reasons.push('no_area')
+    }
     if (indicator !== undefined && this.agency !== undefined && indicator.sourceAgencyId !== this.agency) {
       problems.push({ field: `${at}indicator`, message: 'is not supplied by your agency' })
+      reasons.push('not_your_agency')
     }
     const sentStatus = row.status === undefined || row.status === null || row.status === '' ? null : row.status
     if (sentStatus !== null && !MEASUREMENT_STATUSES.includes(sentStatus as MeasurementStatus)) {
@@ -119,12 +142,12 @@ class BatchChecker {
     const source = row.source === undefined || row.source === null || row.source === '' ? null : row.source
     if (source !== null && (typeof source !== 'string' || source.length > 200)) problems.push({ field: `${at}source`, message: 'must be text of 200 characters at most' })
     if (typeof row.period !== 'string') problems.push({ field: `${at}period`, message: 'is required' })
-    if (problems.length > 0 || indicator === undefined || area === undefined || areaId === undefined) return this.refuse(problems)
+    if (problems.length > 0 || indicator === undefined || area === undefined || areaId === undefined) return this.refuse(problems, reasons)
     try {
       const settled = checkMeasurement(
         indicator,
         { period: row.period as string, value: row.value as SentNumber, numerator: row.numerator as SentNumber, denominator: row.denominator as SentNumber },
-        this.context.fyStartMonth,
+        this.fyStartMonth,
         at,
       )
       const { kind, firstMonth } = settled.period
@@ -153,14 +176,11 @@ class BatchChecker {
 }
 
 /** The same checks as a batch row, answered as a single resource would be: 404, 403 or 400. */
-function singleRowProblem(errors: FieldError[]): DomainError {
-  const named = (name: string) => errors.find((e) => e.field === `rows.1.${name}`)
-  if (named('indicator')?.message === 'is not supplied by your agency') {
-    return new DomainError('MEASUREMENT.AGENCY', 'forbidden', 'Your agency does not supply this indicator.')
-  }
-  if (named('indicator') !== undefined) return notFound('indicator')
-  if (named('area') !== undefined) return notFound('area')
-  const fields = errors.map((e) => {
+function singleRowProblem(checker: BatchChecker): DomainError {
+  if (checker.reasons.has('not_your_agency')) return new DomainError('MEASUREMENT.AGENCY', 'forbidden', 'Your agency does not supply this indicator.')
+  if (checker.reasons.has('no_indicator')) return notFound('indicator')
+  if (checker.reasons.has('no_area')) return notFound('area')
+  const fields = checker.errors.map((e) => {
     const name = e.field.replace(/^rows\.1\./, '')
     return { field: name === 'period' ? 'params.period' : `body.${name}`, message: e.message }
   })
@@ -185,8 +205,9 @@ export function createMeasurementService(db: Db) {
      * the key is claimed first (a concurrent duplicate waits on it) and committed with the data and the
      * answer, so a retry either replays the answer or finds nothing.
      */
-    async bulk(partnershipId: string, writer: Writer, body: { rows: AsyncIterable<unknown>; digest(): string }, options: { partial: boolean; key?: string }): Promise<BulkAnswer> {
-      const checker = new BatchChecker(await lookups(db, partnershipId), writer.agency)
+    async bulk(tenant: Tenant, writer: Writer, body: { rows: AsyncIterable<unknown>; digest(): string }, options: { partial: boolean; key?: string }): Promise<BulkAnswer> {
+      const partnershipId = tenant.id
+      const checker = new BatchChecker(await lookups(db, partnershipId), tenant.financialYearStartMonth, writer.agency)
       const rows = body.rows[Symbol.asyncIterator]()
       let received = 0
       /** Reads and checks rows until a chunk is ready to write; false once the body has ended. */
@@ -213,7 +234,7 @@ export function createMeasurementService(db: Db) {
             return { status: claim.status, body: claim.response as BulkResult, replayed: true }
           }
         }
-        await sql`savepoint batch`.execute(trx)
+        await markBatch(trx)
         let accepted = 0
         let inserted = 0
         let updated = 0
@@ -241,7 +262,7 @@ export function createMeasurementService(db: Db) {
         const base = { received, refused: checker.refusedRows, errors: checker.errors.slice(0, MAX_ERRORS), errorsTruncated: checker.errors.length > MAX_ERRORS }
         let answer: { status: number; body: BulkResult }
         if (checker.refusedRows > 0 && !options.partial) {
-          await sql`rollback to savepoint batch`.execute(trx)
+          await undoBatch(trx)
           answer = { status: 422, body: { ...base, inserted: 0, updated: 0, unchanged: 0 } }
         } else {
           await recordAudit(trx, writer, {
@@ -260,12 +281,13 @@ export function createMeasurementService(db: Db) {
     },
 
     /** Upserts one measurement; answers whether it was created, changed or already so. */
-    async put(partnershipId: string, writer: Writer, key: { indicatorId: string; areaId: string; period: string }, body: Record<string, unknown>) {
+    async put(tenant: Tenant, writer: Writer, key: MeasurementKey, body: Record<string, unknown>) {
+      const partnershipId = tenant.id
       const row = { indicator: key.indicatorId, area: key.areaId, period: key.period, ...body }
       return db.transaction().execute(async (trx) => {
-        const checker = new BatchChecker(await lookups(trx, partnershipId), writer.agency)
+        const checker = new BatchChecker(await lookups(trx, partnershipId), tenant.financialYearStartMonth, writer.agency)
         checker.add(row, 1)
-        if (checker.refusedRows > 0) throw singleRowProblem(checker.errors)
+        if (checker.refusedRows > 0) throw singleRowProblem(checker)
         const columns = checker.take()
         const before = await findMeasurement(trx, partnershipId, { ...key, period: columns.period[0]! })
         const { inserted, updated } = await upsertMeasurements(trx, partnershipId, writer.subject, columns)
