@@ -1,5 +1,6 @@
 import { CamelCasePlugin, Kysely } from 'kysely'
 import pg from 'pg'
+import { dropSocketOnReadTimeout } from './pg-wire.js'
 import { tenantDialect } from './tenancy.js'
 import type { Database } from './types.js'
 
@@ -54,36 +55,9 @@ export function createPool(options: PoolOptions): pg.Pool {
   pool.on('error', onError)
   pool.on('connect', (client) => {
     client.on('error', onError)
-    dropOnReadTimeout(client)
+    dropSocketOnReadTimeout(client)
   })
   return pool
-}
-
-/**
- * After a client-side read timeout the connection is in an unknown state (a paused or unreachable
- * server), and the ROLLBACK that follows would wait out a second timeout behind the first query. The
- * socket is destroyed instead, so whatever is queued fails at once and the pool discards the client:
- * a request waits on the database for one timeout at most.
- */
-function dropOnReadTimeout(client: pg.PoolClient): void {
-  const drop = (err: unknown) => {
-    if (err instanceof Error && err.message === 'Query read timeout') (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy()
-  }
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown
-  client.query = ((...args: unknown[]) => {
-    // A query object (the tenant's scoped statements) answers through its callback, not a promise.
-    const submitted = args[0] as { submit?: unknown; callback?: (err: unknown, result: unknown) => void } | undefined
-    if (typeof submitted?.submit === 'function' && submitted.callback !== undefined) {
-      const callback = submitted.callback
-      submitted.callback = (err, result) => {
-        drop(err)
-        callback(err, result)
-      }
-    }
-    const result = query(...args)
-    if (result instanceof Promise) result.catch(drop)
-    return result
-  }) as typeof client.query
 }
 
 /** The same server's connection string for another database. */

@@ -1,6 +1,6 @@
 import type { CompiledQuery, Compilable } from 'kysely'
 import type { Db } from './client.js'
-import { prepareOnce } from './tenancy.js'
+import { prepareOnce } from './pg-wire.js'
 
 /** Stands for a value in a query compiled once; each run binds the real values in its place. */
 class Placeholder {

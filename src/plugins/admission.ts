@@ -21,9 +21,8 @@ export interface AdmissionOptions {
  * flight, never below one and a half times the pool's size; when the limit was reached and the queue did not stand, it rises
  * by a tenth, never above MAX_IN_FLIGHT (twice the pool by default: beyond that, on two cores, requests
  * only wait longer for the CPU; README "Overload" has the measurements). It starts at its maximum, so
- * nothing is refused before a queue has stood. (Refusing by the pool's queue length, as before, served
- * 6% of capacity at twice capacity: each refusal went through Fastify, and the refusals took the CPU
- * the queue needed to drain.)
+ * nothing is refused before a queue has stood. (Refusing by the pool's queue length, each refusal going
+ * through Fastify, starved the queue of the CPU it needed to drain.)
  */
 export class Admission {
   limit: number
@@ -105,8 +104,8 @@ const OVERLOADED = Buffer.from(
 const OVERLOADED_HEADERS = ['content-type', 'application/problem+json', 'content-length', String(OVERLOADED.length), 'retry-after', '2']
 /**
  * A refusal is answered after this long: a client that retries at once instead of after Retry-After
- * would otherwise spin on refusals and take the CPU the admitted requests need (measured: 32 such
- * clients cut PUT throughput by a third). Waiting costs a timer and an open socket, no work.
+ * would otherwise spin on refusals and take the CPU the admitted requests need (README, Overload).
+ * Waiting costs a timer and an open socket, no work.
  */
 const REFUSAL_DELAY_MS = 10
 
