@@ -108,6 +108,55 @@ export async function seedPartnerships(t: TestApp, ...slugs: string[]): Promise<
   }
 }
 
+/**
+ * The resource kit's round trip for one collection of the alpha partnership, as its admin: create, read
+ * back, change with If-Match, refuse a duplicate, find by a filter, delete.
+ */
+export async function crudRoundTrip(t: Test, ctx: TestApp, collection: string, body: object, change: object, filter: string): Promise<void> {
+  const headers = await ctx.as('admin', 'alpha')
+  const url = `/partnerships/alpha/${collection}`
+  const created = await ctx.app.inject({ method: 'POST', url, headers, payload: body })
+  t.equal(created.statusCode, 201, `${collection}: created`)
+  t.match(created.json(), body)
+  const item = `${url}/${created.json().id}`
+  const updated = await ctx.app.inject({ method: 'PATCH', url: item, headers: { ...headers, 'if-match': created.headers.etag as string }, payload: change })
+  t.equal(updated.statusCode, 200, `${collection}: updated`)
+  t.match(updated.json(), { ...body, ...change, version: 2 })
+  const duplicate = await ctx.app.inject({ method: 'POST', url, headers, payload: body })
+  t.equal(duplicate.statusCode, 409, `${collection}: same name twice is a conflict`)
+  const listed = await ctx.app.inject({ method: 'GET', url: `${url}?${filter}`, headers })
+  t.same(listed.json().items.map((i: { id: string }) => i.id), [created.json().id], `${collection}: found by ${filter}`)
+  const deleted = await ctx.app.inject({ method: 'DELETE', url: item, headers: { ...headers, 'if-match': '"2"' } })
+  t.equal(deleted.statusCode, 204, `${collection}: deleted`)
+}
+
+export const ABSENT = '00000000-0000-4000-8000-00000000dead'
+
+export type Ids = Record<'area' | 'agency' | 'priority' | 'objective' | 'theme' | 'indicator' | 'target' | 'commentary', string>
+
+/** One of everything in a partnership, made through the API by its admin. */
+export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
+  const headers = await ctx.as('admin', slug)
+  const post = async (url: string, payload: unknown) => {
+    const res = await ctx.app.inject({ method: 'POST', url: `/partnerships/${slug}/${url}`, headers, payload: payload as object })
+    if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
+    return res.json() as { id: string }
+  }
+  const area = await post('areas', { name: `${slug} district`, type: 'district', code: `${slug.toUpperCase()}1` })
+  const agency = await post('agencies', { name: `${slug} police`, role: 'responsible_authority' })
+  const priority = await post('priorities', { name: `${slug} ASB`, code: 'P1' })
+  const objective = await post(`priorities/${priority.id}/objectives`, { title: `${slug} objective` })
+  const theme = await post('themes', { name: `${slug} theme` })
+  const indicator = await post('indicators', { reference: 'NI 20', name: `${slug} assaults`, unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum', sourceAgencyId: agency.id, priorityIds: [priority.id] })
+  const target = await post('targets', { indicatorId: indicator.id, areaId: area.id, period: 'FY2010-11', targetValue: '120' })
+  await post('measurements/bulk', [{ indicator: indicator.id, area: area.id, period: '2010-04', value: 9 }, { indicator: indicator.id, area: area.id, period: '2010-05', value: 14 }])
+  // Written by the officer the matrices use: a comment is changed by its author (or an admin), which the
+  // role matrix then sees as the officer role's right.
+  const officer = await ctx.as('officer', slug)
+  const commentary = (await ctx.app.inject({ method: 'POST', url: `/partnerships/${slug}/commentary`, headers: officer, payload: { indicatorId: indicator.id, areaId: area.id, period: '2010-04', body: `${slug} says` } })).json() as { id: string }
+  return { area: area.id, agency: agency.id, priority: priority.id, objective: objective.id, theme: theme.id, indicator: indicator.id, target: target.id, commentary: commentary.id }
+}
+
 /** A seeded random number generator in [0, 1), so a generated test case replays from its seed. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildTestApp, seedPartnerships } from '../helper.js'
+import { buildTestApp, seedPartnerships } from '../../helper.js'
 
 t.test('indicators: seed figures, priority links, shape rules, hierarchy, tenancy', async (t) => {
   const ctx = await buildTestApp(t)

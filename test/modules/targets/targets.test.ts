@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildTestApp, seedPartnerships } from '../helper.js'
+import { buildTestApp, seedPartnerships } from '../../helper.js'
 
 t.test('targets: derived from baselines as seed 000 sets them, TBC, profiles, refusals', async (t) => {
   const ctx = await buildTestApp(t)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildTestApp, seedPartnerships } from '../helper.js'
+import { buildTestApp, seedPartnerships } from '../../helper.js'
 
 t.test('a comment is its author\'s: others may not rewrite or delete it; an admin may, as the editor; edits keep history', async (t) => {
   const ctx = await buildTestApp(t)

@@ -1,5 +1,37 @@
 import t from 'tap'
-import { buildTestApp, seedPartnerships } from '../helper.js'
+import { buildTestApp, seedPartnerships } from '../../helper.js'
+
+t.test('partnerships: superadmin creates, admin changes, members list theirs', async (t) => {
+  const ctx = await buildTestApp(t)
+  const superadmin = await ctx.as('superadmin')
+  const created = await ctx.app.inject({ method: 'POST', url: '/partnerships', headers: superadmin, payload: { slug: 'east-lincolnshire', name: 'East Lincolnshire CSP' } })
+  t.equal(created.statusCode, 201)
+  t.equal(created.headers.location, '/partnerships/east-lincolnshire')
+  t.equal(created.json().financialYearStartMonth, 4, 'the financial year starts in April by default')
+  const again = await ctx.app.inject({ method: 'POST', url: '/partnerships', headers: superadmin, payload: { slug: 'east-lincolnshire', name: 'Again' } })
+  t.equal(again.statusCode, 409)
+  const badSlug = await ctx.app.inject({ method: 'POST', url: '/partnerships', headers: superadmin, payload: { slug: 'East Lincs!', name: 'x' } })
+  t.equal(badSlug.statusCode, 400)
+  const byAdmin = await ctx.app.inject({ method: 'POST', url: '/partnerships', headers: await ctx.as('admin', 'east-lincolnshire'), payload: { slug: 'other', name: 'x' } })
+  t.equal(byAdmin.statusCode, 403, 'only a superadmin creates partnerships')
+
+  const admin = await ctx.as('admin', 'east-lincolnshire')
+  const changed = await ctx.app.inject({ method: 'PATCH', url: '/partnerships/east-lincolnshire', headers: { ...admin, 'if-match': '"1"' }, payload: { name: 'East Lincolnshire Community Safety Partnership' } })
+  t.equal(changed.statusCode, 200)
+  t.equal(changed.json().version, 2)
+  const byViewer = await ctx.app.inject({ method: 'PATCH', url: '/partnerships/east-lincolnshire', headers: { ...(await ctx.as('viewer', 'east-lincolnshire')), 'if-match': '"2"' }, payload: { name: 'x' } })
+  t.equal(byViewer.statusCode, 403)
+  const badMonth = await ctx.app.inject({ method: 'PATCH', url: '/partnerships/east-lincolnshire', headers: { ...admin, 'if-match': '"2"' }, payload: { financialYearStartMonth: 13 } })
+  t.equal(badMonth.statusCode, 400)
+
+  await ctx.app.inject({ method: 'POST', url: '/partnerships', headers: superadmin, payload: { slug: 'peterborough', name: 'Safer Peterborough Partnership' } })
+  const all = await ctx.app.inject({ method: 'GET', url: '/partnerships?limit=1', headers: superadmin })
+  t.equal(all.json().items.length, 1)
+  const next = await ctx.app.inject({ method: 'GET', url: `/partnerships?limit=1&cursor=${all.json().nextCursor}`, headers: superadmin })
+  t.same([...all.json().items, ...next.json().items].map((p: { slug: string }) => p.slug), ['east-lincolnshire', 'peterborough'], 'a superadmin pages through all')
+  const mine = await ctx.app.inject({ method: 'GET', url: '/partnerships', headers: await ctx.as('viewer', 'peterborough') })
+  t.same(mine.json().items.map((p: { slug: string }) => p.slug), ['peterborough'])
+})
 
 t.test('the year-start month cannot move once financial years are stored in its terms', async (t) => {
   const ctx = await buildTestApp(t)

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { buildTestApp, seedPartnerships, type TestApp } from '../helper.js'
+import { buildTestApp, seedPartnerships, type TestApp } from '../../helper.js'
 
 async function setup(t: Test): Promise<TestApp & { headers: Record<string, string> }> {
   const ctx = await buildTestApp(t)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildTestApp, seedPartnerships } from '../helper.js'
+import { buildTestApp, seedPartnerships } from '../../helper.js'
 
 t.test('20 parallel updates with the same ETag: exactly one wins, the rest are 412', async (t) => {
   const ctx = await buildTestApp(t)
@@ -23,16 +23,21 @@ t.test('20 parallel updates with the same ETag: exactly one wins, the rest are 4
   t.equal(missing.statusCode, 428, 'no If-Match: 428')
 })
 
-t.test('concurrent single-measurement writes of different values: every one is kept as a revision, none lost', async (t) => {
+t.test('a parent in another partnership is refused as if absent', async (t) => {
   const ctx = await buildTestApp(t)
-  await seedPartnerships(ctx, 'alpha')
-  const admin = await ctx.as('admin', 'alpha')
-  const area = (await ctx.app.inject({ method: 'POST', url: '/partnerships/alpha/areas', headers: admin, payload: { name: 'Boston', type: 'district' } })).json()
-  const indicator = (await ctx.app.inject({ method: 'POST', url: '/partnerships/alpha/indicators', headers: admin, payload: { reference: 'NI 20', name: 'Assaults', unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum' } })).json()
-  const url = `/partnerships/alpha/measurements/${indicator.id}/${area.id}/2010-04`
-  const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => ctx.app.inject({ method: 'PUT', url, headers: admin, payload: { value: 100 + i } })))
-  t.same(answers.map((a) => a.statusCode).sort(), [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201], 'one creates, eleven replace')
-  const history = await ctx.app.inject({ method: 'GET', url: `${url}/revisions`, headers: admin })
-  t.same(history.json().items.map((r: { value: string }) => Number(r.value)).sort((a: number, b: number) => a - b), Array.from({ length: 12 }, (_, i) => 100 + i), 'all twelve values are in the history')
-  t.same(history.json().items.map((r: { revision: number }) => r.revision), Array.from({ length: 12 }, (_, i) => 12 - i), 'revisions 12 down to 1, no gaps or repeats')
+  await seedPartnerships(ctx, 'alpha', 'beta')
+  const beta = await ctx.app.inject({ method: 'POST', url: '/partnerships/beta/areas', headers: await ctx.as('admin', 'beta'), payload: { name: 'Beta town', type: 'district' } })
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/partnerships/alpha/areas',
+    headers: await ctx.as('admin', 'alpha'),
+    payload: { name: 'Ward', type: 'ward', parentId: beta.json().id },
+  })
+  t.equal(res.statusCode, 422)
+  t.equal(res.json().code, 'AREA.REFERENCE')
+  t.same(res.json().errors, [{ field: 'body.parentId', message: 'does not exist in this partnership' }])
+
+  const priority = await ctx.app.inject({ method: 'POST', url: '/partnerships/beta/priorities', headers: await ctx.as('admin', 'beta'), payload: { name: 'ASB' } })
+  const objectives = await ctx.app.inject({ method: 'GET', url: `/partnerships/alpha/priorities/${priority.json().id}/objectives`, headers: await ctx.as('admin', 'alpha') })
+  t.equal(objectives.statusCode, 404, 'objectives of another partnership\'s priority are 404')
 })

@@ -1,8 +1,8 @@
 import t from 'tap'
 import Value from 'typebox/value'
-import { EvaluationSchema, FlagSchema, PartnershipEvaluationSchema, ReportSchema } from '../../src/modules/evaluation/evaluation.schemas.js'
-import { loadDemo } from '../../src/modules/demo/demo.service.js'
-import { buildTestApp, xmlProblems } from '../helper.js'
+import { EvaluationSchema, FlagSchema, PartnershipEvaluationSchema, ReportSchema } from '../../../src/modules/evaluation/evaluation.schemas.js'
+import { loadDemo } from '../../../src/modules/demo/demo.service.js'
+import { buildTestApp, xmlProblems } from '../../helper.js'
 
 async function demo(t: Parameters<typeof buildTestApp>[0]) {
   const ctx = await buildTestApp(t)

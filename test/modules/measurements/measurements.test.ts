@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import { sql } from 'kysely'
 import t from 'tap'
-import { buildTestApp, seedPartnerships, type TestApp } from '../helper.js'
+import { buildTestApp, seedPartnerships, type TestApp } from '../../helper.js'
 
 async function setup(t: Parameters<typeof buildTestApp>[0], env: Record<string, string> = {}) {
   const ctx = await buildTestApp(t, env)
@@ -256,4 +256,18 @@ t.test('agency feed tokens write only their own indicators; other partnerships\'
   t.same(foreign.json().errors.map((e: { message: string }) => e.message), ['names no area of this partnership', 'names no area of this partnership'], 'another partnership\'s area, by id or code, reads as absent')
   const betaView = await ctx.app.inject({ method: 'GET', url: '/partnerships/beta/measurements', headers: betaAdmin })
   t.same(betaView.json().items, [], 'beta sees none of alpha\'s measurements')
+})
+
+t.test('concurrent single-measurement writes of different values: every one is kept as a revision, none lost', async (t) => {
+  const ctx = await buildTestApp(t)
+  await seedPartnerships(ctx, 'alpha')
+  const admin = await ctx.as('admin', 'alpha')
+  const area = (await ctx.app.inject({ method: 'POST', url: '/partnerships/alpha/areas', headers: admin, payload: { name: 'Boston', type: 'district' } })).json()
+  const indicator = (await ctx.app.inject({ method: 'POST', url: '/partnerships/alpha/indicators', headers: admin, payload: { reference: 'NI 20', name: 'Assaults', unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum' } })).json()
+  const url = `/partnerships/alpha/measurements/${indicator.id}/${area.id}/2010-04`
+  const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => ctx.app.inject({ method: 'PUT', url, headers: admin, payload: { value: 100 + i } })))
+  t.same(answers.map((a) => a.statusCode).sort(), [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201], 'one creates, eleven replace')
+  const history = await ctx.app.inject({ method: 'GET', url: `${url}/revisions`, headers: admin })
+  t.same(history.json().items.map((r: { value: string }) => Number(r.value)).sort((a: number, b: number) => a - b), Array.from({ length: 12 }, (_, i) => 100 + i), 'all twelve values are in the history')
+  t.same(history.json().items.map((r: { revision: number }) => r.revision), Array.from({ length: 12 }, (_, i) => 12 - i), 'revisions 12 down to 1, no gaps or repeats')
 })
