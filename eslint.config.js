@@ -16,7 +16,10 @@ export default tseslint.config(
     // The domain core is pure: no framework, database or I/O.
     files: ['src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['fastify*', '@fastify/*', 'kysely*', 'pg', 'node:fs*', '../modules/*', '../plugins/*', '../db/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['fastify*', '@fastify/*', 'kysely*', 'pg', 'node:fs*', '**/modules/**', '**/plugins/**', '**/db/**', '**/http/**', '**/cli/**'] },
+      ],
     },
   },
   {
