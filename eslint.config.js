@@ -18,7 +18,20 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['fastify*', '@fastify/*', 'kysely*', 'pg', 'node:fs*', '**/modules/**', '**/plugins/**', '**/db/**', '**/http/**', '**/cli/**'] },
+        {
+          patterns: [
+            'fastify*',
+            '@fastify/*',
+            'kysely*',
+            'pg',
+            'node:fs*',
+            '**/modules/**',
+            '**/plugins/**',
+            '**/db/**',
+            '**/http/**',
+            '**/cli/**',
+          ],
+        },
       ],
     },
   },
@@ -31,7 +44,13 @@ export default tseslint.config(
     // Values reach SQL as bound parameters; sql.raw would splice input into the statement.
     files: ['src/**/*.ts'],
     rules: {
-      'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='sql'][property.name='raw']", message: 'sql.raw splices text into SQL; bind values instead.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='sql'][property.name='raw']",
+          message: 'sql.raw splices text into SQL; bind values instead.',
+        },
+      ],
     },
   },
 )

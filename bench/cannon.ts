@@ -28,6 +28,8 @@ const result = await autocannon({
   ...(o.method ? { method: o.method } : {}),
   ...(o.body ? { body: o.body } : {}),
   ...(o.rate ? { overallRate: o.rate } : {}),
-  ...(o.paths ? { requests: [{ setupRequest: (req) => ({ ...req, path: o.paths![next++ % o.paths!.length]! }) }] } : {}),
+  ...(o.paths
+    ? { requests: [{ setupRequest: (req) => ({ ...req, path: o.paths![next++ % o.paths!.length]! }) }] }
+    : {}),
 })
 process.stdout.write(JSON.stringify(result))

@@ -18,8 +18,11 @@ const PERIOD = '2011-03' // the last month of ten financial years from April 200
 const AS_OF = '2011-06-30'
 
 await withBench('evaluate', async ({ db, pool, address, admin, call }) => {
-  const partnershipId = (await db.selectFrom('partnership').select('id').where('slug', '=', 'bench').executeTakeFirstOrThrow()).id
-  for (const code of ['ASB', 'VC', 'SAC', 'DA']) await call('POST', '/partnerships/bench/priorities', { name: `Priority ${code}`, code })
+  const partnershipId = (
+    await db.selectFrom('partnership').select('id').where('slug', '=', 'bench').executeTakeFirstOrThrow()
+  ).id
+  for (const code of ['ASB', 'VC', 'SAC', 'DA'])
+    await call('POST', '/partnerships/bench/priorities', { name: `Priority ${code}`, code })
   const loadStart = process.hrtime.bigint()
   // Set-based set-up: the bench measures evaluation, not loading.
   await sql`
@@ -66,7 +69,10 @@ await withBench('evaluate', async ({ db, pool, address, admin, call }) => {
   `.execute(db)
   await sql`analyze`.execute(db)
   const loadSeconds = Number(process.hrtime.bigint() - loadStart) / 1e9
-  const { n } = await db.selectFrom('measurement').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const { n } = await db
+    .selectFrom('measurement')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
 
   const get = async (route: string) => {
     const res = await fetch(`${address}${route}`, { headers: { authorization: admin } })
@@ -76,9 +82,14 @@ await withBench('evaluate', async ({ db, pool, address, admin, call }) => {
   }
   const wholeBody = await get(`/partnerships/bench/evaluation?period=${PERIOD}&asOf=${AS_OF}`)
   const whole = JSON.parse(wholeBody) as { items: Array<{ evaluation: { rag: string; flags: unknown[] } }> }
-  const rags = whole.items.reduce<Record<string, number>>((acc, i) => ({ ...acc, [i.evaluation.rag]: (acc[i.evaluation.rag] ?? 0) + 1 }), {})
+  const rags = whole.items.reduce<Record<string, number>>(
+    (acc, i) => ({ ...acc, [i.evaluation.rag]: (acc[i.evaluation.rag] ?? 0) + 1 }),
+    {},
+  )
   const flagged = whole.items.filter((i) => i.evaluation.flags.length > 0).length
-  const indicator = (await db.selectFrom('indicator').select('id').where('reference', '=', 'B1').executeTakeFirstOrThrow()).id
+  const indicator = (
+    await db.selectFrom('indicator').select('id').where('reference', '=', 'B1').executeTakeFirstOrThrow()
+  ).id
   const area = (await db.selectFrom('area').select('id').where('code', '=', 'W1').executeTakeFirstOrThrow()).id
 
   // The floor: the rows the whole-partnership evaluation reads (25 months to the period), plain SQL.
@@ -92,7 +103,9 @@ await withBench('evaluate', async ({ db, pool, address, admin, call }) => {
   const floor = await median(9, floorQuery)
   const wholeMs = await median(9, () => get(`/partnerships/bench/evaluation?period=${PERIOD}&asOf=${AS_OF}`))
   const exceptions = await median(9, () => get(`/partnerships/bench/reports/exceptions?period=${PERIOD}&asOf=${AS_OF}`))
-  const series = await median(51, () => get(`/partnerships/bench/indicators/${indicator}/evaluation?areaId=${area}&from=2010-04&to=2011-03&asOf=${AS_OF}`))
+  const series = await median(51, () =>
+    get(`/partnerships/bench/indicators/${indicator}/evaluation?areaId=${area}&from=2010-04&to=2011-03&asOf=${AS_OF}`),
+  )
   const report = [
     `data: ${n} measurements (${INDICATORS} indicators x ${AREAS} areas x ${YEARS * 12} months), ${INDICATORS * AREAS * YEARS} targets; built in ${loadSeconds.toFixed(1)} s`,
     `whole-partnership evaluation for ${PERIOD} over HTTP: median ${wholeMs.toFixed(1)} ms (${whole.items.length} evaluations, ${(wholeBody.length / 1e6).toFixed(1)} MB of JSON; ${JSON.stringify(rags)}, ${flagged} flagged)`,

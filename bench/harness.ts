@@ -52,11 +52,18 @@ async function serviceProcess(env: Record<string, string>): Promise<{ address: s
  * Runs `run` against the service on a fresh database. With `ownProcess`, the service runs in a child
  * process (as deployed), so its memory and CPU are its own, apart from the load generator's.
  */
-export async function withBench(name: string, run: (bench: Bench) => Promise<void>, env: Record<string, string> = {}, mode: { ownProcess?: boolean } = {}): Promise<void> {
+export async function withBench(
+  name: string,
+  run: (bench: Bench) => Promise<void>,
+  env: Record<string, string> = {},
+  mode: { ownProcess?: boolean } = {},
+): Promise<void> {
   const quiet = { info: () => {}, warn: () => {} }
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'spa-bench-'))
   await fs.chmod(tmp, 0o755)
-  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres({ databaseDir: path.join(tmp, 'pg'), port: 0, persistent: false, log: quiet })
+  const embedded = process.env.DATABASE_URL
+    ? undefined
+    : await startEmbeddedPostgres({ databaseDir: path.join(tmp, 'pg'), port: 0, persistent: false, log: quiet })
   const adminUrl = process.env.DATABASE_URL ?? embedded!.url
   const dbName = `spa_bench_${name}_${process.pid}`
   const server = new pg.Client({ connectionString: adminUrl })
@@ -81,13 +88,25 @@ export async function withBench(name: string, run: (bench: Bench) => Promise<voi
     const superadmin = await bearer({ superadmin: true })
     const admin = await bearer({ memberships: [{ partnership: 'bench', role: 'admin' }] })
     const call = async (method: string, route: string, body?: unknown, auth = admin) => {
-      const res = await fetch(`${address}${route}`, { method, headers: { authorization: auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+      const res = await fetch(`${address}${route}`, {
+        method,
+        headers: { authorization: auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      })
       if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`)
       return res.json() as Promise<{ id: string }>
     }
     await call('POST', '/partnerships', { slug: 'bench', name: 'Bench CSP' }, superadmin)
     try {
-      await run({ ...(app ? { app } : {}), servicePid: child?.child.pid ?? process.pid, pool, db, address, admin, call: (method, route, body) => call(method, route, body) })
+      await run({
+        ...(app ? { app } : {}),
+        servicePid: child?.child.pid ?? process.pid,
+        pool,
+        db,
+        address,
+        admin,
+        call: (method, route, body) => call(method, route, body),
+      })
     } finally {
       await app?.close()
       if (child !== undefined) {

@@ -16,7 +16,13 @@ import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { withBench } from './harness.js'
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '200000' }, batch: { type: 'string', default: '50000' }, large: { type: 'string', default: '500000' } } })
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '200000' },
+    batch: { type: 'string', default: '50000' },
+    large: { type: 'string', default: '500000' },
+  },
+})
 const ROWS = Number(values.rows)
 const BATCH = Number(values.batch)
 const LARGE = Number(values.large)
@@ -37,7 +43,10 @@ const periodOf = (month: number) => `${Math.floor(month / 12)}-${String((month %
 
 /** The service's peak resident memory so far (VmHWM), in MiB. */
 function peakRss(pid: number): number {
-  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'))
+  const line = fs
+    .readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM:'))
   return Math.round(Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024)
 }
 
@@ -47,10 +56,25 @@ await withBench(
     const indicators: string[] = []
     const areas: string[] = []
     for (let i = 0; i < INDICATORS; i++) {
-      indicators.push((await call('POST', '/partnerships/bench/indicators', { reference: `B${i}`, name: `Indicator ${i}`, unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum' })).id)
+      indicators.push(
+        (
+          await call('POST', '/partnerships/bench/indicators', {
+            reference: `B${i}`,
+            name: `Indicator ${i}`,
+            unit: 'count',
+            polarity: 'lower_better',
+            frequency: 'monthly',
+            aggregation: 'sum',
+          })
+        ).id,
+      )
     }
-    for (let a = 0; a < AREAS; a++) areas.push((await call('POST', '/partnerships/bench/areas', { name: `Area ${a}`, type: 'ward', code: `W${a}` })).id)
-    const partnership = (await pool.query<{ id: string }>(`select id from partnership where slug = 'bench'`)).rows[0]!.id
+    for (let a = 0; a < AREAS; a++)
+      areas.push(
+        (await call('POST', '/partnerships/bench/areas', { name: `Area ${a}`, type: 'ward', code: `W${a}` })).id,
+      )
+    const partnership = (await pool.query<{ id: string }>(`select id from partnership where slug = 'bench'`)).rows[0]!
+      .id
 
     /** One bulk request of `count` rows from the nth, its body streamed as it is made. */
     async function bulk(from: number, count: number): Promise<void> {
@@ -75,7 +99,8 @@ await withBench(
         duplex: 'half',
       } as RequestInit)
       const answer = (await res.json()) as { inserted: number }
-      if (res.status !== 200 || answer.inserted !== count) throw new Error(`bulk answered ${res.status}: ${JSON.stringify(answer).slice(0, 300)}`)
+      if (res.status !== 200 || answer.inserted !== count)
+        throw new Error(`bulk answered ${res.status}: ${JSON.stringify(answer).slice(0, 300)}`)
     }
 
     /** COPY of the same rows into a fresh table shaped like measurement; seconds taken. */
@@ -83,7 +108,9 @@ await withBench(
       // LIKE copies columns, defaults, checks and indexes but not foreign keys: those of measurement are
       // added as the catalogue states them, so the floor checks what the real table checks.
       await client.query(`create table ${table} (like measurement including all)`)
-      const keys = await client.query<{ def: string }>(`select pg_get_constraintdef(oid) as def from pg_constraint where conrelid = 'measurement'::regclass and contype = 'f'`)
+      const keys = await client.query<{ def: string }>(
+        `select pg_get_constraintdef(oid) as def from pg_constraint where conrelid = 'measurement'::regclass and contype = 'f'`,
+      )
       for (const { def } of keys.rows) await client.query(`alter table ${table} add ${def}`)
       const lines = (function* () {
         for (const [i, a, m, v] of rows(0, ROWS)) {
@@ -92,7 +119,14 @@ await withBench(
         }
       })()
       const started = process.hrtime.bigint()
-      await pipeline(Readable.from(lines), client.query(copyFrom(`copy ${table} (partnership_id, indicator_id, area_id, period, period_start, period_end, value, sent_by) from stdin`)))
+      await pipeline(
+        Readable.from(lines),
+        client.query(
+          copyFrom(
+            `copy ${table} (partnership_id, indicator_id, area_id, period, period_start, period_end, value, sent_by) from stdin`,
+          ),
+        ),
+      )
       return Number(process.hrtime.bigint() - started) / 1e9
     }
 

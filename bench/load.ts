@@ -17,7 +17,9 @@ import { parseArgs } from 'node:util'
 import Fastify from 'fastify'
 import { withBench } from './harness.js'
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '32' } } })
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '32' } },
+})
 const SECONDS = Number(values.seconds)
 const CONNECTIONS = Number(values.connections)
 const say = (line: string) => process.stdout.write(`${line}\n`)
@@ -44,9 +46,14 @@ interface OpenLoopResult {
   served: { perSecond: number; p50: number; p99: number; max: number }
 }
 
-function openLoop(url: string, load: { headers: Record<string, string>; rate: number; seconds: number; connections: number }): Promise<OpenLoopResult> {
+function openLoop(
+  url: string,
+  load: { headers: Record<string, string>; rate: number; seconds: number; connections: number },
+): Promise<OpenLoopResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', OPEN_LOOP], { maxBuffer: 1 << 24 }, (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout) as OpenLoopResult)))
+    const child = execFile(process.execPath, ['--import', 'tsx', OPEN_LOOP], { maxBuffer: 1 << 24 }, (err, stdout) =>
+      err ? reject(err) : resolve(JSON.parse(stdout) as OpenLoopResult),
+    )
     child.stdin!.end(JSON.stringify({ url, ...load }))
   })
 }
@@ -65,7 +72,8 @@ function cannon(url: string, load: Load): Promise<Result> {
   const options = { url, connections: load.connections ?? CONNECTIONS, seconds: load.seconds ?? SECONDS, ...load }
   return new Promise((resolve, reject) => {
     const child = execFile(process.execPath, ['--import', 'tsx', WORKER], { maxBuffer: 1 << 24 }, (err, stdout) =>
-      err ? reject(err) : resolve(JSON.parse(stdout) as Result))
+      err ? reject(err) : resolve(JSON.parse(stdout) as Result),
+    )
     child.stdin!.end(JSON.stringify(options))
   })
 }
@@ -74,86 +82,125 @@ const row = (label: string, r: Result) =>
   `${label.padEnd(34)} ${Math.round(r.requests.average).toString().padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  max ${r.latency.max} ms  ` +
   `sent ${r.requests.total}  2xx ${r['2xx']}  4xx ${r['4xx']}  5xx ${r['5xx']}  errors ${r.errors}  timeouts ${r.timeouts}`
 
-await withBench('load', async ({ pool, address, admin, call }) => {
-  const indicator = await call('POST', '/partnerships/bench/indicators', { reference: 'NI 16', name: 'Serious acquisitive crime', unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum' })
-  const area = await call('POST', '/partnerships/bench/areas', { name: 'Boston', type: 'district', code: 'E07000136' })
-  const headers = { authorization: admin }
-
-  // The bare route: the floor any real service is measured against.
-  const bare = Fastify({ logger: false })
-  bare.get('/bare/:id', async (request) => (await pool.query('select * from indicator where id = $1', [(request.params as { id: string }).id])).rows[0])
-  const bareAddress = await bare.listen({ port: 0, host: '127.0.0.1' })
-
-  let peakRss = 0
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100)
-  try {
-    const serviceUrl = `${address}/partnerships/bench/indicators/${indicator.id}`
-    await cannon(serviceUrl, { headers, seconds: 2 }) // warm-up: JIT, pool connections, caches
-    await cannon(`${bareAddress}/bare/${indicator.id}`, { seconds: 2 })
-    say(`1. One indicator, service vs bare Fastify + pg (${CONNECTIONS} connections, ${SECONDS} s rounds)`)
-    const ratios: number[] = []
-    for (let round = 1; round <= 3; round++) {
-      const b = await cannon(`${bareAddress}/bare/${indicator.id}`, {})
-      const s = await cannon(serviceUrl, { headers })
-      say(row(`  round ${round} bare`, b))
-      say(row(`  round ${round} service`, s))
-      // Served answers only: at saturation admission may refuse some, and a refusal is not a read.
-      ratios.push(s['2xx'] / s.duration / (b['2xx'] / b.duration))
-    }
-    ratios.sort((a, b) => a - b)
-    say(`  service / bare (2xx per second), median of 3 rounds: ${ratios[1]!.toFixed(2)} (goal >= 0.80)`)
-
-    say('2. Saturation on the main routes')
-    const reads = {
-      'GET indicator': serviceUrl,
-      'GET indicators (page of 100)': `${address}/partnerships/bench/indicators`,
-      'GET measurements (page of 100)': `${address}/partnerships/bench/measurements?indicatorId=${indicator.id}&limit=100`,
-    }
-    let capacity = 0
-    let saturationP99 = 0
-    for (const [label, url] of Object.entries(reads)) {
-      const r = await cannon(url, { headers })
-      if (label === 'GET indicator') {
-        capacity = r['2xx'] / r.duration
-        saturationP99 = r.latency.p99
-      }
-      say(row(`  ${label}`, r))
-    }
-    // A different measurement each time (1,200 months), as feeds do; one hot row would measure lock waits.
-    const months = Array.from({ length: 1200 }, (_, i) => `${1950 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`)
-    const put = await cannon(`${address}/`, {
-      headers: { ...headers, 'content-type': 'application/json' },
-      method: 'PUT',
-      body: JSON.stringify({ value: 42 }),
-      paths: months.map((m) => `/partnerships/bench/measurements/${indicator.id}/${area.id}/${m}`),
+await withBench(
+  'load',
+  async ({ pool, address, admin, call }) => {
+    const indicator = await call('POST', '/partnerships/bench/indicators', {
+      reference: 'NI 16',
+      name: 'Serious acquisitive crime',
+      unit: 'count',
+      polarity: 'lower_better',
+      frequency: 'monthly',
+      aggregation: 'sum',
     })
-    say(row('  PUT measurement', put))
+    const area = await call('POST', '/partnerships/bench/areas', {
+      name: 'Boston',
+      type: 'district',
+      code: 'E07000136',
+    })
+    const headers = { authorization: admin }
 
-    say(`3. Twice capacity: open loop at ${Math.round(2 * capacity)} req/s on GET indicator, /healthz probed every 100 ms`)
-    const health: number[] = []
-    let probing = true
-    const probe = (async () => {
-      while (probing) {
-        const start = performance.now()
-        const res = await fetch(`${address}/healthz`)
-        await res.arrayBuffer()
-        health.push(performance.now() - start)
-        await new Promise((r) => setTimeout(r, 100))
+    // The bare route: the floor any real service is measured against.
+    const bare = Fastify({ logger: false })
+    bare.get(
+      '/bare/:id',
+      async (request) =>
+        (await pool.query('select * from indicator where id = $1', [(request.params as { id: string }).id])).rows[0],
+    )
+    const bareAddress = await bare.listen({ port: 0, host: '127.0.0.1' })
+
+    let peakRss = 0
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100)
+    try {
+      const serviceUrl = `${address}/partnerships/bench/indicators/${indicator.id}`
+      await cannon(serviceUrl, { headers, seconds: 2 }) // warm-up: JIT, pool connections, caches
+      await cannon(`${bareAddress}/bare/${indicator.id}`, { seconds: 2 })
+      say(`1. One indicator, service vs bare Fastify + pg (${CONNECTIONS} connections, ${SECONDS} s rounds)`)
+      const ratios: number[] = []
+      for (let round = 1; round <= 3; round++) {
+        const b = await cannon(`${bareAddress}/bare/${indicator.id}`, {})
+        const s = await cannon(serviceUrl, { headers })
+        say(row(`  round ${round} bare`, b))
+        say(row(`  round ${round} service`, s))
+        // Served answers only: at saturation admission may refuse some, and a refusal is not a read.
+        ratios.push(s['2xx'] / s.duration / (b['2xx'] / b.duration))
       }
-    })()
-    const over = await openLoop(serviceUrl, { headers, rate: Math.round(2 * capacity), seconds: SECONDS, connections: 256 })
-    probing = false
-    await probe
-    health.sort((a, b) => a - b)
-    const codes = Object.entries(over.statuses).map(([code, n]) => `${code}: ${n}`).join(', ')
-    say(`  sent ${over.sent}; status codes: ${codes}; errors ${over.errors}; unanswered ${over.unanswered}`)
-    say(`  goodput: ${Math.round(over.served.perSecond)} served/s = ${(over.served.perSecond / capacity).toFixed(2)} of the ${Math.round(capacity)} req/s saturation throughput (goal >= 0.70)`)
-    say(`  served latency from when each request was due: p50 ${over.served.p50} ms, p99 ${over.served.p99} ms, max ${over.served.max} ms (goal p99 < 250; at saturation p99 ${saturationP99} ms)`)
-    say(`  /healthz during overload: ${health.length} probes, p50 ${health[Math.floor(health.length / 2)]!.toFixed(1)} ms, max ${health[health.length - 1]!.toFixed(1)} ms`)
-    say(`Peak RSS of the service process (includes the bare server and this harness): ${Math.round(peakRss / 2 ** 20)} MiB`)
-  } finally {
-    clearInterval(sampler)
-    await bare.close()
-  }
-  // One client drives all the load here, so its rate limit is set out of reach (the check still runs).
-}, { RATE_LIMIT_MAX: '1000000000', RATE_LIMIT_ADDRESS_MAX: '1000000000' })
+      ratios.sort((a, b) => a - b)
+      say(`  service / bare (2xx per second), median of 3 rounds: ${ratios[1]!.toFixed(2)} (goal >= 0.80)`)
+
+      say('2. Saturation on the main routes')
+      const reads = {
+        'GET indicator': serviceUrl,
+        'GET indicators (page of 100)': `${address}/partnerships/bench/indicators`,
+        'GET measurements (page of 100)': `${address}/partnerships/bench/measurements?indicatorId=${indicator.id}&limit=100`,
+      }
+      let capacity = 0
+      let saturationP99 = 0
+      for (const [label, url] of Object.entries(reads)) {
+        const r = await cannon(url, { headers })
+        if (label === 'GET indicator') {
+          capacity = r['2xx'] / r.duration
+          saturationP99 = r.latency.p99
+        }
+        say(row(`  ${label}`, r))
+      }
+      // A different measurement each time (1,200 months), as feeds do; one hot row would measure lock waits.
+      const months = Array.from(
+        { length: 1200 },
+        (_, i) => `${1950 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
+      )
+      const put = await cannon(`${address}/`, {
+        headers: { ...headers, 'content-type': 'application/json' },
+        method: 'PUT',
+        body: JSON.stringify({ value: 42 }),
+        paths: months.map((m) => `/partnerships/bench/measurements/${indicator.id}/${area.id}/${m}`),
+      })
+      say(row('  PUT measurement', put))
+
+      say(
+        `3. Twice capacity: open loop at ${Math.round(2 * capacity)} req/s on GET indicator, /healthz probed every 100 ms`,
+      )
+      const health: number[] = []
+      let probing = true
+      const probe = (async () => {
+        while (probing) {
+          const start = performance.now()
+          const res = await fetch(`${address}/healthz`)
+          await res.arrayBuffer()
+          health.push(performance.now() - start)
+          await new Promise((r) => setTimeout(r, 100))
+        }
+      })()
+      const over = await openLoop(serviceUrl, {
+        headers,
+        rate: Math.round(2 * capacity),
+        seconds: SECONDS,
+        connections: 256,
+      })
+      probing = false
+      await probe
+      health.sort((a, b) => a - b)
+      const codes = Object.entries(over.statuses)
+        .map(([code, n]) => `${code}: ${n}`)
+        .join(', ')
+      say(`  sent ${over.sent}; status codes: ${codes}; errors ${over.errors}; unanswered ${over.unanswered}`)
+      say(
+        `  goodput: ${Math.round(over.served.perSecond)} served/s = ${(over.served.perSecond / capacity).toFixed(2)} of the ${Math.round(capacity)} req/s saturation throughput (goal >= 0.70)`,
+      )
+      say(
+        `  served latency from when each request was due: p50 ${over.served.p50} ms, p99 ${over.served.p99} ms, max ${over.served.max} ms (goal p99 < 250; at saturation p99 ${saturationP99} ms)`,
+      )
+      say(
+        `  /healthz during overload: ${health.length} probes, p50 ${health[Math.floor(health.length / 2)]!.toFixed(1)} ms, max ${health[health.length - 1]!.toFixed(1)} ms`,
+      )
+      say(
+        `Peak RSS of the service process (includes the bare server and this harness): ${Math.round(peakRss / 2 ** 20)} MiB`,
+      )
+    } finally {
+      clearInterval(sampler)
+      await bare.close()
+    }
+    // One client drives all the load here, so its rate limit is set out of reach (the check still runs).
+  },
+  { RATE_LIMIT_MAX: '1000000000', RATE_LIMIT_ADDRESS_MAX: '1000000000' },
+)

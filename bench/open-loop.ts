@@ -31,14 +31,23 @@ let finished = 0
 
 function send(due: number): void {
   sent += 1
-  const request = http.request({ agent, host: target.hostname, port: target.port, path: target.pathname + target.search, headers: o.headers ?? {} }, (res) => {
-    res.resume()
-    res.on('end', () => {
-      finished += 1
-      statuses.set(res.statusCode!, (statuses.get(res.statusCode!) ?? 0) + 1)
-      if (res.statusCode! >= 200 && res.statusCode! < 300) served.push(performance.now() - due)
-    })
-  })
+  const request = http.request(
+    {
+      agent,
+      host: target.hostname,
+      port: target.port,
+      path: target.pathname + target.search,
+      headers: o.headers ?? {},
+    },
+    (res) => {
+      res.resume()
+      res.on('end', () => {
+        finished += 1
+        statuses.set(res.statusCode!, (statuses.get(res.statusCode!) ?? 0) + 1)
+        if (res.statusCode! >= 200 && res.statusCode! < 300) served.push(performance.now() - due)
+      })
+    },
+  )
   request.on('error', () => {
     finished += 1
     errors += 1
@@ -64,7 +73,8 @@ const deadline = performance.now() + 10_000
 while (finished < sent && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20))
 agent.destroy()
 served.sort((a, b) => a - b)
-const at = (q: number) => Math.round((served[Math.min(served.length - 1, Math.floor(served.length * q))] ?? 0) * 10) / 10
+const at = (q: number) =>
+  Math.round((served[Math.min(served.length - 1, Math.floor(served.length * q))] ?? 0) * 10) / 10
 process.stdout.write(
   JSON.stringify({
     seconds: o.seconds,

@@ -64,7 +64,22 @@ export interface AppOptions {
   logger?: FastifyBaseLogger
 }
 
-const SHARED_SCHEMAS = [PartnershipSchema, AreaSchema, AgencySchema, PrioritySchema, ObjectiveSchema, ThemeSchema, IndicatorSchema, TargetSchema, MeasurementSchema, MeasurementRowSchema, CommentarySchema, FlagSchema, EvaluationSchema, AuditEventSchema]
+const SHARED_SCHEMAS = [
+  PartnershipSchema,
+  AreaSchema,
+  AgencySchema,
+  PrioritySchema,
+  ObjectiveSchema,
+  ThemeSchema,
+  IndicatorSchema,
+  TargetSchema,
+  MeasurementSchema,
+  MeasurementRowSchema,
+  CommentarySchema,
+  FlagSchema,
+  EvaluationSchema,
+  AuditEventSchema,
+]
 
 /**
  * Bodies are validated strictly: unknown fields are refused (additionalProperties: false is kept, not
@@ -103,7 +118,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // nothing (404); a malformed percent-encoding is the client's (400).
     frameworkErrors: (err, request, reply) =>
       err.code === 'FST_ERR_MAX_PARAM_LENGTH'
-        ? sendProblem(request, reply, { kind: 'not-found', code: 'ROUTE.NOT_FOUND', detail: 'A path segment is longer than any identifier.' })
+        ? sendProblem(request, reply, {
+            kind: 'not-found',
+            code: 'ROUTE.NOT_FOUND',
+            detail: 'A path segment is longer than any identifier.',
+          })
         : sendProblem(request, reply, { kind: 'bad-request', code: 'REQUEST.URL', detail: err.message }),
     schemaController: { compilersFactory: { buildValidator: validatorFactory() as never } },
     // Node answers what it cannot parse as HTTP (a bad request line, headers too large, a request too slow)
@@ -111,7 +130,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clientErrorHandler: answerClientError,
     // What the instance cannot take now is refused before Fastify does any work on it.
     serverFactory: (handler) => {
-      const server = admittingServer(admission, { connectionsCheckingInterval: Math.min(5000, config.http.requestTimeoutMs / 2) })(handler)
+      const server = admittingServer(admission, {
+        connectionsCheckingInterval: Math.min(5000, config.http.requestTimeoutMs / 2),
+      })(handler)
       // With a server factory these are the factory's to set (Fastify's defaults otherwise).
       server.requestTimeout = config.http.requestTimeoutMs
       server.keepAliveTimeout = 72_000

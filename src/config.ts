@@ -91,7 +91,8 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const algorithms = (str(env, 'JWT_ALGORITHMS') ?? 'RS256,PS256,ES256,EdDSA').split(',').map((a) => a.trim())
   const symmetric = algorithms.filter((a) => /^HS|^none$/i.test(a))
-  if (symmetric.length > 0) throw new ConfigError(`JWT_ALGORITHMS may list asymmetric algorithms only, not ${symmetric.join(', ')}`)
+  if (symmetric.length > 0)
+    throw new ConfigError(`JWT_ALGORITHMS may list asymmetric algorithms only, not ${symmetric.join(', ')}`)
   return {
     env: nodeEnv,
     host: str(env, 'HOST') ?? '127.0.0.1',

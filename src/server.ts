@@ -16,7 +16,9 @@ function configOrExit(): Config {
 const config = configOrExit()
 const logger = pino({
   level: config.logLevel,
-  ...(config.logPretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
+  ...(config.logPretty
+    ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
+    : {}),
 })
 
 async function main(): Promise<void> {
@@ -50,7 +52,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'))
 
   await app.listen({ port: config.port, host: config.host })
-  logger.info({ docs: `http://${config.host}:${config.port}/docs`, embeddedDatabase: database.embedded }, 'Safer Partnerships API ready')
+  logger.info(
+    { docs: `http://${config.host}:${config.port}/docs`, embeddedDatabase: database.embedded },
+    'Safer Partnerships API ready',
+  )
 }
 
 main().catch((err: unknown) => {

@@ -15,7 +15,8 @@ import { loadOrCreateDevKey, type DevSigningKey } from '../src/plugins/keys.js'
 
 function required(name: string): string {
   const value = process.env[name]
-  if (value === undefined || value === '') throw new Error(`${name} is unset: run the suite with npm test (test/run.ts)`)
+  if (value === undefined || value === '')
+    throw new Error(`${name} is unset: run the suite with npm test (test/run.ts)`)
   return value
 }
 
@@ -52,7 +53,12 @@ export interface TokenClaims extends JWTPayload {
   superadmin?: boolean
 }
 
-export async function signWith(key: DevSigningKey, config: Config, claims: TokenClaims = {}, header: Record<string, unknown> = {}): Promise<string> {
+export async function signWith(
+  key: DevSigningKey,
+  config: Config,
+  claims: TokenClaims = {},
+  header: Record<string, unknown> = {},
+): Promise<string> {
   return new SignJWT({ memberships: [], ...claims })
     .setProtectedHeader({ alg: key.alg, kid: key.kid, ...header })
     .setSubject(claims.sub ?? 'test-user')
@@ -103,7 +109,12 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}, po
 export async function seedPartnerships(t: TestApp, ...slugs: string[]): Promise<void> {
   const headers = await t.as('superadmin')
   for (const slug of slugs) {
-    const res = await t.app.inject({ method: 'POST', url: '/partnerships', headers, payload: { slug, name: `${slug} CSP` } })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/partnerships',
+      headers,
+      payload: { slug, name: `${slug} CSP` },
+    })
     if (res.statusCode !== 201) throw new Error(`could not create ${slug}: ${res.body}`)
   }
 }
@@ -112,33 +123,57 @@ export async function seedPartnerships(t: TestApp, ...slugs: string[]): Promise<
  * The resource kit's round trip for one collection of the alpha partnership, as its admin: create, read
  * back, change with If-Match, refuse a duplicate, find by a filter, delete.
  */
-export async function crudRoundTrip(t: Test, ctx: TestApp, collection: string, body: object, change: object, filter: string): Promise<void> {
+export async function crudRoundTrip(
+  t: Test,
+  ctx: TestApp,
+  collection: string,
+  body: object,
+  change: object,
+  filter: string,
+): Promise<void> {
   const headers = await ctx.as('admin', 'alpha')
   const url = `/partnerships/alpha/${collection}`
   const created = await ctx.app.inject({ method: 'POST', url, headers, payload: body })
   t.equal(created.statusCode, 201, `${collection}: created`)
   t.match(created.json(), body)
   const item = `${url}/${created.json().id}`
-  const updated = await ctx.app.inject({ method: 'PATCH', url: item, headers: { ...headers, 'if-match': created.headers.etag as string }, payload: change })
+  const updated = await ctx.app.inject({
+    method: 'PATCH',
+    url: item,
+    headers: { ...headers, 'if-match': created.headers.etag as string },
+    payload: change,
+  })
   t.equal(updated.statusCode, 200, `${collection}: updated`)
   t.match(updated.json(), { ...body, ...change, version: 2 })
   const duplicate = await ctx.app.inject({ method: 'POST', url, headers, payload: body })
   t.equal(duplicate.statusCode, 409, `${collection}: same name twice is a conflict`)
   const listed = await ctx.app.inject({ method: 'GET', url: `${url}?${filter}`, headers })
-  t.same(listed.json().items.map((i: { id: string }) => i.id), [created.json().id], `${collection}: found by ${filter}`)
+  t.same(
+    listed.json().items.map((i: { id: string }) => i.id),
+    [created.json().id],
+    `${collection}: found by ${filter}`,
+  )
   const deleted = await ctx.app.inject({ method: 'DELETE', url: item, headers: { ...headers, 'if-match': '"2"' } })
   t.equal(deleted.statusCode, 204, `${collection}: deleted`)
 }
 
 export const ABSENT = '00000000-0000-4000-8000-00000000dead'
 
-export type Ids = Record<'area' | 'agency' | 'priority' | 'objective' | 'theme' | 'indicator' | 'target' | 'commentary', string>
+export type Ids = Record<
+  'area' | 'agency' | 'priority' | 'objective' | 'theme' | 'indicator' | 'target' | 'commentary',
+  string
+>
 
 /** One of everything in a partnership, made through the API by its admin. */
 export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
   const headers = await ctx.as('admin', slug)
   const post = async (url: string, payload: unknown) => {
-    const res = await ctx.app.inject({ method: 'POST', url: `/partnerships/${slug}/${url}`, headers, payload: payload as object })
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: `/partnerships/${slug}/${url}`,
+      headers,
+      payload: payload as object,
+    })
     if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
     return res.json() as { id: string }
   }
@@ -147,14 +182,47 @@ export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
   const priority = await post('priorities', { name: `${slug} ASB`, code: 'P1' })
   const objective = await post(`priorities/${priority.id}/objectives`, { title: `${slug} objective` })
   const theme = await post('themes', { name: `${slug} theme` })
-  const indicator = await post('indicators', { reference: 'NI 20', name: `${slug} assaults`, unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum', sourceAgencyId: agency.id, priorityIds: [priority.id] })
-  const target = await post('targets', { indicatorId: indicator.id, areaId: area.id, period: 'FY2010-11', targetValue: '120' })
-  await post('measurements/bulk', [{ indicator: indicator.id, area: area.id, period: '2010-04', value: 9 }, { indicator: indicator.id, area: area.id, period: '2010-05', value: 14 }])
+  const indicator = await post('indicators', {
+    reference: 'NI 20',
+    name: `${slug} assaults`,
+    unit: 'count',
+    polarity: 'lower_better',
+    frequency: 'monthly',
+    aggregation: 'sum',
+    sourceAgencyId: agency.id,
+    priorityIds: [priority.id],
+  })
+  const target = await post('targets', {
+    indicatorId: indicator.id,
+    areaId: area.id,
+    period: 'FY2010-11',
+    targetValue: '120',
+  })
+  await post('measurements/bulk', [
+    { indicator: indicator.id, area: area.id, period: '2010-04', value: 9 },
+    { indicator: indicator.id, area: area.id, period: '2010-05', value: 14 },
+  ])
   // Written by the officer the matrices use: a comment is changed by its author (or an admin), which the
   // role matrix then sees as the officer role's right.
   const officer = await ctx.as('officer', slug)
-  const commentary = (await ctx.app.inject({ method: 'POST', url: `/partnerships/${slug}/commentary`, headers: officer, payload: { indicatorId: indicator.id, areaId: area.id, period: '2010-04', body: `${slug} says` } })).json() as { id: string }
-  return { area: area.id, agency: agency.id, priority: priority.id, objective: objective.id, theme: theme.id, indicator: indicator.id, target: target.id, commentary: commentary.id }
+  const commentary = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/partnerships/${slug}/commentary`,
+      headers: officer,
+      payload: { indicatorId: indicator.id, areaId: area.id, period: '2010-04', body: `${slug} says` },
+    })
+  ).json() as { id: string }
+  return {
+    area: area.id,
+    agency: agency.id,
+    priority: priority.id,
+    objective: objective.id,
+    theme: theme.id,
+    indicator: indicator.id,
+    target: target.id,
+    commentary: commentary.id,
+  }
 }
 
 /** A seeded random number generator in [0, 1), so a generated test case replays from its seed. */
@@ -179,12 +247,28 @@ export interface Service {
 }
 
 /** The service (src/server.ts) in a child process on the given database; resolves once it listens. */
-export async function startService(t: Test, databaseUrl: string, dataDir: string, env: Record<string, string> = {}): Promise<Service> {
+export async function startService(
+  t: Test,
+  databaseUrl: string,
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<Service> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/server.ts')], {
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, RATE_LIMIT_MAX: '0', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      PORT: '0',
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      RATE_LIMIT_MAX: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))))
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))),
+  )
   const lines: string[] = []
   const address = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -222,7 +306,10 @@ const NOT_XML_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/
 export function xmlProblems(text: string): string[] {
   const problems: string[] = []
   const char = NOT_XML_CHAR.exec(text)
-  if (char !== null) problems.push(`character U+${char[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${char.index} is not allowed in XML`)
+  if (char !== null)
+    problems.push(
+      `character U+${char[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${char.index} is not allowed in XML`,
+    )
   const valid = XMLValidator.validate(text)
   if (valid !== true) problems.push(`${valid.err.msg} (line ${valid.err.line})`)
   return problems

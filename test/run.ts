@@ -39,8 +39,15 @@ async function main(): Promise<number> {
   }
   const template = `spa_template_${process.pid}`
   try {
-    await admin(adminUrl, (c) => c.query(`drop database if exists ${template}`).then(() => c.query(`create database ${template}`)))
-    const pool = createPool({ connectionString: withDatabase(adminUrl, template), max: 2, connectTimeoutMs: 5000, statementTimeoutMs: 60000 })
+    await admin(adminUrl, (c) =>
+      c.query(`drop database if exists ${template}`).then(() => c.query(`create database ${template}`)),
+    )
+    const pool = createPool({
+      connectionString: withDatabase(adminUrl, template),
+      max: 2,
+      connectTimeoutMs: 5000,
+      statementTimeoutMs: 60000,
+    })
     try {
       await migrateToLatest(createDb(pool))
     } finally {
@@ -50,17 +57,28 @@ async function main(): Promise<number> {
     const tapArgs = process.argv.slice(2)
     const child = spawn(process.execPath, [path.resolve('node_modules/tap/dist/esm/run.mjs'), ...tapArgs], {
       stdio: 'inherit',
-      env: { ...process.env, TEST_ADMIN_URL: adminUrl, TEST_TEMPLATE_DB: template, TEST_RUN_ID: String(process.pid), NODE_ENV: 'test' },
+      env: {
+        ...process.env,
+        TEST_ADMIN_URL: adminUrl,
+        TEST_TEMPLATE_DB: template,
+        TEST_RUN_ID: String(process.pid),
+        NODE_ENV: 'test',
+      },
     })
     const forward = (signal: NodeJS.Signals) => child.kill(signal)
     process.on('SIGINT', forward)
     process.on('SIGTERM', forward)
-    const code = await new Promise<number>((resolve) => child.on('exit', (c, s) => resolve(c ?? (s === null ? 1 : 128))))
+    const code = await new Promise<number>((resolve) =>
+      child.on('exit', (c, s) => resolve(c ?? (s === null ? 1 : 128))),
+    )
     return code
   } finally {
     await admin(adminUrl, async (c) => {
-      const { rows } = await c.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`spa_test_${process.pid}_%`])
-      for (const name of [...rows.map((r) => r.datname), template]) await c.query(`drop database if exists ${name} with (force)`)
+      const { rows } = await c.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [
+        `spa_test_${process.pid}_%`,
+      ])
+      for (const name of [...rows.map((r) => r.datname), template])
+        await c.query(`drop database if exists ${name} with (force)`)
     }).catch((err: unknown) => log.warn({ err: String(err) }, 'could not drop test databases'))
     await embedded?.stop()
     if (tmp !== undefined) await fs.rm(tmp, { recursive: true, force: true })

@@ -10,7 +10,10 @@ const logger = pino({ level: config.logLevel === 'silent' ? 'info' : config.logL
 const database = await openDatabase(config, logger, { migrate: true })
 try {
   const loaded = await loadDemo(createDb(database.pool))
-  logger.info({ loaded }, 'demo data loaded; mint a token with: npm run token -- --partnership east-lincolnshire --role viewer')
+  logger.info(
+    { loaded },
+    'demo data loaded; mint a token with: npm run token -- --partnership east-lincolnshire --role viewer',
+  )
 } finally {
   await database.close()
 }

@@ -9,8 +9,17 @@ import { createPool } from '../db/client.js'
 async function main(): Promise<void> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'spa-openapi-'))
   try {
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused' })
-    const pool = createPool({ connectionString: config.databaseUrl!, max: 1, connectTimeoutMs: 100, statementTimeoutMs: 100 })
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused',
+    })
+    const pool = createPool({
+      connectionString: config.databaseUrl!,
+      max: 1,
+      connectTimeoutMs: 100,
+      statementTimeoutMs: 100,
+    })
     const app = await buildApp({ config, pool })
     await app.ready()
     const target = path.resolve('openapi/openapi.json')

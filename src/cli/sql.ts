@@ -8,7 +8,14 @@
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { CamelCasePlugin, DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely'
+import {
+  CamelCasePlugin,
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+} from 'kysely'
 import type { Db } from '../db/client.js'
 import type { Database } from '../db/types.js'
 import { agencySpec } from '../modules/agencies/agencies.repository.js'
@@ -51,35 +58,87 @@ function kitQueries(spec: kit.TableSpec<kit.ResourceTable>): Entry[] {
   const [first] = Object.keys(spec.sorts)
   return [
     [`${spec.table}: list, default sort`, () => kit.listRecords(db, spec, scope, {}, [])],
-    [`${spec.table}: list, descending, text search, a page on`, () => kit.listRecords(db, spec, scope, { sort: `-${first}`, q: 'x' }, [])],
+    [
+      `${spec.table}: list, descending, text search, a page on`,
+      () => kit.listRecords(db, spec, scope, { sort: `-${first}`, q: 'x' }, []),
+    ],
     [`${spec.table}: read one`, () => kit.findRecord(db, spec, scope, X)],
     [`${spec.table}: read one to change it`, () => kit.findRecord(db, spec, scope, X, true)],
-    [`${spec.table}: insert`, () => kit.insertRecord(db, spec, scope, Object.fromEntries(spec.columns.map((c) => [c, null])))],
-    [`${spec.table}: update`, () => kit.updateRecord(db, spec, scope, X, Object.fromEntries(spec.columns.map((c) => [c, null])))],
+    [
+      `${spec.table}: insert`,
+      () => kit.insertRecord(db, spec, scope, Object.fromEntries(spec.columns.map((c) => [c, null]))),
+    ],
+    [
+      `${spec.table}: update`,
+      () => kit.updateRecord(db, spec, scope, X, Object.fromEntries(spec.columns.map((c) => [c, null]))),
+    ],
     [`${spec.table}: delete`, () => kit.deleteRecord(db, spec, scope, X)],
   ]
 }
 
-const columns = () => ({ ...measurements.emptyColumns(), row: [1], indicatorId: [X], areaId: [X], period: ['2010-04'], periodStart: ['2010-04-01'], periodEnd: ['2010-04-30'], value: ['1'] })
+const columns = () => ({
+  ...measurements.emptyColumns(),
+  row: [1],
+  indicatorId: [X],
+  areaId: [X],
+  period: ['2010-04'],
+  periodStart: ['2010-04-01'],
+  periodEnd: ['2010-04-30'],
+  value: ['1'],
+})
 const key = { indicatorId: X, areaId: X, period: '2010-04' }
 
 const FILES: Record<string, Entry[]> = {
-  'resource.repository.sql': [areaSpec, agencySpec, prioritySpec, objectiveSpec, themeSpec, indicatorSpec, targetSpec, commentarySpec].flatMap((s) => kitQueries(s as kit.TableSpec<kit.ResourceTable>)),
+  'resource.repository.sql': [
+    areaSpec,
+    agencySpec,
+    prioritySpec,
+    objectiveSpec,
+    themeSpec,
+    indicatorSpec,
+    targetSpec,
+    commentarySpec,
+  ].flatMap((s) => kitQueries(s as kit.TableSpec<kit.ResourceTable>)),
   'measurements.repository.sql': [
     ['upsert a chunk of counts', () => measurements.upsertMeasurements(db, P, 'someone', columns())],
-    ['upsert a chunk with statuses, numerators and sources', () => measurements.upsertMeasurements(db, P, 'someone', { ...columns(), numerator: ['1'], denominator: ['2'], status: ['validated'], source: ['feed'] })],
+    [
+      'upsert a chunk with statuses, numerators and sources',
+      () =>
+        measurements.upsertMeasurements(db, P, 'someone', {
+          ...columns(),
+          numerator: ['1'],
+          denominator: ['2'],
+          status: ['validated'],
+          source: ['feed'],
+        }),
+    ],
     ['read one', () => measurements.findMeasurement(db, P, key)],
     ['revisions of one', () => measurements.listRevisions(db, P, key)],
     ['delete one, keeping its value', () => measurements.deleteMeasurement(db, P, X, 'someone')],
-    ['list a page', () => measurements.listMeasurements(db, P, { indicatorId: X, from: '2010-04-01', limit: 50, after: { periodStart: '2010-04-01', id: X } })],
+    [
+      'list a page',
+      () =>
+        measurements.listMeasurements(db, P, {
+          indicatorId: X,
+          from: '2010-04-01',
+          limit: 50,
+          after: { periodStart: '2010-04-01', id: X },
+        }),
+    ],
     ['export a page', () => measurements.exportPage(db, P, { limit: 5000 })],
     ['names a batch may use', () => measurements.lookups(db, P)],
     ['claim an idempotency key', () => measurements.claimIdempotencyKey(db, P, 'someone', 'k')],
     ['store the answer under a key', () => measurements.storeIdempotentAnswer(db, P, 'someone', 'k', 'hash', 200, {})],
   ],
   'evaluation.repository.sql': [
-    ['everything a whole-partnership evaluation reads', () => evaluationData(db, P, 4, { from: '2009-03-01', yearsFrom: '2007-03-01', to: '2011-03-31' })],
-    ['the same for one indicator (a series)', () => evaluationData(db, P, 4, { from: '2009-03-01', yearsFrom: '2007-03-01', to: '2011-03-31' }, X)],
+    [
+      'everything a whole-partnership evaluation reads',
+      () => evaluationData(db, P, 4, { from: '2009-03-01', yearsFrom: '2007-03-01', to: '2011-03-31' }),
+    ],
+    [
+      'the same for one indicator (a series)',
+      () => evaluationData(db, P, 4, { from: '2009-03-01', yearsFrom: '2007-03-01', to: '2011-03-31' }, X),
+    ],
     ['latest commentary', () => latestCommentary(db, P, '2011-03-31')],
     ['priority names', () => priorityNames(db, P)],
   ],
@@ -87,7 +146,18 @@ const FILES: Record<string, Entry[]> = {
     ['partnership by slug, for every request', () => partnershipScope(db, 'east-lincolnshire')],
     ['targets overlapping a year', () => overlappingTargets(db, P, X, X, { start: '2010-04-01', end: '2011-03-31' })],
     ['comment history', () => commentaryHistory(db, P, X)],
-    ['audit event', () => recordAudit(db, actor, { partnershipId: P, action: 'create', resourceType: 'area', resourceId: X, before: null, after: {} })],
+    [
+      'audit event',
+      () =>
+        recordAudit(db, actor, {
+          partnershipId: P,
+          action: 'create',
+          resourceType: 'area',
+          resourceId: X,
+          before: null,
+          after: {},
+        }),
+    ],
     ['audit trail page', () => listAuditEvents(db, P, { limit: 100, before: 10, resourceType: 'area' })],
   ],
 }

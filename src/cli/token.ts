@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   }
   const config = loadConfig()
   if (config.auth.jwksUrl !== undefined || config.auth.publicKeys !== undefined) {
-    process.stderr.write('A production key source (JWKS_URL or JWT_PUBLIC_KEYS) is configured: get tokens from your identity provider.\n')
+    process.stderr.write(
+      'A production key source (JWKS_URL or JWT_PUBLIC_KEYS) is configured: get tokens from your identity provider.\n',
+    )
     process.exit(2)
   }
   const key = await loadOrCreateDevKey(config.auth.devKeyFile)
@@ -57,7 +59,9 @@ async function main(): Promise<void> {
     .setIssuedAt()
     .setExpirationTime(`${hours}h`)
     .sign(await importJWK(key.privateJwk, key.alg))
-  process.stderr.write(`Token for ${values.subject}: ${memberships.map((m) => `${m.role} in ${m.partnership}`).join(', ') || 'no memberships'}${values.superadmin ? ' (superadmin)' : ''}, valid ${hours} h\n`)
+  process.stderr.write(
+    `Token for ${values.subject}: ${memberships.map((m) => `${m.role} in ${m.partnership}`).join(', ') || 'no memberships'}${values.superadmin ? ' (superadmin)' : ''}, valid ${hours} h\n`,
+  )
   process.stdout.write(`${token}\n`)
 }
 

@@ -16,7 +16,8 @@ export function judgeDurability(settings: DurabilitySettings): { refuse: string[
   const warn: string[] = []
   if (settings.fsync !== 'on') refuse.push('fsync is off: a crash can lose or corrupt committed data')
   if (settings.fullPageWrites !== 'on') refuse.push('full_page_writes is off: a crash can leave torn pages')
-  if (settings.synchronousCommit === 'off') warn.push('synchronous_commit is off: a crash can lose the last acknowledged writes')
+  if (settings.synchronousCommit === 'off')
+    warn.push('synchronous_commit is off: a crash can lose the last acknowledged writes')
   return { refuse, warn }
 }
 

@@ -65,7 +65,8 @@ async function runningServer(databaseDir: string, log: Logger): Promise<number |
     if (Number.isInteger(owner) && owner > 0 && isAlive(owner) && Number.isInteger(port) && port > 0) return port
     log.warn({ pid, databaseDir }, 'stopping an embedded Postgres left running by a process that died')
     process.kill(pid, 'SIGINT')
-    if (!(await waitForExit(pid, 15_000))) throw new Error(`embedded Postgres (pid ${pid}) in ${databaseDir} did not stop`)
+    if (!(await waitForExit(pid, 15_000)))
+      throw new Error(`embedded Postgres (pid ${pid}) in ${databaseDir} did not stop`)
     return undefined
   }
   await fs.rm(pidFile, { force: true })

@@ -25,7 +25,11 @@ export interface OpenDatabase {
  * Connects to DATABASE_URL, or starts the embedded Postgres in DATA_DIR when it is unset. The pool runs
  * as the tenant role unless `owner` asks for the login role (reverting a migration).
  */
-export async function openDatabase(config: Config, log: Logger, options: { migrate: boolean; owner?: boolean }): Promise<OpenDatabase> {
+export async function openDatabase(
+  config: Config,
+  log: Logger,
+  options: { migrate: boolean; owner?: boolean },
+): Promise<OpenDatabase> {
   let embedded: EmbeddedDatabase | undefined
   if (config.databaseUrl === undefined) {
     embedded = await startEmbeddedPostgres({

@@ -42,16 +42,21 @@ const base = pg.Query.prototype as unknown as {
 
 /** Fails at start, with a message naming what moved, when the installed pg lacks an internal used here. */
 export function assertPgInternals(): void {
-  const missing = (['prepare', 'handleRowDescription', 'handleDataRow', 'handleCommandComplete'] as const).filter((m) => typeof base[m] !== 'function')
+  const missing = (['prepare', 'handleRowDescription', 'handleDataRow', 'handleCommandComplete'] as const).filter(
+    (m) => typeof base[m] !== 'function',
+  )
   const query = new pg.Query('select 1', []) as unknown as Partial<QueryInternals>
   if (!('_result' in query) || typeof query._result !== 'object') missing.push('Query._result' as never)
   const client = new pg.Client() as unknown as { connection?: Partial<Wire> }
   const connection = client.connection
-  for (const member of ['parse', 'bind', 'execute'] as const) if (typeof connection?.[member] !== 'function') missing.push(`Connection.${member}` as never)
+  for (const member of ['parse', 'bind', 'execute'] as const)
+    if (typeof connection?.[member] !== 'function') missing.push(`Connection.${member}` as never)
   if (typeof connection?.parsedStatements !== 'object') missing.push('Connection.parsedStatements' as never)
   if (missing.length > 0) {
     const version = (createRequire(import.meta.url)('pg/package.json') as { version: string }).version
-    throw new Error(`pg ${version} lacks the internals src/db/pg-wire.ts relies on: ${missing.join(', ')}. Install the version package.json pins, or adapt pg-wire.ts.`)
+    throw new Error(
+      `pg ${version} lacks the internals src/db/pg-wire.ts relies on: ${missing.join(', ')}. Install the version package.json pins, or adapt pg-wire.ts.`,
+    )
   }
 }
 
@@ -93,7 +98,11 @@ class ScopedQuery extends pg.Query {
   prepare(connection: Wire): void {
     const name = (this as unknown as QueryInternals).name
     const settingKnown = settingPrepared.has(connection)
-    this.preparing = !settingKnown || (name !== undefined && connection.parsedStatements[name] === undefined && connection.submittedNamedStatements[name] === undefined)
+    this.preparing =
+      !settingKnown ||
+      (name !== undefined &&
+        connection.parsedStatements[name] === undefined &&
+        connection.submittedNamedStatements[name] === undefined)
     if (!settingKnown) {
       connection.parse({ text: this.setting.text, name: SETTING_NAME })
       settingPrepared.add(connection)
@@ -114,7 +123,12 @@ class ScopedQuery extends pg.Query {
       return
     }
     base.handleRowDescription.call(this, msg)
-    if (self.name !== undefined) descriptions.set(self.name, { fields: self._result.fields, _parsers: self._result._parsers, _prebuiltEmptyResultObject: self._result._prebuiltEmptyResultObject })
+    if (self.name !== undefined)
+      descriptions.set(self.name, {
+        fields: self._result.fields,
+        _parsers: self._result._parsers,
+        _prebuiltEmptyResultObject: self._result._prebuiltEmptyResultObject,
+      })
   }
 
   handleDataRow(msg: unknown): void {
@@ -133,7 +147,12 @@ const wireOf = (client: pg.PoolClient) => (client as unknown as { connection: Wi
  * Runs `text` with `setting` (a one-parameter statement) ahead of it in one batch. `preparing` tells the
  * caller, when it fails, whether the connection's prepared statements are now unknown.
  */
-export function runWithSetting(client: pg.PoolClient, text: string, values: readonly unknown[], setting: { text: string; value: string }): Promise<unknown> {
+export function runWithSetting(
+  client: pg.PoolClient,
+  text: string,
+  values: readonly unknown[],
+  setting: { text: string; value: string },
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const query: ScopedQuery = new ScopedQuery(text, values, setting, (err, result) => {
       if (err === undefined || err === null) return resolve(result)

@@ -1,5 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { CompiledQuery, PostgresDialect, PostgresDriver, sql, type DatabaseConnection, type Driver, type Kysely, type PostgresPoolClient, type TransactionSettings } from 'kysely'
+import {
+  CompiledQuery,
+  PostgresDialect,
+  PostgresDriver,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+  type Kysely,
+  type PostgresPoolClient,
+  type TransactionSettings,
+} from 'kysely'
 import type pg from 'pg'
 import { assertPgInternals, forgetPrepared, processIdOf, runWithSetting } from './pg-wire.js'
 
@@ -92,8 +102,13 @@ class TenantClient {
 /** Kysely's Postgres driver, telling a tenant client when a transaction begins. */
 class TenantDriver extends PostgresDriver implements Driver {
   override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    const modes = [settings.isolationLevel ? `isolation level ${settings.isolationLevel}` : '', settings.accessMode ?? ''].filter(Boolean)
-    await connection.executeQuery(CompiledQuery.raw(modes.length === 0 ? 'begin' : `start transaction ${modes.join(' ')}`, BEGIN))
+    const modes = [
+      settings.isolationLevel ? `isolation level ${settings.isolationLevel}` : '',
+      settings.accessMode ?? '',
+    ].filter(Boolean)
+    await connection.executeQuery(
+      CompiledQuery.raw(modes.length === 0 ? 'begin' : `start transaction ${modes.join(' ')}`, BEGIN),
+    )
   }
 }
 
@@ -112,7 +127,9 @@ export function tenantDialect(pool: pg.Pool, onCheckout?: (waitedMs: number) => 
         const client = await pool.connect()
         onCheckout?.(performance.now() - asked)
         const partnershipId = current.getStore()
-        return (partnershipId === undefined ? client : new TenantClient(client, partnershipId)) as unknown as PostgresPoolClient
+        return (partnershipId === undefined
+          ? client
+          : new TenantClient(client, partnershipId)) as unknown as PostgresPoolClient
       },
     },
   }

@@ -13,7 +13,10 @@ const PATTERN = /^(-)?(\d{1,15})(?:\.(\d{1,10}))?$/
 
 export function parseDecimal(text: string, field = 'value'): Decimal {
   const match = PATTERN.exec(text.trim())
-  if (match === null) throw new DomainError('DECIMAL.INVALID', 'validation', `${field} must be a decimal number like 12.5`, [{ field, message: 'is not a decimal number' }])
+  if (match === null)
+    throw new DomainError('DECIMAL.INVALID', 'validation', `${field} must be a decimal number like 12.5`, [
+      { field, message: 'is not a decimal number' },
+    ])
   const [, sign, whole, fraction = ''] = match
   const units = BigInt(`${whole}${fraction}`) * (sign === '-' ? -1n : 1n)
   return { units, scale: fraction.length }

@@ -34,16 +34,23 @@ export function seriesKind(frequency: Frequency): PeriodKind {
 
 /** Which kinds of period an indicator of this frequency is measured over. */
 export function kindsFor(frequency: Frequency): PeriodKind[] {
-  return frequency === 'monthly' ? ['month'] : frequency === 'quarterly' ? ['quarter'] : ['financial_year', 'calendar_year']
+  return frequency === 'monthly'
+    ? ['month']
+    : frequency === 'quarterly'
+      ? ['quarter']
+      : ['financial_year', 'calendar_year']
 }
 
 /** Refuses a period that does not fit the indicator (a quarterly value sent for a monthly indicator). */
 export function checkPeriodFits(period: Period, frequency: Frequency, field = 'period'): void {
   const kinds = kindsFor(frequency)
   if (!kinds.includes(period.kind)) {
-    throw new DomainError('PERIOD.MISMATCH', 'validation', `A ${frequency} indicator is measured by ${kinds.join(' or ').replace(/_/g, ' ')}, not by ${period.kind.replace(/_/g, ' ')} (${period.key}).`, [
-      { field, message: `must be a ${kinds.join(' or ').replace(/_/g, ' ')}` },
-    ])
+    throw new DomainError(
+      'PERIOD.MISMATCH',
+      'validation',
+      `A ${frequency} indicator is measured by ${kinds.join(' or ').replace(/_/g, ' ')}, not by ${period.kind.replace(/_/g, ' ')} (${period.key}).`,
+      [{ field, message: `must be a ${kinds.join(' or ').replace(/_/g, ' ')}` }],
+    )
   }
 }
 
@@ -55,12 +62,26 @@ export function checkPeriodFits(period: Period, frequency: Frequency, field = 'p
 export function checkIndicatorShape(indicator: IndicatorShape): void {
   const errors: FieldError[] = []
   if (indicator.unit === 'count' && indicator.aggregation === 'ratio_of_sums') {
-    errors.push({ field: 'body.aggregation', message: 'a count aggregates by sum (or latest for surveys), not ratio_of_sums' })
+    errors.push({
+      field: 'body.aggregation',
+      message: 'a count aggregates by sum (or latest for surveys), not ratio_of_sums',
+    })
   }
   if (indicator.unit !== 'count' && indicator.aggregation === 'sum') {
-    errors.push({ field: 'body.aggregation', message: `a ${indicator.unit} aggregates as ratio_of_sums (or latest), never by summing or averaging values` })
+    errors.push({
+      field: 'body.aggregation',
+      message: `a ${indicator.unit} aggregates as ratio_of_sums (or latest), never by summing or averaging values`,
+    })
   }
-  if (indicator.unit === 'rate' && indicator.ratePer === null) errors.push({ field: 'body.ratePer', message: 'a rate needs ratePer (e.g. 1000)' })
-  if (indicator.unit !== 'rate' && indicator.ratePer !== null) errors.push({ field: 'body.ratePer', message: 'only a rate has ratePer' })
-  if (errors.length > 0) throw new DomainError('INDICATOR.SHAPE', 'unprocessable', 'The unit, aggregation and ratePer do not fit together.', errors)
+  if (indicator.unit === 'rate' && indicator.ratePer === null)
+    errors.push({ field: 'body.ratePer', message: 'a rate needs ratePer (e.g. 1000)' })
+  if (indicator.unit !== 'rate' && indicator.ratePer !== null)
+    errors.push({ field: 'body.ratePer', message: 'only a rate has ratePer' })
+  if (errors.length > 0)
+    throw new DomainError(
+      'INDICATOR.SHAPE',
+      'unprocessable',
+      'The unit, aggregation and ratePer do not fit together.',
+      errors,
+    )
 }

@@ -35,7 +35,10 @@ const EXACT_DIGITS = 15
 function decimal(sent: SentNumber, field: string, errors: FieldError[]): Decimal | null {
   if (sent === null || sent === undefined || sent === '') return null
   if (typeof sent === 'number' && Number.isFinite(sent) && Number(sent.toPrecision(EXACT_DIGITS)) !== sent) {
-    errors.push({ field, message: `has more than ${EXACT_DIGITS} significant digits, more than a JSON number carries exactly: send it as a string` })
+    errors.push({
+      field,
+      message: `has more than ${EXACT_DIGITS} significant digits, more than a JSON number carries exactly: send it as a string`,
+    })
     return null
   }
   const text = typeof sent === 'number' ? (Number.isFinite(sent) ? String(sent) : 'NaN') : sent
@@ -70,7 +73,12 @@ function quotient(numerator: Decimal, denominator: Decimal, factor: bigint, plac
  * non-negative; percentages lie in 0-100; ratios, rates and percentages aggregated as ratio of sums come
  * as numerator and denominator, the value derived from them. Field names are prefixed by `at`.
  */
-export function checkMeasurement(indicator: IndicatorForMeasurement, input: MeasurementInput, fyStartMonth: number, at = ''): MeasurementValues {
+export function checkMeasurement(
+  indicator: IndicatorForMeasurement,
+  input: MeasurementInput,
+  fyStartMonth: number,
+  at = '',
+): MeasurementValues {
   const errors: FieldError[] = []
   let period: Period | undefined
   try {
@@ -89,29 +97,44 @@ export function checkMeasurement(indicator: IndicatorForMeasurement, input: Meas
     if (indicator.unit === 'count') {
       if (pair) errors.push({ field: `${at}numerator`, message: 'a count has a value only' })
       else if (value === null) errors.push({ field: `${at}value`, message: 'is required' })
-      else if (isNegative(value) || !isWhole(value)) errors.push({ field: `${at}value`, message: 'a count must be a whole number, 0 or more' })
+      else if (isNegative(value) || !isWhole(value))
+        errors.push({ field: `${at}value`, message: 'a count must be a whole number, 0 or more' })
     } else if (pair || indicator.aggregation === 'ratio_of_sums') {
       if (numerator === null || denominator === null) {
-        errors.push({ field: `${at}${numerator === null ? 'numerator' : 'denominator'}`, message: `a ${indicator.unit} aggregated as ratio_of_sums needs numerator and denominator` })
+        errors.push({
+          field: `${at}${numerator === null ? 'numerator' : 'denominator'}`,
+          message: `a ${indicator.unit} aggregated as ratio_of_sums needs numerator and denominator`,
+        })
       } else if (isNegative(numerator)) errors.push({ field: `${at}numerator`, message: 'must be 0 or more' })
-      else if (isNegative(denominator) || isZero(denominator)) errors.push({ field: `${at}denominator`, message: 'must be more than 0' })
+      else if (isNegative(denominator) || isZero(denominator))
+        errors.push({ field: `${at}denominator`, message: 'must be more than 0' })
       else {
         const factor = BigInt(unitFactor(indicator))
         settled = quotient(numerator, denominator, factor, VALUE_PLACES)
         // A value sent alongside (an exported row coming back) must be the one they give.
         if (value !== null && !sameDecimal(value, settled)) {
-          errors.push({ field: `${at}value`, message: `does not match numerator/denominator, which give ${formatDecimal(settled)}` })
+          errors.push({
+            field: `${at}value`,
+            message: `does not match numerator/denominator, which give ${formatDecimal(settled)}`,
+          })
         }
       }
     } else if (value === null) errors.push({ field: `${at}value`, message: 'is required' })
     if (errors.length === 0 && settled !== null && indicator.unit === 'percentage') {
       const hundred = { units: 100n * 10n ** BigInt(settled.scale), scale: settled.scale }
-      if (isNegative(settled) || settled.units > hundred.units) errors.push({ field: `${at}value`, message: 'a percentage lies between 0 and 100' })
+      if (isNegative(settled) || settled.units > hundred.units)
+        errors.push({ field: `${at}value`, message: 'a percentage lies between 0 and 100' })
     }
-    if (errors.length === 0 && settled !== null && isNegative(settled)) errors.push({ field: `${at}value`, message: 'must be 0 or more' })
+    if (errors.length === 0 && settled !== null && isNegative(settled))
+      errors.push({ field: `${at}value`, message: 'must be 0 or more' })
   }
   if (errors.length > 0 || period === undefined || settled === null) {
-    throw new DomainError('MEASUREMENT.INVALID', 'validation', errors.map((e) => `${e.field} ${e.message}`).join('; '), errors)
+    throw new DomainError(
+      'MEASUREMENT.INVALID',
+      'validation',
+      errors.map((e) => `${e.field} ${e.message}`).join('; '),
+      errors,
+    )
   }
   return {
     period,
@@ -126,8 +149,11 @@ const ORDER: Record<MeasurementStatus, number> = { provisional: 0, validated: 1,
 /** Status moves forward only (provisional -> validated -> published); a new value starts provisional again. */
 export function checkStatusMove(from: MeasurementStatus, to: MeasurementStatus): void {
   if (ORDER[to] < ORDER[from]) {
-    throw new DomainError('MEASUREMENT.STATUS', 'unprocessable', `A ${from} measurement cannot go back to ${to}; send a corrected value instead.`, [
-      { field: 'body.status', message: `must not go back from ${from}` },
-    ])
+    throw new DomainError(
+      'MEASUREMENT.STATUS',
+      'unprocessable',
+      `A ${from} measurement cannot go back to ${to}; send a corrected value instead.`,
+      [{ field: 'body.status', message: `must not go back from ${from}` }],
+    )
   }
 }

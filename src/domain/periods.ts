@@ -33,7 +33,8 @@ const yearOf = (month: number): number => Math.floor(month / 12)
 const monthOfYear = (month: number): number => (month % 12) + 1
 
 function checkStartMonth(fyStartMonth: number): void {
-  if (!Number.isInteger(fyStartMonth) || fyStartMonth < 1 || fyStartMonth > 12) throw new RangeError(`year-start month ${fyStartMonth} is not 1-12`)
+  if (!Number.isInteger(fyStartMonth) || fyStartMonth < 1 || fyStartMonth > 12)
+    throw new RangeError(`year-start month ${fyStartMonth} is not 1-12`)
 }
 
 function financialYearKey(startYear: number, fyStartMonth: number): string {
@@ -43,17 +44,21 @@ function financialYearKey(startYear: number, fyStartMonth: number): string {
 function build(kind: PeriodKind, firstMonth: number, fyStartMonth: number): Period {
   const year = yearOf(firstMonth)
   const key =
-    kind === 'month' ? `${year}-${pad(monthOfYear(firstMonth))}`
-    : kind === 'quarter' ? `${year}-Q${Math.floor((monthOfYear(firstMonth) - 1) / 3) + 1}`
-    : kind === 'calendar_year' ? String(year)
-    : financialYearKey(year, fyStartMonth)
+    kind === 'month'
+      ? `${year}-${pad(monthOfYear(firstMonth))}`
+      : kind === 'quarter'
+        ? `${year}-Q${Math.floor((monthOfYear(firstMonth) - 1) / 3) + 1}`
+        : kind === 'calendar_year'
+          ? String(year)
+          : financialYearKey(year, fyStartMonth)
   return { kind, key, firstMonth, length: MONTHS_OF[kind] }
 }
 
 const YEAR_RANGE = { min: 1900, max: 2200 }
 
 function checkYear(text: string, year: number): void {
-  if (year < YEAR_RANGE.min || year > YEAR_RANGE.max) throw invalid(text, `the year must be between ${YEAR_RANGE.min} and ${YEAR_RANGE.max}`)
+  if (year < YEAR_RANGE.min || year > YEAR_RANGE.max)
+    throw invalid(text, `the year must be between ${YEAR_RANGE.min} and ${YEAR_RANGE.max}`)
 }
 
 /** Parses a period's string form; the financial year needs the partnership's year-start month. */
@@ -75,8 +80,10 @@ export function parsePeriod(text: string, fyStartMonth = 4, field = 'period'): P
   if ((m = /^FY(\d{4})(?:-(\d{2}))?$/.exec(text)) !== null) {
     const year = Number(m[1])
     checkYear(text, year)
-    if (fyStartMonth === 1 && m[2] !== undefined) throw invalid(text, 'this partnership\'s year starts in January: write FY' + year, field)
-    if (fyStartMonth !== 1 && m[2] !== pad((year + 1) % 100)) throw invalid(text, `write FY${year}-${pad((year + 1) % 100)}`, field)
+    if (fyStartMonth === 1 && m[2] !== undefined)
+      throw invalid(text, "this partnership's year starts in January: write FY" + year, field)
+    if (fyStartMonth !== 1 && m[2] !== pad((year + 1) % 100))
+      throw invalid(text, `write FY${year}-${pad((year + 1) % 100)}`, field)
     return build('financial_year', year * 12 + fyStartMonth - 1, fyStartMonth)
   }
   if ((m = /^(\d{4})$/.exec(text)) !== null) {

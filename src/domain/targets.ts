@@ -64,9 +64,12 @@ export function settleTarget(input: TargetInput, decimalPlaces: number, explicit
     return { changePercent, targetValue: derived.value, derivation: derived.rule }
   }
   if (input.status === 'set' && input.targetValue === null) {
-    throw new DomainError('TARGET.NO_VALUE', 'unprocessable', 'A target that is not TBC needs targetValue or changePercent.', [
-      { field: 'body.targetValue', message: 'is required unless changePercent is given or status is tbc' },
-    ])
+    throw new DomainError(
+      'TARGET.NO_VALUE',
+      'unprocessable',
+      'A target that is not TBC needs targetValue or changePercent.',
+      [{ field: 'body.targetValue', message: 'is required unless changePercent is given or status is tbc' }],
+    )
   }
   return { changePercent: null, targetValue: input.targetValue, derivation: null }
 }
@@ -81,10 +84,17 @@ export interface Profile {
  * one kind of period throughout, each inside the target period, each once, in order.
  */
 export function checkProfile(profile: Profile, targetPeriod: Period, fyStartMonth: number): Profile {
-  const parsed = profile.values.map((entry, i) => ({ entry, period: parsePeriod(entry.period, fyStartMonth, `body.profile.values.${i}.period`) }))
+  const parsed = profile.values.map((entry, i) => ({
+    entry,
+    period: parsePeriod(entry.period, fyStartMonth, `body.profile.values.${i}.period`),
+  }))
   const kinds = new Set(parsed.map((p) => p.period.kind))
-  const fail = (message: string) => new DomainError('TARGET.PROFILE', 'unprocessable', `The profile is not valid: ${message}.`, [{ field: 'body.profile', message }])
-  if ([...kinds].some((k) => k !== 'month' && k !== 'quarter') || kinds.size > 1) throw fail('use months or quarters, one kind throughout')
+  const fail = (message: string) =>
+    new DomainError('TARGET.PROFILE', 'unprocessable', `The profile is not valid: ${message}.`, [
+      { field: 'body.profile', message },
+    ])
+  if ([...kinds].some((k) => k !== 'month' && k !== 'quarter') || kinds.size > 1)
+    throw fail('use months or quarters, one kind throughout')
   const seen = new Set<string>()
   for (const { entry, period } of parsed) {
     if (!contains(targetPeriod, period)) throw fail(`${period.key} lies outside ${targetPeriod.key}`)
@@ -92,7 +102,9 @@ export function checkProfile(profile: Profile, targetPeriod: Period, fyStartMont
     seen.add(period.key)
     parseDecimal(entry.value, 'body.profile.values.value')
   }
-  const values = parsed.sort((a, b) => a.period.firstMonth - b.period.firstMonth).map(({ entry, period }) => ({ period: period.key, value: entry.value }))
+  const values = parsed
+    .sort((a, b) => a.period.firstMonth - b.period.firstMonth)
+    .map(({ entry, period }) => ({ period: period.key, value: entry.value }))
   return { cumulative: profile.cumulative, values }
 }
 
@@ -100,9 +112,12 @@ export function checkProfile(profile: Profile, targetPeriod: Period, fyStartMont
 export function targetPeriod(text: string, fyStartMonth: number): Period {
   const period = parsePeriod(text, fyStartMonth, 'body.period')
   if (period.kind !== 'financial_year' && period.kind !== 'calendar_year') {
-    throw new DomainError('TARGET.PERIOD', 'validation', 'A target period is a financial year (FY2010-11) or a calendar year (2010).', [
-      { field: 'body.period', message: 'must be a financial or calendar year' },
-    ])
+    throw new DomainError(
+      'TARGET.PERIOD',
+      'validation',
+      'A target period is a financial year (FY2010-11) or a calendar year (2010).',
+      [{ field: 'body.period', message: 'must be a financial or calendar year' }],
+    )
   }
   return period
 }

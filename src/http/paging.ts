@@ -11,8 +11,14 @@ export const badCursor = () =>
  * of the list, sort and filters it was made for, so it is refused (400 PAGE.CURSOR) anywhere else. Its
  * values are checked by `valid` before any SQL sees them.
  */
-export function pageCursor<T extends unknown[]>(made: { list: string; sort?: string; filters?: Record<string, unknown> }, valid: (values: unknown[]) => boolean) {
-  const fingerprint = createHash('sha256').update(JSON.stringify([made.list, made.sort ?? '', made.filters ?? {}])).digest('base64url').slice(0, 12)
+export function pageCursor<T extends unknown[]>(
+  made: { list: string; sort?: string; filters?: Record<string, unknown> },
+  valid: (values: unknown[]) => boolean,
+) {
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([made.list, made.sort ?? '', made.filters ?? {}]))
+    .digest('base64url')
+    .slice(0, 12)
   return {
     encode: (values: T): string => Buffer.from(JSON.stringify({ f: fingerprint, v: values })).toString('base64url'),
     decode(cursor: string): T {

@@ -24,18 +24,24 @@ export const Timestamp = Type.Unsafe<string | Date>(Type.String({ format: 'date-
 export const Period = Type.String({
   minLength: 4,
   maxLength: 12,
-  description: 'A period: 2010-04 (month), 2010-Q2 (calendar quarter), FY2010-11 (financial year) or 2010 (calendar year)',
+  description:
+    'A period: 2010-04 (month), 2010-Q2 (calendar quarter), FY2010-11 (financial year) or 2010 (calendar year)',
 })
 /** A 204's empty body. */
 export const NoContent = (description: string) => Type.Unsafe<undefined>(Type.Null({ description }))
 /** A CSV answer, written from a string or a stream. */
-export const CsvAnswer = (description: string) => ({ description, content: { 'text/csv': { schema: Type.Unsafe<string | Readable>(Type.String()) } } })
+export const CsvAnswer = (description: string) => ({
+  description,
+  content: { 'text/csv': { schema: Type.Unsafe<string | Readable>(Type.String()) } },
+})
 
 export const PartnershipParams = Type.Object({ partnership: Slug }, { additionalProperties: false })
 export const IdParams = Type.Object({ partnership: Slug, id: Uuid }, { additionalProperties: false })
 
 export const IfMatchHeaders = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'The ETag of the version being changed (required)', maxLength: 200 })),
+  'if-match': Type.Optional(
+    Type.String({ description: 'The ETag of the version being changed (required)', maxLength: 200 }),
+  ),
 })
 
 /** Fields every stored record shows. */
@@ -49,7 +55,9 @@ export const RecordFields = {
 
 /** A list's query: paging, sort, text search and its filters, every one optional (a filter narrows, never demands). */
 export function listQuery<const S extends readonly string[], F extends Record<string, TSchema>>(sorts: S, filters: F) {
-  const optional = Object.fromEntries(Object.entries(filters).map(([name, schema]) => [name, Type.IsOptional(schema) ? schema : Type.Optional(schema)])) as {
+  const optional = Object.fromEntries(
+    Object.entries(filters).map(([name, schema]) => [name, Type.IsOptional(schema) ? schema : Type.Optional(schema)]),
+  ) as {
     [K in keyof F]: TOptional<F[K]>
   }
   const sortValues = sorts.flatMap((s) => [s, `-${s}`])
@@ -57,8 +65,12 @@ export function listQuery<const S extends readonly string[], F extends Record<st
     {
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
       cursor: Type.Optional(Type.String({ maxLength: 1000, description: 'nextCursor of the previous page' })),
-      sort: Type.Optional(StringEnum(sortValues, { description: 'Sort key; a leading - sorts descending', default: sorts[0] })),
-      q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Text contained in the name (case-insensitive)' })),
+      sort: Type.Optional(
+        StringEnum(sortValues, { description: 'Sort key; a leading - sorts descending', default: sorts[0] }),
+      ),
+      q: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 200, description: 'Text contained in the name (case-insensitive)' }),
+      ),
       includeArchived: Type.Optional(Type.Boolean({ default: false })),
       ...optional,
     },
@@ -76,9 +88,16 @@ export type ListQuery = Static<ReturnType<typeof listQuery>>
 
 /** The PATCH body of a resource: any of its create fields, plus archiving; at least one field. */
 export function updateOf<T extends TObject>(create: T) {
-  const properties = Object.fromEntries(Object.entries(create.properties).map(([key, schema]) => [key, Type.Optional(schema as TSchema)]))
+  const properties = Object.fromEntries(
+    Object.entries(create.properties).map(([key, schema]) => [key, Type.Optional(schema as TSchema)]),
+  )
   return Type.Object(
-    { ...properties, archived: Type.Optional(Type.Boolean({ description: 'Archived records leave lists unless includeArchived=true' })) },
+    {
+      ...properties,
+      archived: Type.Optional(
+        Type.Boolean({ description: 'Archived records leave lists unless includeArchived=true' }),
+      ),
+    },
     { additionalProperties: false, minProperties: 1 },
   )
 }

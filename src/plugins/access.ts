@@ -48,7 +48,10 @@ async function accessPlugin(app: FastifyInstance, opts: { partnershipCacheMs: nu
   // Every scoped request needs its partnership's id; a slug never changes and a partnership is never
   // deleted, so a short-lived copy saves a query per request. Only financialYearStartMonth can change:
   // this instance forgets its copy when it changes it, other instances within PARTNERSHIP_CACHE_MS.
-  const cache = opts.partnershipCacheMs === 0 ? undefined : new LRUCache<string, PartnershipScope>({ max: 10_000, ttl: opts.partnershipCacheMs })
+  const cache =
+    opts.partnershipCacheMs === 0
+      ? undefined
+      : new LRUCache<string, PartnershipScope>({ max: 10_000, ttl: opts.partnershipCacheMs })
   app.decorate('forgetPartnership', (slug: string) => void cache?.delete(slug))
   const lookup = async (slug: string): Promise<PartnershipScope | undefined> => {
     const known = cache?.get(slug)
@@ -100,7 +103,11 @@ async function accessPlugin(app: FastifyInstance, opts: { partnershipCacheMs: nu
         throw forbidden('An agency feed token may not change partnership data.')
       }
       if (row.archived && !READS.has(request.method)) {
-        throw new DomainError('PARTNERSHIP.ARCHIVED', 'conflict', 'This partnership is archived: its data can be read, not changed. A platform superadmin can unarchive it.')
+        throw new DomainError(
+          'PARTNERSHIP.ARCHIVED',
+          'conflict',
+          'This partnership is archived: its data can be read, not changed. A platform superadmin can unarchive it.',
+        )
       }
     }
     request.partnership = row

@@ -77,7 +77,8 @@ export class Admission {
     const standing = this.minWait !== Infinity && this.minWait > targetMs
     // Below what was actually in flight: a limit far above it would take many intervals to come down.
     if (standing) this.limit = Math.max(minInFlight, Math.floor(Math.min(this.limit, this.peak) * 0.9))
-    else if (this.reachedLimit) this.limit = Math.min(maxInFlight, this.limit + Math.max(1, Math.round(this.limit * 0.1)))
+    else if (this.reachedLimit)
+      this.limit = Math.min(maxInFlight, this.limit + Math.max(1, Math.round(this.limit * 0.1)))
     this.shedding = this.refused > 0 || this.pressure()
     this.minWait = Infinity
     this.reachedLimit = false
@@ -101,7 +102,14 @@ const OVERLOADED = Buffer.from(
     code: 'SERVICE.OVERLOADED',
   }),
 )
-const OVERLOADED_HEADERS = ['content-type', 'application/problem+json', 'content-length', String(OVERLOADED.length), 'retry-after', '2']
+const OVERLOADED_HEADERS = [
+  'content-type',
+  'application/problem+json',
+  'content-length',
+  String(OVERLOADED.length),
+  'retry-after',
+  '2',
+]
 /**
  * A refusal is answered after this long: a client that retries at once instead of after Retry-After
  * would otherwise spin on refusals and take the CPU the admitted requests need (README, Overload).

@@ -1,6 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose'
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTPayload,
+} from 'jose'
 import { LRUCache } from 'lru-cache'
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
@@ -20,7 +27,8 @@ declare module 'fastify' {
 
 type KeySource = ReturnType<typeof createLocalJWKSet> | ReturnType<typeof createRemoteJWKSet>
 
-const unauthenticated = (detail: string): DomainError => new DomainError('AUTH.UNAUTHENTICATED', 'unauthenticated', detail)
+const unauthenticated = (detail: string): DomainError =>
+  new DomainError('AUTH.UNAUTHENTICATED', 'unauthenticated', detail)
 
 const MAX_TOKEN_LENGTH = 8192
 const MAX_SUBJECT_LENGTH = 255
@@ -33,7 +41,9 @@ function readJwks(value: string): JSONWebKeySet {
   return jwks
 }
 
-export async function keySource(auth: Config['auth']): Promise<{ keys: KeySource; algorithms: string[]; kind: string }> {
+export async function keySource(
+  auth: Config['auth'],
+): Promise<{ keys: KeySource; algorithms: string[]; kind: string }> {
   if (auth.jwksUrl !== undefined) {
     return {
       keys: createRemoteJWKSet(new URL(auth.jwksUrl), { cooldownDuration: auth.jwksCooldownMs, timeoutDuration: 5000 }),
@@ -41,26 +51,31 @@ export async function keySource(auth: Config['auth']): Promise<{ keys: KeySource
       kind: 'jwks-url',
     }
   }
-  if (auth.publicKeys !== undefined) return { keys: createLocalJWKSet(readJwks(auth.publicKeys)), algorithms: auth.algorithms, kind: 'public-keys' }
+  if (auth.publicKeys !== undefined)
+    return { keys: createLocalJWKSet(readJwks(auth.publicKeys)), algorithms: auth.algorithms, kind: 'public-keys' }
   const dev = await loadOrCreateDevKey(auth.devKeyFile)
   return { keys: createLocalJWKSet({ keys: [dev.publicJwk] }), algorithms: [dev.alg], kind: 'development-key' }
 }
 
 function parseMemberships(payload: JWTPayload): Map<string, Membership> {
   const raw = payload.memberships ?? []
-  if (!Array.isArray(raw) || raw.length > 1000) throw unauthenticated('The token\'s memberships claim is malformed.')
+  if (!Array.isArray(raw) || raw.length > 1000) throw unauthenticated("The token's memberships claim is malformed.")
   const memberships = new Map<string, Membership>()
   for (const entry of raw as unknown[]) {
     const m = entry as Record<string, unknown>
     if (
-      typeof m !== 'object' || m === null ||
+      typeof m !== 'object' ||
+      m === null ||
       typeof m.partnership !== 'string' ||
       !ROLES.includes(m.role as Role) ||
       (m.agency !== undefined && typeof m.agency !== 'string')
     ) {
-      throw unauthenticated('The token\'s memberships claim is malformed.')
+      throw unauthenticated("The token's memberships claim is malformed.")
     }
-    memberships.set(m.partnership, { role: m.role as Role, ...(m.agency === undefined ? {} : { agency: m.agency as string }) })
+    memberships.set(m.partnership, {
+      role: m.role as Role,
+      ...(m.agency === undefined ? {} : { agency: m.agency as string }),
+    })
   }
   return memberships
 }
@@ -72,16 +87,18 @@ async function authPlugin(app: FastifyInstance, opts: { auth: Config['auth'] }):
   // A signature check costs more than the rest of a small read; a token already verified is remembered
   // until it expires or for TOKEN_CACHE_SECONDS, whichever is sooner (so a revoked signing key stops
   // being honoured within that time). Keyed by the token's hash, so the cache never holds tokens.
-  const verified = opts.auth.tokenCacheSeconds === 0
-    ? undefined
-    : new LRUCache<string, Principal>({ max: 10_000, ttl: opts.auth.tokenCacheSeconds * 1000 })
+  const verified =
+    opts.auth.tokenCacheSeconds === 0
+      ? undefined
+      : new LRUCache<string, Principal>({ max: 10_000, ttl: opts.auth.tokenCacheSeconds * 1000 })
 
   app.decorateRequest('principal', null as unknown as Principal)
   app.decorate('authenticate', async (request: FastifyRequest) => {
     const header = request.headers.authorization
     if (header === undefined) throw unauthenticated('Send a bearer token in the Authorization header.')
     const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header)
-    if (match === null || match[1] === undefined) throw unauthenticated('The Authorization header must be "Bearer <token>".')
+    if (match === null || match[1] === undefined)
+      throw unauthenticated('The Authorization header must be "Bearer <token>".')
     if (match[1].length > MAX_TOKEN_LENGTH) throw unauthenticated('The token is too long.')
     const cacheKey = verified && createHash('sha256').update(match[1]).digest('base64url')
     const known = cacheKey && verified!.get(cacheKey)
@@ -100,7 +117,11 @@ async function authPlugin(app: FastifyInstance, opts: { auth: Config['auth'] }):
       }))
     } catch (err) {
       if (err instanceof joseErrors.JWKSTimeout) {
-        throw new DomainError('AUTH.KEYS_UNAVAILABLE', 'unauthenticated', 'The identity provider\'s keys could not be fetched.')
+        throw new DomainError(
+          'AUTH.KEYS_UNAVAILABLE',
+          'unauthenticated',
+          "The identity provider's keys could not be fetched.",
+        )
       }
       // Every other failure, including jose's plain TypeErrors for algorithm confusion, is the token's fault.
       request.log.info({ reason: (err as Error).message }, 'token refused')
@@ -108,7 +129,9 @@ async function authPlugin(app: FastifyInstance, opts: { auth: Config['auth'] }):
     }
     // jose checks that sub is present, not what it is: an array or a number must not become an identity.
     if (typeof payload.sub !== 'string' || payload.sub.trim() === '' || payload.sub.length > MAX_SUBJECT_LENGTH) {
-      throw unauthenticated(`The token's sub claim must be a non-empty string of at most ${MAX_SUBJECT_LENGTH} characters.`)
+      throw unauthenticated(
+        `The token's sub claim must be a non-empty string of at most ${MAX_SUBJECT_LENGTH} characters.`,
+      )
     }
     request.principal = {
       subject: payload.sub,
@@ -117,7 +140,8 @@ async function authPlugin(app: FastifyInstance, opts: { auth: Config['auth'] }):
     }
     if (cacheKey) {
       const untilExpiry = (payload.exp as number) * 1000 - Date.now()
-      if (untilExpiry > 0) verified!.set(cacheKey, request.principal, { ttl: Math.min(untilExpiry, opts.auth.tokenCacheSeconds * 1000) })
+      if (untilExpiry > 0)
+        verified!.set(cacheKey, request.principal, { ttl: Math.min(untilExpiry, opts.auth.tokenCacheSeconds * 1000) })
     }
   })
 }

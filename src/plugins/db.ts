@@ -11,7 +11,10 @@ declare module 'fastify' {
 }
 
 /** Exposes the pool given by the caller (server or test) and its Kysely instance; closing is the owner's job. */
-async function dbPlugin(app: FastifyInstance, opts: { pool: pg.Pool; onCheckout?: (waitedMs: number) => void }): Promise<void> {
+async function dbPlugin(
+  app: FastifyInstance,
+  opts: { pool: pg.Pool; onCheckout?: (waitedMs: number) => void },
+): Promise<void> {
   app.decorate('pool', opts.pool)
   app.decorate('db', createDb(opts.pool, opts.onCheckout))
 }

@@ -35,7 +35,8 @@ export async function loadOrCreateDevKey(file: string): Promise<DevSigningKey> {
     await fs.writeFile(file, JSON.stringify(key, null, 2), { mode: 0o600, flag: 'wx' })
     return key
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return JSON.parse(await fs.readFile(file, 'utf8')) as DevSigningKey
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      return JSON.parse(await fs.readFile(file, 'utf8')) as DevSigningKey
     throw err
   }
 }

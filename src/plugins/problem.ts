@@ -8,7 +8,10 @@ export const PROBLEM_TYPE_BASE = 'urn:safer-partnerships:problem:'
 
 export const ProblemSchema = Type.Object(
   {
-    type: Type.String({ description: 'Stable identifier of the kind of problem', examples: [`${PROBLEM_TYPE_BASE}not-found`] }),
+    type: Type.String({
+      description: 'Stable identifier of the kind of problem',
+      examples: [`${PROBLEM_TYPE_BASE}not-found`],
+    }),
     title: Type.String({ description: 'Short summary of the kind of problem' }),
     status: Type.Integer({ minimum: 400, maximum: 599 }),
     detail: Type.Optional(Type.String({ description: 'What went wrong with this request' })),
@@ -16,10 +19,9 @@ export const ProblemSchema = Type.Object(
     code: Type.String({ description: 'Machine-readable error code, e.g. AREA.CYCLE' }),
     requestId: Type.Optional(Type.String()),
     errors: Type.Optional(
-      Type.Array(
-        Type.Object({ field: Type.String(), message: Type.String() }, { additionalProperties: false }),
-        { description: 'For validation problems: each offending field and why' },
-      ),
+      Type.Array(Type.Object({ field: Type.String(), message: Type.String() }, { additionalProperties: false }), {
+        description: 'For validation problems: each offending field and why',
+      }),
     ),
   },
   { $id: 'Problem', additionalProperties: false, description: 'RFC 9457 problem details' },
@@ -80,22 +82,37 @@ interface AjvError {
 
 function validationErrors(err: FastifyError): FieldError[] {
   const where = err.validationContext ?? 'body'
-  return (err.validation as AjvError[] | undefined ?? []).map((e) => {
+  return ((err.validation as AjvError[] | undefined) ?? []).map((e) => {
     const pointer = e.instancePath.replace(/^\//, '').replace(/\//g, '.')
     const leaf =
-      e.keyword === 'additionalProperties' ? String(e.params.additionalProperty)
-      : e.keyword === 'required' ? String(e.params.missingProperty)
-      : ''
+      e.keyword === 'additionalProperties'
+        ? String(e.params.additionalProperty)
+        : e.keyword === 'required'
+          ? String(e.params.missingProperty)
+          : ''
     const field = [where, pointer, leaf].filter(Boolean).join('.')
     const message =
-      e.keyword === 'additionalProperties' ? 'is not a known field'
-      : e.keyword === 'enum' ? `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`
-      : (e.message ?? 'is not valid')
+      e.keyword === 'additionalProperties'
+        ? 'is not a known field'
+        : e.keyword === 'enum'
+          ? `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`
+          : (e.message ?? 'is not valid')
     return { field, message }
   })
 }
 
-const PG_CONNECTION_CODES = new Set(['57014', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006'])
+const PG_CONNECTION_CODES = new Set([
+  '57014',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+])
 const NODE_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'])
 
 function isDatabaseUnavailable(err: { code?: string; message?: string }): boolean {
@@ -113,25 +130,52 @@ function isDatabaseUnavailable(err: { code?: string; message?: string }): boolea
 /** Maps anything thrown to a problem the client may see; null means an unexpected (500) error. */
 function classify(err: FastifyError & { code?: string }): Problem | null {
   if (err instanceof DomainError) {
-    return { kind: err.kind, code: err.code, detail: err.message, ...(err.errors ? { errors: err.errors } : {}), ...(err.retryAfter ? { retryAfter: err.retryAfter } : {}) }
+    return {
+      kind: err.kind,
+      code: err.code,
+      detail: err.message,
+      ...(err.errors ? { errors: err.errors } : {}),
+      ...(err.retryAfter ? { retryAfter: err.retryAfter } : {}),
+    }
   }
   if (err.validation) {
-    return { kind: 'validation', code: 'REQUEST.INVALID', detail: 'The request does not match the schema.', errors: validationErrors(err) }
+    return {
+      kind: 'validation',
+      code: 'REQUEST.INVALID',
+      detail: 'The request does not match the schema.',
+      errors: validationErrors(err),
+    }
   }
   // @fastify/rate-limit and @fastify/under-pressure have set Retry-After already.
   if (err.code === 'RATE.LIMITED') return { kind: 'too-many-requests', code: 'RATE.LIMITED', detail: err.message }
   if (err.code === 'FST_UNDER_PRESSURE' || err.code === 'SERVICE.OVERLOADED') {
-    return { kind: 'service-unavailable', code: 'SERVICE.OVERLOADED', detail: 'The service is over capacity; try again shortly.', retryAfter: 2 }
+    return {
+      kind: 'service-unavailable',
+      code: 'SERVICE.OVERLOADED',
+      detail: 'The service is over capacity; try again shortly.',
+      retryAfter: 2,
+    }
   }
-  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { kind: 'payload-too-large', code: 'REQUEST.TOO_LARGE', detail: err.message }
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return { kind: 'payload-too-large', code: 'REQUEST.TOO_LARGE', detail: err.message }
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return { kind: 'unsupported-media-type', code: 'REQUEST.MEDIA_TYPE', detail: err.message }
   }
   // Fastify's own 4xx errors (malformed JSON, empty body...) describe the client's input, not internals.
-  if (typeof err.code === 'string' && err.code.startsWith('FST_') && err.statusCode !== undefined && err.statusCode < 500) {
+  if (
+    typeof err.code === 'string' &&
+    err.code.startsWith('FST_') &&
+    err.statusCode !== undefined &&
+    err.statusCode < 500
+  ) {
     return { kind: STATUS_KIND[err.statusCode] ?? 'bad-request', code: 'REQUEST.MALFORMED', detail: err.message }
   }
-  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 && !err.code?.match(/^[0-9A-Z]{5}$/)) {
+  if (
+    err.statusCode !== undefined &&
+    err.statusCode >= 400 &&
+    err.statusCode < 500 &&
+    !err.code?.match(/^[0-9A-Z]{5}$/)
+  ) {
     return { kind: STATUS_KIND[err.statusCode] ?? 'bad-request', code: 'REQUEST.REFUSED', detail: err.message }
   }
   switch (err.code) {
@@ -153,10 +197,20 @@ function classify(err: FastifyError & { code?: string }): Problem | null {
     // Two writers crossed (a deadlock, or a serialization failure): nothing was written; the same request again will do.
     case '40P01':
     case '40001':
-      return { kind: 'service-unavailable', code: 'DATABASE.CONFLICT', detail: 'The write met another one changing the same rows and was rolled back; send it again.', retryAfter: 1 }
+      return {
+        kind: 'service-unavailable',
+        code: 'DATABASE.CONFLICT',
+        detail: 'The write met another one changing the same rows and was rolled back; send it again.',
+        retryAfter: 1,
+      }
   }
   if (isDatabaseUnavailable(err)) {
-    return { kind: 'service-unavailable', code: 'DATABASE.UNAVAILABLE', detail: 'The database is unavailable; try again shortly.', retryAfter: 5 }
+    return {
+      kind: 'service-unavailable',
+      code: 'DATABASE.UNAVAILABLE',
+      detail: 'The database is unavailable; try again shortly.',
+      retryAfter: 5,
+    }
   }
   return null
 }
@@ -182,8 +236,18 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
 }
 
 const CLIENT_ERRORS: Record<string, { status: number; kind: HttpKind; code: string; detail: string }> = {
-  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, kind: 'request-timeout', code: 'REQUEST.TIMEOUT', detail: 'The request did not arrive in time.' },
-  HPE_HEADER_OVERFLOW: { status: 431, kind: 'bad-request', code: 'REQUEST.HEADERS_TOO_LARGE', detail: 'The request headers are too large.' },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    kind: 'request-timeout',
+    code: 'REQUEST.TIMEOUT',
+    detail: 'The request did not arrive in time.',
+  },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    kind: 'bad-request',
+    code: 'REQUEST.HEADERS_TOO_LARGE',
+    detail: 'The request headers are too large.',
+  },
 }
 
 /**
@@ -193,11 +257,18 @@ const CLIENT_ERRORS: Record<string, { status: number; kind: HttpKind; code: stri
 export function answerClientError(this: FastifyInstance, err: Error & { code?: string }, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return
   const known = CLIENT_ERRORS[err.code ?? '']
-  const { status, kind, code, detail } = known ?? { status: 400, kind: 'bad-request' as const, code: 'REQUEST.MALFORMED', detail: 'The request is not valid HTTP.' }
+  const { status, kind, code, detail } = known ?? {
+    status: 400,
+    kind: 'bad-request' as const,
+    code: 'REQUEST.MALFORMED',
+    detail: 'The request is not valid HTTP.',
+  }
   const title = status === 431 ? 'Request header fields too large' : KINDS[kind].title
   const body = JSON.stringify({ type: PROBLEM_TYPE_BASE + kind, title, status, detail, code })
   this.log.debug({ err }, 'client error')
-  socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  )
 }
 
 async function problemPlugin(app: FastifyInstance): Promise<void> {
@@ -206,7 +277,8 @@ async function problemPlugin(app: FastifyInstance): Promise<void> {
   // Fastify answers 415 itself on any route that parses a body, so each such route declares it.
   app.addHook('onRoute', (route) => {
     const methods = [route.method].flat()
-    if (route.schema?.response === undefined || !methods.some((m) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(m))) return
+    if (route.schema?.response === undefined || !methods.some((m) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(m)))
+      return
     route.schema.response = { ...problemResponses(415), ...(route.schema.response as object) }
   })
 
@@ -214,7 +286,11 @@ async function problemPlugin(app: FastifyInstance): Promise<void> {
     const problem = classify(err)
     if (problem === null) {
       request.log.error({ err }, 'unexpected error')
-      return sendProblem(request, reply, { kind: 'internal-error', code: 'INTERNAL', detail: 'An unexpected error occurred.' })
+      return sendProblem(request, reply, {
+        kind: 'internal-error',
+        code: 'INTERNAL',
+        detail: 'An unexpected error occurred.',
+      })
     }
     const { status } = KINDS[problem.kind]
     if (status >= 500) request.log.warn({ err }, problem.detail)
@@ -223,7 +299,11 @@ async function problemPlugin(app: FastifyInstance): Promise<void> {
   })
 
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, { kind: 'not-found', code: 'ROUTE.NOT_FOUND', detail: `No route for ${request.method} ${request.url.split('?')[0]}.` }),
+    sendProblem(request, reply, {
+      kind: 'not-found',
+      code: 'ROUTE.NOT_FOUND',
+      detail: `No route for ${request.method} ${request.url.split('?')[0]}.`,
+    }),
   )
 }
 

@@ -26,7 +26,10 @@ async function protectionPlugin(app: FastifyInstance, opts: { limits: Config['li
   // Any API route may answer these two, so every one declares them in the contract.
   app.addHook('onRoute', (route) => {
     if (route.schema?.response === undefined) return
-    route.schema.response = { ...problemResponses(...(limiting ? [429] : []), 503), ...(route.schema.response as object) }
+    route.schema.response = {
+      ...problemResponses(...(limiting ? [429] : []), 503),
+      ...(route.schema.response as object),
+    }
   })
   await app.register(underPressure, {
     maxEventLoopDelay: limits.maxEventLoopDelayMs,
@@ -45,16 +48,23 @@ async function protectionPlugin(app: FastifyInstance, opts: { limits: Config['li
     // Route-level hook, so it runs after authentication has named the caller.
     hook: 'onRequest',
     keyGenerator: (request) => (request.principal ? `sub:${request.principal.subject}` : `ip:${request.ip}`),
-    errorResponseBuilder: (_request, context) => rateLimited(`Rate limit of ${context.max} requests reached; retry in ${context.after}.`),
+    errorResponseBuilder: (_request, context) =>
+      rateLimited(`Rate limit of ${context.max} requests reached; retry in ${context.after}.`),
   })
   if (limits.rateLimitAddressMax === 0) return
   // An instance-level hook, added before the access plugin's: it runs before any token is verified.
-  const byAddress = app.createRateLimit({ max: limits.rateLimitAddressMax, timeWindow: limits.rateLimitWindowMs, keyGenerator: (request) => request.ip })
+  const byAddress = app.createRateLimit({
+    max: limits.rateLimitAddressMax,
+    timeWindow: limits.rateLimitWindowMs,
+    keyGenerator: (request) => request.ip,
+  })
   app.addHook('onRequest', async (request, reply) => {
     const verdict = await byAddress(request)
     if (verdict.isAllowed || !verdict.isExceeded) return
     reply.header('retry-after', String(verdict.ttlInSeconds))
-    throw rateLimited(`This address sent more than ${verdict.max} requests in ${limits.rateLimitWindowMs / 1000} s; retry in ${verdict.ttlInSeconds} s.`)
+    throw rateLimited(
+      `This address sent more than ${verdict.max} requests in ${limits.rateLimitWindowMs / 1000} s; retry in ${verdict.ttlInSeconds} s.`,
+    )
   })
 }
 

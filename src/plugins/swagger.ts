@@ -27,7 +27,7 @@ async function swaggerPlugin(app: FastifyInstance, opts: { version: string }): P
         version: opts.version,
         description:
           'Performance management for Community Safety Partnerships. Every route under /partnerships/{partnership} ' +
-          'is scoped to a partnership the bearer token names; another partnership\'s things answer 404. ' +
+          "is scoped to a partnership the bearer token names; another partnership's things answer 404. " +
           'Errors are RFC 9457 problem+json. Changes need If-Match with the ETag last read.',
         license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
         contact: { name: 'Safer Partnerships API team' },
@@ -36,7 +36,12 @@ async function swaggerPlugin(app: FastifyInstance, opts: { version: string }): P
       tags: API_TAGS,
       components: {
         securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT naming the caller\'s memberships' },
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: "A JWT naming the caller's memberships",
+          },
         },
       },
       security: [{ bearerAuth: [] }],
@@ -51,7 +56,9 @@ async function swaggerPlugin(app: FastifyInstance, opts: { version: string }): P
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   })
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
-  app.get('/openapi.json', { schema: { hide: true }, config: { access: { scope: 'public' } } }, async () => app.swagger())
+  app.get('/openapi.json', { schema: { hide: true }, config: { access: { scope: 'public' } } }, async () =>
+    app.swagger(),
+  )
 }
 
 export default fp(swaggerPlugin, { name: 'swagger' })

@@ -20,17 +20,32 @@ const RETRY_AFTER_SECONDS = 5
  * at once is bounded per instance (a share of the pool stays free for everyone else) and per client (one
  * client's uploads do not take that share from the others). Counters are per instance, as the pool is.
  */
-async function uploadsPlugin(app: FastifyInstance, opts: { limits: Pick<Config['limits'], 'bulkConcurrency' | 'bulkConcurrencyPerClient'> }): Promise<void> {
+async function uploadsPlugin(
+  app: FastifyInstance,
+  opts: { limits: Pick<Config['limits'], 'bulkConcurrency' | 'bulkConcurrencyPerClient'> },
+): Promise<void> {
   let running = 0
   const byClient = new Map<string, number>()
   app.decorate('admitUpload', (request: FastifyRequest) => {
     const client = request.principal.subject
     const mine = byClient.get(client) ?? 0
     if (mine >= opts.limits.bulkConcurrencyPerClient) {
-      throw new DomainError('UPLOAD.CLIENT_BUSY', 'too-many-requests', `You already have ${mine} uploads running; send the next when one has finished.`, undefined, RETRY_AFTER_SECONDS)
+      throw new DomainError(
+        'UPLOAD.CLIENT_BUSY',
+        'too-many-requests',
+        `You already have ${mine} uploads running; send the next when one has finished.`,
+        undefined,
+        RETRY_AFTER_SECONDS,
+      )
     }
     if (running >= opts.limits.bulkConcurrency) {
-      throw new DomainError('UPLOAD.BUSY', 'service-unavailable', 'The service is taking as many uploads as it can; try again shortly.', undefined, RETRY_AFTER_SECONDS)
+      throw new DomainError(
+        'UPLOAD.BUSY',
+        'service-unavailable',
+        'The service is taking as many uploads as it can; try again shortly.',
+        undefined,
+        RETRY_AFTER_SECONDS,
+      )
     }
     running += 1
     byClient.set(client, mine + 1)

@@ -20,7 +20,17 @@ const BODIES: Record<string, unknown> = {
   updateObjective: { title: 'Renamed' },
   createTheme: { name: 'Seasonality' },
   updateTheme: { name: 'Renamed' },
-  createIndicator: { reference: 'LOCAL X', name: 'X', unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum', sourceAgencyId: '$agency', parentId: '$indicator', priorityIds: ['$priority'] },
+  createIndicator: {
+    reference: 'LOCAL X',
+    name: 'X',
+    unit: 'count',
+    polarity: 'lower_better',
+    frequency: 'monthly',
+    aggregation: 'sum',
+    sourceAgencyId: '$agency',
+    parentId: '$indicator',
+    priorityIds: ['$priority'],
+  },
   updateIndicator: { parentId: '$indicator' },
   createTarget: { indicatorId: '$indicator', areaId: '$area', period: 'FY2011-12', targetValue: '10' },
   updateTarget: { targetValue: '11' },
@@ -52,7 +62,13 @@ function request(path: string, op: Operation, method: string, slug: string, ids:
     .filter((p) => p.in === 'query' && p.required)
     .map((p) => `${p.name}=${p.name === 'period' ? '2010-05' : p.name === 'areaId' ? idOf('area') : 'x'}`)
   const fill = (value: unknown): unknown =>
-    typeof value === 'string' && value.startsWith('$') ? idOf(value.slice(1) as keyof Ids) : Array.isArray(value) ? value.map(fill) : value !== null && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v)])) : value
+    typeof value === 'string' && value.startsWith('$')
+      ? idOf(value.slice(1) as keyof Ids)
+      : Array.isArray(value)
+        ? value.map(fill)
+        : value !== null && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v)]))
+          : value
   const body = ['POST', 'PUT', 'PATCH'].includes(method) ? fill(BODIES[op.operationId]) : undefined
   return { url: query.length > 0 ? `${url}?${query.join('&')}` : url, body }
 }
@@ -66,7 +82,7 @@ const strip = (body: string) => {
   }
 }
 
-t.test('tenancy matrix: another partnership\'s things answer exactly as absent ones, on every operation', async (t) => {
+t.test("tenancy matrix: another partnership's things answer exactly as absent ones, on every operation", async (t) => {
   const ctx = await buildTestApp(t)
   await seedPartnerships(ctx, 'alpha', 'beta')
   await furnish(ctx, 'alpha')
@@ -78,20 +94,33 @@ t.test('tenancy matrix: another partnership\'s things answer exactly as absent o
   let calls = 0
   let fiveHundreds = 0
   for (const { path, method, op } of ops) {
-    if (['POST', 'PUT', 'PATCH'].includes(method)) t.ok(op.operationId in BODIES, `${op.operationId} has a body in this matrix`)
+    if (['POST', 'PUT', 'PATCH'].includes(method))
+      t.ok(op.operationId in BODIES, `${op.operationId} has a body in this matrix`)
     const send = async (slug: string, ids: Ids | null) => {
       const { url, body } = request(path, op, method, slug, ids)
       calls += 1
-      const res = await ctx.app.inject({ method: method as 'GET', url, headers: admin, ...(body === undefined ? {} : { payload: body as object }) })
+      const res = await ctx.app.inject({
+        method: method as 'GET',
+        url,
+        headers: admin,
+        ...(body === undefined ? {} : { payload: body as object }),
+      })
       if (res.statusCode >= 500) fiveHundreds += 1
       return res
     }
     const label = `${method} ${path}`
     const foreign = await send('alpha', beta)
     // An operation that names no id (a create of a plain record, a list) has nothing foreign to compare.
-    if (JSON.stringify(request(path, op, method, 'alpha', beta)) !== JSON.stringify(request(path, op, method, 'alpha', null))) {
+    if (
+      JSON.stringify(request(path, op, method, 'alpha', beta)) !==
+      JSON.stringify(request(path, op, method, 'alpha', null))
+    ) {
       const absent = await send('alpha', null)
-      t.equal(foreign.statusCode, absent.statusCode, `${label}: beta's ids answer as absent ones (${absent.statusCode})`)
+      t.equal(
+        foreign.statusCode,
+        absent.statusCode,
+        `${label}: beta's ids answer as absent ones (${absent.statusCode})`,
+      )
       t.equal(strip(foreign.body), strip(absent.body), `${label}: byte for byte, bar the request id and path`)
     }
     const leaked = betaSecrets.filter((secret) => strip(foreign.body).includes(secret))
@@ -105,48 +134,72 @@ t.test('tenancy matrix: another partnership\'s things answer exactly as absent o
   t.equal(fiveHundreds, 0, `${calls} requests, no 5xx`)
   // And nothing alpha did touched beta.
   const betaView = await ctx.as('viewer', 'beta')
-  const stillThere = await ctx.app.inject({ method: 'GET', url: `/partnerships/beta/measurements/${beta.indicator}/${beta.area}/2010-04`, headers: betaView })
-  t.match(stillThere.json(), { value: '9', revision: 1, status: 'provisional' }, "beta's measurement is as beta left it")
-  const betaArea = await ctx.app.inject({ method: 'GET', url: `/partnerships/beta/areas/${beta.area}`, headers: betaView })
+  const stillThere = await ctx.app.inject({
+    method: 'GET',
+    url: `/partnerships/beta/measurements/${beta.indicator}/${beta.area}/2010-04`,
+    headers: betaView,
+  })
+  t.match(
+    stillThere.json(),
+    { value: '9', revision: 1, status: 'provisional' },
+    "beta's measurement is as beta left it",
+  )
+  const betaArea = await ctx.app.inject({
+    method: 'GET',
+    url: `/partnerships/beta/areas/${beta.area}`,
+    headers: betaView,
+  })
   t.match(betaArea.json(), { name: 'beta district', version: 1 })
 })
 
-t.test('role matrix: every operation x every role; a role below the one required is 403, never anything else', async (t) => {
-  const ctx = await buildTestApp(t)
-  await seedPartnerships(ctx, 'alpha')
-  const alpha = await furnish(ctx, 'alpha')
-  const tokens = {
-    viewer: await ctx.as('viewer', 'alpha'),
-    officer: await ctx.as('officer', 'alpha'),
-    admin: await ctx.as('admin', 'alpha'),
-    feed: await ctx.as('officer', 'alpha', { memberships: [{ partnership: 'alpha', role: 'officer', agency: alpha.agency }], sub: 'police-feed' }),
-    superadmin: await ctx.as('superadmin'),
-    none: {},
-  }
-  const rank = { viewer: 0, officer: 1, admin: 2 } as const
-  let pairs = 0
-  for (const { path, method, op } of await operations(ctx)) {
-    const access = op['x-access']
-    const { url, body } = request(path, op, method, 'alpha', alpha)
-    for (const [who, headers] of Object.entries(tokens)) {
-      // A superadmin-only route would otherwise create things; it is checked for refusal only.
-      const res = await ctx.app.inject({ method: method as 'GET', url, headers: { ...headers, 'if-match': '*' }, ...(body === undefined ? {} : { payload: body as object }) })
-      pairs += 1
-      const label = `${method} ${path} as ${who}`
-      let expected: number | 'allowed'
-      if (access.scope === 'public') expected = 'allowed'
-      else if (who === 'none') expected = 401
-      else if (access.scope === 'authenticated') expected = 'allowed'
-      else if (access.scope === 'superadmin') expected = who === 'superadmin' ? 'allowed' : 403
-      else if (who === 'superadmin') expected = access.superadminToo ? 'allowed' : 404
-      else {
-        const role = who === 'feed' ? 'officer' : (who as keyof typeof rank)
-        const feedRefused = who === 'feed' && method !== 'GET' && !access.agencyWrites
-        expected = rank[role] < rank[access.role ?? 'admin'] || feedRefused ? 403 : 'allowed'
-      }
-      if (expected === 'allowed') t.ok(![401, 403].includes(res.statusCode) && res.statusCode < 500, `${label}: allowed (${res.statusCode})`)
-      else t.equal(res.statusCode, expected, `${label}: ${expected}`)
+t.test(
+  'role matrix: every operation x every role; a role below the one required is 403, never anything else',
+  async (t) => {
+    const ctx = await buildTestApp(t)
+    await seedPartnerships(ctx, 'alpha')
+    const alpha = await furnish(ctx, 'alpha')
+    const tokens = {
+      viewer: await ctx.as('viewer', 'alpha'),
+      officer: await ctx.as('officer', 'alpha'),
+      admin: await ctx.as('admin', 'alpha'),
+      feed: await ctx.as('officer', 'alpha', {
+        memberships: [{ partnership: 'alpha', role: 'officer', agency: alpha.agency }],
+        sub: 'police-feed',
+      }),
+      superadmin: await ctx.as('superadmin'),
+      none: {},
     }
-  }
-  t.ok(pairs > 300, `${pairs} operation x role pairs`)
-})
+    const rank = { viewer: 0, officer: 1, admin: 2 } as const
+    let pairs = 0
+    for (const { path, method, op } of await operations(ctx)) {
+      const access = op['x-access']
+      const { url, body } = request(path, op, method, 'alpha', alpha)
+      for (const [who, headers] of Object.entries(tokens)) {
+        // A superadmin-only route would otherwise create things; it is checked for refusal only.
+        const res = await ctx.app.inject({
+          method: method as 'GET',
+          url,
+          headers: { ...headers, 'if-match': '*' },
+          ...(body === undefined ? {} : { payload: body as object }),
+        })
+        pairs += 1
+        const label = `${method} ${path} as ${who}`
+        let expected: number | 'allowed'
+        if (access.scope === 'public') expected = 'allowed'
+        else if (who === 'none') expected = 401
+        else if (access.scope === 'authenticated') expected = 'allowed'
+        else if (access.scope === 'superadmin') expected = who === 'superadmin' ? 'allowed' : 403
+        else if (who === 'superadmin') expected = access.superadminToo ? 'allowed' : 404
+        else {
+          const role = who === 'feed' ? 'officer' : (who as keyof typeof rank)
+          const feedRefused = who === 'feed' && method !== 'GET' && !access.agencyWrites
+          expected = rank[role] < rank[access.role ?? 'admin'] || feedRefused ? 403 : 'allowed'
+        }
+        if (expected === 'allowed')
+          t.ok(![401, 403].includes(res.statusCode) && res.statusCode < 500, `${label}: allowed (${res.statusCode})`)
+        else t.equal(res.statusCode, expected, `${label}: ${expected}`)
+      }
+    }
+    t.ok(pairs > 300, `${pairs} operation x role pairs`)
+  },
+)

@@ -3,7 +3,9 @@ import type { Ids, TestApp } from '../helper.js'
 export { ABSENT, furnish, type Ids } from '../helper.js'
 
 /** What the contract suites share: the operations the app declares, and one of everything in a partnership. */
-export type Access = { scope: 'public' | 'authenticated' | 'superadmin'; role?: never; superadminToo?: never; agencyWrites?: never } | { scope: 'partnership'; role: 'viewer' | 'officer' | 'admin'; superadminToo?: boolean; agencyWrites?: boolean }
+export type Access =
+  | { scope: 'public' | 'authenticated' | 'superadmin'; role?: never; superadminToo?: never; agencyWrites?: never }
+  | { scope: 'partnership'; role: 'viewer' | 'officer' | 'admin'; superadminToo?: boolean; agencyWrites?: boolean }
 export interface Parameter {
   name: string
   in: string
@@ -17,11 +19,21 @@ export interface Operation {
 }
 
 export const RESOURCE_OF: Record<string, keyof Ids> = {
-  areas: 'area', agencies: 'agency', priorities: 'priority', objectives: 'objective', themes: 'theme', indicators: 'indicator', targets: 'target', commentary: 'commentary',
+  areas: 'area',
+  agencies: 'agency',
+  priorities: 'priority',
+  objectives: 'objective',
+  themes: 'theme',
+  indicators: 'indicator',
+  targets: 'target',
+  commentary: 'commentary',
 }
 
 export async function operations(ctx: TestApp) {
-  const spec = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, Operation>> }
-  return Object.entries(spec.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })))
+  const spec = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+    paths: Record<string, Record<string, Operation>>
+  }
+  return Object.entries(spec.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })),
+  )
 }
-

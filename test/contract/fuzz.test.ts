@@ -42,13 +42,48 @@ interface Doc {
   components: { schemas: Record<string, Schema> }
 }
 
-const MUTATIONS = ['none', 'none', 'none', 'drop-required', 'unknown-field', 'wrong-type', 'huge-string', 'malformed-json', 'wrong-media-type', 'bad-path', 'bad-query', 'bad-header'] as const
+const MUTATIONS = [
+  'none',
+  'none',
+  'none',
+  'drop-required',
+  'unknown-field',
+  'wrong-type',
+  'huge-string',
+  'malformed-json',
+  'wrong-media-type',
+  'bad-path',
+  'bad-query',
+  'bad-header',
+] as const
 type Mutation = (typeof MUTATIONS)[number]
 /** Mutations after which the request no longer matches its operation's schema. */
 const INVALID = new Set<Mutation>(['unknown-field', 'malformed-json', 'wrong-media-type'])
 
-const GARBAGE = ['', ' ', 'null', '-1', '1e309', '0x1F', '../../etc/passwd', '%00', "' or '1'='1", '"; drop table measurement; --', '\u0000', '😀'.repeat(40), 'a'.repeat(5000), '2010-13', 'FY2010-12', '9999-Q5', '<script>', '{"a":1}', 'NaN', 'true']
-const LEAKS = /node_modules|\bat \/|postgres|kysely|syntax error|relation "|duplicate key|violates|stack|TypeError|ReferenceError|ECONN/i
+const GARBAGE = [
+  '',
+  ' ',
+  'null',
+  '-1',
+  '1e309',
+  '0x1F',
+  '../../etc/passwd',
+  '%00',
+  "' or '1'='1",
+  '"; drop table measurement; --',
+  '\u0000',
+  '😀'.repeat(40),
+  'a'.repeat(5000),
+  '2010-13',
+  'FY2010-12',
+  '9999-Q5',
+  '<script>',
+  '{"a":1}',
+  'NaN',
+  'true',
+]
+const LEAKS =
+  /node_modules|\bat \/|postgres|kysely|syntax error|relation "|duplicate key|violates|stack|TypeError|ReferenceError|ECONN/i
 
 t.test(`contract fuzzing: ${REQUESTS} generated and mutated requests across every operation`, async (t) => {
   const ctx = await buildTestApp(t, { RATE_LIMIT_MAX: '0' })
@@ -62,9 +97,14 @@ t.test(`contract fuzzing: ${REQUESTS} generated and mutated requests across ever
     if (schema.$ref !== undefined) return deref(doc.components.schemas[schema.$ref.split('/').pop()!]!, depth + 1)
     const out: Schema = {}
     for (const [k, v] of Object.entries(schema)) {
-      out[k] = Array.isArray(v) ? v.map((x) => (x !== null && typeof x === 'object' ? deref(x as Schema, depth + 1) : x)) : v !== null && typeof v === 'object' ? deref(v as Schema, depth + 1) : v
+      out[k] = Array.isArray(v)
+        ? v.map((x) => (x !== null && typeof x === 'object' ? deref(x as Schema, depth + 1) : x))
+        : v !== null && typeof v === 'object'
+          ? deref(v as Schema, depth + 1)
+          : v
     }
-    if (schema.properties) out.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, deref(v, depth + 1)]))
+    if (schema.properties)
+      out.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, deref(v, depth + 1)]))
     return out
   }
 
@@ -82,7 +122,9 @@ t.test(`contract fuzzing: ${REQUESTS} generated and mutated requests across ever
     return v
   }
 
-  const ops = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method: method.toUpperCase(), op })))
+  const ops = Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => ({ path, method: method.toUpperCase(), op })),
+  )
   const ownIds = Object.values(own)
   const cases = fc.sample(
     fc.record({
@@ -95,12 +137,22 @@ t.test(`contract fuzzing: ${REQUESTS} generated and mutated requests across ever
     { numRuns: REQUESTS, seed: SEED },
   )
 
-  const tally = { sent: 0, fiveHundreds: 0, undeclared: 0, invalidBodies: 0, invalidAccepted: 0, refused400or422: 0, leaks: 0, worstMs: 0 }
+  const tally = {
+    sent: 0,
+    fiveHundreds: 0,
+    undeclared: 0,
+    invalidBodies: 0,
+    invalidAccepted: 0,
+    refused400or422: 0,
+    leaks: 0,
+    worstMs: 0,
+  }
   const failures: string[] = []
   const perOperation = new Map<string, number>()
   const statuses = new Map<number, number>()
   const tokens = new Map<string, string>()
-  for (const role of ['admin', 'officer', 'viewer', 'superadmin'] as const) tokens.set(role, (await ctx.as(role, 'alpha')).authorization!)
+  for (const role of ['admin', 'officer', 'viewer', 'superadmin'] as const)
+    tokens.set(role, (await ctx.as(role, 'alpha')).authorization!)
 
   async function run(c: (typeof cases)[number]): Promise<void> {
     const { path, method, op } = ops[c.op]!
@@ -119,9 +171,11 @@ t.test(`contract fuzzing: ${REQUESTS} generated and mutated requests across ever
     }
     // Generated uuids mostly name real things of the caller's partnership, so requests get past lookups.
     const realistic = (value: unknown): unknown => {
-      if (typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(value)) return rnd() < 0.8 ? pick(ownIds) : value
+      if (typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(value))
+        return rnd() < 0.8 ? pick(ownIds) : value
       if (Array.isArray(value)) return value.map(realistic)
-      if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, realistic(v)]))
+      if (value !== null && typeof value === 'object')
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, realistic(v)]))
       return value
     }
 
@@ -134,7 +188,8 @@ t.test(`contract fuzzing: ${REQUESTS} generated and mutated requests across ever
         // Never empty: an empty segment would address another route (the list), not a bad id.
         if (c.mutation === 'bad-path' && rnd() < 0.5) return encodeURIComponent(pick(GARBAGE.slice(1)))
         if (name === 'partnership') return 'alpha'
-        if (name === 'period') return pick(['2010-04', '2010-05', '2011-Q1', 'FY2010-11', '2010', ...GARBAGE.slice(13, 16)])
+        if (name === 'period')
+          return pick(['2010-04', '2010-05', '2011-Q1', 'FY2010-11', '2010', ...GARBAGE.slice(13, 16)])
         if (name === 'priorityId') return idOf('priority')
         if (name === 'indicatorId') return idOf('indicator')
         if (name === 'areaId') return idOf('area')
@@ -148,9 +203,11 @@ t.test(`contract fuzzing: ${REQUESTS} generated and mutated requests across ever
       if (p.in === 'path') continue
       if (!p.required && rnd() < 0.5) continue
       let value = String(realistic(fake(p.schema)))
-      if ((c.mutation === 'bad-query' && p.in === 'query') || (c.mutation === 'bad-header' && p.in === 'header')) value = pick(GARBAGE)
+      if ((c.mutation === 'bad-query' && p.in === 'query') || (c.mutation === 'bad-header' && p.in === 'header'))
+        value = pick(GARBAGE)
       if (p.in === 'query') query.set(p.name, value)
-      else if (p.name === 'if-match') headers[p.name] = rnd() < 0.5 ? '*' : c.mutation === 'bad-header' ? value : `"${1 + Math.floor(rnd() * 3)}"`
+      else if (p.name === 'if-match')
+        headers[p.name] = rnd() < 0.5 ? '*' : c.mutation === 'bad-header' ? value : `"${1 + Math.floor(rnd() * 3)}"`
       else headers[p.name] = value.replace(/[^\x20-\x7e]/g, '')
     }
     if (c.mutation === 'bad-query') query.set(pick(['zz', 'limit', 'cursor', 'sort', 'from']), pick(GARBAGE))
@@ -178,16 +235,24 @@ t.test(`contract fuzzing: ${REQUESTS} generated and mutated requests across ever
         mutated = 'none'
         invalid = false
       }
-      if (mutated === 'wrong-type' && isObject && Object.keys(target!).length > 0) target![pick(Object.keys(target!))] = pick([null, 12345, 'text', [], {}, true, -1e308, '\u0000', 1.5])
+      if (mutated === 'wrong-type' && isObject && Object.keys(target!).length > 0)
+        target![pick(Object.keys(target!))] = pick([null, 12345, 'text', [], {}, true, -1e308, '\u0000', 1.5])
       if (mutated === 'huge-string' && isObject) {
         const strings = Object.keys(target!).filter((k) => typeof target![k] === 'string')
         if (strings.length > 0) target![pick(strings)] = 'x'.repeat(100_000)
       }
       if (type === 'text/csv') body = undefined
       payload =
-        mutated === 'malformed-json' ? '{"value": 1,' : type === 'text/csv' ? `indicator,area,period,value\n${own.indicator},${own.area},${pick(['2010-04', '2010-13', 'x'])},${pick(['1', '-1', 'x', ''])}\n` : type === 'application/x-ndjson' ? (Array.isArray(body) ? body : [body]).map((r) => JSON.stringify(r)).join('\n') : JSON.stringify(body)
+        mutated === 'malformed-json'
+          ? '{"value": 1,'
+          : type === 'text/csv'
+            ? `indicator,area,period,value\n${own.indicator},${own.area},${pick(['2010-04', '2010-13', 'x'])},${pick(['1', '-1', 'x', ''])}\n`
+            : type === 'application/x-ndjson'
+              ? (Array.isArray(body) ? body : [body]).map((r) => JSON.stringify(r)).join('\n')
+              : JSON.stringify(body)
       if (mutated === 'malformed-json') headers['content-type'] = 'application/json'
-      if (mutated === 'wrong-media-type') headers['content-type'] = pick(['text/plain', 'application/xml', 'multipart/form-data; boundary=x'])
+      if (mutated === 'wrong-media-type')
+        headers['content-type'] = pick(['text/plain', 'application/xml', 'multipart/form-data; boundary=x'])
     } else if (mutated !== 'bad-path' && mutated !== 'bad-header' && mutated !== 'bad-query') {
       mutated = 'none'
       invalid = false
@@ -195,7 +260,12 @@ t.test(`contract fuzzing: ${REQUESTS} generated and mutated requests across ever
 
     const target = query.size > 0 ? `${url}?${query}` : url
     const started = performance.now()
-    const res = await ctx.app.inject({ method: method as 'GET', url: target, headers, ...(payload === undefined ? {} : { payload }) })
+    const res = await ctx.app.inject({
+      method: method as 'GET',
+      url: target,
+      headers,
+      ...(payload === undefined ? {} : { payload }),
+    })
     tally.worstMs = Math.max(tally.worstMs, performance.now() - started)
     tally.sent++
     statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1)
@@ -235,7 +305,8 @@ t.test(`contract fuzzing: ${REQUESTS} generated and mutated requests across ever
     }
     if (invalid) {
       // In partial mode a bulk write refuses bad rows one by one and says so, with 200.
-      const refusedRows = res.statusCode === 200 && target.includes('mode=partial') && (res.json() as { refused?: number }).refused! > 0
+      const refusedRows =
+        res.statusCode === 200 && target.includes('mode=partial') && (res.json() as { refused?: number }).refused! > 0
       if (res.statusCode < 400 && !refusedRows) {
         tally.invalidAccepted++
         fail('input that breaks the schema was accepted')
@@ -252,8 +323,15 @@ t.test(`contract fuzzing: ${REQUESTS} generated and mutated requests across ever
   )
 
   const untouched = ops.filter(({ op }) => !perOperation.has(op.operationId)).map(({ op }) => op.operationId)
-  t.comment(`sent ${tally.sent} requests over ${perOperation.size} of ${ops.length} operations (seed ${SEED}); 5xx ${tally.fiveHundreds}; undeclared statuses ${tally.undeclared}; bodies off-schema ${tally.invalidBodies}; schema-breaking input accepted ${tally.invalidAccepted}, refused with 400/415/422 ${tally.refused400or422}; leaks ${tally.leaks}; slowest ${tally.worstMs.toFixed(0)} ms`)
-  t.comment(`statuses: ${[...statuses].sort(([a], [b]) => a - b).map(([code, n]) => `${code} x${n}`).join(', ')}`)
+  t.comment(
+    `sent ${tally.sent} requests over ${perOperation.size} of ${ops.length} operations (seed ${SEED}); 5xx ${tally.fiveHundreds}; undeclared statuses ${tally.undeclared}; bodies off-schema ${tally.invalidBodies}; schema-breaking input accepted ${tally.invalidAccepted}, refused with 400/415/422 ${tally.refused400or422}; leaks ${tally.leaks}; slowest ${tally.worstMs.toFixed(0)} ms`,
+  )
+  t.comment(
+    `statuses: ${[...statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([code, n]) => `${code} x${n}`)
+      .join(', ')}`,
+  )
   t.equal(tally.sent, REQUESTS)
   t.same(untouched, [], 'every operation was exercised')
   t.same(failures, [], 'no 5xx, nothing off-contract, nothing invalid accepted, nothing leaked')

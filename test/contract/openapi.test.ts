@@ -19,18 +19,25 @@ t.test('the committed contract is the one the app serves', async (t) => {
 
   const doc = JSON.parse(committed)
   t.equal(doc.openapi, '3.1.0')
-  for (const [route, item] of Object.entries<Record<string, { operationId?: string; responses: Record<string, unknown> }>>(doc.paths)) {
+  for (const [route, item] of Object.entries<
+    Record<string, { operationId?: string; responses: Record<string, unknown> }>
+  >(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
       t.ok(op.operationId, `${method} ${route} has an operationId`)
       const statuses = Object.keys(op.responses)
-      t.ok(statuses.some((s) => s.startsWith('2')), `${method} ${route} declares a success response`)
+      t.ok(
+        statuses.some((s) => s.startsWith('2')),
+        `${method} ${route} declares a success response`,
+      )
     }
   }
 })
 
 t.test('the contract lints clean with Redocly', async (t) => {
   const cli = path.resolve('node_modules/@redocly/cli/bin/cli.js')
-  const { stdout, stderr } = await run(process.execPath, [cli, 'lint', committedPath, '--format=summary'], { env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } })
+  const { stdout, stderr } = await run(process.execPath, [cli, 'lint', committedPath, '--format=summary'], {
+    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+  })
   t.notMatch(`${stdout}${stderr}`, /error\s+\S+: \d+/, 'no lint errors')
 })
 
@@ -65,13 +72,27 @@ console.log(JSON.stringify({ name: updated.data?.name, count: listed.data?.items
 `,
   )
   const tsc = path.resolve('node_modules/typescript/bin/tsc')
-  const compiled = await run(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--skipLibCheck', path.join(dir, 'client.ts')]).then(
+  const compiled = await run(process.execPath, [
+    tsc,
+    '--noEmit',
+    '--strict',
+    '--module',
+    'NodeNext',
+    '--moduleResolution',
+    'NodeNext',
+    '--target',
+    'ES2022',
+    '--skipLibCheck',
+    path.join(dir, 'client.ts'),
+  ]).then(
     () => '',
     (err: { stdout: string }) => err.stdout,
   )
   t.equal(compiled, '', 'the client type-checks against the generated types')
   const token = await ctx.token({ memberships: [{ partnership: 'alpha', role: 'admin' }] })
   const tsx = path.resolve('node_modules/tsx/dist/cli.mjs')
-  const { stdout } = await run(process.execPath, [tsx, path.join(dir, 'client.ts')], { env: { ...process.env, BASE_URL: address, TOKEN: token } })
+  const { stdout } = await run(process.execPath, [tsx, path.join(dir, 'client.ts')], {
+    env: { ...process.env, BASE_URL: address, TOKEN: token },
+  })
   t.same(JSON.parse(stdout), { name: 'Boston Borough', count: 1, status: 409, problemCode: 'AREA.DUPLICATE' })
 })

@@ -14,7 +14,11 @@ t.test('which settings refuse and which warn', async (t) => {
   t.equal(judgeDurability({ ...safe, fullPageWrites: 'off' }).refuse.length, 1)
   t.same(judgeDurability({ ...safe, synchronousCommit: 'off' }).refuse, [])
   t.equal(judgeDurability({ ...safe, synchronousCommit: 'off' }).warn.length, 1)
-  t.same(judgeDurability({ ...safe, synchronousCommit: 'remote_write' }), { refuse: [], warn: [] }, 'only off is doubtful')
+  t.same(
+    judgeDurability({ ...safe, synchronousCommit: 'remote_write' }),
+    { refuse: [], warn: [] },
+    'only off is doubtful',
+  )
 })
 
 t.test('the service refuses a server running with fsync off, and warns on asynchronous commit', async (t) => {
@@ -22,16 +26,38 @@ t.test('the service refuses a server running with fsync off, and warns on asynch
   await fs.chmod(dir, 0o755)
   t.teardown(() => fs.rm(dir, { recursive: true, force: true }))
   const quiet = { info: () => {}, warn: () => {} }
-  const server = await startEmbeddedPostgres({ databaseDir: path.join(dir, 'pg'), port: 0, persistent: false, log: quiet, settings: ['-c', 'fsync=off'] })
+  const server = await startEmbeddedPostgres({
+    databaseDir: path.join(dir, 'pg'),
+    port: 0,
+    persistent: false,
+    log: quiet,
+    settings: ['-c', 'fsync=off'],
+  })
   t.teardown(() => server.stop())
   const warnings: string[] = []
   const log = { info: () => {}, warn: (_: object, msg: string) => warnings.push(msg), error: () => {} }
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, DATABASE_URL: server.url })
-  await t.rejects(openDatabase(config, log, { migrate: true }), { name: 'DurabilityError', message: /fsync is off/ }, 'fsync=off: refused with a clear message')
+  await t.rejects(
+    openDatabase(config, log, { migrate: true }),
+    { name: 'DurabilityError', message: /fsync is off/ },
+    'fsync=off: refused with a clear message',
+  )
 
-  const lax = await startEmbeddedPostgres({ databaseDir: path.join(dir, 'pg2'), port: 0, persistent: false, log: quiet, settings: ['-c', 'synchronous_commit=off'] })
+  const lax = await startEmbeddedPostgres({
+    databaseDir: path.join(dir, 'pg2'),
+    port: 0,
+    persistent: false,
+    log: quiet,
+    settings: ['-c', 'synchronous_commit=off'],
+  })
   t.teardown(() => lax.stop())
-  const opened = await openDatabase(loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, DATABASE_URL: lax.url }), log, { migrate: false })
+  const opened = await openDatabase(loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, DATABASE_URL: lax.url }), log, {
+    migrate: false,
+  })
   await opened.close()
-  t.same(warnings, ['synchronous_commit is off: a crash can lose the last acknowledged writes'], 'synchronous_commit=off: starts, with a warning')
+  t.same(
+    warnings,
+    ['synchronous_commit is off: a crash can lose the last acknowledged writes'],
+    'synchronous_commit=off: starts, with a warning',
+  )
 })

@@ -46,8 +46,12 @@ t.test('a server orphaned by a killed process is stopped and started afresh', as
     const db = await startEmbeddedPostgres({ databaseDir: ${JSON.stringify(databaseDir)}, port: 0, persistent: true, log: { info() {}, warn() {} } })
     process.stdout.write(db.url + '\\n')
     setInterval(() => {}, 1000)`
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const url = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())))
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const url = await new Promise<string>((resolve) =>
+    child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
+  )
   t.ok(url.startsWith('postgres://'), 'the child started a server')
   child.kill('SIGKILL')
   await new Promise((resolve) => child.once('exit', resolve))

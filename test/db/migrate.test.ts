@@ -14,7 +14,14 @@ t.test('two instances migrating at once apply each migration exactly once', asyn
     await admin.query(`drop database if exists ${name} with (force)`)
     await admin.end()
   })
-  const pools = [1, 2].map(() => createPool({ connectionString: withDatabase(adminUrl, name), max: 2, connectTimeoutMs: 5000, statementTimeoutMs: 30000 }))
+  const pools = [1, 2].map(() =>
+    createPool({
+      connectionString: withDatabase(adminUrl, name),
+      max: 2,
+      connectTimeoutMs: 5000,
+      statementTimeoutMs: 30000,
+    }),
+  )
   t.teardown(() => Promise.all(pools.map((p) => p.end())))
   const [a, b] = await Promise.all(pools.map((p) => migrateToLatest(createDb(p))))
   const applied = [...a!, ...b!]

@@ -8,7 +8,9 @@ t.test('the pg internals the tenant wire relies on are there; without one, start
   const kept = proto.handleDataRow
   delete proto.handleDataRow
   try {
-    t.throws(() => assertPgInternals(), { message: /pg 8\.\d+\.\d+ lacks the internals src\/db\/pg-wire\.ts relies on: handleDataRow/ })
+    t.throws(() => assertPgInternals(), {
+      message: /pg 8\.\d+\.\d+ lacks the internals src\/db\/pg-wire\.ts relies on: handleDataRow/,
+    })
   } finally {
     proto.handleDataRow = kept
   }

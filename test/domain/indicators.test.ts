@@ -18,6 +18,10 @@ t.test('aggregation follows the unit (rule 2)', async (t) => {
     [{ unit: 'count', aggregation: 'sum', ratePer: 1000 }, 'body.ratePer'],
   ]
   for (const [shape, field] of bad) {
-    t.throws(() => checkIndicatorShape(shape), { code: 'INDICATOR.SHAPE', errors: [{ field }] }, `${JSON.stringify(shape)} names ${field}`)
+    t.throws(
+      () => checkIndicatorShape(shape),
+      { code: 'INDICATOR.SHAPE', errors: [{ field }] },
+      `${JSON.stringify(shape)} names ${field}`,
+    )
   }
 })

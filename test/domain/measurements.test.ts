@@ -3,20 +3,59 @@ import { DomainError } from '../../src/domain/errors.js'
 import { checkMeasurement, checkStatusMove, type IndicatorForMeasurement } from '../../src/domain/measurements.js'
 
 const count: IndicatorForMeasurement = { unit: 'count', aggregation: 'sum', ratePer: null, frequency: 'monthly' }
-const marac: IndicatorForMeasurement = { unit: 'percentage', aggregation: 'ratio_of_sums', ratePer: null, frequency: 'monthly' }
-const survey: IndicatorForMeasurement = { unit: 'percentage', aggregation: 'latest', ratePer: null, frequency: 'annual' }
-const rate: IndicatorForMeasurement = { unit: 'rate', aggregation: 'ratio_of_sums', ratePer: 1000, frequency: 'quarterly' }
+const marac: IndicatorForMeasurement = {
+  unit: 'percentage',
+  aggregation: 'ratio_of_sums',
+  ratePer: null,
+  frequency: 'monthly',
+}
+const survey: IndicatorForMeasurement = {
+  unit: 'percentage',
+  aggregation: 'latest',
+  ratePer: null,
+  frequency: 'annual',
+}
+const rate: IndicatorForMeasurement = {
+  unit: 'rate',
+  aggregation: 'ratio_of_sums',
+  ratePer: 1000,
+  frequency: 'quarterly',
+}
 
 t.test('settled figures', async (t) => {
-  t.match(checkMeasurement(count, { period: '2010-04', value: 31 }, 4), { value: '31', numerator: null, period: { key: '2010-04' } })
-  t.match(checkMeasurement(count, { period: '2010-04', value: '31.000' }, 4), { value: '31.000' }, 'a whole number written with zeros')
+  t.match(checkMeasurement(count, { period: '2010-04', value: 31 }, 4), {
+    value: '31',
+    numerator: null,
+    period: { key: '2010-04' },
+  })
+  t.match(
+    checkMeasurement(count, { period: '2010-04', value: '31.000' }, 4),
+    { value: '31.000' },
+    'a whole number written with zeros',
+  )
   // Seed 003's MARAC table: 79 repeat cases in 167 cases is 47.3%.
-  t.match(checkMeasurement(marac, { period: '2008-04', numerator: 79, denominator: 167 }, 4), { value: '47.305389', numerator: '79', denominator: '167' })
+  t.match(checkMeasurement(marac, { period: '2008-04', numerator: 79, denominator: 167 }, 4), {
+    value: '47.305389',
+    numerator: '79',
+    denominator: '167',
+  })
   // Seed 003's test purchases: 24 sales in 85 visits is 28%.
   t.equal(checkMeasurement(marac, { period: '2007-12', numerator: '24', denominator: '85' }, 4).value, '28.235294')
-  t.equal(checkMeasurement(marac, { period: '2008-04', value: '47.305389', numerator: 79, denominator: 167 }, 4).value, '47.305389', 'a value matching its numerator and denominator (an exported row) is accepted')
-  t.equal(checkMeasurement(survey, { period: 'FY2008-09', value: '18' }, 4).value, '18', 'a survey percentage as a value')
-  t.equal(checkMeasurement(rate, { period: '2010-Q2', numerator: 5, denominator: 40000 }, 4).value, '0.125000', 'a rate per 1,000')
+  t.equal(
+    checkMeasurement(marac, { period: '2008-04', value: '47.305389', numerator: 79, denominator: 167 }, 4).value,
+    '47.305389',
+    'a value matching its numerator and denominator (an exported row) is accepted',
+  )
+  t.equal(
+    checkMeasurement(survey, { period: 'FY2008-09', value: '18' }, 4).value,
+    '18',
+    'a survey percentage as a value',
+  )
+  t.equal(
+    checkMeasurement(rate, { period: '2010-Q2', numerator: 5, denominator: 40000 }, 4).value,
+    '0.125000',
+    'a rate per 1,000',
+  )
 })
 
 t.test('refusals name the field and the reason', async (t) => {

@@ -24,7 +24,19 @@ t.test('string forms parse to canonical periods', async (t) => {
 })
 
 t.test('malformed periods are refused with a reason', async (t) => {
-  for (const [text, start] of [['2010-13', 4], ['2010-00', 4], ['2010-Q5', 4], ['FY2010-12', 4], ['FY2010', 4], ['FY2010-11', 1], ['10-04', 4], ['2010/11', 4], ['', 4], ['1850-01', 4], ['2010-4', 4]] as const) {
+  for (const [text, start] of [
+    ['2010-13', 4],
+    ['2010-00', 4],
+    ['2010-Q5', 4],
+    ['FY2010-12', 4],
+    ['FY2010', 4],
+    ['FY2010-11', 1],
+    ['10-04', 4],
+    ['2010/11', 4],
+    ['', 4],
+    ['1850-01', 4],
+    ['2010-4', 4],
+  ] as const) {
     t.throws(() => parsePeriod(text, start), DomainError, `"${text}" is refused`)
   }
   t.throws(() => parsePeriod('2010-04', 13), RangeError, 'a year-start month outside 1-12 is a programming error')
@@ -51,7 +63,7 @@ t.test('shifting and listing months', async (t) => {
   t.equal(monthsOf(parsePeriod('FY2010-11')).length, 12)
 })
 
-t.test('a period must fit the indicator\'s frequency', async (t) => {
+t.test("a period must fit the indicator's frequency", async (t) => {
   t.doesNotThrow(() => checkPeriodFits(parsePeriod('2010-04'), 'monthly'))
   t.doesNotThrow(() => checkPeriodFits(parsePeriod('FY2010-11'), 'annual'))
   t.doesNotThrow(() => checkPeriodFits(parsePeriod('2009'), 'biennial'))

@@ -11,7 +11,11 @@ t.test('rule 9: conditional binomial test, exact below 30 events', async (t) => 
   t.equal(Number(small.pValue!.toFixed(4)), 0.1671, '6 -> 13: p = 0.1671')
   t.notOk(small.significant)
   t.same(compareCounts(9, 9).pValue, 1, 'no change: p capped at 1')
-  t.same(compareCounts(0, 0), { method: 'none', x1: 0, x2: 0, pValue: null, z: null, significant: false }, 'no events: nothing to test')
+  t.same(
+    compareCounts(0, 0),
+    { method: 'none', x1: 0, x2: 0, pValue: null, z: null, significant: false },
+    'no events: nothing to test',
+  )
   t.ok(compareCounts(0, 6).significant, '0 -> 6: p = 2/64 = 0.03125')
   t.notOk(compareCounts(0, 5).significant, '0 -> 5: p = 2/32 = 0.0625')
 })
@@ -43,7 +47,11 @@ t.test('c-chart: limits from the previous months and the two signals', async (t)
   t.same(chart.signals, [])
   t.same(controlChart(flat, [29])!.signals, [{ rule: 'outside_limits', side: 'above' }])
   t.same(controlChart(flat, [3])!.signals, [{ rule: 'outside_limits', side: 'below' }])
-  t.same(controlChart(flat, [17, 18, 17, 19, 17, 18, 20])!.signals, [{ rule: 'run_of_seven', side: 'above' }], 'seven points above the mean')
+  t.same(
+    controlChart(flat, [17, 18, 17, 19, 17, 18, 20])!.signals,
+    [{ rule: 'run_of_seven', side: 'above' }],
+    'seven points above the mean',
+  )
   t.same(controlChart(flat, [17, 18, 16, 19, 17, 18, 20])!.signals, [], 'a point on the mean breaks the run')
   t.equal(controlChart(Array(11).fill(5), [5]), null, 'fewer than 12 previous months: no chart')
   t.equal(controlChart(Array(12).fill(1), [0])!.lower, 0, 'the lower limit stops at 0')

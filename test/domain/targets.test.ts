@@ -17,7 +17,11 @@ t.test('rule 1 on the East Lincolnshire 2010/11 targets (seed 000), as the plan 
     ['NI 20', 'East Lindsey', '763', '-11.8', '673'],
   ]
   for (const [indicator, area, baseline, change, printed] of cases) {
-    t.equal(deriveTarget(baseline, change, 0).value, printed, `${indicator} ${area}: ${baseline} at ${change}% gives ${printed}`)
+    t.equal(
+      deriveTarget(baseline, change, 0).value,
+      printed,
+      `${indicator} ${area}: ${baseline} at ${change}% gives ${printed}`,
+    )
   }
 })
 

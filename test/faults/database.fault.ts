@@ -46,7 +46,9 @@ t.test('database faults under load: terminated backends, a paused server, a rest
       const i = n++
       const write = i % 3 === 0
       const period = `${2000 + ((i >> 4) % 20)}-${String((i % 12) + 1).padStart(2, '0')}`
-      const url = write ? `${service.address}/partnerships/faults/measurements/${indicator}/${area}/${period}` : `${service.address}/partnerships/faults/indicators/${indicator}`
+      const url = write
+        ? `${service.address}/partnerships/faults/measurements/${indicator}/${area}/${period}`
+        : `${service.address}/partnerships/faults/indicators/${indicator}`
       const start = performance.now()
       let status = 0
       let ok = false
@@ -60,7 +62,9 @@ t.test('database faults under load: terminated backends, a paused server, a rest
         status = res.status
         const type = res.headers.get('content-type') ?? ''
         await res.arrayBuffer()
-        ok = (status >= 200 && status < 300) || (status === 503 && type.startsWith('application/problem+json') && res.headers.get('retry-after') !== null)
+        ok =
+          (status >= 200 && status < 300) ||
+          (status === 503 && type.startsWith('application/problem+json') && res.headers.get('retry-after') !== null)
       } catch {
         status = -1 // no answer at all: a hang cut off by the client, or a dropped connection
       }
@@ -74,9 +78,13 @@ t.test('database faults under load: terminated backends, a paused server, a rest
   await sleep(2000)
 
   let began = performance.now()
-  await db.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'safer-partnerships-api'`)
+  await db.query(
+    `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'safer-partnerships-api'`,
+  )
   await sleep(300)
-  await db.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'safer-partnerships-api'`)
+  await db.query(
+    `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'safer-partnerships-api'`,
+  )
   faults.push({ name: 'backends terminated (twice)', began, back: performance.now() })
   await sleep(3000)
 
@@ -100,27 +108,51 @@ t.test('database faults under load: terminated backends, a paused server, a rest
   const slowest = outcomes.reduce((w, o) => (o.end - o.start > w.end - w.start ? o : w), outcomes[0]!)
   const worst = slowest.end - slowest.start
   const at = (ms: number) => `${((ms - t0) / 1000).toFixed(1)} s`
-  t.comment(`faults: ${faults.map((f) => `${f.name} ${at(f.began)}-${at(f.back)}`).join('; ')}; slowest: ${slowest.what} -> ${slowest.status}, ${at(slowest.start)}-${at(slowest.end)}`)
+  t.comment(
+    `faults: ${faults.map((f) => `${f.name} ${at(f.began)}-${at(f.back)}`).join('; ')}; slowest: ${slowest.what} -> ${slowest.status}, ${at(slowest.start)}-${at(slowest.end)}`,
+  )
   const bad = outcomes.filter((o) => !o.ok)
   const counts = new Map<number, number>()
   for (const o of outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1)
-  t.comment(`requests ${outcomes.length}; statuses ${[...counts].map(([s, c]) => `${s === -1 ? 'no answer' : s} x${c}`).join(', ')}; worst latency ${worst.toFixed(0)} ms (limit ${CONFIGURED_TIMEOUT_MS + 1000} ms)`)
-  t.same(bad.slice(0, 5).map((o) => `${o.what} -> ${o.status}`), [], 'every answer is 2xx or 503 problem+json with Retry-After')
-  t.ok(worst <= CONFIGURED_TIMEOUT_MS + 1000, `every request ended within the configured ${CONFIGURED_TIMEOUT_MS} ms + 1 s (worst ${worst.toFixed(0)} ms)`)
+  t.comment(
+    `requests ${outcomes.length}; statuses ${[...counts].map(([s, c]) => `${s === -1 ? 'no answer' : s} x${c}`).join(', ')}; worst latency ${worst.toFixed(0)} ms (limit ${CONFIGURED_TIMEOUT_MS + 1000} ms)`,
+  )
+  t.same(
+    bad.slice(0, 5).map((o) => `${o.what} -> ${o.status}`),
+    [],
+    'every answer is 2xx or 503 problem+json with Retry-After',
+  )
+  t.ok(
+    worst <= CONFIGURED_TIMEOUT_MS + 1000,
+    `every request ended within the configured ${CONFIGURED_TIMEOUT_MS} ms + 1 s (worst ${worst.toFixed(0)} ms)`,
+  )
 
   for (const [i, fault] of faults.entries()) {
     // Recovered when no request started after the database came back (and before the next fault) fails any more.
     const until = faults[i + 1]?.began ?? Infinity
-    const lastFailure = outcomes.filter((o) => o.start >= fault.back && o.end < until && o.status !== 200 && o.status !== 201).reduce((m, o) => Math.max(m, o.end), fault.back)
+    const lastFailure = outcomes
+      .filter((o) => o.start >= fault.back && o.end < until && o.status !== 200 && o.status !== 201)
+      .reduce((m, o) => Math.max(m, o.end), fault.back)
     const recovery = lastFailure - fault.back
-    const servedAfter = outcomes.filter((o) => o.start >= lastFailure && o.end < until && (o.status === 200 || o.status === 201)).length
-    t.ok(recovery <= 5000 && servedAfter > 0, `${fault.name}: full service ${recovery.toFixed(0)} ms after the database returned (${servedAfter} requests served after)`)
+    const servedAfter = outcomes.filter(
+      (o) => o.start >= lastFailure && o.end < until && (o.status === 200 || o.status === 201),
+    ).length
+    t.ok(
+      recovery <= 5000 && servedAfter > 0,
+      `${fault.name}: full service ${recovery.toFixed(0)} ms after the database returned (${servedAfter} requests served after)`,
+    )
   }
 
   t.notOk(exitedEarly, 'the service never exited')
-  const sessions = await db.query<{ state: string; n: number }>(`select coalesce(state, '?') as state, count(*)::int as n from pg_stat_activity where application_name = 'safer-partnerships-api' group by 1`)
+  const sessions = await db.query<{ state: string; n: number }>(
+    `select coalesce(state, '?') as state, count(*)::int as n from pg_stat_activity where application_name = 'safer-partnerships-api' group by 1`,
+  )
   t.comment(`service sessions after the faults: ${JSON.stringify(sessions)}`)
-  t.equal(sessions.filter((s) => s.state.startsWith('idle in transaction')).length, 0, 'no connection left idle in a transaction')
+  t.equal(
+    sessions.filter((s) => s.state.startsWith('idle in transaction')).length,
+    0,
+    'no connection left idle in a transaction',
+  )
   t.ok(sessions.reduce((sum, s) => sum + s.n, 0) <= POOL_MAX, 'the pool holds no more connections than its size')
   const ready = await fetch(`${service.address}/readyz`)
   t.equal(ready.status, 200, 'ready again without a restart')

@@ -78,13 +78,31 @@ export async function faultDatabase(t: Test): Promise<FaultDatabase> {
 /** A partnership with one indicator and one area, made through the API. */
 export async function furnishOne(service: Service): Promise<{ admin: string; indicator: string; area: string }> {
   const call = async (auth: string, method: string, route: string, body: unknown) => {
-    const res = await fetch(`${service.address}${route}`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const res = await fetch(`${service.address}${route}`, {
+      method,
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
     if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`)
     return (await res.json()) as { id: string }
   }
-  await call(await service.bearer({ superadmin: true }), 'POST', '/partnerships', { slug: 'faults', name: 'Faults CSP' })
+  await call(await service.bearer({ superadmin: true }), 'POST', '/partnerships', {
+    slug: 'faults',
+    name: 'Faults CSP',
+  })
   const admin = await service.bearer({ memberships: [{ partnership: 'faults', role: 'admin' }] })
-  const indicator = await call(admin, 'POST', '/partnerships/faults/indicators', { reference: 'NI 16', name: 'Serious acquisitive crime', unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum' })
-  const area = await call(admin, 'POST', '/partnerships/faults/areas', { name: 'Boston', type: 'district', code: 'E07000136' })
+  const indicator = await call(admin, 'POST', '/partnerships/faults/indicators', {
+    reference: 'NI 16',
+    name: 'Serious acquisitive crime',
+    unit: 'count',
+    polarity: 'lower_better',
+    frequency: 'monthly',
+    aggregation: 'sum',
+  })
+  const area = await call(admin, 'POST', '/partnerships/faults/areas', {
+    name: 'Boston',
+    type: 'district',
+    code: 'E07000136',
+  })
   return { admin, indicator: indicator.id, area: area.id }
 }

@@ -36,10 +36,24 @@ t.test('JWKS_URL: tokens of the published keys pass, a rotated key is picked up 
   t.teardown(() => new Promise<void>((resolve) => idp.close(() => resolve())))
   const url = `http://127.0.0.1:${(idp.address() as AddressInfo).port}/.well-known/jwks.json`
 
-  const ctx = await buildTestApp(t, { JWKS_URL: url, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWKS_COOLDOWN_MS: '200' })
-  await seedPartnerships({ ...ctx, as: async () => ({ authorization: `Bearer ${await first.sign({ superadmin: true })}` }) }, 'alpha')
+  const ctx = await buildTestApp(t, {
+    JWKS_URL: url,
+    JWT_ISSUER: ISSUER,
+    JWT_AUDIENCE: AUDIENCE,
+    JWKS_COOLDOWN_MS: '200',
+  })
+  await seedPartnerships(
+    { ...ctx, as: async () => ({ authorization: `Bearer ${await first.sign({ superadmin: true })}` }) },
+    'alpha',
+  )
   const get = async (token: string) =>
-    (await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/areas', headers: { authorization: `Bearer ${token}` } })).statusCode
+    (
+      await ctx.app.inject({
+        method: 'GET',
+        url: '/partnerships/alpha/areas',
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).statusCode
 
   t.equal(await get(await first.sign()), 200, 'a token of the published key passes')
   t.equal(await get(await second.sign()), 401, 'a key the IdP has not published is refused')
@@ -53,8 +67,16 @@ t.test('JWKS_URL: tokens of the published keys pass, a rotated key is picked up 
 
 t.test('JWT_PUBLIC_KEYS: a configured JWKS of public keys', async (t) => {
   const key = await keyPair('ES256')
-  const ctx = await buildTestApp(t, { JWT_PUBLIC_KEYS: JSON.stringify({ keys: [key.publicJwk] }), JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE })
-  const res = await ctx.app.inject({ method: 'GET', url: '/partnerships', headers: { authorization: `Bearer ${await key.sign()}` } })
+  const ctx = await buildTestApp(t, {
+    JWT_PUBLIC_KEYS: JSON.stringify({ keys: [key.publicJwk] }),
+    JWT_ISSUER: ISSUER,
+    JWT_AUDIENCE: AUDIENCE,
+  })
+  const res = await ctx.app.inject({
+    method: 'GET',
+    url: '/partnerships',
+    headers: { authorization: `Bearer ${await key.sign()}` },
+  })
   t.equal(res.statusCode, 200)
 })
 

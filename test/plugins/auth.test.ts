@@ -13,7 +13,10 @@ t.test('tokens the service must refuse, each with 401 problem+json', async (t) =
   const other = await generateKeyPair('ES256', { extractable: true })
   const forged = await new SignJWT(member)
     .setProtectedHeader({ alg: 'ES256', kid: key.kid })
-    .setSubject('mallory').setIssuer(config.auth.issuer).setAudience(config.auth.audience).setExpirationTime('1h')
+    .setSubject('mallory')
+    .setIssuer(config.auth.issuer)
+    .setAudience(config.auth.audience)
+    .setExpirationTime('1h')
     .sign(other.privateKey)
   const valid = await signWith(key, config, member)
   const [h, p] = valid.split('.')
@@ -22,27 +25,40 @@ t.test('tokens the service must refuse, each with 401 problem+json', async (t) =
   const hmacSecret = new TextEncoder().encode(JSON.stringify(key.publicJwk))
   const confused = await new SignJWT(member)
     .setProtectedHeader({ alg: 'HS256', kid: key.kid })
-    .setSubject('mallory').setIssuer(config.auth.issuer).setAudience(config.auth.audience).setExpirationTime('1h')
+    .setSubject('mallory')
+    .setIssuer(config.auth.issuer)
+    .setAudience(config.auth.audience)
+    .setExpirationTime('1h')
     .sign(hmacSecret)
   const noExp = await new SignJWT(member)
     .setProtectedHeader({ alg: key.alg, kid: key.kid })
-    .setSubject('x').setIssuer(config.auth.issuer).setAudience(config.auth.audience)
+    .setSubject('x')
+    .setIssuer(config.auth.issuer)
+    .setAudience(config.auth.audience)
     .sign(await importJWK(key.privateJwk, key.alg))
 
   const unknownKid = await new SignJWT(member)
     .setProtectedHeader({ alg: key.alg, kid: 'not-a-key-we-publish' })
-    .setSubject('x').setIssuer(config.auth.issuer).setAudience(config.auth.audience).setExpirationTime('1h')
+    .setSubject('x')
+    .setIssuer(config.auth.issuer)
+    .setAudience(config.auth.audience)
+    .setExpirationTime('1h')
     .sign(await importJWK(key.privateJwk, key.alg))
   const rsa = await generateKeyPair('RS256')
   const rsaSigned = await new SignJWT(member)
     .setProtectedHeader({ alg: 'RS256', kid: key.kid })
-    .setSubject('mallory').setIssuer(config.auth.issuer).setAudience(config.auth.audience).setExpirationTime('1h')
+    .setSubject('mallory')
+    .setIssuer(config.auth.issuer)
+    .setAudience(config.auth.audience)
+    .setExpirationTime('1h')
     .sign(rsa.privateKey)
   // jose checks that sub exists, not what it is.
   const withSub = async (sub: unknown) =>
     new SignJWT({ ...member, sub } as never)
       .setProtectedHeader({ alg: key.alg, kid: key.kid })
-      .setIssuer(config.auth.issuer).setAudience(config.auth.audience).setExpirationTime('1h')
+      .setIssuer(config.auth.issuer)
+      .setAudience(config.auth.audience)
+      .setExpirationTime('1h')
       .sign(await importJWK(key.privateJwk, key.alg))
   const stringExp = `${h}.${base64url.encode(JSON.stringify({ ...member, sub: 'x', iss: config.auth.issuer, aud: config.auth.audience, exp: 'tomorrow' }))}.${valid.split('.')[2]}`
 
@@ -65,9 +81,18 @@ t.test('tokens the service must refuse, each with 401 problem+json', async (t) =
     ['wrong issuer', `Bearer ${await signWith(key, config, { ...member, iss: 'https://evil.example' })}`],
     ['alg none', `Bearer ${unsigned}`],
     ['HS256 with the public key as secret', `Bearer ${confused}`],
-    ['header tampered to another alg', `Bearer ${base64url.encode(JSON.stringify({ alg: 'RS256', kid: key.kid }))}.${p}.${valid.split('.')[2]}`],
-    ['payload tampered', `Bearer ${h}.${base64url.encode(JSON.stringify({ memberships: [{ partnership: 'alpha', role: 'admin' }], sub: 'x', exp: now + 60 }))}.${valid.split('.')[2]}`],
-    ['malformed memberships claim', `Bearer ${await signWith(key, config, { memberships: [{ partnership: 'alpha', role: 'god' }] as never })}`],
+    [
+      'header tampered to another alg',
+      `Bearer ${base64url.encode(JSON.stringify({ alg: 'RS256', kid: key.kid }))}.${p}.${valid.split('.')[2]}`,
+    ],
+    [
+      'payload tampered',
+      `Bearer ${h}.${base64url.encode(JSON.stringify({ memberships: [{ partnership: 'alpha', role: 'admin' }], sub: 'x', exp: now + 60 }))}.${valid.split('.')[2]}`,
+    ],
+    [
+      'malformed memberships claim',
+      `Bearer ${await signWith(key, config, { memberships: [{ partnership: 'alpha', role: 'god' }] as never })}`,
+    ],
     ['oversized', `Bearer ${'a'.repeat(9000)}`],
     ['sub as an array', `Bearer ${await withSub(['alice', 'bob'])}`],
     ['sub as a number', `Bearer ${await withSub(123)}`],
@@ -85,7 +110,11 @@ t.test('tokens the service must refuse, each with 401 problem+json', async (t) =
     t.equal(res.json().code, 'AUTH.UNAUTHENTICATED', `${name}: stable code`)
   }
 
-  const ok = await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/areas', headers: { authorization: `Bearer ${valid}` } })
+  const ok = await ctx.app.inject({
+    method: 'GET',
+    url: '/partnerships/alpha/areas',
+    headers: { authorization: `Bearer ${valid}` },
+  })
   t.equal(ok.statusCode, 200, 'and the untampered token is accepted')
 })
 

@@ -19,14 +19,23 @@ t.test('an unexpected error is a 500 problem without internals', async (t) => {
   t.equal(boom.statusCode, 500)
   t.match(boom.headers['content-type'], 'application/problem+json')
   t.equal(boom.json().requestId, boom.headers['x-request-id'], 'the request id lets support find the log line')
-  t.not(boom.json().requestId, 'r-2', 'and is the service\'s own, not the one the client sent')
+  t.not(boom.json().requestId, 'r-2', "and is the service's own, not the one the client sent")
   t.equal(boom.headers['x-correlation-id'], 'r-2', 'which comes back as the correlation id')
   t.notMatch(boom.body, /hunter2|secret|postgres:/, 'no internals in the answer')
 })
 
 t.test('an unreachable database answers 503 with Retry-After, never hangs', async (t) => {
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: t.testdir({}), DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' })
-  const pool = createPool({ connectionString: config.databaseUrl!, max: 2, connectTimeoutMs: 500, statementTimeoutMs: 1000 })
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: t.testdir({}),
+    DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+  })
+  const pool = createPool({
+    connectionString: config.databaseUrl!,
+    max: 2,
+    connectTimeoutMs: 500,
+    statementTimeoutMs: 1000,
+  })
   const app = await buildApp({ config, pool })
   t.teardown(async () => {
     await app.close()
@@ -36,9 +45,19 @@ t.test('an unreachable database answers 503 with Retry-After, never hangs', asyn
   t.equal(ready.statusCode, 503)
   t.equal(ready.headers['retry-after'], '5')
   t.match(ready.headers['content-type'], 'application/problem+json')
-  t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'liveness does not depend on the database')
-  const token = await signWith(await loadOrCreateDevKey(config.auth.devKeyFile), config, { memberships: [{ partnership: 'alpha', role: 'viewer' }] })
-  const data = await app.inject({ method: 'GET', url: '/partnerships/alpha/areas', headers: { authorization: `Bearer ${token}` } })
+  t.equal(
+    (await app.inject({ method: 'GET', url: '/healthz' })).statusCode,
+    200,
+    'liveness does not depend on the database',
+  )
+  const token = await signWith(await loadOrCreateDevKey(config.auth.devKeyFile), config, {
+    memberships: [{ partnership: 'alpha', role: 'viewer' }],
+  })
+  const data = await app.inject({
+    method: 'GET',
+    url: '/partnerships/alpha/areas',
+    headers: { authorization: `Bearer ${token}` },
+  })
   t.equal(data.statusCode, 503, 'a data route answers 503 too')
   t.equal(data.headers['retry-after'], '5')
   t.equal(data.json().code, 'DATABASE.UNAVAILABLE')
@@ -64,9 +83,17 @@ t.test('a deadlock or serialization failure is 503 with Retry-After, never 500',
 
 t.test('a duplicate names its fields in words', async (t) => {
   const { constraintProblem } = await import('../../src/modules/resource/resource.service.js')
-  const many = constraintProblem({ code: '23505', constraint: 'target_partnership_id_indicator_id_area_id_period_key' }, 'target', 'target', 'write')!
+  const many = constraintProblem(
+    { code: '23505', constraint: 'target_partnership_id_indicator_id_area_id_period_key' },
+    'target',
+    'target',
+    'write',
+  )!
   t.equal(many.message, 'Another target already has this indicator, area and period.')
-  t.same(many.errors?.map((e) => e.field), ['body.indicatorId', 'body.areaId', 'body.period'])
+  t.same(
+    many.errors?.map((e) => e.field),
+    ['body.indicatorId', 'body.areaId', 'body.period'],
+  )
   const one = constraintProblem({ code: '23505', constraint: 'area_partnership_id_code_key' }, 'area', 'area', 'write')!
   t.equal(one.message, 'Another area already has this code.')
 })
@@ -86,7 +113,11 @@ t.test('what Node refuses before Fastify sees a request is answered as problem+j
   const garbage = await raw('NOT HTTP AT ALL\r\n\r\n')
   t.match(garbage, /^HTTP\/1.1 400 /)
   t.match(garbage, /content-type: application\/problem\+json/i)
-  t.match(JSON.parse(garbage.split('\r\n\r\n')[1]!), { status: 400, code: 'REQUEST.MALFORMED', type: 'urn:safer-partnerships:problem:bad-request' })
+  t.match(JSON.parse(garbage.split('\r\n\r\n')[1]!), {
+    status: 400,
+    code: 'REQUEST.MALFORMED',
+    type: 'urn:safer-partnerships:problem:bad-request',
+  })
   const huge = await raw(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)
   t.match(huge, /^HTTP\/1.1 431 /)
   t.match(JSON.parse(huge.split('\r\n\r\n')[1]!), { status: 431, code: 'REQUEST.HEADERS_TOO_LARGE' })

@@ -20,7 +20,11 @@ t.test('per-client rate limits answer 429 problem+json with the draft RateLimit 
   t.equal(last!.headers['ratelimit-remaining'], '0')
   t.ok(Number(last!.headers['retry-after']) > 0, 'says when to come back')
 
-  const other = await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/areas', headers: await ctx.as('officer') })
+  const other = await ctx.app.inject({
+    method: 'GET',
+    url: '/partnerships/alpha/areas',
+    headers: await ctx.as('officer'),
+  })
   t.equal(other.statusCode, 200, 'another client has its own allowance')
   t.equal(other.headers['ratelimit-remaining'], '2')
   t.equal((await ctx.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'health is never limited')
@@ -29,48 +33,77 @@ t.test('per-client rate limits answer 429 problem+json with the draft RateLimit 
 t.test('requests without a valid token are rate-limited by address before any verification', async (t) => {
   const ctx = await buildTestApp(t, { RATE_LIMIT_ADDRESS_MAX: '3', RATE_LIMIT_MAX: '100' })
   await seedPartnerships(ctx, 'alpha')
-  const attempts = [{}, { authorization: 'Bearer not.a.token' }, await ctx.as('viewer', 'beta'), { authorization: 'Bearer not.a.token' }]
+  const attempts = [
+    {},
+    { authorization: 'Bearer not.a.token' },
+    await ctx.as('viewer', 'beta'),
+    { authorization: 'Bearer not.a.token' },
+  ]
   const statuses = []
   const from = { remoteAddress: '10.0.0.1' }
-  for (const headers of attempts) statuses.push((await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/areas', headers, ...from })).statusCode)
-  t.same(statuses, [401, 401, 404, 429], 'no token, a bad one and a stranger\'s all count; the fourth from the address is refused')
-  const refused = await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/areas', headers: await ctx.as('viewer'), ...from })
+  for (const headers of attempts)
+    statuses.push(
+      (await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/areas', headers, ...from })).statusCode,
+    )
+  t.same(
+    statuses,
+    [401, 401, 404, 429],
+    "no token, a bad one and a stranger's all count; the fourth from the address is refused",
+  )
+  const refused = await ctx.app.inject({
+    method: 'GET',
+    url: '/partnerships/alpha/areas',
+    headers: await ctx.as('viewer'),
+    ...from,
+  })
   t.equal(refused.statusCode, 429, 'before the token is even looked at')
   t.equal(refused.json().code, 'RATE.LIMITED')
   t.ok(Number(refused.headers['retry-after']) > 0)
-  const other = await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/areas', headers: await ctx.as('viewer'), remoteAddress: '10.0.0.9' })
+  const other = await ctx.app.inject({
+    method: 'GET',
+    url: '/partnerships/alpha/areas',
+    headers: await ctx.as('viewer'),
+    remoteAddress: '10.0.0.9',
+  })
   t.equal(other.statusCode, 200, 'another address has its own allowance')
 })
 
-t.test('admission: the instance works on at most its limit at once; more is refused at the door with 503; health stays up, readiness says so', async (t) => {
-  const ctx = await buildTestApp(t, { MAX_IN_FLIGHT: '1' }, 1)
-  await seedPartnerships(ctx, 'alpha')
-  const headers = await ctx.as('viewer')
-  await ctx.app.listen({ port: 0, host: '127.0.0.1' })
-  const base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
-  const get = (path: string) => fetch(`${base}${path}`, { headers })
-  t.equal(ctx.app.admission.limit, 1)
-  t.equal((await get('/partnerships/alpha/areas')).status, 200) // the partnership is now cached
+t.test(
+  'admission: the instance works on at most its limit at once; more is refused at the door with 503; health stays up, readiness says so',
+  async (t) => {
+    const ctx = await buildTestApp(t, { MAX_IN_FLIGHT: '1' }, 1)
+    await seedPartnerships(ctx, 'alpha')
+    const headers = await ctx.as('viewer')
+    await ctx.app.listen({ port: 0, host: '127.0.0.1' })
+    const base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`
+    const get = (path: string) => fetch(`${base}${path}`, { headers })
+    t.equal(ctx.app.admission.limit, 1)
+    t.equal((await get('/partnerships/alpha/areas')).status, 200) // the partnership is now cached
 
-  const held = await ctx.pool.connect() // the pool's only connection
-  const working = get('/partnerships/alpha/areas') // admitted, waits for the connection
-  while (ctx.app.admission.inFlight < 1) await new Promise((r) => setTimeout(r, 5))
-  const shed = await get('/partnerships/alpha/areas')
-  t.equal(shed.status, 503)
-  t.match(shed.headers.get('content-type'), 'application/problem+json')
-  t.equal(shed.headers.get('retry-after'), '2')
-  t.match(await shed.json(), { status: 503, code: 'SERVICE.OVERLOADED', type: 'urn:safer-partnerships:problem:service-unavailable' })
-  t.equal((await get('/healthz')).status, 200, 'liveness is never refused')
-  ctx.app.admission.tick()
-  t.equal((await get('/readyz')).status, 503, 'readiness says not ready while the instance refuses load')
+    const held = await ctx.pool.connect() // the pool's only connection
+    const working = get('/partnerships/alpha/areas') // admitted, waits for the connection
+    while (ctx.app.admission.inFlight < 1) await new Promise((r) => setTimeout(r, 5))
+    const shed = await get('/partnerships/alpha/areas')
+    t.equal(shed.status, 503)
+    t.match(shed.headers.get('content-type'), 'application/problem+json')
+    t.equal(shed.headers.get('retry-after'), '2')
+    t.match(await shed.json(), {
+      status: 503,
+      code: 'SERVICE.OVERLOADED',
+      type: 'urn:safer-partnerships:problem:service-unavailable',
+    })
+    t.equal((await get('/healthz')).status, 200, 'liveness is never refused')
+    ctx.app.admission.tick()
+    t.equal((await get('/readyz')).status, 503, 'readiness says not ready while the instance refuses load')
 
-  held.release()
-  t.equal((await working).status, 200, 'what was admitted is served')
-  while (ctx.app.admission.inFlight > 0) await new Promise((r) => setTimeout(r, 5))
-  ctx.app.admission.tick()
-  t.equal((await get('/readyz')).status, 200, 'ready again')
-  t.equal((await get('/partnerships/alpha/areas')).status, 200, 'and new requests are served')
-})
+    held.release()
+    t.equal((await working).status, 200, 'what was admitted is served')
+    while (ctx.app.admission.inFlight > 0) await new Promise((r) => setTimeout(r, 5))
+    ctx.app.admission.tick()
+    t.equal((await get('/readyz')).status, 200, 'ready again')
+    t.equal((await get('/partnerships/alpha/areas')).status, 200, 'and new requests are served')
+  },
+)
 
 t.test('admission: the limit follows the queue delay', async (t) => {
   const admission = new Admission({ targetMs: 5, intervalMs: 60_000, minInFlight: 10, maxInFlight: 100 })
@@ -84,7 +117,11 @@ t.test('admission: the limit follows the queue delay', async (t) => {
   admission.observeWait(8)
   admission.observeWait(30)
   admission.tick()
-  t.equal(admission.limit, 36, 'a standing queue (every wait above the target) brings it to nine tenths of what was in flight')
+  t.equal(
+    admission.limit,
+    36,
+    'a standing queue (every wait above the target) brings it to nine tenths of what was in flight',
+  )
   for (let i = 0; i < 40; i++) admission.done()
   for (let i = 0; i < 50; i++) {
     admission.observeWait(50)
@@ -104,7 +141,9 @@ t.test('admission: the limit follows the queue delay', async (t) => {
 
 t.test('every API operation declares 429 and 503 in the contract', async (t) => {
   const ctx = await buildTestApp(t)
-  const doc = ctx.app.swagger() as unknown as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }
+  const doc = ctx.app.swagger() as unknown as {
+    paths: Record<string, Record<string, { responses: Record<string, unknown> }>>
+  }
   let operations = 0
   for (const [path, item] of Object.entries(doc.paths)) {
     if (!path.startsWith('/partnerships')) continue

@@ -28,7 +28,11 @@ export function compare(ctx: IndicatorContext, s: Situation, actuals: Actuals, t
   if (s.here === undefined) return grey(`no data for ${s.evaluated?.key ?? 'the period'}`)
   if (judgement === 'worse' && variance !== null && target.period !== null) {
     return beyond(variance, target.period, target.tolerancePercent)
-      ? { comparison, rag: 'red', ragReason: `worse than target by more than the ${target.tolerancePercent}% tolerance` }
+      ? {
+          comparison,
+          rag: 'red',
+          ragReason: `worse than target by more than the ${target.tolerancePercent}% tolerance`,
+        }
       : { comparison, rag: 'amber', ragReason: `worse than target, within the ${target.tolerancePercent}% tolerance` }
   }
   return { comparison, rag: 'green', ragReason: judgement === 'on_target' ? 'on target' : 'better than target' }

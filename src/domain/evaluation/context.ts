@@ -66,7 +66,8 @@ export function round(value: number, places: number): number {
   return (Math.sign(value) * Math.round(scaled + EPSILON * Math.max(1, scaled))) / factor
 }
 
-export const percent = (part: number, whole: number): number | null => (whole === 0 ? null : round((part / whole) * 100, 1))
+export const percent = (part: number, whole: number): number | null =>
+  whole === 0 ? null : round((part / whole) * 100, 1)
 
 // An evaluation of a whole partnership parses the same few dozen period strings tens of thousands of times.
 const parsed = new Map<string, Period>()
@@ -81,7 +82,12 @@ export function period(text: string, fyStartMonth: number): Period {
   return found
 }
 
-export function indicatorContext(indicator: EvalIndicator, targets: EvalTarget[], measurements: EvalMeasurement[], fyStartMonth: number): IndicatorContext {
+export function indicatorContext(
+  indicator: EvalIndicator,
+  targets: EvalTarget[],
+  measurements: EvalMeasurement[],
+  fyStartMonth: number,
+): IndicatorContext {
   const points = new Map<number, Point>()
   const kinds = new Set<PeriodKind>()
   for (const m of measurements) {
@@ -168,7 +174,8 @@ function evaluatedPeriodFor(ctx: IndicatorContext, reporting: Period): Period | 
   for (const month of ctx.points.keys()) {
     for (const kind of ctx.kinds) {
       const candidate = periodContaining(kind, month, fyStartMonth)
-      if (candidate.firstMonth !== month || lastMonth(candidate) > end || lastMonth(candidate) <= end - span - 12) continue
+      if (candidate.firstMonth !== month || lastMonth(candidate) > end || lastMonth(candidate) <= end - span - 12)
+        continue
       if (best === null || candidate.firstMonth > best.firstMonth) best = candidate
     }
   }
@@ -178,7 +185,8 @@ function evaluatedPeriodFor(ctx: IndicatorContext, reporting: Period): Period | 
 export function situate(ctx: IndicatorContext, reportingText: string, asOf: string): Situation {
   const reporting = period(reportingText, ctx.fyStartMonth)
   const reportingEnd = lastMonth(reporting)
-  const target = ctx.targets.find((t) => contains(t.parsed, periodContaining('month', reportingEnd, ctx.fyStartMonth))) ?? null
+  const target =
+    ctx.targets.find((t) => contains(t.parsed, periodContaining('month', reportingEnd, ctx.fyStartMonth))) ?? null
   const evaluated = evaluatedPeriodFor(ctx, reporting)
   const at = evaluated?.firstMonth ?? null
   return {

@@ -10,7 +10,10 @@ import type { Actuals } from './year-to-date.js'
 /** Rule 11, missing data: periods of the year to date with no measurement past their due date (lag included). */
 function overdue(ctx: IndicatorContext, s: Situation, actuals: Actuals): string[] {
   const months = actuals.ytdMonths.length > 0 ? actuals.ytdMonths : s.at === null ? [] : [s.at]
-  const candidates = ctx.annual && s.evaluated === null ? [periodContaining('financial_year', s.reportingEnd - 12, ctx.fyStartMonth).firstMonth] : months
+  const candidates =
+    ctx.annual && s.evaluated === null
+      ? [periodContaining('financial_year', s.reportingEnd - 12, ctx.fyStartMonth).firstMonth]
+      : months
   const kind = seriesKind(ctx.indicator.frequency)
   const missing: string[] = []
   for (const m of candidates) {
@@ -41,10 +44,26 @@ export function flagsOf(ctx: IndicatorContext, s: Situation, f: Findings): FlagE
   const { tolerancePercent } = f.target
   const figures = { actual, target, variance, tolerancePercent }
   if (f.judged.rag === 'red') {
-    flags.push({ flag: 'off_target', direction: 'bad', reason: `${relative === null ? '' : `${Math.abs(relative)}% `}worse than target, beyond the ${tolerancePercent}% tolerance`, figures: { ...figures, relativeVariancePercent: relative } })
+    flags.push({
+      flag: 'off_target',
+      direction: 'bad',
+      reason: `${relative === null ? '' : `${Math.abs(relative)}% `}worse than target, beyond the ${tolerancePercent}% tolerance`,
+      figures: { ...figures, relativeVariancePercent: relative },
+    })
   }
-  if (ctx.directional && judgement === 'better' && variance !== null && target !== null && beyond(variance, target, tolerancePercent)) {
-    flags.push({ flag: 'exceeding_target', direction: 'good', reason: `better than target by ${relative === null ? 'more than the tolerance' : `${Math.abs(relative)}%`}, beyond the ${tolerancePercent}% tolerance`, figures: { ...figures, relativeVariancePercent: relative } })
+  if (
+    ctx.directional &&
+    judgement === 'better' &&
+    variance !== null &&
+    target !== null &&
+    beyond(variance, target, tolerancePercent)
+  ) {
+    flags.push({
+      flag: 'exceeding_target',
+      direction: 'good',
+      reason: `better than target by ${relative === null ? 'more than the tolerance' : `${Math.abs(relative)}%`}, beyond the ${tolerancePercent}% tolerance`,
+      figures: { ...figures, relativeVariancePercent: relative },
+    })
   }
   const sig = f.significance
   if (sig?.significant && (sig.direction === 'improving' || sig.direction === 'deteriorating')) {
@@ -62,18 +81,41 @@ export function flagsOf(ctx: IndicatorContext, s: Situation, f: Findings): FlagE
     flags.push({
       flag: 'spc_signal',
       direction: spc.direction,
-      reason: signal.rule === 'outside_limits' ? `${s.evaluated!.key} lies ${signal.side} the control limits (${spc.lower} to ${spc.upper})` : `seven months in a row ${signal.side} the mean of ${spc.mean}`,
+      reason:
+        signal.rule === 'outside_limits'
+          ? `${s.evaluated!.key} lies ${signal.side} the control limits (${spc.lower} to ${spc.upper})`
+          : `seven months in a row ${signal.side} the mean of ${spc.mean}`,
       figures: { value: s.here?.value ?? null, mean: spc.mean, upper: spc.upper, lower: spc.lower, rule: signal.rule },
     })
   }
   const forecast = f.forecast
   if (forecast?.misses) {
-    flags.push({ flag: 'forecast_miss', direction: 'bad', reason: `the year-end forecast of ${forecast.value} (${forecast.method.replace('_', ' ')}) misses the target of ${forecast.target} beyond the ${tolerancePercent}% tolerance`, figures: { forecast: forecast.value, target: forecast.target, relativeVariancePercent: forecast.relativeVariancePercent } })
+    flags.push({
+      flag: 'forecast_miss',
+      direction: 'bad',
+      reason: `the year-end forecast of ${forecast.value} (${forecast.method.replace('_', ' ')}) misses the target of ${forecast.target} beyond the ${tolerancePercent}% tolerance`,
+      figures: {
+        forecast: forecast.value,
+        target: forecast.target,
+        relativeVariancePercent: forecast.relativeVariancePercent,
+      },
+    })
   }
   const missing = overdue(ctx, s, f.actuals)
   if (missing.length > 0) {
-    flags.push({ flag: 'missing_data', direction: 'bad', reason: `no measurement for ${missing.join(', ')}, past due (period end plus ${ctx.indicator.dataLagDays} days' lag)`, figures: { missing: missing.join(','), dataLagDays: ctx.indicator.dataLagDays } })
+    flags.push({
+      flag: 'missing_data',
+      direction: 'bad',
+      reason: `no measurement for ${missing.join(', ')}, past due (period end plus ${ctx.indicator.dataLagDays} days' lag)`,
+      figures: { missing: missing.join(','), dataLagDays: ctx.indicator.dataLagDays },
+    })
   }
-  if (f.target.status === 'tbc' && ctx.directional) flags.push({ flag: 'no_target', direction: 'bad', reason: `the ${s.year.key} target is to be confirmed`, figures: { targetPeriod: s.year.key } })
+  if (f.target.status === 'tbc' && ctx.directional)
+    flags.push({
+      flag: 'no_target',
+      direction: 'bad',
+      reason: `the ${s.year.key} target is to be confirmed`,
+      figures: { targetPeriod: s.year.key },
+    })
   return flags
 }

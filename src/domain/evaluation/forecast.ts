@@ -1,4 +1,13 @@
-import { aggregate, beyond, judge, percent, round, stepsBetween, type IndicatorContext, type Situation } from './context.js'
+import {
+  aggregate,
+  beyond,
+  judge,
+  percent,
+  round,
+  stepsBetween,
+  type IndicatorContext,
+  type Situation,
+} from './context.js'
 import type { PeriodTarget } from './target-for-period.js'
 import type { Evaluation } from './types.js'
 import type { Actuals } from './year-to-date.js'
@@ -9,7 +18,12 @@ import type { Actuals } from './year-to-date.js'
  * periods present; ratios scale numerator and denominator the same way; surveys keep their latest value.
  * A projection that misses the year's target beyond tolerance `misses`, even while year to date is green.
  */
-export function forecast(ctx: IndicatorContext, s: Situation, actuals: Actuals, target: PeriodTarget): Evaluation['forecast'] {
+export function forecast(
+  ctx: IndicatorContext,
+  s: Situation,
+  actuals: Actuals,
+  target: PeriodTarget,
+): Evaluation['forecast'] {
   const { ytd, ytdMonths } = actuals
   if (ytd.value === null || s.evaluated === null) return null
   const { indicator, step, dp } = ctx
@@ -20,7 +34,10 @@ export function forecast(ctx: IndicatorContext, s: Situation, actuals: Actuals, 
     method = 'latest'
   } else {
     const lastYearAll = aggregate(ctx, stepsBetween(ctx, s.year.firstMonth - 12, s.year.firstMonth - 1))
-    const lastYearYtd = aggregate(ctx, ytdMonths.map((m) => m - 12))
+    const lastYearYtd = aggregate(
+      ctx,
+      ytdMonths.map((m) => m - 12),
+    )
     const seasonal = lastYearAll.count === 12 / step && lastYearYtd.count === ytdMonths.length
     if (indicator.aggregation === 'sum') {
       if (seasonal && lastYearYtd.value! > 0) {
@@ -43,6 +60,17 @@ export function forecast(ctx: IndicatorContext, s: Situation, actuals: Actuals, 
   value = round(value, dp)
   const year = target.year
   const variance = year === null ? null : round(value - year, dp)
-  const misses = ctx.directional && year !== null && variance !== null && judge(ctx, value, year) === 'worse' && beyond(variance, year, target.tolerancePercent)
-  return { value, method, target: year, relativeVariancePercent: variance === null || year === null ? null : percent(variance, year), misses }
+  const misses =
+    ctx.directional &&
+    year !== null &&
+    variance !== null &&
+    judge(ctx, value, year) === 'worse' &&
+    beyond(variance, year, target.tolerancePercent)
+  return {
+    value,
+    method,
+    target: year,
+    relativeVariancePercent: variance === null || year === null ? null : percent(variance, year),
+    misses,
+  }
 }

@@ -24,7 +24,12 @@ export * from './types.js'
  * rules leave open. The inputs are parsed once, then any reporting period is evaluated (a trend series
  * asks for many).
  */
-export function createEvaluator(indicator: EvalIndicator, targets: EvalTarget[], measurements: EvalMeasurement[], fyStartMonth: number) {
+export function createEvaluator(
+  indicator: EvalIndicator,
+  targets: EvalTarget[],
+  measurements: EvalMeasurement[],
+  fyStartMonth: number,
+) {
   const ctx = indicatorContext(indicator, targets, measurements, fyStartMonth)
   return function evaluate(reportingText: string, asOf: string): Evaluation {
     const s = situate(ctx, reportingText, asOf)
@@ -37,7 +42,8 @@ export function createEvaluator(indicator: EvalIndicator, targets: EvalTarget[],
     const { dp } = ctx
     return {
       period: s.reporting.key,
-      evaluatedPeriod: s.evaluated?.key ?? periodContaining(seriesKind(indicator.frequency), s.reportingEnd, fyStartMonth).key,
+      evaluatedPeriod:
+        s.evaluated?.key ?? periodContaining(seriesKind(indicator.frequency), s.reportingEnd, fyStartMonth).key,
       asOf,
       targetPeriod: s.year.key,
       actual: {

@@ -9,14 +9,30 @@ export function rollUp(children: EvalMeasurement[][], aggregation: Aggregation, 
   for (const [period, values] of byPeriod) {
     // A period some children have not reported would understate the whole: it stays missing.
     if (values.length < children.length) continue
-    const status = values.every((v) => v.status === 'published') ? 'published' : values.every((v) => v.status !== 'provisional') ? 'validated' : 'provisional'
+    const status = values.every((v) => v.status === 'published')
+      ? 'published'
+      : values.every((v) => v.status !== 'provisional')
+        ? 'validated'
+        : 'provisional'
     if (aggregation === 'sum') {
-      out.push({ period, value: String(values.reduce((a, v) => a + Number(v.value), 0)), numerator: null, denominator: null, status })
+      out.push({
+        period,
+        value: String(values.reduce((a, v) => a + Number(v.value), 0)),
+        numerator: null,
+        denominator: null,
+        status,
+      })
     } else {
       if (values.some((v) => v.numerator === null || v.denominator === null)) continue
       const numerator = values.reduce((a, v) => a + Number(v.numerator), 0)
       const denominator = values.reduce((a, v) => a + Number(v.denominator), 0)
-      out.push({ period, value: String(denominator === 0 ? 0 : (numerator / denominator) * unitFactor), numerator: String(numerator), denominator: String(denominator), status })
+      out.push({
+        period,
+        value: String(denominator === 0 ? 0 : (numerator / denominator) * unitFactor),
+        numerator: String(numerator),
+        denominator: String(denominator),
+        status,
+      })
     }
   }
   return out

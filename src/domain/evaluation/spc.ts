@@ -9,7 +9,14 @@ import type { Evaluation } from './types.js'
  */
 export function spc(ctx: IndicatorContext, s: Situation): Evaluation['spc'] {
   const { indicator, points } = ctx
-  if (indicator.frequency !== 'monthly' || indicator.unit !== 'count' || indicator.aggregation !== 'sum' || s.at === null || s.here === undefined) return null
+  if (
+    indicator.frequency !== 'monthly' ||
+    indicator.unit !== 'count' ||
+    indicator.aggregation !== 'sum' ||
+    s.at === null ||
+    s.here === undefined
+  )
+    return null
   const at = s.at
   const previous: number[] = []
   for (let m = at - SPC_WINDOW; m < at; m++) {
@@ -21,6 +28,13 @@ export function spc(ctx: IndicatorContext, s: Situation): Evaluation['spc'] {
   const chart = controlChart(previous, recent)
   if (chart === null) return null
   const side = chart.signals[0]?.side
-  const direction = side === undefined ? null : !ctx.directional ? 'neutral' : (side === 'above') === (indicator.polarity === 'lower_better') ? 'bad' : 'good'
+  const direction =
+    side === undefined
+      ? null
+      : !ctx.directional
+        ? 'neutral'
+        : (side === 'above') === (indicator.polarity === 'lower_better')
+          ? 'bad'
+          : 'good'
   return { ...chart, mean: round(chart.mean, 2), upper: round(chart.upper, 2), lower: round(chart.lower, 2), direction }
 }

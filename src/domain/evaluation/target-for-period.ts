@@ -16,7 +16,8 @@ export function targetForPeriod(ctx: IndicatorContext, s: Situation): PeriodTarg
   const year = s.target?.status === 'set' && s.target.targetValue !== null ? Number(s.target.targetValue) : null
   if (year === null || s.evaluated === null) return { status, year, period: null, basis: 'none', tolerancePercent }
   const profile = s.target?.profile
-  const entries = profile?.values.map((v) => ({ period: period(v.period, ctx.fyStartMonth), value: Number(v.value) })) ?? []
+  const entries =
+    profile?.values.map((v) => ({ period: period(v.period, ctx.fyStartMonth), value: Number(v.value) })) ?? []
   const entry = entries.find((e) => e.period.firstMonth <= s.end && lastMonth(e.period) >= s.end)
   let value: number
   let basis: PeriodTarget['basis']

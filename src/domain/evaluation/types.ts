@@ -96,12 +96,32 @@ export interface Evaluation {
     relativeVariancePercent: number | null
     judgement: 'better' | 'on_target' | 'worse' | null
   }
-  requiredChange: { from: number; basis: 'rolling12' | 'latest' | 'forecast'; percent: number | null; alreadyMet: boolean } | null
+  requiredChange: {
+    from: number
+    basis: 'rolling12' | 'latest' | 'forecast'
+    percent: number | null
+    alreadyMet: boolean
+  } | null
   rag: Rag
   ragReason: string
   travel: { previousPeriod: TravelResult; sameLastYear: TravelResult }
-  significance: { against: string; x1: number | null; x2: number | null; test: string; pValue: number | null; z: number | null; significant: boolean; direction: Travel } | null
+  significance: {
+    against: string
+    x1: number | null
+    x2: number | null
+    test: string
+    pValue: number | null
+    z: number | null
+    significant: boolean
+    direction: Travel
+  } | null
   spc: (ControlChart & { direction: 'good' | 'bad' | 'neutral' | null }) | null
-  forecast: { value: number; method: 'seasonal' | 'straight_line' | 'latest'; target: number | null; relativeVariancePercent: number | null; misses: boolean } | null
+  forecast: {
+    value: number
+    method: 'seasonal' | 'straight_line' | 'latest'
+    target: number | null
+    relativeVariancePercent: number | null
+    misses: boolean
+  } | null
   flags: FlagEntry[]
 }

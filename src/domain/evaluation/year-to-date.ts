@@ -15,8 +15,17 @@ export interface Actuals {
  * A survey's year to date is its latest value.
  */
 export function yearToDate(ctx: IndicatorContext, s: Situation): Actuals {
-  const ytdMonths = ctx.annual ? (s.at === null ? [] : [s.at]) : stepsBetween(ctx, s.year.firstMonth, s.end - ctx.step + 1)
+  const ytdMonths = ctx.annual
+    ? s.at === null
+      ? []
+      : [s.at]
+    : stepsBetween(ctx, s.year.firstMonth, s.end - ctx.step + 1)
   const rollingMonths = ctx.annual ? ytdMonths : stepsBetween(ctx, s.end - 11, s.end - ctx.step + 1)
   const rolling = aggregate(ctx, rollingMonths)
-  return { ytdMonths, ytd: aggregate(ctx, ytdMonths), rolling, rollingComplete: !ctx.annual && rolling.count === rollingMonths.length }
+  return {
+    ytdMonths,
+    ytd: aggregate(ctx, ytdMonths),
+    rolling,
+    rollingComplete: !ctx.annual && rolling.count === rollingMonths.length,
+  }
 }

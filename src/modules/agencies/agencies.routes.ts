@@ -6,7 +6,13 @@ import { createAgencyService } from './agencies.service.js'
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   registerResourceRoutes(app, {
     service: createAgencyService(app.db),
-    operationIds: { list: 'listAgencies', create: 'createAgency', get: 'getAgency', update: 'updateAgency', delete: 'deleteAgency' },
+    operationIds: {
+      list: 'listAgencies',
+      create: 'createAgency',
+      get: 'getAgency',
+      update: 'updateAgency',
+      delete: 'deleteAgency',
+    },
     names: { one: 'agency', many: 'agencies' },
     tag: 'Agencies',
     item: AgencySchema,

@@ -6,7 +6,13 @@ import { createAreaService } from './areas.service.js'
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   registerResourceRoutes(app, {
     service: createAreaService(app.db),
-    operationIds: { list: 'listAreas', create: 'createArea', get: 'getArea', update: 'updateArea', delete: 'deleteArea' },
+    operationIds: {
+      list: 'listAreas',
+      create: 'createArea',
+      get: 'getArea',
+      update: 'updateArea',
+      delete: 'deleteArea',
+    },
     names: { one: 'area', many: 'areas' },
     tag: 'Areas',
     item: AreaSchema,

@@ -2,7 +2,17 @@ import Type from 'typebox'
 import { Code, Name, Nullable, RecordFields, StringEnum, Uuid, updateOf } from '../../http/schemas.js'
 
 export const AREA_TYPES = [
-  'partnership', 'county', 'district', 'ward', 'neighbourhood', 'lsoa', 'msoa', 'police_area', 'police_bcu', 'fire_station_ground', 'other',
+  'partnership',
+  'county',
+  'district',
+  'ward',
+  'neighbourhood',
+  'lsoa',
+  'msoa',
+  'police_area',
+  'police_bcu',
+  'fire_station_ground',
+  'other',
 ] as const
 
 const fields = {

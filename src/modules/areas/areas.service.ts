@@ -4,4 +4,5 @@ import { createResourceService } from '../resource/resource.service.js'
 import { areaSpec } from './areas.repository.js'
 
 /** Areas form a tree: a move that would put an area below itself is refused. */
-export const createAreaService = (db: Db) => createResourceService(db, areaSpec, { beforeWrite: refuseCycles(areaSpec) })
+export const createAreaService = (db: Db) =>
+  createResourceService(db, areaSpec, { beforeWrite: refuseCycles(areaSpec) })

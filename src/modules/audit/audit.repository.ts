@@ -42,7 +42,18 @@ export interface AuditFilter {
 export function listAuditEvents(db: Db, partnershipId: string, filter: AuditFilter) {
   let query = db
     .selectFrom('auditEvent')
-    .select(['id', 'actor', 'action', 'resourceType', 'resourceId', 'before', 'after', 'requestId', 'correlationId', 'occurredAt'])
+    .select([
+      'id',
+      'actor',
+      'action',
+      'resourceType',
+      'resourceId',
+      'before',
+      'after',
+      'requestId',
+      'correlationId',
+      'occurredAt',
+    ])
     .where('partnershipId', '=', partnershipId)
   if (filter.before !== undefined) query = query.where('id', '<', filter.before)
   if (filter.resourceType !== undefined) query = query.where('resourceType', '=', filter.resourceType)

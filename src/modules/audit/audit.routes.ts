@@ -20,7 +20,11 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request) => {
       const { cursor, limit = 100, ...filters } = request.query
       const cursors = pageCursor<[number]>({ list: 'audit-events', filters }, ([id]) => Number.isSafeInteger(id))
-      const rows = await listAuditEvents(app.db, request.partnership.id, { ...filters, limit: limit + 1, ...(cursor === undefined ? {} : { before: cursors.decode(cursor)[0] }) })
+      const rows = await listAuditEvents(app.db, request.partnership.id, {
+        ...filters,
+        limit: limit + 1,
+        ...(cursor === undefined ? {} : { before: cursors.decode(cursor)[0] }),
+      })
       const items = rows.slice(0, limit)
       const last = items[items.length - 1]
       return { items, nextCursor: rows.length > limit && last ? cursors.encode([last.id]) : null }

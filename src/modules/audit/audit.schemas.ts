@@ -10,7 +10,7 @@ export const AuditEventSchema = Type.Object(
     resourceId: Type.String(),
     before: Nullable(Type.Object({}, { additionalProperties: true })),
     after: Nullable(Type.Object({}, { additionalProperties: true })),
-    requestId: Nullable(Type.String({ description: 'The service\'s id for the request (x-request-id of its answer)' })),
+    requestId: Nullable(Type.String({ description: "The service's id for the request (x-request-id of its answer)" })),
     correlationId: Nullable(Type.String({ description: 'The x-request-id the client sent, if any' })),
     occurredAt: Timestamp,
   },

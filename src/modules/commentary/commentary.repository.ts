@@ -13,8 +13,18 @@ export const commentarySpec: TableSpec<'commentary'> = {
 /** Which of an indicator and an area the partnership has (a comment must name both of its own). */
 export async function namesExist(db: Db, partnershipId: string, indicatorId: string, areaId: string) {
   const [indicator, area] = await Promise.all([
-    db.selectFrom('indicator').select('id').where('partnershipId', '=', partnershipId).where('id', '=', indicatorId).executeTakeFirst(),
-    db.selectFrom('area').select('id').where('partnershipId', '=', partnershipId).where('id', '=', areaId).executeTakeFirst(),
+    db
+      .selectFrom('indicator')
+      .select('id')
+      .where('partnershipId', '=', partnershipId)
+      .where('id', '=', indicatorId)
+      .executeTakeFirst(),
+    db
+      .selectFrom('area')
+      .select('id')
+      .where('partnershipId', '=', partnershipId)
+      .where('id', '=', areaId)
+      .executeTakeFirst(),
   ])
   return { indicator: indicator !== undefined, area: area !== undefined }
 }
@@ -23,7 +33,12 @@ export async function namesExist(db: Db, partnershipId: string, indicatorId: str
 export function commentaryHistory(db: Db, partnershipId: string, id: string) {
   return db
     .selectFrom('commentary')
-    .select((eb) => ['body', eb.fn.coalesce('editedBy', 'author').as('writtenBy'), 'updatedAt as writtenAt', sql<boolean>`true`.as('current')])
+    .select((eb) => [
+      'body',
+      eb.fn.coalesce('editedBy', 'author').as('writtenBy'),
+      'updatedAt as writtenAt',
+      sql<boolean>`true`.as('current'),
+    ])
     .where('partnershipId', '=', partnershipId)
     .where('id', '=', id)
     .unionAll(

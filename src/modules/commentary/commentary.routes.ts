@@ -3,13 +3,25 @@ import Type from 'typebox'
 import { IdParams } from '../../http/schemas.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { registerResourceRoutes } from '../resource/resource.routes.js'
-import { CommentaryFilters, CommentaryRevisionSchema, CommentarySchema, CreateCommentarySchema, UpdateCommentarySchema } from './commentary.schemas.js'
+import {
+  CommentaryFilters,
+  CommentaryRevisionSchema,
+  CommentarySchema,
+  CreateCommentarySchema,
+  UpdateCommentarySchema,
+} from './commentary.schemas.js'
 import { createCommentaryService } from './commentary.service.js'
 const commentaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = createCommentaryService(app.db)
   registerResourceRoutes(app, {
     service,
-    operationIds: { list: 'listComments', create: 'createComment', get: 'getComment', update: 'updateComment', delete: 'deleteComment' },
+    operationIds: {
+      list: 'listComments',
+      create: 'createComment',
+      get: 'getComment',
+      update: 'updateComment',
+      delete: 'deleteComment',
+    },
     names: { one: 'comment', many: 'comments' },
     tag: 'Commentary',
     item: CommentarySchema,
@@ -24,9 +36,15 @@ const commentaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'listCommentRevisions',
       tags: ['Commentary'],
-      summary: 'A comment\'s text now and every text an edit replaced, newest first, with who wrote each',
+      summary: "A comment's text now and every text an edit replaced, newest first, with who wrote each",
       params: IdParams,
-      response: { 200: Type.Object({ items: Type.Array(CommentaryRevisionSchema) }, { additionalProperties: false, description: 'The comment\'s texts' }), ...problemResponses(400, 401, 404) },
+      response: {
+        200: Type.Object(
+          { items: Type.Array(CommentaryRevisionSchema) },
+          { additionalProperties: false, description: "The comment's texts" },
+        ),
+        ...problemResponses(400, 401, 404),
+      },
     },
     handler: async (request) => ({ items: await service.history(request.partnership.id, request.params.id) }),
   })

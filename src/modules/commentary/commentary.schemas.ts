@@ -1,7 +1,11 @@
 import Type from 'typebox'
 import { Nullable, Period, RecordFields, Timestamp, Uuid, updateOf } from '../../http/schemas.js'
 
-const Body = Type.String({ minLength: 1, maxLength: 10_000, description: 'What the theme group says about the figures' })
+const Body = Type.String({
+  minLength: 1,
+  maxLength: 10_000,
+  description: 'What the theme group says about the figures',
+})
 
 export const CommentarySchema = Type.Object(
   {
@@ -14,12 +18,24 @@ export const CommentarySchema = Type.Object(
     author: Type.String({ description: 'The token subject that wrote it' }),
     editedBy: Nullable(Type.String({ description: 'Who last changed the text: the author, or an admin' })),
   },
-  { $id: 'Commentary', additionalProperties: false, description: 'A comment on an indicator for an area and reporting period' },
+  {
+    $id: 'Commentary',
+    additionalProperties: false,
+    description: 'A comment on an indicator for an area and reporting period',
+  },
 )
 
-export const CreateCommentarySchema = Type.Object({ indicatorId: Uuid, areaId: Uuid, period: Period, body: Body }, { additionalProperties: false })
+export const CreateCommentarySchema = Type.Object(
+  { indicatorId: Uuid, areaId: Uuid, period: Period, body: Body },
+  { additionalProperties: false },
+)
 export const UpdateCommentarySchema = updateOf(Type.Object({ body: Body }, { additionalProperties: false }))
-export const CommentaryFilters = { indicatorId: Uuid, areaId: Uuid, period: Period, author: Type.String({ maxLength: 200 }) }
+export const CommentaryFilters = {
+  indicatorId: Uuid,
+  areaId: Uuid,
+  period: Period,
+  author: Type.String({ maxLength: 200 }),
+}
 
 export const CommentaryRevisionSchema = Type.Object(
   {
@@ -33,5 +49,14 @@ export const CommentaryRevisionSchema = Type.Object(
 
 /** The latest comment as reports show it. */
 export const LatestCommentarySchema = Nullable(
-  Type.Object({ id: Uuid, period: Type.String(), body: Type.String(), author: Type.String(), updatedAt: Type.String({ format: 'date-time' }) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      id: Uuid,
+      period: Type.String(),
+      body: Type.String(),
+      author: Type.String(),
+      updatedAt: Type.String({ format: 'date-time' }),
+    },
+    { additionalProperties: false },
+  ),
 )

@@ -23,7 +23,12 @@ const hooks: WriteHooks<'commentary'> = {
     const found = await namesExist(trx, scope.partnershipId, values.indicatorId as string, values.areaId as string)
     const missing = [found.indicator ? null : 'indicatorId', found.area ? null : 'areaId'].filter((f) => f !== null)
     if (missing.length > 0) {
-      throw new DomainError('COMMENTARY.REFERENCE', 'unprocessable', 'The comment must name an indicator and an area of this partnership.', missing.map((f) => ({ field: `body.${f}`, message: 'does not exist in this partnership' })))
+      throw new DomainError(
+        'COMMENTARY.REFERENCE',
+        'unprocessable',
+        'The comment must name an indicator and an area of this partnership.',
+        missing.map((f) => ({ field: `body.${f}`, message: 'does not exist in this partnership' })),
+      )
     }
     return { ...values, period: period.key, periodStart: dateRange(period).start, author: actor.subject }
   },

@@ -20,7 +20,9 @@ const actor: Actor = { subject: 'demo-loader', requestId: 'demo' }
 export const DEMO_PARTNERSHIPS: DemoPartnership[] = [eastLincolnshire, peterborough]
 
 function targetFigures(target: DemoTarget): Record<string, unknown> {
-  const figures: Record<string, unknown> = target.baseline ? { baselineValue: target.baseline[0], baselinePeriod: target.baseline[1] } : {}
+  const figures: Record<string, unknown> = target.baseline
+    ? { baselineValue: target.baseline[0], baselinePeriod: target.baseline[1] }
+    : {}
   if (target.target === 'tbc') return { ...figures, status: 'tbc' }
   if ('change' in target.target) return { ...figures, changePercent: target.target.change }
   return { ...figures, targetValue: target.target.value }
@@ -31,23 +33,34 @@ function targetFigures(target: DemoTarget): Record<string, unknown> {
  * record is matched by its natural key first, so a second run writes nothing.
  */
 async function loadPartnership(db: Db, data: DemoPartnership): Promise<void> {
-  const partnership = (await findPartnership(db, data.partnership.slug)) ?? (await createPartnershipService(db).create(actor, data.partnership))
+  const partnership =
+    (await findPartnership(db, data.partnership.slug)) ??
+    (await createPartnershipService(db).create(actor, data.partnership))
   await asTenant(partnership.id, () => loadRecords(db, data, partnership.id, partnership.financialYearStartMonth))
 }
 
-async function loadRecords(db: Db, data: DemoPartnership, partnershipId: string, yearStartMonth: number): Promise<void> {
+async function loadRecords(
+  db: Db,
+  data: DemoPartnership,
+  partnershipId: string,
+  yearStartMonth: number,
+): Promise<void> {
   const scope = { partnershipId, yearStartMonth }
 
   const areaService = createAreaService(db)
   const areaIds = new Map<string, string>()
   for (const { parent, ...area } of data.areas) {
-    const row = await areaService.ensure(scope, actor, 'code', { ...area, parentId: parent === null ? null : areaIds.get(parent) })
+    const row = await areaService.ensure(scope, actor, 'code', {
+      ...area,
+      parentId: parent === null ? null : areaIds.get(parent),
+    })
     areaIds.set(area.code, row.id)
   }
 
   const agencyService = createAgencyService(db)
   const agencyIds = new Map<string, string>()
-  for (const agency of data.agencies) agencyIds.set(agency.name, (await agencyService.ensure(scope, actor, 'name', agency)).id)
+  for (const agency of data.agencies)
+    agencyIds.set(agency.name, (await agencyService.ensure(scope, actor, 'name', agency)).id)
 
   const priorityService = createPriorityService(db)
   const objectiveService = createObjectiveService(db)
@@ -55,7 +68,8 @@ async function loadRecords(db: Db, data: DemoPartnership, partnershipId: string,
   for (const { objectives, ...priority } of data.priorities) {
     const row = await priorityService.ensure(scope, actor, 'code', priority)
     priorityIds.set(priority.code, row.id)
-    for (const title of objectives) await objectiveService.ensure({ ...scope, parentId: row.id }, actor, 'title', { title })
+    for (const title of objectives)
+      await objectiveService.ensure({ ...scope, parentId: row.id }, actor, 'title', { title })
   }
 
   const themeService = createThemeService(db)
@@ -77,7 +91,14 @@ async function loadRecords(db: Db, data: DemoPartnership, partnershipId: string,
         areaId: areaIds.get(target.area),
         period: target.period ?? 'FY2010-11',
         ...targetFigures(target),
-        ...(target.profile ? { profile: { cumulative: target.profile.cumulative, values: target.profile.values.map(([period, value]) => ({ period, value })) } } : {}),
+        ...(target.profile
+          ? {
+              profile: {
+                cumulative: target.profile.cumulative,
+                values: target.profile.values.map(([period, value]) => ({ period, value })),
+              },
+            }
+          : {}),
       })
     }
   }
@@ -85,7 +106,12 @@ async function loadRecords(db: Db, data: DemoPartnership, partnershipId: string,
   const measurementService = createMeasurementService(db)
   for (const { indicator, area, period, ...figures } of data.measurements) {
     // put() changes nothing and audits nothing when the value is already there.
-    await measurementService.put({ id: partnershipId, financialYearStartMonth: yearStartMonth }, actor, { indicatorId: indicatorIds.get(indicator)!, areaId: areaIds.get(area)!, period }, { ...figures, source: 'Partnership plan' })
+    await measurementService.put(
+      { id: partnershipId, financialYearStartMonth: yearStartMonth },
+      actor,
+      { indicatorId: indicatorIds.get(indicator)!, areaId: areaIds.get(area)!, period },
+      { ...figures, source: 'Partnership plan' },
+    )
   }
 }
 

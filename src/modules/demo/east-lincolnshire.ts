@@ -1,6 +1,10 @@
 // East Lincolnshire CSP, from its Partnership Plan 2008-11 (2010/11 refresh): seed 000.
 
-export const partnership = { slug: 'east-lincolnshire', name: 'East Lincolnshire Community Safety Partnership', financialYearStartMonth: 4 }
+export const partnership = {
+  slug: 'east-lincolnshire',
+  name: 'East Lincolnshire Community Safety Partnership',
+  financialYearStartMonth: 4,
+}
 
 /** Parents are named by code; the plan reports for the two districts and the fire service's station ground groups. */
 export const areas = [
@@ -14,27 +18,56 @@ export const areas = [
 ] as const
 
 export const agencies = [
-  { name: 'Boston Borough Council', role: 'responsible_authority', dataSupplied: 'ASB incidents reported to the council' },
-  { name: 'East Lindsey District Council', role: 'responsible_authority', dataSupplied: 'ASB incidents reported to the council' },
-  { name: 'Lincolnshire County Council', role: 'responsible_authority', dataSupplied: 'Road safety (KSI) and youth offending data; performance reporting (Safer Communities Team)' },
+  {
+    name: 'Boston Borough Council',
+    role: 'responsible_authority',
+    dataSupplied: 'ASB incidents reported to the council',
+  },
+  {
+    name: 'East Lindsey District Council',
+    role: 'responsible_authority',
+    dataSupplied: 'ASB incidents reported to the council',
+  },
+  {
+    name: 'Lincolnshire County Council',
+    role: 'responsible_authority',
+    dataSupplied: 'Road safety (KSI) and youth offending data; performance reporting (Safer Communities Team)',
+  },
   { name: 'Lincolnshire Police', role: 'responsible_authority', dataSupplied: 'Recorded crime and ASB incidents' },
   { name: 'Lincolnshire Police Authority', role: 'responsible_authority', dataSupplied: null },
-  { name: 'Lincolnshire Fire and Rescue', role: 'responsible_authority', dataSupplied: 'Primary and secondary arson incidents, dwelling fires' },
-  { name: 'NHS Lincolnshire', role: 'responsible_authority', dataSupplied: 'Drug treatment and alcohol-related admissions' },
-  { name: 'Lincolnshire Probation Trust', role: 'responsible_authority', dataSupplied: 'Reoffending of adult offenders' },
+  {
+    name: 'Lincolnshire Fire and Rescue',
+    role: 'responsible_authority',
+    dataSupplied: 'Primary and secondary arson incidents, dwelling fires',
+  },
+  {
+    name: 'NHS Lincolnshire',
+    role: 'responsible_authority',
+    dataSupplied: 'Drug treatment and alcohol-related admissions',
+  },
+  {
+    name: 'Lincolnshire Probation Trust',
+    role: 'responsible_authority',
+    dataSupplied: 'Reoffending of adult offenders',
+  },
   { name: 'Lincolnshire Criminal Justice Board', role: 'other', dataSupplied: null },
   { name: 'Addaction', role: 'other', dataSupplied: null },
   { name: 'Boston Mayflower', role: 'other', dataSupplied: null },
   { name: 'New Linx Housing Trust', role: 'other', dataSupplied: null },
   { name: 'Longhurst Homes', role: 'other', dataSupplied: null },
-  { name: 'Lincolnshire Road Safety Partnership', role: 'other', dataSupplied: 'Killed and seriously injured casualties' },
+  {
+    name: 'Lincolnshire Road Safety Partnership',
+    role: 'other',
+    dataSupplied: 'Killed and seriously injured casualties',
+  },
 ] as const
 
 export const priorities = [
   {
     code: 'P1',
     name: 'Anti-Social Behaviour & Road Safety',
-    description: 'Anti-social behaviour (including criminal damage, hate crime and arson) and road safety (including reduction in killed or seriously injured adults and young people and localised speeding issues).',
+    description:
+      'Anti-social behaviour (including criminal damage, hate crime and arson) and road safety (including reduction in killed or seriously injured adults and young people and localised speeding issues).',
     objectives: [
       "Increase public confidence in partners' response to ASB and crime",
       'Engage with local communities on crime & ASB & publicise the work of the partnership',
@@ -48,7 +81,8 @@ export const priorities = [
   {
     code: 'P2',
     name: 'Violent Crime & Substance Misuse',
-    description: 'Violent crime (including domestic abuse, sexual offences, violence against the person) and substance misuse (including drugs and alcohol).',
+    description:
+      'Violent crime (including domestic abuse, sexual offences, violence against the person) and substance misuse (including drugs and alcohol).',
     objectives: [
       'Reduce violent crime and disorder in the evening economy',
       'Create a safe, secure and responsibly-led drinking environment in licensed premises',
@@ -59,7 +93,8 @@ export const priorities = [
   {
     code: 'P3',
     name: 'Acquisitive Crime',
-    description: 'Including robbery, domestic and non-domestic burglary, theft of and from vehicles and theft from shops.',
+    description:
+      'Including robbery, domestic and non-domestic burglary, theft of and from vehicles and theft from shops.',
     objectives: [
       'Implement preventative measures to reduce opportunities for acquisitive crime',
       'Implement measures to increase identification of perpetrators of acquisitive crime',
@@ -69,107 +104,276 @@ export const priorities = [
   {
     code: 'P4',
     name: 'Prolific & other Priority Offenders',
-    description: 'Reducing reoffending: prolific and other priority offenders, selected criminals with the highest level of criminal activity, managed by the East Lincolnshire PPO scheme.',
+    description:
+      'Reducing reoffending: prolific and other priority offenders, selected criminals with the highest level of criminal activity, managed by the East Lincolnshire PPO scheme.',
     objectives: [],
   },
 ] as const
 
 export const themes = [
-  { name: 'Tackling the fear of crime', description: 'A cross-cutting theme to be considered as high priority in all of the partnership\'s work.' },
-  { name: 'The seasonal nature of crime in East Lindsey', description: 'A cross-cutting theme: crime in the coastal resorts rises with the summer visitor season.' },
+  {
+    name: 'Tackling the fear of crime',
+    description: "A cross-cutting theme to be considered as high priority in all of the partnership's work.",
+  },
+  {
+    name: 'The seasonal nature of crime in East Lindsey',
+    description: 'A cross-cutting theme: crime in the coastal resorts rises with the summer visitor season.',
+  },
 ] as const
 
 import type { DemoIndicator } from './demo.types.js'
 
-const survey = { unit: 'percentage', frequency: 'biennial', aggregation: 'latest', decimalPlaces: 1, source: 'Lincolnshire County Council' } as const
+const survey = {
+  unit: 'percentage',
+  frequency: 'biennial',
+  aggregation: 'latest',
+  decimalPlaces: 1,
+  source: 'Lincolnshire County Council',
+} as const
 const police = { unit: 'count', frequency: 'monthly', aggregation: 'sum', source: 'Lincolnshire Police' } as const
-const monitored = { unit: 'count', polarity: 'monitor_only', frequency: 'quarterly', aggregation: 'sum', targets: [] } as const
+const monitored = {
+  unit: 'count',
+  polarity: 'monitor_only',
+  frequency: 'quarterly',
+  aggregation: 'sum',
+  targets: [],
+} as const
 
 /** "Indicators and Targets To Measure Success", all four priority tables of the 2010/11 plan. */
 export const indicators: DemoIndicator[] = [
-  { reference: 'NI 17', name: 'Perceptions of anti-social behaviour', priority: 'P1', polarity: 'lower_better', ...survey, targets: [
-    { area: 'E07000136', baseline: ['18', 'FY2008-09'], target: { value: '17.3' } },
-    { area: 'E07000137', baseline: ['13.9', 'FY2008-09'], target: { value: '13.4' } },
-  ] },
-  { reference: 'NI 21', name: 'Dealing with anti-social behaviour and crime', priority: 'P1', polarity: 'higher_better', ...survey, targets: [
-    { area: 'E07000136', baseline: ['21.3', 'FY2008-09'], target: { value: '32.8' } },
-    { area: 'E07000137', baseline: ['24.2', 'FY2008-09'], target: { value: '32.8' } },
-  ] },
-  { reference: 'NI 27', name: 'Police & public services understanding of ASB and crime', priority: 'P1', polarity: 'higher_better', ...survey, targets: [
-    { area: 'E07000136', baseline: ['22.4', 'FY2008-09'], target: { value: '24.8' } },
-    { area: 'E07000137', baseline: ['21', 'FY2008-09'], target: { value: '24.8' } },
-  ] },
-  { reference: 'NI 33(i)', name: 'Number of primary arson incidents', priority: 'P1', polarity: 'lower_better', unit: 'count', frequency: 'monthly', aggregation: 'sum', source: 'Lincolnshire Fire and Rescue', targets: [
-    { area: 'SSG-2', baseline: ['90', 'FY2009-10'], target: { value: '91' } },
-    { area: 'SSG-3', baseline: ['155', 'FY2009-10'], target: { value: '124' } },
-  ] },
-  { reference: 'NI 33(ii)', name: 'Number of secondary arson incidents', priority: 'P1', polarity: 'lower_better', unit: 'count', frequency: 'monthly', aggregation: 'sum', source: 'Lincolnshire Fire and Rescue', targets: [
-    { area: 'SSG-2', baseline: ['79', 'FY2009-10'], target: { value: '61' } },
-    { area: 'SSG-3', baseline: ['73', 'FY2009-10'], target: { value: '77' } },
-  ] },
-  { reference: 'NI 47', name: 'People killed or seriously injured in road traffic accidents', priority: 'P1', polarity: 'lower_better', unit: 'count', frequency: 'monthly', aggregation: 'sum', source: 'Lincolnshire Road Safety Partnership', targets: [
-    { area: 'EAST-BCU', target: 'tbc' },
-  ] },
-  { reference: 'LOCAL CD', name: 'Criminal damage offences', priority: 'P1', polarity: 'lower_better', ...police, targets: [
-    { area: 'E07000136', baseline: ['1349', 'FY2009-10'], target: { change: '-4' } },
-    { area: 'E07000137', baseline: ['2195', 'FY2009-10'], target: { change: '-4' } },
-  ] },
-  { reference: 'LOCAL ASB', name: 'ASB incidents reported to the police', priority: 'P1', polarity: 'lower_better', ...police, targets: [
-    { area: 'E07000136', baseline: ['3976', 'FY2009-10'], target: { change: '-3' } },
-    { area: 'E07000137', baseline: ['7547', 'FY2009-10'], target: { change: '-3' } },
-  ] },
+  {
+    reference: 'NI 17',
+    name: 'Perceptions of anti-social behaviour',
+    priority: 'P1',
+    polarity: 'lower_better',
+    ...survey,
+    targets: [
+      { area: 'E07000136', baseline: ['18', 'FY2008-09'], target: { value: '17.3' } },
+      { area: 'E07000137', baseline: ['13.9', 'FY2008-09'], target: { value: '13.4' } },
+    ],
+  },
+  {
+    reference: 'NI 21',
+    name: 'Dealing with anti-social behaviour and crime',
+    priority: 'P1',
+    polarity: 'higher_better',
+    ...survey,
+    targets: [
+      { area: 'E07000136', baseline: ['21.3', 'FY2008-09'], target: { value: '32.8' } },
+      { area: 'E07000137', baseline: ['24.2', 'FY2008-09'], target: { value: '32.8' } },
+    ],
+  },
+  {
+    reference: 'NI 27',
+    name: 'Police & public services understanding of ASB and crime',
+    priority: 'P1',
+    polarity: 'higher_better',
+    ...survey,
+    targets: [
+      { area: 'E07000136', baseline: ['22.4', 'FY2008-09'], target: { value: '24.8' } },
+      { area: 'E07000137', baseline: ['21', 'FY2008-09'], target: { value: '24.8' } },
+    ],
+  },
+  {
+    reference: 'NI 33(i)',
+    name: 'Number of primary arson incidents',
+    priority: 'P1',
+    polarity: 'lower_better',
+    unit: 'count',
+    frequency: 'monthly',
+    aggregation: 'sum',
+    source: 'Lincolnshire Fire and Rescue',
+    targets: [
+      { area: 'SSG-2', baseline: ['90', 'FY2009-10'], target: { value: '91' } },
+      { area: 'SSG-3', baseline: ['155', 'FY2009-10'], target: { value: '124' } },
+    ],
+  },
+  {
+    reference: 'NI 33(ii)',
+    name: 'Number of secondary arson incidents',
+    priority: 'P1',
+    polarity: 'lower_better',
+    unit: 'count',
+    frequency: 'monthly',
+    aggregation: 'sum',
+    source: 'Lincolnshire Fire and Rescue',
+    targets: [
+      { area: 'SSG-2', baseline: ['79', 'FY2009-10'], target: { value: '61' } },
+      { area: 'SSG-3', baseline: ['73', 'FY2009-10'], target: { value: '77' } },
+    ],
+  },
+  {
+    reference: 'NI 47',
+    name: 'People killed or seriously injured in road traffic accidents',
+    priority: 'P1',
+    polarity: 'lower_better',
+    unit: 'count',
+    frequency: 'monthly',
+    aggregation: 'sum',
+    source: 'Lincolnshire Road Safety Partnership',
+    targets: [{ area: 'EAST-BCU', target: 'tbc' }],
+  },
+  {
+    reference: 'LOCAL CD',
+    name: 'Criminal damage offences',
+    priority: 'P1',
+    polarity: 'lower_better',
+    ...police,
+    targets: [
+      { area: 'E07000136', baseline: ['1349', 'FY2009-10'], target: { change: '-4' } },
+      { area: 'E07000137', baseline: ['2195', 'FY2009-10'], target: { change: '-4' } },
+    ],
+  },
+  {
+    reference: 'LOCAL ASB',
+    name: 'ASB incidents reported to the police',
+    priority: 'P1',
+    polarity: 'lower_better',
+    ...police,
+    targets: [
+      { area: 'E07000136', baseline: ['3976', 'FY2009-10'], target: { change: '-3' } },
+      { area: 'E07000137', baseline: ['7547', 'FY2009-10'], target: { change: '-3' } },
+    ],
+  },
   { reference: 'LOCAL UBWL', name: 'Number of UBWL sent (1st & 2nd stage)', priority: 'P1', ...monitored },
   { reference: 'LOCAL ASBO', name: 'Number of ASBOs issued', priority: 'P1', ...monitored },
   { reference: 'LOCAL ABC', name: 'Number of contracts issued', priority: 'P1', ...monitored },
   { reference: 'LOCAL ASBO-B', name: 'Number of ASBO breaches', priority: 'P1', ...monitored },
-  { reference: 'NI 20', name: 'Assault with less serious injury', priority: 'P2', polarity: 'lower_better', ...police, targets: [
-    // The plan prints 331 for Boston; the rule (374 x 0.882 = 329.868) gives 330, which is what is stored.
-    { area: 'E07000136', baseline: ['374', 'FY2009-10'], target: { change: '-11.8' } },
-    { area: 'E07000137', baseline: ['763', 'FY2009-10'], target: { change: '-11.8' } },
-  ] },
-  { reference: 'NI 15', name: 'Most serious violence', priority: 'P2', polarity: 'lower_better', ...police, targets: [
-    { area: 'E07000136', baseline: ['47', 'FY2009-10'], target: { change: '-4' } },
-    { area: 'E07000137', baseline: ['42', 'FY2009-10'], target: { change: '-4' } },
-  ] },
-  { reference: 'NI 32', name: 'Repeat incidents of domestic abuse', priority: 'P2', polarity: 'lower_better', unit: 'percentage', frequency: 'monthly', aggregation: 'ratio_of_sums', decimalPlaces: 1, targets: [
-    { area: 'EAST-BCU', baseline: ['11.8', 'FY2009-10'], target: { value: '27' } },
-  ] },
-  { reference: 'NI 41', name: 'Perceptions of drunk and rowdy behaviour as a problem', priority: 'P2', polarity: 'lower_better', ...survey, targets: [
-    { area: 'E07000136', baseline: ['24.7', 'FY2008-09'], target: { value: '24' } },
-    { area: 'E07000137', baseline: ['25.2', 'FY2008-09'], target: { value: '24.2' } },
-  ] },
-  { reference: 'LOCAL VAP', name: 'Violence against the person', priority: 'P2', polarity: 'lower_better', ...police, targets: [
-    { area: 'E07000136', baseline: ['937', 'FY2009-10'], target: { change: '-4' } },
-    { area: 'E07000137', baseline: ['1720', 'FY2009-10'], target: { change: '-4' } },
-  ] },
-  { reference: 'NI 39', name: 'Alcohol related hospital admissions', priority: 'P2', polarity: 'lower_better', unit: 'count', frequency: 'annual', aggregation: 'sum', source: 'NHS Lincolnshire', targets: [
-    { area: 'EAST-LINCS', target: 'tbc' },
-  ] },
-  { reference: 'LOCAL SO', name: 'Sexual offences', priority: 'P2', polarity: 'lower_better', ...police, targets: [
-    { area: 'E07000136', baseline: ['55', 'FY2009-10'], target: 'tbc' },
-    { area: 'E07000137', baseline: ['123', 'FY2009-10'], target: 'tbc' },
-  ] },
-  { reference: 'LOCAL HATE', name: 'Hate crime', priority: 'P2', polarity: 'lower_better', ...police, targets: [
-    { area: 'E07000136', target: 'tbc' },
-    { area: 'E07000137', target: 'tbc' },
-  ] },
+  {
+    reference: 'NI 20',
+    name: 'Assault with less serious injury',
+    priority: 'P2',
+    polarity: 'lower_better',
+    ...police,
+    targets: [
+      // The plan prints 331 for Boston; the rule (374 x 0.882 = 329.868) gives 330, which is what is stored.
+      { area: 'E07000136', baseline: ['374', 'FY2009-10'], target: { change: '-11.8' } },
+      { area: 'E07000137', baseline: ['763', 'FY2009-10'], target: { change: '-11.8' } },
+    ],
+  },
+  {
+    reference: 'NI 15',
+    name: 'Most serious violence',
+    priority: 'P2',
+    polarity: 'lower_better',
+    ...police,
+    targets: [
+      { area: 'E07000136', baseline: ['47', 'FY2009-10'], target: { change: '-4' } },
+      { area: 'E07000137', baseline: ['42', 'FY2009-10'], target: { change: '-4' } },
+    ],
+  },
+  {
+    reference: 'NI 32',
+    name: 'Repeat incidents of domestic abuse',
+    priority: 'P2',
+    polarity: 'lower_better',
+    unit: 'percentage',
+    frequency: 'monthly',
+    aggregation: 'ratio_of_sums',
+    decimalPlaces: 1,
+    targets: [{ area: 'EAST-BCU', baseline: ['11.8', 'FY2009-10'], target: { value: '27' } }],
+  },
+  {
+    reference: 'NI 41',
+    name: 'Perceptions of drunk and rowdy behaviour as a problem',
+    priority: 'P2',
+    polarity: 'lower_better',
+    ...survey,
+    targets: [
+      { area: 'E07000136', baseline: ['24.7', 'FY2008-09'], target: { value: '24' } },
+      { area: 'E07000137', baseline: ['25.2', 'FY2008-09'], target: { value: '24.2' } },
+    ],
+  },
+  {
+    reference: 'LOCAL VAP',
+    name: 'Violence against the person',
+    priority: 'P2',
+    polarity: 'lower_better',
+    ...police,
+    targets: [
+      { area: 'E07000136', baseline: ['937', 'FY2009-10'], target: { change: '-4' } },
+      { area: 'E07000137', baseline: ['1720', 'FY2009-10'], target: { change: '-4' } },
+    ],
+  },
+  {
+    reference: 'NI 39',
+    name: 'Alcohol related hospital admissions',
+    priority: 'P2',
+    polarity: 'lower_better',
+    unit: 'count',
+    frequency: 'annual',
+    aggregation: 'sum',
+    source: 'NHS Lincolnshire',
+    targets: [{ area: 'EAST-LINCS', target: 'tbc' }],
+  },
+  {
+    reference: 'LOCAL SO',
+    name: 'Sexual offences',
+    priority: 'P2',
+    polarity: 'lower_better',
+    ...police,
+    targets: [
+      { area: 'E07000136', baseline: ['55', 'FY2009-10'], target: 'tbc' },
+      { area: 'E07000137', baseline: ['123', 'FY2009-10'], target: 'tbc' },
+    ],
+  },
+  {
+    reference: 'LOCAL HATE',
+    name: 'Hate crime',
+    priority: 'P2',
+    polarity: 'lower_better',
+    ...police,
+    targets: [
+      { area: 'E07000136', target: 'tbc' },
+      { area: 'E07000137', target: 'tbc' },
+    ],
+  },
   { reference: 'LOCAL ARC', name: 'Alcohol related crime', priority: 'P2', ...monitored },
   { reference: 'LOCAL ARVC', name: 'Alcohol related violent crime', priority: 'P2', ...monitored },
-  { reference: 'NI 16', name: 'Serious acquisitive crime', priority: 'P3', polarity: 'lower_better', ...police, targets: [
-    { area: 'E07000136', baseline: ['760', 'FY2009-10'], target: 'tbc' },
-    { area: 'E07000137', baseline: ['1152', 'FY2009-10'], target: 'tbc' },
-  ] },
-  { reference: 'LOCAL BOTD', name: 'Burglary other than dwelling', priority: 'P3', polarity: 'lower_better', ...police, targets: [
-    { area: 'E07000136', baseline: ['760', 'FY2009-10'], target: 'tbc' },
-    { area: 'E07000137', baseline: ['934', 'FY2009-10'], target: 'tbc' },
-  ] },
-  { reference: 'LOCAL TFS', name: 'Theft from shops', priority: 'P3', polarity: 'lower_better', ...police, targets: [
-    { area: 'E07000136', baseline: ['301', 'FY2009-10'], target: 'tbc' },
-    { area: 'E07000137', baseline: ['510', 'FY2009-10'], target: 'tbc' },
-  ] },
-  { reference: 'NI 30', name: 'Re-offending of prolific and priority offenders', priority: 'P4', polarity: 'lower_better', unit: 'count', frequency: 'quarterly', aggregation: 'sum', source: 'Lincolnshire Probation Trust', targets: [
-    { area: 'EAST-LINCS', target: 'tbc' },
-  ] },
+  {
+    reference: 'NI 16',
+    name: 'Serious acquisitive crime',
+    priority: 'P3',
+    polarity: 'lower_better',
+    ...police,
+    targets: [
+      { area: 'E07000136', baseline: ['760', 'FY2009-10'], target: 'tbc' },
+      { area: 'E07000137', baseline: ['1152', 'FY2009-10'], target: 'tbc' },
+    ],
+  },
+  {
+    reference: 'LOCAL BOTD',
+    name: 'Burglary other than dwelling',
+    priority: 'P3',
+    polarity: 'lower_better',
+    ...police,
+    targets: [
+      { area: 'E07000136', baseline: ['760', 'FY2009-10'], target: 'tbc' },
+      { area: 'E07000137', baseline: ['934', 'FY2009-10'], target: 'tbc' },
+    ],
+  },
+  {
+    reference: 'LOCAL TFS',
+    name: 'Theft from shops',
+    priority: 'P3',
+    polarity: 'lower_better',
+    ...police,
+    targets: [
+      { area: 'E07000136', baseline: ['301', 'FY2009-10'], target: 'tbc' },
+      { area: 'E07000137', baseline: ['510', 'FY2009-10'], target: 'tbc' },
+    ],
+  },
+  {
+    reference: 'NI 30',
+    name: 'Re-offending of prolific and priority offenders',
+    priority: 'P4',
+    polarity: 'lower_better',
+    unit: 'count',
+    frequency: 'quarterly',
+    aggregation: 'sum',
+    source: 'Lincolnshire Probation Trust',
+    targets: [{ area: 'EAST-LINCS', target: 'tbc' }],
+  },
 ]
 
 /** The plan gives baselines and targets, no monthly actuals. */

@@ -8,8 +8,16 @@ export const areas = [{ code: 'E06000031', name: 'Peterborough', type: 'district
 
 export const agencies = [
   { name: 'Peterborough City Council', role: 'responsible_authority', dataSupplied: 'Place Survey results' },
-  { name: 'Cambridgeshire Constabulary', role: 'responsible_authority', dataSupplied: 'Recorded crime, KSI casualties' },
-  { name: 'Cambridgeshire Fire and Rescue Service', role: 'responsible_authority', dataSupplied: 'Deliberate primary and secondary fires' },
+  {
+    name: 'Cambridgeshire Constabulary',
+    role: 'responsible_authority',
+    dataSupplied: 'Recorded crime, KSI casualties',
+  },
+  {
+    name: 'Cambridgeshire Fire and Rescue Service',
+    role: 'responsible_authority',
+    dataSupplied: 'Deliberate primary and secondary fires',
+  },
   { name: 'NHS Peterborough', role: 'responsible_authority', dataSupplied: 'Drug users in effective treatment' },
   { name: 'Cambridgeshire Probation Service', role: 'responsible_authority', dataSupplied: null },
 ] as const
@@ -20,57 +28,205 @@ export const priorities = [
   { code: 'DA', name: 'Domestic Abuse', description: 'Section 8.3: repeat cases reviewed by MARAC.', objectives: [] },
   { code: 'VC', name: 'Violent Crime', description: 'Section 8.5.', objectives: [] },
   { code: 'RS', name: 'Road Safety', description: 'Section 8.6: targeted on calendar years.', objectives: [] },
-  { code: 'SAT', name: 'Satisfaction Levels', description: 'Section 8.7: whether residents feel safer.', objectives: [] },
+  {
+    code: 'SAT',
+    name: 'Satisfaction Levels',
+    description: 'Section 8.7: whether residents feel safer.',
+    objectives: [],
+  },
 ] as const
 
 export const themes = [] as const
 
 const PB = 'E06000031'
-const police = { unit: 'count', frequency: 'monthly', aggregation: 'sum', source: 'Cambridgeshire Constabulary' } as const
-const placeSurvey = { unit: 'percentage', frequency: 'biennial', aggregation: 'latest', decimalPlaces: 1, source: 'Peterborough City Council' } as const
-const months2009 = ['2009-01', '2009-02', '2009-03', '2009-04', '2009-05', '2009-06', '2009-07', '2009-08', '2009-09', '2009-10', '2009-11', '2009-12']
-const fy2009 = ['2009-04', '2009-05', '2009-06', '2009-07', '2009-08', '2009-09', '2009-10', '2009-11', '2009-12', '2010-01', '2010-02', '2010-03']
+const police = {
+  unit: 'count',
+  frequency: 'monthly',
+  aggregation: 'sum',
+  source: 'Cambridgeshire Constabulary',
+} as const
+const placeSurvey = {
+  unit: 'percentage',
+  frequency: 'biennial',
+  aggregation: 'latest',
+  decimalPlaces: 1,
+  source: 'Peterborough City Council',
+} as const
+const months2009 = [
+  '2009-01',
+  '2009-02',
+  '2009-03',
+  '2009-04',
+  '2009-05',
+  '2009-06',
+  '2009-07',
+  '2009-08',
+  '2009-09',
+  '2009-10',
+  '2009-11',
+  '2009-12',
+]
+const fy2009 = [
+  '2009-04',
+  '2009-05',
+  '2009-06',
+  '2009-07',
+  '2009-08',
+  '2009-09',
+  '2009-10',
+  '2009-11',
+  '2009-12',
+  '2010-01',
+  '2010-02',
+  '2010-03',
+]
 const zip = (periods: string[], values: string[]) => periods.map((p, i) => [p, values[i]!] as const)
 
 export const indicators: DemoIndicator[] = [
-  { reference: 'NI 16', name: 'Serious acquisitive crime', priority: 'SAC', polarity: 'lower_better', ...police, targets: [
-    { area: PB, period: 'FY2009-10', baseline: ['5295', '2009-05'], target: { value: '4574' } },
-    { area: PB, period: 'FY2010-11', baseline: ['5295', '2009-05'], target: { value: '4375' } },
-  ] },
-  { reference: 'NI 40', name: 'Drug users recorded as being in effective treatment', priority: 'SAC', polarity: 'higher_better', unit: 'count', frequency: 'monthly', aggregation: 'latest', source: 'NHS Peterborough', dataLagDays: 84, targets: [
-    { area: PB, period: 'FY2008-09', baseline: ['797', '2009-01'], target: { value: '764' } },
-    { area: PB, period: 'FY2009-10', baseline: ['797', '2009-01'], target: { value: '808' } },
-  ] },
-  { reference: 'NI 17', name: 'Perceptions of anti-social behaviour', priority: 'ASB', polarity: 'lower_better', ...placeSurvey, targets: [
-    { area: PB, baseline: ['20.5', '2008'], target: { value: '17.0' } },
-  ] },
-  { reference: 'NI 33', name: 'Number of deliberate primary and secondary fires', priority: 'ASB', polarity: 'lower_better', unit: 'count', frequency: 'monthly', aggregation: 'sum', source: 'Cambridgeshire Fire and Rescue Service', targets: [
-    { area: PB, period: 'FY2009-10', baseline: ['818', '2009-05'], target: { value: '722' } },
-    { area: PB, period: 'FY2010-11', baseline: ['818', '2009-05'], target: { value: '667' } },
-  ] },
-  { reference: 'MARAC RPT', name: 'Repeat cases heard at MARAC', priority: 'DA', polarity: 'lower_better', unit: 'percentage', frequency: 'monthly', aggregation: 'ratio_of_sums', decimalPlaces: 1, targets: [
-    { area: PB, period: 'FY2009-10', target: { value: '35.0' }, profile: { cumulative: false, values: zip(fy2009, ['41.4', '40.8', '40.3', '39.7', '39.1', '38.5', '37.9', '37.3', '36.8', '36.2', '35.6', '35.0']) } },
-    { area: PB, period: 'FY2010-11', target: { value: '28' } },
-  ] },
-  { reference: 'NI 20', name: 'Assault with less serious injury', priority: 'VC', polarity: 'lower_better', ...police, targets: [
-    { area: PB, period: 'FY2009-10', baseline: ['1557', '2009-05'], target: { value: '1595' } },
-    { area: PB, period: 'FY2010-11', baseline: ['1557', '2009-05'], target: { value: '1538' } },
-  ] },
-  { reference: 'NI 47', name: 'People killed or seriously injured in road traffic accidents', priority: 'RS', polarity: 'lower_better', ...police, targets: [
-    { area: PB, period: '2009', target: { value: '99' }, profile: { cumulative: true, values: zip(months2009, ['9', '14', '23', '29', '38', '46', '55', '65', '73', '82', '90', '99']) } },
-  ] },
-  { reference: 'NI 48', name: 'Children killed or seriously injured in road traffic accidents', priority: 'RS', polarity: 'lower_better', ...police, targets: [
-    { area: PB, period: '2009', target: 'tbc' },
-  ] },
-  { reference: 'NI 21', name: 'Dealing with local concerns about anti-social behaviour and crime by the council and police', priority: 'SAT', polarity: 'higher_better', ...placeSurvey, targets: [
-    { area: PB, baseline: ['24.1', '2008'], target: { value: '35.6' } },
-  ] },
+  {
+    reference: 'NI 16',
+    name: 'Serious acquisitive crime',
+    priority: 'SAC',
+    polarity: 'lower_better',
+    ...police,
+    targets: [
+      { area: PB, period: 'FY2009-10', baseline: ['5295', '2009-05'], target: { value: '4574' } },
+      { area: PB, period: 'FY2010-11', baseline: ['5295', '2009-05'], target: { value: '4375' } },
+    ],
+  },
+  {
+    reference: 'NI 40',
+    name: 'Drug users recorded as being in effective treatment',
+    priority: 'SAC',
+    polarity: 'higher_better',
+    unit: 'count',
+    frequency: 'monthly',
+    aggregation: 'latest',
+    source: 'NHS Peterborough',
+    dataLagDays: 84,
+    targets: [
+      { area: PB, period: 'FY2008-09', baseline: ['797', '2009-01'], target: { value: '764' } },
+      { area: PB, period: 'FY2009-10', baseline: ['797', '2009-01'], target: { value: '808' } },
+    ],
+  },
+  {
+    reference: 'NI 17',
+    name: 'Perceptions of anti-social behaviour',
+    priority: 'ASB',
+    polarity: 'lower_better',
+    ...placeSurvey,
+    targets: [{ area: PB, baseline: ['20.5', '2008'], target: { value: '17.0' } }],
+  },
+  {
+    reference: 'NI 33',
+    name: 'Number of deliberate primary and secondary fires',
+    priority: 'ASB',
+    polarity: 'lower_better',
+    unit: 'count',
+    frequency: 'monthly',
+    aggregation: 'sum',
+    source: 'Cambridgeshire Fire and Rescue Service',
+    targets: [
+      { area: PB, period: 'FY2009-10', baseline: ['818', '2009-05'], target: { value: '722' } },
+      { area: PB, period: 'FY2010-11', baseline: ['818', '2009-05'], target: { value: '667' } },
+    ],
+  },
+  {
+    reference: 'MARAC RPT',
+    name: 'Repeat cases heard at MARAC',
+    priority: 'DA',
+    polarity: 'lower_better',
+    unit: 'percentage',
+    frequency: 'monthly',
+    aggregation: 'ratio_of_sums',
+    decimalPlaces: 1,
+    targets: [
+      {
+        area: PB,
+        period: 'FY2009-10',
+        target: { value: '35.0' },
+        profile: {
+          cumulative: false,
+          values: zip(fy2009, [
+            '41.4',
+            '40.8',
+            '40.3',
+            '39.7',
+            '39.1',
+            '38.5',
+            '37.9',
+            '37.3',
+            '36.8',
+            '36.2',
+            '35.6',
+            '35.0',
+          ]),
+        },
+      },
+      { area: PB, period: 'FY2010-11', target: { value: '28' } },
+    ],
+  },
+  {
+    reference: 'NI 20',
+    name: 'Assault with less serious injury',
+    priority: 'VC',
+    polarity: 'lower_better',
+    ...police,
+    targets: [
+      { area: PB, period: 'FY2009-10', baseline: ['1557', '2009-05'], target: { value: '1595' } },
+      { area: PB, period: 'FY2010-11', baseline: ['1557', '2009-05'], target: { value: '1538' } },
+    ],
+  },
+  {
+    reference: 'NI 47',
+    name: 'People killed or seriously injured in road traffic accidents',
+    priority: 'RS',
+    polarity: 'lower_better',
+    ...police,
+    targets: [
+      {
+        area: PB,
+        period: '2009',
+        target: { value: '99' },
+        profile: {
+          cumulative: true,
+          values: zip(months2009, ['9', '14', '23', '29', '38', '46', '55', '65', '73', '82', '90', '99']),
+        },
+      },
+    ],
+  },
+  {
+    reference: 'NI 48',
+    name: 'Children killed or seriously injured in road traffic accidents',
+    priority: 'RS',
+    polarity: 'lower_better',
+    ...police,
+    targets: [{ area: PB, period: '2009', target: 'tbc' }],
+  },
+  {
+    reference: 'NI 21',
+    name: 'Dealing with local concerns about anti-social behaviour and crime by the council and police',
+    priority: 'SAT',
+    polarity: 'higher_better',
+    ...placeSurvey,
+    targets: [{ area: PB, baseline: ['24.1', '2008'], target: { value: '35.6' } }],
+  },
 ]
 
 export const measurements: DemoMeasurement[] = [
   // NI 47 and NI 48 monthly KSIs, January to April 2009.
-  ...zip(['2009-01', '2009-02', '2009-03', '2009-04'], ['9', '4', '12', '5']).map(([period, value]) => ({ indicator: 'NI 47', area: PB, period, value })),
-  ...zip(['2009-01', '2009-02', '2009-03', '2009-04'], ['0', '0', '2', '1']).map(([period, value]) => ({ indicator: 'NI 48', area: PB, period, value })),
+  ...zip(['2009-01', '2009-02', '2009-03', '2009-04'], ['9', '4', '12', '5']).map(([period, value]) => ({
+    indicator: 'NI 47',
+    area: PB,
+    period,
+    value,
+  })),
+  ...zip(['2009-01', '2009-02', '2009-03', '2009-04'], ['0', '0', '2', '1']).map(([period, value]) => ({
+    indicator: 'NI 48',
+    area: PB,
+    period,
+    value,
+  })),
   // MARAC: repeat cases of cases heard, April and May 2009.
   { indicator: 'MARAC RPT', area: PB, period: '2009-04', numerator: '4', denominator: '12' },
   { indicator: 'MARAC RPT', area: PB, period: '2009-05', numerator: '10', denominator: '27' },

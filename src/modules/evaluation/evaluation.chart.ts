@@ -21,7 +21,9 @@ const RAG_FILL: Record<Rag, string> = { green: '#1a7f37', amber: '#bf8700', red:
 // eslint-disable-next-line no-control-regex
 const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g
 const escape = (text: string) =>
-  text.replace(NOT_XML, '').replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!)
+  text
+    .replace(NOT_XML, '')
+    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!)
 const fixed = (n: number) => Number(n.toFixed(1)).toString()
 
 /** A "nice" axis top and step: 1, 2 or 5 times a power of ten. */
@@ -52,33 +54,57 @@ export function trendChart(input: ChartInput): string {
   const { items } = input
   const plotW = WIDTH - M.left - M.right
   const plotH = HEIGHT - M.top - M.bottom
-  const tolerance = (e: Evaluation) => (e.comparison.target === null ? null : e.comparison.target * (1 + ((input.polarity === 'higher_better' ? -1 : 1) * e.target.tolerancePercent) / 100))
-  const values = items.flatMap((e) => [e.comparison.actual, e.comparison.target, tolerance(e)]).filter((v): v is number => v !== null)
+  const tolerance = (e: Evaluation) =>
+    e.comparison.target === null
+      ? null
+      : e.comparison.target * (1 + ((input.polarity === 'higher_better' ? -1 : 1) * e.target.tolerancePercent) / 100)
+  const values = items
+    .flatMap((e) => [e.comparison.actual, e.comparison.target, tolerance(e)])
+    .filter((v): v is number => v !== null)
   const { top, step } = axis(Math.max(0, ...values))
   const x = (i: number) => M.left + (items.length === 1 ? plotW / 2 : (i * plotW) / (items.length - 1))
   const y = (v: number) => M.top + plotH - (v / top) * plotH
   const out: string[] = []
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="Arial, Helvetica, sans-serif" font-size="12" role="img" aria-labelledby="title desc">`)
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="Arial, Helvetica, sans-serif" font-size="12" role="img" aria-labelledby="title desc">`,
+  )
   out.push(`<title id="title">${escape(input.title)}</title>`)
   const latest = [...items].reverse().find((e) => e.comparison.actual !== null)
-  out.push(`<desc id="desc">${escape(`${input.subtitle}. ${latest ? `Latest ${latest.evaluatedPeriod}: ${latest.comparison.actual} against a target of ${latest.comparison.target ?? 'none'}, ${latest.rag.toUpperCase()}.` : 'No data.'}`)}</desc>`)
-  out.push('<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#6e7781" stroke-width="1"/></pattern></defs>')
+  out.push(
+    `<desc id="desc">${escape(`${input.subtitle}. ${latest ? `Latest ${latest.evaluatedPeriod}: ${latest.comparison.actual} against a target of ${latest.comparison.target ?? 'none'}, ${latest.rag.toUpperCase()}.` : 'No data.'}`)}</desc>`,
+  )
+  out.push(
+    '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#6e7781" stroke-width="1"/></pattern></defs>',
+  )
   out.push('<rect width="100%" height="100%" fill="#ffffff"/>')
   out.push(`<text x="${M.left}" y="24" font-size="16" font-weight="bold">${escape(input.title)}</text>`)
   out.push(`<text x="${M.left}" y="44" fill="#444">${escape(input.subtitle)}</text>`)
   // Gridlines and the value axis.
   for (let v = 0; v <= top + step / 2; v += step) {
-    out.push(`<line x1="${M.left}" y1="${fixed(y(v))}" x2="${M.left + plotW}" y2="${fixed(y(v))}" stroke="#d0d7de" stroke-width="1"/>`)
-    out.push(`<text x="${M.left - 8}" y="${fixed(y(v) + 4)}" text-anchor="end" fill="#333">${Number(v.toPrecision(6))}</text>`)
+    out.push(
+      `<line x1="${M.left}" y1="${fixed(y(v))}" x2="${M.left + plotW}" y2="${fixed(y(v))}" stroke="#d0d7de" stroke-width="1"/>`,
+    )
+    out.push(
+      `<text x="${M.left - 8}" y="${fixed(y(v) + 4)}" text-anchor="end" fill="#333">${Number(v.toPrecision(6))}</text>`,
+    )
   }
   // Period labels: every one when few, otherwise about twelve.
   const every = Math.max(1, Math.ceil(items.length / 12))
   items.forEach((e, i) => {
     if (i % every !== 0 && i !== items.length - 1) return
-    out.push(`<text x="${fixed(x(i))}" y="${M.top + plotH + 18}" text-anchor="middle" fill="#333">${escape(e.evaluatedPeriod)}</text>`)
+    out.push(
+      `<text x="${fixed(x(i))}" y="${M.top + plotH + 18}" text-anchor="middle" fill="#333">${escape(e.evaluatedPeriod)}</text>`,
+    )
   })
-  const cumulative = items.some((e) => e.target.basis === 'pro_rata' || e.target.basis === 'profile_cumulative' || (e.actual.ytdExpectedPeriods > 1 && e.comparison.actual === e.actual.ytd))
-  out.push(`<text x="${M.left}" y="${M.top - 8}" fill="#444" font-style="italic">${cumulative ? 'Year to date' : 'Value'}</text>`)
+  const cumulative = items.some(
+    (e) =>
+      e.target.basis === 'pro_rata' ||
+      e.target.basis === 'profile_cumulative' ||
+      (e.actual.ytdExpectedPeriods > 1 && e.comparison.actual === e.actual.ytd),
+  )
+  out.push(
+    `<text x="${M.left}" y="${M.top - 8}" fill="#444" font-style="italic">${cumulative ? 'Year to date' : 'Value'}</text>`,
+  )
   out.push(`<line x1="${M.left}" y1="${M.top + plotH}" x2="${M.left + plotW}" y2="${M.top + plotH}" stroke="#333"/>`)
   // Tolerance band: between the target and the edge of tolerance, on the worse side.
   const band = items.map((e, i) => {
@@ -90,7 +116,15 @@ export function trendChart(input: ChartInput): string {
     if (run.length > 0) {
       const upper = run.map((b) => `${fixed(x(b.i))},${fixed(y(b.edge))}`)
       const lower = [...run].reverse().map((b) => `${fixed(x(b.i))},${fixed(y(b.target))}`)
-      const points = run.length === 1 ? [`${fixed(x(run[0]!.i) - 6)},${fixed(y(run[0]!.edge))}`, `${fixed(x(run[0]!.i) + 6)},${fixed(y(run[0]!.edge))}`, `${fixed(x(run[0]!.i) + 6)},${fixed(y(run[0]!.target))}`, `${fixed(x(run[0]!.i) - 6)},${fixed(y(run[0]!.target))}`] : [...upper, ...lower]
+      const points =
+        run.length === 1
+          ? [
+              `${fixed(x(run[0]!.i) - 6)},${fixed(y(run[0]!.edge))}`,
+              `${fixed(x(run[0]!.i) + 6)},${fixed(y(run[0]!.edge))}`,
+              `${fixed(x(run[0]!.i) + 6)},${fixed(y(run[0]!.target))}`,
+              `${fixed(x(run[0]!.i) - 6)},${fixed(y(run[0]!.target))}`,
+            ]
+          : [...upper, ...lower]
       out.push(`<polygon points="${points.join(' ')}" fill="url(#hatch)" fill-opacity="0.6" stroke="none"/>`)
     }
     run = []
@@ -100,26 +134,45 @@ export function trendChart(input: ChartInput): string {
     else run.push(b)
   }
   flushBand()
-  out.push(`<path d="${path(items.map((e, i) => (e.comparison.target === null ? null : [x(i), y(e.comparison.target)])))}" fill="none" stroke="#000" stroke-width="2" stroke-dasharray="8 5"/>`)
-  out.push(`<path d="${path(items.map((e, i) => (e.comparison.actual === null ? null : [x(i), y(e.comparison.actual)])))}" fill="none" stroke="#000" stroke-width="2.5"/>`)
+  out.push(
+    `<path d="${path(items.map((e, i) => (e.comparison.target === null ? null : [x(i), y(e.comparison.target)])))}" fill="none" stroke="#000" stroke-width="2" stroke-dasharray="8 5"/>`,
+  )
+  out.push(
+    `<path d="${path(items.map((e, i) => (e.comparison.actual === null ? null : [x(i), y(e.comparison.actual)])))}" fill="none" stroke="#000" stroke-width="2.5"/>`,
+  )
   items.forEach((e, i) => {
-    if (e.comparison.actual !== null && e !== latest) out.push(`<circle cx="${fixed(x(i))}" cy="${fixed(y(e.comparison.actual))}" r="3.5" fill="#fff" stroke="#000" stroke-width="1.5"/>`)
+    if (e.comparison.actual !== null && e !== latest)
+      out.push(
+        `<circle cx="${fixed(x(i))}" cy="${fixed(y(e.comparison.actual))}" r="3.5" fill="#fff" stroke="#000" stroke-width="1.5"/>`,
+      )
   })
   if (latest) {
     const i = items.indexOf(latest)
     const cx = x(i)
     const cy = y(latest.comparison.actual!)
-    out.push(`<circle cx="${fixed(cx)}" cy="${fixed(cy)}" r="8" fill="${RAG_FILL[latest.rag]}" stroke="#000" stroke-width="2"/>`)
+    out.push(
+      `<circle cx="${fixed(cx)}" cy="${fixed(cy)}" r="8" fill="${RAG_FILL[latest.rag]}" stroke="#000" stroke-width="2"/>`,
+    )
     const halo = 'stroke="#fff" stroke-width="4" paint-order="stroke"'
-    out.push(`<text x="${fixed(cx + 12)}" y="${fixed(cy - 10)}" font-weight="bold" ${halo}>${latest.rag.toUpperCase()}</text>`)
-    out.push(`<text x="${fixed(cx + 12)}" y="${fixed(cy + 6)}" ${halo}>${latest.comparison.actual}${latest.comparison.target === null ? '' : ` vs ${latest.comparison.target}`}</text>`)
+    out.push(
+      `<text x="${fixed(cx + 12)}" y="${fixed(cy - 10)}" font-weight="bold" ${halo}>${latest.rag.toUpperCase()}</text>`,
+    )
+    out.push(
+      `<text x="${fixed(cx + 12)}" y="${fixed(cy + 6)}" ${halo}>${latest.comparison.actual}${latest.comparison.target === null ? '' : ` vs ${latest.comparison.target}`}</text>`,
+    )
   }
   // Legend, with line styles that survive black-and-white printing.
   const lx = M.left + plotW + 16
   const ly = M.top + 8
-  out.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 28}" y2="${ly}" stroke="#000" stroke-width="2.5"/><text x="${lx}" y="${ly + 16}">Actual</text>`)
-  out.push(`<line x1="${lx}" y1="${ly + 36}" x2="${lx + 28}" y2="${ly + 36}" stroke="#000" stroke-width="2" stroke-dasharray="8 5"/><text x="${lx}" y="${ly + 52}">Target</text>`)
-  out.push(`<rect x="${lx}" y="${ly + 66}" width="28" height="12" fill="url(#hatch)" stroke="#6e7781"/><text x="${lx}" y="${ly + 94}">Tolerance</text>`)
+  out.push(
+    `<line x1="${lx}" y1="${ly}" x2="${lx + 28}" y2="${ly}" stroke="#000" stroke-width="2.5"/><text x="${lx}" y="${ly + 16}">Actual</text>`,
+  )
+  out.push(
+    `<line x1="${lx}" y1="${ly + 36}" x2="${lx + 28}" y2="${ly + 36}" stroke="#000" stroke-width="2" stroke-dasharray="8 5"/><text x="${lx}" y="${ly + 52}">Target</text>`,
+  )
+  out.push(
+    `<rect x="${lx}" y="${ly + 66}" width="28" height="12" fill="url(#hatch)" stroke="#6e7781"/><text x="${lx}" y="${ly + 94}">Tolerance</text>`,
+  )
   out.push('</svg>')
   return out.join('\n')
 }

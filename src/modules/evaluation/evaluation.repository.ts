@@ -29,24 +29,60 @@ export interface MeasurementRow {
 }
 
 /** Everything an evaluation reads, for the indicators and the date window asked for: one round trip each. */
-export async function evaluationData(db: Db, partnershipId: string, fyStartMonth: number, window: { from: string; yearsFrom: string; to: string }, indicatorId?: string) {
+export async function evaluationData(
+  db: Db,
+  partnershipId: string,
+  fyStartMonth: number,
+  window: { from: string; yearsFrom: string; to: string },
+  indicatorId?: string,
+) {
   const measurementColumns = ['indicatorId', 'areaId', 'period', 'value', 'numerator', 'denominator', 'status'] as const
   const [indicators, areas, targets, measurements, yearly] = await Promise.all([
     db
       .selectFrom('indicator')
       .select([
-        'id', 'reference', 'name', 'unit', 'polarity', 'frequency', 'aggregation', 'ratePer', 'decimalPlaces', 'defaultTolerancePercent', 'dataLagDays', 'parentId',
-        sql<string[]>`array(select ip.priority_id from indicator_priority ip where ip.indicator_id = indicator.id order by 1)`.as('priorityIds'),
+        'id',
+        'reference',
+        'name',
+        'unit',
+        'polarity',
+        'frequency',
+        'aggregation',
+        'ratePer',
+        'decimalPlaces',
+        'defaultTolerancePercent',
+        'dataLagDays',
+        'parentId',
+        sql<
+          string[]
+        >`array(select ip.priority_id from indicator_priority ip where ip.indicator_id = indicator.id order by 1)`.as(
+          'priorityIds',
+        ),
       ])
       .where('partnershipId', '=', partnershipId)
       .where('archived', '=', false)
       .$if(indicatorId !== undefined, (q) => q.where('id', '=', indicatorId!))
       .orderBy('reference')
       .execute() as Promise<IndicatorRow[]>,
-    db.selectFrom('area').select(['id', 'name', 'code', 'parentId']).where('partnershipId', '=', partnershipId).where('archived', '=', false).orderBy('name').execute(),
+    db
+      .selectFrom('area')
+      .select(['id', 'name', 'code', 'parentId'])
+      .where('partnershipId', '=', partnershipId)
+      .where('archived', '=', false)
+      .orderBy('name')
+      .execute(),
     db
       .selectFrom('target')
-      .select(['indicatorId', 'areaId', 'period', 'status', 'baselineValue', 'targetValue', 'tolerancePercent', 'profile'])
+      .select([
+        'indicatorId',
+        'areaId',
+        'period',
+        'status',
+        'baselineValue',
+        'targetValue',
+        'tolerancePercent',
+        'profile',
+      ])
       .where('partnershipId', '=', partnershipId)
       .where('archived', '=', false)
       .where('periodEnd', '>=', window.from)
@@ -83,7 +119,13 @@ export async function evaluationData(db: Db, partnershipId: string, fyStartMonth
       .where('periodStart', '<', window.from)
       .execute() as Promise<MeasurementRow[]>,
   ])
-  return { fyStartMonth, indicators, areas, targets, measurements: yearly.length === 0 ? measurements : [...yearly, ...measurements] }
+  return {
+    fyStartMonth,
+    indicators,
+    areas,
+    targets,
+    measurements: yearly.length === 0 ? measurements : [...yearly, ...measurements],
+  }
 }
 
 /** The latest comment on each indicator and area for periods starting on or before `upTo`. */
@@ -103,9 +145,19 @@ export async function latestCommentary(db: Db, partnershipId: string, upTo: stri
 }
 
 export function indicatorFrequency(db: Db, partnershipId: string, indicatorId: string) {
-  return db.selectFrom('indicator').select('frequency').where('partnershipId', '=', partnershipId).where('id', '=', indicatorId).executeTakeFirst()
+  return db
+    .selectFrom('indicator')
+    .select('frequency')
+    .where('partnershipId', '=', partnershipId)
+    .where('id', '=', indicatorId)
+    .executeTakeFirst()
 }
 
 export function priorityNames(db: Db, partnershipId: string) {
-  return db.selectFrom('priority').select(['id', 'code', 'name']).where('partnershipId', '=', partnershipId).orderBy('code').execute()
+  return db
+    .selectFrom('priority')
+    .select(['id', 'code', 'name'])
+    .where('partnershipId', '=', partnershipId)
+    .orderBy('code')
+    .execute()
 }

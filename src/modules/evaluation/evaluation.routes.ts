@@ -4,7 +4,15 @@ import Type from 'typebox'
 import { problemResponses } from '../../plugins/problem.js'
 import { PartnershipParams } from '../../http/schemas.js'
 import { trendChart } from './evaluation.chart.js'
-import { EvaluationQuery, PartnershipEvaluationSchema, ReportQuery, ReportSchema, SeriesParams, SeriesQuery, SeriesSchema } from './evaluation.schemas.js'
+import {
+  EvaluationQuery,
+  PartnershipEvaluationSchema,
+  ReportQuery,
+  ReportSchema,
+  SeriesParams,
+  SeriesQuery,
+  SeriesSchema,
+} from './evaluation.schemas.js'
 import { createEvaluationService } from './evaluation.service.js'
 
 const tags = ['Evaluation']
@@ -12,8 +20,26 @@ const today = () => new Date().toISOString().slice(0, 10)
 type Report = Awaited<ReturnType<ReturnType<typeof createEvaluationService>['exceptionReport']>>
 
 const REPORT_COLUMNS = [
-  'priority', 'direction', 'indicator', 'indicator_name', 'area', 'area_code', 'period', 'evaluated_period', 'actual', 'target', 'variance',
-  'relative_variance_percent', 'rag', 'flags', 'forecast', 'year_target', 'required_change_percent', 'travel_same_period_last_year', 'commentary', 'commentary_author',
+  'priority',
+  'direction',
+  'indicator',
+  'indicator_name',
+  'area',
+  'area_code',
+  'period',
+  'evaluated_period',
+  'actual',
+  'target',
+  'variance',
+  'relative_variance_percent',
+  'rag',
+  'flags',
+  'forecast',
+  'year_target',
+  'required_change_percent',
+  'travel_same_period_last_year',
+  'commentary',
+  'commentary_author',
 ]
 
 /** One row per indicator and area, the figures a committee paper tabulates. */
@@ -51,7 +77,10 @@ function reportCsv(report: Report): string {
 const csvOrJson = {
   200: {
     description: 'The report: JSON, or CSV with format=csv',
-    content: { 'application/json': { schema: ReportSchema }, 'text/csv': { schema: Type.String({ description: REPORT_COLUMNS.join(',') }) } },
+    content: {
+      'application/json': { schema: ReportSchema },
+      'text/csv': { schema: Type.String({ description: REPORT_COLUMNS.join(',') }) },
+    },
   },
   ...problemResponses(400, 401, 404),
 }
@@ -68,7 +97,8 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'evaluatePartnership',
       tags,
       summary: 'Evaluate every indicator and area for a reporting period',
-      description: 'Filter by priority, area, indicator, RAG or flag. A monthly indicator asked for a quarter or year is evaluated at its last month.',
+      description:
+        'Filter by priority, area, indicator, RAG or flag. A monthly indicator asked for a quarter or year is evaluated at its last month.',
       params: PartnershipParams,
       querystring: EvaluationQuery,
       response: { 200: PartnershipEvaluationSchema, ...problemResponses(400, 401, 404) },
@@ -85,7 +115,8 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'evaluateIndicatorSeries',
       tags,
       summary: 'Evaluate one indicator for one area over a range of periods (a trend series)',
-      description: 'Defaults to the twelve periods up to the current one. An area with no figures of its own is rolled up from its children.',
+      description:
+        'Defaults to the twelve periods up to the current one. An area with no figures of its own is rolled up from its children.',
       params: SeriesParams,
       querystring: SeriesQuery,
       response: { 200: SeriesSchema, ...problemResponses(400, 401, 404) },
@@ -101,10 +132,14 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'indicatorTrendChart',
       tags,
-      summary: 'A trend chart (SVG) of one indicator for one area: actuals, target trajectory, tolerance band, RAG of the latest point',
+      summary:
+        'A trend chart (SVG) of one indicator for one area: actuals, target trajectory, tolerance band, RAG of the latest point',
       params: SeriesParams,
       querystring: SeriesQuery,
-      response: { 200: { description: 'SVG image', content: { 'image/svg+xml': { schema: Type.String() } } }, ...problemResponses(400, 401, 404) },
+      response: {
+        200: { description: 'SVG image', content: { 'image/svg+xml': { schema: Type.String() } } },
+        ...problemResponses(400, 401, 404),
+      },
     },
     handler: async (request, reply) => {
       const { areaId, asOf = today(), ...range } = request.query
@@ -126,13 +161,15 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       name: 'exceptions',
       operationId: 'exceptionReport',
-      summary: 'Exception report for a period (DOMAIN.md rule 12): every flagged indicator and area by priority, bad before good',
+      summary:
+        'Exception report for a period (DOMAIN.md rule 12): every flagged indicator and area by priority, bad before good',
       build: service.exceptionReport,
     },
     {
       name: 'performance',
       operationId: 'performanceReport',
-      summary: 'Performance report for a period (usually a quarter): every indicator of every priority with its evaluation and commentary',
+      summary:
+        'Performance report for a period (usually a quarter): every indicator of every priority with its evaluation and commentary',
       build: service.performanceReport,
     },
   ] as const
@@ -143,7 +180,11 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       handler: async (request, reply) => {
         const { period, asOf = today(), format } = request.query
         const report = await build(request.partnership, period, asOf)
-        if (format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}-${report.period}.csv"`).send(reportCsv(report))
+        if (format === 'csv')
+          return reply
+            .type('text/csv; charset=utf-8')
+            .header('content-disposition', `attachment; filename="${name}-${report.period}.csv"`)
+            .send(reportCsv(report))
         return report
       },
     })

@@ -4,9 +4,17 @@ import { LatestCommentarySchema } from '../commentary/commentary.schemas.js'
 import { FLAGS, RAGS, TRAVELS } from '../../domain/evaluation/index.js'
 
 const Num = Nullable(Type.Number())
-const AsOf = Type.String({ format: 'date', description: 'Judge which missing periods are overdue as on this date (default today); figures otherwise come from stored data only' })
+const AsOf = Type.String({
+  format: 'date',
+  description:
+    'Judge which missing periods are overdue as on this date (default today); figures otherwise come from stored data only',
+})
 const obj = <T extends TProperties>(properties: T, description?: string, $id?: string) =>
-  Type.Object(properties, { additionalProperties: false, ...(description ? { description } : {}), ...($id ? { $id } : {}) })
+  Type.Object(properties, {
+    additionalProperties: false,
+    ...(description ? { description } : {}),
+    ...($id ? { $id } : {}),
+  })
 
 const Travel = obj({
   against: Type.String({ description: 'The period compared with' }),
@@ -19,17 +27,23 @@ const Travel = obj({
   direction: StringEnum(TRAVELS),
 })
 
-export const FlagSchema = obj({
-  flag: StringEnum(FLAGS),
-  direction: StringEnum(['bad', 'good'] as const),
-  reason: Type.String(),
-  figures: Type.Record(Type.String(), Nullable(Type.Union([Type.Number(), Type.String()]))),
-}, 'An exception flag with the figures behind it (DOMAIN.md rule 11)', 'EvaluationFlag')
+export const FlagSchema = obj(
+  {
+    flag: StringEnum(FLAGS),
+    direction: StringEnum(['bad', 'good'] as const),
+    reason: Type.String(),
+    figures: Type.Record(Type.String(), Nullable(Type.Union([Type.Number(), Type.String()]))),
+  },
+  'An exception flag with the figures behind it (DOMAIN.md rule 11)',
+  'EvaluationFlag',
+)
 
 export const EvaluationSchema = obj(
   {
     period: Type.String({ description: 'The reporting period asked for' }),
-    evaluatedPeriod: Type.String({ description: "The indicator's own period evaluated for it (a quarter's last month for a monthly indicator)" }),
+    evaluatedPeriod: Type.String({
+      description: "The indicator's own period evaluated for it (a quarter's last month for a monthly indicator)",
+    }),
     asOf: Type.String({ format: 'date' }),
     targetPeriod: Type.String({ description: 'The target year; year to date runs from its start' }),
     actual: obj({
@@ -48,21 +62,60 @@ export const EvaluationSchema = obj(
       basis: StringEnum(['profile_cumulative', 'profile', 'pro_rata', 'annual', 'none'] as const),
       tolerancePercent: Type.Number(),
     }),
-    comparison: obj({ actual: Num, target: Num, variance: Num, relativeVariancePercent: Num, judgement: Nullable(StringEnum(['better', 'on_target', 'worse'] as const)) }),
-    requiredChange: Nullable(obj({ from: Type.Number(), basis: StringEnum(['rolling12', 'latest', 'forecast'] as const), percent: Num, alreadyMet: Type.Boolean() })),
+    comparison: obj({
+      actual: Num,
+      target: Num,
+      variance: Num,
+      relativeVariancePercent: Num,
+      judgement: Nullable(StringEnum(['better', 'on_target', 'worse'] as const)),
+    }),
+    requiredChange: Nullable(
+      obj({
+        from: Type.Number(),
+        basis: StringEnum(['rolling12', 'latest', 'forecast'] as const),
+        percent: Num,
+        alreadyMet: Type.Boolean(),
+      }),
+    ),
     rag: StringEnum(RAGS),
     ragReason: Type.String(),
     travel: obj({ previousPeriod: Travel, sameLastYear: Travel }),
-    significance: Nullable(obj({ against: Type.String(), x1: Num, x2: Num, test: Type.String(), pValue: Num, z: Num, significant: Type.Boolean(), direction: StringEnum(TRAVELS) })),
-    spc: Nullable(obj({
-      mean: Type.Number(),
-      upper: Type.Number(),
-      lower: Type.Number(),
-      months: Type.Integer(),
-      signals: Type.Array(obj({ rule: StringEnum(['outside_limits', 'run_of_seven'] as const), side: StringEnum(['above', 'below'] as const) })),
-      direction: Nullable(StringEnum(['good', 'bad', 'neutral'] as const)),
-    })),
-    forecast: Nullable(obj({ value: Type.Number(), method: StringEnum(['seasonal', 'straight_line', 'latest'] as const), target: Num, relativeVariancePercent: Num, misses: Type.Boolean() })),
+    significance: Nullable(
+      obj({
+        against: Type.String(),
+        x1: Num,
+        x2: Num,
+        test: Type.String(),
+        pValue: Num,
+        z: Num,
+        significant: Type.Boolean(),
+        direction: StringEnum(TRAVELS),
+      }),
+    ),
+    spc: Nullable(
+      obj({
+        mean: Type.Number(),
+        upper: Type.Number(),
+        lower: Type.Number(),
+        months: Type.Integer(),
+        signals: Type.Array(
+          obj({
+            rule: StringEnum(['outside_limits', 'run_of_seven'] as const),
+            side: StringEnum(['above', 'below'] as const),
+          }),
+        ),
+        direction: Nullable(StringEnum(['good', 'bad', 'neutral'] as const)),
+      }),
+    ),
+    forecast: Nullable(
+      obj({
+        value: Type.Number(),
+        method: StringEnum(['seasonal', 'straight_line', 'latest'] as const),
+        target: Num,
+        relativeVariancePercent: Num,
+        misses: Type.Boolean(),
+      }),
+    ),
     flags: Type.Array(Type.Ref('EvaluationFlag')),
   },
   'The evaluation of an indicator for an area and reporting period (DOMAIN.md rules 2-11)',
@@ -81,19 +134,32 @@ const IndicatorSummary = obj({
   priorityIds: Type.Array(Uuid),
 })
 const AreaSummary = obj({ id: Uuid, name: Type.String(), code: Nullable(Type.String()) })
-const Diagnostic = obj({ indicatorId: Uuid, reference: Type.String(), name: Type.String(), rag: StringEnum(RAGS), actual: Num, target: Num, flags: Type.Array(StringEnum(FLAGS)) })
+const Diagnostic = obj({
+  indicatorId: Uuid,
+  reference: Type.String(),
+  name: Type.String(),
+  rag: StringEnum(RAGS),
+  actual: Num,
+  target: Num,
+  flags: Type.Array(StringEnum(FLAGS)),
+})
 
 const itemFields = {
   indicator: IndicatorSummary,
   area: AreaSummary,
   rolledUp: Type.Boolean({ description: "true: the area has no figures of its own; its children's were rolled up" }),
   evaluation: Type.Ref('Evaluation'),
-  diagnostics: Type.Array(Diagnostic, { description: 'Key diagnostic indicators of a headline indicator, for the same area' }),
+  diagnostics: Type.Array(Diagnostic, {
+    description: 'Key diagnostic indicators of a headline indicator, for the same area',
+  }),
 }
 
 export const EvaluatedItemSchema = obj(itemFields)
 
-export const PartnershipEvaluationSchema = obj({ period: Type.String(), asOf: Type.String({ format: 'date' }), items: Type.Array(EvaluatedItemSchema) }, 'Every indicator and area of the partnership, evaluated for one period')
+export const PartnershipEvaluationSchema = obj(
+  { period: Type.String(), asOf: Type.String({ format: 'date' }), items: Type.Array(EvaluatedItemSchema) },
+  'Every indicator and area of the partnership, evaluated for one period',
+)
 
 export const EvaluationQuery = obj({
   period: Period,
@@ -112,20 +178,40 @@ export const SeriesQuery = obj({
   to: Type.Optional(Period),
   asOf: Type.Optional(AsOf),
 })
-export const SeriesSchema = obj({ indicator: IndicatorSummary, area: AreaSummary, rolledUp: Type.Boolean(), asOf: Type.String({ format: 'date' }), items: Type.Array(Type.Ref('Evaluation')) }, 'One indicator for one area over a range of periods')
+export const SeriesSchema = obj(
+  {
+    indicator: IndicatorSummary,
+    area: AreaSummary,
+    rolledUp: Type.Boolean(),
+    asOf: Type.String({ format: 'date' }),
+    items: Type.Array(Type.Ref('Evaluation')),
+  },
+  'One indicator for one area over a range of periods',
+)
 
 const ReportItem = obj({
   ...itemFields,
   direction: StringEnum(['bad', 'good'] as const, { description: 'bad when any flag is bad' }),
   commentary: LatestCommentarySchema,
-  actions: Type.Array(Type.Object({}, { additionalProperties: true }), { description: 'Actions linked to the indicator (empty until action plans exist)' }),
+  actions: Type.Array(Type.Object({}, { additionalProperties: true }), {
+    description: 'Actions linked to the indicator (empty until action plans exist)',
+  }),
 })
-const PriorityGroup = obj({ priority: obj({ id: Nullable(Uuid), code: Nullable(Type.String()), name: Type.String() }), items: Type.Array(ReportItem) })
+const PriorityGroup = obj({
+  priority: obj({ id: Nullable(Uuid), code: Nullable(Type.String()), name: Type.String() }),
+  items: Type.Array(ReportItem),
+})
 
-export const ReportSchema = obj({ period: Type.String(), asOf: Type.String({ format: 'date' }), priorities: Type.Array(PriorityGroup) })
+export const ReportSchema = obj({
+  period: Type.String(),
+  asOf: Type.String({ format: 'date' }),
+  priorities: Type.Array(PriorityGroup),
+})
 
 export const ReportQuery = obj({
   period: Period,
   asOf: Type.Optional(AsOf),
-  format: Type.Optional(StringEnum(['json', 'csv'] as const, { default: 'json', description: 'csv: one row per indicator and area' })),
+  format: Type.Optional(
+    StringEnum(['json', 'csv'] as const, { default: 'json', description: 'csv: one row per indicator and area' }),
+  ),
 })

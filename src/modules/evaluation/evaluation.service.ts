@@ -1,9 +1,24 @@
 import type { Db } from '../../db/client.js'
 import { DomainError, notFound } from '../../domain/errors.js'
-import { createEvaluator, rollUp, type EvalMeasurement, type EvalTarget, type Evaluation, type Flag, type Rag } from '../../domain/evaluation/index.js'
+import {
+  createEvaluator,
+  rollUp,
+  type EvalMeasurement,
+  type EvalTarget,
+  type Evaluation,
+  type Flag,
+  type Rag,
+} from '../../domain/evaluation/index.js'
 import { periodStep, seriesKind, unitFactor } from '../../domain/indicators.js'
 import { dateRange, lastMonth, parsePeriod, periodContaining, type Period } from '../../domain/periods.js'
-import { evaluationData, indicatorFrequency, latestCommentary, priorityNames, type IndicatorRow, type MeasurementRow } from './evaluation.repository.js'
+import {
+  evaluationData,
+  indicatorFrequency,
+  latestCommentary,
+  priorityNames,
+  type IndicatorRow,
+  type MeasurementRow,
+} from './evaluation.repository.js'
 
 /**
  * Months read back from a reporting period's last month: 24 cover the SPC limits, last year's whole year
@@ -23,11 +38,22 @@ export interface EvaluationFilter {
 }
 
 export interface EvaluatedItem {
-  indicator: Pick<IndicatorRow, 'id' | 'reference' | 'name' | 'unit' | 'polarity' | 'frequency' | 'decimalPlaces' | 'parentId' | 'priorityIds'>
+  indicator: Pick<
+    IndicatorRow,
+    'id' | 'reference' | 'name' | 'unit' | 'polarity' | 'frequency' | 'decimalPlaces' | 'parentId' | 'priorityIds'
+  >
   area: { id: string; name: string; code: string | null }
   rolledUp: boolean
   evaluation: Evaluation
-  diagnostics: Array<{ indicatorId: string; reference: string; name: string; rag: Rag; actual: number | null; target: number | null; flags: Flag[] }>
+  diagnostics: Array<{
+    indicatorId: string
+    reference: string
+    name: string
+    rag: Rag
+    actual: number | null
+    target: number | null
+    flags: Flag[]
+  }>
 }
 
 type Data = Awaited<ReturnType<typeof evaluationData>>
@@ -43,7 +69,10 @@ function reportingPeriod(text: string, fyStartMonth: number, field: string): Per
  * measurements, or its children's rolled up when it has none (counts sum, ratios sum their parts).
  */
 /** Rows grouped by indicator, then by area, each turned into what the engine takes. */
-function byIndicatorAndArea<R extends { indicatorId: string; areaId: string }, T>(rows: readonly R[], as: (row: R) => T): Map<string, Map<string, T[]>> {
+function byIndicatorAndArea<R extends { indicatorId: string; areaId: string }, T>(
+  rows: readonly R[],
+  as: (row: R) => T,
+): Map<string, Map<string, T[]>> {
   const grouped = new Map<string, Map<string, T[]>>()
   for (const row of rows) {
     const perArea = grouped.get(row.indicatorId) ?? new Map<string, T[]>()
@@ -57,15 +86,26 @@ function byIndicatorAndArea<R extends { indicatorId: string; areaId: string }, T
 
 function prepare(data: Data) {
   const measurements = byIndicatorAndArea(data.measurements, (m): EvalMeasurement => m as MeasurementRow)
-  const targets = byIndicatorAndArea(data.targets, (t): EvalTarget => ({ ...t, status: t.status as 'set' | 'tbc', profile: t.profile as EvalTarget['profile'] }))
+  const targets = byIndicatorAndArea(data.targets, (t): EvalTarget => ({
+    ...t,
+    status: t.status as 'set' | 'tbc',
+    profile: t.profile as EvalTarget['profile'],
+  }))
   const children = new Map<string, string[]>()
-  for (const area of data.areas) if (area.parentId !== null) children.set(area.parentId, [...(children.get(area.parentId) ?? []), area.id])
+  for (const area of data.areas)
+    if (area.parentId !== null) children.set(area.parentId, [...(children.get(area.parentId) ?? []), area.id])
   const areas = new Map(data.areas.map((a) => [a.id, a]))
 
-  function seriesFor(indicator: IndicatorRow, areaId: string, depth = 0): { series: EvalMeasurement[]; rolledUp: boolean } {
+  function seriesFor(
+    indicator: IndicatorRow,
+    areaId: string,
+    depth = 0,
+  ): { series: EvalMeasurement[]; rolledUp: boolean } {
     const own = measurements.get(indicator.id)?.get(areaId)
     if (own !== undefined || depth > 20) return { series: own ?? [], rolledUp: false }
-    const parts = (children.get(areaId) ?? []).map((child) => seriesFor(indicator, child, depth + 1).series).filter((s) => s.length > 0)
+    const parts = (children.get(areaId) ?? [])
+      .map((child) => seriesFor(indicator, child, depth + 1).series)
+      .filter((s) => s.length > 0)
     const series = rollUp(parts, indicator.aggregation, unitFactor(indicator))
     return { series, rolledUp: series.length > 0 }
   }
@@ -73,7 +113,10 @@ function prepare(data: Data) {
   /** Areas an indicator is evaluated for: those with its measurements or a target, or the one asked for. */
   function areasOf(indicator: IndicatorRow, only?: string): string[] {
     if (only !== undefined) return areas.has(only) ? [only] : []
-    const ids = new Set([...(measurements.get(indicator.id)?.keys() ?? []), ...(targets.get(indicator.id)?.keys() ?? [])])
+    const ids = new Set([
+      ...(measurements.get(indicator.id)?.keys() ?? []),
+      ...(targets.get(indicator.id)?.keys() ?? []),
+    ])
     return data.areas.filter((a) => ids.has(a.id)).map((a) => a.id)
   }
 
@@ -105,27 +148,55 @@ export interface Tenant {
 }
 
 export function createEvaluationService(db: Db) {
-  async function load(partnershipId: string, fyStartMonth: number, first: string, last: string, field: string, indicatorId?: string) {
+  async function load(
+    partnershipId: string,
+    fyStartMonth: number,
+    first: string,
+    last: string,
+    field: string,
+    indicatorId?: string,
+  ) {
     const from = reportingPeriod(first, fyStartMonth, field)
     const to = reportingPeriod(last, fyStartMonth, field)
-    const window = { from: monthStart(lastMonth(from) - LOOKBACK_MONTHS), yearsFrom: monthStart(lastMonth(from) - SURVEY_LOOKBACK_MONTHS), to: dateRange(to).end }
+    const window = {
+      from: monthStart(lastMonth(from) - LOOKBACK_MONTHS),
+      yearsFrom: monthStart(lastMonth(from) - SURVEY_LOOKBACK_MONTHS),
+      to: dateRange(to).end,
+    }
     const data = await evaluationData(db, partnershipId, fyStartMonth, window, indicatorId)
     return { data, from, to }
   }
 
-  async function evaluateAt(partnershipId: string, fyStartMonth: number, period: string, asOf: string, filter: EvaluationFilter = {}): Promise<{ period: string; asOf: string; items: EvaluatedItem[] }> {
+  async function evaluateAt(
+    partnershipId: string,
+    fyStartMonth: number,
+    period: string,
+    asOf: string,
+    filter: EvaluationFilter = {},
+  ): Promise<{ period: string; asOf: string; items: EvaluatedItem[] }> {
     const { data, to } = await load(partnershipId, fyStartMonth, period, period, 'querystring.period')
     const { areasOf, evaluatorFor } = prepare(data)
     const all: EvaluatedItem[] = []
     for (const indicator of data.indicators) {
       for (const areaId of areasOf(indicator, filter.areaId)) {
         const { evaluate, rolledUp, area } = evaluatorFor(indicator, areaId)
-        all.push({ indicator: indicatorSummary(indicator), area: { id: area.id, name: area.name, code: area.code }, rolledUp, evaluation: evaluate(to.key, asOf), diagnostics: [] })
+        all.push({
+          indicator: indicatorSummary(indicator),
+          area: { id: area.id, name: area.name, code: area.code },
+          rolledUp,
+          evaluation: evaluate(to.key, asOf),
+          diagnostics: [],
+        })
       }
     }
     // A headline indicator carries its key diagnostic indicators (seed 002: SAC = burglary + vehicle crime + robbery).
     const byArea = new Map<string, EvaluatedItem[]>()
-    for (const item of all) if (item.indicator.parentId !== null) byArea.set(`${item.indicator.parentId}|${item.area.id}`, [...(byArea.get(`${item.indicator.parentId}|${item.area.id}`) ?? []), item])
+    for (const item of all)
+      if (item.indicator.parentId !== null)
+        byArea.set(`${item.indicator.parentId}|${item.area.id}`, [
+          ...(byArea.get(`${item.indicator.parentId}|${item.area.id}`) ?? []),
+          item,
+        ])
     for (const item of all) {
       item.diagnostics = (byArea.get(`${item.indicator.id}|${item.area.id}`) ?? []).map((d) => ({
         indicatorId: d.indicator.id,
@@ -153,18 +224,33 @@ export function createEvaluationService(db: Db) {
     },
 
     /** One indicator for one area over a range of periods: a trend series. */
-    async series(tenant: Tenant, indicatorId: string, areaId: string, range: { from?: string; to?: string }, asOf: string) {
+    async series(
+      tenant: Tenant,
+      indicatorId: string,
+      areaId: string,
+      range: { from?: string; to?: string },
+      asOf: string,
+    ) {
       const { id: partnershipId, financialYearStartMonth: fy } = tenant
       const indicator = await indicatorFrequency(db, partnershipId, indicatorId)
       if (indicator === undefined) throw notFound('indicator')
       const kind = seriesKind(indicator.frequency)
       const step = periodStep(indicator.frequency)
       const today = periodContaining('month', monthIndex(asOf))
-      const last = periodContaining(kind, lastMonth(range.to === undefined ? today : reportingPeriod(range.to, fy, 'querystring.to')), fy)
-      const first = range.from === undefined ? periodContaining(kind, last.firstMonth - 11 * step, fy) : periodContaining(kind, reportingPeriod(range.from, fy, 'querystring.from').firstMonth, fy)
+      const last = periodContaining(
+        kind,
+        lastMonth(range.to === undefined ? today : reportingPeriod(range.to, fy, 'querystring.to')),
+        fy,
+      )
+      const first =
+        range.from === undefined
+          ? periodContaining(kind, last.firstMonth - 11 * step, fy)
+          : periodContaining(kind, reportingPeriod(range.from, fy, 'querystring.from').firstMonth, fy)
       const count = Math.floor((last.firstMonth - first.firstMonth) / step) + 1
       if (count < 1 || count > MAX_SERIES) {
-        throw new DomainError('SERIES.RANGE', 'validation', `A series runs forwards over 1 to ${MAX_SERIES} periods.`, [{ field: 'querystring.from', message: `must be on or before to, at most ${MAX_SERIES} periods earlier` }])
+        throw new DomainError('SERIES.RANGE', 'validation', `A series runs forwards over 1 to ${MAX_SERIES} periods.`, [
+          { field: 'querystring.from', message: `must be on or before to, at most ${MAX_SERIES} periods earlier` },
+        ])
       }
       const { data } = await load(partnershipId, fy, first.key, last.key, 'querystring.from', indicatorId)
       const row = data.indicators[0]
@@ -172,39 +258,81 @@ export function createEvaluationService(db: Db) {
       const { evaluatorFor } = prepare(data)
       if (!data.areas.some((a) => a.id === areaId)) throw notFound('area')
       const { evaluate, rolledUp, area } = evaluatorFor(row, areaId)
-      const items = Array.from({ length: count }, (_, i) => evaluate(periodContaining(kind, first.firstMonth + i * step, fy).key, asOf))
-      return { indicator: indicatorSummary(row), area: { id: area.id, name: area.name, code: area.code }, rolledUp, asOf, items }
+      const items = Array.from({ length: count }, (_, i) =>
+        evaluate(periodContaining(kind, first.firstMonth + i * step, fy).key, asOf),
+      )
+      return {
+        indicator: indicatorSummary(row),
+        area: { id: area.id, name: area.name, code: area.code },
+        rolledUp,
+        asOf,
+        items,
+      }
     },
 
     /** DOMAIN.md rule 12: every flagged indicator and area, grouped by priority, bad before good. */
     async exceptionReport(tenant: Tenant, period: string, asOf: string) {
       const evaluated = await evaluateAt(tenant.id, tenant.financialYearStartMonth, period, asOf)
       const flagged = evaluated.items.filter((item) => item.evaluation.flags.length > 0)
-      return { period: evaluated.period, asOf, priorities: await group(tenant.id, tenant.financialYearStartMonth, evaluated.period, flagged, true) }
+      return {
+        period: evaluated.period,
+        asOf,
+        priorities: await group(tenant.id, tenant.financialYearStartMonth, evaluated.period, flagged, true),
+      }
     },
 
     /** Seed 000 Appendix 1 stage 1: every indicator of every priority with its evaluation and commentary. */
     async performanceReport(tenant: Tenant, period: string, asOf: string) {
       const evaluated = await evaluateAt(tenant.id, tenant.financialYearStartMonth, period, asOf)
-      return { period: evaluated.period, asOf, priorities: await group(tenant.id, tenant.financialYearStartMonth, evaluated.period, evaluated.items, false) }
+      return {
+        period: evaluated.period,
+        asOf,
+        priorities: await group(tenant.id, tenant.financialYearStartMonth, evaluated.period, evaluated.items, false),
+      }
     },
   }
 
-  async function group(partnershipId: string, fyStartMonth: number, period: string, items: EvaluatedItem[], badFirst: boolean) {
+  async function group(
+    partnershipId: string,
+    fyStartMonth: number,
+    period: string,
+    items: EvaluatedItem[],
+    badFirst: boolean,
+  ) {
     const upTo = dateRange(parsePeriod(period, fyStartMonth)).end
-    const [priorities, comments] = await Promise.all([priorityNames(db, partnershipId), latestCommentary(db, partnershipId, upTo)])
-    const commentOf = new Map(comments.map((c) => [`${c.indicatorId}|${c.areaId}`, { id: c.id, period: c.period, body: c.body, author: c.author, updatedAt: c.updatedAt.toISOString() }]))
+    const [priorities, comments] = await Promise.all([
+      priorityNames(db, partnershipId),
+      latestCommentary(db, partnershipId, upTo),
+    ])
+    const commentOf = new Map(
+      comments.map((c) => [
+        `${c.indicatorId}|${c.areaId}`,
+        { id: c.id, period: c.period, body: c.body, author: c.author, updatedAt: c.updatedAt.toISOString() },
+      ]),
+    )
     const entry = (item: EvaluatedItem) => {
       const bad = item.evaluation.flags.some((f) => f.direction === 'bad')
-      return { ...item, direction: bad ? ('bad' as const) : ('good' as const), commentary: commentOf.get(`${item.indicator.id}|${item.area.id}`) ?? null, actions: [] as never[] }
+      return {
+        ...item,
+        direction: bad ? ('bad' as const) : ('good' as const),
+        commentary: commentOf.get(`${item.indicator.id}|${item.area.id}`) ?? null,
+        actions: [] as never[],
+      }
     }
     const order = (list: ReturnType<typeof entry>[]) =>
       badFirst ? [...list.filter((e) => e.direction === 'bad'), ...list.filter((e) => e.direction === 'good')] : list
-    const groups: Array<{ priority: { id: string | null; code: string | null; name: string }; items: ReturnType<typeof entry>[] }> = priorities
-      .map((p) => ({ priority: p, items: order(items.filter((i) => i.indicator.priorityIds.includes(p.id)).map(entry)) }))
+    const groups: Array<{
+      priority: { id: string | null; code: string | null; name: string }
+      items: ReturnType<typeof entry>[]
+    }> = priorities
+      .map((p) => ({
+        priority: p,
+        items: order(items.filter((i) => i.indicator.priorityIds.includes(p.id)).map(entry)),
+      }))
       .filter((g) => g.items.length > 0)
     const unassigned = items.filter((i) => i.indicator.priorityIds.length === 0).map(entry)
-    if (unassigned.length > 0) groups.push({ priority: { id: null, code: null, name: 'No priority' }, items: order(unassigned) })
+    if (unassigned.length > 0)
+      groups.push({ priority: { id: null, code: null, name: 'No priority' }, items: order(unassigned) })
     return groups
   }
 }

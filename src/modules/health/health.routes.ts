@@ -3,7 +3,10 @@ import { sql } from 'kysely'
 import Type from 'typebox'
 import { problemResponses, sendProblem } from '../../plugins/problem.js'
 
-const Status = Type.Object({ status: Type.String({ enum: ['ok'] }) }, { additionalProperties: false, description: 'All is well' })
+const Status = Type.Object(
+  { status: Type.String({ enum: ['ok'] }) },
+  { additionalProperties: false, description: 'All is well' },
+)
 const READY_TIMEOUT_MS = 2000
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -25,13 +28,19 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getReadiness',
       tags: ['Health'],
       summary: 'Readiness: the database answers and the instance is not refusing load',
-      description: 'Not ready (503) while the instance refuses requests for load or memory, so a balancer sends elsewhere until it recovers.',
+      description:
+        'Not ready (503) while the instance refuses requests for load or memory, so a balancer sends elsewhere until it recovers.',
       security: [],
       response: { 200: Status, ...problemResponses(503) },
     },
     handler: async (request, reply) => {
       if (app.admission.shedding) {
-        return sendProblem(request, reply, { kind: 'service-unavailable', code: 'SERVICE.OVERLOADED', detail: 'The instance is refusing load.', retryAfter: 2 })
+        return sendProblem(request, reply, {
+          kind: 'service-unavailable',
+          code: 'SERVICE.OVERLOADED',
+          detail: 'The instance is refusing load.',
+          retryAfter: 2,
+        })
       }
       let timer: NodeJS.Timeout | undefined
       const timeout = new Promise<never>((_, reject) => {

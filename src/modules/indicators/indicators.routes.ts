@@ -1,12 +1,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { registerResourceRoutes } from '../resource/resource.routes.js'
-import { CreateIndicatorSchema, IndicatorFilters, IndicatorSchema, UpdateIndicatorSchema } from './indicators.schemas.js'
+import {
+  CreateIndicatorSchema,
+  IndicatorFilters,
+  IndicatorSchema,
+  UpdateIndicatorSchema,
+} from './indicators.schemas.js'
 import { createIndicatorService } from './indicators.service.js'
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   registerResourceRoutes(app, {
     service: createIndicatorService(app.db),
-    operationIds: { list: 'listIndicators', create: 'createIndicator', get: 'getIndicator', update: 'updateIndicator', delete: 'deleteIndicator' },
+    operationIds: {
+      list: 'listIndicators',
+      create: 'createIndicator',
+      get: 'getIndicator',
+      update: 'updateIndicator',
+      delete: 'deleteIndicator',
+    },
     names: { one: 'indicator', many: 'indicators' },
     tag: 'Indicators',
     item: IndicatorSchema,

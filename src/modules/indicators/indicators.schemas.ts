@@ -2,8 +2,15 @@ import Type from 'typebox'
 import { AGGREGATIONS, FREQUENCIES, POLARITIES, UNITS } from '../../domain/indicators.js'
 import { Nullable, RecordFields, StringEnum, Text, Uuid, updateOf } from '../../http/schemas.js'
 
-const Reference = Type.String({ minLength: 1, maxLength: 40, description: 'e.g. NI 20, NI 33(i) or a local code; unique in the partnership' })
-const Tolerance = Type.String({ pattern: '^\\d{1,4}(\\.\\d{1,3})?$', description: 'Percent of the target within which a miss is amber, as a decimal string' })
+const Reference = Type.String({
+  minLength: 1,
+  maxLength: 40,
+  description: 'e.g. NI 20, NI 33(i) or a local code; unique in the partnership',
+})
+const Tolerance = Type.String({
+  pattern: '^\\d{1,4}(\\.\\d{1,3})?$',
+  description: 'Percent of the target within which a miss is amber, as a decimal string',
+})
 const RatePer = Type.Integer({ enum: [100, 1000, 10000, 100000], description: 'For a rate: per how many people' })
 
 const fields = {
@@ -14,13 +21,25 @@ const fields = {
   ratePer: Nullable(RatePer),
   polarity: StringEnum(POLARITIES, { description: 'Which direction is better; monitor_only has no target' }),
   frequency: StringEnum(FREQUENCIES),
-  aggregation: StringEnum(AGGREGATIONS, { description: 'Over time: counts sum, ratios are sum(numerator)/sum(denominator), surveys take the latest' }),
+  aggregation: StringEnum(AGGREGATIONS, {
+    description: 'Over time: counts sum, ratios are sum(numerator)/sum(denominator), surveys take the latest',
+  }),
   decimalPlaces: Type.Integer({ minimum: 0, maximum: 6 }),
   defaultTolerancePercent: Tolerance,
   sourceAgencyId: Nullable(Uuid),
-  dataLagDays: Type.Integer({ minimum: 0, maximum: 730, description: 'How long after a period ends its data is expected' }),
-  parentId: Nullable(Type.String({ format: 'uuid', description: 'The headline indicator this one is a key diagnostic of' })),
-  priorityIds: Type.Array(Uuid, { maxItems: 50, uniqueItems: true, description: 'The priorities this indicator serves' }),
+  dataLagDays: Type.Integer({
+    minimum: 0,
+    maximum: 730,
+    description: 'How long after a period ends its data is expected',
+  }),
+  parentId: Nullable(
+    Type.String({ format: 'uuid', description: 'The headline indicator this one is a key diagnostic of' }),
+  ),
+  priorityIds: Type.Array(Uuid, {
+    maxItems: 50,
+    uniqueItems: true,
+    description: 'The priorities this indicator serves',
+  }),
 }
 
 export const IndicatorSchema = Type.Object(

@@ -3,7 +3,16 @@ import { createHash } from 'node:crypto'
 import { pipeline, type Readable } from 'node:stream'
 import { DomainError } from '../../domain/errors.js'
 
-export const CSV_COLUMNS = ['indicator', 'area', 'period', 'value', 'numerator', 'denominator', 'status', 'source'] as const
+export const CSV_COLUMNS = [
+  'indicator',
+  'area',
+  'period',
+  'value',
+  'numerator',
+  'denominator',
+  'status',
+  'source',
+] as const
 
 /** A row is a few hundred bytes; one this long is a mistake or an attack, and is refused unread. */
 export const MAX_ROW_BYTES = 64 * 1024
@@ -28,9 +37,14 @@ export class UnreadableRow {
 }
 
 const badBody = (detail: string) => new DomainError('BATCH.MALFORMED', 'validation', detail)
-const tooLarge = (limit: number) => new DomainError('REQUEST.TOO_LARGE', 'payload-too-large', `The body is larger than ${limit} bytes.`)
+const tooLarge = (limit: number) =>
+  new DomainError('REQUEST.TOO_LARGE', 'payload-too-large', `The body is larger than ${limit} bytes.`)
 const stalled = (ms: number) =>
-  new DomainError('REQUEST.TIMEOUT', 'request-timeout', `The body stopped arriving: nothing came for ${ms / 1000} s. Send it again, without pauses.`)
+  new DomainError(
+    'REQUEST.TIMEOUT',
+    'request-timeout',
+    `The body stopped arriving: nothing came for ${ms / 1000} s. Send it again, without pauses.`,
+  )
 
 /**
  * Reads a bulk body from the request stream, row by row, in all three formats: nothing is held but the
@@ -144,7 +158,15 @@ const enum Json {
   AfterElement,
   AfterArray,
 }
-const BYTE = { openBrace: 0x7b, closeBrace: 0x7d, openBracket: 0x5b, closeBracket: 0x5d, quote: 0x22, backslash: 0x5c, comma: 0x2c } as const
+const BYTE = {
+  openBrace: 0x7b,
+  closeBrace: 0x7d,
+  openBracket: 0x5b,
+  closeBracket: 0x5d,
+  quote: 0x22,
+  backslash: 0x5c,
+  comma: 0x2c,
+} as const
 const BOM = new Set([0xef, 0xbb, 0xbf])
 const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09
 
@@ -246,7 +268,8 @@ async function* csvRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<unknown> 
   const parser = csvParser({
     columns: (header: string[]) => {
       const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h.trim()))
-      if (unknown.length > 0) throw badBody(`Unknown CSV columns: ${unknown.join(', ')}. The columns are ${CSV_COLUMNS.join(', ')}.`)
+      if (unknown.length > 0)
+        throw badBody(`Unknown CSV columns: ${unknown.join(', ')}. The columns are ${CSV_COLUMNS.join(', ')}.`)
       return header.map((h) => h.trim())
     },
     skip_empty_lines: true,

@@ -3,9 +3,21 @@ import type { Db } from '../../db/client.js'
 import type { MeasurementStatus } from '../../domain/measurements.js'
 
 export const MEASUREMENT_COLUMNS = [
-  'measurement.id', 'measurement.indicatorId', 'measurement.areaId', 'measurement.period', 'measurement.periodStart',
-  'measurement.periodEnd', 'measurement.value', 'measurement.numerator', 'measurement.denominator', 'measurement.status',
-  'measurement.source', 'measurement.sentBy', 'measurement.revision', 'measurement.version', 'measurement.createdAt',
+  'measurement.id',
+  'measurement.indicatorId',
+  'measurement.areaId',
+  'measurement.period',
+  'measurement.periodStart',
+  'measurement.periodEnd',
+  'measurement.value',
+  'measurement.numerator',
+  'measurement.denominator',
+  'measurement.status',
+  'measurement.source',
+  'measurement.sentBy',
+  'measurement.revision',
+  'measurement.version',
+  'measurement.createdAt',
   'measurement.updatedAt',
 ] as const
 
@@ -27,7 +39,19 @@ export interface MeasurementColumns {
 }
 
 export function emptyColumns(): MeasurementColumns {
-  return { row: [], indicatorId: [], areaId: [], period: [], periodStart: [], periodEnd: [], value: [], numerator: [], denominator: [], status: [], source: [] }
+  return {
+    row: [],
+    indicatorId: [],
+    areaId: [],
+    period: [],
+    periodStart: [],
+    periodEnd: [],
+    value: [],
+    numerator: [],
+    denominator: [],
+    status: [],
+    source: [],
+  }
 }
 
 export interface Written {
@@ -38,7 +62,8 @@ export interface Written {
 }
 
 // The workflow's order, for comparing statuses in SQL.
-const rank = (status: ReturnType<typeof sql.ref>) => sql`array_position(array['provisional', 'validated', 'published'], ${status})`
+const rank = (status: ReturnType<typeof sql.ref>) =>
+  sql`array_position(array['provisional', 'validated', 'published'], ${status})`
 
 /**
  * Upserts a batch in one set-based statement: arrays travel as parameters (no per-row SQL). A re-sent
@@ -48,7 +73,12 @@ const rank = (status: ReturnType<typeof sql.ref>) => sql`array_position(array['p
  * replaced even when writers race to create the same measurement. Rows are written in key order, so two
  * batches writing the same rows lock them in the same order and cannot deadlock each other.
  */
-export async function upsertMeasurements(trx: Db, partnershipId: string, sentBy: string, rows: MeasurementColumns): Promise<Written> {
+export async function upsertMeasurements(
+  trx: Db,
+  partnershipId: string,
+  sentBy: string,
+  rows: MeasurementColumns,
+): Promise<Written> {
   const asksStatus = rows.status.some((s) => s !== null)
   // A column no row fills travels as one null, not as an array of them (feeds send counts alone).
   const columns: Array<[RawBuilder<unknown>, RawBuilder<unknown>, RawBuilder<unknown> | null]> = [
@@ -58,8 +88,16 @@ export async function upsertMeasurements(trx: Db, partnershipId: string, sentBy:
     [sql`period_start`, sql`${rows.periodStart}::date[]`, null],
     [sql`period_end`, sql`${rows.periodEnd}::date[]`, null],
     [sql`value`, sql`${rows.value}::numeric[]`, null],
-    [sql`numerator`, sql`${rows.numerator}::numeric[]`, rows.numerator.some((v) => v !== null) ? null : sql`null::numeric`],
-    [sql`denominator`, sql`${rows.denominator}::numeric[]`, rows.denominator.some((v) => v !== null) ? null : sql`null::numeric`],
+    [
+      sql`numerator`,
+      sql`${rows.numerator}::numeric[]`,
+      rows.numerator.some((v) => v !== null) ? null : sql`null::numeric`,
+    ],
+    [
+      sql`denominator`,
+      sql`${rows.denominator}::numeric[]`,
+      rows.denominator.some((v) => v !== null) ? null : sql`null::numeric`,
+    ],
     [sql`status`, sql`${rows.status}::text[]`, asksStatus ? null : sql`null::text`],
     [sql`source`, sql`${rows.source}::text[]`, rows.source.some((v) => v !== null) ? null : sql`null::text`],
     [sql`ord`, sql`${rows.row}::int[]`, asksStatus ? null : sql`null::int`],
@@ -130,7 +168,15 @@ export async function listRevisions(db: Db, partnershipId: string, key: Measurem
   const rows = await db
     .selectFrom('measurement')
     .select([
-      'id as measurementId', 'revision', 'value', 'numerator', 'denominator', 'status', 'source', 'sentBy', 'updatedAt as sentAt',
+      'id as measurementId',
+      'revision',
+      'value',
+      'numerator',
+      'denominator',
+      'status',
+      'source',
+      'sentBy',
+      'updatedAt as sentAt',
       sql<string | null>`null`.as('deletedBy'),
       sql<Date | null>`null`.as('deletedAt'),
     ])
@@ -141,14 +187,28 @@ export async function listRevisions(db: Db, partnershipId: string, key: Measurem
     .unionAll(
       db
         .selectFrom('measurementRevision')
-        .select(['measurementId', 'revision', 'value', 'numerator', 'denominator', 'status', 'source', 'sentBy', 'sentAt', 'deletedBy', 'deletedAt'])
+        .select([
+          'measurementId',
+          'revision',
+          'value',
+          'numerator',
+          'denominator',
+          'status',
+          'source',
+          'sentBy',
+          'sentAt',
+          'deletedBy',
+          'deletedAt',
+        ])
         .where('partnershipId', '=', partnershipId)
         .where('indicatorId', '=', key.indicatorId)
         .where('areaId', '=', key.areaId)
         .where('period', '=', key.period),
     )
     .execute()
-  const deletedAt = new Map(rows.filter((r) => r.deletedAt !== null).map((r) => [r.measurementId, new Date(r.deletedAt!).getTime()]))
+  const deletedAt = new Map(
+    rows.filter((r) => r.deletedAt !== null).map((r) => [r.measurementId, new Date(r.deletedAt!).getTime()]),
+  )
   const ended = (r: (typeof rows)[number]) => deletedAt.get(r.measurementId) ?? Infinity
   return rows.sort((a, b) => ended(b) - ended(a) || b.revision - a.revision)
 }
@@ -186,7 +246,11 @@ export interface MeasurementFilter {
  * `from`/`to` are dates bounding the period start. Shared by the JSON list and the CSV export.
  */
 // Typed loosely (the two callers join different tables); the row type O passes through unchanged.
-function filtered<O>(query: SelectQueryBuilder<any, any, O>, partnershipId: string, filter: MeasurementFilter): SelectQueryBuilder<any, any, O> {
+function filtered<O>(
+  query: SelectQueryBuilder<any, any, O>,
+  partnershipId: string,
+  filter: MeasurementFilter,
+): SelectQueryBuilder<any, any, O> {
   let q = query.where('measurement.partnershipId', '=', partnershipId)
   if (filter.indicatorId !== undefined) q = q.where('measurement.indicatorId', '=', filter.indicatorId)
   if (filter.areaId !== undefined) q = q.where('measurement.areaId', '=', filter.areaId)
@@ -254,7 +318,15 @@ export async function claimIdempotencyKey(trx: Db, partnershipId: string, client
   return { claimed: false as const, ...existing }
 }
 
-export function storeIdempotentAnswer(trx: Db, partnershipId: string, client: string, key: string, requestHash: string, status: number, response: unknown) {
+export function storeIdempotentAnswer(
+  trx: Db,
+  partnershipId: string,
+  client: string,
+  key: string,
+  requestHash: string,
+  status: number,
+  response: unknown,
+) {
   return trx
     .updateTable('idempotencyKey')
     .set({ requestHash, status, response: JSON.stringify(response) })

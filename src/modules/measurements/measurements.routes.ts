@@ -52,7 +52,11 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       const { cursor, limit = 50, ...filter } = request.query
       const cursors = listCursor(filter)
       const after = cursor === undefined ? undefined : cursors.decode(cursor)
-      const rows = await listMeasurements(app.db, request.partnership.id, { ...filter, limit: limit + 1, ...(after ? { after: { periodStart: after[0], id: after[1] } } : {}) })
+      const rows = await listMeasurements(app.db, request.partnership.id, {
+        ...filter,
+        limit: limit + 1,
+        ...(after ? { after: { periodStart: after[0], id: after[1] } } : {}),
+      })
       const items = rows.slice(0, limit)
       const last = items[items.length - 1]
       return { items, nextCursor: rows.length > limit && last ? cursors.encode([last.periodStart, last.id]) : null }
@@ -89,7 +93,10 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
           after = { periodStart: last.periodStart, id: last.id }
         }
       }
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="measurements.csv"').send(Readable.from(csv()))
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="measurements.csv"')
+        .send(Readable.from(csv()))
     },
   })
 
@@ -104,7 +111,8 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       operationId: 'putMeasurement',
       tags,
       summary: 'Write one measurement (create, or replace its value keeping the old one as a revision)',
-      description: 'Needs the officer role, or an agency feed token for an indicator that agency supplies. Re-sending the same value changes nothing.',
+      description:
+        'Needs the officer role, or an agency feed token for an indicator that agency supplies. Re-sending the same value changes nothing.',
       params: MeasurementKeyParams,
       body: PutMeasurementSchema,
       response: {
@@ -114,8 +122,16 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       },
     },
     handler: async (request, reply) => {
-      const result = await service.put(request.partnership, writerOf(request), keyOf(request), request.body as Record<string, unknown>)
-      return reply.status(result.created ? 201 : 200).header('etag', etagOf(result.measurement.version)).send(result.measurement)
+      const result = await service.put(
+        request.partnership,
+        writerOf(request),
+        keyOf(request),
+        request.body as Record<string, unknown>,
+      )
+      return reply
+        .status(result.created ? 201 : 200)
+        .header('etag', etagOf(result.measurement.version))
+        .send(result.measurement)
     },
   })
 
@@ -146,7 +162,13 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       response: { 200: Measurement, ...problemResponses(400, 401, 403, 404, 412, 422, 428) },
     },
     handler: async (request, reply) => {
-      const row = await service.setStatus(request.partnership.id, actorOf(request), keyOf(request), request.headers['if-match'], request.body.status)
+      const row = await service.setStatus(
+        request.partnership.id,
+        actorOf(request),
+        keyOf(request),
+        request.headers['if-match'],
+        request.body.status,
+      )
       return reply.header('etag', etagOf(row.version)).send(row)
     },
   })
@@ -157,7 +179,8 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       operationId: 'deleteMeasurement',
       tags,
       summary: 'Delete a mistaken measurement (officer); its value stays in the revision history',
-      description: 'Needs If-Match. Agency feed tokens may not delete: a feed corrects a figure by sending the right one.',
+      description:
+        'Needs If-Match. Agency feed tokens may not delete: a feed corrects a figure by sending the right one.',
       params: MeasurementKeyParams,
       headers: IfMatchHeaders,
       response: { 204: NoContent('Deleted'), ...problemResponses(400, 401, 403, 404, 412, 428) },
@@ -175,7 +198,13 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       tags,
       summary: 'Every value the measurement has had, newest first, with who sent it and when (deleted values too)',
       params: MeasurementKeyParams,
-      response: { 200: Type.Object({ items: Type.Array(RevisionSchema) }, { additionalProperties: false, description: 'Revisions' }), ...problemResponses(400, 401, 404) },
+      response: {
+        200: Type.Object(
+          { items: Type.Array(RevisionSchema) },
+          { additionalProperties: false, description: 'Revisions' },
+        ),
+        ...problemResponses(400, 401, 404),
+      },
     },
     handler: async (request) => ({ items: await service.revisions(request.partnership.id, keyOf(request)) }),
   })
@@ -188,7 +217,15 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
     bulk.removeAllContentTypeParsers()
     bulk.addContentTypeParser(['application/json', 'application/x-ndjson', 'text/csv'], (request, payload, done) => {
       const declared = Number(request.headers['content-length'])
-      if (declared > opts.bulkBody.bytes) return done(new DomainError('REQUEST.TOO_LARGE', 'payload-too-large', `The body is larger than ${opts.bulkBody.bytes} bytes.`), undefined)
+      if (declared > opts.bulkBody.bytes)
+        return done(
+          new DomainError(
+            'REQUEST.TOO_LARGE',
+            'payload-too-large',
+            `The body is larger than ${opts.bulkBody.bytes} bytes.`,
+          ),
+          undefined,
+        )
       payloads.set(request, payload)
       done(null, mediaTypeOf(request) === 'application/json' ? [] : '')
     })
@@ -210,12 +247,19 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
           content: {
             'application/json': { schema: Type.Array(Type.Ref('MeasurementRow')) },
             'application/x-ndjson': { schema: Type.String({ description: 'One MeasurementRow JSON object per line' }) },
-            'text/csv': { schema: Type.String({ description: `Header row ${CSV_COLUMNS.join(',')} (any order, unused columns may be left out)` }) },
+            'text/csv': {
+              schema: Type.String({
+                description: `Header row ${CSV_COLUMNS.join(',')} (any order, unused columns may be left out)`,
+              }),
+            },
           },
         },
         response: {
           200: BulkResultSchema,
-          422: { description: 'Refused: bad rows, or an Idempotency-Key reused with another body', content: { 'application/problem+json': { schema: Type.Ref('Problem') } } },
+          422: {
+            description: 'Refused: bad rows, or an Idempotency-Key reused with another body',
+            content: { 'application/problem+json': { schema: Type.Ref('Problem') } },
+          },
           ...problemResponses(400, 401, 403, 404, 408, 413, 415, 429, 503),
         },
       },
@@ -226,7 +270,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
           const body = readBulkBody(payloads.get(request)!, mediaTypeOf(request), request.url, opts.bulkBody)
           const key = request.headers['idempotency-key'] as string | undefined
           answer = await service.bulk(request.partnership, writerOf(request), body, {
-            partial: (request.query).mode === 'partial',
+            partial: request.query.mode === 'partial',
             ...(key === undefined ? {} : { key }),
           })
         } finally {
@@ -235,7 +279,12 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
         if (answer.replayed) reply.header('idempotent-replayed', 'true')
         if (answer.status === 422) {
           const body = answer.body
-          throw new DomainError('BATCH.REFUSED', 'unprocessable', `${body.refused} of ${body.received} rows were refused, so nothing was written. Fix them, or send mode=partial to write the good rows.`, body.errors)
+          throw new DomainError(
+            'BATCH.REFUSED',
+            'unprocessable',
+            `${body.refused} of ${body.received} rows were refused, so nothing was written. Fix them, or send mode=partial to write the good rows.`,
+            body.errors,
+          )
         }
         return reply.status(answer.status as 200).send(answer.body)
       },
@@ -248,8 +297,13 @@ export default measurementRoutes
 const payloads = new WeakMap<FastifyRequest, Readable>()
 
 /** Media types are case-insensitive (RFC 9110): TEXT/CSV is CSV. */
-const mediaTypeOf = (request: FastifyRequest): string => (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+const mediaTypeOf = (request: FastifyRequest): string =>
+  (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
 
 /** The measurement list pages on (period start, id), for the filters it was made with. */
 const listCursor = (filters: Record<string, unknown>) =>
-  pageCursor<[string, string]>({ list: 'measurements', filters }, ([start, id]) => typeof start === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(start) && typeof id === 'string' && UUID_PATTERN.test(id))
+  pageCursor<[string, string]>(
+    { list: 'measurements', filters },
+    ([start, id]) =>
+      typeof start === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(start) && typeof id === 'string' && UUID_PATTERN.test(id),
+  )

@@ -3,7 +3,8 @@ import { MEASUREMENT_STATUSES } from '../../domain/measurements.js'
 import { Nullable, Period, Slug, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
 
 const Sent = Type.Union([Type.String({ maxLength: 40 }), Type.Number()], {
-  description: 'A decimal string ("1651", "47.3"), or a JSON number of at most 15 significant digits (a double holds no more exactly; send longer figures as strings)',
+  description:
+    'A decimal string ("1651", "47.3"), or a JSON number of at most 15 significant digits (a double holds no more exactly; send longer figures as strings)',
 })
 
 export const MeasurementSchema = Type.Object(
@@ -14,10 +15,14 @@ export const MeasurementSchema = Type.Object(
     period: Type.String(),
     periodStart: Type.String({ format: 'date' }),
     periodEnd: Type.String({ format: 'date' }),
-    value: Type.String({ description: 'Decimal string; derived from numerator/denominator where the indicator is a ratio' }),
+    value: Type.String({
+      description: 'Decimal string; derived from numerator/denominator where the indicator is a ratio',
+    }),
     numerator: Nullable(Type.String()),
     denominator: Nullable(Type.String()),
-    status: StringEnum(MEASUREMENT_STATUSES, { description: 'Only published figures are final; the others are shown marked' }),
+    status: StringEnum(MEASUREMENT_STATUSES, {
+      description: 'Only published figures are final; the others are shown marked',
+    }),
     source: Nullable(Type.String()),
     sentBy: Type.String({ description: 'Token subject of whoever sent the current value' }),
     revision: Type.Integer({ minimum: 1, description: 'How many different values this measurement has had' }),
@@ -25,13 +30,20 @@ export const MeasurementSchema = Type.Object(
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
-  { $id: 'Measurement', additionalProperties: false, description: 'The value of an indicator for an area and a period' },
+  {
+    $id: 'Measurement',
+    additionalProperties: false,
+    description: 'The value of an indicator for an area and a period',
+  },
 )
 
 export const RevisionSchema = Type.Object(
   {
     measurementId: Uuid,
-    revision: Type.Integer({ description: 'Counts the values of one measurement; one deleted and sent again starts at 1 under a new measurementId' }),
+    revision: Type.Integer({
+      description:
+        'Counts the values of one measurement; one deleted and sent again starts at 1 under a new measurementId',
+    }),
     value: Type.String(),
     numerator: Nullable(Type.String()),
     denominator: Nullable(Type.String()),
@@ -73,15 +85,32 @@ export const MeasurementRowSchema = Type.Object(
     status: Type.Optional(Nullable(StringEnum(MEASUREMENT_STATUSES))),
     source: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
   },
-  { $id: 'MeasurementRow', additionalProperties: false, description: 'One row of a bulk batch; CSV columns have the same names' },
+  {
+    $id: 'MeasurementRow',
+    additionalProperties: false,
+    description: 'One row of a bulk batch; CSV columns have the same names',
+  },
 )
 
 export const BulkQuery = Type.Object(
-  { mode: Type.Optional(StringEnum(['all', 'partial'] as const, { default: 'all', description: 'all: one bad row refuses the batch; partial: good rows are written' })) },
+  {
+    mode: Type.Optional(
+      StringEnum(['all', 'partial'] as const, {
+        default: 'all',
+        description: 'all: one bad row refuses the batch; partial: good rows are written',
+      }),
+    ),
+  },
   { additionalProperties: false },
 )
 export const BulkHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'A retry with the same key and body replays the first answer' })),
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'A retry with the same key and body replays the first answer',
+    }),
+  ),
 })
 
 const Counts = {
@@ -94,10 +123,18 @@ const Counts = {
 export const BulkResultSchema = Type.Object(
   {
     ...Counts,
-    errors: Type.Array(Type.Object({ field: Type.String({ description: 'rows.<n>.<field>, rows numbered from 1' }), message: Type.String() }, { additionalProperties: false })),
+    errors: Type.Array(
+      Type.Object(
+        { field: Type.String({ description: 'rows.<n>.<field>, rows numbered from 1' }), message: Type.String() },
+        { additionalProperties: false },
+      ),
+    ),
     errorsTruncated: Type.Boolean(),
   },
-  { additionalProperties: false, description: 'What happened to each row; in partial mode, errors say which rows were refused and why' },
+  {
+    additionalProperties: false,
+    description: 'What happened to each row; in partial mode, errors say which rows were refused and why',
+  },
 )
 
 export const MeasurementListQuery = Type.Object(

@@ -1,6 +1,12 @@
 import type { Db } from '../../db/client.js'
 import { DomainError, notFound, type FieldError } from '../../domain/errors.js'
-import { checkMeasurement, checkStatusMove, MEASUREMENT_STATUSES, type MeasurementStatus, type SentNumber } from '../../domain/measurements.js'
+import {
+  checkMeasurement,
+  checkStatusMove,
+  MEASUREMENT_STATUSES,
+  type MeasurementStatus,
+  type SentNumber,
+} from '../../domain/measurements.js'
 import { dateRange, PERIOD_KINDS } from '../../domain/periods.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import type { Actor } from '../../domain/access.js'
@@ -105,15 +111,19 @@ class BatchChecker {
   add(raw: unknown, rowNumber: number): void {
     const at = `rows.${rowNumber}.`
     if (raw instanceof UnreadableRow) return this.refuse([{ field: `rows.${rowNumber}`, message: raw.reason }])
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return this.refuse([{ field: `rows.${rowNumber}`, message: 'is not an object' }])
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      return this.refuse([{ field: `rows.${rowNumber}`, message: 'is not an object' }])
     const row = raw as Record<string, unknown>
     const unknown = Object.keys(row).filter((k) => !ROW_FIELDS.has(k))
-    if (unknown.length > 0) return this.refuse(unknown.map((k) => ({ field: `${at}${k}`, message: 'is not a known field' })))
+    if (unknown.length > 0)
+      return this.refuse(unknown.map((k) => ({ field: `${at}${k}`, message: 'is not a known field' })))
     const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
     const indicatorName = text(row.indicator)
     const areaName = text(row.area)
     // A name of another partnership's thing reads exactly like an absent one.
-    const indicator = this.indicators.get(UUID.test(indicatorName) ? indicatorName.toLowerCase() : `ref:${indicatorName}`)
+    const indicator = this.indicators.get(
+      UUID.test(indicatorName) ? indicatorName.toLowerCase() : `ref:${indicatorName}`,
+    )
     const area = this.areas.get(UUID.test(areaName) ? areaName.toLowerCase() : `code:${areaName}`)
     const areaId = area?.id
     const problems: FieldError[] = []
@@ -135,25 +145,42 @@ class BatchChecker {
       problems.push({ field: `${at}status`, message: `must be one of: ${MEASUREMENT_STATUSES.join(', ')}` })
     } else if (this.agency !== undefined && sentStatus !== null && sentStatus !== 'provisional') {
       // The same rule as PATCH: validating and publishing are an officer's.
-      problems.push({ field: `${at}status`, message: 'an agency feed sends provisional figures; an officer validates and publishes them' })
+      problems.push({
+        field: `${at}status`,
+        message: 'an agency feed sends provisional figures; an officer validates and publishes them',
+      })
     }
     // A feed's "provisional" is what any new value starts as, not a request to move a figure back.
     const status = this.agency !== undefined ? null : sentStatus
     const source = row.source === undefined || row.source === null || row.source === '' ? null : row.source
-    if (source !== null && (typeof source !== 'string' || source.length > 200)) problems.push({ field: `${at}source`, message: 'must be text of 200 characters at most' })
+    if (source !== null && (typeof source !== 'string' || source.length > 200))
+      problems.push({ field: `${at}source`, message: 'must be text of 200 characters at most' })
     if (typeof row.period !== 'string') problems.push({ field: `${at}period`, message: 'is required' })
-    if (problems.length > 0 || indicator === undefined || area === undefined || areaId === undefined) return this.refuse(problems, reasons)
+    if (problems.length > 0 || indicator === undefined || area === undefined || areaId === undefined)
+      return this.refuse(problems, reasons)
     try {
       const settled = checkMeasurement(
         indicator,
-        { period: row.period as string, value: row.value as SentNumber, numerator: row.numerator as SentNumber, denominator: row.denominator as SentNumber },
+        {
+          period: row.period as string,
+          value: row.value as SentNumber,
+          numerator: row.numerator as SentNumber,
+          denominator: row.denominator as SentNumber,
+        },
         this.fyStartMonth,
         at,
       )
       const { kind, firstMonth } = settled.period
-      const key = ((indicator.index * this.context.areas.length + area.index) * PERIOD_KINDS.length + PERIOD_KINDS.indexOf(kind)) * MONTHS_SPAN + firstMonth
+      const key =
+        ((indicator.index * this.context.areas.length + area.index) * PERIOD_KINDS.length +
+          PERIOD_KINDS.indexOf(kind)) *
+          MONTHS_SPAN +
+        firstMonth
       const first = this.seen.get(key)
-      if (first !== undefined) return this.refuse([{ field: `${at}period`, message: `repeats row ${first} (same indicator, area and period)` }])
+      if (first !== undefined)
+        return this.refuse([
+          { field: `${at}period`, message: `repeats row ${first} (same indicator, area and period)` },
+        ])
       this.seen.set(key, rowNumber)
       const { start, end } = dateRange(settled.period)
       const c = this.columns
@@ -177,7 +204,8 @@ class BatchChecker {
 
 /** The same checks as a batch row, answered as a single resource would be: 404, 403 or 400. */
 function singleRowProblem(checker: BatchChecker): DomainError {
-  if (checker.reasons.has('not_your_agency')) return new DomainError('MEASUREMENT.AGENCY', 'forbidden', 'Your agency does not supply this indicator.')
+  if (checker.reasons.has('not_your_agency'))
+    return new DomainError('MEASUREMENT.AGENCY', 'forbidden', 'Your agency does not supply this indicator.')
   if (checker.reasons.has('no_indicator')) return notFound('indicator')
   if (checker.reasons.has('no_area')) return notFound('area')
   const fields = checker.errors.map((e) => {
@@ -205,7 +233,12 @@ export function createMeasurementService(db: Db) {
      * the key is claimed first (a concurrent duplicate waits on it) and committed with the data and the
      * answer, so a retry either replays the answer or finds nothing.
      */
-    async bulk(tenant: Tenant, writer: Writer, body: { rows: AsyncIterable<unknown>; digest(): string }, options: { partial: boolean; key?: string }): Promise<BulkAnswer> {
+    async bulk(
+      tenant: Tenant,
+      writer: Writer,
+      body: { rows: AsyncIterable<unknown>; digest(): string },
+      options: { partial: boolean; key?: string },
+    ): Promise<BulkAnswer> {
       const partnershipId = tenant.id
       const checker = new BatchChecker(await lookups(db, partnershipId), tenant.financialYearStartMonth, writer.agency)
       const rows = body.rows[Symbol.asyncIterator]()
@@ -216,7 +249,8 @@ export function createMeasurementService(db: Db) {
           const next = await rows.next()
           if (next.done === true) return false
           received += 1
-          if (received > MAX_ROWS) throw new DomainError('BATCH.TOO_LARGE', 'payload-too-large', `A batch holds at most ${MAX_ROWS} rows.`)
+          if (received > MAX_ROWS)
+            throw new DomainError('BATCH.TOO_LARGE', 'payload-too-large', `A batch holds at most ${MAX_ROWS} rows.`)
           checker.add(next.value, received)
         }
         return true
@@ -229,7 +263,11 @@ export function createMeasurementService(db: Db) {
             // Only the digest of the whole body tells a retry from a reuse of the key.
             while (!(await rows.next()).done);
             if (claim.requestHash !== body.digest()) {
-              throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'unprocessable', 'This Idempotency-Key was used with a different request body.')
+              throw new DomainError(
+                'IDEMPOTENCY.KEY_REUSED',
+                'unprocessable',
+                'This Idempotency-Key was used with a different request body.',
+              )
             }
             return { status: claim.status, body: claim.response as BulkResult, replayed: true }
           }
@@ -242,7 +280,13 @@ export function createMeasurementService(db: Db) {
           inserted += written.inserted
           updated += written.updated
           accepted -= written.backward.length
-          for (const { row, status } of written.backward) checker.refuse([{ field: `rows.${row}.status`, message: `must not go back from ${status}; send a corrected value instead` }])
+          for (const { row, status } of written.backward)
+            checker.refuse([
+              {
+                field: `rows.${row}.status`,
+                message: `must not go back from ${status}; send a corrected value instead`,
+              },
+            ])
         }
         const write = (chunk: MeasurementColumns): Promise<void> => {
           accepted += chunk.row.length
@@ -259,7 +303,12 @@ export function createMeasurementService(db: Db) {
           writing = write(checker.take())
         }
         await writing
-        const base = { received, refused: checker.refusedRows, errors: checker.errors.slice(0, MAX_ERRORS), errorsTruncated: checker.errors.length > MAX_ERRORS }
+        const base = {
+          received,
+          refused: checker.refusedRows,
+          errors: checker.errors.slice(0, MAX_ERRORS),
+          errorsTruncated: checker.errors.length > MAX_ERRORS,
+        }
         let answer: { status: number; body: BulkResult }
         if (checker.refusedRows > 0 && !options.partial) {
           await undoBatch(trx)
@@ -275,7 +324,16 @@ export function createMeasurementService(db: Db) {
           })
           answer = { status: 200, body: { ...base, inserted, updated, unchanged: accepted - inserted - updated } }
         }
-        if (options.key !== undefined) await storeIdempotentAnswer(trx, partnershipId, writer.subject, options.key, body.digest(), answer.status, answer.body)
+        if (options.key !== undefined)
+          await storeIdempotentAnswer(
+            trx,
+            partnershipId,
+            writer.subject,
+            options.key,
+            body.digest(),
+            answer.status,
+            answer.body,
+          )
         return { ...answer, replayed: false }
       })
     },
@@ -285,7 +343,11 @@ export function createMeasurementService(db: Db) {
       const partnershipId = tenant.id
       const row = { indicator: key.indicatorId, area: key.areaId, period: key.period, ...body }
       return db.transaction().execute(async (trx) => {
-        const checker = new BatchChecker(await lookups(trx, partnershipId), tenant.financialYearStartMonth, writer.agency)
+        const checker = new BatchChecker(
+          await lookups(trx, partnershipId),
+          tenant.financialYearStartMonth,
+          writer.agency,
+        )
         checker.add(row, 1)
         if (checker.refusedRows > 0) throw singleRowProblem(checker)
         const columns = checker.take()
@@ -293,7 +355,14 @@ export function createMeasurementService(db: Db) {
         const { inserted, updated } = await upsertMeasurements(trx, partnershipId, writer.subject, columns)
         const after = (await findMeasurement(trx, partnershipId, { ...key, period: columns.period[0]! }))!
         if (inserted + updated > 0) {
-          await recordAudit(trx, writer, { partnershipId, action: inserted ? 'create' : 'update', resourceType: 'measurement', resourceId: after.id, before: before ?? null, after })
+          await recordAudit(trx, writer, {
+            partnershipId,
+            action: inserted ? 'create' : 'update',
+            resourceType: 'measurement',
+            resourceId: after.id,
+            before: before ?? null,
+            after,
+          })
         }
         return { measurement: after, created: inserted > 0, changed: inserted + updated > 0 }
       })
@@ -318,18 +387,38 @@ export function createMeasurementService(db: Db) {
         if (existing === undefined) throw notFound('measurement')
         checkIfMatch(ifMatch, existing.version)
         await deleteMeasurement(trx, partnershipId, existing.id, actor.subject)
-        await recordAudit(trx, actor, { partnershipId, action: 'delete', resourceType: 'measurement', resourceId: existing.id, before: existing, after: null })
+        await recordAudit(trx, actor, {
+          partnershipId,
+          action: 'delete',
+          resourceType: 'measurement',
+          resourceId: existing.id,
+          before: existing,
+          after: null,
+        })
       })
     },
 
-    setStatus(partnershipId: string, actor: Actor, key: { indicatorId: string; areaId: string; period: string }, ifMatch: string | undefined, status: MeasurementStatus) {
+    setStatus(
+      partnershipId: string,
+      actor: Actor,
+      key: { indicatorId: string; areaId: string; period: string },
+      ifMatch: string | undefined,
+      status: MeasurementStatus,
+    ) {
       return db.transaction().execute(async (trx) => {
         const existing = await findMeasurement(trx, partnershipId, key, true)
         if (existing === undefined) throw notFound('measurement')
         checkIfMatch(ifMatch, existing.version)
         checkStatusMove(existing.status, status)
         const row = await setStatus(trx, existing.id, status)
-        await recordAudit(trx, actor, { partnershipId, action: 'update', resourceType: 'measurement', resourceId: existing.id, before: existing, after: row })
+        await recordAudit(trx, actor, {
+          partnershipId,
+          action: 'update',
+          resourceType: 'measurement',
+          resourceId: existing.id,
+          before: existing,
+          after: row,
+        })
         return row
       })
     },

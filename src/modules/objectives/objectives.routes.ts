@@ -7,7 +7,13 @@ import { createObjectiveService } from './objectives.service.js'
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   registerResourceRoutes(app, {
     service: createObjectiveService(app.db),
-    operationIds: { list: 'listObjectives', create: 'createObjective', get: 'getObjective', update: 'updateObjective', delete: 'deleteObjective' },
+    operationIds: {
+      list: 'listObjectives',
+      create: 'createObjective',
+      get: 'getObjective',
+      update: 'updateObjective',
+      delete: 'deleteObjective',
+    },
     names: { one: 'objective', many: 'objectives' },
     tag: 'Priorities',
     item: ObjectiveSchema,

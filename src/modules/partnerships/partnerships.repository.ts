@@ -1,9 +1,21 @@
 import type { Db } from '../../db/client.js'
 import type { NewPartnership, PartnershipUpdate } from '../../db/types.js'
 
-const COLUMNS = ['id', 'slug', 'name', 'financialYearStartMonth', 'archived', 'version', 'createdAt', 'updatedAt'] as const
+const COLUMNS = [
+  'id',
+  'slug',
+  'name',
+  'financialYearStartMonth',
+  'archived',
+  'version',
+  'createdAt',
+  'updatedAt',
+] as const
 
-export async function listPartnerships(db: Db, options: { slugs?: string[]; after?: string; limit: number; includeArchived: boolean }) {
+export async function listPartnerships(
+  db: Db,
+  options: { slugs?: string[]; after?: string; limit: number; includeArchived: boolean },
+) {
   let query = db.selectFrom('partnership').select(COLUMNS)
   if (options.slugs !== undefined) {
     if (options.slugs.length === 0) return []
@@ -27,17 +39,35 @@ export function findPartnership(db: Db, slug: string, lock = false) {
 export async function financialYearUses(db: Db, partnershipId: string) {
   const fy = 'FY%'
   const [targets, measurements, commentary] = await Promise.all([
-    db.selectFrom('target').select((eb) => eb.fn.countAll<string>().as('n')).where('partnershipId', '=', partnershipId)
-      .where((eb) => eb.or([eb('period', 'like', fy), eb('baselinePeriod', 'like', fy)])).executeTakeFirstOrThrow(),
-    db.selectFrom('measurement').select((eb) => eb.fn.countAll<string>().as('n')).where('partnershipId', '=', partnershipId).where('period', 'like', fy).executeTakeFirstOrThrow(),
-    db.selectFrom('commentary').select((eb) => eb.fn.countAll<string>().as('n')).where('partnershipId', '=', partnershipId).where('period', 'like', fy).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('target')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('partnershipId', '=', partnershipId)
+      .where((eb) => eb.or([eb('period', 'like', fy), eb('baselinePeriod', 'like', fy)]))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('measurement')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('partnershipId', '=', partnershipId)
+      .where('period', 'like', fy)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('commentary')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('partnershipId', '=', partnershipId)
+      .where('period', 'like', fy)
+      .executeTakeFirstOrThrow(),
   ])
   return { targets: Number(targets.n), measurements: Number(measurements.n), commentary: Number(commentary.n) }
 }
 
 /** What every request to a partnership needs of it, by slug: its id, year-start month and whether it is archived. */
 export function partnershipScope(db: Db, slug: string) {
-  return db.selectFrom('partnership').select(['id', 'slug', 'financialYearStartMonth', 'archived']).where('slug', '=', slug).executeTakeFirst()
+  return db
+    .selectFrom('partnership')
+    .select(['id', 'slug', 'financialYearStartMonth', 'archived'])
+    .where('slug', '=', slug)
+    .executeTakeFirst()
 }
 
 export function insertPartnership(db: Db, values: NewPartnership) {

@@ -36,7 +36,11 @@ const partnershipRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (request, reply) => {
       const row = await service.create(actorOf(request), request.body)
-      return reply.status(201).header('location', `/partnerships/${row.slug}`).header('etag', etagOf(row.version)).send(row)
+      return reply
+        .status(201)
+        .header('location', `/partnerships/${row.slug}`)
+        .header('etag', etagOf(row.version))
+        .send(row)
     },
   })
 

@@ -12,7 +12,11 @@ export const CreatePartnershipSchema = Type.Object(
   { additionalProperties: false },
 )
 export const UpdatePartnershipSchema = Type.Object(
-  { name: Type.Optional(Name), financialYearStartMonth: Type.Optional(YearStart), archived: Type.Optional(Type.Boolean()) },
+  {
+    name: Type.Optional(Name),
+    financialYearStartMonth: Type.Optional(YearStart),
+    archived: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false, minProperties: 1 },
 )
 export const PartnershipListQuery = Type.Object(

@@ -7,7 +7,13 @@ import { recordAudit } from '../audit/audit.repository.js'
 import { pageCursor } from '../../http/paging.js'
 import { SLUG } from '../../http/schemas.js'
 import { checkIfMatch, constraintProblem } from '../resource/resource.service.js'
-import { financialYearUses, findPartnership, insertPartnership, listPartnerships, updatePartnership } from './partnerships.repository.js'
+import {
+  financialYearUses,
+  findPartnership,
+  insertPartnership,
+  listPartnerships,
+  updatePartnership,
+} from './partnerships.repository.js'
 
 /**
  * Stored periods such as FY2010-11 mean the year from the partnership's year-start month: once any
@@ -16,11 +22,19 @@ import { financialYearUses, findPartnership, insertPartnership, listPartnerships
  */
 async function refuseIfYearsInUse(trx: Db, partnershipId: string): Promise<void> {
   const uses = await financialYearUses(trx, partnershipId)
-  const named = Object.entries(uses).filter(([, n]) => n > 0).map(([what, n]) => `${n} ${what === 'commentary' ? (n === 1 ? 'comment' : 'comments') : n === 1 ? what.slice(0, -1) : what}`)
+  const named = Object.entries(uses)
+    .filter(([, n]) => n > 0)
+    .map(
+      ([what, n]) =>
+        `${n} ${what === 'commentary' ? (n === 1 ? 'comment' : 'comments') : n === 1 ? what.slice(0, -1) : what}`,
+    )
   if (named.length === 0) return
-  throw new DomainError('PARTNERSHIP.YEAR_START_IN_USE', 'conflict', `The year-start month cannot change while financial years are stored in its terms: ${named.join(', ')} name a financial year (FY...). Delete those first, or keep the month.`, [
-    { field: 'body.financialYearStartMonth', message: `${named.join(', ')} depend on it` },
-  ])
+  throw new DomainError(
+    'PARTNERSHIP.YEAR_START_IN_USE',
+    'conflict',
+    `The year-start month cannot change while financial years are stored in its terms: ${named.join(', ')} name a financial year (FY...). Delete those first, or keep the month.`,
+    [{ field: 'body.financialYearStartMonth', message: `${named.join(', ')} depend on it` }],
+  )
 }
 
 export function createPartnershipService(db: Db) {
@@ -28,7 +42,10 @@ export function createPartnershipService(db: Db) {
     /** The partnerships the caller belongs to; a superadmin sees them all. */
     async list(principal: Principal, query: { limit?: number; cursor?: string; includeArchived?: boolean }) {
       const limit = query.limit ?? 50
-      const cursors = pageCursor<[string]>({ list: 'partnerships', filters: { includeArchived: query.includeArchived === true } }, ([slug]) => typeof slug === 'string' && SLUG.test(slug))
+      const cursors = pageCursor<[string]>(
+        { list: 'partnerships', filters: { includeArchived: query.includeArchived === true } },
+        ([slug]) => typeof slug === 'string' && SLUG.test(slug),
+      )
       const after = query.cursor === undefined ? undefined : cursors.decode(query.cursor)[0]
       const rows = await listPartnerships(db, {
         ...(principal.superadmin ? {} : { slugs: [...principal.memberships.keys()] }),
@@ -52,7 +69,14 @@ export function createPartnershipService(db: Db) {
         return await db.transaction().execute(async (trx) => {
           const row = await insertPartnership(trx, values)
           await setTenant(trx, row.id)
-          await recordAudit(trx, actor, { partnershipId: row.id, action: 'create', resourceType: 'partnership', resourceId: row.id, before: null, after: row })
+          await recordAudit(trx, actor, {
+            partnershipId: row.id,
+            action: 'create',
+            resourceType: 'partnership',
+            resourceId: row.id,
+            before: null,
+            after: row,
+          })
           return row
         })
       } catch (err) {
@@ -65,11 +89,21 @@ export function createPartnershipService(db: Db) {
         const existing = await findPartnership(trx, slug, true)
         if (existing === undefined) throw notFound('partnership')
         checkIfMatch(ifMatch, existing.version)
-        if (values.financialYearStartMonth !== undefined && values.financialYearStartMonth !== existing.financialYearStartMonth) {
+        if (
+          values.financialYearStartMonth !== undefined &&
+          values.financialYearStartMonth !== existing.financialYearStartMonth
+        ) {
           await refuseIfYearsInUse(trx, existing.id)
         }
         const row = await updatePartnership(trx, existing.id, values)
-        await recordAudit(trx, actor, { partnershipId: row.id, action: 'update', resourceType: 'partnership', resourceId: row.id, before: existing, after: row })
+        await recordAudit(trx, actor, {
+          partnershipId: row.id,
+          action: 'update',
+          resourceType: 'partnership',
+          resourceId: row.id,
+          before: existing,
+          after: row,
+        })
         return row
       })
     },

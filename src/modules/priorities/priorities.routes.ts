@@ -6,7 +6,13 @@ import { createPriorityService } from './priorities.service.js'
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   registerResourceRoutes(app, {
     service: createPriorityService(app.db),
-    operationIds: { list: 'listPriorities', create: 'createPriority', get: 'getPriority', update: 'updatePriority', delete: 'deletePriority' },
+    operationIds: {
+      list: 'listPriorities',
+      create: 'createPriority',
+      get: 'getPriority',
+      update: 'updatePriority',
+      delete: 'deletePriority',
+    },
     names: { one: 'priority', many: 'priorities' },
     tag: 'Priorities',
     item: PrioritySchema,

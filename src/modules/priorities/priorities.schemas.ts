@@ -8,7 +8,11 @@ export const PrioritySchema = Type.Object(
     code: Nullable(Type.String({ description: 'Short code, unique in the partnership (e.g. ASB)' })),
     description: Nullable(Type.String()),
   },
-  { $id: 'Priority', additionalProperties: false, description: 'A strategic priority (theme) of the partnership; its objectives are a sub-resource' },
+  {
+    $id: 'Priority',
+    additionalProperties: false,
+    description: 'A strategic priority (theme) of the partnership; its objectives are a sub-resource',
+  },
 )
 export const CreatePrioritySchema = Type.Object(
   { name: Name, code: Type.Optional(Nullable(Code)), description: Type.Optional(Nullable(Text)) },

@@ -10,7 +10,13 @@ export async function lockTree(trx: Db, table: string, partnershipId: string): P
 }
 
 /** Whether `ancestorId` is `id` itself or above it in the tree. */
-export async function isSelfOrAncestor(trx: Db, table: string, partnershipId: string, id: string, ancestorId: string): Promise<boolean> {
+export async function isSelfOrAncestor(
+  trx: Db,
+  table: string,
+  partnershipId: string,
+  id: string,
+  ancestorId: string,
+): Promise<boolean> {
   const result = await sql<{ found: boolean }>`
     with recursive up(id, parent_id) as (
       select id, parent_id from ${sql.table(table)} where partnership_id = ${partnershipId} and id = ${id}

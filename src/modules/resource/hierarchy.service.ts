@@ -10,9 +10,12 @@ export function refuseCycles<T extends 'area' | 'indicator'>(spec: TableSpec<T>)
     if (existing === undefined || typeof parentId !== 'string' || parentId === existing.parentId) return values
     await lockTree(trx, spec.table, scope.partnershipId)
     if (await isSelfOrAncestor(trx, spec.table, scope.partnershipId, parentId, existing.id)) {
-      throw new DomainError(`${spec.type.toUpperCase()}.CYCLE`, 'unprocessable', `A${/^[aeiou]/.test(spec.type) ? 'n' : ''} ${spec.type} cannot sit below itself or one of its own descendants.`, [
-        { field: 'body.parentId', message: `is this ${spec.type} or one of its descendants` },
-      ])
+      throw new DomainError(
+        `${spec.type.toUpperCase()}.CYCLE`,
+        'unprocessable',
+        `A${/^[aeiou]/.test(spec.type) ? 'n' : ''} ${spec.type} cannot sit below itself or one of its own descendants.`,
+        [{ field: 'body.parentId', message: `is this ${spec.type} or one of its descendants` }],
+      )
     }
     return values
   }

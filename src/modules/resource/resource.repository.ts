@@ -5,7 +5,8 @@ import type { Database } from '../../db/types.js'
 import { DomainError } from '../../domain/errors.js'
 import { pageCursor, UUID_PATTERN } from '../../http/paging.js'
 
-export type ResourceTable = 'area' | 'agency' | 'priority' | 'objective' | 'theme' | 'indicator' | 'target' | 'commentary'
+export type ResourceTable =
+  'area' | 'agency' | 'priority' | 'objective' | 'theme' | 'indicator' | 'target' | 'commentary'
 export type Column<T extends ResourceTable> = keyof Database[T] & string
 
 const BASE_COLUMNS = ['id', 'archived', 'version', 'createdAt', 'updatedAt'] as const
@@ -31,13 +32,25 @@ export interface TableSpec<T extends ResourceTable> {
    * A many-to-many link shown as an array of ids (an indicator's priorityIds), kept in a link table
    * (owner column -> this row, column -> the other row) and filterable by one id.
    */
-  links?: { field: string; table: 'indicatorPriority'; owner: string; column: string; target: ResourceTable; filter: string }
+  links?: {
+    field: string
+    table: 'indicatorPriority'
+    owner: string
+    column: string
+    target: ResourceTable
+    filter: string
+  }
 }
 
 /** A record as the API shows it: every column but the partnership, and its links. */
-export type Row<T extends ResourceTable> = Omit<Selectable<Database[T]>, 'partnershipId'> & { id: string; version: number; [link: string]: unknown }
+export type Row<T extends ResourceTable> = Omit<Selectable<Database[T]>, 'partnershipId'> & {
+  id: string
+  version: number
+  [link: string]: unknown
+}
 /** What a create or update writes: the columns sent (or set by a hook), and links. */
-export type Values<T extends ResourceTable> = Partial<Omit<Insertable<Database[T]>, 'partnershipId'>> & Record<string, unknown>
+export type Values<T extends ResourceTable> = Partial<Omit<Insertable<Database[T]>, 'partnershipId'>> &
+  Record<string, unknown>
 
 export interface Scope {
   partnershipId: string
@@ -69,28 +82,49 @@ function selectRow<T extends ResourceTable>(spec: TableSpec<T>) {
   if (link === undefined) return () => columns
   return () => [
     ...columns,
-    sql<string[]>`array(select ${sql.ref(link.column)} from ${sql.table(link.table)} where ${sql.ref(`${link.table}.${link.owner}`)} = ${sql.ref(`${spec.table}.id`)} order by 1)`.as(link.field),
+    sql<
+      string[]
+    >`array(select ${sql.ref(link.column)} from ${sql.table(link.table)} where ${sql.ref(`${link.table}.${link.owner}`)} = ${sql.ref(`${spec.table}.id`)} order by 1)`.as(
+      link.field,
+    ),
   ]
 }
 
 /** Separates a link field (ids kept in a link table) from the row's own columns. */
-export function splitLinks<T extends ResourceTable>(spec: TableSpec<T>, values: Values<T>): { own: Values<T>; linked?: string[] } {
+export function splitLinks<T extends ResourceTable>(
+  spec: TableSpec<T>,
+  values: Values<T>,
+): { own: Values<T>; linked?: string[] } {
   if (spec.links === undefined || !(spec.links.field in values)) return { own: values }
   const { [spec.links.field]: linked, ...own } = values
   return { own: own as Values<T>, linked: linked as string[] }
 }
 
 /** Replaces a row's links; every id must name a row of the target table in the same partnership. */
-export async function replaceLinks<T extends ResourceTable>(db: Db, spec: TableSpec<T>, scope: Scope, id: string, ids: string[]): Promise<boolean> {
+export async function replaceLinks<T extends ResourceTable>(
+  db: Db,
+  spec: TableSpec<T>,
+  scope: Scope,
+  id: string,
+  ids: string[],
+): Promise<boolean> {
   const link = spec.links!
   const unique = [...new Set(ids)]
   if (unique.length > 0) {
-    const found = await anyDb(db).selectFrom(link.target).select('id').where('partnershipId', '=', scope.partnershipId).where('id', 'in', unique).execute()
+    const found = await anyDb(db)
+      .selectFrom(link.target)
+      .select('id')
+      .where('partnershipId', '=', scope.partnershipId)
+      .where('id', 'in', unique)
+      .execute()
     if (found.length !== unique.length) return false
   }
   await anyDb(db).deleteFrom(link.table).where(link.owner, '=', id).execute()
   if (unique.length > 0) {
-    await anyDb(db).insertInto(link.table).values(unique.map((other) => ({ partnershipId: scope.partnershipId, [link.owner]: id, [link.column]: other }))).execute()
+    await anyDb(db)
+      .insertInto(link.table)
+      .values(unique.map((other) => ({ partnershipId: scope.partnershipId, [link.owner]: id, [link.column]: other })))
+      .execute()
   }
   return true
 }
@@ -98,7 +132,8 @@ export async function replaceLinks<T extends ResourceTable>(db: Db, spec: TableS
 function scoped<T extends ResourceTable>(db: Db, spec: TableSpec<T>, scope: Pick<Scope, 'partnershipId' | 'parentId'>) {
   const table: string = spec.table
   let query = anyDb(db).selectFrom(table).where(`${table}.partnershipId`, '=', scope.partnershipId)
-  if (spec.parent !== undefined) query = query.where(`${table}.${spec.parent.column as string}`, '=', scope.parentId ?? null)
+  if (spec.parent !== undefined)
+    query = query.where(`${table}.${spec.parent.column as string}`, '=', scope.parentId ?? null)
   return query
 }
 
@@ -108,15 +143,26 @@ const isKeyValue = (v: unknown) => typeof v === 'string' || typeof v === 'number
  * Keyset pagination on (sort column, id): stable under concurrent inserts, no OFFSET scans. `filters`
  * are the list's equality filters by column (the link filter apart), from the route's filter schema.
  */
-export async function listRecords<T extends ResourceTable>(db: Db, spec: TableSpec<T>, scope: Scope, request: PageRequest, filters: readonly string[]) {
+export async function listRecords<T extends ResourceTable>(
+  db: Db,
+  spec: TableSpec<T>,
+  scope: Scope,
+  request: PageRequest,
+  filters: readonly string[],
+) {
   const sortKeys = Object.keys(spec.sorts)
   const sort = request.sort ?? sortKeys[0]!
   const descending = sort.startsWith('-')
   const column = spec.sorts[descending ? sort.slice(1) : sort]
   if (column === undefined) throw new DomainError('PAGE.SORT', 'validation', `Unknown sort ${sort}.`)
   const limit = request.limit ?? 50
-  const filtering = Object.fromEntries([...filters, ...(spec.links ? [spec.links.filter] : []), 'q', 'includeArchived'].map((f) => [f, request[f]]))
-  const cursors = pageCursor<[unknown, string]>({ list: `${spec.table}:${scope.parentId ?? ''}`, sort, filters: filtering }, ([value, id]) => isKeyValue(value) && typeof id === 'string' && UUID_PATTERN.test(id))
+  const filtering = Object.fromEntries(
+    [...filters, ...(spec.links ? [spec.links.filter] : []), 'q', 'includeArchived'].map((f) => [f, request[f]]),
+  )
+  const cursors = pageCursor<[unknown, string]>(
+    { list: `${spec.table}:${scope.parentId ?? ''}`, sort, filters: filtering },
+    ([value, id]) => isKeyValue(value) && typeof id === 'string' && UUID_PATTERN.test(id),
+  )
 
   const table: string = spec.table
   let query = scoped(db, spec, scope).select(selectRow(spec)) as SelectQueryBuilder<any, any, Row<T>>
@@ -130,48 +176,91 @@ export async function listRecords<T extends ResourceTable>(db: Db, spec: TableSp
   const link = spec.links
   if (link !== undefined && request[link.filter] !== undefined) {
     query = query.where((eb) =>
-      eb.exists(eb.selectFrom(link.table).select(sql.lit(1).as('one')).whereRef(`${link.table}.${link.owner}`, '=', `${table}.id`).where(`${link.table}.${link.column}`, '=', request[link.filter])),
+      eb.exists(
+        eb
+          .selectFrom(link.table)
+          .select(sql.lit(1).as('one'))
+          .whereRef(`${link.table}.${link.owner}`, '=', `${table}.id`)
+          .where(`${link.table}.${link.column}`, '=', request[link.filter]),
+      ),
     )
   }
   if (request.cursor !== undefined) {
     const [value, id] = cursors.decode(request.cursor)
-    query = query.where((eb) => eb(eb.refTuple(`${table}.${column as string}`, `${table}.id`), descending ? '<' : '>', eb.tuple(value as string, id)))
+    query = query.where((eb) =>
+      eb(
+        eb.refTuple(`${table}.${column as string}`, `${table}.id`),
+        descending ? '<' : '>',
+        eb.tuple(value as string, id),
+      ),
+    )
   }
   const direction = descending ? 'desc' : 'asc'
-  const rows = await query.orderBy(`${table}.${column}`, direction).orderBy(`${table}.id`, direction).limit(limit + 1).execute()
+  const rows = await query
+    .orderBy(`${table}.${column}`, direction)
+    .orderBy(`${table}.id`, direction)
+    .limit(limit + 1)
+    .execute()
   const items = rows.slice(0, limit)
   const last = items[items.length - 1] as Record<string, unknown> | undefined
   const key = (v: unknown) => (v instanceof Date ? v.toISOString() : v)
-  return { items, nextCursor: rows.length > limit && last !== undefined ? cursors.encode([key(last[column]), last.id as string]) : null }
+  return {
+    items,
+    nextCursor:
+      rows.length > limit && last !== undefined ? cursors.encode([key(last[column]), last.id as string]) : null,
+  }
 }
 
 type Find = (db: Db, partnershipId: string, parentId: string | undefined, id: string) => Promise<unknown[]>
 const finds = new Map<string, Find>()
 
 /** Reading one record is the hottest query there is: its text is built once per table shape and prepared. */
-export async function findRecord<T extends ResourceTable>(db: Db, spec: TableSpec<T>, scope: Scope, id: string, lock = false): Promise<Row<T> | undefined> {
+export async function findRecord<T extends ResourceTable>(
+  db: Db,
+  spec: TableSpec<T>,
+  scope: Scope,
+  id: string,
+  lock = false,
+): Promise<Row<T> | undefined> {
   const table: string = spec.table
   const build = (partnershipId: string, parentId: string | undefined, recordId: string) =>
-    scoped(db, spec, { partnershipId, ...(parentId === undefined ? {} : { parentId }) }).select(selectRow(spec)).where(`${table}.id`, '=', recordId)
-  if (lock) return (await build(scope.partnershipId, scope.parentId, id).forUpdate(table).executeTakeFirst()) as Row<T> | undefined
+    scoped(db, spec, { partnershipId, ...(parentId === undefined ? {} : { parentId }) })
+      .select(selectRow(spec))
+      .where(`${table}.id`, '=', recordId)
+  if (lock)
+    return (await build(scope.partnershipId, scope.parentId, id).forUpdate(table).executeTakeFirst()) as
+      Row<T> | undefined
   const shape = `${table}:${scope.parentId === undefined ? '' : 'parent'}`
   let find = finds.get(shape)
   if (find === undefined) {
     const nested = scope.parentId !== undefined
-    find = preparedQuery((p: string, parent: string | undefined, i: string) => build(p, nested ? parent : undefined, i)) as Find
+    find = preparedQuery((p: string, parent: string | undefined, i: string) =>
+      build(p, nested ? parent : undefined, i),
+    ) as Find
     finds.set(shape, find)
   }
   return (await find(db, scope.partnershipId, scope.parentId, id))[0] as Row<T> | undefined
 }
 
 /** The row whose columns equal the given values (a natural key). */
-export async function findRecordBy<T extends ResourceTable>(db: Db, spec: TableSpec<T>, scope: Scope, key: Partial<Record<Column<T>, unknown>>): Promise<Row<T> | undefined> {
+export async function findRecordBy<T extends ResourceTable>(
+  db: Db,
+  spec: TableSpec<T>,
+  scope: Scope,
+  key: Partial<Record<Column<T>, unknown>>,
+): Promise<Row<T> | undefined> {
   let query = scoped(db, spec, scope).select(selectRow(spec))
-  for (const [column, value] of Object.entries(key)) query = query.where(`${spec.table as string}.${column}`, '=', value as string)
+  for (const [column, value] of Object.entries(key))
+    query = query.where(`${spec.table as string}.${column}`, '=', value as string)
   return (await query.executeTakeFirst()) as Row<T> | undefined
 }
 
-export async function insertRecord<T extends ResourceTable>(db: Db, spec: TableSpec<T>, scope: Scope, values: Values<T>): Promise<Row<T>> {
+export async function insertRecord<T extends ResourceTable>(
+  db: Db,
+  spec: TableSpec<T>,
+  scope: Scope,
+  values: Values<T>,
+): Promise<Row<T>> {
   const parent = spec.parent === undefined ? {} : { [spec.parent.column]: scope.parentId }
   const table: string = spec.table
   return (await anyDb(db)
@@ -181,7 +270,13 @@ export async function insertRecord<T extends ResourceTable>(db: Db, spec: TableS
     .executeTakeFirstOrThrow()) as Row<T>
 }
 
-export async function updateRecord<T extends ResourceTable>(db: Db, spec: TableSpec<T>, scope: Scope, id: string, values: Values<T>): Promise<Row<T>> {
+export async function updateRecord<T extends ResourceTable>(
+  db: Db,
+  spec: TableSpec<T>,
+  scope: Scope,
+  id: string,
+  values: Values<T>,
+): Promise<Row<T>> {
   const table: string = spec.table
   return (await anyDb(db)
     .updateTable(table)
@@ -192,12 +287,21 @@ export async function updateRecord<T extends ResourceTable>(db: Db, spec: TableS
     .executeTakeFirstOrThrow()) as Row<T>
 }
 
-export async function deleteRecord<T extends ResourceTable>(db: Db, spec: TableSpec<T>, scope: Scope, id: string): Promise<void> {
+export async function deleteRecord<T extends ResourceTable>(
+  db: Db,
+  spec: TableSpec<T>,
+  scope: Scope,
+  id: string,
+): Promise<void> {
   const table: string = spec.table
   await anyDb(db).deleteFrom(table).where('partnershipId', '=', scope.partnershipId).where('id', '=', id).execute()
 }
 
-export async function parentExists<T extends ResourceTable>(db: Db, spec: TableSpec<T>, scope: Pick<Scope, 'partnershipId' | 'parentId'>): Promise<boolean> {
+export async function parentExists<T extends ResourceTable>(
+  db: Db,
+  spec: TableSpec<T>,
+  scope: Pick<Scope, 'partnershipId' | 'parentId'>,
+): Promise<boolean> {
   if (spec.parent === undefined) return true
   const row = await anyDb(db)
     .selectFrom(spec.parent.table)

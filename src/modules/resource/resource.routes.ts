@@ -28,7 +28,8 @@ const READ_PROBLEMS = [400, 401, 404]
 const WRITE_PROBLEMS = [400, 401, 403, 404, 409, 422]
 
 export const actorOf = (request: FastifyRequest): Actor => {
-  const role = request.partnership === null ? undefined : request.principal.memberships.get(request.partnership.slug)?.role
+  const role =
+    request.partnership === null ? undefined : request.principal.memberships.get(request.partnership.slug)?.role
   return {
     subject: request.principal.subject,
     requestId: request.id,
@@ -58,12 +59,16 @@ export function registerResourceRoutes<T extends ResourceTable>(app: FastifyType
   const write = { scope: 'partnership', role: def.writeRole } as const
   const roleNote = `Needs the ${def.writeRole} role.`
 
-  const scopeOf = (request: { partnership: { id: string; financialYearStartMonth: number }; params: unknown }): Scope => ({
+  const scopeOf = (request: {
+    partnership: { id: string; financialYearStartMonth: number }
+    params: unknown
+  }): Scope => ({
     partnershipId: request.partnership.id,
     yearStartMonth: request.partnership.financialYearStartMonth,
     ...(parentParam === undefined ? {} : { parentId: (request.params as Record<string, string>)[parentParam] }),
   })
-  const sendRow = (reply: FastifyReply, row: Row<T>, status = 200) => reply.status(status).header('etag', etagOf(row.version)).send(row)
+  const sendRow = (reply: FastifyReply, row: Row<T>, status = 200) =>
+    reply.status(status).header('etag', etagOf(row.version)).send(row)
 
   app.get('/', {
     config: { access: read },
@@ -120,7 +125,13 @@ export function registerResourceRoutes<T extends ResourceTable>(app: FastifyType
       response: { 200: described(`The ${names.one} as changed`), ...problemResponses(...WRITE_PROBLEMS, 412, 428) },
     },
     handler: async (request, reply) => {
-      const row = await service.update(scopeOf(request), actorOf(request), request.params.id, request.headers['if-match'], request.body as Values<T>)
+      const row = await service.update(
+        scopeOf(request),
+        actorOf(request),
+        request.params.id,
+        request.headers['if-match'],
+        request.body as Values<T>,
+      )
       return sendRow(reply, row)
     },
   })

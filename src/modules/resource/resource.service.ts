@@ -26,7 +26,13 @@ export interface WriteHooks<T extends ResourceTable> {
    * Runs inside the write's transaction before the row is written, and answers what to write (the values
    * sent, settled: a derived target, a canonical period, the author); throws a DomainError to refuse.
    */
-  beforeWrite?: (trx: Db, scope: Scope, values: Values<T>, existing: Row<T> | undefined, actor: Actor) => Promise<Values<T>>
+  beforeWrite?: (
+    trx: Db,
+    scope: Scope,
+    values: Values<T>,
+    existing: Row<T> | undefined,
+    actor: Actor,
+  ) => Promise<Values<T>>
   /** Runs inside the delete's transaction; throws a DomainError to refuse. */
   beforeDelete?: (trx: Db, scope: Scope, existing: Row<T>, actor: Actor) => Promise<void>
 }
@@ -39,12 +45,20 @@ export const etagOf = (version: number): string => `"${version}"`
  */
 export function checkIfMatch(ifMatch: string | undefined, version: number): void {
   if (ifMatch === undefined || ifMatch.trim() === '') {
-    throw new DomainError('PRECONDITION.REQUIRED', 'precondition-required', 'Send If-Match with the ETag of the version you are changing.')
+    throw new DomainError(
+      'PRECONDITION.REQUIRED',
+      'precondition-required',
+      'Send If-Match with the ETag of the version you are changing.',
+    )
   }
   if (ifMatch.trim() === '*') return
   const tags = ifMatch.split(',').map((t) => t.trim())
   if (!tags.includes(etagOf(version))) {
-    throw new DomainError('PRECONDITION.FAILED', 'precondition-failed', 'The resource has changed since that ETag; read it again.')
+    throw new DomainError(
+      'PRECONDITION.FAILED',
+      'precondition-failed',
+      'The resource has changed since that ETag; read it again.',
+    )
   }
 }
 
@@ -58,37 +72,63 @@ interface PgError {
  * is on indicatorId, areaId and period (each "_id" closes a field name).
  */
 function constraintFields(constraint: string, table: string): string[] {
-  const words = constraint.replace(new RegExp(`^${table}_(partnership_id_)?`), '').replace(/_(key|fkey)$/, '').split('_')
+  const words = constraint
+    .replace(new RegExp(`^${table}_(partnership_id_)?`), '')
+    .replace(/_(key|fkey)$/, '')
+    .split('_')
   const fields: string[][] = [[]]
   for (const word of words) {
     fields[fields.length - 1]!.push(word)
     if (word === 'id') fields.push([])
   }
-  return fields.filter((f) => f.length > 0).map((f) => f.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join(''))
+  return fields
+    .filter((f) => f.length > 0)
+    .map((f) => f.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join(''))
 }
 
 /** Turns a unique or foreign-key violation into a message about the field the client sent. */
-export function constraintProblem(err: unknown, table: string, type: string, action: 'write' | 'delete'): DomainError | undefined {
+export function constraintProblem(
+  err: unknown,
+  table: string,
+  type: string,
+  action: 'write' | 'delete',
+): DomainError | undefined {
   const { code, constraint } = err as PgError
   if (code === '23503' && action === 'delete') {
-    return new DomainError(`${type.toUpperCase()}.IN_USE`, 'resource-in-use', `This ${type} is referred to by other records; archive it instead (PATCH archived: true).`)
+    return new DomainError(
+      `${type.toUpperCase()}.IN_USE`,
+      'resource-in-use',
+      `This ${type} is referred to by other records; archive it instead (PATCH archived: true).`,
+    )
   }
   const fields = constraintFields(constraint ?? '', table)
   const field = fields.join('')
   if (code === '23505') {
     const words = fields.map((f) => f.replace(/Id$/, '').replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`))
     const named = words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`
-    return new DomainError(`${type.toUpperCase()}.DUPLICATE`, 'conflict', `Another ${type} already has this ${named}.`, fields.map((f) => ({ field: `body.${f}`, message: 'is already used in this partnership' })))
+    return new DomainError(
+      `${type.toUpperCase()}.DUPLICATE`,
+      'conflict',
+      `Another ${type} already has this ${named}.`,
+      fields.map((f) => ({ field: `body.${f}`, message: 'is already used in this partnership' })),
+    )
   }
   if (code === '23503') {
-    return new DomainError(`${type.toUpperCase()}.REFERENCE`, 'unprocessable', `The ${field} does not name an existing record.`, [
-      { field: `body.${field}`, message: 'does not exist in this partnership' },
-    ])
+    return new DomainError(
+      `${type.toUpperCase()}.REFERENCE`,
+      'unprocessable',
+      `The ${field} does not name an existing record.`,
+      [{ field: `body.${field}`, message: 'does not exist in this partnership' }],
+    )
   }
   return undefined
 }
 
-async function translating<T>(spec: { table: string; type: string }, action: 'write' | 'delete', work: () => Promise<T>): Promise<T> {
+async function translating<T>(
+  spec: { table: string; type: string },
+  action: 'write' | 'delete',
+  work: () => Promise<T>,
+): Promise<T> {
   try {
     return await work()
   } catch (err) {
@@ -101,16 +141,34 @@ async function translating<T>(spec: { table: string; type: string }, action: 'wr
  * its audit event. `filters` are the columns its list filters by equality (from the route's schema).
  */
 export function createResourceService<T extends ResourceTable>(db: Db, spec: TableSpec<T>, hooks: WriteHooks<T> = {}) {
-  const audit = (trx: Db, scope: Scope, actor: Actor, action: 'create' | 'update' | 'delete', id: string, before: Row<T> | null, after: Row<T> | null) =>
-    recordAudit(trx, actor, { partnershipId: scope.partnershipId, action, resourceType: spec.type, resourceId: id, before, after })
+  const audit = (
+    trx: Db,
+    scope: Scope,
+    actor: Actor,
+    action: 'create' | 'update' | 'delete',
+    id: string,
+    before: Row<T> | null,
+    after: Row<T> | null,
+  ) =>
+    recordAudit(trx, actor, {
+      partnershipId: scope.partnershipId,
+      action,
+      resourceType: spec.type,
+      resourceId: id,
+      before,
+      after,
+    })
 
   /** Writes a row's links, if the body sent them, and reads the row back with them. */
   async function withLinks(trx: Db, scope: Scope, row: Row<T>, linked: string[] | undefined): Promise<Row<T>> {
     if (spec.links === undefined) return row
     if (linked !== undefined && !(await replaceLinks(trx, spec, scope, row.id, linked))) {
-      throw new DomainError(`${spec.type.toUpperCase()}.REFERENCE`, 'unprocessable', `Not every id in ${spec.links.field} names a ${spec.links.target} of this partnership.`, [
-        { field: `body.${spec.links.field}`, message: `must name ${spec.links.target} records of this partnership` },
-      ])
+      throw new DomainError(
+        `${spec.type.toUpperCase()}.REFERENCE`,
+        'unprocessable',
+        `Not every id in ${spec.links.field} names a ${spec.links.target} of this partnership.`,
+        [{ field: `body.${spec.links.field}`, message: `must name ${spec.links.target} records of this partnership` }],
+      )
     }
     return (await findRecord(trx, spec, scope, row.id))!
   }

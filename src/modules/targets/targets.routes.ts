@@ -6,7 +6,13 @@ import { createTargetService } from './targets.service.js'
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   registerResourceRoutes(app, {
     service: createTargetService(app.db),
-    operationIds: { list: 'listTargets', create: 'createTarget', get: 'getTarget', update: 'updateTarget', delete: 'deleteTarget' },
+    operationIds: {
+      list: 'listTargets',
+      create: 'createTarget',
+      get: 'getTarget',
+      update: 'updateTarget',
+      delete: 'deleteTarget',
+    },
     names: { one: 'target', many: 'targets' },
     tag: 'Targets',
     item: TargetSchema,

@@ -6,7 +6,9 @@ import { createResourceService, type WriteHooks } from '../resource/resource.ser
 import { indicatorPlaces, overlappingTargets, targetSpec } from './targets.repository.js'
 
 const fixed = (field: string) =>
-  new DomainError('TARGET.FIXED', 'validation', `${field} cannot change: create another target instead.`, [{ field: `body.${field}`, message: 'cannot change' }])
+  new DomainError('TARGET.FIXED', 'validation', `${field} cannot change: create another target instead.`, [
+    { field: `body.${field}`, message: 'cannot change' },
+  ])
 
 const hooks: WriteHooks<'target'> = {
   // Settles the stored figures from what was sent, so a derived target is always the rule's result.
@@ -14,30 +16,49 @@ const hooks: WriteHooks<'target'> = {
     for (const field of ['indicatorId', 'areaId', 'period'] as const) {
       if (existing !== undefined && field in values && values[field] !== existing[field]) throw fixed(field)
     }
-    const merged = { status: 'set', baselineValue: null, changePercent: null, targetValue: null, profile: null, ...existing, ...values }
+    const merged = {
+      status: 'set',
+      baselineValue: null,
+      changePercent: null,
+      targetValue: null,
+      profile: null,
+      ...existing,
+      ...values,
+    }
     const indicator = await indicatorPlaces(trx, scope.partnershipId, merged.indicatorId as string)
     if (indicator === undefined) {
-      throw new DomainError('TARGET.REFERENCE', 'unprocessable', 'The indicatorId does not name an indicator of this partnership.', [
-        { field: 'body.indicatorId', message: 'does not exist in this partnership' },
-      ])
+      throw new DomainError(
+        'TARGET.REFERENCE',
+        'unprocessable',
+        'The indicatorId does not name an indicator of this partnership.',
+        [{ field: 'body.indicatorId', message: 'does not exist in this partnership' }],
+      )
     }
     const period = targetPeriod(merged.period as string, scope.yearStartMonth)
     const explicitValue = values.targetValue !== undefined && values.targetValue !== null
     if (explicitValue && values.changePercent !== undefined && values.changePercent !== null) {
-      throw new DomainError('TARGET.AMBIGUOUS', 'unprocessable', 'Send either targetValue or changePercent, not both.', [
-        { field: 'body.changePercent', message: 'cannot be sent with targetValue' },
-      ])
+      throw new DomainError(
+        'TARGET.AMBIGUOUS',
+        'unprocessable',
+        'Send either targetValue or changePercent, not both.',
+        [{ field: 'body.changePercent', message: 'cannot be sent with targetValue' }],
+      )
     }
     let settled = { ...values, ...settleTarget(merged as TargetInput, indicator.decimalPlaces, explicitValue) }
     if (existing === undefined) {
       const range = dateRange(period)
       // Evaluation judges a period against the one target in force for it: two whose years overlap (FY2009-10
       // and 2009) would leave it to choose.
-      const clash = (await overlappingTargets(trx, scope.partnershipId, merged.indicatorId as string, merged.areaId as string, range))[0]
+      const clash = (
+        await overlappingTargets(trx, scope.partnershipId, merged.indicatorId as string, merged.areaId as string, range)
+      )[0]
       if (clash !== undefined) {
-        throw new DomainError('TARGET.OVERLAP', 'conflict', `This indicator and area already have a target for ${clash.period} (${clash.id}), which overlaps ${period.key}. Change or delete that one instead.`, [
-          { field: 'body.period', message: `overlaps the target for ${clash.period}` },
-        ])
+        throw new DomainError(
+          'TARGET.OVERLAP',
+          'conflict',
+          `This indicator and area already have a target for ${clash.period} (${clash.id}), which overlaps ${period.key}. Change or delete that one instead.`,
+          [{ field: 'body.period', message: `overlaps the target for ${clash.period}` }],
+        )
       }
       settled = { ...settled, period: period.key, periodStart: range.start, periodEnd: range.end }
     }

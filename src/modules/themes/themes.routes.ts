@@ -6,7 +6,13 @@ import { createThemeService } from './themes.service.js'
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   registerResourceRoutes(app, {
     service: createThemeService(app.db),
-    operationIds: { list: 'listThemes', create: 'createTheme', get: 'getTheme', update: 'updateTheme', delete: 'deleteTheme' },
+    operationIds: {
+      list: 'listThemes',
+      create: 'createTheme',
+      get: 'getTheme',
+      update: 'updateTheme',
+      delete: 'deleteTheme',
+    },
     names: { one: 'theme', many: 'themes' },
     tag: 'Themes',
     item: ThemeSchema,

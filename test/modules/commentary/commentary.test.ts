@@ -1,39 +1,98 @@
 import t from 'tap'
 import { buildTestApp, seedPartnerships } from '../../helper.js'
 
-t.test('a comment is its author\'s: others may not rewrite or delete it; an admin may, as the editor; edits keep history', async (t) => {
-  const ctx = await buildTestApp(t)
-  await seedPartnerships(ctx, 'alpha')
-  const admin = await ctx.as('admin', 'alpha')
-  const post = async (url: string, payload: object, headers = admin) => (await ctx.app.inject({ method: 'POST', url: `/partnerships/alpha/${url}`, headers, payload })).json()
-  const area = await post('areas', { name: 'Boston', type: 'district' })
-  const indicator = await post('indicators', { reference: 'NI 20', name: 'Assault with less serious injury', unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum' })
-  const jane = await ctx.as('officer', 'alpha', { sub: 'jane' })
-  const tom = await ctx.as('officer', 'alpha', { sub: 'tom' })
-  const comment = await post('commentary', { indicatorId: indicator.id, areaId: area.id, period: '2010-06', body: 'Night-time economy patrols started in May.' }, jane)
-  t.equal(comment.author, 'jane')
-  t.equal(comment.editedBy, null)
-  const url = `/partnerships/alpha/commentary/${comment.id}`
+t.test(
+  "a comment is its author's: others may not rewrite or delete it; an admin may, as the editor; edits keep history",
+  async (t) => {
+    const ctx = await buildTestApp(t)
+    await seedPartnerships(ctx, 'alpha')
+    const admin = await ctx.as('admin', 'alpha')
+    const post = async (url: string, payload: object, headers = admin) =>
+      (await ctx.app.inject({ method: 'POST', url: `/partnerships/alpha/${url}`, headers, payload })).json()
+    const area = await post('areas', { name: 'Boston', type: 'district' })
+    const indicator = await post('indicators', {
+      reference: 'NI 20',
+      name: 'Assault with less serious injury',
+      unit: 'count',
+      polarity: 'lower_better',
+      frequency: 'monthly',
+      aggregation: 'sum',
+    })
+    const jane = await ctx.as('officer', 'alpha', { sub: 'jane' })
+    const tom = await ctx.as('officer', 'alpha', { sub: 'tom' })
+    const comment = await post(
+      'commentary',
+      {
+        indicatorId: indicator.id,
+        areaId: area.id,
+        period: '2010-06',
+        body: 'Night-time economy patrols started in May.',
+      },
+      jane,
+    )
+    t.equal(comment.author, 'jane')
+    t.equal(comment.editedBy, null)
+    const url = `/partnerships/alpha/commentary/${comment.id}`
 
-  const rewrite = await ctx.app.inject({ method: 'PATCH', url, headers: { ...tom, 'if-match': '*' }, payload: { body: 'Nothing to report.' } })
-  t.equal(rewrite.statusCode, 403, 'another officer may not rewrite it')
-  t.equal(rewrite.json().code, 'COMMENTARY.NOT_AUTHOR')
-  const remove = await ctx.app.inject({ method: 'DELETE', url, headers: { ...tom, 'if-match': '*' } })
-  t.equal(remove.statusCode, 403, 'nor delete it')
+    const rewrite = await ctx.app.inject({
+      method: 'PATCH',
+      url,
+      headers: { ...tom, 'if-match': '*' },
+      payload: { body: 'Nothing to report.' },
+    })
+    t.equal(rewrite.statusCode, 403, 'another officer may not rewrite it')
+    t.equal(rewrite.json().code, 'COMMENTARY.NOT_AUTHOR')
+    const remove = await ctx.app.inject({ method: 'DELETE', url, headers: { ...tom, 'if-match': '*' } })
+    t.equal(remove.statusCode, 403, 'nor delete it')
 
-  const own = await ctx.app.inject({ method: 'PATCH', url, headers: { ...jane, 'if-match': '"1"' }, payload: { body: 'Night-time economy patrols started in May; assaults fell.' } })
-  t.match(own.json(), { author: 'jane', editedBy: 'jane' }, 'the author edits it')
-  const moderated = await ctx.app.inject({ method: 'PATCH', url, headers: { ...admin, 'if-match': '"2"' }, payload: { body: 'Patrols started in May; assaults fell.' } })
-  t.match(moderated.json(), { author: 'jane', editedBy: 'admin@alpha' }, 'an admin edits it, recorded as the editor; the author stays')
+    const own = await ctx.app.inject({
+      method: 'PATCH',
+      url,
+      headers: { ...jane, 'if-match': '"1"' },
+      payload: { body: 'Night-time economy patrols started in May; assaults fell.' },
+    })
+    t.match(own.json(), { author: 'jane', editedBy: 'jane' }, 'the author edits it')
+    const moderated = await ctx.app.inject({
+      method: 'PATCH',
+      url,
+      headers: { ...admin, 'if-match': '"2"' },
+      payload: { body: 'Patrols started in May; assaults fell.' },
+    })
+    t.match(
+      moderated.json(),
+      { author: 'jane', editedBy: 'admin@alpha' },
+      'an admin edits it, recorded as the editor; the author stays',
+    )
 
-  const history = await ctx.app.inject({ method: 'GET', url: `${url}/revisions`, headers: await ctx.as('viewer', 'alpha') })
-  t.same(history.json().items.map((r: { body: string; writtenBy: string; current: boolean }) => [r.writtenBy, r.current, r.body]), [
-    ['admin@alpha', true, 'Patrols started in May; assaults fell.'],
-    ['jane', false, 'Night-time economy patrols started in May; assaults fell.'],
-    ['jane', false, 'Night-time economy patrols started in May.'],
-  ], 'every text the comment had, with who wrote it')
-  t.equal((await ctx.app.inject({ method: 'GET', url: `/partnerships/alpha/commentary/${indicator.id}/revisions`, headers: admin })).statusCode, 404, 'no such comment')
+    const history = await ctx.app.inject({
+      method: 'GET',
+      url: `${url}/revisions`,
+      headers: await ctx.as('viewer', 'alpha'),
+    })
+    t.same(
+      history
+        .json()
+        .items.map((r: { body: string; writtenBy: string; current: boolean }) => [r.writtenBy, r.current, r.body]),
+      [
+        ['admin@alpha', true, 'Patrols started in May; assaults fell.'],
+        ['jane', false, 'Night-time economy patrols started in May; assaults fell.'],
+        ['jane', false, 'Night-time economy patrols started in May.'],
+      ],
+      'every text the comment had, with who wrote it',
+    )
+    t.equal(
+      (
+        await ctx.app.inject({
+          method: 'GET',
+          url: `/partnerships/alpha/commentary/${indicator.id}/revisions`,
+          headers: admin,
+        })
+      ).statusCode,
+      404,
+      'no such comment',
+    )
 
-  const deleted = await ctx.app.inject({ method: 'DELETE', url, headers: { ...admin, 'if-match': '*' } })
-  t.equal(deleted.statusCode, 204, 'an admin may delete it')
-})
+    const deleted = await ctx.app.inject({ method: 'DELETE', url, headers: { ...admin, 'if-match': '*' } })
+    t.equal(deleted.statusCode, 204, 'an admin may delete it')
+  },
+)

@@ -2,7 +2,19 @@ import t from 'tap'
 import { loadDemo } from '../../../src/modules/demo/demo.service.js'
 import { buildTestApp } from '../../helper.js'
 
-const TABLES = ['partnership', 'area', 'agency', 'priority', 'objective', 'theme', 'indicator', 'target', 'measurement', 'measurementRevision', 'auditEvent'] as const
+const TABLES = [
+  'partnership',
+  'area',
+  'agency',
+  'priority',
+  'objective',
+  'theme',
+  'indicator',
+  'target',
+  'measurement',
+  'measurementRevision',
+  'auditEvent',
+] as const
 
 t.test('the demo loads both partnerships, and loading it twice changes nothing', async (t) => {
   const ctx = await buildTestApp(t)
@@ -10,41 +22,135 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
     Object.fromEntries(
       await Promise.all(
         TABLES.map(async (table) => {
-          const { n } = await ctx.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+          const { n } = await ctx.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
           return [table, n]
         }),
       ),
     )
   t.same(await loadDemo(ctx.db), [{ partnership: 'east-lincolnshire' }, { partnership: 'peterborough' }])
   const first = await counts()
-  t.match(first, { partnership: 2, area: 8, agency: 19, priority: 10, objective: 14, theme: 2, indicator: 35, target: 50, measurement: 10, measurementRevision: 0 })
+  t.match(first, {
+    partnership: 2,
+    area: 8,
+    agency: 19,
+    priority: 10,
+    objective: 14,
+    theme: 2,
+    indicator: 35,
+    target: 50,
+    measurement: 10,
+    measurementRevision: 0,
+  })
   await loadDemo(ctx.db)
   t.same(await counts(), first, 'a second run writes nothing, not even audit events')
 
   const headers = await ctx.as('viewer', 'east-lincolnshire')
-  const priorities = await ctx.app.inject({ method: 'GET', url: '/partnerships/east-lincolnshire/priorities?sort=name', headers })
-  t.same(priorities.json().items.map((p: { code: string }) => p.code), ['P3', 'P1', 'P4', 'P2'], 'a viewer lists its priorities')
-  const districts = await ctx.app.inject({ method: 'GET', url: '/partnerships/east-lincolnshire/areas?type=district', headers })
-  t.same(districts.json().items.map((a: { name: string; code: string }) => `${a.name} ${a.code}`), ['Boston E07000136', 'East Lindsey E07000137'])
+  const priorities = await ctx.app.inject({
+    method: 'GET',
+    url: '/partnerships/east-lincolnshire/priorities?sort=name',
+    headers,
+  })
+  t.same(
+    priorities.json().items.map((p: { code: string }) => p.code),
+    ['P3', 'P1', 'P4', 'P2'],
+    'a viewer lists its priorities',
+  )
+  const districts = await ctx.app.inject({
+    method: 'GET',
+    url: '/partnerships/east-lincolnshire/areas?type=district',
+    headers,
+  })
+  t.same(
+    districts.json().items.map((a: { name: string; code: string }) => `${a.name} ${a.code}`),
+    ['Boston E07000136', 'East Lindsey E07000137'],
+  )
 
   const lookup = async (slug: string, reference: string) =>
-    (await ctx.app.inject({ method: 'GET', url: `/partnerships/${slug}/indicators?limit=200`, headers: await ctx.as('viewer', slug) })).json().items.find((i: { reference: string }) => i.reference === reference)
+    (
+      await ctx.app.inject({
+        method: 'GET',
+        url: `/partnerships/${slug}/indicators?limit=200`,
+        headers: await ctx.as('viewer', slug),
+      })
+    )
+      .json()
+      .items.find((i: { reference: string }) => i.reference === reference)
   const ni20 = await lookup('east-lincolnshire', 'NI 20')
-  const targets = (await ctx.app.inject({ method: 'GET', url: `/partnerships/east-lincolnshire/targets?indicatorId=${ni20.id}`, headers })).json().items
-  t.same(targets.map((x: { baselineValue: string; targetValue: string }) => `${Number(x.baselineValue)} -> ${Number(x.targetValue)}`).sort(), ['374 -> 330', '763 -> 673'], 'NI 20 targets by rule 1 (Boston 330, where the plan prints 331)')
+  const targets = (
+    await ctx.app.inject({
+      method: 'GET',
+      url: `/partnerships/east-lincolnshire/targets?indicatorId=${ni20.id}`,
+      headers,
+    })
+  ).json().items
+  t.same(
+    targets
+      .map(
+        (x: { baselineValue: string; targetValue: string }) => `${Number(x.baselineValue)} -> ${Number(x.targetValue)}`,
+      )
+      .sort(),
+    ['374 -> 330', '763 -> 673'],
+    'NI 20 targets by rule 1 (Boston 330, where the plan prints 331)',
+  )
   const monitored = await lookup('east-lincolnshire', 'LOCAL UBWL')
-  t.match(monitored, { polarity: 'monitor_only', frequency: 'quarterly' }, '"monitored on a quarterly basis" indicators have no target')
-  const tbc = (await ctx.app.inject({ method: 'GET', url: '/partnerships/east-lincolnshire/targets?status=tbc&limit=200', headers })).json().items
+  t.match(
+    monitored,
+    { polarity: 'monitor_only', frequency: 'quarterly' },
+    '"monitored on a quarterly basis" indicators have no target',
+  )
+  const tbc = (
+    await ctx.app.inject({
+      method: 'GET',
+      url: '/partnerships/east-lincolnshire/targets?status=tbc&limit=200',
+      headers,
+    })
+  ).json().items
   t.ok(tbc.length >= 10, 'TBC targets are kept as TBC')
 
   const pb = await ctx.as('viewer', 'peterborough')
   const ni47 = await lookup('peterborough', 'NI 47')
-  const ksiTarget = (await ctx.app.inject({ method: 'GET', url: `/partnerships/peterborough/targets?indicatorId=${ni47.id}`, headers: pb })).json().items[0]
-  t.match(ksiTarget, { period: '2009', periodStart: '2009-01-01', targetValue: '99.000000', profile: { cumulative: true } }, 'NI 47 on the calendar year with its cumulative profile')
-  t.same(ksiTarget.profile.values.slice(0, 4).map((v: { value: string }) => v.value), ['9', '14', '23', '29'])
-  const ksi = (await ctx.app.inject({ method: 'GET', url: `/partnerships/peterborough/measurements?indicatorId=${ni47.id}`, headers: pb })).json().items
-  t.same(ksi.map((m: { period: string; value: string }) => `${m.period} ${m.value}`), ['2009-01 9', '2009-02 4', '2009-03 12', '2009-04 5'], 'monthly KSIs as seed 003 gives them')
+  const ksiTarget = (
+    await ctx.app.inject({
+      method: 'GET',
+      url: `/partnerships/peterborough/targets?indicatorId=${ni47.id}`,
+      headers: pb,
+    })
+  ).json().items[0]
+  t.match(
+    ksiTarget,
+    { period: '2009', periodStart: '2009-01-01', targetValue: '99.000000', profile: { cumulative: true } },
+    'NI 47 on the calendar year with its cumulative profile',
+  )
+  t.same(
+    ksiTarget.profile.values.slice(0, 4).map((v: { value: string }) => v.value),
+    ['9', '14', '23', '29'],
+  )
+  const ksi = (
+    await ctx.app.inject({
+      method: 'GET',
+      url: `/partnerships/peterborough/measurements?indicatorId=${ni47.id}`,
+      headers: pb,
+    })
+  ).json().items
+  t.same(
+    ksi.map((m: { period: string; value: string }) => `${m.period} ${m.value}`),
+    ['2009-01 9', '2009-02 4', '2009-03 12', '2009-04 5'],
+    'monthly KSIs as seed 003 gives them',
+  )
   const marac = await lookup('peterborough', 'MARAC RPT')
-  const repeats = (await ctx.app.inject({ method: 'GET', url: `/partnerships/peterborough/measurements?indicatorId=${marac.id}`, headers: pb })).json().items
-  t.same(repeats.map((m: { value: string }) => m.value), ['33.333333', '37.037037'], 'MARAC repeats: 4 of 12, 10 of 27')
+  const repeats = (
+    await ctx.app.inject({
+      method: 'GET',
+      url: `/partnerships/peterborough/measurements?indicatorId=${marac.id}`,
+      headers: pb,
+    })
+  ).json().items
+  t.same(
+    repeats.map((m: { value: string }) => m.value),
+    ['33.333333', '37.037037'],
+    'MARAC repeats: 4 of 12, 10 of 27',
+  )
 })

@@ -10,8 +10,25 @@ async function setup(t: Parameters<typeof buildTestApp>[0], env: Record<string, 
   await seedPartnerships(ctx, 'alpha', 'beta')
   for (const slug of ['alpha', 'beta']) {
     const admin = await ctx.as('admin', slug)
-    await ctx.app.inject({ method: 'POST', url: `/partnerships/${slug}/areas`, headers: admin, payload: { name: 'Boston', type: 'district', code: 'E07000136' } })
-    await ctx.app.inject({ method: 'POST', url: `/partnerships/${slug}/indicators`, headers: admin, payload: { reference: 'NI 20', name: 'Assault with less serious injury', unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum' } })
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/partnerships/${slug}/areas`,
+      headers: admin,
+      payload: { name: 'Boston', type: 'district', code: 'E07000136' },
+    })
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/partnerships/${slug}/indicators`,
+      headers: admin,
+      payload: {
+        reference: 'NI 20',
+        name: 'Assault with less serious injury',
+        unit: 'count',
+        polarity: 'lower_better',
+        frequency: 'monthly',
+        aggregation: 'sum',
+      },
+    })
   }
   await ctx.app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = ctx.app.server.address() as AddressInfo
@@ -25,7 +42,13 @@ interface Upload {
 
 /** A bulk upload over real HTTP that sends `first` and then nothing more until told. */
 function stalledUpload(port: number, authorization: string, first: string): Upload {
-  const request = http.request({ port, host: '127.0.0.1', method: 'POST', path: '/partnerships/alpha/measurements/bulk', headers: { authorization, 'content-type': 'text/csv', 'transfer-encoding': 'chunked' } })
+  const request = http.request({
+    port,
+    host: '127.0.0.1',
+    method: 'POST',
+    path: '/partnerships/alpha/measurements/bulk',
+    headers: { authorization, 'content-type': 'text/csv', 'transfer-encoding': 'chunked' },
+  })
   const answer = new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
     request.on('response', (res) => {
       let body = ''
@@ -40,10 +63,19 @@ function stalledUpload(port: number, authorization: string, first: string): Uplo
 }
 
 const checkedOut = (ctx: TestApp) => ctx.pool.totalCount - ctx.pool.idleCount
-const rowsOf = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `NI 20,E07000136,${1900 + Math.floor((from + i) / 12)}-${String(((from + i) % 12) + 1).padStart(2, '0')},${i % 50}`).join('\n')
+const rowsOf = (n: number, from = 0) =>
+  Array.from(
+    { length: n },
+    (_, i) =>
+      `NI 20,E07000136,${1900 + Math.floor((from + i) / 12)}-${String(((from + i) % 12) + 1).padStart(2, '0')},${i % 50}`,
+  ).join('\n')
 
 t.test('uploads that stall hold no database connection: other partnerships are served meanwhile', async (t) => {
-  const { ctx, port } = await setup(t, { BULK_CONCURRENCY: '12', BULK_CONCURRENCY_PER_CLIENT: '12', BULK_IDLE_TIMEOUT_MS: '1500' })
+  const { ctx, port } = await setup(t, {
+    BULK_CONCURRENCY: '12',
+    BULK_CONCURRENCY_PER_CLIENT: '12',
+    BULK_IDLE_TIMEOUT_MS: '1500',
+  })
   const officer = `Bearer ${await ctx.token({ memberships: [{ partnership: 'alpha', role: 'officer' }], sub: 'slow-feed' })}`
   // Ten uploads, more than the pool's four connections, each sending its CSV header and then nothing.
   const stalled = Array.from({ length: 10 }, () => stalledUpload(port, officer, 'indicator,area,period,value\n'))
@@ -51,11 +83,16 @@ t.test('uploads that stall hold no database connection: other partnerships are s
   t.equal(checkedOut(ctx), 0, 'no connection is held for a body that has not arrived')
   const beta = await ctx.as('viewer', 'beta')
   const reads: number[] = []
-  for (let i = 0; i < 20; i++) reads.push((await fetch(`http://127.0.0.1:${port}/partnerships/beta/areas`, { headers: beta })).status)
+  for (let i = 0; i < 20; i++)
+    reads.push((await fetch(`http://127.0.0.1:${port}/partnerships/beta/areas`, { headers: beta })).status)
   t.same(reads, Array(20).fill(200), 'reads of another partnership are all served')
 
   const answers = await Promise.all(stalled.map((u) => u.answer))
-  t.same(answers.map((a) => a.status), Array(10).fill(408), 'each stalled upload ends with 408 after the idle time')
+  t.same(
+    answers.map((a) => a.status),
+    Array(10).fill(408),
+    'each stalled upload ends with 408 after the idle time',
+  )
   t.match(answers[0]!.headers['content-type'], 'application/problem+json')
   t.equal(answers[0]!.headers.connection, 'close')
   t.equal(JSON.parse(answers[0]!.body).code, 'REQUEST.TIMEOUT')
@@ -75,23 +112,43 @@ t.test('an upload that stalls half-way is rolled back and gives its connection b
 })
 
 t.test('uploads at once are capped per client (429) and per instance (503), with Retry-After', async (t) => {
-  const { ctx, port } = await setup(t, { BULK_CONCURRENCY: '3', BULK_CONCURRENCY_PER_CLIENT: '2', BULK_IDLE_TIMEOUT_MS: '1500' })
-  const as = async (sub: string) => `Bearer ${await ctx.token({ memberships: [{ partnership: 'alpha', role: 'officer' }], sub })}`
+  const { ctx, port } = await setup(t, {
+    BULK_CONCURRENCY: '3',
+    BULK_CONCURRENCY_PER_CLIENT: '2',
+    BULK_IDLE_TIMEOUT_MS: '1500',
+  })
+  const as = async (sub: string) =>
+    `Bearer ${await ctx.token({ memberships: [{ partnership: 'alpha', role: 'officer' }], sub })}`
   const a = await as('feed-a')
-  const running = [stalledUpload(port, a, 'indicator,area,period,value\n'), stalledUpload(port, a, 'indicator,area,period,value\n')]
+  const running = [
+    stalledUpload(port, a, 'indicator,area,period,value\n'),
+    stalledUpload(port, a, 'indicator,area,period,value\n'),
+  ]
   await new Promise((r) => setTimeout(r, 200))
-  const third = await fetch(`http://127.0.0.1:${port}/partnerships/alpha/measurements/bulk`, { method: 'POST', headers: { authorization: a, 'content-type': 'text/csv' }, body: 'indicator,area,period,value\n' })
-  t.equal(third.status, 429, 'a client\'s third upload at once')
+  const third = await fetch(`http://127.0.0.1:${port}/partnerships/alpha/measurements/bulk`, {
+    method: 'POST',
+    headers: { authorization: a, 'content-type': 'text/csv' },
+    body: 'indicator,area,period,value\n',
+  })
+  t.equal(third.status, 429, "a client's third upload at once")
   t.equal(third.headers.get('retry-after'), '5')
   t.equal(((await third.json()) as { code: string }).code, 'UPLOAD.CLIENT_BUSY')
   running.push(stalledUpload(port, await as('feed-b'), 'indicator,area,period,value\n'))
   await new Promise((r) => setTimeout(r, 200))
-  const fourth = await fetch(`http://127.0.0.1:${port}/partnerships/alpha/measurements/bulk`, { method: 'POST', headers: { authorization: await as('feed-c'), 'content-type': 'text/csv' }, body: 'indicator,area,period,value\n' })
-  t.equal(fourth.status, 503, 'the instance\'s fourth upload at once')
+  const fourth = await fetch(`http://127.0.0.1:${port}/partnerships/alpha/measurements/bulk`, {
+    method: 'POST',
+    headers: { authorization: await as('feed-c'), 'content-type': 'text/csv' },
+    body: 'indicator,area,period,value\n',
+  })
+  t.equal(fourth.status, 503, "the instance's fourth upload at once")
   t.equal(fourth.headers.get('retry-after'), '5')
   t.equal(((await fourth.json()) as { code: string }).code, 'UPLOAD.BUSY')
   await Promise.all(running.map((u) => u.answer))
-  const after = await fetch(`http://127.0.0.1:${port}/partnerships/alpha/measurements/bulk`, { method: 'POST', headers: { authorization: a, 'content-type': 'text/csv' }, body: `indicator,area,period,value\n${rowsOf(3)}\n` })
+  const after = await fetch(`http://127.0.0.1:${port}/partnerships/alpha/measurements/bulk`, {
+    method: 'POST',
+    headers: { authorization: a, 'content-type': 'text/csv' },
+    body: `indicator,area,period,value\n${rowsOf(3)}\n`,
+  })
   t.equal(after.status, 200, 'places are given back when uploads end')
 })
 
@@ -102,14 +159,16 @@ t.test('a JSON array is read as it arrives: the row cap stops a huge array early
   const piece = Buffer.from('{},'.repeat(21_845))
   const total = 32 * 1024 * 1024
   let pulled = 0
-  const body = Readable.from((function* () {
-    yield Buffer.from('[')
-    while (pulled < total) {
-      pulled += piece.length
-      yield piece
-    }
-    yield Buffer.from('{}]')
-  })())
+  const body = Readable.from(
+    (function* () {
+      yield Buffer.from('[')
+      while (pulled < total) {
+        pulled += piece.length
+        yield piece
+      }
+      yield Buffer.from('{}]')
+    })(),
+  )
   const res = await fetch(`http://127.0.0.1:${port}/partnerships/alpha/measurements/bulk`, {
     method: 'POST',
     headers: { ...officer, 'content-type': 'application/json' },
@@ -124,37 +183,114 @@ t.test('a JSON array is read as it arrives: the row cap stops a huge array early
 t.test('bulk status follows the publication workflow', async (t) => {
   const { ctx } = await setup(t, {})
   const admin = await ctx.as('admin', 'alpha')
-  const police = (await ctx.app.inject({ method: 'POST', url: '/partnerships/alpha/agencies', headers: admin, payload: { name: 'Lincolnshire Police', role: 'responsible_authority' } })).json()
-  const ni21 = (await ctx.app.inject({ method: 'POST', url: '/partnerships/alpha/indicators', headers: admin, payload: { reference: 'NI 21', name: 'Dealing with ASB', unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum', sourceAgencyId: police.id } })).json()
+  const police = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/partnerships/alpha/agencies',
+      headers: admin,
+      payload: { name: 'Lincolnshire Police', role: 'responsible_authority' },
+    })
+  ).json()
+  const ni21 = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/partnerships/alpha/indicators',
+      headers: admin,
+      payload: {
+        reference: 'NI 21',
+        name: 'Dealing with ASB',
+        unit: 'count',
+        polarity: 'lower_better',
+        frequency: 'monthly',
+        aggregation: 'sum',
+        sourceAgencyId: police.id,
+      },
+    })
+  ).json()
   const officer = await ctx.as('officer', 'alpha')
-  const feed = await ctx.as('officer', 'alpha', { memberships: [{ partnership: 'alpha', role: 'officer', agency: police.id }], sub: 'police-feed' })
+  const feed = await ctx.as('officer', 'alpha', {
+    memberships: [{ partnership: 'alpha', role: 'officer', agency: police.id }],
+    sub: 'police-feed',
+  })
   const send = (headers: Record<string, string>, rows: object[], query = '') =>
-    ctx.app.inject({ method: 'POST', url: `/partnerships/alpha/measurements/bulk${query}`, headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(rows) })
+    ctx.app.inject({
+      method: 'POST',
+      url: `/partnerships/alpha/measurements/bulk${query}`,
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: JSON.stringify(rows),
+    })
   const statusOf = async (period: string) =>
-    (await ctx.db.selectFrom('measurement').select(['status', 'value']).where('period', '=', period).where('indicatorId', '=', ni21.id).executeTakeFirst())
+    await ctx.db
+      .selectFrom('measurement')
+      .select(['status', 'value'])
+      .where('period', '=', period)
+      .where('indicatorId', '=', ni21.id)
+      .executeTakeFirst()
 
-  const published = await send(feed, [{ indicator: 'NI 21', area: 'E07000136', period: '2010-04', value: 5, status: 'published' }])
+  const published = await send(feed, [
+    { indicator: 'NI 21', area: 'E07000136', period: '2010-04', value: 5, status: 'published' },
+  ])
   t.equal(published.statusCode, 422, 'a feed may not publish')
-  t.same(published.json().errors, [{ field: 'rows.1.status', message: 'an agency feed sends provisional figures; an officer validates and publishes them' }])
+  t.same(published.json().errors, [
+    {
+      field: 'rows.1.status',
+      message: 'an agency feed sends provisional figures; an officer validates and publishes them',
+    },
+  ])
   t.equal(await statusOf('2010-04'), undefined, 'and nothing was stored')
 
-  t.equal((await send(feed, [{ indicator: 'NI 21', area: 'E07000136', period: '2010-04', value: 5, status: 'provisional' }])).statusCode, 200)
-  t.equal((await send(officer, [{ indicator: 'NI 21', area: 'E07000136', period: '2010-04', value: 5, status: 'published' }])).json().updated, 1, 'an officer publishes an unchanged value')
+  t.equal(
+    (await send(feed, [{ indicator: 'NI 21', area: 'E07000136', period: '2010-04', value: 5, status: 'provisional' }]))
+      .statusCode,
+    200,
+  )
+  t.equal(
+    (
+      await send(officer, [{ indicator: 'NI 21', area: 'E07000136', period: '2010-04', value: 5, status: 'published' }])
+    ).json().updated,
+    1,
+    'an officer publishes an unchanged value',
+  )
   t.same(await statusOf('2010-04'), { status: 'published', value: '5' })
-  const resent = await send(feed, [{ indicator: 'NI 21', area: 'E07000136', period: '2010-04', value: 5, status: 'provisional' }])
+  const resent = await send(feed, [
+    { indicator: 'NI 21', area: 'E07000136', period: '2010-04', value: 5, status: 'provisional' },
+  ])
   t.match(resent.json(), { unchanged: 1, refused: 0 }, 'the feed re-sending the same figure changes nothing')
   t.same(await statusOf('2010-04'), { status: 'published', value: '5' }, 'and leaves it published')
-  t.equal((await send(feed, [{ indicator: 'NI 21', area: 'E07000136', period: '2010-04', value: 6 }])).json().updated, 1)
-  t.same(await statusOf('2010-04'), { status: 'provisional', value: '6' }, 'a changed value from the feed is provisional again')
+  t.equal(
+    (await send(feed, [{ indicator: 'NI 21', area: 'E07000136', period: '2010-04', value: 6 }])).json().updated,
+    1,
+  )
+  t.same(
+    await statusOf('2010-04'),
+    { status: 'provisional', value: '6' },
+    'a changed value from the feed is provisional again',
+  )
 
   await send(officer, [{ indicator: 'NI 21', area: 'E07000136', period: '2010-05', value: 7, status: 'published' }])
   t.same(await statusOf('2010-05'), { status: 'published', value: '7' }, 'an officer may write and publish in one row')
-  const back = await send(officer, [{ indicator: 'NI 21', area: 'E07000136', period: '2010-05', value: 7, status: 'validated' }, { indicator: 'NI 21', area: 'E07000136', period: '2010-06', value: 1 }])
+  const back = await send(officer, [
+    { indicator: 'NI 21', area: 'E07000136', period: '2010-05', value: 7, status: 'validated' },
+    { indicator: 'NI 21', area: 'E07000136', period: '2010-06', value: 1 },
+  ])
   t.equal(back.statusCode, 422, 'moving an unchanged value back refuses the batch')
-  t.same(back.json().errors, [{ field: 'rows.1.status', message: 'must not go back from published; send a corrected value instead' }])
+  t.same(back.json().errors, [
+    { field: 'rows.1.status', message: 'must not go back from published; send a corrected value instead' },
+  ])
   t.equal(await statusOf('2010-06'), undefined, 'all or nothing')
-  const partial = await send(officer, [{ indicator: 'NI 21', area: 'E07000136', period: '2010-05', value: 7, status: 'provisional' }, { indicator: 'NI 21', area: 'E07000136', period: '2010-06', value: 1 }], '?mode=partial')
-  t.match(partial.json(), { received: 2, inserted: 1, updated: 0, unchanged: 0, refused: 1 }, 'partial: the backward row is refused, the other written')
+  const partial = await send(
+    officer,
+    [
+      { indicator: 'NI 21', area: 'E07000136', period: '2010-05', value: 7, status: 'provisional' },
+      { indicator: 'NI 21', area: 'E07000136', period: '2010-06', value: 1 },
+    ],
+    '?mode=partial',
+  )
+  t.match(
+    partial.json(),
+    { received: 2, inserted: 1, updated: 0, unchanged: 0, refused: 1 },
+    'partial: the backward row is refused, the other written',
+  )
   t.same(await statusOf('2010-05'), { status: 'published', value: '7' })
 })
 
@@ -162,7 +298,12 @@ t.test('overlapping batches written at once do not deadlock', async (t) => {
   const { ctx } = await setup(t, { BULK_CONCURRENCY_PER_CLIENT: '4' }, 6)
   const officer = await ctx.as('officer', 'alpha')
   const post = (csv: string) =>
-    ctx.app.inject({ method: 'POST', url: '/partnerships/alpha/measurements/bulk', headers: { ...officer, 'content-type': 'text/csv' }, payload: csv })
+    ctx.app.inject({
+      method: 'POST',
+      url: '/partnerships/alpha/measurements/bulk',
+      headers: { ...officer, 'content-type': 'text/csv' },
+      payload: csv,
+    })
   const lines = rowsOf(3000).split('\n')
   t.equal((await post(`indicator,area,period,value\n${lines.join('\n')}\n`)).statusCode, 200)
   const statuses: number[] = []

@@ -9,18 +9,49 @@ async function setup(t: Parameters<typeof buildTestApp>[0], env: Record<string, 
   await seedPartnerships(ctx, 'alpha', 'beta')
   const admin = await ctx.as('admin', 'alpha')
   const officer = await ctx.as('officer', 'alpha')
-  const post = async (url: string, payload: object, headers = admin) => (await ctx.app.inject({ method: 'POST', url: `/partnerships/alpha/${url}`, headers, payload })).json()
+  const post = async (url: string, payload: object, headers = admin) =>
+    (await ctx.app.inject({ method: 'POST', url: `/partnerships/alpha/${url}`, headers, payload })).json()
   const police = await post('agencies', { name: 'Lincolnshire Police', role: 'responsible_authority' })
   const fire = await post('agencies', { name: 'Lincolnshire Fire and Rescue', role: 'responsible_authority' })
   const boston = await post('areas', { name: 'Boston', type: 'district', code: 'E07000136' })
   const eastLindsey = await post('areas', { name: 'East Lindsey', type: 'district', code: 'E07000137' })
-  const ni20 = await post('indicators', { reference: 'NI 20', name: 'Assault with less serious injury', unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum', sourceAgencyId: police.id })
-  const arson = await post('indicators', { reference: 'NI 33(i)', name: 'Primary arson', unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum', sourceAgencyId: fire.id })
-  const marac = await post('indicators', { reference: 'MARAC', name: 'MARAC repeat rate', unit: 'percentage', polarity: 'lower_better', frequency: 'monthly', aggregation: 'ratio_of_sums', decimalPlaces: 1 })
+  const ni20 = await post('indicators', {
+    reference: 'NI 20',
+    name: 'Assault with less serious injury',
+    unit: 'count',
+    polarity: 'lower_better',
+    frequency: 'monthly',
+    aggregation: 'sum',
+    sourceAgencyId: police.id,
+  })
+  const arson = await post('indicators', {
+    reference: 'NI 33(i)',
+    name: 'Primary arson',
+    unit: 'count',
+    polarity: 'lower_better',
+    frequency: 'monthly',
+    aggregation: 'sum',
+    sourceAgencyId: fire.id,
+  })
+  const marac = await post('indicators', {
+    reference: 'MARAC',
+    name: 'MARAC repeat rate',
+    unit: 'percentage',
+    polarity: 'lower_better',
+    frequency: 'monthly',
+    aggregation: 'ratio_of_sums',
+    decimalPlaces: 1,
+  })
   return { ctx, admin, officer, police, fire, boston, eastLindsey, ni20, arson, marac }
 }
 
-const bulk = (ctx: TestApp, headers: Record<string, string>, payload: string | object, contentType = 'application/json', query = '') =>
+const bulk = (
+  ctx: TestApp,
+  headers: Record<string, string>,
+  payload: string | object,
+  contentType = 'application/json',
+  query = '',
+) =>
   ctx.app.inject({
     method: 'POST',
     url: `/partnerships/alpha/measurements/bulk${query}`,
@@ -31,29 +62,70 @@ const bulk = (ctx: TestApp, headers: Record<string, string>, payload: string | o
 t.test('one measurement: create, re-send, revise, history, status', async (t) => {
   const { ctx, officer, boston, ni20, marac } = await setup(t)
   const url = `/partnerships/alpha/measurements/${ni20.id}/${boston.id}/2010-04`
-  const created = await ctx.app.inject({ method: 'PUT', url, headers: officer, payload: { value: 31, source: 'Police monthly return' } })
+  const created = await ctx.app.inject({
+    method: 'PUT',
+    url,
+    headers: officer,
+    payload: { value: 31, source: 'Police monthly return' },
+  })
   t.equal(created.statusCode, 201)
-  t.match(created.json(), { period: '2010-04', periodStart: '2010-04-01', periodEnd: '2010-04-30', value: '31', status: 'provisional', revision: 1, sentBy: 'officer@alpha' })
+  t.match(created.json(), {
+    period: '2010-04',
+    periodStart: '2010-04-01',
+    periodEnd: '2010-04-30',
+    value: '31',
+    status: 'provisional',
+    revision: 1,
+    sentBy: 'officer@alpha',
+  })
   const same = await ctx.app.inject({ method: 'PUT', url, headers: officer, payload: { value: '31.0' } })
   t.equal(same.statusCode, 200, 're-sending the same value')
   t.equal(same.json().revision, 1, 'creates no revision')
-  const revised = await ctx.app.inject({ method: 'PUT', url, headers: await ctx.as('admin', 'alpha'), payload: { value: 29 } })
+  const revised = await ctx.app.inject({
+    method: 'PUT',
+    url,
+    headers: await ctx.as('admin', 'alpha'),
+    payload: { value: 29 },
+  })
   t.match(revised.json(), { value: '29', revision: 2, sentBy: 'admin@alpha' })
   const history = await ctx.app.inject({ method: 'GET', url: `${url}/revisions`, headers: officer })
-  t.same(history.json().items.map((r: { value: string; sentBy: string }) => `${r.value} by ${r.sentBy}`), ['29 by admin@alpha', '31 by officer@alpha'], 'the old value is kept with who sent it')
+  t.same(
+    history.json().items.map((r: { value: string; sentBy: string }) => `${r.value} by ${r.sentBy}`),
+    ['29 by admin@alpha', '31 by officer@alpha'],
+    'the old value is kept with who sent it',
+  )
 
   const noIfMatch = await ctx.app.inject({ method: 'PATCH', url, headers: officer, payload: { status: 'validated' } })
   t.equal(noIfMatch.statusCode, 428)
-  const validated = await ctx.app.inject({ method: 'PATCH', url, headers: { ...officer, 'if-match': revised.headers.etag as string }, payload: { status: 'validated' } })
+  const validated = await ctx.app.inject({
+    method: 'PATCH',
+    url,
+    headers: { ...officer, 'if-match': revised.headers.etag as string },
+    payload: { status: 'validated' },
+  })
   t.equal(validated.statusCode, 200)
   t.equal(validated.json().status, 'validated')
-  const back = await ctx.app.inject({ method: 'PATCH', url, headers: { ...officer, 'if-match': '*' }, payload: { status: 'provisional' } })
+  const back = await ctx.app.inject({
+    method: 'PATCH',
+    url,
+    headers: { ...officer, 'if-match': '*' },
+    payload: { status: 'provisional' },
+  })
   t.equal(back.statusCode, 422, 'status does not go back')
   const newValue = await ctx.app.inject({ method: 'PUT', url, headers: officer, payload: { value: 30 } })
   t.equal(newValue.json().status, 'provisional', 'a new value is provisional again')
 
-  const ratio = await ctx.app.inject({ method: 'PUT', url: `/partnerships/alpha/measurements/${marac.id}/${boston.id}/2008-04`, headers: officer, payload: { numerator: 79, denominator: 167 } })
-  t.match(ratio.json(), { value: '47.305389', numerator: '79', denominator: '167' }, 'seed 003 MARAC: 79 of 167 is 47.3%')
+  const ratio = await ctx.app.inject({
+    method: 'PUT',
+    url: `/partnerships/alpha/measurements/${marac.id}/${boston.id}/2008-04`,
+    headers: officer,
+    payload: { numerator: 79, denominator: 167 },
+  })
+  t.match(
+    ratio.json(),
+    { value: '47.305389', numerator: '79', denominator: '167' },
+    'seed 003 MARAC: 79 of 167 is 47.3%',
+  )
 
   const refusals: Array<[string, object, string, number, string]> = [
     ['negative count', { value: -3 }, '2010-05', 400, 'body.value'],
@@ -62,11 +134,20 @@ t.test('one measurement: create, re-send, revise, history, status', async (t) =>
     ['unknown field', { value: 3, colour: 'red' }, '2010-05', 400, 'body.colour'],
   ]
   for (const [name, payload, period, status, field] of refusals) {
-    const res = await ctx.app.inject({ method: 'PUT', url: `/partnerships/alpha/measurements/${ni20.id}/${boston.id}/${period}`, headers: officer, payload })
+    const res = await ctx.app.inject({
+      method: 'PUT',
+      url: `/partnerships/alpha/measurements/${ni20.id}/${boston.id}/${period}`,
+      headers: officer,
+      payload,
+    })
     t.equal(res.statusCode, status, name)
     t.equal(res.json().errors?.[0]?.field, field, `${name} names ${field}`)
   }
-  const absent = await ctx.app.inject({ method: 'GET', url: `/partnerships/alpha/measurements/${ni20.id}/${boston.id}/2011-01`, headers: officer })
+  const absent = await ctx.app.inject({
+    method: 'GET',
+    url: `/partnerships/alpha/measurements/${ni20.id}/${boston.id}/2011-01`,
+    headers: officer,
+  })
   t.equal(absent.statusCode, 404)
 })
 
@@ -86,13 +167,23 @@ t.test('bulk: all-or-nothing, partial, counts, idempotent replay', async (t) => 
   const refused = await bulk(ctx, officer, bad)
   t.equal(refused.statusCode, 422, 'one bad row refuses the batch')
   t.match(refused.headers['content-type'], 'application/problem+json')
-  t.same(refused.json().errors, [
-    { field: 'rows.3.indicator', message: 'names no indicator of this partnership' },
-    { field: 'rows.4.value', message: 'a count must be a whole number, 0 or more' },
-    { field: 'rows.5.period', message: 'repeats row 1 (same indicator, area and period)' },
-    { field: 'rows.6.colour', message: 'is not a known field' },
-  ], 'every bad row, with its field and reason')
-  const count = async () => (await ctx.db.selectFrom('measurement').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n
+  t.same(
+    refused.json().errors,
+    [
+      { field: 'rows.3.indicator', message: 'names no indicator of this partnership' },
+      { field: 'rows.4.value', message: 'a count must be a whole number, 0 or more' },
+      { field: 'rows.5.period', message: 'repeats row 1 (same indicator, area and period)' },
+      { field: 'rows.6.colour', message: 'is not a known field' },
+    ],
+    'every bad row, with its field and reason',
+  )
+  const count = async () =>
+    (
+      await ctx.db
+        .selectFrom('measurement')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n
   t.equal(await count(), 0, 'nothing was written')
 
   const partial = await bulk(ctx, officer, bad, 'application/json', '?mode=partial')
@@ -101,23 +192,40 @@ t.test('bulk: all-or-nothing, partial, counts, idempotent replay', async (t) => 
   t.equal(partial.json().errors.length, 4, 'partial mode says which rows were refused')
   t.equal(await count(), 2)
 
-  const resend = await bulk(ctx, officer, [{ ...good[0], value: 30 }, good[1], { indicator: 'NI 20', area: 'E07000136', period: '2010-05', value: 28 }], 'application/json')
+  const resend = await bulk(
+    ctx,
+    officer,
+    [{ ...good[0], value: 30 }, good[1], { indicator: 'NI 20', area: 'E07000136', period: '2010-05', value: 28 }],
+    'application/json',
+  )
   t.match(resend.json(), { received: 3, inserted: 1, updated: 1, unchanged: 1, refused: 0 })
 
   const keyed = { ...officer, 'idempotency-key': 'feed-2010-06' }
   const batch = [{ indicator: 'NI 20', area: 'E07000136', period: '2010-06', value: 25 }]
   const first = await bulk(ctx, keyed, batch)
-  const revisionsBefore = (await ctx.db.selectFrom('measurementRevision').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n
+  const revisionsBefore = (
+    await ctx.db
+      .selectFrom('measurementRevision')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n
   const replay = await bulk(ctx, keyed, batch)
   t.equal(replay.statusCode, first.statusCode)
   t.same(replay.json(), first.json(), 'a retry replays the first answer')
   t.equal(replay.headers['idempotent-replayed'], 'true')
-  const revisionsAfter = (await ctx.db.selectFrom('measurementRevision').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n
+  const revisionsAfter = (
+    await ctx.db
+      .selectFrom('measurementRevision')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n
   t.equal(revisionsAfter, revisionsBefore, 'and writes nothing twice')
   const reused = await bulk(ctx, keyed, [{ ...batch[0], value: 26 }])
   t.equal(reused.statusCode, 422, 'the same key with another body is refused')
   t.equal(reused.json().code, 'IDEMPOTENCY.KEY_REUSED')
-  const otherClient = await bulk(ctx, { ...(await ctx.as('admin', 'alpha')), 'idempotency-key': 'feed-2010-06' }, [{ ...batch[0], value: 26 }])
+  const otherClient = await bulk(ctx, { ...(await ctx.as('admin', 'alpha')), 'idempotency-key': 'feed-2010-06' }, [
+    { ...batch[0], value: 26 },
+  ])
   t.equal(otherClient.statusCode, 200, 'keys are scoped to the client')
 
   const notArray = await bulk(ctx, officer, { rows: [] })
@@ -131,33 +239,63 @@ t.test('bulk: all-or-nothing, partial, counts, idempotent replay', async (t) => 
 
 t.test('bulk formats: NDJSON and CSV, and a lossless CSV round trip', async (t) => {
   const { ctx, officer, marac } = await setup(t)
-  const ndjson = ['{"indicator":"NI 20","area":"E07000136","period":"2010-04","value":31}', '', '{"indicator":"NI 20","area":"E07000137","period":"2010-04","value":"64"}', 'not json'].join('\n')
+  const ndjson = [
+    '{"indicator":"NI 20","area":"E07000136","period":"2010-04","value":31}',
+    '',
+    '{"indicator":"NI 20","area":"E07000137","period":"2010-04","value":"64"}',
+    'not json',
+  ].join('\n')
   const nd = await bulk(ctx, officer, ndjson, 'application/x-ndjson', '?mode=partial')
   t.match(nd.json(), { received: 3, inserted: 2, refused: 1 })
   t.same(nd.json().errors, [{ field: 'rows.3', message: 'is not valid JSON' }])
 
-  const csv = 'indicator,area,period,value,numerator,denominator,status,source\n' +
+  const csv =
+    'indicator,area,period,value,numerator,denominator,status,source\n' +
     'MARAC,E07000136,2008-04,,79,167,,MARAC coordinator\n' +
     '"NI 33(i)",E07000137,2010-04,7,,,validated,"Fire, monthly"\n'
   const imported = await bulk(ctx, officer, csv, 'text/csv')
   t.equal(imported.statusCode, 200, imported.body)
   t.match(imported.json(), { received: 2, inserted: 2 })
 
-  const exported = await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/measurements/export', headers: officer })
+  const exported = await ctx.app.inject({
+    method: 'GET',
+    url: '/partnerships/alpha/measurements/export',
+    headers: officer,
+  })
   t.equal(exported.statusCode, 200)
   t.match(exported.headers['content-type'], 'text/csv')
   const lines = exported.body.trim().split('\n')
   t.equal(lines[0], 'indicator,area,period,value,numerator,denominator,status,source')
-  t.ok(lines.includes('MARAC,E07000136,2008-04,47.305389,79,167,provisional,MARAC coordinator'), 'derived value exported with its numerator and denominator')
+  t.ok(
+    lines.includes('MARAC,E07000136,2008-04,47.305389,79,167,provisional,MARAC coordinator'),
+    'derived value exported with its numerator and denominator',
+  )
   t.ok(lines.includes('NI 33(i),E07000137,2010-04,7,,,validated,"Fire, monthly"'), 'quoted fields survive')
   const roundTrip = await bulk(ctx, officer, exported.body, 'text/csv')
-  t.match(roundTrip.json(), { received: 4, inserted: 0, updated: 0, unchanged: 4, refused: 0 }, 'importing the export changes nothing')
-  const again = await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/measurements/export', headers: officer })
+  t.match(
+    roundTrip.json(),
+    { received: 4, inserted: 0, updated: 0, unchanged: 4, refused: 0 },
+    'importing the export changes nothing',
+  )
+  const again = await ctx.app.inject({
+    method: 'GET',
+    url: '/partnerships/alpha/measurements/export',
+    headers: officer,
+  })
   t.equal(again.body, exported.body, 'and exports the same bytes')
 
-  const badHeader = await bulk(ctx, officer, 'indicator,area,period,value,colour\nNI 20,E07000136,2010-07,1,red\n', 'text/csv')
+  const badHeader = await bulk(
+    ctx,
+    officer,
+    'indicator,area,period,value,colour\nNI 20,E07000136,2010-07,1,red\n',
+    'text/csv',
+  )
   t.equal(badHeader.statusCode, 400, 'an unknown CSV column is refused')
-  const list = await ctx.app.inject({ method: 'GET', url: `/partnerships/alpha/measurements?indicatorId=${marac.id}`, headers: officer })
+  const list = await ctx.app.inject({
+    method: 'GET',
+    url: `/partnerships/alpha/measurements?indicatorId=${marac.id}`,
+    headers: officer,
+  })
   t.equal(list.json().items.length, 1)
 })
 
@@ -170,18 +308,39 @@ t.test('bulk bodies are read as a stream: rows across chunk boundaries, and the 
     return Readable.from(pieces)
   }
   const post = (payload: Readable | string, contentType: string) =>
-    ctx.app.inject({ method: 'POST', url: '/partnerships/alpha/measurements/bulk', headers: { ...officer, 'content-type': contentType }, payload })
+    ctx.app.inject({
+      method: 'POST',
+      url: '/partnerships/alpha/measurements/bulk',
+      headers: { ...officer, 'content-type': contentType },
+      payload,
+    })
   // 'é' is two bytes in UTF-8; 7-byte pieces split it and the lines between chunks.
-  const ndjson = '{"indicator":"NI 20","area":"E07000136","period":"2010-04","value":31,"source":"Équipe"}\n{"indicator":"NI 20","area":"E07000137","period":"2010-04","value":64}'
+  const ndjson =
+    '{"indicator":"NI 20","area":"E07000136","period":"2010-04","value":31,"source":"Équipe"}\n{"indicator":"NI 20","area":"E07000137","period":"2010-04","value":64}'
   const nd = await post(sent(ndjson, 7), 'application/x-ndjson')
   t.match(nd.json(), { received: 2, inserted: 2, refused: 0 }, 'NDJSON in 7-byte pieces')
-  const csv = 'indicator,area,period,value,source\n"NI 20",E07000136,2010-05,30,"Équipe, ""monthly"""\nNI 20,E07000137,2010-05,60,\n'
+  const csv =
+    'indicator,area,period,value,source\n"NI 20",E07000136,2010-05,30,"Équipe, ""monthly"""\nNI 20,E07000137,2010-05,60,\n'
   const imported = await post(sent(csv, 5), 'text/csv')
   t.match(imported.json(), { received: 2, inserted: 2, refused: 0 }, 'CSV in 5-byte pieces')
-  const may = await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/measurements?from=2010-05-01&to=2010-05-01', headers: officer })
-  t.same(may.json().items.map((m: { source: string | null }) => m.source ?? '-').sort(), ['-', 'Équipe, "monthly"'], 'multi-byte text and quotes survive the splits')
+  const may = await ctx.app.inject({
+    method: 'GET',
+    url: '/partnerships/alpha/measurements?from=2010-05-01&to=2010-05-01',
+    headers: officer,
+  })
+  t.same(
+    may
+      .json()
+      .items.map((m: { source: string | null }) => m.source ?? '-')
+      .sort(),
+    ['-', 'Équipe, "monthly"'],
+    'multi-byte text and quotes survive the splits',
+  )
 
-  const rows = Array.from({ length: 120 }, (_, i) => `NI 20,E07000136,${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},${i}`)
+  const rows = Array.from(
+    { length: 120 },
+    (_, i) => `NI 20,E07000136,${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},${i}`,
+  )
   const big = `indicator,area,period,value\n${rows.join('\n')}\n`
   t.ok(Buffer.byteLength(big) > 2048)
   const streamed = await post(sent(big, 256), 'text/csv')
@@ -199,75 +358,200 @@ t.test('bulk bodies are read as a stream: rows across chunk boundaries, and the 
   t.equal(overHttp.headers.get('connection'), 'close')
   const declared = await post(big, 'text/csv')
   t.equal(declared.statusCode, 413, 'a declared Content-Length over the limit is refused before reading')
-  const after = await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/measurements?from=2000-01-01&to=2009-12-01', headers: officer })
+  const after = await ctx.app.inject({
+    method: 'GET',
+    url: '/partnerships/alpha/measurements?from=2000-01-01&to=2009-12-01',
+    headers: officer,
+  })
   t.equal(after.json().items.length, 0, 'and nothing of it was written')
 })
 
-t.test('bulk over several write chunks: a late bad row undoes the whole batch; concurrent retries write once', async (t) => {
-  // Three uploads at once from one client: more than the default allows (tested below).
-  const { ctx, admin, officer } = await setup(t, { BULK_CONCURRENCY_PER_CLIENT: '3' })
-  for (let i = 0; i < 40; i++) {
-    await ctx.app.inject({ method: 'POST', url: '/partnerships/alpha/areas', headers: admin, payload: { name: `Ward ${i}`, type: 'ward', code: `W${i}` } })
-  }
-  const lines = ['indicator,area,period,value']
-  for (const indicator of ['NI 20', 'NI 33(i)'])
-    for (let i = 0; i < 40; i++)
-      for (let m = 0; m < 251; m++) lines.push(`${indicator},W${i},${1990 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')},${m % 7}`)
-  const good = lines.join('\n')
-  const count = async () => Number((await sql<{ count: number }>`select count(*) from measurement m join area a on a.id = m.area_id where a.code like 'W%'`.execute(ctx.db)).rows[0]!.count)
+t.test(
+  'bulk over several write chunks: a late bad row undoes the whole batch; concurrent retries write once',
+  async (t) => {
+    // Three uploads at once from one client: more than the default allows (tested below).
+    const { ctx, admin, officer } = await setup(t, { BULK_CONCURRENCY_PER_CLIENT: '3' })
+    for (let i = 0; i < 40; i++) {
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/partnerships/alpha/areas',
+        headers: admin,
+        payload: { name: `Ward ${i}`, type: 'ward', code: `W${i}` },
+      })
+    }
+    const lines = ['indicator,area,period,value']
+    for (const indicator of ['NI 20', 'NI 33(i)'])
+      for (let i = 0; i < 40; i++)
+        for (let m = 0; m < 251; m++)
+          lines.push(
+            `${indicator},W${i},${1990 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')},${m % 7}`,
+          )
+    const good = lines.join('\n')
+    const count = async () =>
+      Number(
+        (
+          await sql<{
+            count: number
+          }>`select count(*) from measurement m join area a on a.id = m.area_id where a.code like 'W%'`.execute(ctx.db)
+        ).rows[0]!.count,
+      )
 
-  const refused = await bulk(ctx, officer, `${good}\nNI 20,W0,1990-01-x,1\n`, 'text/csv')
-  t.equal(refused.statusCode, 422, 'row 20,081 is bad')
-  t.same(refused.json().errors.map((e: { field: string }) => e.field), ['rows.20081.period'])
-  t.equal(await count(), 0, 'the 20,080 good rows written before it were rolled back')
+    const refused = await bulk(ctx, officer, `${good}\nNI 20,W0,1990-01-x,1\n`, 'text/csv')
+    t.equal(refused.statusCode, 422, 'row 20,081 is bad')
+    t.same(
+      refused.json().errors.map((e: { field: string }) => e.field),
+      ['rows.20081.period'],
+    )
+    t.equal(await count(), 0, 'the 20,080 good rows written before it were rolled back')
 
-  const partial = await bulk(ctx, officer, `${good}\nNI 20,W0,1990-01-x,1\n`, 'text/csv', '?mode=partial')
-  t.match(partial.json(), { received: 20081, inserted: 20080, refused: 1 })
-  t.equal(await count(), 20080)
+    const partial = await bulk(ctx, officer, `${good}\nNI 20,W0,1990-01-x,1\n`, 'text/csv', '?mode=partial')
+    t.match(partial.json(), { received: 20081, inserted: 20080, refused: 1 })
+    t.equal(await count(), 20080)
 
-  const keyed = { ...officer, 'idempotency-key': 'retry-storm' }
-  const changed = good.replace(/,(\d)$/gm, (_, v: string) => `,${Number(v) + 1}`)
-  const answers = await Promise.all([bulk(ctx, keyed, changed, 'text/csv'), bulk(ctx, keyed, changed, 'text/csv'), bulk(ctx, keyed, changed, 'text/csv')])
-  t.same(answers.map((a) => a.statusCode), [200, 200, 200])
-  t.equal(answers.filter((a) => a.headers['idempotent-replayed'] === 'true').length, 2, 'two of three concurrent sends are replays')
-  t.same(answers.map((a) => a.json().updated), [20080, 20080, 20080], 'all three give the first answer')
-  const revisions = Number((await sql<{ count: number }>`select count(*) from measurement_revision`.execute(ctx.db)).rows[0]!.count)
-  t.equal(revisions, 20080, 'and each value was replaced once')
-})
+    const keyed = { ...officer, 'idempotency-key': 'retry-storm' }
+    const changed = good.replace(/,(\d)$/gm, (_, v: string) => `,${Number(v) + 1}`)
+    const answers = await Promise.all([
+      bulk(ctx, keyed, changed, 'text/csv'),
+      bulk(ctx, keyed, changed, 'text/csv'),
+      bulk(ctx, keyed, changed, 'text/csv'),
+    ])
+    t.same(
+      answers.map((a) => a.statusCode),
+      [200, 200, 200],
+    )
+    t.equal(
+      answers.filter((a) => a.headers['idempotent-replayed'] === 'true').length,
+      2,
+      'two of three concurrent sends are replays',
+    )
+    t.same(
+      answers.map((a) => a.json().updated),
+      [20080, 20080, 20080],
+      'all three give the first answer',
+    )
+    const revisions = Number(
+      (await sql<{ count: number }>`select count(*) from measurement_revision`.execute(ctx.db)).rows[0]!.count,
+    )
+    t.equal(revisions, 20080, 'and each value was replaced once')
+  },
+)
 
-t.test('agency feed tokens write only their own indicators; other partnerships\' things are absent', async (t) => {
+t.test("agency feed tokens write only their own indicators; other partnerships' things are absent", async (t) => {
   const { ctx, police, boston, ni20, arson } = await setup(t)
-  const feed = await ctx.as('officer', 'alpha', { memberships: [{ partnership: 'alpha', role: 'officer', agency: police.id }], sub: 'police-feed' })
-  const own = await ctx.app.inject({ method: 'PUT', url: `/partnerships/alpha/measurements/${ni20.id}/${boston.id}/2010-04`, headers: feed, payload: { value: 31 } })
+  const feed = await ctx.as('officer', 'alpha', {
+    memberships: [{ partnership: 'alpha', role: 'officer', agency: police.id }],
+    sub: 'police-feed',
+  })
+  const own = await ctx.app.inject({
+    method: 'PUT',
+    url: `/partnerships/alpha/measurements/${ni20.id}/${boston.id}/2010-04`,
+    headers: feed,
+    payload: { value: 31 },
+  })
   t.equal(own.statusCode, 201, 'the police feed writes NI 20, which the police supply')
-  const other = await ctx.app.inject({ method: 'PUT', url: `/partnerships/alpha/measurements/${arson.id}/${boston.id}/2010-04`, headers: feed, payload: { value: 3 } })
+  const other = await ctx.app.inject({
+    method: 'PUT',
+    url: `/partnerships/alpha/measurements/${arson.id}/${boston.id}/2010-04`,
+    headers: feed,
+    payload: { value: 3 },
+  })
   t.equal(other.statusCode, 403, 'but not arson, which the fire service supplies')
-  const batch = await bulk(ctx, feed, [{ indicator: 'NI 20', area: 'E07000136', period: '2010-05', value: 1 }, { indicator: 'NI 33(i)', area: 'E07000136', period: '2010-05', value: 1 }])
+  const batch = await bulk(ctx, feed, [
+    { indicator: 'NI 20', area: 'E07000136', period: '2010-05', value: 1 },
+    { indicator: 'NI 33(i)', area: 'E07000136', period: '2010-05', value: 1 },
+  ])
   t.equal(batch.statusCode, 422)
   t.same(batch.json().errors, [{ field: 'rows.2.indicator', message: 'is not supplied by your agency' }])
-  const status = await ctx.app.inject({ method: 'PATCH', url: `/partnerships/alpha/measurements/${ni20.id}/${boston.id}/2010-04`, headers: { ...feed, 'if-match': '*' }, payload: { status: 'validated' } })
+  const status = await ctx.app.inject({
+    method: 'PATCH',
+    url: `/partnerships/alpha/measurements/${ni20.id}/${boston.id}/2010-04`,
+    headers: { ...feed, 'if-match': '*' },
+    payload: { status: 'validated' },
+  })
   t.equal(status.statusCode, 403, 'a feed does not validate its own figures')
-  const area = await ctx.app.inject({ method: 'POST', url: '/partnerships/alpha/areas', headers: feed, payload: { name: 'x', type: 'ward' } })
+  const area = await ctx.app.inject({
+    method: 'POST',
+    url: '/partnerships/alpha/areas',
+    headers: feed,
+    payload: { name: 'x', type: 'ward' },
+  })
   t.equal(area.statusCode, 403, 'nor change anything else')
 
   const betaAdmin = await ctx.as('admin', 'beta')
-  const betaArea = (await ctx.app.inject({ method: 'POST', url: '/partnerships/beta/areas', headers: betaAdmin, payload: { name: 'Beta', type: 'district', code: 'B1' } })).json()
-  const foreign = await bulk(ctx, await ctx.as('officer', 'alpha'), [{ indicator: 'NI 20', area: betaArea.id, period: '2010-06', value: 1 }, { indicator: 'NI 20', area: 'B1', period: '2010-06', value: 1 }])
-  t.same(foreign.json().errors.map((e: { message: string }) => e.message), ['names no area of this partnership', 'names no area of this partnership'], 'another partnership\'s area, by id or code, reads as absent')
+  const betaArea = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/partnerships/beta/areas',
+      headers: betaAdmin,
+      payload: { name: 'Beta', type: 'district', code: 'B1' },
+    })
+  ).json()
+  const foreign = await bulk(ctx, await ctx.as('officer', 'alpha'), [
+    { indicator: 'NI 20', area: betaArea.id, period: '2010-06', value: 1 },
+    { indicator: 'NI 20', area: 'B1', period: '2010-06', value: 1 },
+  ])
+  t.same(
+    foreign.json().errors.map((e: { message: string }) => e.message),
+    ['names no area of this partnership', 'names no area of this partnership'],
+    "another partnership's area, by id or code, reads as absent",
+  )
   const betaView = await ctx.app.inject({ method: 'GET', url: '/partnerships/beta/measurements', headers: betaAdmin })
-  t.same(betaView.json().items, [], 'beta sees none of alpha\'s measurements')
+  t.same(betaView.json().items, [], "beta sees none of alpha's measurements")
 })
 
-t.test('concurrent single-measurement writes of different values: every one is kept as a revision, none lost', async (t) => {
-  const ctx = await buildTestApp(t)
-  await seedPartnerships(ctx, 'alpha')
-  const admin = await ctx.as('admin', 'alpha')
-  const area = (await ctx.app.inject({ method: 'POST', url: '/partnerships/alpha/areas', headers: admin, payload: { name: 'Boston', type: 'district' } })).json()
-  const indicator = (await ctx.app.inject({ method: 'POST', url: '/partnerships/alpha/indicators', headers: admin, payload: { reference: 'NI 20', name: 'Assaults', unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum' } })).json()
-  const url = `/partnerships/alpha/measurements/${indicator.id}/${area.id}/2010-04`
-  const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => ctx.app.inject({ method: 'PUT', url, headers: admin, payload: { value: 100 + i } })))
-  t.same(answers.map((a) => a.statusCode).sort(), [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201], 'one creates, eleven replace')
-  const history = await ctx.app.inject({ method: 'GET', url: `${url}/revisions`, headers: admin })
-  t.same(history.json().items.map((r: { value: string }) => Number(r.value)).sort((a: number, b: number) => a - b), Array.from({ length: 12 }, (_, i) => 100 + i), 'all twelve values are in the history')
-  t.same(history.json().items.map((r: { revision: number }) => r.revision), Array.from({ length: 12 }, (_, i) => 12 - i), 'revisions 12 down to 1, no gaps or repeats')
-})
+t.test(
+  'concurrent single-measurement writes of different values: every one is kept as a revision, none lost',
+  async (t) => {
+    const ctx = await buildTestApp(t)
+    await seedPartnerships(ctx, 'alpha')
+    const admin = await ctx.as('admin', 'alpha')
+    const area = (
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/partnerships/alpha/areas',
+        headers: admin,
+        payload: { name: 'Boston', type: 'district' },
+      })
+    ).json()
+    const indicator = (
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/partnerships/alpha/indicators',
+        headers: admin,
+        payload: {
+          reference: 'NI 20',
+          name: 'Assaults',
+          unit: 'count',
+          polarity: 'lower_better',
+          frequency: 'monthly',
+          aggregation: 'sum',
+        },
+      })
+    ).json()
+    const url = `/partnerships/alpha/measurements/${indicator.id}/${area.id}/2010-04`
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        ctx.app.inject({ method: 'PUT', url, headers: admin, payload: { value: 100 + i } }),
+      ),
+    )
+    t.same(
+      answers.map((a) => a.statusCode).sort(),
+      [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201],
+      'one creates, eleven replace',
+    )
+    const history = await ctx.app.inject({ method: 'GET', url: `${url}/revisions`, headers: admin })
+    t.same(
+      history
+        .json()
+        .items.map((r: { value: string }) => Number(r.value))
+        .sort((a: number, b: number) => a - b),
+      Array.from({ length: 12 }, (_, i) => 100 + i),
+      'all twelve values are in the history',
+    )
+    t.same(
+      history.json().items.map((r: { revision: number }) => r.revision),
+      Array.from({ length: 12 }, (_, i) => 12 - i),
+      'revisions 12 down to 1, no gaps or repeats',
+    )
+  },
+)

@@ -6,13 +6,40 @@ t.test('targets: derived from baselines as seed 000 sets them, TBC, profiles, re
   await seedPartnerships(ctx, 'alpha')
   const headers = await ctx.as('officer', 'alpha')
   const admin = await ctx.as('admin', 'alpha')
-  const post = async (url: string, payload: object, h = headers) => ctx.app.inject({ method: 'POST', url: `/partnerships/alpha/${url}`, headers: h, payload })
+  const post = async (url: string, payload: object, h = headers) =>
+    ctx.app.inject({ method: 'POST', url: `/partnerships/alpha/${url}`, headers: h, payload })
   const boston = (await post('areas', { name: 'Boston', type: 'district' }, admin)).json()
   const eastLindsey = (await post('areas', { name: 'East Lindsey', type: 'district' }, admin)).json()
-  const ni20 = (await post('indicators', { reference: 'NI 20', name: 'Assault with less serious injury', unit: 'count', polarity: 'lower_better', frequency: 'monthly', aggregation: 'sum' })).json()
-  const ni17 = (await post('indicators', { reference: 'NI 17', name: 'Perceptions of anti-social behaviour', unit: 'percentage', polarity: 'lower_better', frequency: 'annual', aggregation: 'latest', decimalPlaces: 1 })).json()
+  const ni20 = (
+    await post('indicators', {
+      reference: 'NI 20',
+      name: 'Assault with less serious injury',
+      unit: 'count',
+      polarity: 'lower_better',
+      frequency: 'monthly',
+      aggregation: 'sum',
+    })
+  ).json()
+  const ni17 = (
+    await post('indicators', {
+      reference: 'NI 17',
+      name: 'Perceptions of anti-social behaviour',
+      unit: 'percentage',
+      polarity: 'lower_better',
+      frequency: 'annual',
+      aggregation: 'latest',
+      decimalPlaces: 1,
+    })
+  ).json()
 
-  const derived = await post('targets', { indicatorId: ni20.id, areaId: boston.id, period: 'FY2010-11', baselineValue: '374', baselinePeriod: 'FY2009-10', changePercent: '-11.8' })
+  const derived = await post('targets', {
+    indicatorId: ni20.id,
+    areaId: boston.id,
+    period: 'FY2010-11',
+    baselineValue: '374',
+    baselinePeriod: 'FY2009-10',
+    changePercent: '-11.8',
+  })
   t.equal(derived.statusCode, 201)
   t.match(derived.json(), {
     period: 'FY2010-11',
@@ -22,61 +49,185 @@ t.test('targets: derived from baselines as seed 000 sets them, TBC, profiles, re
     baselineValue: '374.000000',
     changePercent: '-11.800',
     targetValue: '330.000000',
-    derivation: '11.8% reduction on a baseline of 374: 374 x (1 - 11.8/100) = 329.868, rounded to 0 decimal places: 330',
+    derivation:
+      '11.8% reduction on a baseline of 374: 374 x (1 - 11.8/100) = 329.868, rounded to 0 decimal places: 330',
   })
   t.not(derived.json().targetValue, '331.000000', 'the rule, not the printed 331 (seed 000), is stored')
-  const el = await post('targets', { indicatorId: ni20.id, areaId: eastLindsey.id, period: 'FY2010-11', baselineValue: '763', changePercent: '-11.8' })
+  const el = await post('targets', {
+    indicatorId: ni20.id,
+    areaId: eastLindsey.id,
+    period: 'FY2010-11',
+    baselineValue: '763',
+    changePercent: '-11.8',
+  })
   t.equal(el.json().targetValue, '673.000000', 'East Lindsey 763 at -11.8% is 673, as printed')
 
-  const stated = await post('targets', { indicatorId: ni17.id, areaId: boston.id, period: 'FY2010-11', baselineValue: '18', baselinePeriod: 'FY2008-09', targetValue: '17.3' })
-  t.match(stated.json(), { targetValue: '17.300000', changePercent: null, derivation: null }, 'a stated target keeps its figure')
+  const stated = await post('targets', {
+    indicatorId: ni17.id,
+    areaId: boston.id,
+    period: 'FY2010-11',
+    baselineValue: '18',
+    baselinePeriod: 'FY2008-09',
+    targetValue: '17.3',
+  })
+  t.match(
+    stated.json(),
+    { targetValue: '17.300000', changePercent: null, derivation: null },
+    'a stated target keeps its figure',
+  )
 
   const tbc = await post('targets', { indicatorId: ni20.id, areaId: boston.id, period: '2009', status: 'tbc' })
   t.equal(tbc.statusCode, 201, 'a TBC target on a calendar year')
   t.match(tbc.json(), { status: 'tbc', targetValue: null, periodStart: '2009-01-01' })
 
-  const again = await post('targets', { indicatorId: ni20.id, areaId: boston.id, period: 'FY2010-11', targetValue: '300' })
+  const again = await post('targets', {
+    indicatorId: ni20.id,
+    areaId: boston.id,
+    period: 'FY2010-11',
+    targetValue: '300',
+  })
   t.equal(again.statusCode, 409, 'one target per indicator, area and period')
   t.equal(again.json().code, 'TARGET.OVERLAP')
   // FY2009-10 (April 2009 to March 2010) and calendar 2010 both share months with targets already set.
   for (const period of ['2010', 'FY2009-10']) {
     const overlapping = await post('targets', { indicatorId: ni20.id, areaId: boston.id, period, targetValue: '300' })
     t.equal(overlapping.statusCode, 409, `${period} overlaps a year already targeted`)
-    t.match(overlapping.json(), { code: 'TARGET.OVERLAP', detail: /already have a target for (FY2010-11|2009) \([0-9a-f-]{36}\), which overlaps/, errors: [{ field: 'body.period' }] })
+    t.match(overlapping.json(), {
+      code: 'TARGET.OVERLAP',
+      detail: /already have a target for (FY2010-11|2009) \([0-9a-f-]{36}\), which overlaps/,
+      errors: [{ field: 'body.period' }],
+    })
   }
-  const elsewhere = await post('targets', { indicatorId: ni20.id, areaId: eastLindsey.id, period: '2009', targetValue: '700' })
+  const elsewhere = await post('targets', {
+    indicatorId: ni20.id,
+    areaId: eastLindsey.id,
+    period: '2009',
+    targetValue: '700',
+  })
   t.equal(elsewhere.statusCode, 201, 'the same year for another area is no overlap')
 
   const url = `/partnerships/alpha/targets/${derived.json().id}`
-  const rebased = await ctx.app.inject({ method: 'PATCH', url, headers: { ...headers, 'if-match': '"1"' }, payload: { baselineValue: '400' } })
+  const rebased = await ctx.app.inject({
+    method: 'PATCH',
+    url,
+    headers: { ...headers, 'if-match': '"1"' },
+    payload: { baselineValue: '400' },
+  })
   t.equal(rebased.json().targetValue, '353.000000', 'a new baseline re-derives the target (400 x 0.882 = 352.8)')
-  const overridden = await ctx.app.inject({ method: 'PATCH', url, headers: { ...headers, 'if-match': '"2"' }, payload: { targetValue: '331' } })
-  t.match(overridden.json(), { targetValue: '331.000000', changePercent: null, derivation: null }, 'a stated value replaces the rule')
-  const moved = await ctx.app.inject({ method: 'PATCH', url, headers: { ...headers, 'if-match': '"3"' }, payload: { period: 'FY2011-12' } })
+  const overridden = await ctx.app.inject({
+    method: 'PATCH',
+    url,
+    headers: { ...headers, 'if-match': '"2"' },
+    payload: { targetValue: '331' },
+  })
+  t.match(
+    overridden.json(),
+    { targetValue: '331.000000', changePercent: null, derivation: null },
+    'a stated value replaces the rule',
+  )
+  const moved = await ctx.app.inject({
+    method: 'PATCH',
+    url,
+    headers: { ...headers, 'if-match': '"3"' },
+    payload: { period: 'FY2011-12' },
+  })
   t.equal(moved.statusCode, 400, 'the period of a target is fixed')
 
   const profiled = await post('targets', {
-    indicatorId: ni20.id, areaId: eastLindsey.id, period: 'FY2011-12', targetValue: '673',
-    profile: { cumulative: true, values: [{ period: '2011-05', value: '112' }, { period: '2011-04', value: '56' }] },
+    indicatorId: ni20.id,
+    areaId: eastLindsey.id,
+    period: 'FY2011-12',
+    targetValue: '673',
+    profile: {
+      cumulative: true,
+      values: [
+        { period: '2011-05', value: '112' },
+        { period: '2011-04', value: '56' },
+      ],
+    },
   })
   t.equal(profiled.statusCode, 201)
-  t.same(profiled.json().profile.values.map((v: { period: string }) => v.period), ['2011-04', '2011-05'], 'profile kept in period order')
+  t.same(
+    profiled.json().profile.values.map((v: { period: string }) => v.period),
+    ['2011-04', '2011-05'],
+    'profile kept in period order',
+  )
 
   const refusals: Array<[string, object, number, string]> = [
-    ['a month as target period', { indicatorId: ni20.id, areaId: boston.id, period: '2010-04', targetValue: '1' }, 400, 'body.period'],
-    ['a malformed period', { indicatorId: ni20.id, areaId: boston.id, period: 'FY2010-12', targetValue: '1' }, 400, 'body.period'],
-    ['change without baseline', { indicatorId: ni20.id, areaId: boston.id, period: 'FY2012-13', changePercent: '-4' }, 422, 'body.baselineValue'],
-    ['neither value nor change', { indicatorId: ni20.id, areaId: boston.id, period: 'FY2012-13' }, 422, 'body.targetValue'],
-    ['value and change together', { indicatorId: ni20.id, areaId: boston.id, period: 'FY2012-13', baselineValue: '1', changePercent: '-4', targetValue: '5' }, 422, 'body.changePercent'],
-    ['a profile month outside the year', { indicatorId: ni20.id, areaId: boston.id, period: 'FY2012-13', targetValue: '5', profile: { cumulative: false, values: [{ period: '2012-03', value: '1' }] } }, 422, 'body.profile'],
-    ['a number where a decimal string is due', { indicatorId: ni20.id, areaId: boston.id, period: 'FY2012-13', targetValue: 5 }, 400, 'body.targetValue'],
-    ['an unknown indicator', { indicatorId: '00000000-0000-4000-8000-000000000000', areaId: boston.id, period: 'FY2012-13', targetValue: '5' }, 422, 'body.indicatorId'],
+    [
+      'a month as target period',
+      { indicatorId: ni20.id, areaId: boston.id, period: '2010-04', targetValue: '1' },
+      400,
+      'body.period',
+    ],
+    [
+      'a malformed period',
+      { indicatorId: ni20.id, areaId: boston.id, period: 'FY2010-12', targetValue: '1' },
+      400,
+      'body.period',
+    ],
+    [
+      'change without baseline',
+      { indicatorId: ni20.id, areaId: boston.id, period: 'FY2012-13', changePercent: '-4' },
+      422,
+      'body.baselineValue',
+    ],
+    [
+      'neither value nor change',
+      { indicatorId: ni20.id, areaId: boston.id, period: 'FY2012-13' },
+      422,
+      'body.targetValue',
+    ],
+    [
+      'value and change together',
+      {
+        indicatorId: ni20.id,
+        areaId: boston.id,
+        period: 'FY2012-13',
+        baselineValue: '1',
+        changePercent: '-4',
+        targetValue: '5',
+      },
+      422,
+      'body.changePercent',
+    ],
+    [
+      'a profile month outside the year',
+      {
+        indicatorId: ni20.id,
+        areaId: boston.id,
+        period: 'FY2012-13',
+        targetValue: '5',
+        profile: { cumulative: false, values: [{ period: '2012-03', value: '1' }] },
+      },
+      422,
+      'body.profile',
+    ],
+    [
+      'a number where a decimal string is due',
+      { indicatorId: ni20.id, areaId: boston.id, period: 'FY2012-13', targetValue: 5 },
+      400,
+      'body.targetValue',
+    ],
+    [
+      'an unknown indicator',
+      { indicatorId: '00000000-0000-4000-8000-000000000000', areaId: boston.id, period: 'FY2012-13', targetValue: '5' },
+      422,
+      'body.indicatorId',
+    ],
   ]
   for (const [name, payload, status, field] of refusals) {
     const res = await post('targets', payload)
     t.equal(res.statusCode, status, `${name}: ${status}`)
     t.equal(res.json().errors?.[0]?.field, field, `${name}: names ${field}`)
   }
-  const listed = await ctx.app.inject({ method: 'GET', url: `/partnerships/alpha/targets?indicatorId=${ni20.id}&status=tbc`, headers })
-  t.same(listed.json().items.map((x: { period: string }) => x.period), ['2009'])
+  const listed = await ctx.app.inject({
+    method: 'GET',
+    url: `/partnerships/alpha/targets?indicatorId=${ni20.id}&status=tbc`,
+    headers,
+  })
+  t.same(
+    listed.json().items.map((x: { period: string }) => x.period),
+    ['2009'],
+  )
 })
