@@ -1,31 +1,19 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/client.js'
-import type { Aggregation, Frequency, Polarity, Unit } from '../../domain/indicators.js'
+import type { EvalIndicator, EvalMeasurement } from '../../domain/evaluation/index.js'
 
-export interface IndicatorRow {
+/** An indicator as the engine takes it, with what reports show of it. */
+export interface IndicatorRow extends EvalIndicator {
   id: string
   reference: string
   name: string
-  unit: Unit
-  polarity: Polarity
-  frequency: Frequency
-  aggregation: Aggregation
-  ratePer: number | null
-  decimalPlaces: number
-  defaultTolerancePercent: string
-  dataLagDays: number
   parentId: string | null
   priorityIds: string[]
 }
 
-export interface MeasurementRow {
+export interface MeasurementRow extends EvalMeasurement {
   indicatorId: string
   areaId: string
-  period: string
-  value: string
-  numerator: string | null
-  denominator: string | null
-  status: string
 }
 
 /** Everything an evaluation reads, for the indicators and the date window asked for: one round trip each. */

@@ -17,7 +17,6 @@ import {
   latestCommentary,
   priorityNames,
   type IndicatorRow,
-  type MeasurementRow,
 } from './evaluation.repository.js'
 
 /**
@@ -85,7 +84,7 @@ function byIndicatorAndArea<R extends { indicatorId: string; areaId: string }, T
 }
 
 function prepare(data: Data) {
-  const measurements = byIndicatorAndArea(data.measurements, (m): EvalMeasurement => m as MeasurementRow)
+  const measurements = byIndicatorAndArea(data.measurements, (m): EvalMeasurement => m)
   const targets = byIndicatorAndArea(data.targets, (t): EvalTarget => ({
     ...t,
     status: t.status as 'set' | 'tbc',
