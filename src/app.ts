@@ -38,6 +38,10 @@ import commentaryRoutes from './modules/commentary/commentary.routes.js'
 import { EvaluationSchema, FlagSchema } from './modules/evaluation/evaluation.schemas.js'
 import evaluationRoutes from './modules/evaluation/evaluation.routes.js'
 import themeRoutes from './modules/themes/themes.routes.js'
+import { GroupSchema, MemberSchema } from './modules/groups/groups.schemas.js'
+import { groupRoutes, meRoutes, memberRoutes } from './modules/groups/groups.routes.js'
+import { LinkedActionSchema, ActionSchema, MilestoneSchema, ProgressSchema } from './modules/actions/actions.schemas.js'
+import { actionPlanRoutes, actionRoutes, milestoneRoutes, progressRoutes } from './modules/actions/actions.routes.js'
 
 export const VERSION = '0.1.0'
 
@@ -76,6 +80,12 @@ const SHARED_SCHEMAS = [
   MeasurementSchema,
   MeasurementRowSchema,
   CommentarySchema,
+  GroupSchema,
+  MemberSchema,
+  ActionSchema,
+  MilestoneSchema,
+  ProgressSchema,
+  LinkedActionSchema,
   FlagSchema,
   EvaluationSchema,
   AuditEventSchema,
@@ -191,6 +201,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       bulkBody: { bytes: config.http.bulkBodyLimitBytes, idleMs: config.http.bulkIdleTimeoutMs },
     })
     await api.register(commentaryRoutes, { prefix: `${scoped}/commentary` })
+    await api.register(groupRoutes, { prefix: `${scoped}/groups` })
+    await api.register(memberRoutes, { prefix: `${scoped}/groups/:groupId/members` })
+    await api.register(meRoutes, { prefix: scoped })
+    await api.register(actionRoutes, { prefix: `${scoped}/actions` })
+    await api.register(milestoneRoutes, { prefix: `${scoped}/actions/:actionId/milestones` })
+    await api.register(progressRoutes, { prefix: `${scoped}/actions/:actionId/progress` })
+    await api.register(actionPlanRoutes, { prefix: scoped })
     await api.register(evaluationRoutes, { prefix: scoped })
     await api.register(auditRoutes, { prefix: `${scoped}/audit-events` })
   })

@@ -160,7 +160,19 @@ export async function crudRoundTrip(
 export const ABSENT = '00000000-0000-4000-8000-00000000dead'
 
 export type Ids = Record<
-  'area' | 'agency' | 'priority' | 'objective' | 'theme' | 'indicator' | 'target' | 'commentary',
+  | 'area'
+  | 'agency'
+  | 'priority'
+  | 'objective'
+  | 'theme'
+  | 'indicator'
+  | 'target'
+  | 'commentary'
+  | 'group'
+  | 'membership'
+  | 'action'
+  | 'milestone'
+  | 'progress',
   string
 >
 
@@ -213,7 +225,40 @@ export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
       payload: { indicatorId: indicator.id, areaId: area.id, period: '2010-04', body: `${slug} says` },
     })
   ).json() as { id: string }
+  const group = await post('groups', { name: `${slug} ASB group`, kind: 'theme', priorityId: priority.id })
+  const membership = await post(`groups/${group.id}/members`, {
+    subject: `member@${slug}`,
+    offices: ['chair'],
+    startsOn: '2010-01-01',
+  })
+  const action = await post('actions', {
+    priorityId: priority.id,
+    objectiveId: objective.id,
+    groupId: group.id,
+    reference: '1.1',
+    title: `${slug} action`,
+    starts: 'FY2010-11',
+    ends: 'ongoing',
+    leadAgencyId: agency.id,
+    indicatorIds: [indicator.id],
+    resources: [{ amountPence: 600000, source: 'DA SMB', secured: true }],
+  })
+  const milestone = await post(`actions/${action.id}/milestones`, { description: 'Launch', due: '2010-Q2' })
+  // Written by the officer, as the comment is: the role matrix then sees an author's right as the officer's.
+  const progress = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/partnerships/${slug}/actions/${action.id}/progress`,
+      headers: officer,
+      payload: { reportedOn: '2010-06-30', status: 'on_track', body: `${slug} progresses` },
+    })
+  ).json() as { id: string }
   return {
+    group: group.id,
+    membership: membership.id,
+    action: action.id,
+    milestone: milestone.id,
+    progress: progress.id,
     area: area.id,
     agency: agency.id,
     priority: priority.id,

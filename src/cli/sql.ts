@@ -18,11 +18,13 @@ import {
 } from 'kysely'
 import type { Db } from '../db/client.js'
 import type { Database } from '../db/types.js'
+import { actionSpec, milestoneSpec, progressSpec } from '../modules/actions/actions.repository.js'
 import { agencySpec } from '../modules/agencies/agencies.repository.js'
 import { areaSpec } from '../modules/areas/areas.repository.js'
 import { listAuditEvents, recordAudit } from '../modules/audit/audit.repository.js'
 import { commentaryHistory, commentarySpec } from '../modules/commentary/commentary.repository.js'
 import { evaluationData, latestCommentary, priorityNames } from '../modules/evaluation/evaluation.repository.js'
+import { groupSpec, memberSpec } from '../modules/groups/groups.repository.js'
 import { indicatorSpec } from '../modules/indicators/indicators.repository.js'
 import * as measurements from '../modules/measurements/measurements.repository.js'
 import { objectiveSpec } from '../modules/objectives/objectives.repository.js'
@@ -98,6 +100,11 @@ const FILES: Record<string, Entry[]> = {
     indicatorSpec,
     targetSpec,
     commentarySpec,
+    groupSpec,
+    memberSpec,
+    actionSpec,
+    milestoneSpec,
+    progressSpec,
   ].flatMap((s) => kitQueries(s as kit.TableSpec<kit.ResourceTable>)),
   'measurements.repository.sql': [
     ['upsert a chunk of counts', () => measurements.upsertMeasurements(db, P, 'someone', columns())],

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 import type { Aggregation, Frequency, Polarity, Unit } from '../domain/indicators.js'
 import type { MeasurementStatus } from '../domain/measurements.js'
+import type { ActionResource, ActionStatus, GroupKind, Office } from '../domain/actions/context.js'
 
 // Column names are camelCase here and snake_case in SQL: the client uses Kysely's CamelCasePlugin.
 
@@ -114,6 +115,76 @@ export interface CommentaryRevisionTable {
   writtenAt: Date
 }
 
+export interface PartnershipGroupTable extends Tenanted {
+  name: string
+  kind: GroupKind
+  priorityId: string | null
+  description: string | null
+}
+
+export interface GroupMemberTable extends Tenanted {
+  groupId: string
+  subject: string
+  name: string | null
+  agencyId: string | null
+  offices: Generated<Office[]>
+  startsOn: string
+  endsOn: string | null
+}
+
+export interface ActionItemTable extends Tenanted {
+  priorityId: string
+  objectiveId: string | null
+  groupId: string | null
+  reference: string | null
+  title: string
+  description: string | null
+  outputs: Generated<string[]>
+  starts: string | null
+  ends: string | null
+  timing: string | null
+  startsOn: string | null
+  endsOn: string | null
+  leadName: string | null
+  leadAgencyId: string | null
+  leadTbc: Generated<boolean>
+  otherPartners: Generated<string[]>
+  resources: ColumnType<ActionResource[], string | undefined, string>
+  outcomes: Generated<string[]>
+  measures: Generated<string[]>
+  status: Generated<ActionStatus>
+}
+
+export interface ActionItemPartnerTable {
+  partnershipId: string
+  actionItemId: string
+  agencyId: string
+}
+
+export interface ActionItemIndicatorTable {
+  partnershipId: string
+  actionItemId: string
+  indicatorId: string
+}
+
+export interface ActionMilestoneTable extends Tenanted {
+  actionItemId: string
+  description: string
+  due: string
+  dueFrom: string | null
+  dueOn: string
+  doneOn: string | null
+}
+
+export interface ActionProgressTable extends Tenanted {
+  actionItemId: string
+  reportedOn: string
+  status: ActionStatus
+  body: string
+  author: string
+  editedBy: string | null
+}
+
 export interface MeasurementTable {
   id: Generated<string>
   partnershipId: string
@@ -191,6 +262,13 @@ export interface Database {
   commentaryRevision: CommentaryRevisionTable
   measurementRevision: MeasurementRevisionTable
   idempotencyKey: IdempotencyKeyTable
+  partnershipGroup: PartnershipGroupTable
+  groupMember: GroupMemberTable
+  actionItem: ActionItemTable
+  actionItemPartner: ActionItemPartnerTable
+  actionItemIndicator: ActionItemIndicatorTable
+  actionMilestone: ActionMilestoneTable
+  actionProgress: ActionProgressTable
   auditEvent: AuditEventTable
 }
 

@@ -1,3 +1,5 @@
+import { DomainError } from './errors.js'
+
 export const ROLES = ['viewer', 'officer', 'admin'] as const
 export type Role = (typeof ROLES)[number]
 
@@ -26,4 +28,17 @@ export interface Actor {
 
 export function roleAtLeast(role: Role, minimum: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(minimum)
+}
+
+/**
+ * What someone wrote in their own name (a comment, a progress update) is theirs: only they, or an admin
+ * (recorded as the editor), change or delete it.
+ */
+export function requireAuthor(
+  written: { author: string; what: string; code: string },
+  actor: Actor,
+  action: 'change' | 'delete',
+): void {
+  if (written.author === actor.subject || actor.role === 'admin') return
+  throw new DomainError(written.code, 'forbidden', `Only the ${written.what}'s author or an admin may ${action} it.`)
 }

@@ -27,12 +27,29 @@ export const Period = Type.String({
   description:
     'A period: 2010-04 (month), 2010-Q2 (calendar quarter), FY2010-11 (financial year) or 2010 (calendar year)',
 })
+/** A calendar date (dates are dates, not timestamps). */
+export const IsoDate = Type.String({ format: 'date' })
+/** The date a report or list is worked out for. */
+export const AsOf = Type.String({
+  format: 'date',
+  description:
+    'Judge as on this date (default today): what is overdue, late or missing then; figures otherwise come from stored data only',
+})
 /** A 204's empty body. */
 export const NoContent = (description: string) => Type.Unsafe<undefined>(Type.Null({ description }))
 /** A CSV answer, written from a string or a stream. */
 export const CsvAnswer = (description: string) => ({
   description,
   content: { 'text/csv': { schema: Type.Unsafe<string | Readable>(Type.String()) } },
+})
+
+/** An answer as JSON, or as CSV with format=csv; the contract names the CSV's columns. */
+export const JsonOrCsv = (description: string, json: TSchema, columns: readonly string[]) => ({
+  description,
+  content: {
+    'application/json': { schema: json },
+    'text/csv': { schema: Type.String({ description: columns.join(',') }) },
+  },
 })
 
 export const PartnershipParams = Type.Object({ partnership: Slug }, { additionalProperties: false })

@@ -10,13 +10,15 @@ import { problemResponses } from './problem.js'
 /**
  * Who may call a route. `partnership` routes live under /partnerships/{partnership}: the caller must be a
  * member (else 404, as if it did not exist) with at least `role` (else 403). `superadminToo` lets the
- * platform superadmin act on the partnership record itself without being a member.
+ * platform superadmin act on the partnership record itself without being a member. `groupMembers` lets a
+ * lower role through to a write on something a group owns: the service then checks that the caller is a
+ * member of the owning group (else 403).
  */
 export type Access =
   | { scope: 'public' }
   | { scope: 'authenticated' }
   | { scope: 'superadmin' }
-  | { scope: 'partnership'; role: Role; superadminToo?: boolean; agencyWrites?: boolean }
+  | { scope: 'partnership'; role: Role; superadminToo?: boolean; agencyWrites?: boolean; groupMembers?: boolean }
 
 export interface PartnershipScope {
   id: string
@@ -97,7 +99,8 @@ async function accessPlugin(app: FastifyInstance, opts: { partnershipCacheMs: nu
     const row = await lookup(slug)
     if (row === undefined) throw notFound('partnership')
     if (membership !== undefined) {
-      if (!roleAtLeast(membership.role, access.role)) throw forbidden(`This needs the ${access.role} role in ${slug}.`)
+      if (!roleAtLeast(membership.role, access.role) && access.groupMembers !== true)
+        throw forbidden(`This needs the ${access.role} role in ${slug}.`)
       // A partner agency's feed token writes only its own measurements (agencyWrites routes check which).
       if (membership.agency !== undefined && !READS.has(request.method) && access.agencyWrites !== true) {
         throw forbidden('An agency feed token may not change partnership data.')

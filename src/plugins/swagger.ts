@@ -13,6 +13,8 @@ export const API_TAGS = [
   { name: 'Targets', description: 'Targets from baselines, with profiles' },
   { name: 'Measurements', description: 'Values pushed by partner agencies, with revisions and bulk feeds' },
   { name: 'Commentary', description: 'What theme groups say about the figures' },
+  { name: 'Groups', description: "The partnership's groups and their members over time" },
+  { name: 'Actions', description: 'Action plans: actions, milestones, progress updates, activity RAG' },
   { name: 'Evaluation', description: 'Judgements, exception and performance reports, trend charts' },
   { name: 'Audit', description: 'Who changed what' },
   { name: 'Health', description: 'Liveness and readiness' },

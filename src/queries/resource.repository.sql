@@ -167,3 +167,108 @@ update "commentary" set "indicator_id" = $1, "area_id" = $2, "period" = $3, "per
 
 -- commentary: delete
 delete from "commentary" where "partnership_id" = $1 and "id" = $2;
+
+-- partnershipGroup: list, default sort
+select "partnership_group"."id", "partnership_group"."archived", "partnership_group"."version", "partnership_group"."created_at", "partnership_group"."updated_at", "partnership_group"."name", "partnership_group"."kind", "partnership_group"."priority_id", "partnership_group"."description" from "partnership_group" where "partnership_group"."partnership_id" = $1 and "partnership_group"."archived" = $2 order by "partnership_group"."name" asc, "partnership_group"."id" asc limit $3;
+
+-- partnershipGroup: list, descending, text search, a page on
+select "partnership_group"."id", "partnership_group"."archived", "partnership_group"."version", "partnership_group"."created_at", "partnership_group"."updated_at", "partnership_group"."name", "partnership_group"."kind", "partnership_group"."priority_id", "partnership_group"."description" from "partnership_group" where "partnership_group"."partnership_id" = $1 and "partnership_group"."archived" = $2 and strpos(lower("partnership_group"."name"), lower($3)) > 0 order by "partnership_group"."name" desc, "partnership_group"."id" desc limit $4;
+
+-- partnershipGroup: read one
+select "partnership_group"."id", "partnership_group"."archived", "partnership_group"."version", "partnership_group"."created_at", "partnership_group"."updated_at", "partnership_group"."name", "partnership_group"."kind", "partnership_group"."priority_id", "partnership_group"."description" from "partnership_group" where "partnership_group"."partnership_id" = $1 and "partnership_group"."id" = $2;
+
+-- partnershipGroup: read one to change it
+select "partnership_group"."id", "partnership_group"."archived", "partnership_group"."version", "partnership_group"."created_at", "partnership_group"."updated_at", "partnership_group"."name", "partnership_group"."kind", "partnership_group"."priority_id", "partnership_group"."description" from "partnership_group" where "partnership_group"."partnership_id" = $1 and "partnership_group"."id" = $2 for update of "partnership_group";
+
+-- partnershipGroup: insert
+insert into "partnership_group" ("name", "kind", "priority_id", "description", "partnership_id") values ($1, $2, $3, $4, $5) returning "id", "archived", "version", "created_at", "updated_at", "name", "kind", "priority_id", "description";
+
+-- partnershipGroup: update
+update "partnership_group" set "name" = $1, "kind" = $2, "priority_id" = $3, "description" = $4, "version" = version + 1, "updated_at" = now() where "partnership_id" = $5 and "id" = $6 returning "id", "archived", "version", "created_at", "updated_at", "name", "kind", "priority_id", "description";
+
+-- partnershipGroup: delete
+delete from "partnership_group" where "partnership_id" = $1 and "id" = $2;
+
+-- groupMember: list, default sort
+select "group_member"."id", "group_member"."archived", "group_member"."version", "group_member"."created_at", "group_member"."updated_at", "group_member"."group_id", "group_member"."subject", "group_member"."name", "group_member"."agency_id", "group_member"."offices", "group_member"."starts_on", "group_member"."ends_on" from "group_member" where "group_member"."partnership_id" = $1 and "group_member"."group_id" = $2 and "group_member"."archived" = $3 order by "group_member"."starts_on" asc, "group_member"."id" asc limit $4;
+
+-- groupMember: list, descending, text search, a page on
+select "group_member"."id", "group_member"."archived", "group_member"."version", "group_member"."created_at", "group_member"."updated_at", "group_member"."group_id", "group_member"."subject", "group_member"."name", "group_member"."agency_id", "group_member"."offices", "group_member"."starts_on", "group_member"."ends_on" from "group_member" where "group_member"."partnership_id" = $1 and "group_member"."group_id" = $2 and "group_member"."archived" = $3 and strpos(lower("group_member"."name"), lower($4)) > 0 order by "group_member"."starts_on" desc, "group_member"."id" desc limit $5;
+
+-- groupMember: read one
+select "group_member"."id", "group_member"."archived", "group_member"."version", "group_member"."created_at", "group_member"."updated_at", "group_member"."group_id", "group_member"."subject", "group_member"."name", "group_member"."agency_id", "group_member"."offices", "group_member"."starts_on", "group_member"."ends_on" from "group_member" where "group_member"."partnership_id" = $1 and "group_member"."group_id" = $2 and "group_member"."id" = $3;
+
+-- groupMember: read one to change it
+select "group_member"."id", "group_member"."archived", "group_member"."version", "group_member"."created_at", "group_member"."updated_at", "group_member"."group_id", "group_member"."subject", "group_member"."name", "group_member"."agency_id", "group_member"."offices", "group_member"."starts_on", "group_member"."ends_on" from "group_member" where "group_member"."partnership_id" = $1 and "group_member"."group_id" = $2 and "group_member"."id" = $3 for update of "group_member";
+
+-- groupMember: insert
+insert into "group_member" ("group_id", "subject", "name", "agency_id", "offices", "starts_on", "ends_on", "partnership_id") values ($1, $2, $3, $4, $5, $6, $7, $8) returning "id", "archived", "version", "created_at", "updated_at", "group_id", "subject", "name", "agency_id", "offices", "starts_on", "ends_on";
+
+-- groupMember: update
+update "group_member" set "group_id" = $1, "subject" = $2, "name" = $3, "agency_id" = $4, "offices" = $5, "starts_on" = $6, "ends_on" = $7, "version" = version + 1, "updated_at" = now() where "partnership_id" = $8 and "id" = $9 returning "id", "archived", "version", "created_at", "updated_at", "group_id", "subject", "name", "agency_id", "offices", "starts_on", "ends_on";
+
+-- groupMember: delete
+delete from "group_member" where "partnership_id" = $1 and "id" = $2;
+
+-- actionItem: list, default sort
+select "action_item"."id", "action_item"."archived", "action_item"."version", "action_item"."created_at", "action_item"."updated_at", "action_item"."priority_id", "action_item"."objective_id", "action_item"."group_id", "action_item"."reference", "action_item"."title", "action_item"."description", "action_item"."outputs", "action_item"."starts", "action_item"."ends", "action_item"."timing", "action_item"."starts_on", "action_item"."ends_on", "action_item"."lead_name", "action_item"."lead_agency_id", "action_item"."lead_tbc", "action_item"."other_partners", "action_item"."resources", "action_item"."outcomes", "action_item"."measures", "action_item"."status", array(select "agency_id" from "action_item_partner" where "action_item_partner"."action_item_id" = "action_item"."id" order by 1) as "partner_agency_ids", array(select "indicator_id" from "action_item_indicator" where "action_item_indicator"."action_item_id" = "action_item"."id" order by 1) as "indicator_ids" from "action_item" where "action_item"."partnership_id" = $1 and "action_item"."archived" = $2 order by "action_item"."created_at" asc, "action_item"."id" asc limit $3;
+
+-- actionItem: list, descending, text search, a page on
+select "action_item"."id", "action_item"."archived", "action_item"."version", "action_item"."created_at", "action_item"."updated_at", "action_item"."priority_id", "action_item"."objective_id", "action_item"."group_id", "action_item"."reference", "action_item"."title", "action_item"."description", "action_item"."outputs", "action_item"."starts", "action_item"."ends", "action_item"."timing", "action_item"."starts_on", "action_item"."ends_on", "action_item"."lead_name", "action_item"."lead_agency_id", "action_item"."lead_tbc", "action_item"."other_partners", "action_item"."resources", "action_item"."outcomes", "action_item"."measures", "action_item"."status", array(select "agency_id" from "action_item_partner" where "action_item_partner"."action_item_id" = "action_item"."id" order by 1) as "partner_agency_ids", array(select "indicator_id" from "action_item_indicator" where "action_item_indicator"."action_item_id" = "action_item"."id" order by 1) as "indicator_ids" from "action_item" where "action_item"."partnership_id" = $1 and "action_item"."archived" = $2 and strpos(lower("action_item"."title"), lower($3)) > 0 order by "action_item"."created_at" desc, "action_item"."id" desc limit $4;
+
+-- actionItem: read one
+select "action_item"."id", "action_item"."archived", "action_item"."version", "action_item"."created_at", "action_item"."updated_at", "action_item"."priority_id", "action_item"."objective_id", "action_item"."group_id", "action_item"."reference", "action_item"."title", "action_item"."description", "action_item"."outputs", "action_item"."starts", "action_item"."ends", "action_item"."timing", "action_item"."starts_on", "action_item"."ends_on", "action_item"."lead_name", "action_item"."lead_agency_id", "action_item"."lead_tbc", "action_item"."other_partners", "action_item"."resources", "action_item"."outcomes", "action_item"."measures", "action_item"."status", array(select "agency_id" from "action_item_partner" where "action_item_partner"."action_item_id" = "action_item"."id" order by 1) as "partner_agency_ids", array(select "indicator_id" from "action_item_indicator" where "action_item_indicator"."action_item_id" = "action_item"."id" order by 1) as "indicator_ids" from "action_item" where "action_item"."partnership_id" = $1 and "action_item"."id" = $2;
+
+-- actionItem: read one to change it
+select "action_item"."id", "action_item"."archived", "action_item"."version", "action_item"."created_at", "action_item"."updated_at", "action_item"."priority_id", "action_item"."objective_id", "action_item"."group_id", "action_item"."reference", "action_item"."title", "action_item"."description", "action_item"."outputs", "action_item"."starts", "action_item"."ends", "action_item"."timing", "action_item"."starts_on", "action_item"."ends_on", "action_item"."lead_name", "action_item"."lead_agency_id", "action_item"."lead_tbc", "action_item"."other_partners", "action_item"."resources", "action_item"."outcomes", "action_item"."measures", "action_item"."status", array(select "agency_id" from "action_item_partner" where "action_item_partner"."action_item_id" = "action_item"."id" order by 1) as "partner_agency_ids", array(select "indicator_id" from "action_item_indicator" where "action_item_indicator"."action_item_id" = "action_item"."id" order by 1) as "indicator_ids" from "action_item" where "action_item"."partnership_id" = $1 and "action_item"."id" = $2 for update of "action_item";
+
+-- actionItem: insert
+insert into "action_item" ("priority_id", "objective_id", "group_id", "reference", "title", "description", "outputs", "starts", "ends", "timing", "starts_on", "ends_on", "lead_name", "lead_agency_id", "lead_tbc", "other_partners", "resources", "outcomes", "measures", "status", "partnership_id") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) returning "id", "archived", "version", "created_at", "updated_at", "priority_id", "objective_id", "group_id", "reference", "title", "description", "outputs", "starts", "ends", "timing", "starts_on", "ends_on", "lead_name", "lead_agency_id", "lead_tbc", "other_partners", "resources", "outcomes", "measures", "status";
+
+-- actionItem: update
+update "action_item" set "priority_id" = $1, "objective_id" = $2, "group_id" = $3, "reference" = $4, "title" = $5, "description" = $6, "outputs" = $7, "starts" = $8, "ends" = $9, "timing" = $10, "starts_on" = $11, "ends_on" = $12, "lead_name" = $13, "lead_agency_id" = $14, "lead_tbc" = $15, "other_partners" = $16, "resources" = $17, "outcomes" = $18, "measures" = $19, "status" = $20, "version" = version + 1, "updated_at" = now() where "partnership_id" = $21 and "id" = $22 returning "id", "archived", "version", "created_at", "updated_at", "priority_id", "objective_id", "group_id", "reference", "title", "description", "outputs", "starts", "ends", "timing", "starts_on", "ends_on", "lead_name", "lead_agency_id", "lead_tbc", "other_partners", "resources", "outcomes", "measures", "status";
+
+-- actionItem: delete
+delete from "action_item" where "partnership_id" = $1 and "id" = $2;
+
+-- actionMilestone: list, default sort
+select "action_milestone"."id", "action_milestone"."archived", "action_milestone"."version", "action_milestone"."created_at", "action_milestone"."updated_at", "action_milestone"."action_item_id", "action_milestone"."description", "action_milestone"."due", "action_milestone"."due_from", "action_milestone"."due_on", "action_milestone"."done_on" from "action_milestone" where "action_milestone"."partnership_id" = $1 and "action_milestone"."action_item_id" = $2 and "action_milestone"."archived" = $3 order by "action_milestone"."due_on" asc, "action_milestone"."id" asc limit $4;
+
+-- actionMilestone: list, descending, text search, a page on
+select "action_milestone"."id", "action_milestone"."archived", "action_milestone"."version", "action_milestone"."created_at", "action_milestone"."updated_at", "action_milestone"."action_item_id", "action_milestone"."description", "action_milestone"."due", "action_milestone"."due_from", "action_milestone"."due_on", "action_milestone"."done_on" from "action_milestone" where "action_milestone"."partnership_id" = $1 and "action_milestone"."action_item_id" = $2 and "action_milestone"."archived" = $3 and strpos(lower("action_milestone"."description"), lower($4)) > 0 order by "action_milestone"."due_on" desc, "action_milestone"."id" desc limit $5;
+
+-- actionMilestone: read one
+select "action_milestone"."id", "action_milestone"."archived", "action_milestone"."version", "action_milestone"."created_at", "action_milestone"."updated_at", "action_milestone"."action_item_id", "action_milestone"."description", "action_milestone"."due", "action_milestone"."due_from", "action_milestone"."due_on", "action_milestone"."done_on" from "action_milestone" where "action_milestone"."partnership_id" = $1 and "action_milestone"."action_item_id" = $2 and "action_milestone"."id" = $3;
+
+-- actionMilestone: read one to change it
+select "action_milestone"."id", "action_milestone"."archived", "action_milestone"."version", "action_milestone"."created_at", "action_milestone"."updated_at", "action_milestone"."action_item_id", "action_milestone"."description", "action_milestone"."due", "action_milestone"."due_from", "action_milestone"."due_on", "action_milestone"."done_on" from "action_milestone" where "action_milestone"."partnership_id" = $1 and "action_milestone"."action_item_id" = $2 and "action_milestone"."id" = $3 for update of "action_milestone";
+
+-- actionMilestone: insert
+insert into "action_milestone" ("action_item_id", "description", "due", "due_from", "due_on", "done_on", "partnership_id") values ($1, $2, $3, $4, $5, $6, $7) returning "id", "archived", "version", "created_at", "updated_at", "action_item_id", "description", "due", "due_from", "due_on", "done_on";
+
+-- actionMilestone: update
+update "action_milestone" set "action_item_id" = $1, "description" = $2, "due" = $3, "due_from" = $4, "due_on" = $5, "done_on" = $6, "version" = version + 1, "updated_at" = now() where "partnership_id" = $7 and "id" = $8 returning "id", "archived", "version", "created_at", "updated_at", "action_item_id", "description", "due", "due_from", "due_on", "done_on";
+
+-- actionMilestone: delete
+delete from "action_milestone" where "partnership_id" = $1 and "id" = $2;
+
+-- actionProgress: list, default sort
+select "action_progress"."id", "action_progress"."archived", "action_progress"."version", "action_progress"."created_at", "action_progress"."updated_at", "action_progress"."action_item_id", "action_progress"."reported_on", "action_progress"."status", "action_progress"."body", "action_progress"."author", "action_progress"."edited_by" from "action_progress" where "action_progress"."partnership_id" = $1 and "action_progress"."action_item_id" = $2 and "action_progress"."archived" = $3 order by "action_progress"."reported_on" asc, "action_progress"."id" asc limit $4;
+
+-- actionProgress: list, descending, text search, a page on
+select "action_progress"."id", "action_progress"."archived", "action_progress"."version", "action_progress"."created_at", "action_progress"."updated_at", "action_progress"."action_item_id", "action_progress"."reported_on", "action_progress"."status", "action_progress"."body", "action_progress"."author", "action_progress"."edited_by" from "action_progress" where "action_progress"."partnership_id" = $1 and "action_progress"."action_item_id" = $2 and "action_progress"."archived" = $3 and strpos(lower("action_progress"."body"), lower($4)) > 0 order by "action_progress"."reported_on" desc, "action_progress"."id" desc limit $5;
+
+-- actionProgress: read one
+select "action_progress"."id", "action_progress"."archived", "action_progress"."version", "action_progress"."created_at", "action_progress"."updated_at", "action_progress"."action_item_id", "action_progress"."reported_on", "action_progress"."status", "action_progress"."body", "action_progress"."author", "action_progress"."edited_by" from "action_progress" where "action_progress"."partnership_id" = $1 and "action_progress"."action_item_id" = $2 and "action_progress"."id" = $3;
+
+-- actionProgress: read one to change it
+select "action_progress"."id", "action_progress"."archived", "action_progress"."version", "action_progress"."created_at", "action_progress"."updated_at", "action_progress"."action_item_id", "action_progress"."reported_on", "action_progress"."status", "action_progress"."body", "action_progress"."author", "action_progress"."edited_by" from "action_progress" where "action_progress"."partnership_id" = $1 and "action_progress"."action_item_id" = $2 and "action_progress"."id" = $3 for update of "action_progress";
+
+-- actionProgress: insert
+insert into "action_progress" ("action_item_id", "reported_on", "status", "body", "author", "edited_by", "partnership_id") values ($1, $2, $3, $4, $5, $6, $7) returning "id", "archived", "version", "created_at", "updated_at", "action_item_id", "reported_on", "status", "body", "author", "edited_by";
+
+-- actionProgress: update
+update "action_progress" set "action_item_id" = $1, "reported_on" = $2, "status" = $3, "body" = $4, "author" = $5, "edited_by" = $6, "version" = version + 1, "updated_at" = now() where "partnership_id" = $7 and "id" = $8 returning "id", "archived", "version", "created_at", "updated_at", "action_item_id", "reported_on", "status", "body", "author", "edited_by";
+
+-- actionProgress: delete
+delete from "action_progress" where "partnership_id" = $1 and "id" = $2;

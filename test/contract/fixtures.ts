@@ -4,8 +4,20 @@ export { ABSENT, furnish, type Ids } from '../helper.js'
 
 /** What the contract suites share: the operations the app declares, and one of everything in a partnership. */
 export type Access =
-  | { scope: 'public' | 'authenticated' | 'superadmin'; role?: never; superadminToo?: never; agencyWrites?: never }
-  | { scope: 'partnership'; role: 'viewer' | 'officer' | 'admin'; superadminToo?: boolean; agencyWrites?: boolean }
+  | {
+      scope: 'public' | 'authenticated' | 'superadmin'
+      role?: never
+      superadminToo?: never
+      agencyWrites?: never
+      groupMembers?: never
+    }
+  | {
+      scope: 'partnership'
+      role: 'viewer' | 'officer' | 'admin'
+      superadminToo?: boolean
+      agencyWrites?: boolean
+      groupMembers?: boolean
+    }
 export interface Parameter {
   name: string
   in: string
@@ -27,6 +39,11 @@ export const RESOURCE_OF: Record<string, keyof Ids> = {
   indicators: 'indicator',
   targets: 'target',
   commentary: 'commentary',
+  groups: 'group',
+  members: 'membership',
+  actions: 'action',
+  milestones: 'milestone',
+  progress: 'progress',
 }
 
 export async function operations(ctx: TestApp) {

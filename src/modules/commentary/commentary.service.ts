@@ -1,16 +1,13 @@
 import type { Db } from '../../db/client.js'
-import type { Actor } from '../../domain/access.js'
+import { requireAuthor, type Actor } from '../../domain/access.js'
 import { DomainError, notFound } from '../../domain/errors.js'
 import { dateRange, parsePeriod } from '../../domain/periods.js'
 import type { Row } from '../resource/resource.repository.js'
 import { createResourceService, type WriteHooks } from '../resource/resource.service.js'
 import { commentaryHistory, commentarySpec, namesExist } from './commentary.repository.js'
 
-/** A comment is its author's: only they, or an admin (recorded as the editor), change or delete it. */
-function checkAuthor(existing: Row<'commentary'>, actor: Actor, action: 'change' | 'delete'): void {
-  if (existing.author === actor.subject || actor.role === 'admin') return
-  throw new DomainError('COMMENTARY.NOT_AUTHOR', 'forbidden', `Only the comment's author or an admin may ${action} it.`)
-}
+const checkAuthor = (existing: Row<'commentary'>, actor: Actor, action: 'change' | 'delete') =>
+  requireAuthor({ author: existing.author, what: 'comment', code: 'COMMENTARY.NOT_AUTHOR' }, actor, action)
 
 const hooks: WriteHooks<'commentary'> = {
   // The author is whoever the token says, never what the body claims; the period gets its canonical form.

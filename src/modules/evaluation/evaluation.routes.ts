@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { stringify } from 'csv-stringify/sync'
 import Type from 'typebox'
 import { problemResponses } from '../../plugins/problem.js'
-import { PartnershipParams } from '../../http/schemas.js'
+import { today } from '../../http/clock.js'
+import { JsonOrCsv, PartnershipParams } from '../../http/schemas.js'
 import { trendChart } from './evaluation.chart.js'
 import {
   EvaluationQuery,
@@ -16,7 +17,6 @@ import {
 import { createEvaluationService } from './evaluation.service.js'
 
 const tags = ['Evaluation']
-const today = () => new Date().toISOString().slice(0, 10)
 type Report = Awaited<ReturnType<ReturnType<typeof createEvaluationService>['exceptionReport']>>
 
 const REPORT_COLUMNS = [
@@ -40,6 +40,7 @@ const REPORT_COLUMNS = [
   'travel_same_period_last_year',
   'commentary',
   'commentary_author',
+  'actions',
 ]
 
 /** One row per indicator and area, the figures a committee paper tabulates. */
@@ -68,6 +69,7 @@ function reportCsv(report: Report): string {
         e.travel.sameLastYear.direction,
         item.commentary?.body,
         item.commentary?.author,
+        item.actions.map((a) => `${a.reference ?? a.title}: ${a.activityRag}`).join('; '),
       ].map((v) => v ?? '')
     }),
   )
@@ -75,13 +77,7 @@ function reportCsv(report: Report): string {
 }
 
 const csvOrJson = {
-  200: {
-    description: 'The report: JSON, or CSV with format=csv',
-    content: {
-      'application/json': { schema: ReportSchema },
-      'text/csv': { schema: Type.String({ description: REPORT_COLUMNS.join(',') }) },
-    },
-  },
+  200: JsonOrCsv('The report: JSON, or CSV with format=csv', ReportSchema, REPORT_COLUMNS),
   ...problemResponses(400, 401, 404),
 }
 

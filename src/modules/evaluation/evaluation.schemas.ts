@@ -1,14 +1,9 @@
 import Type, { type TProperties } from 'typebox'
-import { Nullable, Period, Slug, StringEnum, Uuid } from '../../http/schemas.js'
+import { AsOf, Nullable, Period, Slug, StringEnum, Uuid } from '../../http/schemas.js'
 import { LatestCommentarySchema } from '../commentary/commentary.schemas.js'
 import { FLAGS, RAGS, TRAVELS } from '../../domain/evaluation/index.js'
 
 const Num = Nullable(Type.Number())
-const AsOf = Type.String({
-  format: 'date',
-  description:
-    'Judge which missing periods are overdue as on this date (default today); figures otherwise come from stored data only',
-})
 const obj = <T extends TProperties>(properties: T, description?: string, $id?: string) =>
   Type.Object(properties, {
     additionalProperties: false,
@@ -149,6 +144,9 @@ const itemFields = {
   area: AreaSummary,
   rolledUp: Type.Boolean({ description: "true: the area has no figures of its own; its children's were rolled up" }),
   evaluation: Type.Ref('Evaluation'),
+  actions: Type.Array(Type.Ref('LinkedAction'), {
+    description: "The indicator's linked actions: status, activity RAG and flags on the as-of date",
+  }),
   diagnostics: Type.Array(Diagnostic, {
     description: 'Key diagnostic indicators of a headline indicator, for the same area',
   }),
@@ -184,6 +182,7 @@ export const SeriesSchema = obj(
     area: AreaSummary,
     rolledUp: Type.Boolean(),
     asOf: Type.String({ format: 'date' }),
+    actions: Type.Array(Type.Ref('LinkedAction'), { description: "The indicator's linked actions on the as-of date" }),
     items: Type.Array(Type.Ref('Evaluation')),
   },
   'One indicator for one area over a range of periods',
@@ -193,9 +192,6 @@ const ReportItem = obj({
   ...itemFields,
   direction: StringEnum(['bad', 'good'] as const, { description: 'bad when any flag is bad' }),
   commentary: LatestCommentarySchema,
-  actions: Type.Array(Type.Object({}, { additionalProperties: true }), {
-    description: 'Actions linked to the indicator (empty until action plans exist)',
-  }),
 })
 const PriorityGroup = obj({
   priority: obj({ id: Nullable(Uuid), code: Nullable(Type.String()), name: Type.String() }),

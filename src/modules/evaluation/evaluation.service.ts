@@ -9,6 +9,7 @@ import {
   type Flag,
   type Rag,
 } from '../../domain/evaluation/index.js'
+import { linkedActions, type LinkedAction } from '../actions/actions.service.js'
 import { periodStep, seriesKind, unitFactor } from '../../domain/indicators.js'
 import { dateRange, lastMonth, parsePeriod, periodContaining, type Period } from '../../domain/periods.js'
 import {
@@ -44,6 +45,8 @@ export interface EvaluatedItem {
   area: { id: string; name: string; code: string | null }
   rolledUp: boolean
   evaluation: Evaluation
+  /** The indicator's linked actions, assessed on the as-of date. */
+  actions: LinkedAction[]
   diagnostics: Array<{
     indicatorId: string
     reference: string
@@ -173,7 +176,10 @@ export function createEvaluationService(db: Db) {
     asOf: string,
     filter: EvaluationFilter = {},
   ): Promise<{ period: string; asOf: string; items: EvaluatedItem[] }> {
-    const { data, to } = await load(partnershipId, fyStartMonth, period, period, 'querystring.period')
+    const [{ data, to }, actions] = await Promise.all([
+      load(partnershipId, fyStartMonth, period, period, 'querystring.period'),
+      linkedActions(db, partnershipId, asOf),
+    ])
     const { areasOf, evaluatorFor } = prepare(data)
     const all: EvaluatedItem[] = []
     for (const indicator of data.indicators) {
@@ -184,6 +190,7 @@ export function createEvaluationService(db: Db) {
           area: { id: area.id, name: area.name, code: area.code },
           rolledUp,
           evaluation: evaluate(to.key, asOf),
+          actions: actions.get(indicator.id) ?? [],
           diagnostics: [],
         })
       }
@@ -251,7 +258,10 @@ export function createEvaluationService(db: Db) {
           { field: 'querystring.from', message: `must be on or before to, at most ${MAX_SERIES} periods earlier` },
         ])
       }
-      const { data } = await load(partnershipId, fy, first.key, last.key, 'querystring.from', indicatorId)
+      const [{ data }, actions] = await Promise.all([
+        load(partnershipId, fy, first.key, last.key, 'querystring.from', indicatorId),
+        linkedActions(db, partnershipId, asOf),
+      ])
       const row = data.indicators[0]
       if (row === undefined) throw notFound('indicator')
       const { evaluatorFor } = prepare(data)
@@ -265,6 +275,7 @@ export function createEvaluationService(db: Db) {
         area: { id: area.id, name: area.name, code: area.code },
         rolledUp,
         asOf,
+        actions: actions.get(indicatorId) ?? [],
         items,
       }
     },
@@ -315,7 +326,6 @@ export function createEvaluationService(db: Db) {
         ...item,
         direction: bad ? ('bad' as const) : ('good' as const),
         commentary: commentOf.get(`${item.indicator.id}|${item.area.id}`) ?? null,
-        actions: [] as never[],
       }
     }
     const order = (list: ReturnType<typeof entry>[]) =>

@@ -20,12 +20,14 @@ export const indicatorSpec: TableSpec<'indicator'> = {
   ],
   sorts: { reference: 'reference', name: 'name', createdAt: 'createdAt', updatedAt: 'updatedAt' },
   search: 'name',
-  links: {
-    field: 'priorityIds',
-    table: 'indicatorPriority',
-    owner: 'indicatorId',
-    column: 'priorityId',
-    target: 'priority',
-    filter: 'priorityId',
-  },
+  links: [
+    {
+      field: 'priorityIds',
+      table: 'indicatorPriority',
+      owner: 'indicatorId',
+      column: 'priorityId',
+      target: 'priority',
+      filter: 'priorityId',
+    },
+  ],
 }

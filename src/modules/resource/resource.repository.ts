@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely'
+import { sql, type Insertable, type Kysely, type RawBuilder, type Selectable, type SelectQueryBuilder } from 'kysely'
 import type { Db } from '../../db/client.js'
 import { preparedQuery } from '../../db/prepared.js'
 import type { Database } from '../../db/types.js'
@@ -6,7 +6,20 @@ import { DomainError } from '../../domain/errors.js'
 import { pageCursor, UUID_PATTERN } from '../../http/paging.js'
 
 export type ResourceTable =
-  'area' | 'agency' | 'priority' | 'objective' | 'theme' | 'indicator' | 'target' | 'commentary'
+  | 'area'
+  | 'agency'
+  | 'priority'
+  | 'objective'
+  | 'theme'
+  | 'indicator'
+  | 'target'
+  | 'commentary'
+  | 'partnershipGroup'
+  | 'groupMember'
+  | 'actionItem'
+  | 'actionMilestone'
+  | 'actionProgress'
+export type LinkTable = 'indicatorPriority' | 'actionItemPartner' | 'actionItemIndicator'
 export type Column<T extends ResourceTable> = keyof Database[T] & string
 
 const BASE_COLUMNS = ['id', 'archived', 'version', 'createdAt', 'updatedAt'] as const
@@ -29,17 +42,24 @@ export interface TableSpec<T extends ResourceTable> {
   /** A nested resource's parent, e.g. objectives under /priorities/{priorityId}. */
   parent?: { column: Column<T>; param: string; table: ResourceTable; type: string }
   /**
-   * A many-to-many link shown as an array of ids (an indicator's priorityIds), kept in a link table
+   * Many-to-many links, each shown as an array of ids (an indicator's priorityIds), kept in a link table
    * (owner column -> this row, column -> the other row) and filterable by one id.
    */
-  links?: {
-    field: string
-    table: 'indicatorPriority'
-    owner: string
-    column: string
-    target: ResourceTable
-    filter: string
-  }
+  links?: readonly Link[]
+  /**
+   * List filters that are not an equality on their column (an office held, a date a membership covers):
+   * each turns the value sent into a condition on the table.
+   */
+  conditions?: Readonly<Record<string, (table: string, value: unknown) => RawBuilder<boolean>>>
+}
+
+export interface Link {
+  field: string
+  table: LinkTable
+  owner: string
+  column: string
+  target: ResourceTable
+  filter: string
 }
 
 /** A record as the API shows it: every column but the partnership, and its links. */
@@ -78,37 +98,37 @@ export function selection<T extends ResourceTable>(spec: TableSpec<T>): string[]
 
 function selectRow<T extends ResourceTable>(spec: TableSpec<T>) {
   const columns = selection(spec).map((c) => `${spec.table}.${c}`)
-  const link = spec.links
-  if (link === undefined) return () => columns
+  const links = spec.links ?? []
+  if (links.length === 0) return () => columns
   return () => [
     ...columns,
-    sql<
-      string[]
-    >`array(select ${sql.ref(link.column)} from ${sql.table(link.table)} where ${sql.ref(`${link.table}.${link.owner}`)} = ${sql.ref(`${spec.table}.id`)} order by 1)`.as(
-      link.field,
+    ...links.map((link) =>
+      sql<
+        string[]
+      >`array(select ${sql.ref(link.column)} from ${sql.table(link.table)} where ${sql.ref(`${link.table}.${link.owner}`)} = ${sql.ref(`${spec.table}.id`)} order by 1)`.as(
+        link.field,
+      ),
     ),
   ]
 }
 
-/** Separates a link field (ids kept in a link table) from the row's own columns. */
+/** Separates the link fields (ids kept in link tables) from the row's own columns. */
 export function splitLinks<T extends ResourceTable>(
   spec: TableSpec<T>,
   values: Values<T>,
-): { own: Values<T>; linked?: string[] } {
-  if (spec.links === undefined || !(spec.links.field in values)) return { own: values }
-  const { [spec.links.field]: linked, ...own } = values
-  return { own: own as Values<T>, linked: linked as string[] }
+): { own: Values<T>; linked: Array<{ link: Link; ids: string[] }> } {
+  const own: Record<string, unknown> = { ...values }
+  const linked: Array<{ link: Link; ids: string[] }> = []
+  for (const link of spec.links ?? []) {
+    if (!(link.field in own)) continue
+    linked.push({ link, ids: own[link.field] as string[] })
+    delete own[link.field]
+  }
+  return { own: own as Values<T>, linked }
 }
 
-/** Replaces a row's links; every id must name a row of the target table in the same partnership. */
-export async function replaceLinks<T extends ResourceTable>(
-  db: Db,
-  spec: TableSpec<T>,
-  scope: Scope,
-  id: string,
-  ids: string[],
-): Promise<boolean> {
-  const link = spec.links!
+/** Replaces a row's links of one kind; every id must name a row of the target table in the same partnership. */
+export async function replaceLinks(db: Db, link: Link, scope: Scope, id: string, ids: string[]): Promise<boolean> {
   const unique = [...new Set(ids)]
   if (unique.length > 0) {
     const found = await anyDb(db)
@@ -156,8 +176,9 @@ export async function listRecords<T extends ResourceTable>(
   const column = spec.sorts[descending ? sort.slice(1) : sort]
   if (column === undefined) throw new DomainError('PAGE.SORT', 'validation', `Unknown sort ${sort}.`)
   const limit = request.limit ?? 50
+  const links = spec.links ?? []
   const filtering = Object.fromEntries(
-    [...filters, ...(spec.links ? [spec.links.filter] : []), 'q', 'includeArchived'].map((f) => [f, request[f]]),
+    [...filters, ...links.map((l) => l.filter), 'q', 'includeArchived'].map((f) => [f, request[f]]),
   )
   const cursors = pageCursor<[unknown, string]>(
     { list: `${spec.table}:${scope.parentId ?? ''}`, sort, filters: filtering },
@@ -171,10 +192,14 @@ export async function listRecords<T extends ResourceTable>(
     query = query.where(sql<boolean>`strpos(lower(${sql.ref(`${table}.${spec.search}`)}), lower(${request.q})) > 0`)
   }
   for (const filter of filters) {
-    if (request[filter] !== undefined) query = query.where(`${table}.${filter}`, '=', request[filter])
+    const value = request[filter]
+    if (value === undefined) continue
+    const condition = spec.conditions?.[filter]
+    query =
+      condition === undefined ? query.where(`${table}.${filter}`, '=', value) : query.where(condition(table, value))
   }
-  const link = spec.links
-  if (link !== undefined && request[link.filter] !== undefined) {
+  for (const link of links) {
+    if (request[link.filter] === undefined) continue
     query = query.where((eb) =>
       eb.exists(
         eb

@@ -22,6 +22,8 @@ export interface ResourceRoutes<T extends ResourceTable> {
   /** The list's filters: each one an equality on the column of its name (or the link's filter). */
   filters: TProperties
   writeRole: Role
+  /** Members of the group that owns a record may write it without `writeRole` (the service checks which). */
+  groupMembers?: boolean
 }
 
 const READ_PROBLEMS = [400, 401, 404]
@@ -46,7 +48,8 @@ export function registerResourceRoutes<T extends ResourceTable>(app: FastifyType
   const { service, tag, names, operationIds } = def
   const spec = service.spec
   const a = (noun: string) => `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`
-  const filterColumns = Object.keys(def.filters).filter((f) => f !== spec.links?.filter)
+  const linkFilters = new Set((spec.links ?? []).map((l) => l.filter))
+  const filterColumns = Object.keys(def.filters).filter((f) => !linkFilters.has(f))
   const parentParam = spec.parent?.param
   const scopeParams = { partnership: Slug, ...(parentParam === undefined ? {} : { [parentParam]: Uuid }) }
   const ListParams = Type.Object(scopeParams, { additionalProperties: false })
@@ -56,8 +59,12 @@ export function registerResourceRoutes<T extends ResourceTable>(app: FastifyType
   const Item = Type.Ref(itemId)
   const described = (description: string) => Type.Unsafe({ $ref: itemId, description })
   const read = { scope: 'partnership', role: 'viewer' } as const
-  const write = { scope: 'partnership', role: def.writeRole } as const
-  const roleNote = `Needs the ${def.writeRole} role.`
+  const write = {
+    scope: 'partnership',
+    role: def.writeRole,
+    ...(def.groupMembers ? { groupMembers: true } : {}),
+  } as const
+  const roleNote = `Needs the ${def.writeRole} role${def.groupMembers ? ', or membership of the owning group' : ''}.`
 
   const scopeOf = (request: {
     partnership: { id: string; financialYearStartMonth: number }

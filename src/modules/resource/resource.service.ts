@@ -35,6 +35,8 @@ export interface WriteHooks<T extends ResourceTable> {
   ) => Promise<Values<T>>
   /** Runs inside the delete's transaction; throws a DomainError to refuse. */
   beforeDelete?: (trx: Db, scope: Scope, existing: Row<T>, actor: Actor) => Promise<void>
+  /** Runs inside every write's transaction once the row is written or deleted: keeps what derives from it. */
+  afterWrite?: (trx: Db, scope: Scope, actor: Actor) => Promise<void>
 }
 
 export const etagOf = (version: number): string => `"${version}"`
@@ -160,15 +162,17 @@ export function createResourceService<T extends ResourceTable>(db: Db, spec: Tab
     })
 
   /** Writes a row's links, if the body sent them, and reads the row back with them. */
-  async function withLinks(trx: Db, scope: Scope, row: Row<T>, linked: string[] | undefined): Promise<Row<T>> {
+  async function withLinks(trx: Db, scope: Scope, row: Row<T>, linked: ReturnType<typeof splitLinks>['linked']) {
     if (spec.links === undefined) return row
-    if (linked !== undefined && !(await replaceLinks(trx, spec, scope, row.id, linked))) {
-      throw new DomainError(
-        `${spec.type.toUpperCase()}.REFERENCE`,
-        'unprocessable',
-        `Not every id in ${spec.links.field} names a ${spec.links.target} of this partnership.`,
-        [{ field: `body.${spec.links.field}`, message: `must name ${spec.links.target} records of this partnership` }],
-      )
+    for (const { link, ids } of linked) {
+      if (!(await replaceLinks(trx, link, scope, row.id, ids))) {
+        throw new DomainError(
+          `${spec.type.toUpperCase()}.REFERENCE`,
+          'unprocessable',
+          `Not every id in ${link.field} names a ${link.target} of this partnership.`,
+          [{ field: `body.${link.field}`, message: `must name ${link.target} records of this partnership` }],
+        )
+      }
     }
     return (await findRecord(trx, spec, scope, row.id))!
   }
@@ -201,6 +205,7 @@ export function createResourceService<T extends ResourceTable>(db: Db, spec: Tab
           const { own, linked } = splitLinks(spec, await settle(trx, scope, values, undefined, actor))
           const row = await withLinks(trx, scope, await insertRecord(trx, spec, scope, own), linked)
           await audit(trx, scope, actor, 'create', row.id, null, row)
+          await hooks.afterWrite?.(trx, scope, actor)
           return row
         }),
       )
@@ -221,6 +226,7 @@ export function createResourceService<T extends ResourceTable>(db: Db, spec: Tab
           const { own, linked } = splitLinks(spec, await settle(trx, scope, values, existing, actor))
           const row = await withLinks(trx, scope, await updateRecord(trx, spec, scope, id, own), linked)
           await audit(trx, scope, actor, 'update', id, existing, row)
+          await hooks.afterWrite?.(trx, scope, actor)
           return row
         }),
       )
@@ -235,6 +241,7 @@ export function createResourceService<T extends ResourceTable>(db: Db, spec: Tab
           await hooks.beforeDelete?.(trx, scope, existing, actor)
           await deleteRecord(trx, spec, scope, id)
           await audit(trx, scope, actor, 'delete', id, existing, null)
+          await hooks.afterWrite?.(trx, scope, actor)
         }),
       )
     },

@@ -1,0 +1,6 @@
+export * from './context.js'
+export { activityRag, type ActivityRag } from './activity-rag.js'
+export { actionFlags } from './flags.js'
+export { checkLead } from './lead.js'
+export { checkResources, describeResource } from './resources.js'
+export { actionDates, milestoneDates, milestoneLabel, ONGOING } from './timing.js'

@@ -1,0 +1,168 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+import { describeResource } from '../../domain/actions/index.js'
+import { today } from '../../http/clock.js'
+import { spreadsheetCsv } from '../../http/csv.js'
+import { JsonOrCsv, PartnershipParams, Uuid } from '../../http/schemas.js'
+import { problemResponses } from '../../plugins/problem.js'
+import { registerResourceRoutes } from '../resource/resource.routes.js'
+import {
+  ActionFilters,
+  ActionPlanQuery,
+  ActionPlanSchema,
+  ActionSchema,
+  CreateActionSchema,
+  CreateMilestoneSchema,
+  CreateProgressSchema,
+  MilestoneFilters,
+  MilestoneSchema,
+  ProgressFilters,
+  ProgressSchema,
+  UpdateActionSchema,
+  UpdateMilestoneSchema,
+  UpdateProgressSchema,
+} from './actions.schemas.js'
+import { createActionService, createMilestoneService, createProgressService } from './actions.service.js'
+
+/** Registered under /partnerships/:partnership/actions. */
+export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  registerResourceRoutes(app, {
+    service: createActionService(app.db),
+    operationIds: {
+      list: 'listActions',
+      create: 'createAction',
+      get: 'getAction',
+      update: 'updateAction',
+      delete: 'deleteAction',
+    },
+    names: { one: 'action', many: 'actions' },
+    tag: 'Actions',
+    item: ActionSchema,
+    create: CreateActionSchema,
+    update: UpdateActionSchema,
+    filters: ActionFilters,
+    writeRole: 'officer',
+    groupMembers: true,
+  })
+}
+
+/** Registered under /partnerships/:partnership/actions/:actionId/milestones. */
+export const milestoneRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  registerResourceRoutes(app, {
+    service: createMilestoneService(app.db),
+    operationIds: {
+      list: 'listMilestones',
+      create: 'createMilestone',
+      get: 'getMilestone',
+      update: 'updateMilestone',
+      delete: 'deleteMilestone',
+    },
+    names: { one: 'milestone', many: 'milestones' },
+    tag: 'Actions',
+    item: MilestoneSchema,
+    create: CreateMilestoneSchema,
+    update: UpdateMilestoneSchema,
+    filters: MilestoneFilters,
+    writeRole: 'officer',
+    groupMembers: true,
+  })
+}
+
+/** Registered under /partnerships/:partnership/actions/:actionId/progress. */
+export const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  registerResourceRoutes(app, {
+    service: createProgressService(app.db),
+    operationIds: {
+      list: 'listProgressUpdates',
+      create: 'createProgressUpdate',
+      get: 'getProgressUpdate',
+      update: 'updateProgressUpdate',
+      delete: 'deleteProgressUpdate',
+    },
+    names: { one: 'progress update', many: 'progress updates' },
+    tag: 'Actions',
+    item: ProgressSchema,
+    create: CreateProgressSchema,
+    update: UpdateProgressSchema,
+    filters: ProgressFilters,
+    writeRole: 'officer',
+    groupMembers: true,
+  })
+}
+
+/** Seed 000's action plan columns, then what the service works out. */
+export const PLAN_COLUMNS = [
+  'Objective',
+  'Reference',
+  'Action',
+  'Outputs',
+  'Milestones',
+  'Start & End',
+  'Lead',
+  'Partners',
+  'Resources',
+  'Outcomes',
+  'PIs',
+  'Measures',
+  'Status',
+  'Activity RAG',
+  'Flags',
+] as const
+
+/** Registered under /partnerships/:partnership. */
+export const actionPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = createActionService(app.db)
+  app.get('/priorities/:priorityId/action-plan', {
+    config: { access: { scope: 'partnership', role: 'viewer' } },
+    schema: {
+      operationId: 'actionPlan',
+      tags: ['Actions'],
+      summary: "A priority's action plan, as JSON or as CSV in the columns of the partnership's printed plans",
+      description: `CSV columns: ${PLAN_COLUMNS.join(', ')}. Lists within a cell are one per line.`,
+      params: Type.Object({ ...PartnershipParams.properties, priorityId: Uuid }, { additionalProperties: false }),
+      querystring: ActionPlanQuery,
+      response: {
+        200: JsonOrCsv('The plan: JSON, or CSV with format=csv', ActionPlanSchema, PLAN_COLUMNS),
+        ...problemResponses(400, 401, 404),
+      },
+    },
+    handler: async (request, reply) => {
+      const { asOf = today(), format } = request.query
+      const scope = {
+        partnershipId: request.partnership.id,
+        yearStartMonth: request.partnership.financialYearStartMonth,
+      }
+      const plan = await service.plan(scope, request.params.priorityId, asOf)
+      if (format !== 'csv') return plan
+      const rows = plan.objectives.flatMap(({ objective, actions }) =>
+        actions.map(({ action, milestones, lead, partners, indicators }) => [
+          objective?.title,
+          action.reference,
+          action.title,
+          action.outputs,
+          milestones.map((m) => `${m.label}: ${m.description}`),
+          action.timing ??
+            (action.starts === null && action.ends === null
+              ? 'TBC'
+              : `${action.starts ?? 'TBC'} to ${action.ends ?? 'TBC'}`),
+          lead,
+          partners,
+          action.resources.map(describeResource),
+          action.outcomes,
+          indicators,
+          action.measures,
+          action.status.replaceAll('_', ' '),
+          action.assessment.activityRag,
+          action.assessment.flags.map((f) => f.flag),
+        ]),
+      )
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="action-plan-${(plan.priority.code ?? plan.priority.id).replace(/[^\w.-]/g, '_')}.csv"`,
+        )
+        .send(spreadsheetCsv(PLAN_COLUMNS, rows))
+    },
+  })
+}

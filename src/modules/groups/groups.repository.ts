@@ -1,0 +1,97 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/client.js'
+import type { TableSpec } from '../resource/resource.repository.js'
+
+export const groupSpec: TableSpec<'partnershipGroup'> = {
+  table: 'partnershipGroup',
+  type: 'group',
+  columns: ['name', 'kind', 'priorityId', 'description'],
+  sorts: { name: 'name', createdAt: 'createdAt', updatedAt: 'updatedAt' },
+  search: 'name',
+}
+
+export const memberSpec: TableSpec<'groupMember'> = {
+  table: 'groupMember',
+  type: 'membership',
+  columns: ['groupId', 'subject', 'name', 'agencyId', 'offices', 'startsOn', 'endsOn'],
+  sorts: { startsOn: 'startsOn', subject: 'subject', createdAt: 'createdAt' },
+  search: 'name',
+  parent: { column: 'groupId', param: 'groupId', table: 'partnershipGroup', type: 'group' },
+  conditions: {
+    office: (table, office) => sql<boolean>`${office} = any(${sql.ref(`${table}.offices`)})`,
+    on: (table, date) => covers(table, date as string),
+  },
+}
+
+const covers = (table: string, date: string) =>
+  sql<boolean>`(${sql.ref(`${table}.startsOn`)} <= ${date} and (${sql.ref(`${table}.endsOn`)} is null or ${sql.ref(`${table}.endsOn`)} >= ${date}))`
+
+/**
+ * The subject's other memberships of the group whose dates overlap the span given, after taking a lock
+ * that serialises membership writes for the subject in the group (so two overlapping creates cannot both pass).
+ */
+export async function overlappingMemberships(
+  trx: Db,
+  partnershipId: string,
+  groupId: string,
+  subject: string,
+  span: { startsOn: string; endsOn: string | null; except?: string },
+) {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`member:${partnershipId}:${groupId}:${subject}`}, 0))`.execute(
+    trx,
+  )
+  let query = trx
+    .selectFrom('groupMember')
+    .select(['id', 'startsOn', 'endsOn'])
+    .where('partnershipId', '=', partnershipId)
+    .where('groupId', '=', groupId)
+    .where('subject', '=', subject)
+    .where((eb) => eb.or([eb('endsOn', 'is', null), eb('endsOn', '>=', span.startsOn)]))
+  if (span.endsOn !== null) query = query.where('startsOn', '<=', span.endsOn)
+  if (span.except !== undefined) query = query.where('id', '<>', span.except)
+  return query.orderBy('startsOn').execute()
+}
+
+/** The groups a subject is a member of on a date, with the offices held. */
+export function membershipsOn(db: Db, partnershipId: string, subject: string, on: string) {
+  return db
+    .selectFrom('groupMember')
+    .innerJoin('partnershipGroup', (join) =>
+      join
+        .onRef('partnershipGroup.partnershipId', '=', 'groupMember.partnershipId')
+        .onRef('partnershipGroup.id', '=', 'groupMember.groupId'),
+    )
+    .select([
+      'groupMember.id as membershipId',
+      'groupMember.groupId',
+      'partnershipGroup.name',
+      'partnershipGroup.kind',
+      'partnershipGroup.priorityId',
+      'groupMember.offices',
+      'groupMember.startsOn',
+      'groupMember.endsOn',
+    ])
+    .where('groupMember.partnershipId', '=', partnershipId)
+    .where('groupMember.subject', '=', subject)
+    .where('groupMember.archived', '=', false)
+    .where('partnershipGroup.archived', '=', false)
+    .where(covers('groupMember', on))
+    .orderBy('partnershipGroup.name')
+    .execute()
+}
+
+/** Which of the groups the subject is a member of on the date. */
+export async function groupsOfSubject(db: Db, partnershipId: string, subject: string, on: string, groupIds: string[]) {
+  if (groupIds.length === 0) return []
+  const rows = await db
+    .selectFrom('groupMember')
+    .select('groupId')
+    .distinct()
+    .where('partnershipId', '=', partnershipId)
+    .where('subject', '=', subject)
+    .where('groupId', 'in', groupIds)
+    .where('archived', '=', false)
+    .where(covers('groupMember', on))
+    .execute()
+  return rows.map((r) => r.groupId)
+}

@@ -1,0 +1,74 @@
+import type { Db } from '../../db/client.js'
+import { roleAtLeast, type Actor, type Role } from '../../domain/access.js'
+import { DomainError } from '../../domain/errors.js'
+import type { Row } from '../resource/resource.repository.js'
+import { createResourceService, type WriteHooks } from '../resource/resource.service.js'
+import { groupSpec, groupsOfSubject, memberSpec, membershipsOn, overlappingMemberships } from './groups.repository.js'
+
+export const createGroupService = (db: Db) => createResourceService(db, groupSpec)
+
+const memberHooks: WriteHooks<'groupMember'> = {
+  // A subject holds one membership of a group at a time, so "who was in PMG on a date" has one answer each.
+  async beforeWrite(trx, scope, values, existing) {
+    const merged = { ...existing, ...values } as Row<'groupMember'>
+    if (merged.endsOn !== null && merged.endsOn !== undefined && merged.endsOn < merged.startsOn)
+      throw new DomainError('MEMBERSHIP.DATES', 'unprocessable', 'A membership cannot end before it starts.', [
+        { field: 'body.endsOn', message: `is before startsOn (${merged.startsOn})` },
+      ])
+    const clash = (
+      await overlappingMemberships(trx, scope.partnershipId, scope.parentId!, merged.subject, {
+        startsOn: merged.startsOn,
+        endsOn: merged.endsOn ?? null,
+        ...(existing === undefined ? {} : { except: existing.id }),
+      })
+    )[0]
+    if (clash !== undefined)
+      throw new DomainError(
+        'MEMBERSHIP.OVERLAP',
+        'conflict',
+        `${merged.subject} is already a member of this group from ${clash.startsOn}${clash.endsOn === null ? '' : ` to ${clash.endsOn}`} (${clash.id}): change that membership, or end it first.`,
+        [{ field: 'body.startsOn', message: 'overlaps another membership of the same subject' }],
+      )
+    return values
+  },
+}
+
+export function createMemberService(db: Db) {
+  return createResourceService(db, memberSpec, memberHooks)
+}
+
+/** The caller in a partnership: role and agency from the token, groups and offices from here. */
+export async function whoAmI(
+  db: Db,
+  partnershipId: string,
+  caller: { subject: string; role: Role; agencyId: string | null },
+  on: string,
+) {
+  return { ...caller, on, groups: await membershipsOn(db, partnershipId, caller.subject, on) }
+}
+
+/**
+ * Members of a theme group may change what the group owns (its actions) without the officer role. Throws
+ * unless the actor has `role`, or is a member on `on` of every one of the groups given.
+ */
+export async function requireRoleOrMembership(
+  db: Db,
+  partnershipId: string,
+  actor: Actor,
+  role: 'officer',
+  groupIds: ReadonlyArray<string | null>,
+  on: string,
+  what: string,
+): Promise<void> {
+  if (actor.role !== undefined && roleAtLeast(actor.role, role)) return
+  const needed = [...new Set(groupIds)]
+  const held = needed.includes(null)
+    ? []
+    : await groupsOfSubject(db, partnershipId, actor.subject, on, needed as string[])
+  if (needed.length > 0 && held.length === needed.length) return
+  throw new DomainError(
+    'AUTH.FORBIDDEN',
+    'forbidden',
+    `Changing ${what} needs the ${role} role, or membership of the group that owns it.`,
+  )
+}
