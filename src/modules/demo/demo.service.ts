@@ -1,21 +1,24 @@
 import type { Db } from '../../db/client.js'
 import { asTenant } from '../../db/tenancy.js'
 import type { Actor } from '../../domain/access.js'
+import { createActionService, createMilestoneService } from '../actions/actions.service.js'
 import { createAgencyService } from '../agencies/agencies.service.js'
 import { createAreaService } from '../areas/areas.service.js'
 import { createIndicatorService } from '../indicators/indicators.service.js'
 import { createMeasurementService } from '../measurements/measurements.service.js'
 import { createObjectiveService } from '../objectives/objectives.service.js'
+import { createGroupService, createMemberService } from '../groups/groups.service.js'
 import { findPartnership } from '../partnerships/partnerships.repository.js'
 import { createPartnershipService } from '../partnerships/partnerships.service.js'
 import { createPriorityService } from '../priorities/priorities.service.js'
 import { createTargetService } from '../targets/targets.service.js'
 import { createThemeService } from '../themes/themes.service.js'
-import type { DemoPartnership, DemoTarget } from './demo.types.js'
+import type { DemoAction, DemoPartnership, DemoTarget } from './demo.types.js'
 import * as eastLincolnshire from './east-lincolnshire.js'
 import * as peterborough from './peterborough.js'
 
-const actor: Actor = { subject: 'demo-loader', requestId: 'demo' }
+// The loader acts as an admin would through the API.
+const actor: Actor = { subject: 'demo-loader', requestId: 'demo', role: 'admin' }
 
 export const DEMO_PARTNERSHIPS: DemoPartnership[] = [eastLincolnshire, peterborough]
 
@@ -112,6 +115,95 @@ async function loadRecords(
       { indicatorId: indicatorIds.get(indicator)!, areaId: areaIds.get(area)!, period },
       { ...figures, source: 'Partnership plan' },
     )
+  }
+
+  await loadActionPlans(db, data, scope, { agency: agencyIds, priority: priorityIds, indicator: indicatorIds })
+}
+
+/**
+ * A milestone "Q2-3" of the partnership's year as the calendar quarters it runs over: with the year
+ * starting in April, Q1 of 2010/11 is 2010-Q2 and Q4 is 2011-Q1.
+ */
+function quarters(label: string, year: number, yearStartMonth: number): { due: string; dueFrom: string | null } {
+  const [first, last = first] = label.slice(1).split('-').map(Number) as [number, number?]
+  const calendar = (q: number) => {
+    const month = yearStartMonth - 1 + (q - 1) * 3
+    return `${year + Math.floor(month / 12)}-Q${Math.floor((month % 12) / 3) + 1}`
+  }
+  return { due: calendar(last!), dueFrom: first === last ? null : calendar(first) }
+}
+
+/** Groups, their members, and each priority's action plan with its milestones. */
+async function loadActionPlans(
+  db: Db,
+  data: DemoPartnership,
+  scope: { partnershipId: string; yearStartMonth: number },
+  ids: { agency: Map<string, string>; priority: Map<string, string>; indicator: Map<string, string> },
+): Promise<void> {
+  const groupService = createGroupService(db)
+  const memberService = createMemberService(db)
+  const groupIds = new Map<string, string>()
+  for (const { members, priority, ...group } of data.groups ?? []) {
+    const row = await groupService.ensure(scope, actor, 'name', {
+      ...group,
+      priorityId: priority === undefined ? null : ids.priority.get(priority),
+    })
+    groupIds.set(group.name, row.id)
+    for (const { agency, offices, ...member } of members)
+      await memberService.ensure({ ...scope, parentId: row.id }, actor, 'subject', {
+        ...member,
+        offices: [...(offices ?? [])],
+        agencyId: agency === undefined ? null : ids.agency.get(agency),
+      })
+  }
+
+  const actionService = createActionService(db)
+  const milestoneService = createMilestoneService(db)
+  const objectivesOf = (priorityId: string) =>
+    createObjectiveService(db).list({ ...scope, parentId: priorityId }, { limit: 100, sort: 'createdAt' }, [])
+  for (const plan of data.actionPlans ?? []) {
+    const priorityId = ids.priority.get(plan.priority)!
+    const objectives = (await objectivesOf(priorityId)).items
+    const counts = new Map<number, number>()
+    for (const action of plan.actions) {
+      const n = (counts.get(action.objective) ?? 0) + 1
+      counts.set(action.objective, n)
+      const values = actionValues(action, ids)
+      const row = await actionService.ensure(scope, actor, 'reference', {
+        ...values,
+        reference: `${plan.priority}-${action.objective}.${n}`,
+        priorityId,
+        objectiveId: objectives[action.objective - 1]!.id,
+        groupId: groupIds.get(plan.group) ?? null,
+      })
+      for (const [label, description] of action.milestones)
+        await milestoneService.ensure({ ...scope, parentId: row.id }, actor, ['description', 'due'], {
+          description,
+          ...quarters(label, plan.year, scope.yearStartMonth),
+        })
+    }
+  }
+}
+
+function actionValues(
+  action: DemoAction,
+  ids: { agency: Map<string, string>; indicator: Map<string, string> },
+): Record<string, unknown> {
+  return {
+    title: action.title,
+    outputs: action.outputs,
+    timing: action.timing,
+    starts: action.starts,
+    ends: action.ends,
+    leadName: action.leadName ?? null,
+    leadTbc: action.leadTbc ?? false,
+    otherPartners: action.otherPartners,
+    resources: action.resources,
+    outcomes: action.outcomes,
+    measures: action.measures,
+    leadAgencyId: action.leadAgency === undefined ? null : ids.agency.get(action.leadAgency),
+    partnerAgencyIds: action.partners.map((name) => ids.agency.get(name)),
+    indicatorIds: action.indicators.map((reference) => ids.indicator.get(reference)),
   }
 }
 

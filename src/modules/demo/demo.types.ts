@@ -44,4 +44,65 @@ export interface DemoPartnership {
   themes: ReadonlyArray<{ name: string; description: string }>
   indicators: readonly DemoIndicator[]
   measurements: readonly DemoMeasurement[]
+  groups?: readonly DemoGroup[]
+  actionPlans?: readonly DemoActionPlan[]
+}
+
+export interface DemoGroup {
+  name: string
+  kind: 'theme' | 'performance' | 'strategic' | 'delivery' | 'other'
+  /** Priority code, for a theme group. */
+  priority?: string
+  description: string
+  members: ReadonlyArray<{
+    subject: string
+    name: string
+    /** Agency name. */
+    agency?: string
+    offices?: ReadonlyArray<'chair' | 'vice_chair' | 'designated_officer'>
+    startsOn: string
+  }>
+}
+
+export interface DemoResource {
+  description?: string
+  amountPence?: number
+  amountTbc?: boolean
+  approximate?: boolean
+  source?: string
+  secured?: boolean
+}
+
+export interface DemoAction {
+  /** Objective number within the priority, as the plan numbers them. */
+  objective: number
+  title: string
+  outputs: readonly string[]
+  /** [quarter of the partnership's year as printed (Q1, Q2-3, Q1-4), description]. */
+  milestones: ReadonlyArray<readonly [string, string]>
+  /** The plan's words, then the same as periods or days (null: to be confirmed). */
+  timing: string | null
+  starts: string | null
+  ends: string | null
+  leadName?: string
+  /** Agency name. */
+  leadAgency?: string
+  leadTbc?: boolean
+  /** Agency names; partners that are not agencies of the partnership go in otherPartners. */
+  partners: readonly string[]
+  otherPartners: readonly string[]
+  resources: readonly DemoResource[]
+  outcomes: readonly string[]
+  /** Indicator references. */
+  indicators: readonly string[]
+  measures: readonly string[]
+}
+
+/** A priority's action plan: its theme group and actions. */
+export interface DemoActionPlan {
+  priority: string
+  group: string
+  /** The financial year the plan's quarters (Q1...) belong to. */
+  year: number
+  actions: readonly DemoAction[]
 }

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync'
 import t from 'tap'
 import { loadDemo } from '../../../src/modules/demo/demo.service.js'
 import { buildTestApp } from '../../helper.js'
@@ -13,6 +14,10 @@ const TABLES = [
   'target',
   'measurement',
   'measurementRevision',
+  'partnershipGroup',
+  'groupMember',
+  'actionItem',
+  'actionMilestone',
   'auditEvent',
 ] as const
 
@@ -43,6 +48,10 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
     target: 50,
     measurement: 10,
     measurementRevision: 0,
+    partnershipGroup: 6,
+    groupMember: 17,
+    actionItem: 33,
+    actionMilestone: 70,
   })
   await loadDemo(ctx.db)
   t.same(await counts(), first, 'a second run writes nothing, not even audit events')
@@ -109,6 +118,62 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
     })
   ).json().items
   t.ok(tbc.length >= 10, 'TBC targets are kept as TBC')
+
+  // Seed 000's action plans: the Sanctuary Scheme as the plan prints it.
+  const ni32 = await lookup('east-lincolnshire', 'NI 32')
+  const sanctuary = (
+    await ctx.app.inject({
+      method: 'GET',
+      url: '/partnerships/east-lincolnshire/actions?q=Sanctuary%20Scheme&asOf=2010-06-30',
+      headers,
+    })
+  ).json().items
+  t.match(
+    sanctuary,
+    [
+      {
+        reference: 'P2-4.1',
+        title: 'Sanctuary Scheme (Target hardening for victims of Domestic Abuse)',
+        starts: '2010-04',
+        ends: '2011-03',
+        timing: 'April 2010-March 2011',
+        leadName: 'East Lincolnshire CSP',
+        resources: [{ amountPence: 600000, source: 'DA SMB', secured: true, amountTbc: false }],
+        indicatorIds: [ni32.id],
+        outcomes: ['Reduction in repeat victims of Domestic Abuse'],
+        status: 'not_started',
+      },
+    ],
+    'the Sanctuary Scheme: £6,000 from the DA SMB, secured, linked to NI 32',
+  )
+  const p2 = (
+    await ctx.app.inject({ method: 'GET', url: '/partnerships/east-lincolnshire/priorities?code=P2', headers })
+  ).json().items[0]
+  const plan = await ctx.app.inject({
+    method: 'GET',
+    url: `/partnerships/east-lincolnshire/priorities/${p2.id}/action-plan?asOf=2010-06-30&format=csv`,
+    headers,
+  })
+  const rows = parse(plan.body, { bom: true }) as string[][]
+  t.equal(rows.length, 11, 'the Violent Crime & Substance Misuse plan: ten actions')
+  t.same(rows.find((r) => r[1] === 'P2-4.1')!.slice(4, 11), [
+    'Q1-4: Monitor use of equipment',
+    'April 2010-March 2011',
+    'East Lincolnshire CSP',
+    '',
+    '£6,000 DA SMB - Secured',
+    'Reduction in repeat victims of Domestic Abuse',
+    'NI 32',
+  ])
+  t.same(
+    rows.find((r) => r[1] === 'P2-1.2')!.slice(6, 9),
+    [
+      'TBC',
+      'East Lindsey District Council\nLincolnshire Police\nLocal churches',
+      'for training £3,500 (approx) - Not secured',
+    ],
+    'Skegness Street Pastors: lead TBC, £3,500 (approx) not yet secured',
+  )
 
   const pb = await ctx.as('viewer', 'peterborough')
   const ni47 = await lookup('peterborough', 'NI 47')
