@@ -42,6 +42,15 @@ import { GroupSchema, MemberSchema } from './modules/groups/groups.schemas.js'
 import { groupRoutes, meRoutes, memberRoutes } from './modules/groups/groups.routes.js'
 import { LinkedActionSchema, ActionSchema, MilestoneSchema, ProgressSchema } from './modules/actions/actions.schemas.js'
 import { actionPlanRoutes, actionRoutes, milestoneRoutes, progressRoutes } from './modules/actions/actions.routes.js'
+import { fundingRoutes } from './modules/funding/funding.routes.js'
+import {
+  AllocationSchema,
+  BidSchema,
+  DecisionSchema,
+  EvaluationSchema as FundingEvaluationSchema,
+  PaymentSchema,
+  StreamSchema,
+} from './modules/funding/funding.schemas.js'
 
 export const VERSION = '0.1.0'
 
@@ -86,6 +95,12 @@ const SHARED_SCHEMAS = [
   MilestoneSchema,
   ProgressSchema,
   LinkedActionSchema,
+  StreamSchema,
+  AllocationSchema,
+  BidSchema,
+  DecisionSchema,
+  FundingEvaluationSchema,
+  PaymentSchema,
   FlagSchema,
   EvaluationSchema,
   AuditEventSchema,
@@ -208,6 +223,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(milestoneRoutes, { prefix: `${scoped}/actions/:actionId/milestones` })
     await api.register(progressRoutes, { prefix: `${scoped}/actions/:actionId/progress` })
     await api.register(actionPlanRoutes, { prefix: scoped })
+    await api.register(fundingRoutes, { prefix: scoped })
     await api.register(evaluationRoutes, { prefix: scoped })
     await api.register(auditRoutes, { prefix: `${scoped}/audit-events` })
   })

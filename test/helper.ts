@@ -172,7 +172,12 @@ export type Ids = Record<
   | 'membership'
   | 'action'
   | 'milestone'
-  | 'progress',
+  | 'progress'
+  | 'stream'
+  | 'allocation'
+  | 'bid'
+  | 'evaluation'
+  | 'payment',
   string
 >
 
@@ -253,7 +258,46 @@ export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
       payload: { reportedOn: '2010-06-30', status: 'on_track', body: `${slug} progresses` },
     })
   ).json() as { id: string }
+  // A bid taken through every stage to approval, so that the matrices meet a funded bid.
+  const member = await ctx.as('viewer', slug, { sub: `member@${slug}` })
+  const delivery = await post('groups', { name: `${slug} delivery group`, kind: 'delivery' })
+  const performance = await post('groups', { name: `${slug} performance group`, kind: 'performance' })
+  for (const g of [delivery, performance])
+    await post(`groups/${g.id}/members`, { subject: `member@${slug}`, startsOn: '2000-01-01' })
+  const stream = await post('funding-streams', {
+    name: `${slug} fund`,
+    financialYear: 'FY2010-11',
+    totalPence: 1000000,
+  })
+  const allocation = await post(`funding-streams/${stream.id}/allocations`, {
+    description: `${slug} line`,
+    amountPence: 500000,
+  })
+  const act = async (url: string, headers: Record<string, string>, payload: object = {}) => {
+    const res = await ctx.app.inject({ method: 'POST', url: `/partnerships/${slug}/${url}`, headers, payload })
+    if (res.statusCode !== 200 && res.statusCode !== 201) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
+    return res.json() as { id: string }
+  }
+  const bid = await act('bids', officer, {
+    allocationId: allocation.id,
+    amountPence: 150000,
+    title: `${slug} bid`,
+    groupId: delivery.id,
+  })
+  await act(`bids/${bid.id}/submit`, officer)
+  await act(`bids/${bid.id}/support`, member)
+  await act(`bids/${bid.id}/approve`, member)
+  const evaluation = await act(`bids/${bid.id}/evaluations`, officer, {
+    evaluatedOn: '2011-04-30',
+    summary: `${slug} evaluated`,
+  })
+  const payment = await act(`bids/${bid.id}/payments`, officer, { paidOn: '2010-10-01', amountPence: 50000 })
   return {
+    stream: stream.id,
+    allocation: allocation.id,
+    bid: bid.id,
+    evaluation: evaluation.id,
+    payment: payment.id,
     group: group.id,
     membership: membership.id,
     action: action.id,

@@ -24,6 +24,13 @@ import { areaSpec } from '../modules/areas/areas.repository.js'
 import { listAuditEvents, recordAudit } from '../modules/audit/audit.repository.js'
 import { commentaryHistory, commentarySpec } from '../modules/commentary/commentary.repository.js'
 import { evaluationData, latestCommentary, priorityNames } from '../modules/evaluation/evaluation.repository.js'
+import {
+  allocationSpec,
+  bidSpec,
+  evaluationSpec,
+  paymentSpec,
+  streamSpec,
+} from '../modules/funding/funding.repository.js'
 import { groupSpec, memberSpec } from '../modules/groups/groups.repository.js'
 import { indicatorSpec } from '../modules/indicators/indicators.repository.js'
 import * as measurements from '../modules/measurements/measurements.repository.js'
@@ -105,6 +112,11 @@ const FILES: Record<string, Entry[]> = {
     actionSpec,
     milestoneSpec,
     progressSpec,
+    streamSpec,
+    allocationSpec,
+    bidSpec,
+    evaluationSpec,
+    paymentSpec,
   ].flatMap((s) => kitQueries(s as kit.TableSpec<kit.ResourceTable>)),
   'measurements.repository.sql': [
     ['upsert a chunk of counts', () => measurements.upsertMeasurements(db, P, 'someone', columns())],

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { Aggregation, Frequency, Polarity, Unit } from '../domain/indicators.js'
 import type { MeasurementStatus } from '../domain/measurements.js'
 import type { ActionResource, ActionStatus, GroupKind, Office } from '../domain/actions/context.js'
+import type { BidState, Mainstreaming } from '../domain/funding/states.js'
 
 // Column names are camelCase here and snake_case in SQL: the client uses Kysely's CamelCasePlugin.
 
@@ -19,6 +20,7 @@ export interface PartnershipTable {
   slug: string
   name: string
   financialYearStartMonth: Generated<number>
+  fundingThresholdPence: Generated<number>
   archived: Generated<boolean>
   version: Generated<number>
   createdAt: Generated<Date>
@@ -185,6 +187,80 @@ export interface ActionProgressTable extends Tenanted {
   editedBy: string | null
 }
 
+export interface FundingStreamTable extends Tenanted {
+  name: string
+  funder: string | null
+  financialYear: string
+  totalPence: number
+  accountableBody: string | null
+  notes: string | null
+}
+
+export interface FundingAllocationTable extends Tenanted {
+  streamId: string
+  description: string
+  amountPence: number
+  priorityId: string | null
+  actionItemId: string | null
+  contingency: Generated<boolean>
+}
+
+export interface FundingBidTable extends Tenanted {
+  streamId: string
+  allocationId: string
+  applicant: string
+  applicantAgencyId: string | null
+  amountPence: number
+  title: string
+  description: string | null
+  priorityId: string | null
+  outcomes: Generated<string[]>
+  actionItemId: string | null
+  groupId: string
+  attachments: Generated<string[]>
+  state: Generated<BidState>
+  evaluationDueOn: string | null
+  mainstreaming: Mainstreaming | null
+  mainstreamingReason: string | null
+}
+
+export interface FundingDecisionTable {
+  id: Generated<string>
+  partnershipId: string
+  bidId: string
+  action: string
+  stage: string
+  fromState: BidState
+  toState: BidState
+  actor: string
+  offices: Generated<Office[]>
+  groupId: string | null
+  reason: string | null
+  amountPence: number
+  decidedAt: Generated<Date>
+}
+
+export interface FundingEvaluationTable extends Tenanted {
+  bidId: string
+  evaluatedOn: string
+  summary: string
+  outcomeFigures: Generated<string[]>
+  author: string
+}
+
+export interface FundingEvaluationIndicatorTable {
+  partnershipId: string
+  evaluationId: string
+  indicatorId: string
+}
+
+export interface FundingPaymentTable extends Tenanted {
+  bidId: string
+  paidOn: string
+  amountPence: number
+  reference: string | null
+}
+
 export interface MeasurementTable {
   id: Generated<string>
   partnershipId: string
@@ -269,6 +345,13 @@ export interface Database {
   actionItemIndicator: ActionItemIndicatorTable
   actionMilestone: ActionMilestoneTable
   actionProgress: ActionProgressTable
+  fundingStream: FundingStreamTable
+  fundingAllocation: FundingAllocationTable
+  fundingBid: FundingBidTable
+  fundingDecision: FundingDecisionTable
+  fundingEvaluation: FundingEvaluationTable
+  fundingEvaluationIndicator: FundingEvaluationIndicatorTable
+  fundingPayment: FundingPaymentTable
   auditEvent: AuditEventTable
 }
 

@@ -272,3 +272,108 @@ update "action_progress" set "action_item_id" = $1, "reported_on" = $2, "status"
 
 -- actionProgress: delete
 delete from "action_progress" where "partnership_id" = $1 and "id" = $2;
+
+-- fundingStream: list, default sort
+select "funding_stream"."id", "funding_stream"."archived", "funding_stream"."version", "funding_stream"."created_at", "funding_stream"."updated_at", "funding_stream"."name", "funding_stream"."funder", "funding_stream"."financial_year", "funding_stream"."total_pence", "funding_stream"."accountable_body", "funding_stream"."notes" from "funding_stream" where "funding_stream"."partnership_id" = $1 and "funding_stream"."archived" = $2 order by "funding_stream"."name" asc, "funding_stream"."id" asc limit $3;
+
+-- fundingStream: list, descending, text search, a page on
+select "funding_stream"."id", "funding_stream"."archived", "funding_stream"."version", "funding_stream"."created_at", "funding_stream"."updated_at", "funding_stream"."name", "funding_stream"."funder", "funding_stream"."financial_year", "funding_stream"."total_pence", "funding_stream"."accountable_body", "funding_stream"."notes" from "funding_stream" where "funding_stream"."partnership_id" = $1 and "funding_stream"."archived" = $2 and strpos(lower("funding_stream"."name"), lower($3)) > 0 order by "funding_stream"."name" desc, "funding_stream"."id" desc limit $4;
+
+-- fundingStream: read one
+select "funding_stream"."id", "funding_stream"."archived", "funding_stream"."version", "funding_stream"."created_at", "funding_stream"."updated_at", "funding_stream"."name", "funding_stream"."funder", "funding_stream"."financial_year", "funding_stream"."total_pence", "funding_stream"."accountable_body", "funding_stream"."notes" from "funding_stream" where "funding_stream"."partnership_id" = $1 and "funding_stream"."id" = $2;
+
+-- fundingStream: read one to change it
+select "funding_stream"."id", "funding_stream"."archived", "funding_stream"."version", "funding_stream"."created_at", "funding_stream"."updated_at", "funding_stream"."name", "funding_stream"."funder", "funding_stream"."financial_year", "funding_stream"."total_pence", "funding_stream"."accountable_body", "funding_stream"."notes" from "funding_stream" where "funding_stream"."partnership_id" = $1 and "funding_stream"."id" = $2 for update of "funding_stream";
+
+-- fundingStream: insert
+insert into "funding_stream" ("name", "funder", "financial_year", "total_pence", "accountable_body", "notes", "partnership_id") values ($1, $2, $3, $4, $5, $6, $7) returning "id", "archived", "version", "created_at", "updated_at", "name", "funder", "financial_year", "total_pence", "accountable_body", "notes";
+
+-- fundingStream: update
+update "funding_stream" set "name" = $1, "funder" = $2, "financial_year" = $3, "total_pence" = $4, "accountable_body" = $5, "notes" = $6, "version" = version + 1, "updated_at" = now() where "partnership_id" = $7 and "id" = $8 returning "id", "archived", "version", "created_at", "updated_at", "name", "funder", "financial_year", "total_pence", "accountable_body", "notes";
+
+-- fundingStream: delete
+delete from "funding_stream" where "partnership_id" = $1 and "id" = $2;
+
+-- fundingAllocation: list, default sort
+select "funding_allocation"."id", "funding_allocation"."archived", "funding_allocation"."version", "funding_allocation"."created_at", "funding_allocation"."updated_at", "funding_allocation"."stream_id", "funding_allocation"."description", "funding_allocation"."amount_pence", "funding_allocation"."priority_id", "funding_allocation"."action_item_id", "funding_allocation"."contingency" from "funding_allocation" where "funding_allocation"."partnership_id" = $1 and "funding_allocation"."stream_id" = $2 and "funding_allocation"."archived" = $3 order by "funding_allocation"."created_at" asc, "funding_allocation"."id" asc limit $4;
+
+-- fundingAllocation: list, descending, text search, a page on
+select "funding_allocation"."id", "funding_allocation"."archived", "funding_allocation"."version", "funding_allocation"."created_at", "funding_allocation"."updated_at", "funding_allocation"."stream_id", "funding_allocation"."description", "funding_allocation"."amount_pence", "funding_allocation"."priority_id", "funding_allocation"."action_item_id", "funding_allocation"."contingency" from "funding_allocation" where "funding_allocation"."partnership_id" = $1 and "funding_allocation"."stream_id" = $2 and "funding_allocation"."archived" = $3 and strpos(lower("funding_allocation"."description"), lower($4)) > 0 order by "funding_allocation"."created_at" desc, "funding_allocation"."id" desc limit $5;
+
+-- fundingAllocation: read one
+select "funding_allocation"."id", "funding_allocation"."archived", "funding_allocation"."version", "funding_allocation"."created_at", "funding_allocation"."updated_at", "funding_allocation"."stream_id", "funding_allocation"."description", "funding_allocation"."amount_pence", "funding_allocation"."priority_id", "funding_allocation"."action_item_id", "funding_allocation"."contingency" from "funding_allocation" where "funding_allocation"."partnership_id" = $1 and "funding_allocation"."stream_id" = $2 and "funding_allocation"."id" = $3;
+
+-- fundingAllocation: read one to change it
+select "funding_allocation"."id", "funding_allocation"."archived", "funding_allocation"."version", "funding_allocation"."created_at", "funding_allocation"."updated_at", "funding_allocation"."stream_id", "funding_allocation"."description", "funding_allocation"."amount_pence", "funding_allocation"."priority_id", "funding_allocation"."action_item_id", "funding_allocation"."contingency" from "funding_allocation" where "funding_allocation"."partnership_id" = $1 and "funding_allocation"."stream_id" = $2 and "funding_allocation"."id" = $3 for update of "funding_allocation";
+
+-- fundingAllocation: insert
+insert into "funding_allocation" ("stream_id", "description", "amount_pence", "priority_id", "action_item_id", "contingency", "partnership_id") values ($1, $2, $3, $4, $5, $6, $7) returning "id", "archived", "version", "created_at", "updated_at", "stream_id", "description", "amount_pence", "priority_id", "action_item_id", "contingency";
+
+-- fundingAllocation: update
+update "funding_allocation" set "stream_id" = $1, "description" = $2, "amount_pence" = $3, "priority_id" = $4, "action_item_id" = $5, "contingency" = $6, "version" = version + 1, "updated_at" = now() where "partnership_id" = $7 and "id" = $8 returning "id", "archived", "version", "created_at", "updated_at", "stream_id", "description", "amount_pence", "priority_id", "action_item_id", "contingency";
+
+-- fundingAllocation: delete
+delete from "funding_allocation" where "partnership_id" = $1 and "id" = $2;
+
+-- fundingBid: list, default sort
+select "funding_bid"."id", "funding_bid"."archived", "funding_bid"."version", "funding_bid"."created_at", "funding_bid"."updated_at", "funding_bid"."stream_id", "funding_bid"."allocation_id", "funding_bid"."applicant", "funding_bid"."applicant_agency_id", "funding_bid"."amount_pence", "funding_bid"."title", "funding_bid"."description", "funding_bid"."priority_id", "funding_bid"."outcomes", "funding_bid"."action_item_id", "funding_bid"."group_id", "funding_bid"."attachments", "funding_bid"."state", "funding_bid"."evaluation_due_on", "funding_bid"."mainstreaming", "funding_bid"."mainstreaming_reason" from "funding_bid" where "funding_bid"."partnership_id" = $1 and "funding_bid"."archived" = $2 order by "funding_bid"."created_at" asc, "funding_bid"."id" asc limit $3;
+
+-- fundingBid: list, descending, text search, a page on
+select "funding_bid"."id", "funding_bid"."archived", "funding_bid"."version", "funding_bid"."created_at", "funding_bid"."updated_at", "funding_bid"."stream_id", "funding_bid"."allocation_id", "funding_bid"."applicant", "funding_bid"."applicant_agency_id", "funding_bid"."amount_pence", "funding_bid"."title", "funding_bid"."description", "funding_bid"."priority_id", "funding_bid"."outcomes", "funding_bid"."action_item_id", "funding_bid"."group_id", "funding_bid"."attachments", "funding_bid"."state", "funding_bid"."evaluation_due_on", "funding_bid"."mainstreaming", "funding_bid"."mainstreaming_reason" from "funding_bid" where "funding_bid"."partnership_id" = $1 and "funding_bid"."archived" = $2 and strpos(lower("funding_bid"."title"), lower($3)) > 0 order by "funding_bid"."created_at" desc, "funding_bid"."id" desc limit $4;
+
+-- fundingBid: read one
+select "funding_bid"."id", "funding_bid"."archived", "funding_bid"."version", "funding_bid"."created_at", "funding_bid"."updated_at", "funding_bid"."stream_id", "funding_bid"."allocation_id", "funding_bid"."applicant", "funding_bid"."applicant_agency_id", "funding_bid"."amount_pence", "funding_bid"."title", "funding_bid"."description", "funding_bid"."priority_id", "funding_bid"."outcomes", "funding_bid"."action_item_id", "funding_bid"."group_id", "funding_bid"."attachments", "funding_bid"."state", "funding_bid"."evaluation_due_on", "funding_bid"."mainstreaming", "funding_bid"."mainstreaming_reason" from "funding_bid" where "funding_bid"."partnership_id" = $1 and "funding_bid"."id" = $2;
+
+-- fundingBid: read one to change it
+select "funding_bid"."id", "funding_bid"."archived", "funding_bid"."version", "funding_bid"."created_at", "funding_bid"."updated_at", "funding_bid"."stream_id", "funding_bid"."allocation_id", "funding_bid"."applicant", "funding_bid"."applicant_agency_id", "funding_bid"."amount_pence", "funding_bid"."title", "funding_bid"."description", "funding_bid"."priority_id", "funding_bid"."outcomes", "funding_bid"."action_item_id", "funding_bid"."group_id", "funding_bid"."attachments", "funding_bid"."state", "funding_bid"."evaluation_due_on", "funding_bid"."mainstreaming", "funding_bid"."mainstreaming_reason" from "funding_bid" where "funding_bid"."partnership_id" = $1 and "funding_bid"."id" = $2 for update of "funding_bid";
+
+-- fundingBid: insert
+insert into "funding_bid" ("stream_id", "allocation_id", "applicant", "applicant_agency_id", "amount_pence", "title", "description", "priority_id", "outcomes", "action_item_id", "group_id", "attachments", "state", "evaluation_due_on", "mainstreaming", "mainstreaming_reason", "partnership_id") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) returning "id", "archived", "version", "created_at", "updated_at", "stream_id", "allocation_id", "applicant", "applicant_agency_id", "amount_pence", "title", "description", "priority_id", "outcomes", "action_item_id", "group_id", "attachments", "state", "evaluation_due_on", "mainstreaming", "mainstreaming_reason";
+
+-- fundingBid: update
+update "funding_bid" set "stream_id" = $1, "allocation_id" = $2, "applicant" = $3, "applicant_agency_id" = $4, "amount_pence" = $5, "title" = $6, "description" = $7, "priority_id" = $8, "outcomes" = $9, "action_item_id" = $10, "group_id" = $11, "attachments" = $12, "state" = $13, "evaluation_due_on" = $14, "mainstreaming" = $15, "mainstreaming_reason" = $16, "version" = version + 1, "updated_at" = now() where "partnership_id" = $17 and "id" = $18 returning "id", "archived", "version", "created_at", "updated_at", "stream_id", "allocation_id", "applicant", "applicant_agency_id", "amount_pence", "title", "description", "priority_id", "outcomes", "action_item_id", "group_id", "attachments", "state", "evaluation_due_on", "mainstreaming", "mainstreaming_reason";
+
+-- fundingBid: delete
+delete from "funding_bid" where "partnership_id" = $1 and "id" = $2;
+
+-- fundingEvaluation: list, default sort
+select "funding_evaluation"."id", "funding_evaluation"."archived", "funding_evaluation"."version", "funding_evaluation"."created_at", "funding_evaluation"."updated_at", "funding_evaluation"."bid_id", "funding_evaluation"."evaluated_on", "funding_evaluation"."summary", "funding_evaluation"."outcome_figures", "funding_evaluation"."author", array(select "indicator_id" from "funding_evaluation_indicator" where "funding_evaluation_indicator"."evaluation_id" = "funding_evaluation"."id" order by 1) as "indicator_ids" from "funding_evaluation" where "funding_evaluation"."partnership_id" = $1 and "funding_evaluation"."bid_id" = $2 and "funding_evaluation"."archived" = $3 order by "funding_evaluation"."evaluated_on" asc, "funding_evaluation"."id" asc limit $4;
+
+-- fundingEvaluation: list, descending, text search, a page on
+select "funding_evaluation"."id", "funding_evaluation"."archived", "funding_evaluation"."version", "funding_evaluation"."created_at", "funding_evaluation"."updated_at", "funding_evaluation"."bid_id", "funding_evaluation"."evaluated_on", "funding_evaluation"."summary", "funding_evaluation"."outcome_figures", "funding_evaluation"."author", array(select "indicator_id" from "funding_evaluation_indicator" where "funding_evaluation_indicator"."evaluation_id" = "funding_evaluation"."id" order by 1) as "indicator_ids" from "funding_evaluation" where "funding_evaluation"."partnership_id" = $1 and "funding_evaluation"."bid_id" = $2 and "funding_evaluation"."archived" = $3 and strpos(lower("funding_evaluation"."summary"), lower($4)) > 0 order by "funding_evaluation"."evaluated_on" desc, "funding_evaluation"."id" desc limit $5;
+
+-- fundingEvaluation: read one
+select "funding_evaluation"."id", "funding_evaluation"."archived", "funding_evaluation"."version", "funding_evaluation"."created_at", "funding_evaluation"."updated_at", "funding_evaluation"."bid_id", "funding_evaluation"."evaluated_on", "funding_evaluation"."summary", "funding_evaluation"."outcome_figures", "funding_evaluation"."author", array(select "indicator_id" from "funding_evaluation_indicator" where "funding_evaluation_indicator"."evaluation_id" = "funding_evaluation"."id" order by 1) as "indicator_ids" from "funding_evaluation" where "funding_evaluation"."partnership_id" = $1 and "funding_evaluation"."bid_id" = $2 and "funding_evaluation"."id" = $3;
+
+-- fundingEvaluation: read one to change it
+select "funding_evaluation"."id", "funding_evaluation"."archived", "funding_evaluation"."version", "funding_evaluation"."created_at", "funding_evaluation"."updated_at", "funding_evaluation"."bid_id", "funding_evaluation"."evaluated_on", "funding_evaluation"."summary", "funding_evaluation"."outcome_figures", "funding_evaluation"."author", array(select "indicator_id" from "funding_evaluation_indicator" where "funding_evaluation_indicator"."evaluation_id" = "funding_evaluation"."id" order by 1) as "indicator_ids" from "funding_evaluation" where "funding_evaluation"."partnership_id" = $1 and "funding_evaluation"."bid_id" = $2 and "funding_evaluation"."id" = $3 for update of "funding_evaluation";
+
+-- fundingEvaluation: insert
+insert into "funding_evaluation" ("bid_id", "evaluated_on", "summary", "outcome_figures", "author", "partnership_id") values ($1, $2, $3, $4, $5, $6) returning "id", "archived", "version", "created_at", "updated_at", "bid_id", "evaluated_on", "summary", "outcome_figures", "author";
+
+-- fundingEvaluation: update
+update "funding_evaluation" set "bid_id" = $1, "evaluated_on" = $2, "summary" = $3, "outcome_figures" = $4, "author" = $5, "version" = version + 1, "updated_at" = now() where "partnership_id" = $6 and "id" = $7 returning "id", "archived", "version", "created_at", "updated_at", "bid_id", "evaluated_on", "summary", "outcome_figures", "author";
+
+-- fundingEvaluation: delete
+delete from "funding_evaluation" where "partnership_id" = $1 and "id" = $2;
+
+-- fundingPayment: list, default sort
+select "funding_payment"."id", "funding_payment"."archived", "funding_payment"."version", "funding_payment"."created_at", "funding_payment"."updated_at", "funding_payment"."bid_id", "funding_payment"."paid_on", "funding_payment"."amount_pence", "funding_payment"."reference" from "funding_payment" where "funding_payment"."partnership_id" = $1 and "funding_payment"."bid_id" = $2 and "funding_payment"."archived" = $3 order by "funding_payment"."paid_on" asc, "funding_payment"."id" asc limit $4;
+
+-- fundingPayment: list, descending, text search, a page on
+select "funding_payment"."id", "funding_payment"."archived", "funding_payment"."version", "funding_payment"."created_at", "funding_payment"."updated_at", "funding_payment"."bid_id", "funding_payment"."paid_on", "funding_payment"."amount_pence", "funding_payment"."reference" from "funding_payment" where "funding_payment"."partnership_id" = $1 and "funding_payment"."bid_id" = $2 and "funding_payment"."archived" = $3 and strpos(lower("funding_payment"."reference"), lower($4)) > 0 order by "funding_payment"."paid_on" desc, "funding_payment"."id" desc limit $5;
+
+-- fundingPayment: read one
+select "funding_payment"."id", "funding_payment"."archived", "funding_payment"."version", "funding_payment"."created_at", "funding_payment"."updated_at", "funding_payment"."bid_id", "funding_payment"."paid_on", "funding_payment"."amount_pence", "funding_payment"."reference" from "funding_payment" where "funding_payment"."partnership_id" = $1 and "funding_payment"."bid_id" = $2 and "funding_payment"."id" = $3;
+
+-- fundingPayment: read one to change it
+select "funding_payment"."id", "funding_payment"."archived", "funding_payment"."version", "funding_payment"."created_at", "funding_payment"."updated_at", "funding_payment"."bid_id", "funding_payment"."paid_on", "funding_payment"."amount_pence", "funding_payment"."reference" from "funding_payment" where "funding_payment"."partnership_id" = $1 and "funding_payment"."bid_id" = $2 and "funding_payment"."id" = $3 for update of "funding_payment";
+
+-- fundingPayment: insert
+insert into "funding_payment" ("bid_id", "paid_on", "amount_pence", "reference", "partnership_id") values ($1, $2, $3, $4, $5) returning "id", "archived", "version", "created_at", "updated_at", "bid_id", "paid_on", "amount_pence", "reference";
+
+-- fundingPayment: update
+update "funding_payment" set "bid_id" = $1, "paid_on" = $2, "amount_pence" = $3, "reference" = $4, "version" = version + 1, "updated_at" = now() where "partnership_id" = $5 and "id" = $6 returning "id", "archived", "version", "created_at", "updated_at", "bid_id", "paid_on", "amount_pence", "reference";
+
+-- fundingPayment: delete
+delete from "funding_payment" where "partnership_id" = $1 and "id" = $2;

@@ -44,6 +44,11 @@ export const RESOURCE_OF: Record<string, keyof Ids> = {
   actions: 'action',
   milestones: 'milestone',
   progress: 'progress',
+  'funding-streams': 'stream',
+  allocations: 'allocation',
+  bids: 'bid',
+  evaluations: 'evaluation',
+  payments: 'payment',
 }
 
 export async function operations(ctx: TestApp) {

@@ -81,9 +81,4 @@ export function monthsBefore(date: string, months: number): string {
   return `${Math.floor(index / 12)}-${pad((index % 12) + 1)}-${pad(Math.min(day, lastDay))}`
 }
 
-/** £6,000 or £3,500.50: money for an English reader. */
-export function pounds(pence: number): string {
-  const whole = Math.floor(pence / 100)
-  const rest = pence % 100
-  return `£${whole.toLocaleString('en-GB')}${rest === 0 ? '' : `.${String(rest).padStart(2, '0')}`}`
-}
+export { pounds } from '../money.js'

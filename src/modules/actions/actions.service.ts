@@ -26,7 +26,7 @@ import {
   type Row,
   type Scope,
 } from '../resource/resource.repository.js'
-import { createResourceService, type WriteHooks } from '../resource/resource.service.js'
+import { createResourceService, listWorkedOut, type WriteHooks } from '../resource/resource.service.js'
 import {
   actionOwner,
   actionSpec,
@@ -216,10 +216,7 @@ export function createActionService(db: Db) {
       one(scope, base.create(scope, actor, values)),
     update: (...args: Parameters<typeof base.update>) => one(args[0], base.update(...args)),
 
-    /**
-     * The list, each action assessed on the as-of date. A flag or RAG filter is applied to the assessed
-     * rows, reading on through the table until a page is full, so the cursor stays the table's.
-     */
+    /** The list, each action assessed on the as-of date, filtered by flag or RAG as assessed. */
     async list(scope: Scope, request: PageRequest, filters: readonly string[]) {
       const {
         asOf = today(),
@@ -232,18 +229,14 @@ export function createActionService(db: Db) {
         activityRag?: Rag
       }
       const columns = filters.filter((f) => !VIEW_FILTERS.includes(f))
-      const wanted = (row: { assessment: Assessment }) =>
-        (flag === undefined || row.assessment.flags.some((f) => f.flag === flag)) &&
-        (rag === undefined || row.assessment.activityRag === rag)
-      const limit = rest.limit ?? 50
-      const items: Array<Row<'actionItem'> & { assessment: Assessment }> = []
-      let cursor = rest.cursor
-      for (;;) {
-        const page = await base.list(scope, { ...rest, cursor, limit: limit - items.length }, columns)
-        items.push(...(await present(scope, page.items as Row<'actionItem'>[], asOf)).filter(wanted))
-        if (page.nextCursor === null || items.length === limit) return { items, nextCursor: page.nextCursor }
-        cursor = page.nextCursor
-      }
+      return listWorkedOut(
+        (page) => base.list(scope, page, columns),
+        rest,
+        (rows) => present(scope, rows as Row<'actionItem'>[], asOf),
+        (row) =>
+          (flag === undefined || row.assessment.flags.some((f) => f.flag === flag)) &&
+          (rag === undefined || row.assessment.activityRag === rag),
+      )
     },
 
     /** A priority's action plan on a date: its actions by objective, with milestones, lead, partners and PIs. */

@@ -6,6 +6,7 @@ const COLUMNS = [
   'slug',
   'name',
   'financialYearStartMonth',
+  'fundingThresholdPence',
   'archived',
   'version',
   'createdAt',

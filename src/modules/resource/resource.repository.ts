@@ -19,7 +19,12 @@ export type ResourceTable =
   | 'actionItem'
   | 'actionMilestone'
   | 'actionProgress'
-export type LinkTable = 'indicatorPriority' | 'actionItemPartner' | 'actionItemIndicator'
+  | 'fundingStream'
+  | 'fundingAllocation'
+  | 'fundingBid'
+  | 'fundingEvaluation'
+  | 'fundingPayment'
+export type LinkTable = 'indicatorPriority' | 'actionItemPartner' | 'actionItemIndicator' | 'fundingEvaluationIndicator'
 export type Column<T extends ResourceTable> = keyof Database[T] & string
 
 const BASE_COLUMNS = ['id', 'archived', 'version', 'createdAt', 'updatedAt'] as const

@@ -249,3 +249,25 @@ export function createResourceService<T extends ResourceTable>(db: Db, spec: Tab
 }
 
 export type ResourceService<T extends ResourceTable> = ReturnType<typeof createResourceService<T>>
+
+/**
+ * A list whose rows are worked out after reading (assessed on a date) and filtered on what was worked out.
+ * It reads on through the table, a page's worth of rows still wanted at a time, until the page is full: so
+ * the cursor stays the table's, and no row is lost or repeated between pages.
+ */
+export async function listWorkedOut<R, V>(
+  list: (request: PageRequest) => Promise<{ items: R[]; nextCursor: string | null }>,
+  request: PageRequest,
+  workOut: (rows: R[]) => Promise<V[]>,
+  wanted: (row: V) => boolean,
+): Promise<{ items: V[]; nextCursor: string | null }> {
+  const limit = request.limit ?? 50
+  const items: V[] = []
+  let cursor = request.cursor
+  for (;;) {
+    const page = await list({ ...request, cursor, limit: limit - items.length })
+    items.push(...(await workOut(page.items)).filter(wanted))
+    if (page.nextCursor === null || items.length === limit) return { items, nextCursor: page.nextCursor }
+    cursor = page.nextCursor
+  }
+}

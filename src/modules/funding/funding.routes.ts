@@ -1,0 +1,303 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+import { BID_ACTIONS, type BidAction } from '../../domain/funding/index.js'
+import { pounds } from '../../domain/money.js'
+import { spreadsheetCsv } from '../../http/csv.js'
+import { IfMatchHeaders, JsonOrCsv, PartnershipParams, Uuid } from '../../http/schemas.js'
+import { problemResponses } from '../../plugins/problem.js'
+import { actorOf, registerResourceRoutes } from '../resource/resource.routes.js'
+import type { Scope } from '../resource/resource.repository.js'
+import {
+  AllocationFilters,
+  AllocationSchema,
+  BidFilters,
+  BidSchema,
+  CreateAllocationSchema,
+  CreateBidSchema,
+  CreateEvaluationSchema,
+  CreatePaymentSchema,
+  CreateStreamSchema,
+  DecisionsQuery,
+  DecisionsReportSchema,
+  EvaluationSchema,
+  MainstreamingBody,
+  PaymentSchema,
+  StatementQuery,
+  StatementSchema,
+  StreamFilters,
+  StreamSchema,
+  TransitionBody,
+  TransitionResult,
+  UpdateAllocationSchema,
+  UpdateBidSchema,
+  UpdateEvaluationSchema,
+  UpdatePaymentSchema,
+  UpdateStreamSchema,
+} from './funding.schemas.js'
+import { createFundingService } from './funding.service.js'
+
+type Service = ReturnType<typeof createFundingService>
+const tags = ['Funding']
+const scopeOf = (request: { partnership: { id: string; financialYearStartMonth: number } }): Scope => ({
+  partnershipId: request.partnership.id,
+  yearStartMonth: request.partnership.financialYearStartMonth,
+})
+const ops = (one: string, many: string) => ({
+  list: `list${many}`,
+  create: `create${one}`,
+  get: `get${one}`,
+  update: `update${one}`,
+  delete: `delete${one}`,
+})
+const money = pounds
+const STATEMENT_COLUMNS = ['Allocation', 'Contingency', 'Allocated', 'Committed', 'Spent', 'Remaining'] as const
+
+/** Under /funding-streams. */
+const streamRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, { service }) => {
+  registerResourceRoutes(app, {
+    service: service.streams,
+    operationIds: ops('FundingStream', 'FundingStreams'),
+    names: { one: 'funding stream', many: 'funding streams' },
+    tag: 'Funding',
+    item: StreamSchema,
+    create: CreateStreamSchema,
+    update: UpdateStreamSchema,
+    filters: StreamFilters,
+    writeRole: 'admin',
+  })
+  app.get('/:id/statement', {
+    config: { access: { scope: 'partnership', role: 'viewer' } },
+    schema: {
+      operationId: 'fundingStreamStatement',
+      tags,
+      summary: 'A stream statement: allocations, bids by state, committed, spent and remaining',
+      params: Type.Object({ ...PartnershipParams.properties, id: Uuid }, { additionalProperties: false }),
+      querystring: StatementQuery,
+      response: {
+        200: JsonOrCsv(
+          'The statement: JSON, or CSV (one row per allocation) with format=csv',
+          StatementSchema,
+          STATEMENT_COLUMNS,
+        ),
+        ...problemResponses(400, 401, 404),
+      },
+    },
+    handler: async (request, reply) => {
+      const statement = await service.statement(scopeOf(request), request.params.id)
+      if (request.query.format !== 'csv') return statement
+      const rows = statement.allocations.map((a) => [
+        a.description,
+        a.contingency ? 'yes' : 'no',
+        money(a.ledger.amountPence),
+        money(a.ledger.committedPence),
+        money(a.ledger.spentPence),
+        money(a.ledger.remainingPence),
+      ])
+      const l = statement.ledger
+      rows.push([
+        'Total',
+        '',
+        money(l.allocatedPence),
+        money(l.committedPence),
+        money(l.spentPence),
+        money(l.remainingPence),
+      ])
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="statement-${statement.stream.id}.csv"`)
+        .send(spreadsheetCsv(STATEMENT_COLUMNS, rows))
+    },
+  })
+}
+
+/** Under /funding-streams/:streamId/allocations. */
+const allocationRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, { service }) => {
+  registerResourceRoutes(app, {
+    service: service.allocations,
+    operationIds: ops('Allocation', 'Allocations'),
+    names: { one: 'allocation', many: 'allocations' },
+    tag: 'Funding',
+    item: AllocationSchema,
+    create: CreateAllocationSchema,
+    update: UpdateAllocationSchema,
+    filters: AllocationFilters,
+    writeRole: 'admin',
+  })
+}
+
+const ACTION_SUMMARY: Record<BidAction, string> = {
+  submit: 'Submit a draft or returned bid to its delivery group (the applicant)',
+  support: 'Support a submitted bid (a member of its delivery group)',
+  return: 'Return a submitted bid for revision, with a reason (a member of its delivery group)',
+  reject:
+    'Reject a bid, with a reason: the delivery group, one of the officers (which refers it to the Performance Group), or the Performance Group',
+  approve:
+    'Approve a supported or referred bid: the Performance Group over the threshold, else the designated officer, chair and vice chair (all three)',
+  withdraw: 'Withdraw a bid before a final decision (the applicant)',
+}
+
+/** Under /bids. */
+const bidRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, { service }) => {
+  registerResourceRoutes(app, {
+    service: service.bids,
+    operationIds: ops('Bid', 'Bids'),
+    names: { one: 'bid', many: 'bids' },
+    tag: 'Funding',
+    item: BidSchema,
+    create: CreateBidSchema,
+    update: UpdateBidSchema,
+    filters: BidFilters,
+    writeRole: 'officer',
+  })
+  const Params = Type.Object({ ...PartnershipParams.properties, id: Uuid }, { additionalProperties: false })
+  for (const action of BID_ACTIONS) {
+    app.post(`/:id/${action}`, {
+      // Who takes a step is decided by the stage and the caller's memberships and offices, not the role.
+      config: { access: { scope: 'partnership', role: 'viewer', groupMembers: true } },
+      schema: {
+        operationId: `${action}Bid`,
+        tags,
+        summary: ACTION_SUMMARY[action],
+        description:
+          "A step not allowed from the bid's state is 409 BID.TRANSITION naming the state and what it allows; one the caller may not take is 403. If-Match is optional here: the state itself guards against a repeated step.",
+        params: Params,
+        headers: IfMatchHeaders,
+        body: TransitionBody,
+        response: { 200: TransitionResult, ...problemResponses(400, 401, 403, 404, 409, 412, 422) },
+      },
+      handler: async (request) =>
+        service.transition(
+          scopeOf(request),
+          actorOf(request),
+          request.params.id,
+          action,
+          request.body,
+          request.headers['if-match'],
+        ),
+    })
+  }
+  app.post('/:id/mainstreaming', {
+    config: { access: { scope: 'partnership', role: 'officer' } },
+    schema: {
+      operationId: 'decideBidMainstreaming',
+      tags,
+      summary: 'Record the year-end mainstreaming decision on a funded project',
+      params: Params,
+      body: MainstreamingBody,
+      response: { 200: TransitionResult, ...problemResponses(400, 401, 403, 404, 409) },
+    },
+    handler: async (request) =>
+      service.mainstreaming(scopeOf(request), actorOf(request), request.params.id, request.body),
+  })
+  app.get('/:id/decisions', {
+    config: { access: { scope: 'partnership', role: 'viewer' } },
+    schema: {
+      operationId: 'listBidDecisions',
+      tags,
+      summary: "A bid's history: every step, who took it, in which office, when and why",
+      params: Params,
+      response: {
+        200: Type.Object({ items: Type.Array(Type.Ref('FundingDecision')) }, { additionalProperties: false }),
+        ...problemResponses(400, 401, 404),
+      },
+    },
+    handler: async (request) => service.decisions(scopeOf(request), request.params.id),
+  })
+}
+
+/** Under /bids/:bidId/evaluations. */
+const evaluationRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, { service }) => {
+  registerResourceRoutes(app, {
+    service: service.evaluations,
+    operationIds: ops('BidEvaluation', 'BidEvaluations'),
+    names: { one: 'evaluation', many: 'evaluations' },
+    tag: 'Funding',
+    item: EvaluationSchema,
+    create: CreateEvaluationSchema,
+    update: UpdateEvaluationSchema,
+    filters: { indicatorId: Uuid },
+    writeRole: 'officer',
+  })
+}
+
+/** Under /bids/:bidId/payments. */
+const paymentRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, { service }) => {
+  registerResourceRoutes(app, {
+    service: service.payments,
+    operationIds: ops('BidPayment', 'BidPayments'),
+    names: { one: 'payment', many: 'payments' },
+    tag: 'Funding',
+    item: PaymentSchema,
+    create: CreatePaymentSchema,
+    update: UpdatePaymentSchema,
+    filters: {},
+    writeRole: 'officer',
+  })
+}
+
+const DECISION_COLUMNS = [
+  'Decided at',
+  'Bid',
+  'Bid id',
+  'Stage',
+  'Decision',
+  'From',
+  'To',
+  'By',
+  'Offices',
+  'Group',
+  'Amount',
+  'Reason',
+] as const
+
+/** Under the partnership. */
+const reportRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, { service }) => {
+  app.get('/reports/funding-decisions', {
+    config: { access: { scope: 'partnership', role: 'viewer' } },
+    schema: {
+      operationId: 'fundingDecisionsReport',
+      tags,
+      summary: 'The stage 4 report: every funding decision in a date range, with who, office, when, amount and reason',
+      params: PartnershipParams,
+      querystring: DecisionsQuery,
+      response: {
+        200: JsonOrCsv('The report: JSON, or CSV with format=csv', DecisionsReportSchema, DECISION_COLUMNS),
+        ...problemResponses(400, 401, 404),
+      },
+    },
+    handler: async (request, reply) => {
+      const { from, to, format } = request.query
+      const report = await service.decisionsReport(scopeOf(request), from, to)
+      if (format !== 'csv') return report
+      const rows = report.items.map(({ decision: d, bidTitle, groupName }) => [
+        d.decidedAt.toISOString(),
+        bidTitle,
+        d.bidId,
+        d.stage.replaceAll('_', ' '),
+        d.action,
+        d.fromState,
+        d.toState,
+        d.actor,
+        d.offices.map((o) => o.replaceAll('_', ' ')),
+        groupName,
+        money(d.amountPence),
+        d.reason,
+      ])
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="funding-decisions-${from}-${to}.csv"`)
+        .send(spreadsheetCsv(DECISION_COLUMNS, rows))
+    },
+  })
+}
+
+/** Registered under /partnerships/:partnership: streams, allocations, bids, their evaluations and payments, the report. */
+export const fundingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = createFundingService(app.db)
+  await app.register(streamRoutes, { prefix: '/funding-streams', service })
+  await app.register(allocationRoutes, { prefix: '/funding-streams/:streamId/allocations', service })
+  await app.register(bidRoutes, { prefix: '/bids', service })
+  await app.register(evaluationRoutes, { prefix: '/bids/:bidId/evaluations', service })
+  await app.register(paymentRoutes, { prefix: '/bids/:bidId/payments', service })
+  await app.register(reportRoutes, { service })
+}

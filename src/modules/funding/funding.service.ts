@@ -1,0 +1,474 @@
+import type { Db } from '../../db/client.js'
+import { requireAuthor, type Actor } from '../../domain/access.js'
+import type { Office } from '../../domain/actions/context.js'
+import { DomainError, notFound } from '../../domain/errors.js'
+import {
+  allowedActions,
+  DECIDING_OFFICES,
+  evaluationOverdue,
+  ledger,
+  officersAgree,
+  requireWithin,
+  routeFor,
+  stepFor,
+  type BidAction,
+  type BidState,
+  type Mainstreaming,
+} from '../../domain/funding/index.js'
+import { pounds } from '../../domain/money.js'
+import { dateRange, parsePeriod } from '../../domain/periods.js'
+import { today } from '../../http/clock.js'
+import { recordAudit } from '../audit/audit.repository.js'
+import {
+  findRecord,
+  updateRecord,
+  type PageRequest,
+  type Row,
+  type Scope,
+  type Values,
+} from '../resource/resource.repository.js'
+import { checkIfMatch, createResourceService, listWorkedOut, type WriteHooks } from '../resource/resource.service.js'
+import {
+  allocatedOn,
+  allocationSpec,
+  bidSpec,
+  committedOn,
+  decisionsBetween,
+  decisionsOf,
+  evaluationSpec,
+  evaluationsDue,
+  findById,
+  fundingThreshold,
+  lockRow,
+  membershipsIn,
+  officeHolders,
+  officerApprovals,
+  paidOn,
+  paymentSpec,
+  recordDecision,
+  statementFigures,
+  streamSpec,
+} from './funding.repository.js'
+
+const conflict = (code: string, detail: string) => new DomainError(code, 'conflict', detail)
+const forbidden = (code: string, detail: string) => new DomainError(code, 'forbidden', detail)
+
+async function requireStream(trx: Db, partnershipId: string, id: string) {
+  const stream = await findById(trx, 'fundingStream', partnershipId, id)
+  if (stream === undefined) throw notFound('funding stream')
+  return stream as unknown as Row<'fundingStream'>
+}
+
+const streamHooks: WriteHooks<'fundingStream'> = {
+  async beforeWrite(trx, scope, values, existing) {
+    const settled = { ...values }
+    if (values.financialYear !== undefined) {
+      const year = parsePeriod(values.financialYear, scope.yearStartMonth, 'body.financialYear')
+      if (year.kind !== 'financial_year')
+        throw new DomainError('FUNDING.YEAR', 'validation', 'A stream is for a financial year: send FY2010-11.', [
+          { field: 'body.financialYear', message: 'must be a financial year (FY2010-11)' },
+        ])
+      settled.financialYear = year.key
+    }
+    // The row is locked by the update, so no allocation can be written meanwhile.
+    if (existing !== undefined && values.totalPence !== undefined) {
+      const allocated = await allocatedOn(trx, scope.partnershipId, existing.id)
+      if (values.totalPence < allocated)
+        throw conflict(
+          'FUNDING.OVER_TOTAL',
+          `The stream's allocations already come to ${pounds(allocated)}: reduce them before the total.`,
+        )
+    }
+    return settled
+  },
+}
+
+const allocationHooks: WriteHooks<'fundingAllocation'> = {
+  // Allocations never take a stream past its total: the stream's lock serialises every allocation write.
+  async beforeWrite(trx, scope, values, existing) {
+    const streamId = scope.parentId!
+    await lockRow(trx, 'fundingStream', scope.partnershipId, streamId)
+    const stream = await requireStream(trx, scope.partnershipId, streamId)
+    const amount = values.amountPence ?? existing!.amountPence
+    const others = await allocatedOn(trx, scope.partnershipId, streamId, existing?.id)
+    requireWithin({ pence: stream.totalPence, what: `the stream "${stream.name}"` }, others, amount, {
+      code: 'FUNDING.OVER_TOTAL',
+      field: 'body.amountPence',
+    })
+    if (existing !== undefined) {
+      const committed = await committedOn(trx, scope.partnershipId, { allocationId: existing.id })
+      if (amount < committed)
+        throw conflict(
+          'FUNDING.BELOW_COMMITTED',
+          `Approved bids already draw ${pounds(committed)} on this allocation: it cannot be less.`,
+        )
+    }
+    return values
+  },
+}
+
+/** The stream a bid's allocation belongs to, and a check that its group is a delivery group. */
+async function settleBid(trx: Db, partnershipId: string, values: Row<'fundingBid'> | Record<string, unknown>) {
+  const settled: Record<string, unknown> = {}
+  if (values.allocationId !== undefined) {
+    const allocation = await findById(trx, 'fundingAllocation', partnershipId, values.allocationId as string)
+    if (allocation === undefined)
+      throw new DomainError('BID.REFERENCE', 'unprocessable', 'The allocation does not exist in this partnership.', [
+        { field: 'body.allocationId', message: 'does not exist in this partnership' },
+      ])
+    settled.streamId = (allocation as unknown as Row<'fundingAllocation'>).streamId
+  }
+  if (values.groupId !== undefined) {
+    const group = await findById(trx, 'partnershipGroup', partnershipId, values.groupId as string)
+    if (group?.kind !== 'delivery')
+      throw new DomainError('BID.GROUP', 'unprocessable', 'A bid goes to a delivery group of this partnership.', [
+        { field: 'body.groupId', message: 'must name a group of kind delivery' },
+      ])
+  }
+  return settled
+}
+
+const EDITABLE: readonly BidState[] = ['draft', 'returned']
+
+const bidHooks: WriteHooks<'fundingBid'> = {
+  // The applicant is whoever the token says; a bid is edited by its applicant while it is a draft or returned.
+  async beforeWrite(trx, scope, values, existing, actor) {
+    if (existing !== undefined) {
+      if (!EDITABLE.includes(existing.state))
+        throw conflict('BID.TRANSITION', `A ${existing.state} bid cannot be edited; a draft or a returned one can.`)
+      if (existing.applicant !== actor.subject)
+        throw forbidden('BID.NOT_APPLICANT', "Only the bid's applicant may change it.")
+    }
+    const settled = await settleBid(trx, scope.partnershipId, values)
+    return { ...values, ...settled, ...(existing === undefined ? { applicant: actor.subject, state: 'draft' } : {}) }
+  },
+  async beforeDelete(_trx, _scope, existing, actor) {
+    if (existing.state !== 'draft')
+      throw conflict('BID.TRANSITION', `A ${existing.state} bid is kept with its history: withdraw it instead.`)
+    if (existing.applicant !== actor.subject && actor.role !== 'admin')
+      throw forbidden('BID.NOT_APPLICANT', "Only the bid's applicant or an admin may delete it.")
+  },
+}
+
+async function requireFunded(trx: Db, scope: Scope) {
+  const bid = await findRecord(trx, bidSpec, { ...scope, parentId: undefined } as Scope, scope.parentId!, true)
+  if (bid === undefined) throw notFound('bid')
+  if (bid.state !== 'approved')
+    throw conflict('BID.NOT_FUNDED', `A ${bid.state} bid has no funding to evaluate or pay: only approved bids do.`)
+  return bid
+}
+
+const evaluationHooks: WriteHooks<'fundingEvaluation'> = {
+  async beforeWrite(trx, scope, values, existing, actor) {
+    if (existing !== undefined) {
+      requireAuthor({ author: existing.author, what: 'evaluation', code: 'EVALUATION.NOT_AUTHOR' }, actor, 'change')
+      return values
+    }
+    await requireFunded(trx, scope)
+    return { ...values, author: actor.subject }
+  },
+  async beforeDelete(_trx, _scope, existing, actor) {
+    requireAuthor({ author: existing.author, what: 'evaluation', code: 'EVALUATION.NOT_AUTHOR' }, actor, 'delete')
+  },
+}
+
+const paymentHooks: WriteHooks<'fundingPayment'> = {
+  // Payments never pass the amount approved: the bid's lock serialises them.
+  async beforeWrite(trx, scope, values, existing) {
+    const bid = await requireFunded(trx, scope)
+    const paid = await paidOn(trx, scope.partnershipId, bid.id, existing?.id)
+    requireWithin({ pence: bid.amountPence, what: 'the bid' }, paid, values.amountPence ?? existing!.amountPence, {
+      code: 'FUNDING.OVERPAID',
+      field: 'body.amountPence',
+    })
+    return values
+  },
+}
+
+const BID_VIEW_FILTERS = ['asOf', 'flag']
+
+export type BidFlag = 'evaluation_overdue' | 'agency_evaluation_overdue'
+
+/** Who may take a step, by the stage it belongs to; answers the offices and group they act in. */
+async function decider(
+  trx: Db,
+  partnershipId: string,
+  bid: Row<'fundingBid'>,
+  stage: 'applicant' | 'delivery_group' | 'officers' | 'performance_group',
+  actor: Actor,
+  on: string,
+): Promise<{ offices: Office[]; groupId: string | null }> {
+  if (stage === 'applicant') {
+    if (bid.applicant !== actor.subject) throw forbidden('BID.NOT_APPLICANT', 'Only the applicant may do this.')
+    return { offices: [], groupId: null }
+  }
+  const where =
+    stage === 'delivery_group'
+      ? { id: bid.groupId }
+      : ({ kind: stage === 'officers' ? 'strategic' : 'performance' } as const)
+  const held = await membershipsIn(trx, partnershipId, actor.subject, on, where)
+  const offices = [...new Set(held.flatMap((m) => m.offices))]
+  const who = {
+    delivery_group: 'members of the delivery group the bid went to',
+    performance_group: 'members of the Performance Group',
+    officers: "the partnership's designated officer, chair or vice chair",
+  }[stage]
+  const deciding = stage === 'officers' ? offices.filter((o) => DECIDING_OFFICES.includes(o)) : offices
+  if (held.length === 0 || (stage === 'officers' && deciding.length === 0))
+    throw forbidden('BID.NOT_DECIDER', `At this stage only ${who} decide on the bid.`)
+  return { offices: deciding, groupId: held[0]!.groupId }
+}
+
+/** Changes a bid and keeps the decision that changed it, with its audit event, in the step's transaction. */
+async function decide(
+  trx: Db,
+  scope: Scope,
+  actor: Actor,
+  bid: Row<'fundingBid'>,
+  change: Values<'fundingBid'>,
+  decision: {
+    action: string
+    stage: string
+    toState: BidState
+    offices: Office[]
+    groupId: string | null
+    reason: string | null
+  },
+) {
+  const after = await updateRecord(trx, bidSpec, scope, bid.id, change)
+  const kept = await recordDecision(trx, {
+    ...decision,
+    partnershipId: scope.partnershipId,
+    bidId: bid.id,
+    fromState: bid.state,
+    actor: actor.subject,
+    amountPence: bid.amountPence,
+  })
+  await recordAudit(trx, actor, {
+    partnershipId: scope.partnershipId,
+    action: 'update',
+    resourceType: bidSpec.type,
+    resourceId: bid.id,
+    before: bid,
+    after,
+  })
+  return { after, decision: kept }
+}
+
+export function createFundingService(db: Db) {
+  const streams = createResourceService(db, streamSpec, streamHooks)
+  const bids = createResourceService(db, bidSpec, bidHooks)
+
+  /** Each bid with its route, the actions its state allows and its flags on the date. */
+  async function present(scope: Scope, rows: Row<'fundingBid'>[], asOf: string) {
+    const [{ fundingThresholdPence: threshold }, due] = await Promise.all([
+      fundingThreshold(db, scope.partnershipId),
+      evaluationsDue(db, scope.partnershipId, asOf),
+    ])
+    const overdue = due.filter((b) => evaluationOverdue(b, asOf))
+    return rows.map((row) => {
+      const flags: Array<{ flag: BidFlag; reason: string }> = []
+      const own = overdue.find((b) => b.id === row.id)
+      if (own !== undefined)
+        flags.push({ flag: 'evaluation_overdue', reason: `evaluation was due by ${own.evaluationDueOn}` })
+      const agencies = overdue.filter(
+        (b) => row.applicantAgencyId !== null && b.applicantAgencyId === row.applicantAgencyId && b.id !== row.id,
+      )
+      if (agencies.length > 0)
+        flags.push({
+          flag: 'agency_evaluation_overdue',
+          reason: `the agency has not evaluated ${agencies.map((b) => `"${b.title}" (due ${b.evaluationDueOn})`).join(', ')}`,
+        })
+      const facts = { state: row.state, amountPence: row.amountPence, thresholdPence: threshold }
+      return {
+        ...row,
+        route: routeFor(row.amountPence, threshold),
+        allowedActions: allowedActions(facts),
+        flags,
+      }
+    })
+  }
+  const one = async (scope: Scope, row: Promise<Row<'fundingBid'>>) => (await present(scope, [await row], today()))[0]!
+
+  return {
+    streams,
+    allocations: createResourceService(db, allocationSpec, allocationHooks),
+    evaluations: createResourceService(db, evaluationSpec, evaluationHooks),
+    payments: createResourceService(db, paymentSpec, paymentHooks),
+    bids: {
+      ...bids,
+      get: (scope: Scope, id: string) => one(scope, bids.get(scope, id)),
+      create: (scope: Scope, actor: Actor, values: Parameters<typeof bids.create>[2]) =>
+        one(scope, bids.create(scope, actor, values)),
+      update: (...args: Parameters<typeof bids.update>) => one(args[0], bids.update(...args)),
+      list(scope: Scope, request: PageRequest, filters: readonly string[]) {
+        const { asOf = today(), flag, ...rest } = request as PageRequest & { asOf?: string; flag?: BidFlag }
+        return listWorkedOut(
+          (page) =>
+            bids.list(
+              scope,
+              page,
+              filters.filter((f) => !BID_VIEW_FILTERS.includes(f)),
+            ),
+          rest,
+          (rows) => present(scope, rows as Row<'fundingBid'>[], asOf),
+          (row) => flag === undefined || row.flags.some((f) => f.flag === flag),
+        )
+      },
+    },
+
+    /**
+     * Takes one step of the process (states.ts), checking who may take it, recording the decision and,
+     * on approval, committing the amount against the allocation under its lock.
+     */
+    async transition(
+      scope: Scope,
+      actor: Actor,
+      id: string,
+      action: BidAction,
+      body: { reason?: string; evaluationDueOn?: string },
+      ifMatch: string | undefined,
+    ) {
+      const done = await db.transaction().execute(async (trx) => {
+        const bid = await findRecord(trx, bidSpec, scope, id, true)
+        if (bid === undefined) throw notFound('bid')
+        if (ifMatch !== undefined) checkIfMatch(ifMatch, bid.version)
+        const { fundingThresholdPence } = await fundingThreshold(trx, scope.partnershipId)
+        const reason = body.reason ?? null
+        const step = stepFor(
+          { state: bid.state, amountPence: bid.amountPence, thresholdPence: fundingThresholdPence },
+          action,
+          reason,
+        )
+        const on = today()
+        const { offices, groupId } = await decider(trx, scope.partnershipId, bid, step.stage, actor, on)
+        let to = step.to
+        if (step.stage === 'officers' && action === 'approve') {
+          const approvals = await officerApprovals(trx, scope.partnershipId, id)
+          if (approvals.some((a) => a.actor === actor.subject))
+            throw conflict('BID.ALREADY_DECIDED', 'You have already approved this bid.')
+          const all = [
+            ...approvals.map((a) => ({ subject: a.actor, offices: a.offices })),
+            { subject: actor.subject, offices },
+          ]
+          to = officersAgree(all) ? 'approved' : 'supported'
+        }
+        let evaluationDueOn: string | null = bid.evaluationDueOn
+        if (to === 'approved') {
+          await lockRow(trx, 'fundingAllocation', scope.partnershipId, bid.allocationId)
+          const allocation = (await findById(
+            trx,
+            'fundingAllocation',
+            scope.partnershipId,
+            bid.allocationId,
+          )) as unknown as Row<'fundingAllocation'>
+          const committed = await committedOn(trx, scope.partnershipId, { allocationId: bid.allocationId })
+          requireWithin(
+            { pence: allocation.amountPence, what: `the allocation "${allocation.description}"` },
+            committed,
+            bid.amountPence,
+            { code: 'FUNDING.INSUFFICIENT', field: 'amountPence' },
+          )
+          const stream = await requireStream(trx, scope.partnershipId, bid.streamId)
+          evaluationDueOn =
+            body.evaluationDueOn ?? dateRange(parsePeriod(stream.financialYear, scope.yearStartMonth)).end
+        }
+        const { after, decision } = await decide(
+          trx,
+          scope,
+          actor,
+          bid,
+          { state: to, evaluationDueOn },
+          {
+            action,
+            stage: step.stage,
+            toState: to,
+            offices,
+            groupId,
+            reason,
+          },
+        )
+        const inform =
+          step.stage === 'performance_group' && to === 'rejected'
+            ? await officeHolders(trx, scope.partnershipId, bid.groupId, 'chair', on)
+            : []
+        return { bid: { ...bid, ...after }, decision, inform }
+      })
+      // Worked out once the transaction is over, so that a step holds one connection at a time.
+      return { ...done, bid: (await present(scope, [done.bid], today()))[0]! }
+    },
+
+    /** Seed 002: at year end each funded project is considered for mainstreaming; the decision is kept. */
+    async mainstreaming(scope: Scope, actor: Actor, id: string, body: { decision: Mainstreaming; reason: string }) {
+      const done = await db.transaction().execute(async (trx) => {
+        const bid = await requireFunded(trx, { ...scope, parentId: id })
+        const { after, decision } = await decide(
+          trx,
+          scope,
+          actor,
+          bid,
+          { mainstreaming: body.decision, mainstreamingReason: body.reason },
+          {
+            action: body.decision,
+            stage: 'year_end',
+            toState: bid.state,
+            offices: [],
+            groupId: null,
+            reason: body.reason,
+          },
+        )
+        return { bid: { ...bid, ...after }, decision }
+      })
+      return { ...done, bid: (await present(scope, [done.bid], today()))[0]!, inform: [] }
+    },
+
+    async decisions(scope: Scope, id: string) {
+      await bids.get(scope, id)
+      return { items: await decisionsOf(db, scope.partnershipId, id) }
+    },
+
+    async decisionsReport(scope: Scope, from: string, to: string) {
+      if (to < from)
+        throw new DomainError('REPORT.RANGE', 'validation', 'The range runs forwards.', [
+          { field: 'querystring.to', message: 'must be on or after from' },
+        ])
+      const rows = await decisionsBetween(db, scope.partnershipId, from, to)
+      return {
+        from,
+        to,
+        items: rows.map(({ bidTitle, groupName, ...decision }) => ({ decision, bidTitle, groupName })),
+      }
+    },
+
+    /** Allocations, bids by state, committed, spent and remaining for one stream. */
+    async statement(scope: Scope, id: string) {
+      const stream = await streams.get(scope, id)
+      const figures = await statementFigures(db, scope.partnershipId, id)
+      const spentOf = new Map(figures.spent.map((s) => [s.allocationId, s.spentPence]))
+      const allocations = figures.allocations.map((a) => ({
+        id: a.id,
+        description: a.description,
+        contingency: a.contingency,
+        ledger: ledger(a.amountPence, a.committedPence, spentOf.get(a.id) ?? 0),
+      }))
+      const sum = (pick: (l: ReturnType<typeof ledger>) => number) =>
+        allocations.reduce((n, a) => n + pick(a.ledger), 0)
+      const allocated = sum((l) => l.amountPence)
+      return {
+        stream,
+        asOf: today(),
+        ledger: {
+          ...ledger(
+            stream.totalPence,
+            sum((l) => l.committedPence),
+            sum((l) => l.spentPence),
+          ),
+          allocatedPence: allocated,
+          unallocatedPence: stream.totalPence - allocated,
+        },
+        allocations,
+        bids: figures.byState,
+      }
+    },
+  }
+}
