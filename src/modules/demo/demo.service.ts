@@ -7,6 +7,7 @@ import { createAreaService } from '../areas/areas.service.js'
 import { createIndicatorService } from '../indicators/indicators.service.js'
 import { createMeasurementService } from '../measurements/measurements.service.js'
 import { createObjectiveService } from '../objectives/objectives.service.js'
+import { createFundingService } from '../funding/funding.service.js'
 import { createGroupService, createMemberService } from '../groups/groups.service.js'
 import { findPartnership } from '../partnerships/partnerships.repository.js'
 import { createPartnershipService } from '../partnerships/partnerships.service.js'
@@ -14,13 +15,14 @@ import { createPriorityService } from '../priorities/priorities.service.js'
 import { createTargetService } from '../targets/targets.service.js'
 import { createThemeService } from '../themes/themes.service.js'
 import type { DemoAction, DemoPartnership, DemoTarget } from './demo.types.js'
+import * as charnwood from './charnwood.js'
 import * as eastLincolnshire from './east-lincolnshire.js'
 import * as peterborough from './peterborough.js'
 
 // The loader acts as an admin would through the API.
 const actor: Actor = { subject: 'demo-loader', requestId: 'demo', role: 'admin' }
 
-export const DEMO_PARTNERSHIPS: DemoPartnership[] = [eastLincolnshire, peterborough]
+export const DEMO_PARTNERSHIPS: DemoPartnership[] = [eastLincolnshire, peterborough, charnwood]
 
 function targetFigures(target: DemoTarget): Record<string, unknown> {
   const figures: Record<string, unknown> = target.baseline
@@ -118,6 +120,17 @@ async function loadRecords(
   }
 
   await loadActionPlans(db, data, scope, { agency: agencyIds, priority: priorityIds, indicator: indicatorIds })
+
+  const funding = createFundingService(db)
+  for (const { allocations, ...stream } of data.funding ?? []) {
+    const row = await funding.streams.ensure(scope, actor, ['name', 'financialYear'], stream)
+    for (const [description, amountPence, contingency] of allocations)
+      await funding.allocations.ensure({ ...scope, parentId: row.id }, actor, 'description', {
+        description,
+        amountPence,
+        contingency: contingency === 'contingency',
+      })
+  }
 }
 
 /**

@@ -46,6 +46,7 @@ export interface DemoPartnership {
   measurements: readonly DemoMeasurement[]
   groups?: readonly DemoGroup[]
   actionPlans?: readonly DemoActionPlan[]
+  funding?: readonly DemoStream[]
 }
 
 export interface DemoGroup {
@@ -105,4 +106,15 @@ export interface DemoActionPlan {
   /** The financial year the plan's quarters (Q1...) belong to. */
   year: number
   actions: readonly DemoAction[]
+}
+
+/** A funding stream and its allocation table: [initiative, pence, 'contingency' for the contingency line]. */
+export interface DemoStream {
+  name: string
+  funder: string
+  financialYear: string
+  totalPence: number
+  accountableBody: string
+  notes: string
+  allocations: ReadonlyArray<readonly [string, number, 'contingency'?]>
 }

@@ -18,6 +18,8 @@ const TABLES = [
   'groupMember',
   'actionItem',
   'actionMilestone',
+  'fundingStream',
+  'fundingAllocation',
   'auditEvent',
 ] as const
 
@@ -35,23 +37,29 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
         }),
       ),
     )
-  t.same(await loadDemo(ctx.db), [{ partnership: 'east-lincolnshire' }, { partnership: 'peterborough' }])
+  t.same(await loadDemo(ctx.db), [
+    { partnership: 'east-lincolnshire' },
+    { partnership: 'peterborough' },
+    { partnership: 'charnwood' },
+  ])
   const first = await counts()
   t.match(first, {
-    partnership: 2,
-    area: 8,
-    agency: 19,
-    priority: 10,
+    partnership: 3,
+    area: 9,
+    agency: 25,
+    priority: 14,
     objective: 14,
     theme: 2,
     indicator: 35,
     target: 50,
     measurement: 10,
     measurementRevision: 0,
-    partnershipGroup: 6,
-    groupMember: 17,
+    partnershipGroup: 10,
+    groupMember: 25,
     actionItem: 33,
     actionMilestone: 70,
+    fundingStream: 2,
+    fundingAllocation: 20,
   })
   await loadDemo(ctx.db)
   t.same(await counts(), first, 'a second run writes nothing, not even audit events')
@@ -173,6 +181,48 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
       'for training £3,500 (approx) - Not secured',
     ],
     'Skegness Street Pastors: lead TBC, £3,500 (approx) not yet secured',
+  )
+
+  // Seed 002's two streams, allocated to the penny.
+  const charnwood = await ctx.as('viewer', 'charnwood')
+  const streams = (
+    await ctx.app.inject({
+      method: 'GET',
+      url: '/partnerships/charnwood/funding-streams?sort=name',
+      headers: charnwood,
+    })
+  ).json().items
+  interface Statement {
+    stream: { name: string }
+    ledger: { amountPence: number; allocatedPence: number; unallocatedPence: number }
+    allocations: Array<{ description: string; contingency: boolean; ledger: { amountPence: number } }>
+  }
+  const statements: Statement[] = await Promise.all(
+    streams.map(
+      async (stream: { id: string }) =>
+        (
+          await ctx.app.inject({
+            method: 'GET',
+            url: `/partnerships/charnwood/funding-streams/${stream.id}/statement`,
+            headers: charnwood,
+          })
+        ).json() as Statement,
+    ),
+  )
+  t.same(
+    statements.map((s) => [
+      s.stream.name,
+      s.ledger.amountPence,
+      s.ledger.allocatedPence,
+      s.ledger.unallocatedPence,
+      s.allocations.length,
+      s.allocations.filter((a) => a.contingency).map((a) => a.ledger.amountPence),
+    ]),
+    [
+      ['Basic Command Unit (BCU) Fund', 1800000, 1800000, 0, 5, [800000]],
+      ['Safer and Stronger Communities Fund', 9635100, 9635100, 0, 15, [1307600]],
+    ],
+    'SSCF £96,351.00 over fifteen lines with a £13,076 contingency; BCU £18,000.00 over five',
   )
 
   const pb = await ctx.as('viewer', 'peterborough')
