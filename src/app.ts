@@ -43,6 +43,8 @@ import { groupRoutes, meRoutes, memberRoutes } from './modules/groups/groups.rou
 import { LinkedActionSchema, ActionSchema, MilestoneSchema, ProgressSchema } from './modules/actions/actions.schemas.js'
 import { actionPlanRoutes, actionRoutes, milestoneRoutes, progressRoutes } from './modules/actions/actions.routes.js'
 import { fundingRoutes } from './modules/funding/funding.routes.js'
+import { riskRegisterRoutes } from './modules/risks/risks.routes.js'
+import { AssessmentSchema as RiskAssessmentSchema, RiskSchema } from './modules/risks/risks.schemas.js'
 import {
   AllocationSchema,
   BidSchema,
@@ -101,6 +103,8 @@ const SHARED_SCHEMAS = [
   DecisionSchema,
   FundingEvaluationSchema,
   PaymentSchema,
+  RiskSchema,
+  RiskAssessmentSchema,
   FlagSchema,
   EvaluationSchema,
   AuditEventSchema,
@@ -224,6 +228,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(progressRoutes, { prefix: `${scoped}/actions/:actionId/progress` })
     await api.register(actionPlanRoutes, { prefix: scoped })
     await api.register(fundingRoutes, { prefix: scoped })
+    await api.register(riskRegisterRoutes, { prefix: scoped })
     await api.register(evaluationRoutes, { prefix: scoped })
     await api.register(auditRoutes, { prefix: `${scoped}/audit-events` })
   })

@@ -157,6 +157,31 @@ export async function crudRoundTrip(
   t.equal(deleted.statusCode, 204, `${collection}: deleted`)
 }
 
+/**
+ * Calls on one partnership's API: `call` answers the response; `post` the record created or changed, and
+ * throws on anything else (for setting up, not for what a test asserts).
+ */
+export function partnershipClient(ctx: TestApp, slug: string, defaults: Record<string, string>) {
+  const call = (
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    headers: Record<string, string>,
+    payload?: object,
+  ) =>
+    ctx.app.inject({
+      method,
+      url: `/partnerships/${slug}/${url}`,
+      headers,
+      ...(payload === undefined ? {} : { payload }),
+    })
+  const post = async (url: string, payload: object, headers = defaults) => {
+    const res = await call('POST', url, headers, payload)
+    if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
+    return res.json()
+  }
+  return { call, post }
+}
+
 export const ABSENT = '00000000-0000-4000-8000-00000000dead'
 
 export type Ids = Record<
@@ -177,7 +202,9 @@ export type Ids = Record<
   | 'allocation'
   | 'bid'
   | 'evaluation'
-  | 'payment',
+  | 'payment'
+  | 'risk'
+  | 'riskAssessment',
   string
 >
 
@@ -292,7 +319,24 @@ export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
     summary: `${slug} evaluated`,
   })
   const payment = await act(`bids/${bid.id}/payments`, officer, { paidOn: '2010-10-01', amountPence: 50000 })
+  const risk = await post('risks', {
+    reference: 'CSP1',
+    title: `${slug} funding risk`,
+    ownerAgencyId: agency.id,
+    priorityId: priority.id,
+    actionIds: [action.id],
+  })
+  // Assessed by the officer, so that the role matrix sees withdrawing it as the officer's right.
+  const riskAssessment = await act(`risks/${risk.id}/assessments`, officer, {
+    assessedOn: '2010-06-30',
+    inherentLikelihood: 3,
+    inherentImpact: 4,
+    currentLikelihood: 2,
+    currentImpact: 4,
+  })
   return {
+    risk: risk.id,
+    riskAssessment: riskAssessment.id,
     stream: stream.id,
     allocation: allocation.id,
     bid: bid.id,

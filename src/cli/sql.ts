@@ -32,6 +32,7 @@ import {
   streamSpec,
 } from '../modules/funding/funding.repository.js'
 import { groupSpec, memberSpec } from '../modules/groups/groups.repository.js'
+import { assessmentSpec, riskSpec } from '../modules/risks/risks.repository.js'
 import { indicatorSpec } from '../modules/indicators/indicators.repository.js'
 import * as measurements from '../modules/measurements/measurements.repository.js'
 import { objectiveSpec } from '../modules/objectives/objectives.repository.js'
@@ -117,6 +118,8 @@ const FILES: Record<string, Entry[]> = {
     bidSpec,
     evaluationSpec,
     paymentSpec,
+    riskSpec,
+    assessmentSpec,
   ].flatMap((s) => kitQueries(s as kit.TableSpec<kit.ResourceTable>)),
   'measurements.repository.sql': [
     ['upsert a chunk of counts', () => measurements.upsertMeasurements(db, P, 'someone', columns())],

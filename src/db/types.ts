@@ -261,6 +261,64 @@ export interface FundingPaymentTable extends Tenanted {
   reference: string | null
 }
 
+export interface RiskSettingTable {
+  partnershipId: string
+  likelihoodLevels: Generated<number>
+  impactLevels: Generated<number>
+  likelihoodLabels: Generated<string[]>
+  impactLabels: Generated<string[]>
+  mediumFrom: Generated<number>
+  highFrom: Generated<number>
+  veryHighFrom: Generated<number>
+  appetite: Generated<number>
+  version: Generated<number>
+  updatedAt: Generated<Date>
+}
+
+export interface RiskTable extends Tenanted {
+  reference: string
+  title: string
+  description: string | null
+  category: string | null
+  ownerName: string | null
+  ownerAgencyId: string | null
+  priorityId: string | null
+  objectiveId: string | null
+  controls: string | null
+  priorityActions: Generated<string[]>
+  reviewIntervalMonths: Generated<number>
+  closedOn: string | null
+  closedReason: string | null
+  currentScore: Generated<number>
+}
+
+export interface RiskActionTable {
+  partnershipId: string
+  riskId: string
+  actionItemId: string
+}
+
+export interface RiskAssessmentTable extends Tenanted {
+  riskId: string
+  assessedOn: string
+  assessor: string
+  likelihoodLevels: number
+  impactLevels: number
+  inherentLikelihood: number
+  inherentImpact: number
+  currentLikelihood: number
+  currentImpact: number
+  targetLikelihood: number | null
+  targetImpact: number | null
+  inherentScore: ColumnType<number, never, never>
+  currentScore: ColumnType<number, never, never>
+  targetScore: ColumnType<number | null, never, never>
+  note: string | null
+  withdrawnBy: string | null
+  withdrawnReason: string | null
+  withdrawnAt: Date | null
+}
+
 export interface MeasurementTable {
   id: Generated<string>
   partnershipId: string
@@ -352,6 +410,10 @@ export interface Database {
   fundingEvaluation: FundingEvaluationTable
   fundingEvaluationIndicator: FundingEvaluationIndicatorTable
   fundingPayment: FundingPaymentTable
+  riskSetting: RiskSettingTable
+  risk: RiskTable
+  riskAction: RiskActionTable
+  riskAssessment: RiskAssessmentTable
   auditEvent: AuditEventTable
 }
 

@@ -16,6 +16,7 @@ export const API_TAGS = [
   { name: 'Groups', description: "The partnership's groups and their members over time" },
   { name: 'Actions', description: 'Action plans: actions, milestones, progress updates, activity RAG' },
   { name: 'Funding', description: 'Funding streams, allocations and bids through the staged approval process' },
+  { name: 'Risks', description: 'The risk register: scored risks, assessments over time, heat maps' },
   { name: 'Evaluation', description: 'Judgements, exception and performance reports, trend charts' },
   { name: 'Audit', description: 'Who changed what' },
   { name: 'Health', description: 'Liveness and readiness' },

@@ -83,6 +83,24 @@ const BODIES: Record<string, unknown> = {
   updateBidEvaluation: { summary: 'Changed', indicatorIds: ['$indicator'] },
   createBidPayment: { paidOn: '2010-11-01', amountPence: 10000 },
   updateBidPayment: { amountPence: 20000 },
+  createRisk: {
+    reference: 'CSP2',
+    title: 'Lack of effective partner engagement',
+    priorityId: '$priority',
+    objectiveId: '$objective',
+    ownerAgencyId: '$agency',
+    actionIds: ['$action'],
+  },
+  updateRisk: { ownerAgencyId: '$agency', actionIds: ['$action'] },
+  createRiskAssessment: {
+    assessedOn: '2010-09-30',
+    inherentLikelihood: 3,
+    inherentImpact: 3,
+    currentLikelihood: 2,
+    currentImpact: 3,
+  },
+  withdrawRiskAssessment: { reason: 'Scored the wrong risk' },
+  updateRiskSettings: { appetite: 9 },
 }
 
 /** Fills a path, its required query and its body with one partnership's ids (or absent ones). */

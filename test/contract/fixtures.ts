@@ -49,6 +49,8 @@ export const RESOURCE_OF: Record<string, keyof Ids> = {
   bids: 'bid',
   evaluations: 'evaluation',
   payments: 'payment',
+  risks: 'risk',
+  assessments: 'riskAssessment',
 }
 
 export async function operations(ctx: TestApp) {

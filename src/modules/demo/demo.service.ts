@@ -9,6 +9,7 @@ import { createMeasurementService } from '../measurements/measurements.service.j
 import { createObjectiveService } from '../objectives/objectives.service.js'
 import { createFundingService } from '../funding/funding.service.js'
 import { createGroupService, createMemberService } from '../groups/groups.service.js'
+import { createRiskService } from '../risks/risks.service.js'
 import { findPartnership } from '../partnerships/partnerships.repository.js'
 import { createPartnershipService } from '../partnerships/partnerships.service.js'
 import { createPriorityService } from '../priorities/priorities.service.js'
@@ -120,6 +121,30 @@ async function loadRecords(
   }
 
   await loadActionPlans(db, data, scope, { agency: agencyIds, priority: priorityIds, indicator: indicatorIds })
+
+  const riskService = createRiskService(db)
+  const riskIds = new Map<string, string>()
+  for (const risk of data.risks ?? [])
+    riskIds.set(
+      risk.reference,
+      (
+        await riskService.risks.ensure(scope, actor, 'reference', {
+          ...risk,
+          priorityActions: [...risk.priorityActions],
+        })
+      ).id,
+    )
+  for (const round of data.riskRounds ?? [])
+    for (const [reference, [inherentLikelihood, inherentImpact]] of Object.entries(round.inherent)) {
+      const [currentLikelihood, currentImpact] = round.current[reference]!
+      await riskService.assessments.ensure({ ...scope, parentId: riskIds.get(reference)! }, actor, 'assessedOn', {
+        assessedOn: round.assessedOn,
+        inherentLikelihood,
+        inherentImpact,
+        currentLikelihood,
+        currentImpact,
+      })
+    }
 
   const funding = createFundingService(db)
   for (const { allocations, ...stream } of data.funding ?? []) {

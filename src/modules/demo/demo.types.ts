@@ -47,6 +47,8 @@ export interface DemoPartnership {
   groups?: readonly DemoGroup[]
   actionPlans?: readonly DemoActionPlan[]
   funding?: readonly DemoStream[]
+  risks?: readonly DemoRisk[]
+  riskRounds?: readonly DemoRiskRound[]
 }
 
 export interface DemoGroup {
@@ -117,4 +119,17 @@ export interface DemoStream {
   accountableBody: string
   notes: string
   allocations: ReadonlyArray<readonly [string, number, 'contingency'?]>
+}
+
+export interface DemoRisk {
+  reference: string
+  title: string
+  priorityActions: readonly string[]
+}
+
+/** One assessment round: each risk's [likelihood, impact] by reference. */
+export interface DemoRiskRound {
+  assessedOn: string
+  inherent: Readonly<Record<string, readonly [number, number]>>
+  current: Readonly<Record<string, readonly [number, number]>>
 }

@@ -1,6 +1,7 @@
 // East Lincolnshire CSP, from its Partnership Plan 2008-11 (2010/11 refresh): seed 000.
 
 export { actionPlans, groups } from './east-lincolnshire-actions.js'
+export { riskRounds, risks } from './east-lincolnshire-risks.js'
 
 export const partnership = {
   slug: 'east-lincolnshire',

@@ -1,4 +1,5 @@
 import type { Evaluation, Rag } from '../../domain/evaluation/index.js'
+import { escapeXml } from '../../http/svg.js'
 
 /**
  * A trend chart as SVG, for a committee report: the judged figure (year to date, or the value for
@@ -17,13 +18,7 @@ const HEIGHT = 380
 const M = { top: 80, right: 120, bottom: 48, left: 64 }
 const RAG_FILL: Record<Rag, string> = { green: '#1a7f37', amber: '#bf8700', red: '#cf222e', grey: '#8c959f' }
 
-// XML 1.0 has no way to write most control characters, even escaped: they are dropped, or the SVG is malformed.
-// eslint-disable-next-line no-control-regex
-const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g
-const escape = (text: string) =>
-  text
-    .replace(NOT_XML, '')
-    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!)
+const escape = escapeXml
 const fixed = (n: number) => Number(n.toFixed(1)).toString()
 
 /** A "nice" axis top and step: 1, 2 or 5 times a power of ten. */

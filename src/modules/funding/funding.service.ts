@@ -27,7 +27,12 @@ import {
   type Scope,
   type Values,
 } from '../resource/resource.repository.js'
-import { checkIfMatch, createResourceService, listWorkedOut, type WriteHooks } from '../resource/resource.service.js'
+import {
+  checkIfMatchWhenSent,
+  createResourceService,
+  listWorkedOut,
+  type WriteHooks,
+} from '../resource/resource.service.js'
 import {
   allocatedOn,
   allocationSpec,
@@ -332,7 +337,7 @@ export function createFundingService(db: Db) {
       const done = await db.transaction().execute(async (trx) => {
         const bid = await findRecord(trx, bidSpec, scope, id, true)
         if (bid === undefined) throw notFound('bid')
-        if (ifMatch !== undefined) checkIfMatch(ifMatch, bid.version)
+        checkIfMatchWhenSent(ifMatch, bid.version)
         const { fundingThresholdPence } = await fundingThreshold(trx, scope.partnershipId)
         const reason = body.reason ?? null
         const step = stepFor(

@@ -24,7 +24,10 @@ export type ResourceTable =
   | 'fundingBid'
   | 'fundingEvaluation'
   | 'fundingPayment'
-export type LinkTable = 'indicatorPriority' | 'actionItemPartner' | 'actionItemIndicator' | 'fundingEvaluationIndicator'
+  | 'risk'
+  | 'riskAssessment'
+export type LinkTable =
+  'indicatorPriority' | 'actionItemPartner' | 'actionItemIndicator' | 'fundingEvaluationIndicator' | 'riskAction'
 export type Column<T extends ResourceTable> = keyof Database[T] & string
 
 const BASE_COLUMNS = ['id', 'archived', 'version', 'createdAt', 'updatedAt'] as const

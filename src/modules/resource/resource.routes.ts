@@ -24,6 +24,8 @@ export interface ResourceRoutes<T extends ResourceTable> {
   writeRole: Role
   /** Members of the group that owns a record may write it without `writeRole` (the service checks which). */
   groupMembers?: boolean
+  /** Records are never changed or deleted once written (a correction is a new record): no PATCH or DELETE. */
+  appendOnly?: boolean
 }
 
 const READ_PROBLEMS = [400, 401, 404]
@@ -118,6 +120,8 @@ export function registerResourceRoutes<T extends ResourceTable>(app: FastifyType
     },
     handler: async (request, reply) => sendRow(reply, await service.get(scopeOf(request), request.params.id)),
   })
+
+  if (def.appendOnly === true) return
 
   app.patch('/:id', {
     config: { access: write },

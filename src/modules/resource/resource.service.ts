@@ -64,6 +64,11 @@ export function checkIfMatch(ifMatch: string | undefined, version: number): void
   }
 }
 
+/** Where If-Match is optional (a state machine's steps guard repeats themselves): checked only when sent. */
+export function checkIfMatchWhenSent(ifMatch: string | undefined, version: number): void {
+  if (ifMatch !== undefined && ifMatch.trim() !== '') checkIfMatch(ifMatch, version)
+}
+
 interface PgError {
   code?: string
   constraint?: string

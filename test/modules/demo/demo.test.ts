@@ -20,6 +20,8 @@ const TABLES = [
   'actionMilestone',
   'fundingStream',
   'fundingAllocation',
+  'risk',
+  'riskAssessment',
   'auditEvent',
 ] as const
 
@@ -60,6 +62,8 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
     actionMilestone: 70,
     fundingStream: 2,
     fundingAllocation: 20,
+    risk: 10,
+    riskAssessment: 30,
   })
   await loadDemo(ctx.db)
   t.same(await counts(), first, 'a second run writes nothing, not even audit events')
@@ -181,6 +185,29 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
       'for training £3,500 (approx) - Not secured',
     ],
     'Skegness Street Pastors: lead TBC, £3,500 (approx) not yet secured',
+  )
+
+  // Seed 000's risk register, loaded through the services: the second matrix, and the movement to the third.
+  const heat = (
+    await ctx.app.inject({
+      method: 'GET',
+      url: '/partnerships/east-lincolnshire/risks/heatmap?exposure=current&at=2010-06-30&compareTo=2010-05-31',
+      headers,
+    })
+  ).json() as {
+    cells: Array<{ likelihood: number; impact: number; references: string[] }>
+    movement: Array<{ reference: string; direction: string }>
+  }
+  t.same(
+    heat.cells
+      .filter((c) => c.references.length > 0)
+      .map((c) => `L${c.likelihood} I${c.impact}: ${c.references.join(',')}`),
+    ['L2 I2: CSP2', 'L2 I3: CSP8,CSP9,CSP10', 'L2 I4: CSP1', 'L1 I1: CSP3,CSP5', 'L1 I2: CSP6,CSP7', 'L1 I3: CSP4'],
+    'the third matrix',
+  )
+  t.same(
+    heat.movement.filter((m) => m.direction !== 'none').map((m) => `${m.reference} ${m.direction}`),
+    ['CSP2 down', 'CSP3 down'],
   )
 
   // Seed 002's two streams, allocated to the penny.

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync'
 import t from 'tap'
-import { buildTestApp, seedPartnerships, type TestApp } from '../../helper.js'
+import { buildTestApp, partnershipClient, seedPartnerships, type TestApp } from '../../helper.js'
 
 /**
  * A partnership with seed 002's process: a delivery group (Dora), the Performance Group (Pat), the
@@ -10,23 +10,7 @@ import { buildTestApp, seedPartnerships, type TestApp } from '../../helper.js'
 async function setUp(ctx: TestApp) {
   await seedPartnerships(ctx, 'alpha')
   const admin = await ctx.as('admin', 'alpha')
-  const call = async (
-    method: 'POST' | 'GET' | 'PATCH',
-    url: string,
-    headers: Record<string, string>,
-    payload?: object,
-  ) =>
-    ctx.app.inject({
-      method,
-      url: `/partnerships/alpha/${url}`,
-      headers,
-      ...(payload === undefined ? {} : { payload }),
-    })
-  const post = async (url: string, payload: object, headers = admin) => {
-    const res = await call('POST', url, headers, payload)
-    if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
-    return res.json()
-  }
+  const { call, post } = partnershipClient(ctx, 'alpha', admin)
   const police = await post('agencies', { name: 'Leicestershire Police', role: 'responsible_authority' })
   const group = async (name: string, kind: string, members: Array<[string, string[]]>) => {
     const g = await post('groups', { name, kind })

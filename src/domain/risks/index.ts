@@ -1,0 +1,5 @@
+export * from './scale.js'
+export * from './heatmap.js'
+export { RISK_FLAGS, type RiskContext, type RiskFlag, type RiskFlagEntry } from './context.js'
+export { riskFlags } from './flags.js'
+export { reviewDueOn } from './review.js'

@@ -1,0 +1,246 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+import { today } from '../../http/clock.js'
+import { spreadsheetCsv } from '../../http/csv.js'
+import { IfMatchHeaders, JsonOrCsv, PartnershipParams, Uuid } from '../../http/schemas.js'
+import { problemResponses } from '../../plugins/problem.js'
+import { etagOf } from '../resource/resource.service.js'
+import { actorOf, registerResourceRoutes } from '../resource/resource.routes.js'
+import type { Scope } from '../resource/resource.repository.js'
+import { heatmapSvg } from './risks.chart.js'
+import {
+  AssessmentSchema,
+  CreateAssessmentSchema,
+  CreateRiskSchema,
+  HeatmapQuery,
+  HeatmapSchema,
+  RegisterQuery,
+  RegisterSchema,
+  RiskFilters,
+  RiskSchema,
+  RiskSettingsSchema,
+  UpdateRiskSchema,
+  UpdateRiskSettingsSchema,
+  WithdrawBody,
+} from './risks.schemas.js'
+import { createRiskService } from './risks.service.js'
+
+type Service = ReturnType<typeof createRiskService>
+const tags = ['Risks']
+const read = { scope: 'partnership', role: 'viewer' } as const
+const scopeOf = (request: { partnership: { id: string; financialYearStartMonth: number } }): Scope => ({
+  partnershipId: request.partnership.id,
+  yearStartMonth: request.partnership.financialYearStartMonth,
+})
+
+const REGISTER_COLUMNS = [
+  'Reference',
+  'Risk',
+  'Owner',
+  'Assessed on',
+  'Inherent',
+  'Current',
+  'Target',
+  'Trend',
+  'Review due',
+  'Flags',
+  'Priority actions',
+  'Status',
+] as const
+
+/** Under /risks: the heat maps first, so that their paths are not read as a risk's id. */
+const riskRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, { service }) => {
+  const heatmapSchema = {
+    tags,
+    params: PartnershipParams,
+    querystring: HeatmapQuery,
+  }
+  const heatmapOf = (
+    request: { query: { exposure?: 'inherent' | 'current' | 'target'; at?: string; compareTo?: string } } & Parameters<
+      typeof scopeOf
+    >[0],
+  ) =>
+    service.heatmap(
+      scopeOf(request),
+      request.query.exposure ?? 'current',
+      request.query.at ?? today(),
+      request.query.compareTo,
+    )
+  app.get('/heatmap', {
+    config: { access: read },
+    schema: {
+      ...heatmapSchema,
+      operationId: 'riskHeatmap',
+      summary: 'The heat map of inherent, current or target exposure on a date, with movement since compareTo',
+      response: { 200: HeatmapSchema, ...problemResponses(400, 401, 404) },
+    },
+    handler: async (request) => heatmapOf(request),
+  })
+  app.get('/heatmap.svg', {
+    config: { access: read },
+    schema: {
+      ...heatmapSchema,
+      operationId: 'riskHeatmapSvg',
+      summary: 'The heat map as an SVG image: green to red by band, band names in the cells',
+      response: {
+        200: { description: 'SVG image', content: { 'image/svg+xml': { schema: Type.String() } } },
+        ...problemResponses(400, 401, 404),
+      },
+    },
+    handler: async (request, reply) => {
+      const [map, scale] = await Promise.all([heatmapOf(request), service.settings(scopeOf(request))])
+      const title = `${request.partnership.slug}: ${map.exposure} risk exposure`
+      return reply.type('image/svg+xml; charset=utf-8').send(heatmapSvg(map, scale, title))
+    },
+  })
+
+  registerResourceRoutes(app, {
+    service: service.risks,
+    operationIds: {
+      list: 'listRisks',
+      create: 'createRisk',
+      get: 'getRisk',
+      update: 'updateRisk',
+      delete: 'deleteRisk',
+    },
+    names: { one: 'risk', many: 'risks' },
+    tag: 'Risks',
+    item: RiskSchema,
+    create: CreateRiskSchema,
+    update: UpdateRiskSchema,
+    filters: RiskFilters,
+    writeRole: 'officer',
+  })
+}
+
+/** Under /risks/:riskId/assessments: append-only. */
+const assessmentRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, { service }) => {
+  registerResourceRoutes(app, {
+    service: service.assessments,
+    operationIds: {
+      list: 'listRiskAssessments',
+      create: 'createRiskAssessment',
+      get: 'getRiskAssessment',
+      update: 'updateRiskAssessment',
+      delete: 'deleteRiskAssessment',
+    },
+    names: { one: 'risk assessment', many: 'risk assessments' },
+    tag: 'Risks',
+    item: AssessmentSchema,
+    create: CreateAssessmentSchema,
+    update: CreateAssessmentSchema,
+    filters: {},
+    writeRole: 'officer',
+    appendOnly: true,
+  })
+  app.post('/:id/withdraw', {
+    config: { access: { scope: 'partnership', role: 'officer' } },
+    schema: {
+      operationId: 'withdrawRiskAssessment',
+      tags,
+      summary: 'Withdraw a mistaken assessment with a reason (its assessor or an admin); it is kept, marked withdrawn',
+      params: Type.Object({ ...PartnershipParams.properties, riskId: Uuid, id: Uuid }, { additionalProperties: false }),
+      headers: IfMatchHeaders,
+      body: WithdrawBody,
+      response: { 200: Type.Ref('RiskAssessment'), ...problemResponses(400, 401, 403, 404, 409, 412) },
+    },
+    handler: async (request, reply) => {
+      const row = await service.withdraw(
+        { ...scopeOf(request), parentId: request.params.riskId },
+        actorOf(request),
+        request.params.id,
+        request.body.reason,
+        request.headers['if-match'],
+      )
+      return reply.header('etag', etagOf(row.version)).send(row)
+    },
+  })
+}
+
+/** Under the partnership: the settings and the register report. */
+const registerRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, { service }) => {
+  app.get('/risk-settings', {
+    config: { access: read },
+    schema: {
+      operationId: 'getRiskSettings',
+      tags,
+      summary: "The partnership's risk scales (1-4 by default), bands and appetite",
+      params: PartnershipParams,
+      response: { 200: RiskSettingsSchema, ...problemResponses(400, 401, 404) },
+    },
+    handler: async (request, reply) => {
+      const settings = await service.settings(scopeOf(request))
+      return reply.header('etag', etagOf(settings.version)).send(settings)
+    },
+  })
+  app.patch('/risk-settings', {
+    config: { access: { scope: 'partnership', role: 'admin' } },
+    schema: {
+      operationId: 'updateRiskSettings',
+      tags,
+      summary: 'Change the scales, bands or appetite (refused with 422 when open risks are assessed above a new scale)',
+      description:
+        'Needs the admin role, with If-Match ("0" before the first change). History is kept: assessments keep their scale.',
+      params: PartnershipParams,
+      headers: IfMatchHeaders,
+      body: UpdateRiskSettingsSchema,
+      response: { 200: RiskSettingsSchema, ...problemResponses(400, 401, 403, 404, 409, 412, 422, 428) },
+    },
+    handler: async (request, reply) => {
+      const saved = await service.updateSettings(
+        scopeOf(request),
+        actorOf(request),
+        request.headers['if-match'],
+        request.body,
+      )
+      return reply.header('etag', etagOf(saved.version)).send(saved)
+    },
+  })
+  app.get('/reports/risk-register', {
+    config: { access: read },
+    schema: {
+      operationId: 'riskRegisterReport',
+      tags,
+      summary: 'The risk register on a date, by current score, with the latest assessment, trend and flags',
+      params: PartnershipParams,
+      querystring: RegisterQuery,
+      response: {
+        200: JsonOrCsv('The register: JSON, or CSV with format=csv', RegisterSchema, REGISTER_COLUMNS),
+        ...problemResponses(400, 401, 404),
+      },
+    },
+    handler: async (request, reply) => {
+      const { asOf = today(), format } = request.query
+      const register = await service.register(scopeOf(request), asOf)
+      if (format !== 'csv') return register
+      const exposure = (e: { likelihood: number; impact: number; score: number; band: string } | null) =>
+        e === null ? '' : `L${e.likelihood} x I${e.impact} = ${e.score} (${e.band.replace('_', ' ')})`
+      const rows = register.items.map((r) => [
+        r.reference,
+        r.title,
+        r.ownerName,
+        r.view.assessedOn,
+        exposure(r.view.inherent),
+        exposure(r.view.current),
+        exposure(r.view.target),
+        r.view.trend,
+        r.view.reviewDueOn,
+        r.view.flags.map((f) => f.flag),
+        r.priorityActions,
+        r.closedOn === null || r.closedOn > asOf ? 'open' : `closed ${r.closedOn}`,
+      ])
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="risk-register-${asOf}.csv"`)
+        .send(spreadsheetCsv(REGISTER_COLUMNS, rows))
+    },
+  })
+}
+
+/** Registered under /partnerships/:partnership. */
+export const riskRegisterRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = createRiskService(app.db)
+  await app.register(riskRoutes, { prefix: '/risks', service })
+  await app.register(assessmentRoutes, { prefix: '/risks/:riskId/assessments', service })
+  await app.register(registerRoutes, { service })
+}
