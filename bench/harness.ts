@@ -28,6 +28,8 @@ export interface Bench {
   /** A bearer header for an admin of the bench partnership. */
   admin: string
   call: (method: string, route: string, body?: unknown) => Promise<{ id: string }>
+  /** A bearer header for any claims (an admin of another partnership). */
+  bearer: (claims: TokenClaims) => Promise<string>
 }
 
 /** The service (src/server.ts) in a child process; resolves with its address once it listens. */
@@ -106,6 +108,7 @@ export async function withBench(
         address,
         admin,
         call: (method, route, body) => call(method, route, body),
+        bearer,
       })
     } finally {
       await app?.close()

@@ -22,6 +22,20 @@ function typeParser(oid: number, format?: 'text' | 'binary'): (value: string) =>
   return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown
 }
 
+/**
+ * Settings every connection starts with. The service's statements are short and index-driven: a plan for
+ * one partnership is cheap, but the planner's estimate grows with the other partnerships' rows until it
+ * turns on JIT compilation and parallel workers, which cost more than they save here (bench:scale). So
+ * plans stay serial and JIT-free on every connection of the service, whatever the server's defaults.
+ */
+export function connectionSettings(role?: string): string {
+  return [
+    '-c jit=off',
+    '-c max_parallel_workers_per_gather=0',
+    ...(role === undefined ? [] : [`-c role=${role}`]),
+  ].join(' ')
+}
+
 export interface PoolOptions {
   connectionString: string
   max: number
@@ -44,7 +58,7 @@ export function createPool(options: PoolOptions): pg.Pool {
     query_timeout: options.statementTimeoutMs + 1000,
     idle_in_transaction_session_timeout: options.statementTimeoutMs * 2,
     application_name: options.applicationName ?? 'safer-partnerships-api',
-    ...(options.role === undefined ? {} : { options: `-c role=${options.role}` }),
+    options: connectionSettings(options.role),
     types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
   })
   // Without a listener, a connection dropped by the server (restart, pg_terminate_backend) kills the

@@ -4,6 +4,8 @@ export interface DurabilitySettings {
   fsync: string
   fullPageWrites: string
   synchronousCommit: string
+  autovacuum: string
+  trackCounts: string
 }
 
 /**
@@ -18,6 +20,10 @@ export function judgeDurability(settings: DurabilitySettings): { refuse: string[
   if (settings.fullPageWrites !== 'on') refuse.push('full_page_writes is off: a crash can leave torn pages')
   if (settings.synchronousCommit === 'off')
     warn.push('synchronous_commit is off: a crash can lose the last acknowledged writes')
+  // Bulk feeds grow tables fast; the migrations ask autovacuum to analyse them early (0012), which it
+  // cannot do when it is off or counts nothing: the planner then misjudges one partnership's queries.
+  if (settings.autovacuum !== 'on' || settings.trackCounts !== 'on')
+    warn.push('autovacuum or track_counts is off: statistics go stale after bulk imports; run ANALYZE after each')
   return { refuse, warn }
 }
 
@@ -31,9 +37,11 @@ export class DurabilityError extends Error {
 /** Reads the server's settings; throws DurabilityError when they are unsafe, logs a warning when doubtful. */
 export async function checkDurability(pool: pg.Pool, log: { warn(obj: object, msg: string): void }): Promise<void> {
   const { rows } = await pool.query<DurabilitySettings>(
-    `select current_setting('fsync') as "fsync", current_setting('full_page_writes') as "fullPageWrites", current_setting('synchronous_commit') as "synchronousCommit"`,
+    `select current_setting('fsync') as "fsync", current_setting('full_page_writes') as "fullPageWrites",
+            current_setting('synchronous_commit') as "synchronousCommit", current_setting('autovacuum') as "autovacuum",
+            current_setting('track_counts') as "trackCounts"`,
   )
   const verdict = judgeDurability(rows[0]!)
   if (verdict.refuse.length > 0) throw new DurabilityError(verdict.refuse)
-  for (const warning of verdict.warn) log.warn({ setting: 'synchronous_commit' }, warning)
+  for (const warning of verdict.warn) log.warn({ check: 'database settings' }, warning)
 }

@@ -8,7 +8,7 @@ import { startEmbeddedPostgres } from '../../src/db/embedded.js'
 import { openDatabase } from '../../src/db/open.js'
 
 t.test('which settings refuse and which warn', async (t) => {
-  const safe = { fsync: 'on', fullPageWrites: 'on', synchronousCommit: 'on' }
+  const safe = { fsync: 'on', fullPageWrites: 'on', synchronousCommit: 'on', autovacuum: 'on', trackCounts: 'on' }
   t.same(judgeDurability(safe), { refuse: [], warn: [] })
   t.equal(judgeDurability({ ...safe, fsync: 'off' }).refuse.length, 1)
   t.equal(judgeDurability({ ...safe, fullPageWrites: 'off' }).refuse.length, 1)
@@ -19,6 +19,8 @@ t.test('which settings refuse and which warn', async (t) => {
     { refuse: [], warn: [] },
     'only off is doubtful',
   )
+  t.match(judgeDurability({ ...safe, autovacuum: 'off' }), { refuse: [], warn: [/statistics go stale/] })
+  t.match(judgeDurability({ ...safe, trackCounts: 'off' }), { refuse: [], warn: [/statistics go stale/] })
 })
 
 t.test('the service refuses a server running with fsync off, and warns on asynchronous commit', async (t) => {
