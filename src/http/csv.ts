@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync'
+import type { FastifyRequest } from 'fastify'
 
 /** A number as text ("-3", "12.5") is data, not a formula. */
 const NUMBER = /^[+-]?\d+(\.\d+)?$/
@@ -11,16 +12,33 @@ const FORMULA = /^[=+\-@\t\r]/
  */
 export const neutralised = (cell: string): string => (FORMULA.test(cell) && !NUMBER.test(cell) ? `'${cell}` : cell)
 
+/** The inverse, for a file coming back: an export re-imported unedited stores what was exported. */
+export const restored = (cell: string): string =>
+  cell.startsWith("'") && FORMULA.test(cell.slice(1)) && !NUMBER.test(cell.slice(1)) ? cell.slice(1) : cell
+
+const cellOf = (value: unknown): string =>
+  value === null || value === undefined
+    ? ''
+    : Array.isArray(value)
+      ? value.map(cellOf).join('\n')
+      : neutralised(String(value))
+
 /**
- * A CSV document for people to open in a spreadsheet: a UTF-8 byte order mark first (Excel on Windows
- * reads "£" wrongly without it), every text cell neutralised, lists within a cell one per line.
+ * CSV lines for people to open in a spreadsheet: every text cell neutralised, lists within a cell one per
+ * line; the first chunk of a document starts with a UTF-8 byte order mark (Excel on Windows reads "£"
+ * wrongly without it).
  */
-export function spreadsheetCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>): string {
-  const cell = (value: unknown): string =>
-    value === null || value === undefined
-      ? ''
-      : Array.isArray(value)
-        ? value.map(cell).join('\n')
-        : neutralised(String(value))
-  return stringify([header, ...rows.map((row) => row.map(cell))], { bom: true, record_delimiter: 'windows' })
+export function spreadsheetLines(rows: ReadonlyArray<ReadonlyArray<unknown>>, first = false): string {
+  return (first ? '\ufeff' : '') + stringify(rows.map((row) => row.map(cellOf)))
+}
+
+/** A whole CSV document: header and rows. */
+export const spreadsheetCsv = (header: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>): string =>
+  spreadsheetLines([header, ...rows], true)
+
+/** CSV when asked for by `format=csv`, or by an Accept header that prefers text/csv to JSON. */
+export function wantsCsv(request: FastifyRequest, format: string | undefined): boolean {
+  if (format !== undefined) return format === 'csv'
+  const accept = request.headers.accept ?? ''
+  return accept.includes('text/csv') && !accept.includes('application/json')
 }

@@ -61,6 +61,22 @@ export const IfMatchHeaders = Type.Object({
   ),
 })
 
+export const IfNoneMatchHeaders = Type.Object({
+  'if-none-match': Type.Optional(
+    Type.String({
+      description: 'ETags the client holds: 304 Not Modified when the record still has one',
+      maxLength: 2000,
+    }),
+  ),
+})
+
+/** RFC 9110 13.1.2: If-None-Match compares weakly, and * matches any current record. */
+export function isNotModified(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false
+  const tags = ifNoneMatch.split(',').map((t) => t.trim().replace(/^W\//, ''))
+  return tags.includes('*') || tags.includes(etag)
+}
+
 /** Fields every stored record shows. */
 export const RecordFields = {
   id: Uuid,

@@ -128,7 +128,7 @@ function isDatabaseUnavailable(err: { code?: string; message?: string }): boolea
 }
 
 /** Maps anything thrown to a problem the client may see; null means an unexpected (500) error. */
-function classify(err: FastifyError & { code?: string }): Problem | null {
+function classify(err: FastifyError & { code?: string }, mediaTypes?: readonly string[]): Problem | null {
   if (err instanceof DomainError) {
     return {
       kind: err.kind,
@@ -159,7 +159,13 @@ function classify(err: FastifyError & { code?: string }): Problem | null {
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
     return { kind: 'payload-too-large', code: 'REQUEST.TOO_LARGE', detail: err.message }
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return { kind: 'unsupported-media-type', code: 'REQUEST.MEDIA_TYPE', detail: err.message }
+    const accepted = mediaTypes ?? ['application/json']
+    return {
+      kind: 'unsupported-media-type',
+      code: 'REQUEST.MEDIA_TYPE',
+      detail: `${err.message}. Send the body as ${accepted.join(', or ')}.`,
+      errors: [{ field: 'headers.content-type', message: `must be ${accepted.join(' or ')}` }],
+    }
   }
   // Fastify's own 4xx errors (malformed JSON, empty body...) describe the client's input, not internals.
   if (
@@ -218,6 +224,12 @@ function classify(err: FastifyError & { code?: string }): Problem | null {
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
   const { status, title } = KINDS[problem.kind]
   if (problem.retryAfter !== undefined) reply.header('retry-after', String(problem.retryAfter))
+  // RFC 6750: a 401 names the scheme, and says when the token sent was the trouble.
+  if (status === 401)
+    reply.header(
+      'www-authenticate',
+      `Bearer realm="safer-partnerships"${request.headers.authorization === undefined ? '' : ', error="invalid_token"'}`,
+    )
   // The rest of an over-long or stalled body is not worth reading; closing tells the client to stop sending it.
   if (problem.kind === 'payload-too-large' || problem.kind === 'request-timeout') reply.header('connection', 'close')
   return reply
@@ -271,6 +283,13 @@ export function answerClientError(this: FastifyInstance, err: Error & { code?: s
   )
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The body media types a route parses, named in its 415 (default application/json). */
+    mediaTypes?: readonly string[]
+  }
+}
+
 async function problemPlugin(app: FastifyInstance): Promise<void> {
   app.addSchema(ProblemSchema)
 
@@ -283,7 +302,7 @@ async function problemPlugin(app: FastifyInstance): Promise<void> {
   })
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const problem = classify(err)
+    const problem = classify(err, request.routeOptions.config.mediaTypes)
     if (problem === null) {
       request.log.error({ err }, 'unexpected error')
       return sendProblem(request, reply, {

@@ -28,7 +28,7 @@ export const actionSpec: TableSpec<'actionItem'> = {
     'status',
   ],
   sorts: { createdAt: 'createdAt', title: 'title', updatedAt: 'updatedAt' },
-  search: 'title',
+  search: ['title', 'reference'],
   links: [
     {
       field: 'partnerAgencyIds',

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { describeResource } from '../../domain/actions/index.js'
 import { today } from '../../http/clock.js'
-import { spreadsheetCsv } from '../../http/csv.js'
+import { spreadsheetCsv, wantsCsv } from '../../http/csv.js'
 import { JsonOrCsv, PartnershipParams, Uuid } from '../../http/schemas.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { registerResourceRoutes } from '../resource/resource.routes.js'
@@ -133,7 +133,7 @@ export const actionPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         yearStartMonth: request.partnership.financialYearStartMonth,
       }
       const plan = await service.plan(scope, request.params.priorityId, asOf)
-      if (format !== 'csv') return plan
+      if (!wantsCsv(request, format)) return plan
       const rows = plan.objectives.flatMap(({ objective, actions }) =>
         actions.map(({ action, milestones, lead, partners, indicators }) => [
           objective?.title,

@@ -5,5 +5,5 @@ export const areaSpec: TableSpec<'area'> = {
   type: 'area',
   columns: ['name', 'type', 'code', 'parentId'],
   sorts: { name: 'name', createdAt: 'createdAt', updatedAt: 'updatedAt' },
-  search: 'name',
+  search: ['name', 'code'],
 }

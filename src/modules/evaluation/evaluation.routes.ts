@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { stringify } from 'csv-stringify/sync'
+import { spreadsheetCsv, wantsCsv } from '../../http/csv.js'
 import Type from 'typebox'
 import { problemResponses } from '../../plugins/problem.js'
 import { today } from '../../http/clock.js'
@@ -73,7 +73,7 @@ function reportCsv(report: Report): string {
       ].map((v) => v ?? '')
     }),
   )
-  return stringify([REPORT_COLUMNS, ...rows])
+  return spreadsheetCsv(REPORT_COLUMNS, rows)
 }
 
 const csvOrJson = {
@@ -176,7 +176,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       handler: async (request, reply) => {
         const { period, asOf = today(), format } = request.query
         const report = await build(request.partnership, period, asOf)
-        if (format === 'csv')
+        if (wantsCsv(request, format))
           return reply
             .type('text/csv; charset=utf-8')
             .header('content-disposition', `attachment; filename="${name}-${report.period}.csv"`)

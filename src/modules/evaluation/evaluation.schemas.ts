@@ -208,6 +208,8 @@ export const ReportQuery = obj({
   period: Period,
   asOf: Type.Optional(AsOf),
   format: Type.Optional(
-    StringEnum(['json', 'csv'] as const, { default: 'json', description: 'csv: one row per indicator and area' }),
+    StringEnum(['json', 'csv'] as const, {
+      description: 'csv: one row per indicator and area (also with Accept: text/csv); json by default',
+    }),
   ),
 })

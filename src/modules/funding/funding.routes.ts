@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { BID_ACTIONS, type BidAction } from '../../domain/funding/index.js'
 import { pounds } from '../../domain/money.js'
-import { spreadsheetCsv } from '../../http/csv.js'
+import { spreadsheetCsv, wantsCsv } from '../../http/csv.js'
 import { IfMatchHeaders, JsonOrCsv, PartnershipParams, Uuid } from '../../http/schemas.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { actorOf, registerResourceRoutes } from '../resource/resource.routes.js'
@@ -84,7 +84,7 @@ const streamRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
     },
     handler: async (request, reply) => {
       const statement = await service.statement(scopeOf(request), request.params.id)
-      if (request.query.format !== 'csv') return statement
+      if (!wantsCsv(request, request.query.format)) return statement
       const rows = statement.allocations.map((a) => [
         a.description,
         a.contingency ? 'yes' : 'no',
@@ -268,7 +268,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
     handler: async (request, reply) => {
       const { from, to, format } = request.query
       const report = await service.decisionsReport(scopeOf(request), from, to)
-      if (format !== 'csv') return report
+      if (!wantsCsv(request, format)) return report
       const rows = report.items.map(({ decision: d, bidTitle, groupName }) => [
         d.decidedAt.toISOString(),
         bidTitle,

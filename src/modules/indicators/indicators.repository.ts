@@ -19,7 +19,7 @@ export const indicatorSpec: TableSpec<'indicator'> = {
     'parentId',
   ],
   sorts: { reference: 'reference', name: 'name', createdAt: 'createdAt', updatedAt: 'updatedAt' },
-  search: 'name',
+  search: ['name', 'reference'],
   links: [
     {
       field: 'priorityIds',

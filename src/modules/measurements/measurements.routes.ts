@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { stringify } from 'csv-stringify/sync'
+import { spreadsheetLines } from '../../http/csv.js'
 import type { FastifyRequest } from 'fastify'
 import { Readable } from 'node:stream'
 import Type, { type Static } from 'typebox'
@@ -81,14 +81,14 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       const partnershipId = request.partnership.id
       const db = app.db
       async function* csv() {
-        yield stringify([[...CSV_COLUMNS]])
+        yield spreadsheetLines([CSV_COLUMNS], true)
         let after: { periodStart: string; id: string } | undefined
         for (;;) {
           // The stream is read after the handler returns, outside its tenant scope.
           const page = { ...filter, limit: 5000, ...(after ? { after } : {}) }
           const rows = await asTenant(partnershipId, () => exportPage(db, partnershipId, page))
           if (rows.length === 0) return
-          yield stringify(rows.map((r) => CSV_COLUMNS.map((c) => r[c] ?? '')))
+          yield spreadsheetLines(rows.map((r) => CSV_COLUMNS.map((c) => r[c])))
           const last = rows[rows.length - 1]!
           after = { periodStart: last.periodStart, id: last.id }
         }
@@ -231,7 +231,11 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
     })
     bulk.post('/bulk', {
       bodyLimit: opts.bulkBody.bytes,
-      config: { access: write, ownAdmission: true },
+      config: {
+        access: write,
+        ownAdmission: true,
+        mediaTypes: ['application/json', 'application/x-ndjson', 'text/csv'],
+      },
       schema: {
         operationId: 'bulkWriteMeasurements',
         tags,

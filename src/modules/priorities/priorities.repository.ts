@@ -5,5 +5,5 @@ export const prioritySpec: TableSpec<'priority'> = {
   type: 'priority',
   columns: ['name', 'code', 'description'],
   sorts: { name: 'name', createdAt: 'createdAt', updatedAt: 'updatedAt' },
-  search: 'name',
+  search: ['name', 'code'],
 }

@@ -45,8 +45,8 @@ export interface TableSpec<T extends ResourceTable> {
   columns: ReadonlyArray<Exclude<Column<T>, BaseColumn | 'partnershipId'>>
   /** API sort key to column; the first is the default. Columns must be NOT NULL for keyset paging. */
   sorts: Readonly<Record<string, Column<T>>>
-  /** Column searched by `q`. */
-  search: Column<T>
+  /** Columns searched by `q` (any of them containing it, case-insensitively). */
+  search: Column<T> | readonly Column<T>[]
   /** A nested resource's parent, e.g. objectives under /priorities/{priorityId}. */
   parent?: { column: Column<T>; param: string; table: ResourceTable; type: string }
   /**
@@ -197,7 +197,14 @@ export async function listRecords<T extends ResourceTable>(
   let query = scoped(db, spec, scope).select(selectRow(spec)) as SelectQueryBuilder<any, any, Row<T>>
   if (request.includeArchived !== true) query = query.where(`${table}.archived`, '=', false)
   if (request.q !== undefined) {
-    query = query.where(sql<boolean>`strpos(lower(${sql.ref(`${table}.${spec.search}`)}), lower(${request.q})) > 0`)
+    const q = request.q
+    query = query.where((eb) =>
+      eb.or(
+        [spec.search]
+          .flat()
+          .map((c) => sql<boolean>`coalesce(strpos(lower(${sql.ref(`${table}.${c}`)}), lower(${q})), 0) > 0`),
+      ),
+    )
   }
   for (const filter of filters) {
     const value = request[filter]

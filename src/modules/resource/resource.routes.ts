@@ -7,7 +7,16 @@ import type { ResourceTable, Row, Scope, Values } from './resource.repository.js
 import { etagOf, type ResourceService } from './resource.service.js'
 
 type FastifyTypebox = Parameters<FastifyPluginAsyncTypebox>[0]
-import { IfMatchHeaders, NoContent, Slug, Uuid, listQuery, page } from '../../http/schemas.js'
+import {
+  IfMatchHeaders,
+  IfNoneMatchHeaders,
+  isNotModified,
+  NoContent,
+  Slug,
+  Uuid,
+  listQuery,
+  page,
+} from '../../http/schemas.js'
 
 export interface ResourceRoutes<T extends ResourceTable> {
   service: ResourceService<T>
@@ -115,10 +124,21 @@ export function registerResourceRoutes<T extends ResourceTable>(app: FastifyType
       operationId: operationIds.get,
       tags: [tag],
       summary: `Read ${a(names.one)}`,
+      description: 'Answers with the record and its ETag; with If-None-Match holding that ETag, 304 and no body.',
       params: ItemParams,
-      response: { 200: described(`The ${names.one}`), ...problemResponses(...READ_PROBLEMS) },
+      headers: IfNoneMatchHeaders,
+      response: {
+        200: described(`The ${names.one}`),
+        304: NoContent('Not modified: the ETag sent is current'),
+        ...problemResponses(...READ_PROBLEMS),
+      },
     },
-    handler: async (request, reply) => sendRow(reply, await service.get(scopeOf(request), request.params.id)),
+    handler: async (request, reply) => {
+      const row = await service.get(scopeOf(request), request.params.id)
+      if (isNotModified(request.headers['if-none-match'], etagOf(row.version)))
+        return reply.status(304).header('etag', etagOf(row.version)).send()
+      return sendRow(reply, row)
+    },
   })
 
   if (def.appendOnly === true) return

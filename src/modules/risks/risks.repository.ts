@@ -23,7 +23,7 @@ export const riskSpec: TableSpec<'risk'> = {
     'currentScore',
   ],
   sorts: { reference: 'reference', currentScore: 'currentScore', createdAt: 'createdAt', updatedAt: 'updatedAt' },
-  search: 'title',
+  search: ['title', 'reference'],
   links: [
     {
       field: 'actionIds',

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { today } from '../../http/clock.js'
-import { spreadsheetCsv } from '../../http/csv.js'
+import { spreadsheetCsv, wantsCsv } from '../../http/csv.js'
 import { IfMatchHeaders, JsonOrCsv, PartnershipParams, Uuid } from '../../http/schemas.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { etagOf } from '../resource/resource.service.js'
@@ -212,7 +212,7 @@ const registerRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (a
     handler: async (request, reply) => {
       const { asOf = today(), format } = request.query
       const register = await service.register(scopeOf(request), asOf)
-      if (format !== 'csv') return register
+      if (!wantsCsv(request, format)) return register
       const exposure = (e: { likelihood: number; impact: number; score: number; band: string } | null) =>
         e === null ? '' : `L${e.likelihood} x I${e.impact} = ${e.score} (${e.band.replace('_', ' ')})`
       const rows = register.items.map((r) => [

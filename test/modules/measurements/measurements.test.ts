@@ -265,6 +265,7 @@ t.test('bulk formats: NDJSON and CSV, and a lossless CSV round trip', async (t) 
   t.equal(exported.statusCode, 200)
   t.match(exported.headers['content-type'], 'text/csv')
   const lines = exported.body.trim().split('\n')
+  t.ok(exported.body.startsWith('\ufeffindicator,'), 'a byte order mark, then the header')
   t.equal(lines[0], 'indicator,area,period,value,numerator,denominator,status,source')
   t.ok(
     lines.includes('MARAC,E07000136,2008-04,47.305389,79,167,provisional,MARAC coordinator'),

@@ -1,0 +1,142 @@
+import { parse } from 'csv-parse/sync'
+import t from 'tap'
+import { neutralised, restored } from '../../src/http/csv.js'
+import { buildTestApp, partnershipClient, seedPartnerships } from '../helper.js'
+
+t.test(
+  'a cell that starts like a formula is neutralised, and restored on the way back; numbers are left alone',
+  async (t) => {
+    for (const cell of ['=HYPERLINK("http://evil.example","x")', '+1+1', '-2+3', '@SUM(A1)', '\tx', '\rx'])
+      t.equal(restored(neutralised(cell)), cell, JSON.stringify(cell))
+    t.equal(neutralised('=1+1'), "'=1+1")
+    for (const number of ['-3', '+4', '-3.000', '12.5'])
+      t.equal(neutralised(number), number, `${number} stays a number`)
+    t.equal(restored("'quoted on purpose"), "'quoted on purpose", 'an apostrophe before ordinary text is kept')
+  },
+)
+
+t.test('CSV answers open right in Excel, cannot attack the reader, and an export re-imports unchanged', async (t) => {
+  const ctx = await buildTestApp(t)
+  await seedPartnerships(ctx, 'alpha')
+  const admin = await ctx.as('admin', 'alpha')
+  const { call, post } = partnershipClient(ctx, 'alpha', admin)
+  const area = await post('areas', { name: 'Boston', type: 'district' })
+  const priority = await post('priorities', { name: 'Violent crime', code: 'VC' })
+  const indicator = await post('indicators', {
+    reference: 'NI 20',
+    name: 'Assault with less serious injury',
+    unit: 'count',
+    polarity: 'lower_better',
+    frequency: 'monthly',
+    aggregation: 'sum',
+    priorityIds: [priority.id],
+  })
+  const attack = '=cmd|" /C calc"!A0'
+  await post('measurements/bulk', [
+    { indicator: indicator.id, area: area.id, period: '2010-05', value: 31, source: attack },
+    { indicator: indicator.id, area: area.id, period: '2010-06', value: 3, source: 'Police £ feed' },
+  ])
+  await post('commentary', {
+    indicatorId: indicator.id,
+    areaId: area.id,
+    period: '2010-06',
+    body: '=HYPERLINK("http://evil.example","Read more")',
+  })
+
+  const exported = await call('GET', 'measurements/export', admin)
+  t.ok(exported.body.startsWith('\ufeff'), 'the export starts with a byte order mark')
+  const rows = parse(exported.body, { bom: true, columns: true }) as Array<Record<string, string>>
+  t.same(
+    rows.map((r) => [r.period, r.value, r.source]),
+    [
+      ['2010-05', '31', `'${attack}`],
+      ['2010-06', '3', 'Police £ feed'],
+    ],
+    'the formula is neutralised; the pound sign is not touched',
+  )
+
+  const again = await ctx.app.inject({
+    method: 'POST',
+    url: '/partnerships/alpha/measurements/bulk',
+    headers: { ...admin, 'content-type': 'text/csv' },
+    payload: exported.body,
+  })
+  t.match(again.json(), { received: 2, unchanged: 2, refused: 0 }, 'the export re-imported unedited changes nothing')
+  const stored = await call('GET', `measurements/${indicator.id}/${area.id}/2010-05`, admin)
+  t.equal(stored.json().source, attack, 'and the source is stored as it was sent, not with the apostrophe')
+
+  const report = await call('GET', 'reports/performance?period=2010-06&asOf=2010-07-31&format=csv', admin)
+  t.ok(report.body.startsWith('\ufeff'), 'reports start with a byte order mark too')
+  const line = (parse(report.body, { bom: true, columns: true }) as Array<Record<string, string>>)[0]!
+  t.equal(line.commentary, `'=HYPERLINK("http://evil.example","Read more")`, 'commentary is neutralised')
+
+  const accepted = await ctx.app.inject({
+    method: 'GET',
+    url: '/partnerships/alpha/reports/performance?period=2010-06&asOf=2010-07-31',
+    headers: { ...admin, accept: 'text/csv' },
+  })
+  t.match(accepted.headers['content-type'], /^text\/csv/, 'Accept: text/csv works where format=csv does')
+  const json = await ctx.app.inject({
+    method: 'GET',
+    url: '/partnerships/alpha/reports/performance?period=2010-06&asOf=2010-07-31',
+    headers: { ...admin, accept: 'application/json, text/csv' },
+  })
+  t.match(json.headers['content-type'], /^application\/json/, 'JSON stays the answer when it is acceptable')
+})
+
+t.test('a 401 names the Bearer scheme; a 415 names the media types the route takes', async (t) => {
+  const ctx = await buildTestApp(t)
+  await seedPartnerships(ctx, 'alpha')
+  const none = await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/areas' })
+  t.equal(none.statusCode, 401)
+  t.equal(none.headers['www-authenticate'], 'Bearer realm="safer-partnerships"')
+  const bad = await ctx.app.inject({
+    method: 'GET',
+    url: '/partnerships/alpha/areas',
+    headers: { authorization: 'Bearer nonsense' },
+  })
+  t.equal(bad.headers['www-authenticate'], 'Bearer realm="safer-partnerships", error="invalid_token"')
+
+  const admin = await ctx.as('admin', 'alpha')
+  const xml = { ...admin, 'content-type': 'application/xml' }
+  const bulk = await ctx.app.inject({
+    method: 'POST',
+    url: '/partnerships/alpha/measurements/bulk',
+    headers: xml,
+    payload: '<x/>',
+  })
+  t.equal(bulk.statusCode, 415)
+  t.match(bulk.json().detail, /Send the body as application\/json, or application\/x-ndjson, or text\/csv\.$/)
+  const area = await ctx.app.inject({ method: 'POST', url: '/partnerships/alpha/areas', headers: xml, payload: '<x/>' })
+  t.match(area.json(), { status: 415, detail: /Send the body as application\/json\.$/ })
+})
+
+t.test('conditional GET answers 304 for a current ETag; q finds references and codes as well as names', async (t) => {
+  const ctx = await buildTestApp(t)
+  await seedPartnerships(ctx, 'alpha')
+  const admin = await ctx.as('admin', 'alpha')
+  const { call, post } = partnershipClient(ctx, 'alpha', admin)
+  const area = await post('areas', { name: 'Boston', type: 'district', code: 'E07000136' })
+  const read = (ifNoneMatch: string) => call('GET', `areas/${area.id}`, { ...admin, 'if-none-match': ifNoneMatch })
+  const same = await read('"1"')
+  t.equal(same.statusCode, 304, 'the ETag held is current')
+  t.equal(same.body, '', 'and no body is sent')
+  t.equal(same.headers.etag, '"1"')
+  t.equal((await read('W/"1", "7"')).statusCode, 304, 'compared weakly, among several')
+  t.equal((await read('"0"')).statusCode, 200, 'an old ETag gets the record')
+
+  await post('priorities', { name: 'Violent crime', code: 'VC' })
+  await post('indicators', {
+    reference: 'NI 16',
+    name: 'Serious acquisitive crime',
+    unit: 'count',
+    polarity: 'lower_better',
+    frequency: 'monthly',
+    aggregation: 'sum',
+  })
+  const found = async (url: string) => (await call('GET', url, admin)).json().items.map((i: { name: string }) => i.name)
+  t.same(await found('indicators?q=NI%2016'), ['Serious acquisitive crime'], 'an indicator by its reference')
+  t.same(await found('priorities?q=vc'), ['Violent crime'], 'a priority by its code')
+  t.same(await found('areas?q=E0700'), ['Boston'], 'an area by its code')
+  t.same(await found('areas?q=bost'), ['Boston'], 'and still by name')
+})
