@@ -1,4 +1,5 @@
 import AjvCompiler from '@fastify/ajv-compiler'
+import cors from '@fastify/cors'
 import helmet from '@fastify/helmet'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
@@ -183,6 +184,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // External plugins, then the app's cross-cutting plugins, then routes.
   await app.register(helmet, { global: true, contentSecurityPolicy: false })
+  // Browser apps on other origins, when the allow-list names them; preflights are answered before routing.
+  if (config.http.corsOrigins.length > 0)
+    await app.register(cors, {
+      origin: config.http.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'x-request-id'],
+      exposedHeaders: [
+        'etag',
+        'location',
+        'retry-after',
+        'x-request-id',
+        'x-correlation-id',
+        'ratelimit-limit',
+        'ratelimit-remaining',
+        'ratelimit-reset',
+      ],
+      maxAge: 600,
+    })
   await app.register(problemPlugin)
   await app.register(dbPlugin, { pool: options.pool, onCheckout: (ms) => admission.observeWait(ms) })
   await app.register(authPlugin, { auth: config.auth })

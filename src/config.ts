@@ -24,6 +24,8 @@ export interface Config {
     requestTimeoutMs: number
     shutdownGraceMs: number
     partnershipCacheMs: number
+    /** Browser origins allowed to call the API across origins (CORS); none by default. */
+    corsOrigins: string[]
   }
   limits: {
     /** Bulk uploads running at once on this instance, and by one client. */
@@ -75,6 +77,24 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false, got "${raw}"`)
 }
 
+/** An allow-list of exact origins (scheme, host and port): a wildcard would let any site use a token. */
+function corsOrigins(value: string | undefined): string[] {
+  const origins = (value ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '')
+  for (const origin of origins) {
+    let url: URL
+    try {
+      url = new URL(origin)
+    } catch {
+      throw new ConfigError(`CORS_ORIGINS: ${origin} is not an origin such as https://app.example.org`)
+    }
+    if (url.origin !== origin) throw new ConfigError(`CORS_ORIGINS: write ${url.origin}, not ${origin}`)
+  }
+  return origins
+}
+
 function str(env: Env, name: string): string | undefined {
   const raw = env[name]
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim()
@@ -115,6 +135,7 @@ export function loadConfig(env: Env = process.env): Config {
       requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 120_000, 1000),
       shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0),
       partnershipCacheMs: int(env, 'PARTNERSHIP_CACHE_MS', 5000, 0, 60_000),
+      corsOrigins: corsOrigins(str(env, 'CORS_ORIGINS')),
     },
     limits: {
       bulkConcurrency: int(env, 'BULK_CONCURRENCY', 4, 1),

@@ -140,3 +140,84 @@ t.test('conditional GET answers 304 for a current ETag; q finds references and c
   t.same(await found('areas?q=E0700'), ['Boston'], 'an area by its code')
   t.same(await found('areas?q=bost'), ['Boston'], 'and still by name')
 })
+
+t.test('CORS: off by default; with an allow-list, preflights answered and only listed origins allowed', async (t) => {
+  const preflight = (origin: string) => ({
+    method: 'OPTIONS' as const,
+    url: '/partnerships/alpha/areas',
+    headers: {
+      origin,
+      'access-control-request-method': 'PATCH',
+      'access-control-request-headers': 'authorization,if-match',
+    },
+  })
+  const closed = await buildTestApp(t)
+  const none = await closed.app.inject(preflight('https://app.example.org'))
+  t.equal(none.headers['access-control-allow-origin'], undefined, 'no CORS headers unless configured')
+
+  const ctx = await buildTestApp(t, { CORS_ORIGINS: 'https://app.example.org, https://other.example.org:8443' })
+  await seedPartnerships(ctx, 'alpha')
+  const ok = await ctx.app.inject(preflight('https://app.example.org'))
+  t.equal(ok.statusCode, 204, 'the preflight is answered before any token is asked for')
+  t.equal(ok.headers['access-control-allow-origin'], 'https://app.example.org')
+  t.match(ok.headers['access-control-allow-methods'], /PATCH/)
+  t.match(ok.headers['access-control-allow-headers'], /if-match/)
+  const stranger = await ctx.app.inject(preflight('https://evil.example.org'))
+  t.equal(stranger.headers['access-control-allow-origin'], undefined, 'an origin not listed gets no allowance')
+  const read = await ctx.app.inject({
+    method: 'GET',
+    url: '/partnerships/alpha/areas',
+    headers: { ...(await ctx.as('viewer', 'alpha')), origin: 'https://other.example.org:8443' },
+  })
+  t.equal(read.statusCode, 200)
+  t.equal(read.headers['access-control-allow-origin'], 'https://other.example.org:8443')
+  t.match(read.headers['access-control-expose-headers'], /etag/, 'ETag and friends are readable by the app')
+})
+
+t.test('CORS_ORIGINS takes exact origins only', async (t) => {
+  const { loadConfig } = await import('../../src/config.js')
+  const base = { NODE_ENV: 'test', DATA_DIR: t.testdir({}) }
+  t.throws(() => loadConfig({ ...base, CORS_ORIGINS: '*' }), /not an origin/)
+  t.throws(() => loadConfig({ ...base, CORS_ORIGINS: 'https://app.example.org/' }), /write https:\/\/app\.example\.org/)
+  t.same(loadConfig({ ...base, CORS_ORIGINS: 'https://a.example.org' }).http.corsOrigins, ['https://a.example.org'])
+})
+
+t.test('a bulk dry run checks and counts everything, and writes nothing', async (t) => {
+  const ctx = await buildTestApp(t)
+  await seedPartnerships(ctx, 'alpha')
+  const admin = await ctx.as('admin', 'alpha')
+  const { call, post } = partnershipClient(ctx, 'alpha', admin)
+  const area = await post('areas', { name: 'Boston', type: 'district' })
+  const indicator = await post('indicators', {
+    reference: 'NI 20',
+    name: 'Assaults',
+    unit: 'count',
+    polarity: 'lower_better',
+    frequency: 'monthly',
+    aggregation: 'sum',
+  })
+  await post('measurements/bulk', [{ indicator: indicator.id, area: area.id, period: '2010-04', value: 9 }])
+  const rows = [
+    { indicator: indicator.id, area: area.id, period: '2010-04', value: 10 },
+    { indicator: indicator.id, area: area.id, period: '2010-05', value: 14 },
+    { indicator: indicator.id, area: area.id, period: '2010-06', value: -1 },
+  ]
+  const dry = await call('POST', 'measurements/bulk?dryRun=true&mode=partial', admin, rows)
+  t.equal(dry.statusCode, 200)
+  t.match(dry.json(), { received: 3, inserted: 1, updated: 1, unchanged: 0, refused: 1, dryRun: true })
+  const refused = await call('POST', 'measurements/bulk?dryRun=true', admin, rows)
+  t.equal(refused.statusCode, 422, 'all-or-nothing says the same as a real run would')
+  const stored = (await call('GET', `measurements?indicatorId=${indicator.id}`, admin)).json().items
+  t.same(
+    stored.map((m: { period: string; value: string }) => [m.period, Number(m.value)]),
+    [['2010-04', 9]],
+    'nothing was written',
+  )
+  const keyed = await ctx.app.inject({
+    method: 'POST',
+    url: '/partnerships/alpha/measurements/bulk?dryRun=true',
+    headers: { ...admin, 'idempotency-key': 'k1' },
+    payload: rows,
+  })
+  t.equal(keyed.json().code, 'BATCH.DRY_RUN_KEY', 'a dry run takes no idempotency key')
+})

@@ -273,8 +273,16 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
         try {
           const body = readBulkBody(payloads.get(request)!, mediaTypeOf(request), request.url, opts.bulkBody)
           const key = request.headers['idempotency-key'] as string | undefined
+          if (request.query.dryRun === true && key !== undefined)
+            throw new DomainError(
+              'BATCH.DRY_RUN_KEY',
+              'validation',
+              'A dry run writes nothing: send it without an Idempotency-Key.',
+              [{ field: 'headers.idempotency-key', message: 'is not taken with dryRun=true' }],
+            )
           answer = await service.bulk(request.partnership, writerOf(request), body, {
             partial: request.query.mode === 'partial',
+            dryRun: request.query.dryRun === true,
             ...(key === undefined ? {} : { key }),
           })
         } finally {

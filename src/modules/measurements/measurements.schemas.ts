@@ -100,6 +100,11 @@ export const BulkQuery = Type.Object(
         description: 'all: one bad row refuses the batch; partial: good rows are written',
       }),
     ),
+    dryRun: Type.Optional(
+      Type.Boolean({
+        description: 'Check and count everything as a real run would (inserted, updated, refused), and write nothing',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -130,6 +135,7 @@ export const BulkResultSchema = Type.Object(
       ),
     ),
     errorsTruncated: Type.Boolean(),
+    dryRun: Type.Optional(Type.Boolean({ description: 'true: counted as written, but nothing was' })),
   },
   {
     additionalProperties: false,

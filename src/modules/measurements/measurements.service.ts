@@ -51,6 +51,8 @@ export interface BulkResult {
   refused: number
   errors: FieldError[]
   errorsTruncated: boolean
+  /** Counted as written, but taken back: nothing was written. */
+  dryRun?: boolean
 }
 
 type Lookups = Awaited<ReturnType<typeof lookups>>
@@ -237,7 +239,7 @@ export function createMeasurementService(db: Db) {
       tenant: Tenant,
       writer: Writer,
       body: { rows: AsyncIterable<unknown>; digest(): string },
-      options: { partial: boolean; key?: string },
+      options: { partial: boolean; dryRun?: boolean; key?: string },
     ): Promise<BulkAnswer> {
       const partnershipId = tenant.id
       const checker = new BatchChecker(await lookups(db, partnershipId), tenant.financialYearStartMonth, writer.agency)
@@ -313,6 +315,13 @@ export function createMeasurementService(db: Db) {
         if (checker.refusedRows > 0 && !options.partial) {
           await undoBatch(trx)
           answer = { status: 422, body: { ...base, inserted: 0, updated: 0, unchanged: 0 } }
+        } else if (options.dryRun === true) {
+          // Written and counted like a real run (so the counts are exact), then taken back.
+          await undoBatch(trx)
+          answer = {
+            status: 200,
+            body: { ...base, inserted, updated, unchanged: accepted - inserted - updated, dryRun: true },
+          }
         } else {
           await recordAudit(trx, writer, {
             partnershipId,
