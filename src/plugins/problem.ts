@@ -82,7 +82,7 @@ interface AjvError {
 
 function validationErrors(err: FastifyError): FieldError[] {
   const where = err.validationContext ?? 'body'
-  return ((err.validation as AjvError[] | undefined) ?? []).map((e) => {
+  const errors = ((err.validation as AjvError[] | undefined) ?? []).map((e) => {
     const pointer = e.instancePath.replace(/^\//, '').replace(/\//g, '.')
     const leaf =
       e.keyword === 'additionalProperties'
@@ -97,7 +97,17 @@ function validationErrors(err: FastifyError): FieldError[] {
         : e.keyword === 'enum'
           ? `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`
           : (e.message ?? 'is not valid')
-    return { field, message }
+    return { field, message, keyword: e.keyword, nullBranch: e.keyword === 'type' && e.params.type === 'null' }
+  })
+  // A nullable field (anyOf: [schema, null]) fails every branch: say once what it must be, "or null".
+  const byField = new Map<string, typeof errors>()
+  for (const e of errors) byField.set(e.field, [...(byField.get(e.field) ?? []), e])
+  return [...byField.entries()].flatMap(([field, list]): FieldError[] => {
+    if (!list.some((e) => e.keyword === 'anyOf')) return list.map((e) => ({ field, message: e.message }))
+    const branches = list.filter((e) => e.keyword !== 'anyOf' && !e.nullBranch).map((e) => e.message)
+    const nullable = list.some((e) => e.nullBranch)
+    const what = branches.length === 0 ? 'must match the schema' : [...new Set(branches)].join('; ')
+    return [{ field, message: nullable ? `${what}, or be null` : what }]
   })
 }
 

@@ -221,3 +221,19 @@ t.test('a bulk dry run checks and counts everything, and writes nothing', async 
   })
   t.equal(keyed.json().code, 'BATCH.DRY_RUN_KEY', 'a dry run takes no idempotency key')
 })
+
+t.test(
+  'a nullable field sent with the wrong type gets one clear error, not one per branch of its schema',
+  async (t) => {
+    const ctx = await buildTestApp(t)
+    await seedPartnerships(ctx, 'alpha')
+    const admin = await ctx.as('admin', 'alpha')
+    const { call, post } = partnershipClient(ctx, 'alpha', admin)
+    const area = await post('areas', { name: 'Boston', type: 'district' })
+    const bad = await call('PATCH', `areas/${area.id}`, { ...admin, 'if-match': '*' }, { code: 42 })
+    t.equal(bad.statusCode, 400)
+    t.same(bad.json().errors, [{ field: 'body.code', message: 'must be string, or be null' }])
+    const two = await call('PATCH', `areas/${area.id}`, { ...admin, 'if-match': '*' }, { code: 42, parentId: 'x' })
+    t.ok(two.json().errors.length <= 2, 'at most one error per field')
+  },
+)
