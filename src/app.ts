@@ -196,6 +196,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         'retry-after',
         'x-request-id',
         'x-correlation-id',
+        'ratelimit',
+        'ratelimit-policy',
         'ratelimit-limit',
         'ratelimit-remaining',
         'ratelimit-reset',

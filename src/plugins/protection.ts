@@ -51,6 +51,15 @@ async function protectionPlugin(app: FastifyInstance, opts: { limits: Config['li
     errorResponseBuilder: (_request, context) =>
       rateLimited(`Rate limit of ${context.max} requests reached; retry in ${context.after}.`),
   })
+  // The current IETF draft (draft-ietf-httpapi-ratelimit-headers) names the policy and the state in two
+  // structured fields; the earlier three headers stay for clients written against them.
+  const window = Math.round(limits.rateLimitWindowMs / 1000)
+  app.addHook('onSend', async (_request, reply) => {
+    const remaining = reply.getHeader('ratelimit-remaining')
+    if (remaining === undefined) return
+    reply.header('ratelimit-policy', `"client";q=${limits.rateLimitMax};w=${window}`)
+    reply.header('ratelimit', `"client";r=${remaining};t=${reply.getHeader('ratelimit-reset') ?? window}`)
+  })
   if (limits.rateLimitAddressMax === 0) return
   // An instance-level hook, added before the access plugin's: it runs before any token is verified.
   const byAddress = app.createRateLimit({

@@ -27,6 +27,8 @@ t.test('per-client rate limits answer 429 problem+json with the draft RateLimit 
   })
   t.equal(other.statusCode, 200, 'another client has its own allowance')
   t.equal(other.headers['ratelimit-remaining'], '2')
+  t.equal(other.headers['ratelimit-policy'], '"client";q=3;w=60', 'the current draft: the policy')
+  t.match(other.headers.ratelimit, /^"client";r=2;t=\d+$/, 'and the state')
   t.equal((await ctx.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'health is never limited')
 })
 
