@@ -16,6 +16,18 @@ export const neutralised = (cell: string): string => (FORMULA.test(cell) && !NUM
 export const restored = (cell: string): string =>
   cell.startsWith("'") && FORMULA.test(cell.slice(1)) && !NUMBER.test(cell.slice(1)) ? cell.slice(1) : cell
 
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
+
+/**
+ * A month period as Excel leaves it: a CSV opened and saved in Excel turns "2010-04" into "Apr-10" (its
+ * mmm-yy date), which reads back as 2010-04. Anything else is returned as it was.
+ */
+export function fromExcelMonth(cell: string): string {
+  const m = /^([A-Za-z]{3})-(\d{2})$/.exec(cell)
+  const month = m === null ? -1 : MONTHS.indexOf(m[1]!.toLowerCase())
+  return month < 0 ? cell : `20${m![2]}-${String(month + 1).padStart(2, '0')}`
+}
+
 const cellOf = (value: unknown): string =>
   value === null || value === undefined
     ? ''

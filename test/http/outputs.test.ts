@@ -237,3 +237,29 @@ t.test(
     t.ok(two.json().errors.length <= 2, 'at most one error per field')
   },
 )
+
+t.test('a CSV saved from Excel re-imports: its "Apr-10" periods read as the months they were', async (t) => {
+  const ctx = await buildTestApp(t)
+  await seedPartnerships(ctx, 'alpha')
+  const admin = await ctx.as('admin', 'alpha')
+  const { call, post } = partnershipClient(ctx, 'alpha', admin)
+  await post('areas', { name: 'Boston', type: 'district', code: 'E07000136' })
+  await post('indicators', {
+    reference: 'NI 20',
+    name: 'Assaults',
+    unit: 'count',
+    polarity: 'lower_better',
+    frequency: 'monthly',
+    aggregation: 'sum',
+  })
+  const saved = 'indicator,area,period,value\r\nNI 20,E07000136,Apr-10,31\r\nNI 20,E07000136,May-09,28\r\n'
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/partnerships/alpha/measurements/bulk',
+    headers: { ...admin, 'content-type': 'text/csv' },
+    payload: saved,
+  })
+  t.match(res.json(), { received: 2, inserted: 2, refused: 0 })
+  const periods = (await call('GET', 'measurements', admin)).json().items.map((m: { period: string }) => m.period)
+  t.same([...periods].sort(), ['2009-05', '2010-04'])
+})

@@ -1,5 +1,5 @@
 import { parse as csvParser } from 'csv-parse'
-import { restored } from '../../http/csv.js'
+import { fromExcelMonth, restored } from '../../http/csv.js'
 import { createHash } from 'node:crypto'
 import { pipeline, type Readable } from 'node:stream'
 import { DomainError } from '../../domain/errors.js'
@@ -276,8 +276,9 @@ async function* csvRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<unknown> 
     skip_empty_lines: true,
     trim: true,
     bom: true,
-    // A cell an export neutralised ('=...) comes back as it was stored.
-    cast: (value) => restored(value),
+    // A cell an export neutralised ('=...) comes back as it was stored; a period Excel turned into its
+    // mmm-yy form ("Apr-10") reads as the month it was.
+    cast: (value, context) => (context.column === 'period' ? fromExcelMonth(value) : restored(value)),
     // An unclosed quote would otherwise read the rest of the body as one field.
     max_record_size: MAX_ROW_BYTES,
   })
