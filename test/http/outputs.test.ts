@@ -69,6 +69,18 @@ t.test('CSV answers open right in Excel, cannot attack the reader, and an export
   t.ok(report.body.startsWith('\ufeff'), 'reports start with a byte order mark too')
   const line = (parse(report.body, { bom: true, columns: true }) as Array<Record<string, string>>)[0]!
   t.equal(line.commentary, `'=HYPERLINK("http://evil.example","Read more")`, 'commentary is neutralised')
+  t.match(
+    line,
+    {
+      priority_code: 'VC',
+      priority_name: 'Violent crime',
+      actual: '34',
+      year_to_date: '34',
+      previous_value: '31',
+      travel_previous_period: /\w+/,
+    },
+    'priority code and name apart; year to date and the previous value; counts without decimals',
+  )
 
   const accepted = await ctx.app.inject({
     method: 'GET',

@@ -129,7 +129,7 @@ t.test('Peterborough KSI months evaluate as DOMAIN.md rule 7 states: green, gree
   const csv = await get('/reports/exceptions?period=2009-03&asOf=2009-06-01&format=csv')
   t.match(csv.headers['content-type'], 'text/csv')
   const lines = csv.body.trim().split('\n')
-  t.match(lines[0], /^priority,direction,indicator,indicator_name,area,area_code,period/)
+  t.match(lines[0], /^priority_code,priority_name,direction,indicator,indicator_name,area,area_code,period/)
   t.ok(
     lines.some((l) => l.includes('NI 47') && l.includes(',25,23,2,8.7,red,off_target')),
     'the CSV carries the figures',
