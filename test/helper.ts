@@ -163,7 +163,7 @@ export async function crudRoundTrip(
  */
 export function partnershipClient(ctx: TestApp, slug: string, defaults: Record<string, string>) {
   const call = (
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     headers: Record<string, string>,
     payload?: object,

@@ -81,11 +81,13 @@ export function checkMeasurement(
 ): MeasurementValues {
   const errors: FieldError[] = []
   let period: Period | undefined
+  let periodRefusal: DomainError | undefined
   try {
     period = parsePeriod(input.period, fyStartMonth, `${at}period`)
     checkPeriodFits(period, indicator.frequency, `${at}period`)
   } catch (err) {
     if (!(err instanceof DomainError)) throw err
+    periodRefusal = err
     errors.push(...(err.errors ?? [{ field: `${at}period`, message: err.message }]))
   }
   const value = decimal(input.value, `${at}value`, errors)
@@ -128,6 +130,8 @@ export function checkMeasurement(
     if (errors.length === 0 && settled !== null && isNegative(settled))
       errors.push({ field: `${at}value`, message: 'must be 0 or more' })
   }
+  // The period alone was wrong: its own refusal (PERIOD.MISMATCH, with the form expected) says it best.
+  if (periodRefusal !== undefined && errors.length === (periodRefusal.errors?.length ?? 1)) throw periodRefusal
   if (errors.length > 0 || period === undefined || settled === null) {
     throw new DomainError(
       'MEASUREMENT.INVALID',

@@ -275,3 +275,37 @@ t.test('a CSV saved from Excel re-imports: its "Apr-10" periods read as the mont
   const periods = (await call('GET', 'measurements', admin)).json().items.map((m: { period: string }) => m.period)
   t.same([...periods].sort(), ['2009-05', '2010-04'])
 })
+
+t.test(
+  'a period that does not fit the indicator is PERIOD.MISMATCH on the single PUT too, with the form expected',
+  async (t) => {
+    const ctx = await buildTestApp(t)
+    await seedPartnerships(ctx, 'alpha')
+    const admin = await ctx.as('admin', 'alpha')
+    const { call, post } = partnershipClient(ctx, 'alpha', admin)
+    const area = await post('areas', { name: 'Boston', type: 'district' })
+    const indicator = await post('indicators', {
+      reference: 'NI 20',
+      name: 'Assaults',
+      unit: 'count',
+      polarity: 'lower_better',
+      frequency: 'monthly',
+      aggregation: 'sum',
+    })
+    const res = await ctx.app.inject({
+      method: 'PUT',
+      url: `/partnerships/alpha/measurements/${indicator.id}/${area.id}/2010-Q2`,
+      headers: admin,
+      payload: { value: 3 },
+    })
+    t.equal(res.statusCode, 400)
+    t.match(res.json(), {
+      code: 'PERIOD.MISMATCH',
+      detail: 'A monthly indicator is measured by month, not by quarter (2010-Q2).',
+      errors: [{ field: 'params.period', message: 'must be a month' }],
+    })
+    const negative = await call('PUT', `measurements/${indicator.id}/${area.id}/2010-04`, admin, { value: -1 })
+    t.equal(negative.statusCode, 400)
+    t.match(negative.json().errors, [{ field: 'body.value' }], 'other refusals still name the field')
+  },
+)

@@ -103,6 +103,8 @@ class BatchChecker {
 
   /** Why the rows were refused, beyond their messages: a single PUT answers these as 404 or 403. */
   readonly reasons = new Set<RowRefusal>()
+  /** The first refusal a rule raised with its own code and words (PERIOD.MISMATCH), for a single PUT. */
+  firstRule: DomainError | undefined
 
   refuse(errors: FieldError[], reasons: RowRefusal[] = []): void {
     for (const reason of reasons) this.reasons.add(reason)
@@ -199,6 +201,7 @@ class BatchChecker {
       c.source.push(source as string | null)
     } catch (err) {
       if (!(err instanceof DomainError)) throw err
+      this.firstRule ??= err
       this.refuse(err.errors ?? [{ field: `rows.${rowNumber}`, message: err.message }])
     }
   }
@@ -214,6 +217,11 @@ function singleRowProblem(checker: BatchChecker): DomainError {
     const name = e.field.replace(/^rows\.1\./, '')
     return { field: name === 'period' ? 'params.period' : `body.${name}`, message: e.message }
   })
+  // A rule that refused the row with its own code says so as it would anywhere (PERIOD.MISMATCH, with
+  // the form expected), rather than as a bare "not valid".
+  const rule = checker.firstRule
+  if (rule !== undefined && checker.errors.length === (rule.errors?.length ?? 1))
+    return new DomainError(rule.code, rule.kind, rule.message, fields)
   return new DomainError('MEASUREMENT.INVALID', 'validation', 'The measurement is not valid.', fields)
 }
 
