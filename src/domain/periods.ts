@@ -132,3 +132,25 @@ export function dateRange(period: Period): { start: string; end: string } {
     end: `${endYear}-${pad(endMonth)}-${pad(days)}`,
   }
 }
+
+export const DAY = /^(\d{4})-(\d{2})-(\d{2})$/
+
+function isDay(text: string): boolean {
+  const m = DAY.exec(text)
+  if (m === null) return false
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  const date = new Date(Date.UTC(year, month - 1, day))
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+}
+
+/** The first and last day a day or a period covers. */
+export function daysOf(text: string, yearStartMonth: number, field: string): { start: string; end: string } {
+  if (DAY.test(text)) {
+    if (!isDay(text))
+      throw new DomainError('PERIOD.INVALID', 'validation', `"${text}" is not a day of the calendar.`, [
+        { field, message: 'is not a day of the calendar' },
+      ])
+    return { start: text, end: text }
+  }
+  return dateRange(parsePeriod(text, yearStartMonth, field))
+}

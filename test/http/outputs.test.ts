@@ -309,3 +309,36 @@ t.test(
     t.match(negative.json().errors, [{ field: 'body.value' }], 'other refusals still name the field')
   },
 )
+
+t.test("measurements' from and to take periods as well as dates", async (t) => {
+  const ctx = await buildTestApp(t)
+  await seedPartnerships(ctx, 'alpha')
+  const admin = await ctx.as('admin', 'alpha')
+  const { call, post } = partnershipClient(ctx, 'alpha', admin)
+  const area = await post('areas', { name: 'Boston', type: 'district' })
+  const indicator = await post('indicators', {
+    reference: 'NI 20',
+    name: 'Assaults',
+    unit: 'count',
+    polarity: 'lower_better',
+    frequency: 'monthly',
+    aggregation: 'sum',
+  })
+  await post(
+    'measurements/bulk',
+    ['2010-03', '2010-04', '2010-05', '2011-03', '2011-04'].map((period) => ({
+      indicator: indicator.id,
+      area: area.id,
+      period,
+      value: 1,
+    })),
+  )
+  const periods = async (query: string) =>
+    (await call('GET', `measurements?${query}`, admin)).json().items.map((m: { period: string }) => m.period)
+  t.same(await periods('from=2010-05&to=2010-05'), ['2010-05'], 'one month')
+  t.same(await periods('from=FY2010-11&to=FY2010-11'), ['2010-04', '2010-05', '2011-03'], 'a financial year')
+  t.same(await periods('from=2010-04-15&to=2011-03-01'), ['2010-05', '2011-03'], 'dates as before')
+  const bad = await call('GET', 'measurements?from=2010-02-30', admin)
+  t.equal(bad.statusCode, 400, 'a day that is not in the calendar is refused')
+  t.equal(bad.json().errors[0].field, 'querystring.from')
+})

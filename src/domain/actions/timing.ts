@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.js'
-import { dateRange, parsePeriod, type Period } from '../periods.js'
+import { DAY, daysOf, dateRange, parsePeriod, type Period } from '../periods.js'
 
 /**
  * When an action runs and when a milestone is due, written as the plan writes them: a day (2010-08-21),
@@ -8,28 +8,6 @@ import { dateRange, parsePeriod, type Period } from '../periods.js'
  * the dates it covers.
  */
 export const ONGOING = 'ongoing'
-
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/
-
-function isDay(text: string): boolean {
-  const m = DAY.exec(text)
-  if (m === null) return false
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])]
-  const date = new Date(Date.UTC(year, month - 1, day))
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
-}
-
-/** The first and last day a day or a period covers. */
-export function daysOf(text: string, yearStartMonth: number, field: string): { start: string; end: string } {
-  if (DAY.test(text)) {
-    if (!isDay(text))
-      throw new DomainError('PERIOD.INVALID', 'validation', `"${text}" is not a day of the calendar.`, [
-        { field, message: 'is not a day of the calendar' },
-      ])
-    return { start: text, end: text }
-  }
-  return dateRange(parsePeriod(text, yearStartMonth, field))
-}
 
 /** A period in its canonical form, or a day as written. */
 function canonical(text: string, yearStartMonth: number, field: string): string {

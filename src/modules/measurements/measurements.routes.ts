@@ -5,6 +5,7 @@ import { Readable } from 'node:stream'
 import Type, { type Static } from 'typebox'
 import { asTenant } from '../../db/tenancy.js'
 import { DomainError } from '../../domain/errors.js'
+import { daysOf } from '../../domain/periods.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { actorOf } from '../resource/resource.routes.js'
 import { pageCursor, UUID_PATTERN } from '../../http/paging.js'
@@ -28,6 +29,15 @@ const tags = ['Measurements']
 const Measurement = Type.Ref('Measurement')
 type Key = Static<typeof MeasurementKeyParams>
 
+/** from and to as the dates they stand for: a day as it is, a period by its first (from) or last (to) day. */
+function dateWindow<Q extends { from?: string; to?: string }>(query: Q, yearStartMonth: number): Q {
+  return {
+    ...query,
+    ...(query.from === undefined ? {} : { from: daysOf(query.from, yearStartMonth, 'querystring.from').start }),
+    ...(query.to === undefined ? {} : { to: daysOf(query.to, yearStartMonth, 'querystring.to').end }),
+  }
+}
+
 const writerOf = (request: FastifyRequest): Writer => {
   const agency = request.principal.memberships.get(request.partnership.slug)?.agency
   return { ...actorOf(request), ...(agency === undefined ? {} : { agency }) }
@@ -49,7 +59,8 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       response: { 200: page(Measurement, 'measurements'), ...problemResponses(400, 401, 404) },
     },
     handler: async (request) => {
-      const { cursor, limit = 50, ...filter } = request.query
+      const { cursor, limit = 50, ...asked } = request.query
+      const filter = dateWindow(asked, request.partnership.financialYearStartMonth)
       const cursors = listCursor(filter)
       const after = cursor === undefined ? undefined : cursors.decode(cursor)
       const rows = await listMeasurements(app.db, request.partnership.id, {
@@ -77,7 +88,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       },
     },
     handler: async (request, reply) => {
-      const filter = request.query
+      const filter = dateWindow(request.query, request.partnership.financialYearStartMonth)
       const partnershipId = request.partnership.id
       const db = app.db
       async function* csv() {

@@ -147,8 +147,21 @@ export const MeasurementListQuery = Type.Object(
   {
     indicatorId: Type.Optional(Uuid),
     areaId: Type.Optional(Uuid),
-    from: Type.Optional(Type.String({ format: 'date', description: 'Periods starting on or after this date' })),
-    to: Type.Optional(Type.String({ format: 'date', description: 'Periods starting on or before this date' })),
+    from: Type.Optional(
+      Type.String({
+        minLength: 4,
+        maxLength: 12,
+        description:
+          'Periods starting on or after this date (2010-04-01) or the start of this period (2010-04, FY2010-11)',
+      }),
+    ),
+    to: Type.Optional(
+      Type.String({
+        minLength: 4,
+        maxLength: 12,
+        description: 'Periods starting on or before this date, or within this period (to=FY2010-11 takes its March)',
+      }),
+    ),
     status: Type.Optional(StringEnum(MEASUREMENT_STATUSES)),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
