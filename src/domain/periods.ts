@@ -77,6 +77,9 @@ export function parsePeriod(text: string, fyStartMonth = 4, field = 'period'): P
     checkYear(text, year)
     return build('quarter', year * 12 + (Number(m[2]) - 1) * 3, fyStartMonth)
   }
+  // "2010/11", as plans write a financial year, is FY2010-11.
+  if ((m = /^(\d{4})\/(\d{2})$/.exec(text)) !== null && fyStartMonth !== 1)
+    return parsePeriod(`FY${m[1]}-${m[2]}`, fyStartMonth, field)
   if ((m = /^FY(\d{4})(?:-(\d{2}))?$/.exec(text)) !== null) {
     const year = Number(m[1])
     checkYear(text, year)
@@ -92,6 +95,16 @@ export function parsePeriod(text: string, fyStartMonth = 4, field = 'period'): P
     return build('calendar_year', year * 12, fyStartMonth)
   }
   throw invalid(text, 'use YYYY-MM, YYYY-Qn, FYYYYY-YY or YYYY', field)
+}
+
+/**
+ * "2010-11" is November 2010, but plans write the financial year 2010/11 much the same way: when a month
+ * could have been meant as the year, say how it was read and how to ask for the year.
+ */
+export function ambiguousMonth(text: string, fyStartMonth: number): string | null {
+  const m = /^(\d{4})-(\d{2})$/.exec(text)
+  if (m === null || fyStartMonth === 1 || Number(m[2]) !== (Number(m[1]) + 1) % 100) return null
+  return `${text} was read as a month; for the financial year send FY${text} or ${m[1]}/${m[2]}.`
 }
 
 /** The period of a kind that contains the given month. */

@@ -32,7 +32,8 @@ t.test('malformed periods are refused with a reason', async (t) => {
     ['FY2010', 4],
     ['FY2010-11', 1],
     ['10-04', 4],
-    ['2010/11', 4],
+    ['2010/12', 4],
+    ['2010/11', 1],
     ['', 4],
     ['1850-01', 4],
     ['2010-4', 4],
@@ -40,6 +41,11 @@ t.test('malformed periods are refused with a reason', async (t) => {
     t.throws(() => parsePeriod(text, start), DomainError, `"${text}" is refused`)
   }
   t.throws(() => parsePeriod('2010-04', 13), RangeError, 'a year-start month outside 1-12 is a programming error')
+})
+
+t.test('"2010/11", as plans write a financial year, is FY2010-11', async (t) => {
+  t.equal(parsePeriod('2010/11').key, 'FY2010-11')
+  t.equal(parsePeriod('2010/11', 7).key, 'FY2010-11', 'whatever month the year starts in, bar January')
 })
 
 t.test('the financial year containing a month follows the year-start month', async (t) => {

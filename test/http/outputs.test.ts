@@ -342,3 +342,21 @@ t.test("measurements' from and to take periods as well as dates", async (t) => {
   t.equal(bad.statusCode, 400, 'a day that is not in the calendar is refused')
   t.equal(bad.json().errors[0].field, 'querystring.from')
 })
+
+t.test('"2010/11" is the financial year; "2010-11" is November, with a warning saying so', async (t) => {
+  const ctx = await buildTestApp(t)
+  await seedPartnerships(ctx, 'alpha')
+  const admin = await ctx.as('admin', 'alpha')
+  const { call } = partnershipClient(ctx, 'alpha', admin)
+  const year = (await call('GET', 'evaluation?period=2010%2F11&asOf=2011-06-30', admin)).json()
+  t.match(year, { period: 'FY2010-11' })
+  t.notOk('warnings' in year, 'no warning when the year is written as one')
+  const month = (await call('GET', 'evaluation?period=2010-11&asOf=2011-06-30', admin)).json()
+  t.match(month, {
+    period: '2010-11',
+    warnings: ['2010-11 was read as a month; for the financial year send FY2010-11 or 2010/11.'],
+  })
+  const report = (await call('GET', 'reports/exceptions?period=2010-11&asOf=2011-06-30', admin)).json()
+  t.equal(report.warnings.length, 1, 'the reports warn too')
+  t.notOk('warnings' in (await call('GET', 'evaluation?period=2010-10', admin)).json(), 'an ordinary month: none')
+})

@@ -4,6 +4,7 @@ import Type from 'typebox'
 import { problemResponses } from '../../plugins/problem.js'
 import { today } from '../../http/clock.js'
 import { JsonOrCsv, PartnershipParams } from '../../http/schemas.js'
+import { ambiguousMonth } from '../../domain/periods.js'
 import { trendChart } from './evaluation.chart.js'
 import {
   EvaluationQuery,
@@ -92,6 +93,12 @@ function reportCsv(report: Report): string {
   return spreadsheetCsv(REPORT_COLUMNS, rows)
 }
 
+/** An answer for a period that could have meant a year says how it was read (periods.ts, ambiguousMonth). */
+function withWarning<T extends object>(answer: T, period: string, fyStartMonth: number): T & { warnings?: string[] } {
+  const warning = ambiguousMonth(period, fyStartMonth)
+  return warning === null ? answer : { ...answer, warnings: [warning] }
+}
+
 const csvOrJson = {
   200: JsonOrCsv('The report: JSON, or CSV with format=csv', ReportSchema, REPORT_COLUMNS),
   ...problemResponses(400, 401, 404),
@@ -117,7 +124,11 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (request) => {
       const { period, asOf = today(), ...filter } = request.query
-      return service.evaluatePartnership(request.partnership, period, asOf, filter)
+      return withWarning(
+        await service.evaluatePartnership(request.partnership, period, asOf, filter),
+        period,
+        request.partnership.financialYearStartMonth,
+      )
     },
   })
 
@@ -191,7 +202,11 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { operationId, tags, summary, params: PartnershipParams, querystring: ReportQuery, response: csvOrJson },
       handler: async (request, reply) => {
         const { period, asOf = today(), format } = request.query
-        const report = await build(request.partnership, period, asOf)
+        const report = withWarning(
+          await build(request.partnership, period, asOf),
+          period,
+          request.partnership.financialYearStartMonth,
+        )
         if (wantsCsv(request, format))
           return reply
             .type('text/csv; charset=utf-8')

@@ -154,8 +154,17 @@ const itemFields = {
 
 export const EvaluatedItemSchema = obj(itemFields)
 
+const Warnings = Type.Optional(
+  Type.Array(Type.String(), { description: 'How the request was read where it could have meant something else' }),
+)
+
 export const PartnershipEvaluationSchema = obj(
-  { period: Type.String(), asOf: Type.String({ format: 'date' }), items: Type.Array(EvaluatedItemSchema) },
+  {
+    period: Type.String(),
+    asOf: Type.String({ format: 'date' }),
+    warnings: Warnings,
+    items: Type.Array(EvaluatedItemSchema),
+  },
   'Every indicator and area of the partnership, evaluated for one period',
 )
 
@@ -201,6 +210,7 @@ const PriorityGroup = obj({
 export const ReportSchema = obj({
   period: Type.String(),
   asOf: Type.String({ format: 'date' }),
+  warnings: Warnings,
   priorities: Type.Array(PriorityGroup),
 })
 
