@@ -168,6 +168,11 @@ export function trendChart(input: ChartInput): string {
   out.push(
     `<rect x="${lx}" y="${ly + 66}" width="28" height="12" fill="url(#hatch)" stroke="#6e7781"/><text x="${lx}" y="${ly + 94}">Tolerance</text>`,
   )
+  // An empty chart says so, rather than leaving a reader to wonder whether the line is at zero.
+  if (latest === undefined)
+    out.push(
+      `<text x="${M.left + plotW / 2}" y="${M.top + plotH / 2}" font-size="18" fill="#57606a" text-anchor="middle">No data for these periods</text>`,
+    )
   out.push('</svg>')
   return out.join('\n')
 }

@@ -149,3 +149,15 @@ export function priorityNames(db: Db, partnershipId: string) {
     .orderBy('code')
     .execute()
 }
+
+/** The start of an indicator's latest measured period on or before a date, in any area. */
+export async function latestPeriodStart(db: Db, partnershipId: string, indicatorId: string, onOrBefore: string) {
+  const row = await db
+    .selectFrom('measurement')
+    .select((eb) => eb.fn.max('periodStart').as('latest'))
+    .where('partnershipId', '=', partnershipId)
+    .where('indicatorId', '=', indicatorId)
+    .where('periodStart', '<=', onOrBefore)
+    .executeTakeFirst()
+  return (row?.latest as string | null | undefined) ?? undefined
+}

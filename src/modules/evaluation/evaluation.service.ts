@@ -15,6 +15,7 @@ import { dateRange, lastMonth, parsePeriod, periodContaining, type Period } from
 import {
   evaluationData,
   indicatorFrequency,
+  latestPeriodStart,
   latestCommentary,
   priorityNames,
   type IndicatorRow,
@@ -242,10 +243,13 @@ export function createEvaluationService(db: Db) {
       if (indicator === undefined) throw notFound('indicator')
       const kind = seriesKind(indicator.frequency)
       const step = periodStep(indicator.frequency)
-      const today = periodContaining('month', monthIndex(asOf))
+      // With no `to`, the series ends at the indicator's latest figure on or before the as-of date (a chart
+      // of 2009 data asked for today would otherwise show twelve empty months), or at that date's month.
+      const latest = range.to === undefined ? await latestPeriodStart(db, partnershipId, indicatorId, asOf) : undefined
+      const end = periodContaining('month', monthIndex(latest ?? asOf))
       const last = periodContaining(
         kind,
-        lastMonth(range.to === undefined ? today : reportingPeriod(range.to, fy, 'querystring.to')),
+        lastMonth(range.to === undefined ? end : reportingPeriod(range.to, fy, 'querystring.to')),
         fy,
       )
       const first =
