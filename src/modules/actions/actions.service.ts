@@ -18,15 +18,8 @@ import { DomainError, notFound } from '../../domain/errors.js'
 import { today } from '../../http/clock.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import { requireRoleOrMembership } from '../groups/groups.service.js'
-import {
-  findRecord,
-  listRecords,
-  updateRecord,
-  type PageRequest,
-  type Row,
-  type Scope,
-} from '../resource/resource.repository.js'
-import { createResourceService, listWorkedOut, type WriteHooks } from '../resource/resource.service.js'
+import { findRecord, listRecords, updateRecord, type Row, type Scope } from '../resource/resource.repository.js'
+import { createResourceService, withView, type WriteHooks } from '../resource/resource.service.js'
 import {
   actionOwner,
   actionSpec,
@@ -192,8 +185,6 @@ const progressHooks: WriteHooks<'actionProgress'> = {
   },
 }
 
-const VIEW_FILTERS = ['asOf', 'flag', 'activityRag']
-
 /** NI 9 before NI 20: references compared as people read them. */
 const byReference = new Intl.Collator('en-GB', { numeric: true }).compare
 
@@ -207,37 +198,14 @@ export function createActionService(db: Db) {
     const assessments = await assess(db, scope.partnershipId, rows, asOf)
     return rows.map((row) => ({ ...row, assessment: assessments.get(row.id)! }))
   }
-  const one = async (scope: Scope, row: Promise<Row<'actionItem'>>) => (await present(scope, [await row], today()))[0]!
 
   return {
-    ...base,
-    get: (scope: Scope, id: string) => one(scope, base.get(scope, id)),
-    create: (scope: Scope, actor: Actor, values: Parameters<typeof base.create>[2]) =>
-      one(scope, base.create(scope, actor, values)),
-    update: (...args: Parameters<typeof base.update>) => one(args[0], base.update(...args)),
-
-    /** The list, each action assessed on the as-of date, filtered by flag or RAG as assessed. */
-    async list(scope: Scope, request: PageRequest, filters: readonly string[]) {
-      const {
-        asOf = today(),
-        flag,
-        activityRag: rag,
-        ...rest
-      } = request as PageRequest & {
-        asOf?: string
-        flag?: ActionFlag
-        activityRag?: Rag
-      }
-      const columns = filters.filter((f) => !VIEW_FILTERS.includes(f))
-      return listWorkedOut(
-        (page) => base.list(scope, page, columns),
-        rest,
-        (rows) => present(scope, rows as Row<'actionItem'>[], asOf),
-        (row) =>
-          (flag === undefined || row.assessment.flags.some((f) => f.flag === flag)) &&
-          (rag === undefined || row.assessment.activityRag === rag),
-      )
-    },
+    ...withView(base, present, {
+      keys: ['flag', 'activityRag'],
+      wanted: (row, { flag, activityRag }) =>
+        (flag === undefined || row.assessment.flags.some((f) => f.flag === flag)) &&
+        (activityRag === undefined || row.assessment.activityRag === activityRag),
+    }),
 
     /** A priority's action plan on a date: its actions by objective, with milestones, lead, partners and PIs. */
     async plan(scope: Scope, priorityId: string, asOf: string) {

@@ -149,46 +149,6 @@ export function fundingThreshold(db: Db, partnershipId: string) {
     .executeTakeFirstOrThrow()
 }
 
-/** The memberships a subject holds on a date in groups of the kinds given (or in one group). */
-export function membershipsIn(
-  db: Db,
-  partnershipId: string,
-  subject: string,
-  on: string,
-  groups: { kind: 'performance' | 'strategic' } | { id: string },
-) {
-  let query = db
-    .selectFrom('groupMember')
-    .innerJoin('partnershipGroup', 'partnershipGroup.id', 'groupMember.groupId')
-    .select(['groupMember.groupId', 'groupMember.offices'])
-    .where('groupMember.partnershipId', '=', partnershipId)
-    .where('groupMember.subject', '=', subject)
-    .where('groupMember.archived', '=', false)
-    .where('partnershipGroup.archived', '=', false)
-    .where('groupMember.startsOn', '<=', on)
-    .where((eb) => eb.or([eb('groupMember.endsOn', 'is', null), eb('groupMember.endsOn', '>=', on)]))
-  query =
-    'kind' in groups
-      ? query.where('partnershipGroup.kind', '=', groups.kind)
-      : query.where('partnershipGroup.id', '=', groups.id)
-  return query.execute()
-}
-
-/** Holders of an office in a group on a date: whom a Performance Group rejection must be explained to. */
-export function officeHolders(db: Db, partnershipId: string, groupId: string, office: Office, on: string) {
-  return db
-    .selectFrom('groupMember')
-    .select(['subject', 'name'])
-    .where('partnershipId', '=', partnershipId)
-    .where('groupId', '=', groupId)
-    .where('archived', '=', false)
-    .where(sql<boolean>`${office} = any(offices)`)
-    .where('startsOn', '<=', on)
-    .where((eb) => eb.or([eb('endsOn', 'is', null), eb('endsOn', '>=', on)]))
-    .orderBy('subject')
-    .execute()
-}
-
 export function recordDecision(
   trx: Db,
   decision: {

@@ -19,20 +19,8 @@ import { pounds } from '../../domain/money.js'
 import { dateRange, parsePeriod } from '../../domain/periods.js'
 import { today } from '../../http/clock.js'
 import { recordAudit } from '../audit/audit.repository.js'
-import {
-  findRecord,
-  updateRecord,
-  type PageRequest,
-  type Row,
-  type Scope,
-  type Values,
-} from '../resource/resource.repository.js'
-import {
-  checkIfMatchWhenSent,
-  createResourceService,
-  listWorkedOut,
-  type WriteHooks,
-} from '../resource/resource.service.js'
+import { findRecord, updateRecord, type Row, type Scope, type Values } from '../resource/resource.repository.js'
+import { checkIfMatchWhenSent, createResourceService, withView, type WriteHooks } from '../resource/resource.service.js'
 import {
   allocatedOn,
   allocationSpec,
@@ -45,8 +33,6 @@ import {
   findById,
   fundingThreshold,
   lockRow,
-  membershipsIn,
-  officeHolders,
   officerApprovals,
   paidOn,
   paymentSpec,
@@ -54,6 +40,7 @@ import {
   statementFigures,
   streamSpec,
 } from './funding.repository.js'
+import { membershipsIn, officeHolders } from '../groups/groups.repository.js'
 
 const conflict = (code: string, detail: string) => new DomainError(code, 'conflict', detail)
 const forbidden = (code: string, detail: string) => new DomainError(code, 'forbidden', detail)
@@ -190,8 +177,6 @@ const paymentHooks: WriteHooks<'fundingPayment'> = {
   },
 }
 
-const BID_VIEW_FILTERS = ['asOf', 'flag']
-
 export type BidFlag = 'evaluation_overdue' | 'agency_evaluation_overdue'
 
 /** Who may take a step, by the stage it belongs to; answers the offices and group they act in. */
@@ -293,34 +278,16 @@ export function createFundingService(db: Db) {
       }
     })
   }
-  const one = async (scope: Scope, row: Promise<Row<'fundingBid'>>) => (await present(scope, [await row], today()))[0]!
 
   return {
     streams,
     allocations: createResourceService(db, allocationSpec, allocationHooks),
     evaluations: createResourceService(db, evaluationSpec, evaluationHooks),
     payments: createResourceService(db, paymentSpec, paymentHooks),
-    bids: {
-      ...bids,
-      get: (scope: Scope, id: string) => one(scope, bids.get(scope, id)),
-      create: (scope: Scope, actor: Actor, values: Parameters<typeof bids.create>[2]) =>
-        one(scope, bids.create(scope, actor, values)),
-      update: (...args: Parameters<typeof bids.update>) => one(args[0], bids.update(...args)),
-      list(scope: Scope, request: PageRequest, filters: readonly string[]) {
-        const { asOf = today(), flag, ...rest } = request as PageRequest & { asOf?: string; flag?: BidFlag }
-        return listWorkedOut(
-          (page) =>
-            bids.list(
-              scope,
-              page,
-              filters.filter((f) => !BID_VIEW_FILTERS.includes(f)),
-            ),
-          rest,
-          (rows) => present(scope, rows as Row<'fundingBid'>[], asOf),
-          (row) => flag === undefined || row.flags.some((f) => f.flag === flag),
-        )
-      },
-    },
+    bids: withView(bids, present, {
+      keys: ['flag'],
+      wanted: (row, { flag }) => flag === undefined || row.flags.some((f) => f.flag === flag),
+    }),
 
     /**
      * Takes one step of the process (states.ts), checking who may take it, recording the decision and,

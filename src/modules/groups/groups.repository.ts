@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/client.js'
+import type { Office } from '../../domain/actions/context.js'
 import type { TableSpec } from '../resource/resource.repository.js'
 
 export const groupSpec: TableSpec<'partnershipGroup'> = {
@@ -18,10 +19,13 @@ export const memberSpec: TableSpec<'groupMember'> = {
   search: 'name',
   parent: { column: 'groupId', param: 'groupId', table: 'partnershipGroup', type: 'group' },
   conditions: {
-    office: (table, office) => sql<boolean>`${office} = any(${sql.ref(`${table}.offices`)})`,
+    office: (table, office) => holds(table, office as Office),
     on: (table, date) => covers(table, date as string),
   },
 }
+
+/** A membership that holds the office. */
+const holds = (table: string, office: Office) => sql<boolean>`${office} = any(${sql.ref(`${table}.offices`)})`
 
 const covers = (table: string, date: string) =>
   sql<boolean>`(${sql.ref(`${table}.startsOn`)} <= ${date} and (${sql.ref(`${table}.endsOn`)} is null or ${sql.ref(`${table}.endsOn`)} >= ${date}))`
@@ -94,4 +98,42 @@ export async function groupsOfSubject(db: Db, partnershipId: string, subject: st
     .where(covers('groupMember', on))
     .execute()
   return rows.map((r) => r.groupId)
+}
+
+/** The memberships a subject holds on a date in groups of the kinds given (or in one group). */
+export function membershipsIn(
+  db: Db,
+  partnershipId: string,
+  subject: string,
+  on: string,
+  groups: { kind: 'performance' | 'strategic' } | { id: string },
+) {
+  let query = db
+    .selectFrom('groupMember')
+    .innerJoin('partnershipGroup', 'partnershipGroup.id', 'groupMember.groupId')
+    .select(['groupMember.groupId', 'groupMember.offices'])
+    .where('groupMember.partnershipId', '=', partnershipId)
+    .where('groupMember.subject', '=', subject)
+    .where('groupMember.archived', '=', false)
+    .where('partnershipGroup.archived', '=', false)
+    .where(covers('groupMember', on))
+  query =
+    'kind' in groups
+      ? query.where('partnershipGroup.kind', '=', groups.kind)
+      : query.where('partnershipGroup.id', '=', groups.id)
+  return query.execute()
+}
+
+/** Holders of an office in a group on a date: whom a Performance Group rejection must be explained to. */
+export function officeHolders(db: Db, partnershipId: string, groupId: string, office: Office, on: string) {
+  return db
+    .selectFrom('groupMember')
+    .select(['subject', 'name'])
+    .where('partnershipId', '=', partnershipId)
+    .where('groupId', '=', groupId)
+    .where('archived', '=', false)
+    .where(holds('groupMember', office))
+    .where(covers('groupMember', on))
+    .orderBy('subject')
+    .execute()
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.js'
 import type { Actor } from '../../domain/access.js'
 import { DomainError, notFound } from '../../domain/errors.js'
+import { today } from '../../http/clock.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import {
   deleteRecord,
@@ -256,23 +257,40 @@ export function createResourceService<T extends ResourceTable>(db: Db, spec: Tab
 export type ResourceService<T extends ResourceTable> = ReturnType<typeof createResourceService<T>>
 
 /**
- * A list whose rows are worked out after reading (assessed on a date) and filtered on what was worked out.
- * It reads on through the table, a page's worth of rows still wanted at a time, until the page is full: so
- * the cursor stays the table's, and no row is lost or repeated between pages.
+ * A resource whose records are answered with what is worked out of them on a date (an action's flags, a
+ * bid's route, a risk's exposure): a read or a write as of today; the list as of its `asOf`, filtered by
+ * `filters.keys` (query parameters that are not columns) on what was worked out. The list reads on
+ * through the table, a page's worth of rows still wanted at a time, until the page is full: so the cursor
+ * stays the table's, and no row is lost or repeated between pages.
  */
-export async function listWorkedOut<R, V>(
-  list: (request: PageRequest) => Promise<{ items: R[]; nextCursor: string | null }>,
-  request: PageRequest,
-  workOut: (rows: R[]) => Promise<V[]>,
-  wanted: (row: V) => boolean,
-): Promise<{ items: V[]; nextCursor: string | null }> {
-  const limit = request.limit ?? 50
-  const items: V[] = []
-  let cursor = request.cursor
-  for (;;) {
-    const page = await list({ ...request, cursor, limit: limit - items.length })
-    items.push(...(await workOut(page.items)).filter(wanted))
-    if (page.nextCursor === null || items.length === limit) return { items, nextCursor: page.nextCursor }
-    cursor = page.nextCursor
+export function withView<T extends ResourceTable, V>(
+  base: ResourceService<T>,
+  view: (scope: Scope, rows: Row<T>[], asOf: string) => Promise<V[]>,
+  filters: { keys: readonly string[]; wanted: (row: V, request: PageRequest) => boolean },
+) {
+  const one = async (scope: Scope, row: Promise<Row<T>>) => (await view(scope, [await row], today()))[0]!
+  const viewKeys = new Set(['asOf', ...filters.keys])
+  return {
+    ...base,
+    get: (scope: Scope, id: string) => one(scope, base.get(scope, id)),
+    create: (scope: Scope, actor: Actor, values: Values<T>) => one(scope, base.create(scope, actor, values)),
+    update: (...args: Parameters<ResourceService<T>['update']>) => one(args[0], base.update(...args)),
+    async list(scope: Scope, request: PageRequest, columns: readonly string[]) {
+      const asOf = (request.asOf as string | undefined) ?? today()
+      const limit = request.limit ?? 50
+      const rest = Object.fromEntries(Object.entries(request).filter(([key]) => !viewKeys.has(key))) as PageRequest
+      const items: V[] = []
+      let cursor = request.cursor
+      for (;;) {
+        const page = await base.list(
+          scope,
+          { ...rest, cursor, limit: limit - items.length },
+          columns.filter((c) => !viewKeys.has(c)),
+        )
+        items.push(...(await view(scope, page.items as Row<T>[], asOf)).filter((row) => filters.wanted(row, request)))
+        if (page.nextCursor === null || items.length === limit) return { items, nextCursor: page.nextCursor }
+        cursor = page.nextCursor
+      }
+    },
   }
 }

@@ -13,20 +13,17 @@ import {
   riskFlags,
   scoreOf,
   type AssessmentFacts,
-  type Band,
   type Cell,
   type Exposure,
-  type RiskFlag,
   type RiskScale,
 } from '../../domain/risks/index.js'
-import { today } from '../../http/clock.js'
 import { recordAudit } from '../audit/audit.repository.js'
-import { findRecord, listRecords, type PageRequest, type Row, type Scope } from '../resource/resource.repository.js'
+import { findRecord, listRecords, type Row, type Scope } from '../resource/resource.repository.js'
 import {
   checkIfMatch,
   checkIfMatchWhenSent,
   createResourceService,
-  listWorkedOut,
+  withView,
   type WriteHooks,
 } from '../resource/resource.service.js'
 import {
@@ -163,7 +160,6 @@ export function createRiskService(db: Db) {
     })
   }
   type Viewed = Awaited<ReturnType<typeof view>>[number]
-  const one = async (scope: Scope, row: Promise<RiskRow>) => (await view(scope, [await row], today()))[0]!
   const allViewed = async (scope: Scope, asOf: string) =>
     view(scope, (await listRecords(db, riskSpec, scope, { limit: 10_000 }, [])).items as RiskRow[], asOf)
 
@@ -175,38 +171,12 @@ export function createRiskService(db: Db) {
 
   return {
     assessments,
-    risks: {
-      ...risks,
-      get: (scope: Scope, id: string) => one(scope, risks.get(scope, id)),
-      create: (scope: Scope, actor: Actor, values: Parameters<typeof risks.create>[2]) =>
-        one(scope, risks.create(scope, actor, values)),
-      update: (...args: Parameters<typeof risks.update>) => one(args[0], risks.update(...args)),
-      list(scope: Scope, request: PageRequest, filters: readonly string[]) {
-        const {
-          asOf = today(),
-          flag,
-          band,
-          ...rest
-        } = request as PageRequest & {
-          asOf?: string
-          flag?: RiskFlag
-          band?: Band
-        }
-        return listWorkedOut(
-          (page) =>
-            risks.list(
-              scope,
-              page,
-              filters.filter((f) => !['asOf', 'flag', 'band'].includes(f)),
-            ),
-          rest,
-          (rows) => view(scope, rows as RiskRow[], asOf),
-          (row: Viewed) =>
-            (flag === undefined || row.view.flags.some((f) => f.flag === flag)) &&
-            (band === undefined || row.view.current?.band === band),
-        )
-      },
-    },
+    risks: withView(risks, view, {
+      keys: ['flag', 'band'],
+      wanted: (row, { flag, band }) =>
+        (flag === undefined || row.view.flags.some((f) => f.flag === flag)) &&
+        (band === undefined || row.view.current?.band === band),
+    }),
 
     /** A mistaken assessment is withdrawn with a reason by its assessor or an admin, never edited or deleted. */
     withdraw(scope: Scope, actor: Actor, id: string, reason: string, ifMatch: string | undefined) {
