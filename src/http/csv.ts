@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Readable } from 'node:stream'
 
 /** A number as text ("-3", "12.5") is data, not a formula. */
 const NUMBER = /^[+-]?\d+(\.\d+)?$/
@@ -53,4 +54,12 @@ export function wantsCsv(request: FastifyRequest, format: string | undefined): b
   if (format !== undefined) return format === 'csv'
   const accept = request.headers.accept ?? ''
   return accept.includes('text/csv') && !accept.includes('application/json')
+}
+
+/** Sends a CSV document as a download; the file name keeps only characters safe in a header. */
+export function sendCsv(reply: FastifyReply, name: string, body: string | Readable): FastifyReply {
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${name.replace(/[^\w.-]/g, '_')}.csv"`)
+    .send(body)
 }

@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { describeResource } from '../../domain/actions/index.js'
 import { today } from '../../http/clock.js'
-import { spreadsheetCsv, wantsCsv } from '../../http/csv.js'
+import { sendCsv, spreadsheetCsv, wantsCsv } from '../../http/csv.js'
 import { JsonOrCsv, PartnershipParams, Uuid } from '../../http/schemas.js'
 import { problemResponses } from '../../plugins/problem.js'
-import { registerResourceRoutes } from '../resource/resource.routes.js'
+import { registerResourceRoutes, tenantScope } from '../resource/resource.routes.js'
 import {
   ActionFilters,
   ActionPlanQuery,
@@ -128,11 +128,7 @@ export const actionPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (request, reply) => {
       const { asOf = today(), format } = request.query
-      const scope = {
-        partnershipId: request.partnership.id,
-        yearStartMonth: request.partnership.financialYearStartMonth,
-      }
-      const plan = await service.plan(scope, request.params.priorityId, asOf)
+      const plan = await service.plan(tenantScope(request), request.params.priorityId, asOf)
       if (!wantsCsv(request, format)) return plan
       const rows = plan.objectives.flatMap(({ objective, actions }) =>
         actions.map(({ action, milestones, lead, partners, indicators }) => [
@@ -156,13 +152,7 @@ export const actionPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
           action.assessment.flags.map((f) => f.flag),
         ]),
       )
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header(
-          'content-disposition',
-          `attachment; filename="action-plan-${(plan.priority.code ?? plan.priority.id).replace(/[^\w.-]/g, '_')}.csv"`,
-        )
-        .send(spreadsheetCsv(PLAN_COLUMNS, rows))
+      return sendCsv(reply, `action-plan-${plan.priority.code ?? plan.priority.id}`, spreadsheetCsv(PLAN_COLUMNS, rows))
     },
   })
 }

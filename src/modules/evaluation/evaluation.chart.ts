@@ -18,7 +18,6 @@ const HEIGHT = 380
 const M = { top: 80, right: 120, bottom: 48, left: 64 }
 const RAG_FILL: Record<Rag, string> = { green: '#1a7f37', amber: '#bf8700', red: '#cf222e', grey: '#8c959f' }
 
-const escape = escapeXml
 const fixed = (n: number) => Number(n.toFixed(1)).toString()
 
 /** A "nice" axis top and step: 1, 2 or 5 times a power of ten. */
@@ -63,17 +62,17 @@ export function trendChart(input: ChartInput): string {
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="Arial, Helvetica, sans-serif" font-size="12" role="img" aria-labelledby="title desc">`,
   )
-  out.push(`<title id="title">${escape(input.title)}</title>`)
+  out.push(`<title id="title">${escapeXml(input.title)}</title>`)
   const latest = [...items].reverse().find((e) => e.comparison.actual !== null)
   out.push(
-    `<desc id="desc">${escape(`${input.subtitle}. ${latest ? `Latest ${latest.evaluatedPeriod}: ${latest.comparison.actual} against a target of ${latest.comparison.target ?? 'none'}, ${latest.rag.toUpperCase()}.` : 'No data.'}`)}</desc>`,
+    `<desc id="desc">${escapeXml(`${input.subtitle}. ${latest ? `Latest ${latest.evaluatedPeriod}: ${latest.comparison.actual} against a target of ${latest.comparison.target ?? 'none'}, ${latest.rag.toUpperCase()}.` : 'No data.'}`)}</desc>`,
   )
   out.push(
     '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#6e7781" stroke-width="1"/></pattern></defs>',
   )
   out.push('<rect width="100%" height="100%" fill="#ffffff"/>')
-  out.push(`<text x="${M.left}" y="24" font-size="16" font-weight="bold">${escape(input.title)}</text>`)
-  out.push(`<text x="${M.left}" y="44" fill="#444">${escape(input.subtitle)}</text>`)
+  out.push(`<text x="${M.left}" y="24" font-size="16" font-weight="bold">${escapeXml(input.title)}</text>`)
+  out.push(`<text x="${M.left}" y="44" fill="#444">${escapeXml(input.subtitle)}</text>`)
   // Gridlines and the value axis.
   for (let v = 0; v <= top + step / 2; v += step) {
     out.push(
@@ -88,7 +87,7 @@ export function trendChart(input: ChartInput): string {
   items.forEach((e, i) => {
     if (i % every !== 0 && i !== items.length - 1) return
     out.push(
-      `<text x="${fixed(x(i))}" y="${M.top + plotH + 18}" text-anchor="middle" fill="#333">${escape(e.evaluatedPeriod)}</text>`,
+      `<text x="${fixed(x(i))}" y="${M.top + plotH + 18}" text-anchor="middle" fill="#333">${escapeXml(e.evaluatedPeriod)}</text>`,
     )
   })
   const cumulative = items.some(

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { spreadsheetCsv, wantsCsv } from '../../http/csv.js'
+import { sendCsv, spreadsheetCsv, wantsCsv } from '../../http/csv.js'
 import Type from 'typebox'
 import { problemResponses } from '../../plugins/problem.js'
 import { today } from '../../http/clock.js'
@@ -207,11 +207,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           period,
           request.partnership.financialYearStartMonth,
         )
-        if (wantsCsv(request, format))
-          return reply
-            .type('text/csv; charset=utf-8')
-            .header('content-disposition', `attachment; filename="${name}-${report.period}.csv"`)
-            .send(reportCsv(report))
+        if (wantsCsv(request, format)) return sendCsv(reply, `${name}-${report.period}`, reportCsv(report))
         return report
       },
     })

@@ -2,11 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { BID_ACTIONS, type BidAction } from '../../domain/funding/index.js'
 import { pounds } from '../../domain/money.js'
-import { spreadsheetCsv, wantsCsv } from '../../http/csv.js'
+import { sendCsv, spreadsheetCsv, wantsCsv } from '../../http/csv.js'
 import { IfMatchHeaders, JsonOrCsv, PartnershipParams, Uuid } from '../../http/schemas.js'
 import { problemResponses } from '../../plugins/problem.js'
-import { actorOf, registerResourceRoutes } from '../resource/resource.routes.js'
-import type { Scope } from '../resource/resource.repository.js'
+import { actorOf, registerResourceRoutes, tenantScope } from '../resource/resource.routes.js'
 import {
   AllocationFilters,
   AllocationSchema,
@@ -38,10 +37,6 @@ import { createFundingService } from './funding.service.js'
 
 type Service = ReturnType<typeof createFundingService>
 const tags = ['Funding']
-const scopeOf = (request: { partnership: { id: string; financialYearStartMonth: number } }): Scope => ({
-  partnershipId: request.partnership.id,
-  yearStartMonth: request.partnership.financialYearStartMonth,
-})
 const ops = (one: string, many: string) => ({
   list: `list${many}`,
   create: `create${one}`,
@@ -83,7 +78,7 @@ const streamRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
       },
     },
     handler: async (request, reply) => {
-      const statement = await service.statement(scopeOf(request), request.params.id)
+      const statement = await service.statement(tenantScope(request), request.params.id)
       if (!wantsCsv(request, request.query.format)) return statement
       const rows = statement.allocations.map((a) => [
         a.description,
@@ -102,10 +97,7 @@ const streamRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
         money(l.spentPence),
         money(l.remainingPence),
       ])
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="statement-${statement.stream.id}.csv"`)
-        .send(spreadsheetCsv(STATEMENT_COLUMNS, rows))
+      return sendCsv(reply, `statement-${statement.stream.id}`, spreadsheetCsv(STATEMENT_COLUMNS, rows))
     },
   })
 }
@@ -167,7 +159,7 @@ const bidRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, {
       },
       handler: async (request) =>
         service.transition(
-          scopeOf(request),
+          tenantScope(request),
           actorOf(request),
           request.params.id,
           action,
@@ -187,7 +179,7 @@ const bidRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, {
       response: { 200: TransitionResult, ...problemResponses(400, 401, 403, 404, 409) },
     },
     handler: async (request) =>
-      service.mainstreaming(scopeOf(request), actorOf(request), request.params.id, request.body),
+      service.mainstreaming(tenantScope(request), actorOf(request), request.params.id, request.body),
   })
   app.get('/:id/decisions', {
     config: { access: { scope: 'partnership', role: 'viewer' } },
@@ -201,7 +193,7 @@ const bidRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, {
         ...problemResponses(400, 401, 404),
       },
     },
-    handler: async (request) => service.decisions(scopeOf(request), request.params.id),
+    handler: async (request) => service.decisions(tenantScope(request), request.params.id),
   })
 }
 
@@ -267,7 +259,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
     },
     handler: async (request, reply) => {
       const { from, to, format } = request.query
-      const report = await service.decisionsReport(scopeOf(request), from, to)
+      const report = await service.decisionsReport(tenantScope(request), from, to)
       if (!wantsCsv(request, format)) return report
       const rows = report.items.map(({ decision: d, bidTitle, groupName }) => [
         d.decidedAt.toISOString(),
@@ -283,10 +275,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
         money(d.amountPence),
         d.reason,
       ])
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="funding-decisions-${from}-${to}.csv"`)
-        .send(spreadsheetCsv(DECISION_COLUMNS, rows))
+      return sendCsv(reply, `funding-decisions-${from}-${to}`, spreadsheetCsv(DECISION_COLUMNS, rows))
     },
   })
 }

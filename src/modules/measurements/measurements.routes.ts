@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { spreadsheetLines } from '../../http/csv.js'
+import { sendCsv, spreadsheetLines } from '../../http/csv.js'
 import type { FastifyRequest } from 'fastify'
 import { Readable } from 'node:stream'
 import Type, { type Static } from 'typebox'
@@ -104,10 +104,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
           after = { periodStart: last.periodStart, id: last.id }
         }
       }
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="measurements.csv"')
-        .send(Readable.from(csv()))
+      return sendCsv(reply, 'measurements', Readable.from(csv()))
     },
   })
 

@@ -40,6 +40,16 @@ export interface ResourceRoutes<T extends ResourceTable> {
 const READ_PROBLEMS = [400, 401, 404]
 const WRITE_PROBLEMS = [400, 401, 403, 404, 409, 422]
 
+/** The partnership a request acts in, as the services take it (and, for a nested resource, its parent). */
+export const tenantScope = (
+  request: { partnership: { id: string; financialYearStartMonth: number } },
+  parentId?: string,
+): Scope => ({
+  partnershipId: request.partnership.id,
+  yearStartMonth: request.partnership.financialYearStartMonth,
+  ...(parentId === undefined ? {} : { parentId }),
+})
+
 export const actorOf = (request: FastifyRequest): Actor => {
   const role =
     request.partnership === null ? undefined : request.principal.memberships.get(request.partnership.slug)?.role
@@ -77,14 +87,11 @@ export function registerResourceRoutes<T extends ResourceTable>(app: FastifyType
   } as const
   const roleNote = `Needs the ${def.writeRole} role${def.groupMembers ? ', or membership of the owning group' : ''}.`
 
-  const scopeOf = (request: {
-    partnership: { id: string; financialYearStartMonth: number }
-    params: unknown
-  }): Scope => ({
-    partnershipId: request.partnership.id,
-    yearStartMonth: request.partnership.financialYearStartMonth,
-    ...(parentParam === undefined ? {} : { parentId: (request.params as Record<string, string>)[parentParam] }),
-  })
+  const scopeOf = (request: { partnership: { id: string; financialYearStartMonth: number }; params: unknown }) =>
+    tenantScope(
+      request,
+      parentParam === undefined ? undefined : (request.params as Record<string, string>)[parentParam],
+    )
   const sendRow = (reply: FastifyReply, row: Row<T>, status = 200) =>
     reply.status(status).header('etag', etagOf(row.version)).send(row)
 

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { today } from '../../http/clock.js'
-import { spreadsheetCsv, wantsCsv } from '../../http/csv.js'
+import { sendCsv, spreadsheetCsv, wantsCsv } from '../../http/csv.js'
 import { IfMatchHeaders, JsonOrCsv, PartnershipParams, Uuid } from '../../http/schemas.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { etagOf } from '../resource/resource.service.js'
-import { actorOf, registerResourceRoutes } from '../resource/resource.routes.js'
-import type { Scope } from '../resource/resource.repository.js'
+import { actorOf, registerResourceRoutes, tenantScope } from '../resource/resource.routes.js'
 import { heatmapSvg } from './risks.chart.js'
 import {
   AssessmentSchema,
@@ -28,10 +27,6 @@ import { createRiskService } from './risks.service.js'
 type Service = ReturnType<typeof createRiskService>
 const tags = ['Risks']
 const read = { scope: 'partnership', role: 'viewer' } as const
-const scopeOf = (request: { partnership: { id: string; financialYearStartMonth: number } }): Scope => ({
-  partnershipId: request.partnership.id,
-  yearStartMonth: request.partnership.financialYearStartMonth,
-})
 
 const REGISTER_COLUMNS = [
   'Reference',
@@ -57,11 +52,11 @@ const riskRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, 
   }
   const heatmapOf = (
     request: { query: { exposure?: 'inherent' | 'current' | 'target'; at?: string; compareTo?: string } } & Parameters<
-      typeof scopeOf
+      typeof tenantScope
     >[0],
   ) =>
     service.heatmap(
-      scopeOf(request),
+      tenantScope(request),
       request.query.exposure ?? 'current',
       request.query.at ?? today(),
       request.query.compareTo,
@@ -88,7 +83,7 @@ const riskRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, 
       },
     },
     handler: async (request, reply) => {
-      const [map, scale] = await Promise.all([heatmapOf(request), service.settings(scopeOf(request))])
+      const [map, scale] = await Promise.all([heatmapOf(request), service.settings(tenantScope(request))])
       const title = `${request.partnership.slug}: ${map.exposure} risk exposure`
       return reply.type('image/svg+xml; charset=utf-8').send(heatmapSvg(map, scale, title))
     },
@@ -146,7 +141,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async 
     },
     handler: async (request, reply) => {
       const row = await service.withdraw(
-        { ...scopeOf(request), parentId: request.params.riskId },
+        tenantScope(request, request.params.riskId),
         actorOf(request),
         request.params.id,
         request.body.reason,
@@ -169,7 +164,7 @@ const registerRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (a
       response: { 200: RiskSettingsSchema, ...problemResponses(400, 401, 404) },
     },
     handler: async (request, reply) => {
-      const settings = await service.settings(scopeOf(request))
+      const settings = await service.settings(tenantScope(request))
       return reply.header('etag', etagOf(settings.version)).send(settings)
     },
   })
@@ -188,7 +183,7 @@ const registerRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (a
     },
     handler: async (request, reply) => {
       const saved = await service.updateSettings(
-        scopeOf(request),
+        tenantScope(request),
         actorOf(request),
         request.headers['if-match'],
         request.body,
@@ -211,7 +206,7 @@ const registerRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (a
     },
     handler: async (request, reply) => {
       const { asOf = today(), format } = request.query
-      const register = await service.register(scopeOf(request), asOf)
+      const register = await service.register(tenantScope(request), asOf)
       if (!wantsCsv(request, format)) return register
       const exposure = (e: { likelihood: number; impact: number; score: number; band: string } | null) =>
         e === null ? '' : `L${e.likelihood} x I${e.impact} = ${e.score} (${e.band.replace('_', ' ')})`
@@ -229,10 +224,7 @@ const registerRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (a
         r.priorityActions,
         r.closedOn === null || r.closedOn > asOf ? 'open' : `closed ${r.closedOn}`,
       ])
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="risk-register-${asOf}.csv"`)
-        .send(spreadsheetCsv(REGISTER_COLUMNS, rows))
+      return sendCsv(reply, `risk-register-${asOf}`, spreadsheetCsv(REGISTER_COLUMNS, rows))
     },
   })
 }
