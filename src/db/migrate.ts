@@ -1,8 +1,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Kysely } from 'kysely'
-import { FileMigrationProvider, Migrator, type MigrationResultSet } from 'kysely/migration'
+import { FileMigrationProvider, Migrator, type Kysely, type MigrationResultSet } from 'kysely'
 
 // Resolves to ./migrations from src/db and to dist/migrations from dist/src/db alike.
 const migrationFolder = fileURLToPath(new URL('../../migrations', import.meta.url))

@@ -41,11 +41,12 @@ const SETTING = `select set_config('${TENANT_SETTING}', $1, true)`
 const INVALID_STATEMENT_NAME = '26000'
 
 /**
- * The statement that begins a transaction carries this as its parameter list: the client learns that a
- * transaction began from the driver itself, not from the statement's text. (A checked-out client serves
+ * The statement that begins a transaction carries this as its one parameter: the client learns that a
+ * transaction began from the driver itself, not from the statement's text. A value rather than the list
+ * itself, since Kysely copies the parameter list on its way to the client. (A checked-out client serves
  * one transaction and is released after its commit or rollback, so only the beginning matters.)
  */
-const BEGIN = Object.freeze([]) as unknown as unknown[]
+const BEGIN: unknown = Object.freeze({ begins: 'transaction' })
 
 /**
  * A pooled client checked out inside asTenant. Outside a transaction each statement carries the setting;
@@ -70,7 +71,7 @@ class TenantClient {
   }
 
   async query(text: string, values: readonly unknown[]): Promise<unknown> {
-    if (values === BEGIN) {
+    if (values.length === 1 && values[0] === BEGIN) {
       const begun = await this.client.query(text)
       this.inTransaction = true
       // An isolation level must come before any statement, so the setting follows the transaction's start.
@@ -99,6 +100,19 @@ class TenantClient {
   }
 }
 
+/** A client checked out outside asTenant (migrations, the directory of partnerships): it only reads the marker. */
+class PlainClient {
+  constructor(private readonly client: pg.PoolClient) {}
+
+  release(destroy?: boolean): void {
+    this.client.release(destroy)
+  }
+
+  query(text: string, values: readonly unknown[]): Promise<unknown> {
+    return values.length === 1 && values[0] === BEGIN ? this.client.query(text) : this.client.query(text, [...values])
+  }
+}
+
 /** Kysely's Postgres driver, telling a tenant client when a transaction begins. */
 class TenantDriver extends PostgresDriver implements Driver {
   override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
@@ -107,7 +121,7 @@ class TenantDriver extends PostgresDriver implements Driver {
       settings.accessMode ?? '',
     ].filter(Boolean)
     await connection.executeQuery(
-      CompiledQuery.raw(modes.length === 0 ? 'begin' : `start transaction ${modes.join(' ')}`, BEGIN),
+      CompiledQuery.raw(modes.length === 0 ? 'begin' : `start transaction ${modes.join(' ')}`, [BEGIN]),
     )
   }
 }
@@ -128,7 +142,7 @@ export function tenantDialect(pool: pg.Pool, onCheckout?: (waitedMs: number) => 
         onCheckout?.(performance.now() - asked)
         const partnershipId = current.getStore()
         return (partnershipId === undefined
-          ? client
+          ? new PlainClient(client)
           : new TenantClient(client, partnershipId)) as unknown as PostgresPoolClient
       },
     },
