@@ -6,7 +6,7 @@ import type { Database } from './types.js'
 
 export type Db = Kysely<Database>
 
-const OID = { INT8: 20, DATE: 1082 } as const
+const OID = { INT8: 20, DATE: 1082, NUMERIC: 1700 } as const
 
 /** pg returns BIGINT (and count(*)) as strings; a value beyond 2^53 would silently lose digits as a number. */
 export function parseBigint(value: string): number {
@@ -15,10 +15,19 @@ export function parseBigint(value: string): number {
   return n
 }
 
+/**
+ * NUMERIC as its shortest exact decimal: a numeric(20, 6) column holds 27 as 27.000000, which is padding,
+ * not precision ("27", "47.3", "-3"). Exact either way; figures worked out are rounded where they are shown.
+ */
+export function parseNumeric(value: string): string {
+  return value.includes('.') ? value.replace(/\.?0+$/, '') : value
+}
+
 function typeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
   // DATE stays the plain 'YYYY-MM-DD' string: parsing it as local midnight shifts it a day in some zones.
   if (oid === OID.DATE) return (value) => value
   if (oid === OID.INT8) return parseBigint
+  if (oid === OID.NUMERIC) return parseNumeric
   return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown
 }
 

@@ -50,3 +50,29 @@ export function formatDecimal(value: Decimal): string {
   const fraction = digits.slice(digits.length - value.scale)
   return `${negative ? '-' : ''}${whole}${value.scale > 0 ? `.${fraction}` : ''}`
 }
+
+/** A double holds 15 significant digits exactly; a JSON number with more may already have changed. */
+export const EXACT_DIGITS = 15
+
+/**
+ * A JSON number as the decimal text it stands for, in plain notation ("0.0000001", never "1e-7"); null
+ * when it is not finite or has more significant digits than a double carries exactly.
+ */
+export function numberText(n: number): string | null {
+  if (!Number.isFinite(n) || Number(n.toPrecision(EXACT_DIGITS)) !== n) return null
+  const text = String(n)
+  const e = text.indexOf('e')
+  if (e === -1) return text
+  const negative = text.startsWith('-')
+  const mantissa = text.slice(negative ? 1 : 0, e)
+  const point = mantissa.indexOf('.')
+  const digits = mantissa.replace('.', '')
+  const at = (point === -1 ? mantissa.length : point) + Number(text.slice(e + 1))
+  const plain =
+    at <= 0
+      ? `0.${'0'.repeat(-at)}${digits}`
+      : at >= digits.length
+        ? digits + '0'.repeat(at - digits.length)
+        : `${digits.slice(0, at)}.${digits.slice(at)}`
+  return `${negative ? '-' : ''}${plain}`
+}

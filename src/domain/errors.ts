@@ -17,6 +17,10 @@ export type ProblemKind =
 export interface FieldError {
   field: string
   message: string
+  /** The value refused, as sent (a bulk row's cell), so a refusal can be found and fixed without the file open. */
+  value?: string
+  /** The line of the file it came from (a CSV's header is line 1). */
+  line?: number
 }
 
 /**

@@ -1,4 +1,11 @@
-import { parseDecimal, formatDecimal, roundHalfAwayFromZero, type Decimal } from './decimal.js'
+import {
+  EXACT_DIGITS,
+  formatDecimal,
+  numberText,
+  parseDecimal,
+  roundHalfAwayFromZero,
+  type Decimal,
+} from './decimal.js'
 import { DomainError, type FieldError } from './errors.js'
 import { checkPeriodFits, unitFactor, type Frequency, type IndicatorShape } from './indicators.js'
 import { parsePeriod, type Period } from './periods.js'
@@ -29,19 +36,16 @@ export interface MeasurementValues {
 
 const VALUE_PLACES = 6
 
-/** A double holds 15 significant digits exactly; a JSON number with more may already have changed. */
-const EXACT_DIGITS = 15
-
 function decimal(sent: SentNumber, field: string, errors: FieldError[]): Decimal | null {
   if (sent === null || sent === undefined || sent === '') return null
-  if (typeof sent === 'number' && Number.isFinite(sent) && Number(sent.toPrecision(EXACT_DIGITS)) !== sent) {
+  const text = typeof sent === 'number' ? numberText(sent) : sent
+  if (text === null) {
     errors.push({
       field,
       message: `has more than ${EXACT_DIGITS} significant digits, more than a JSON number carries exactly: send it as a string`,
     })
     return null
   }
-  const text = typeof sent === 'number' ? (Number.isFinite(sent) ? String(sent) : 'NaN') : sent
   try {
     return parseDecimal(text, field)
   } catch {

@@ -6,6 +6,27 @@ import { DomainError, type FieldError, type ProblemKind } from '../domain/errors
 
 export const PROBLEM_TYPE_BASE = 'urn:safer-partnerships:problem:'
 
+/** One field refused, and why: in a problem's errors, and in a bulk answer's refused rows. */
+export const FieldErrorSchema = Type.Object(
+  {
+    field: Type.String({
+      description: 'Where: body.name, querystring.period, rows.12.value',
+      examples: ['rows.12.value'],
+    }),
+    message: Type.String({ examples: ['a count must be a whole number, 0 or more'] }),
+    value: Type.Optional(
+      Type.String({ description: 'For a bulk row: the value refused, as sent', examples: ['12.5'] }),
+    ),
+    line: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: "For a bulk row: its line in the file (a CSV's header is line 1)",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
 export const ProblemSchema = Type.Object(
   {
     type: Type.String({
@@ -19,9 +40,7 @@ export const ProblemSchema = Type.Object(
     code: Type.String({ description: 'Machine-readable error code, e.g. AREA.CYCLE' }),
     requestId: Type.Optional(Type.String()),
     errors: Type.Optional(
-      Type.Array(Type.Object({ field: Type.String(), message: Type.String() }, { additionalProperties: false }), {
-        description: 'For validation problems: each offending field and why',
-      }),
+      Type.Array(FieldErrorSchema, { description: 'For validation problems: each offending field and why' }),
     ),
   },
   { $id: 'Problem', additionalProperties: false, description: 'RFC 9457 problem details' },

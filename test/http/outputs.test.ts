@@ -389,3 +389,42 @@ t.test('a series and its chart end at the latest figure, not today; an empty cha
   const chart = await call('GET', `indicators/${indicator.id}/chart.svg?areaId=${area.id}`, admin)
   t.notMatch(chart.body, /No data/, 'a chart with figures draws them')
 })
+
+t.test('decimals come back unpadded, and worked-out figures to the indicator’s places', async (t) => {
+  const ctx = await buildTestApp(t)
+  await seedPartnerships(ctx, 'alpha')
+  const admin = await ctx.as('admin', 'alpha')
+  const { call, post } = partnershipClient(ctx, 'alpha', admin)
+  const area = await post('areas', { name: 'Peterborough', type: 'district' })
+  const marac = await post('indicators', {
+    reference: 'MARAC',
+    name: 'Repeat MARAC cases',
+    unit: 'percentage',
+    polarity: 'lower_better',
+    frequency: 'monthly',
+    aggregation: 'ratio_of_sums',
+    decimalPlaces: 1,
+  })
+  const target = await post('targets', {
+    indicatorId: marac.id,
+    areaId: area.id,
+    period: 'FY2009-10',
+    baselineValue: '27.000',
+    targetValue: '27',
+  })
+  t.match(target, { baselineValue: '27', targetValue: '27', tolerancePercent: null }, 'not 27.000000')
+  t.equal(marac.defaultTolerancePercent, '5', 'not 5.000')
+  await post('measurements/bulk', [
+    { indicator: 'MARAC', area: area.id, period: '2009-04', numerator: 9, denominator: 27 },
+    { indicator: 'MARAC', area: area.id, period: '2009-05', numerator: 10, denominator: 27 },
+  ])
+  const stored = await call('GET', `measurements/${marac.id}/${area.id}/2009-05`, admin)
+  t.equal(stored.json().value, '37.037037', 'a stored value keeps the places it was worked out to, unpadded')
+  const evaluated = await call('GET', `evaluation?period=2009-05&asOf=2009-06-30`, admin)
+  const e = evaluated.json().items[0].evaluation
+  t.same(
+    [e.actual.period, e.travel.previousPeriod.previous, e.travel.previousPeriod.current, e.comparison.actual],
+    [37, 33.3, 37, 35.2],
+    'figures worked out are to the indicator’s one place: never 37.037037 or 33.333333',
+  )
+})

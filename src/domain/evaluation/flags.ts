@@ -1,6 +1,6 @@
 import { seriesKind } from '../indicators.js'
 import { periodContaining } from '../periods.js'
-import { beyond, type IndicatorContext, type Situation } from './context.js'
+import { beyond, round, type IndicatorContext, type Situation } from './context.js'
 import { dueDate } from './due-date.js'
 import type { Judged } from './comparison.js'
 import type { PeriodTarget } from './target-for-period.js'
@@ -85,7 +85,13 @@ export function flagsOf(ctx: IndicatorContext, s: Situation, f: Findings): FlagE
         signal.rule === 'outside_limits'
           ? `${s.evaluated!.key} lies ${signal.side} the control limits (${spc.lower} to ${spc.upper})`
           : `seven months in a row ${signal.side} the mean of ${spc.mean}`,
-      figures: { value: s.here?.value ?? null, mean: spc.mean, upper: spc.upper, lower: spc.lower, rule: signal.rule },
+      figures: {
+        value: s.here === undefined ? null : round(s.here.value, ctx.dp),
+        mean: spc.mean,
+        upper: spc.upper,
+        lower: spc.lower,
+        rule: signal.rule,
+      },
     })
   }
   const forecast = f.forecast

@@ -34,11 +34,13 @@ function testChange(ctx: IndicatorContext, before: Point, after: Point): { test:
 function travelAgainst(ctx: IndicatorContext, s: Situation, against: Period | null): TravelResult {
   const label = against?.key ?? ''
   const previous = against === null ? undefined : ctx.points.get(against.firstMonth)
+  // A ratio's point is its worked-out percentage: shown, like every figure, to the indicator's places.
+  const shown = (p: Point | undefined) => (p === undefined ? null : round(p.value, ctx.dp))
   if (s.here === undefined || previous === undefined) {
     return {
       against: label,
-      previous: previous?.value ?? null,
-      current: s.here?.value ?? null,
+      previous: shown(previous),
+      current: shown(s.here),
       change: null,
       changePercent: null,
       test: 'none',
@@ -50,8 +52,8 @@ function travelAgainst(ctx: IndicatorContext, s: Situation, against: Period | nu
   const change = round(s.here.value - previous.value, ctx.dp)
   return {
     against: label,
-    previous: previous.value,
-    current: s.here.value,
+    previous: shown(previous),
+    current: shown(s.here),
     change,
     changePercent: percent(s.here.value - previous.value, previous.value),
     ...tested,

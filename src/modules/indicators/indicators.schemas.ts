@@ -1,5 +1,6 @@
 import Type from 'typebox'
 import { AGGREGATIONS, FREQUENCIES, POLARITIES, UNITS } from '../../domain/indicators.js'
+import { decimalInput } from '../../http/decimals.js'
 import { Nullable, RecordFields, StringEnum, Text, Uuid, updateOf } from '../../http/schemas.js'
 
 const Reference = Type.String({
@@ -7,10 +8,11 @@ const Reference = Type.String({
   maxLength: 40,
   description: 'e.g. NI 20, NI 33(i) or a local code; unique in the partnership',
 })
-const Tolerance = Type.String({
-  pattern: '^\\d{1,4}(\\.\\d{1,3})?$',
-  description: 'Percent of the target within which a miss is amber, as a decimal string',
-})
+export const Tolerance = decimalInput(
+  '^\\d{1,4}(\\.\\d{1,3})?$',
+  'Percent of the target within which a miss is amber',
+  '5',
+)
 const RatePer = Type.Integer({ enum: [100, 1000, 10000, 100000], description: 'For a rate: per how many people' })
 
 const fields = {
@@ -25,7 +27,7 @@ const fields = {
     description: 'Over time: counts sum, ratios are sum(numerator)/sum(denominator), surveys take the latest',
   }),
   decimalPlaces: Type.Integer({ minimum: 0, maximum: 6 }),
-  defaultTolerancePercent: Tolerance,
+  defaultTolerancePercent: Tolerance.schema,
   sourceAgencyId: Nullable(Uuid),
   dataLagDays: Type.Integer({
     minimum: 0,
@@ -43,7 +45,13 @@ const fields = {
 }
 
 export const IndicatorSchema = Type.Object(
-  { ...RecordFields, ...fields },
+  {
+    ...RecordFields,
+    ...fields,
+    defaultTolerancePercent: Type.String({
+      description: 'Percent of the target within which a miss is amber, a decimal string (5, 2.5)',
+    }),
+  },
   { $id: 'Indicator', additionalProperties: false, description: 'A performance indicator of the partnership' },
 )
 

@@ -34,7 +34,25 @@ export interface BulkBodyLimits {
 
 /** A row the body holds but that could not be read (malformed, too long): the batch refuses it by number. */
 export class UnreadableRow {
-  constructor(readonly reason: string) {}
+  constructor(
+    readonly reason: string,
+    readonly line?: number,
+  ) {}
+}
+
+/** Where a row began in the body: its line, kept on the row under a key no field name can take. */
+const LINE = Symbol('line')
+
+function atLine<T>(row: T, line: number): T {
+  // Not enumerable: the row's fields are what was sent, nothing more.
+  if (typeof row === 'object' && row !== null) Object.defineProperty(row, LINE, { value: line })
+  return row
+}
+
+/** The line of the body a row began on (CSV, NDJSON and JSON alike), when it is known. */
+export function lineOf(row: unknown): number | undefined {
+  if (row instanceof UnreadableRow) return row.line
+  return typeof row === 'object' && row !== null ? (row as Record<symbol, number | undefined>)[LINE] : undefined
 }
 
 const badBody = (detail: string) => new DomainError('BATCH.MALFORMED', 'validation', detail)
@@ -91,41 +109,49 @@ async function withinIdle<T>(next: Promise<T>, ms: number): Promise<T> {
   }
 }
 
+/** A row's text and the line of the body it began on. */
+interface RowText {
+  text: Buffer
+  line: number
+}
+
 /** JSON texts (or rows already refused) to rows: a text that is not JSON is refused as its row. */
-async function* parseRows(texts: AsyncIterable<Buffer | UnreadableRow>): AsyncGenerator<unknown> {
-  for await (const text of texts) {
-    if (text instanceof UnreadableRow) {
-      yield text
+async function* parseRows(texts: AsyncIterable<RowText | UnreadableRow>): AsyncGenerator<unknown> {
+  for await (const row of texts) {
+    if (row instanceof UnreadableRow) {
+      yield row
       continue
     }
     try {
-      yield JSON.parse(text.toString('utf8'))
+      yield atLine(JSON.parse(row.text.toString('utf8')), row.line)
     } catch {
-      yield new UnreadableRow('is not valid JSON')
+      yield new UnreadableRow('is not valid JSON', row.line)
     }
   }
 }
 
-const tooLong = () => new UnreadableRow(`is longer than ${MAX_ROW_BYTES} bytes`)
+const tooLong = (line: number) => new UnreadableRow(`is longer than ${MAX_ROW_BYTES} bytes`, line)
 
 /**
  * NDJSON lines. Each chunk is searched once for newlines and only the unfinished line is kept, so a long
  * line costs time in proportion to its length (splitting the whole buffer on every chunk was quadratic);
  * a line past MAX_ROW_BYTES is dropped as it arrives and refused as its row.
  */
-async function* lines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer | UnreadableRow> {
+async function* lines(chunks: AsyncIterable<Buffer>): AsyncGenerator<RowText | UnreadableRow> {
   const NEWLINE = 0x0a
   let pending: Buffer[] = []
   let pendingBytes = 0
   let overlong = false
-  const take = (last: Buffer): Buffer | UnreadableRow | undefined => {
+  let lineNumber = 0
+  const take = (last: Buffer): RowText | UnreadableRow | undefined => {
+    lineNumber += 1
     const wasOverlong = overlong || pendingBytes + last.length > MAX_ROW_BYTES
     const line = wasOverlong ? undefined : pending.length === 0 ? last : Buffer.concat([...pending, last])
     pending = []
     pendingBytes = 0
     overlong = false
-    if (wasOverlong) return tooLong()
-    return isBlank(line!) ? undefined : line
+    if (wasOverlong) return tooLong(lineNumber)
+    return isBlank(line!) ? undefined : { text: line!, line: lineNumber }
   }
   for await (const chunk of chunks) {
     let from = 0
@@ -178,7 +204,7 @@ const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0
  * row (the others stand, as in NDJSON); a body that is not an array of elements is refused whole. (A
  * streaming JSON parser from npm was slower here and stops at the first malformed element: README.)
  */
-async function* jsonArrayElements(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer | UnreadableRow> {
+async function* jsonArrayElements(chunks: AsyncIterable<Buffer>): AsyncGenerator<RowText | UnreadableRow> {
   let state = Json.BeforeArray
   let depth = 0
   let inString = false
@@ -187,12 +213,25 @@ async function* jsonArrayElements(chunks: AsyncIterable<Buffer>): AsyncGenerator
   let parts: Buffer[] = []
   let elementBytes = 0
   let overlong = false
-  const element = (): Buffer | UnreadableRow => {
-    const text = overlong ? tooLong() : parts.length === 1 ? parts[0]! : Buffer.concat(parts)
+  // Lines are counted only up to where each element starts, so the scanner's loop stays as it was.
+  let line = 1
+  let counted = 0
+  let elementLine = 1
+  const lineAt = (chunk: Buffer, index: number): number => {
+    for (let nl = chunk.indexOf(0x0a, counted); nl !== -1 && nl < index; nl = chunk.indexOf(0x0a, counted)) {
+      line += 1
+      counted = nl + 1
+    }
+    return line
+  }
+  const element = (): RowText | UnreadableRow => {
+    const row = overlong
+      ? tooLong(elementLine)
+      : { text: parts.length === 1 ? parts[0]! : Buffer.concat(parts), line: elementLine }
     parts = []
     elementBytes = 0
     overlong = false
-    return text
+    return row
   }
   const keep = (piece: Buffer) => {
     elementBytes += piece.length
@@ -202,6 +241,7 @@ async function* jsonArrayElements(chunks: AsyncIterable<Buffer>): AsyncGenerator
   }
   for await (const chunk of chunks) {
     let start = state === Json.InElement ? 0 : -1
+    counted = 0
     for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i]!
       if (state === Json.InElement) {
@@ -245,6 +285,7 @@ async function* jsonArrayElements(chunks: AsyncIterable<Buffer>): AsyncGenerator
         }
         state = Json.InElement
         start = i
+        elementLine = lineAt(chunk, i)
         inString = b === BYTE.quote
         escaped = false
         scalar = !inString && b !== BYTE.openBrace && b !== BYTE.openBracket
@@ -256,6 +297,7 @@ async function* jsonArrayElements(chunks: AsyncIterable<Buffer>): AsyncGenerator
       } else throw badBody('The body holds more than one JSON array.')
     }
     if (start !== -1) keep(chunk.subarray(start))
+    lineAt(chunk, chunk.length)
   }
   if (state === Json.InElement && scalar) {
     yield element()
@@ -266,6 +308,8 @@ async function* jsonArrayElements(chunks: AsyncIterable<Buffer>): AsyncGenerator
 }
 
 async function* csvRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<unknown> {
+  let lastLine = 1 // the header
+  let lastEmpty = 0
   const parser = csvParser({
     columns: (header: string[]) => {
       const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h.trim()))
@@ -276,6 +320,13 @@ async function* csvRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<unknown> 
     skip_empty_lines: true,
     trim: true,
     bom: true,
+    // Each record carries the line it began on: the one after the last record's end, past any empty lines.
+    on_record: (record: Record<string, string>, info: { lines: number; empty_lines: number }) => {
+      const line = lastLine + 1 + (info.empty_lines - lastEmpty)
+      lastLine = info.lines
+      lastEmpty = info.empty_lines
+      return atLine(record, line)
+    },
     // A cell an export neutralised ('=...) comes back as it was stored; a period Excel turned into its
     // mmm-yy form ("Apr-10") reads as the month it was.
     cast: (value, context) => (context.column === 'period' ? fromExcelMonth(value) : restored(value)),

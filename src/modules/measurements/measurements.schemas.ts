@@ -1,4 +1,5 @@
 import Type from 'typebox'
+import { FieldErrorSchema } from '../../plugins/problem.js'
 import { MEASUREMENT_STATUSES } from '../../domain/measurements.js'
 import { Nullable, Period, Slug, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
 
@@ -128,12 +129,7 @@ const Counts = {
 export const BulkResultSchema = Type.Object(
   {
     ...Counts,
-    errors: Type.Array(
-      Type.Object(
-        { field: Type.String({ description: 'rows.<n>.<field>, rows numbered from 1' }), message: Type.String() },
-        { additionalProperties: false },
-      ),
-    ),
+    errors: Type.Array(FieldErrorSchema, { description: 'Each refused row as rows.<n>.<field> (rows from 1)' }),
     errorsTruncated: Type.Boolean(),
     dryRun: Type.Optional(Type.Boolean({ description: 'true: counted as written, but nothing was' })),
   },

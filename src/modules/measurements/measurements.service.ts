@@ -11,7 +11,7 @@ import { dateRange, PERIOD_KINDS } from '../../domain/periods.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import type { Actor } from '../../domain/access.js'
 import { checkIfMatch } from '../resource/resource.service.js'
-import { UnreadableRow } from './bulk-body.js'
+import { lineOf, UnreadableRow } from './bulk-body.js'
 import {
   claimIdempotencyKey,
   emptyColumns,
@@ -106,13 +106,35 @@ class BatchChecker {
   /** The first refusal a rule raised with its own code and words (PERIOD.MISMATCH), for a single PUT. */
   firstRule: DomainError | undefined
 
+  /** The row being checked, so that each refusal of it can echo the value refused and the row's line. */
+  private row: { raw: unknown; line: number | undefined } = { raw: undefined, line: undefined }
+
   refuse(errors: FieldError[], reasons: RowRefusal[] = []): void {
     for (const reason of reasons) this.reasons.add(reason)
     this.refusedRows += 1
-    for (const error of errors) if (this.errors.length <= MAX_ERRORS) this.errors.push(error)
+    for (const error of errors) if (this.errors.length <= MAX_ERRORS) this.errors.push(this.located(error))
+  }
+
+  /** A row the database refused once written (a status moving back): only its number is known here. */
+  refuseWritten(errors: FieldError[]): void {
+    this.row = { raw: undefined, line: undefined }
+    this.refuse(errors)
+  }
+
+  private located(error: FieldError): FieldError {
+    const { raw, line } = this.row
+    const name = /^rows\.\d+\.(\w+)$/.exec(error.field)?.[1]
+    const sent =
+      name === undefined || typeof raw !== 'object' || raw === null ? undefined : (raw as Record<string, unknown>)[name]
+    return {
+      ...error,
+      ...(sent === undefined || sent === null || typeof sent === 'object' ? {} : { value: String(sent).slice(0, 200) }),
+      ...(line === undefined ? {} : { line }),
+    }
   }
 
   add(raw: unknown, rowNumber: number): void {
+    this.row = { raw, line: lineOf(raw) }
     const at = `rows.${rowNumber}.`
     if (raw instanceof UnreadableRow) return this.refuse([{ field: `rows.${rowNumber}`, message: raw.reason }])
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
@@ -291,7 +313,7 @@ export function createMeasurementService(db: Db) {
           updated += written.updated
           accepted -= written.backward.length
           for (const { row, status } of written.backward)
-            checker.refuse([
+            checker.refuseWritten([
               {
                 field: `rows.${row}.status`,
                 message: `must not go back from ${status}; send a corrected value instead`,

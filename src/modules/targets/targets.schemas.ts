@@ -1,21 +1,18 @@
 import Type from 'typebox'
+import { decimalInput } from '../../http/decimals.js'
 import { Nullable, Period, RecordFields, StringEnum, Uuid, updateOf } from '../../http/schemas.js'
 
-export const DecimalString = Type.String({
-  pattern: '^-?\\d{1,14}(\\.\\d{1,6})?$',
-  description: 'A decimal number as a string, e.g. "1295" or "17.3"',
-})
-const Percent = Type.String({
-  pattern: '^-?\\d{1,4}(\\.\\d{1,3})?$',
-  description: 'A percentage as a decimal string, e.g. "-11.8"',
-})
+/** A figure (baseline, target, a profile's value), and the percentages: each a decimal string or a JSON number. */
+export const Figure = decimalInput('^-?\\d{1,14}(\\.\\d{1,6})?$', 'A figure', '1295')
+export const Change = decimalInput('^-?\\d{1,4}(\\.\\d{1,3})?$', 'A percentage change', '-11.8')
+export const TolerancePercent = decimalInput('^\\d{1,4}(\\.\\d{1,3})?$', 'A tolerance in percent', '5')
 
 const Profile = Type.Object(
   {
     cumulative: Type.Boolean({
       description: 'true: each value is the running total since the start of the target period',
     }),
-    values: Type.Array(Type.Object({ period: Period, value: DecimalString }, { additionalProperties: false }), {
+    values: Type.Array(Type.Object({ period: Period, value: Figure.schema }, { additionalProperties: false }), {
       minItems: 1,
       maxItems: 60,
     }),
@@ -49,11 +46,11 @@ export const CreateTargetSchema = Type.Object(
     areaId: Uuid,
     period: Period,
     status: Type.Optional(StringEnum(['set', 'tbc'] as const)),
-    baselineValue: Type.Optional(Nullable(DecimalString)),
+    baselineValue: Type.Optional(Nullable(Figure.schema)),
     baselinePeriod: Type.Optional(Nullable(Period)),
-    changePercent: Type.Optional(Nullable(Percent)),
-    targetValue: Type.Optional(Nullable(DecimalString)),
-    tolerancePercent: Type.Optional(Nullable(Type.String({ pattern: '^\\d{1,4}(\\.\\d{1,3})?$' }))),
+    changePercent: Type.Optional(Nullable(Change.schema)),
+    targetValue: Type.Optional(Nullable(Figure.schema)),
+    tolerancePercent: Type.Optional(Nullable(TolerancePercent.schema)),
     profile: Type.Optional(Nullable(Profile)),
   },
   { additionalProperties: false },

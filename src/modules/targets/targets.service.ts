@@ -4,15 +4,44 @@ import { dateRange } from '../../domain/periods.js'
 import { checkProfile, settleTarget, targetPeriod, type Profile, type TargetInput } from '../../domain/targets.js'
 import { createResourceService, type WriteHooks } from '../resource/resource.service.js'
 import { indicatorPlaces, overlappingTargets, targetSpec } from './targets.repository.js'
+import { Change, Figure, TolerancePercent } from './targets.schemas.js'
 
 const fixed = (field: string) =>
   new DomainError('TARGET.FIXED', 'validation', `${field} cannot change: create another target instead.`, [
     { field: `body.${field}`, message: 'cannot change' },
   ])
 
+type Sent = Parameters<NonNullable<WriteHooks<'target'>['beforeWrite']>>[2]
+
+/** Figures sent as JSON numbers, as the decimal text they stand for (the form they are stored and derived in). */
+function figuresAsText(values: Sent): Sent {
+  const profile = values.profile as Profile | null | undefined
+  return {
+    ...values,
+    ...('baselineValue' in values ? { baselineValue: Figure.text(values.baselineValue, 'body.baselineValue') } : {}),
+    ...('targetValue' in values ? { targetValue: Figure.text(values.targetValue, 'body.targetValue') } : {}),
+    ...('changePercent' in values ? { changePercent: Change.text(values.changePercent, 'body.changePercent') } : {}),
+    ...('tolerancePercent' in values
+      ? { tolerancePercent: TolerancePercent.text(values.tolerancePercent, 'body.tolerancePercent') }
+      : {}),
+    ...(profile === null || profile === undefined
+      ? {}
+      : {
+          profile: {
+            ...profile,
+            values: profile.values.map((v, i) => ({
+              ...v,
+              value: Figure.text(v.value, `body.profile.values.${i}.value`),
+            })),
+          },
+        }),
+  } as Sent
+}
+
 const hooks: WriteHooks<'target'> = {
   // Settles the stored figures from what was sent, so a derived target is always the rule's result.
-  async beforeWrite(trx, scope, values, existing) {
+  async beforeWrite(trx, scope, sent, existing) {
+    const values = figuresAsText(sent)
     for (const field of ['indicatorId', 'areaId', 'period'] as const) {
       if (existing !== undefined && field in values && values[field] !== existing[field]) throw fixed(field)
     }

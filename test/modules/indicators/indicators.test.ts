@@ -30,7 +30,7 @@ t.test('indicators: seed figures, priority links, shape rules, hierarchy, tenanc
   t.match(ni20.json(), {
     reference: 'NI 20',
     decimalPlaces: 0,
-    defaultTolerancePercent: '5.000',
+    defaultTolerancePercent: '5',
     dataLagDays: 0,
     priorityIds: [violent.id],
     parentId: null,
@@ -183,4 +183,14 @@ t.test('indicators: seed figures, priority links, shape rules, hierarchy, tenanc
     await ctx.as('viewer', 'alpha'),
   )
   t.equal(viewer.statusCode, 403)
+  const tolerant = await post('indicators', {
+    reference: 'LOCAL T',
+    name: 'tolerant',
+    unit: 'count',
+    polarity: 'lower_better',
+    frequency: 'monthly',
+    aggregation: 'sum',
+    defaultTolerancePercent: 2.5,
+  })
+  t.equal(tolerant.json().defaultTolerancePercent, '2.5', 'a tolerance may be sent as a JSON number too')
 })

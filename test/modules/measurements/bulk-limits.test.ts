@@ -235,6 +235,8 @@ t.test('bulk status follows the publication workflow', async (t) => {
     {
       field: 'rows.1.status',
       message: 'an agency feed sends provisional figures; an officer validates and publishes them',
+      value: 'published',
+      line: 1,
     },
   ])
   t.equal(await statusOf('2010-04'), undefined, 'and nothing was stored')

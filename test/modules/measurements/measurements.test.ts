@@ -170,12 +170,12 @@ t.test('bulk: all-or-nothing, partial, counts, idempotent replay', async (t) => 
   t.same(
     refused.json().errors,
     [
-      { field: 'rows.3.indicator', message: 'names no indicator of this partnership' },
-      { field: 'rows.4.value', message: 'a count must be a whole number, 0 or more' },
-      { field: 'rows.5.period', message: 'repeats row 1 (same indicator, area and period)' },
-      { field: 'rows.6.colour', message: 'is not a known field' },
+      { field: 'rows.3.indicator', message: 'names no indicator of this partnership', value: 'NI 99', line: 1 },
+      { field: 'rows.4.value', message: 'a count must be a whole number, 0 or more', value: '-1', line: 1 },
+      { field: 'rows.5.period', message: 'repeats row 1 (same indicator, area and period)', value: '2010-04', line: 1 },
+      { field: 'rows.6.colour', message: 'is not a known field', value: 'red', line: 1 },
     ],
-    'every bad row, with its field and reason',
+    'every bad row, with its field, reason and the value refused (a JSON array on one line: all on line 1)',
   )
   const count = async () =>
     (
@@ -247,7 +247,42 @@ t.test('bulk formats: NDJSON and CSV, and a lossless CSV round trip', async (t) 
   ].join('\n')
   const nd = await bulk(ctx, officer, ndjson, 'application/x-ndjson', '?mode=partial')
   t.match(nd.json(), { received: 3, inserted: 2, refused: 1 })
-  t.same(nd.json().errors, [{ field: 'rows.3', message: 'is not valid JSON' }])
+  t.same(nd.json().errors, [{ field: 'rows.3', message: 'is not valid JSON', line: 4 }], 'blank lines counted')
+
+  // A refused row names the line of the file it is on, the header being line 1, and the value refused.
+  const badCsv =
+    'indicator,area,period,value,source\n' +
+    'NI 20,E07000136,2010-05,12,"police, by hand\nchecked"\n' +
+    '\n' +
+    'NI 20,E07000136,2010-06,12.5,\n' +
+    'NI 99,E07000137,2010-06,3,\n'
+  const lined = await bulk(ctx, officer, badCsv, 'text/csv')
+  t.equal(lined.statusCode, 422)
+  t.same(
+    lined.json().errors,
+    [
+      { field: 'rows.2.value', message: 'a count must be a whole number, 0 or more', value: '12.5', line: 5 },
+      { field: 'rows.3.indicator', message: 'names no indicator of this partnership', value: 'NI 99', line: 6 },
+    ],
+    'CSV: the line past a two-line cell and a blank line',
+  )
+  const pretty = await bulk(
+    ctx,
+    officer,
+    JSON.stringify(
+      [
+        { indicator: 'NI 20', area: 'E07000136', period: '2010-05', value: 1 },
+        { indicator: 'NI 20', area: 'E07000136', period: 'May 2010', value: 1 },
+      ],
+      null,
+      2,
+    ),
+  )
+  t.match(
+    pretty.json().errors,
+    [{ field: 'rows.2.period', value: 'May 2010', line: 8 }],
+    'JSON: the line its element starts on',
+  )
 
   const csv =
     'indicator,area,period,value,numerator,denominator,status,source\n' +
@@ -462,7 +497,9 @@ t.test("agency feed tokens write only their own indicators; other partnerships' 
     { indicator: 'NI 33(i)', area: 'E07000136', period: '2010-05', value: 1 },
   ])
   t.equal(batch.statusCode, 422)
-  t.same(batch.json().errors, [{ field: 'rows.2.indicator', message: 'is not supplied by your agency' }])
+  t.same(batch.json().errors, [
+    { field: 'rows.2.indicator', message: 'is not supplied by your agency', value: 'NI 33(i)', line: 1 },
+  ])
   const status = await ctx.app.inject({
     method: 'PATCH',
     url: `/partnerships/alpha/measurements/${ni20.id}/${boston.id}/2010-04`,

@@ -46,13 +46,13 @@ t.test('targets: derived from baselines as seed 000 sets them, TBC, profiles, re
     periodStart: '2010-04-01',
     periodEnd: '2011-03-31',
     status: 'set',
-    baselineValue: '374.000000',
-    changePercent: '-11.800',
-    targetValue: '330.000000',
+    baselineValue: '374',
+    changePercent: '-11.8',
+    targetValue: '330',
     derivation:
       '11.8% reduction on a baseline of 374: 374 x (1 - 11.8/100) = 329.868, rounded to 0 decimal places: 330',
   })
-  t.not(derived.json().targetValue, '331.000000', 'the rule, not the printed 331 (seed 000), is stored')
+  t.not(derived.json().targetValue, '331', 'the rule, not the printed 331 (seed 000), is stored')
   const el = await post('targets', {
     indicatorId: ni20.id,
     areaId: eastLindsey.id,
@@ -60,7 +60,7 @@ t.test('targets: derived from baselines as seed 000 sets them, TBC, profiles, re
     baselineValue: '763',
     changePercent: '-11.8',
   })
-  t.equal(el.json().targetValue, '673.000000', 'East Lindsey 763 at -11.8% is 673, as printed')
+  t.equal(el.json().targetValue, '673', 'East Lindsey 763 at -11.8% is 673, as printed')
 
   const stated = await post('targets', {
     indicatorId: ni17.id,
@@ -72,7 +72,7 @@ t.test('targets: derived from baselines as seed 000 sets them, TBC, profiles, re
   })
   t.match(
     stated.json(),
-    { targetValue: '17.300000', changePercent: null, derivation: null },
+    { targetValue: '17.3', changePercent: null, derivation: null },
     'a stated target keeps its figure',
   )
 
@@ -113,7 +113,7 @@ t.test('targets: derived from baselines as seed 000 sets them, TBC, profiles, re
     headers: { ...headers, 'if-match': '"1"' },
     payload: { baselineValue: '400' },
   })
-  t.equal(rebased.json().targetValue, '353.000000', 'a new baseline re-derives the target (400 x 0.882 = 352.8)')
+  t.equal(rebased.json().targetValue, '353', 'a new baseline re-derives the target (400 x 0.882 = 352.8)')
   const overridden = await ctx.app.inject({
     method: 'PATCH',
     url,
@@ -122,7 +122,7 @@ t.test('targets: derived from baselines as seed 000 sets them, TBC, profiles, re
   })
   t.match(
     overridden.json(),
-    { targetValue: '331.000000', changePercent: null, derivation: null },
+    { targetValue: '331', changePercent: null, derivation: null },
     'a stated value replaces the rule',
   )
   const moved = await ctx.app.inject({
@@ -204,10 +204,22 @@ t.test('targets: derived from baselines as seed 000 sets them, TBC, profiles, re
       'body.profile',
     ],
     [
-      'a number where a decimal string is due',
-      { indicatorId: ni20.id, areaId: boston.id, period: 'FY2012-13', targetValue: 5 },
+      'a number with more decimal places than a figure holds',
+      { indicatorId: ni20.id, areaId: boston.id, period: 'FY2012-13', targetValue: 5.1234567 },
       400,
       'body.targetValue',
+    ],
+    [
+      'a number beyond what a JSON number carries exactly',
+      {
+        indicatorId: ni20.id,
+        areaId: boston.id,
+        period: 'FY2012-13',
+        baselineValue: Number('12345678901234567'),
+        changePercent: -4,
+      },
+      400,
+      'body.baselineValue',
     ],
     [
       'an unknown indicator',
@@ -221,6 +233,23 @@ t.test('targets: derived from baselines as seed 000 sets them, TBC, profiles, re
     t.equal(res.statusCode, status, `${name}: ${status}`)
     t.equal(res.json().errors?.[0]?.field, field, `${name}: names ${field}`)
   }
+  // Figures come as decimal strings or JSON numbers alike, as measurement values do.
+  const numbers = await post('targets', {
+    indicatorId: ni20.id,
+    areaId: boston.id,
+    period: 'FY2013-14',
+    baselineValue: 374,
+    changePercent: -11.8,
+    tolerancePercent: 2.5,
+    profile: { cumulative: true, values: [{ period: '2013-04', value: 27.5 }] },
+  })
+  t.equal(numbers.statusCode, 201, numbers.body)
+  t.match(
+    numbers.json(),
+    { baselineValue: '374', changePercent: '-11.8', targetValue: '330', tolerancePercent: '2.5' },
+    'JSON numbers are read as the figures they stand for, and derive alike',
+  )
+  t.equal(numbers.json().profile.values[0].value, '27.5')
   const listed = await ctx.app.inject({
     method: 'GET',
     url: `/partnerships/alpha/targets?indicatorId=${ni20.id}&status=tbc`,
