@@ -146,7 +146,12 @@ const deletesLast = <O extends { path: string; method: string }>(ops: O[]): O[] 
 const strip = (body: string) => {
   try {
     const parsed = JSON.parse(body) as Record<string, unknown>
-    return JSON.stringify({ ...parsed, instance: undefined, requestId: undefined })
+    // A refused bulk row echoes the value sent: the id this request named, which is all that differs.
+    const errors = (parsed.errors as Array<Record<string, unknown>> | undefined)?.map((e) => ({
+      ...e,
+      value: undefined,
+    }))
+    return JSON.stringify({ ...parsed, instance: undefined, requestId: undefined, errors })
   } catch {
     return body
   }

@@ -4,6 +4,7 @@ export const areaSpec: TableSpec<'area'> = {
   table: 'area',
   type: 'area',
   columns: ['name', 'type', 'code', 'parentId'],
-  sorts: { name: 'name', createdAt: 'createdAt', updatedAt: 'updatedAt' },
+  sorts: { name: 'name', code: 'code', createdAt: 'createdAt', updatedAt: 'updatedAt' },
+  blankSorts: ['code'],
   search: ['name', 'code'],
 }

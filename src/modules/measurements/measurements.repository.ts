@@ -268,6 +268,26 @@ export function listMeasurements(db: Db, partnershipId: string, filter: Measurem
   return filtered(db.selectFrom('measurement').select(MEASUREMENT_COLUMNS), partnershipId, filter).execute()
 }
 
+/** The ids of the indicator (by id or reference) and area (by id or code) a measurement's path names. */
+export async function keyIds(db: Db, partnershipId: string, indicator: string, area: string) {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+  const [i, a] = await Promise.all([
+    db
+      .selectFrom('indicator')
+      .select('id')
+      .where('partnershipId', '=', partnershipId)
+      .where(uuid.test(indicator) ? 'id' : 'reference', '=', uuid.test(indicator) ? indicator.toLowerCase() : indicator)
+      .executeTakeFirst(),
+    db
+      .selectFrom('area')
+      .select('id')
+      .where('partnershipId', '=', partnershipId)
+      .where(uuid.test(area) ? 'id' : 'code', '=', uuid.test(area) ? area.toLowerCase() : area)
+      .executeTakeFirst(),
+  ])
+  return { indicatorId: i?.id, areaId: a?.id }
+}
+
 /** Indicators and areas a batch may name, by id and by reference or code. */
 export async function lookups(db: Db, partnershipId: string) {
   const [indicators, areas] = await Promise.all([

@@ -153,7 +153,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       response: { 200: Measurement, ...problemResponses(400, 401, 404) },
     },
     handler: async (request, reply) => {
-      const row = await service.get(request.partnership.id, keyOf(request))
+      const row = await service.get(request.partnership, keyOf(request))
       return reply.header('etag', etagOf(row.version)).send(row)
     },
   })
@@ -171,7 +171,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
     },
     handler: async (request, reply) => {
       const row = await service.setStatus(
-        request.partnership.id,
+        request.partnership,
         actorOf(request),
         keyOf(request),
         request.headers['if-match'],
@@ -194,7 +194,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       response: { 204: NoContent('Deleted'), ...problemResponses(400, 401, 403, 404, 412, 428) },
     },
     handler: async (request, reply) => {
-      await service.remove(request.partnership.id, actorOf(request), keyOf(request), request.headers['if-match'])
+      await service.remove(request.partnership, actorOf(request), keyOf(request), request.headers['if-match'])
       return reply.status(204).send()
     },
   })
@@ -214,7 +214,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
         ...problemResponses(400, 401, 404),
       },
     },
-    handler: async (request) => ({ items: await service.revisions(request.partnership.id, keyOf(request)) }),
+    handler: async (request) => ({ items: await service.revisions(request.partnership, keyOf(request)) }),
   })
 
   // The bulk route reads its body from the request stream in every format, so it lives in a scope of its

@@ -59,7 +59,22 @@ export const RevisionSchema = Type.Object(
 )
 
 export const MeasurementKeyParams = Type.Object(
-  { partnership: Slug, indicatorId: Uuid, areaId: Uuid, period: Period },
+  {
+    partnership: Slug,
+    indicatorId: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'The indicator: its id, or its reference as the bulk rows take it (NI 20, sent as NI%2020)',
+      examples: ['NI%2020'],
+    }),
+    areaId: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'The area: its id, or its code (E07000136)',
+      examples: ['E07000136'],
+    }),
+    period: Period,
+  },
   { additionalProperties: false },
 )
 

@@ -7,7 +7,7 @@ import {
   type MeasurementStatus,
   type SentNumber,
 } from '../../domain/measurements.js'
-import { dateRange, PERIOD_KINDS } from '../../domain/periods.js'
+import { dateRange, parsePeriod, PERIOD_KINDS } from '../../domain/periods.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import type { Actor } from '../../domain/access.js'
 import { checkIfMatch } from '../resource/resource.service.js'
@@ -16,6 +16,7 @@ import {
   claimIdempotencyKey,
   emptyColumns,
   findMeasurement,
+  keyIds,
   listRevisions,
   lookups,
   markBatch,
@@ -247,6 +248,20 @@ function singleRowProblem(checker: BatchChecker): DomainError {
   return new DomainError('MEASUREMENT.INVALID', 'validation', 'The measurement is not valid.', fields)
 }
 
+/**
+ * A measurement's key as stored, from the one a path names: the indicator by id or reference (NI 20), the
+ * area by id or code (E07000136), the period in any form it is read in (2010/11 is FY2010-11). A name that
+ * names nothing of this partnership is not found, as an absent measurement is.
+ */
+async function storedKey(db: Db, tenant: Tenant, named: MeasurementKey): Promise<MeasurementKey> {
+  const period = parsePeriod(named.period, tenant.financialYearStartMonth, 'params.period').key
+  if (UUID.test(named.indicatorId) && UUID.test(named.areaId))
+    return { indicatorId: named.indicatorId.toLowerCase(), areaId: named.areaId.toLowerCase(), period }
+  const ids = await keyIds(db, tenant.id, named.indicatorId, named.areaId)
+  if (ids.indicatorId === undefined || ids.areaId === undefined) throw notFound('measurement')
+  return { indicatorId: ids.indicatorId, areaId: ids.areaId, period }
+}
+
 export interface BulkAnswer {
   status: number
   body: BulkResult
@@ -390,9 +405,11 @@ export function createMeasurementService(db: Db) {
         checker.add(row, 1)
         if (checker.refusedRows > 0) throw singleRowProblem(checker)
         const columns = checker.take()
-        const before = await findMeasurement(trx, partnershipId, { ...key, period: columns.period[0]! })
+        // The key as stored: the ids the names resolved to, the period in its one form.
+        const stored = { indicatorId: columns.indicatorId[0]!, areaId: columns.areaId[0]!, period: columns.period[0]! }
+        const before = await findMeasurement(trx, partnershipId, stored)
         const { inserted, updated } = await upsertMeasurements(trx, partnershipId, writer.subject, columns)
-        const after = (await findMeasurement(trx, partnershipId, { ...key, period: columns.period[0]! }))!
+        const after = (await findMeasurement(trx, partnershipId, stored))!
         if (inserted + updated > 0) {
           await recordAudit(trx, writer, {
             partnershipId,
@@ -407,22 +424,23 @@ export function createMeasurementService(db: Db) {
       })
     },
 
-    async get(partnershipId: string, key: { indicatorId: string; areaId: string; period: string }) {
-      const row = await findMeasurement(db, partnershipId, key)
+    async get(tenant: Tenant, named: MeasurementKey) {
+      const row = await findMeasurement(db, tenant.id, await storedKey(db, tenant, named))
       if (row === undefined) throw notFound('measurement')
       return row
     },
 
-    async revisions(partnershipId: string, key: MeasurementKey) {
-      const items = await listRevisions(db, partnershipId, key)
+    async revisions(tenant: Tenant, named: MeasurementKey) {
+      const items = await listRevisions(db, tenant.id, await storedKey(db, tenant, named))
       if (items.length === 0) throw notFound('measurement')
       return items
     },
 
     /** Removes a mistaken figure; its value stays in the revision history, and the audit trail says who. */
-    remove(partnershipId: string, actor: Actor, key: MeasurementKey, ifMatch: string | undefined) {
+    remove(tenant: Tenant, actor: Actor, named: MeasurementKey, ifMatch: string | undefined) {
+      const partnershipId = tenant.id
       return db.transaction().execute(async (trx) => {
-        const existing = await findMeasurement(trx, partnershipId, key, true)
+        const existing = await findMeasurement(trx, partnershipId, await storedKey(trx, tenant, named), true)
         if (existing === undefined) throw notFound('measurement')
         checkIfMatch(ifMatch, existing.version)
         await deleteMeasurement(trx, partnershipId, existing.id, actor.subject)
@@ -438,14 +456,15 @@ export function createMeasurementService(db: Db) {
     },
 
     setStatus(
-      partnershipId: string,
+      tenant: Tenant,
       actor: Actor,
-      key: { indicatorId: string; areaId: string; period: string },
+      named: MeasurementKey,
       ifMatch: string | undefined,
       status: MeasurementStatus,
     ) {
+      const partnershipId = tenant.id
       return db.transaction().execute(async (trx) => {
-        const existing = await findMeasurement(trx, partnershipId, key, true)
+        const existing = await findMeasurement(trx, partnershipId, await storedKey(trx, tenant, named), true)
         if (existing === undefined) throw notFound('measurement')
         checkIfMatch(ifMatch, existing.version)
         checkStatusMove(existing.status, status)

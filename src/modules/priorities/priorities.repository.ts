@@ -4,6 +4,7 @@ export const prioritySpec: TableSpec<'priority'> = {
   table: 'priority',
   type: 'priority',
   columns: ['name', 'code', 'description'],
-  sorts: { name: 'name', createdAt: 'createdAt', updatedAt: 'updatedAt' },
+  sorts: { name: 'name', code: 'code', createdAt: 'createdAt', updatedAt: 'updatedAt' },
+  blankSorts: ['code'],
   search: ['name', 'code'],
 }

@@ -43,8 +43,12 @@ export interface TableSpec<T extends ResourceTable> {
   type: string
   /** Columns shown to clients beyond id, archived, version and timestamps: all but partnershipId. */
   columns: ReadonlyArray<Exclude<Column<T>, BaseColumn | 'partnershipId'>>
-  /** API sort key to column; the first is the default. Columns must be NOT NULL for keyset paging. */
+  /**
+   * API sort key to column; the first is the default. Keyset paging needs a value in every row: a column
+   * that may be null is named in `blankSorts` too, and sorts as empty text (before any code).
+   */
   sorts: Readonly<Record<string, Column<T>>>
+  blankSorts?: readonly Column<T>[]
   /** Columns searched by `q` (any of them containing it, case-insensitively). */
   search: Column<T> | readonly Column<T>[]
   /** A nested resource's parent, e.g. objectives under /priorities/{priorityId}. */
@@ -225,25 +229,24 @@ export async function listRecords<T extends ResourceTable>(
       ),
     )
   }
+  const blank = spec.blankSorts?.includes(column) === true
+  const sortKey = blank
+    ? sql<string>`coalesce(${sql.ref(`${table}.${column as string}`)}, '')`
+    : sql.ref(`${table}.${column as string}`)
   if (request.cursor !== undefined) {
     const [value, id] = cursors.decode(request.cursor)
-    query = query.where((eb) =>
-      eb(
-        eb.refTuple(`${table}.${column as string}`, `${table}.id`),
-        descending ? '<' : '>',
-        eb.tuple(value as string, id),
-      ),
-    )
+    const after = descending ? sql`<` : sql`>`
+    query = query.where(sql<boolean>`(${sortKey}, ${sql.ref(`${table}.id`)}) ${after} (${value}, ${id})`)
   }
   const direction = descending ? 'desc' : 'asc'
   const rows = await query
-    .orderBy(`${table}.${column}`, direction)
+    .orderBy(sortKey, direction)
     .orderBy(`${table}.id`, direction)
     .limit(limit + 1)
     .execute()
   const items = rows.slice(0, limit)
   const last = items[items.length - 1] as Record<string, unknown> | undefined
-  const key = (v: unknown) => (v instanceof Date ? v.toISOString() : v)
+  const key = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null && blank ? '' : v)
   return {
     items,
     nextCursor:

@@ -593,3 +593,49 @@ t.test(
     )
   },
 )
+
+t.test('one measurement by the names a bulk row takes: indicator reference, area code, any period form', async (t) => {
+  const { ctx, officer, boston, arson } = await setup(t)
+  const named = `/partnerships/alpha/measurements/${encodeURIComponent('NI 33(i)')}/E07000136/2010-04`
+  const put = await ctx.app.inject({ method: 'PUT', url: named, headers: officer, payload: { value: 4 } })
+  t.equal(put.statusCode, 201, put.body)
+  t.match(put.json(), { indicatorId: arson.id, areaId: boston.id, period: '2010-04', value: '4' })
+  const byIds = await ctx.app.inject({
+    method: 'GET',
+    url: `/partnerships/alpha/measurements/${arson.id}/${boston.id}/2010-04`,
+    headers: officer,
+  })
+  t.equal(byIds.json().id, put.json().id, 'the same measurement by its ids')
+  const revised = await ctx.app.inject({ method: 'PUT', url: named, headers: officer, payload: { value: 5 } })
+  t.equal(revised.json().revision, 2)
+  const history = await ctx.app.inject({ method: 'GET', url: `${named}/revisions`, headers: officer })
+  t.equal(history.json().items.length, 2, 'revisions by name')
+  const status = await ctx.app.inject({
+    method: 'PATCH',
+    url: named,
+    headers: { ...officer, 'if-match': revised.headers.etag as string },
+    payload: { status: 'validated' },
+  })
+  t.equal(status.json().status, 'validated', 'PATCH by name')
+  const yearly = await ctx.app.inject({
+    method: 'GET',
+    url: `/partnerships/alpha/measurements/NI%2033(i)/E07000136/${encodeURIComponent('2010/11')}`,
+    headers: officer,
+  })
+  t.equal(yearly.statusCode, 404, 'a year form is read as the year, which this monthly indicator has no figure for')
+  const beta = await ctx.as('officer', 'beta')
+  for (const [url, headers] of [
+    [`/partnerships/alpha/measurements/NI%2099/E07000136/2010-04`, officer],
+    [`/partnerships/alpha/measurements/NI%2033(i)/E99999999/2010-04`, officer],
+    [`/partnerships/beta/measurements/NI%2033(i)/E07000136/2010-04`, beta],
+  ] as const) {
+    const absent = await ctx.app.inject({ method: 'GET', url, headers })
+    t.equal(absent.statusCode, 404, `${url}: absent`)
+  }
+  const deleted = await ctx.app.inject({
+    method: 'DELETE',
+    url: named,
+    headers: { ...officer, 'if-match': status.headers.etag as string },
+  })
+  t.equal(deleted.statusCode, 204, 'DELETE by name')
+})
