@@ -2,6 +2,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify'
 import { SignJWT, importJWK, type JWTPayload } from 'jose'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { appendFileSync } from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
 import type { Test } from 'tap'
@@ -79,6 +80,7 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}, po
   // Tests look at the database as its owner, past row-level security; the app connects as the service does.
   const ownerPool = createPool({ ...options, max: 2 })
   const app = await buildApp({ config, pool })
+  recordAnswers(app)
   await app.ready()
   t.teardown(async () => {
     await app.close()
@@ -103,6 +105,30 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}, po
       return { authorization: `Bearer ${await token(claims)}` }
     },
   }
+}
+
+/** The headers the contract declares (plugins/contract.ts), as sent. */
+const DECLARED_HEADERS = ['x-request-id', 'etag', 'location', 'retry-after', 'ratelimit-policy', 'ratelimit']
+
+/**
+ * What every operation answers in the suite: its problems' codes ("problem <operationId> <status> <code>")
+ * and the declared headers it sends ("header ..."), in a file per test process. test/run.ts holds them
+ * to the contract: an operation that answered a code or a header the contract does not declare fails it.
+ */
+function recordAnswers(app: FastifyInstance): void {
+  const dir = process.env.TEST_ANSWERS_DIR
+  if (dir === undefined || dir === '') return
+  const file = path.join(dir, `${process.pid}.log`)
+  app.addHook('onSend', async (request, reply, payload) => {
+    const operationId = (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId
+    if (operationId === undefined) return
+    const status = reply.statusCode
+    const lines = DECLARED_HEADERS.filter((h) => reply.hasHeader(h)).map((h) => `header ${operationId} ${status} ${h}`)
+    // The request id is set after this hook (app.ts), for every answer: the contract declares it everywhere.
+    if (String(reply.getHeader('content-type') ?? '').includes('problem+json'))
+      lines.push(`problem ${operationId} ${status} ${(JSON.parse(String(payload)) as { code?: string }).code}`)
+    if (lines.length > 0) appendFileSync(file, lines.map((l) => `${l}\n`).join(''))
+  })
 }
 
 /** Creates partnerships by slug through the API, as a superadmin would. */

@@ -10,10 +10,15 @@ const logger = pino({ level: config.logLevel === 'silent' ? 'info' : config.logL
 const database = await openDatabase(config, logger, { migrate: true })
 try {
   const loaded = await loadDemo(createDb(database.pool))
-  logger.info(
-    { loaded },
-    'demo data loaded; mint a token with: npm run token -- --partnership east-lincolnshire --role viewer',
-  )
+  const n = (count: number, one: string) => `${count} ${one}${count === 1 ? '' : 's'}`
+  for (const { partnership, measurements: m, ...counts } of loaded)
+    logger.info(
+      { partnership, ...counts, measurements: m },
+      `${partnership}: ${n(counts.areas, 'area')}, ${n(counts.indicators, 'indicator')}, ${n(counts.targets, 'target')}, ` +
+        `${n(m.inserted + m.updated + m.unchanged, 'measurement')} (${m.inserted} new, ${m.updated} changed, ${m.unchanged} already there), ` +
+        `${n(counts.actions, 'action')}, ${n(counts.risks, 'risk')}, ${n(counts.fundingStreams, 'funding stream')}`,
+    )
+  logger.info('demo data loaded; mint a token with: npm run token -- --partnership east-lincolnshire --role viewer')
 } finally {
   await database.close()
 }

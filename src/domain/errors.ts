@@ -41,5 +41,8 @@ export class DomainError extends Error {
   }
 }
 
+/** The code prefix of a kind of record: "funding stream" is FUNDING_STREAM. */
+export const codePrefix = (what: string): string => what.toUpperCase().replace(/[^A-Z]+/g, '_')
+
 export const notFound = (what: string): DomainError =>
-  new DomainError(`${what.toUpperCase().replace(/[^A-Z]+/g, '_')}.NOT_FOUND`, 'not-found', `No such ${what}.`)
+  new DomainError(`${codePrefix(what)}.NOT_FOUND`, 'not-found', `No such ${what}.`)

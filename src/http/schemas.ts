@@ -86,6 +86,24 @@ export const RecordFields = {
   updatedAt: Timestamp,
 }
 
+/** A stored record as an example shows it: the fields every record has, around the ones given. */
+export const recordExample = (fields: Record<string, unknown>, id = '3f2b8a6e-4c1d-4e8f-9a2b-6d5c4b3a2f10') => ({
+  id,
+  archived: false,
+  version: 1,
+  createdAt: '2010-04-06T09:30:00.000Z',
+  updatedAt: '2010-04-06T09:30:00.000Z',
+  ...fields,
+})
+
+/** Ids the examples share, so that one example's reference reads as another's record. */
+export const EXAMPLE_IDS = {
+  boston: '8198ca06-e244-4f9b-b816-8c64186fe268',
+  police: 'b6f0c1d2-3e4f-4a5b-8c6d-7e8f9a0b1c2d',
+  violentCrime: '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d',
+  ni20: '6fb87caf-0270-4c70-a3ff-0511fb20f428',
+}
+
 /** A list's query: paging, sort, text search and its filters, every one optional (a filter narrows, never demands). */
 export function listQuery<const S extends readonly string[], F extends Record<string, TSchema>>(sorts: S, filters: F) {
   const optional = Object.fromEntries(

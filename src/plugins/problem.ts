@@ -31,7 +31,7 @@ export const ProblemSchema = Type.Object(
   {
     type: Type.String({
       description: 'Stable identifier of the kind of problem',
-      examples: [`${PROBLEM_TYPE_BASE}not-found`],
+      examples: [`${PROBLEM_TYPE_BASE}validation`],
     }),
     title: Type.String({ description: 'Short summary of the kind of problem' }),
     status: Type.Integer({ minimum: 400, maximum: 599 }),
@@ -43,7 +43,23 @@ export const ProblemSchema = Type.Object(
       Type.Array(FieldErrorSchema, { description: 'For validation problems: each offending field and why' }),
     ),
   },
-  { $id: 'Problem', additionalProperties: false, description: 'RFC 9457 problem details' },
+  {
+    $id: 'Problem',
+    additionalProperties: false,
+    description: 'RFC 9457 problem details',
+    examples: [
+      {
+        type: `${PROBLEM_TYPE_BASE}validation`,
+        title: 'The request is not valid',
+        status: 400,
+        detail: 'The request does not match the schema.',
+        instance: '/partnerships/east-lincolnshire/targets',
+        code: 'REQUEST.INVALID',
+        requestId: '7d0a7f5e-3c1b-4d59-9a53-2f0c6f1e8b21',
+        errors: [{ field: 'body.period', message: 'is required' }],
+      },
+    ],
+  },
 )
 
 type HttpKind = ProblemKind | 'unsupported-media-type' | 'internal-error' | 'bad-request'
@@ -77,6 +93,12 @@ interface Problem {
   detail: string
   errors?: FieldError[]
   retryAfter?: number
+}
+
+/** The kind and title of the problems answered with a status. */
+export function problemTitle(status: number): { kind: string; title: string } {
+  const kind = STATUS_KIND[status] ?? 'bad-request'
+  return { kind, title: status === 431 ? 'Request header fields too large' : KINDS[kind].title }
 }
 
 /** A response declaration for each listed status, all answered as problem+json. */
@@ -322,12 +344,12 @@ declare module 'fastify' {
 async function problemPlugin(app: FastifyInstance): Promise<void> {
   app.addSchema(ProblemSchema)
 
-  // Fastify answers 415 itself on any route that parses a body, so each such route declares it.
+  // Fastify answers 415 and 413 itself on any route that parses a body, so each such route declares them.
   app.addHook('onRoute', (route) => {
     const methods = [route.method].flat()
     if (route.schema?.response === undefined || !methods.some((m) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(m)))
       return
-    route.schema.response = { ...problemResponses(415), ...(route.schema.response as object) }
+    route.schema.response = { ...problemResponses(413, 415), ...(route.schema.response as object) }
   })
 
   app.setErrorHandler((err: FastifyError, request, reply) => {

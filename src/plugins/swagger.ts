@@ -2,6 +2,8 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { completeContract } from './contract.js'
+import { problemTitle } from './problem.js'
 
 export const API_TAGS = [
   { name: 'Partnerships', description: 'The partnerships (tenants)' },
@@ -52,10 +54,25 @@ async function swaggerPlugin(app: FastifyInstance, opts: { version: string }): P
     },
     // Each operation says who may call it (x-access: scope and least role), so clients and the role and
     // tenancy test matrices read it from the contract rather than from a list kept by hand.
+    // It also carries the route's own problem codes and whether it answers ETags to completeContract, which
+    // writes every operation's codes and headers.
     transform: ({ schema, url, route }) => {
-      const access = route.config?.access
-      return { schema: schema === undefined || access === undefined ? schema : { ...schema, 'x-access': access }, url }
+      const config = route.config ?? {}
+      if (schema === undefined || config.access === undefined) return { schema, url }
+      return {
+        schema: {
+          ...schema,
+          'x-access': config.access,
+          ...(config.problems === undefined ? {} : { 'x-problems': config.problems }),
+          ...(config.etag === true ? { 'x-etag': true } : {}),
+        } as typeof schema,
+        url,
+      }
     },
+    transformObject: (document) =>
+      'openapiObject' in document
+        ? completeContract(document.openapiObject as never, problemTitle)
+        : document.swaggerObject,
     // Shared schemas keep their $id as their component name instead of def-0, def-1...
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   })

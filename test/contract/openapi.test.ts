@@ -1,3 +1,5 @@
+import { Ajv } from 'ajv'
+import formats from 'ajv-formats'
 import { execFile } from 'node:child_process'
 import fs from 'node:fs/promises'
 import path from 'node:path'
@@ -6,6 +8,11 @@ import t from 'tap'
 import { buildTestApp, seedPartnerships } from '../helper.js'
 
 const run = promisify(execFile)
+
+interface ResponseDoc {
+  'x-problem-codes'?: string[]
+  content?: Record<string, { schema: object; example?: { code: string } }>
+}
 const committedPath = path.resolve('openapi/openapi.json')
 
 t.test('the committed contract is the one the app serves', async (t) => {
@@ -30,6 +37,39 @@ t.test('the committed contract is the one the app serves', async (t) => {
       )
     }
   }
+})
+
+t.test('every GET says what it answers, and every example is valid against its schema', async (t) => {
+  const doc = JSON.parse(await fs.readFile(committedPath, 'utf8')) as {
+    paths: Record<string, Record<string, { description?: string; responses: Record<string, ResponseDoc> }>>
+    components: { schemas: Record<string, { examples?: unknown[] }> }
+  }
+  const ajv = new Ajv({ strict: false, allErrors: true })
+  ;(formats as unknown as { default: typeof formats.default }).default(ajv)
+  ajv.addSchema({ $id: 'doc', components: doc.components })
+  const validate = (schema: object, example: unknown) =>
+    ajv.validate(
+      JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/')) as object,
+      example,
+    )
+  let examples = 0
+  for (const [name, schema] of Object.entries(doc.components.schemas))
+    for (const example of schema.examples ?? []) {
+      examples += 1
+      t.ok(validate({ $ref: `#/components/schemas/${name}` }, example), `${name}'s example: ${ajv.errorsText()}`)
+    }
+  for (const [route, item] of Object.entries(doc.paths))
+    for (const [method, op] of Object.entries(item)) {
+      if (method === 'get') t.ok((op.description ?? '').length > 40, `GET ${route} has a description`)
+      for (const [status, response] of Object.entries(op.responses)) {
+        const media = response.content?.['application/problem+json']
+        if (media?.example === undefined) continue
+        examples += 1
+        t.ok(validate(media.schema, media.example), `${method} ${route} ${status}'s example: ${ajv.errorsText()}`)
+        t.ok(response['x-problem-codes']?.includes(media.example.code), 'names a code it declares')
+      }
+    }
+  t.ok(examples > 50, `${examples} examples checked`)
 })
 
 t.test('the contract lints clean with Redocly', async (t) => {

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import t from 'tap'
 import { neutralised, restored } from '../../src/http/csv.js'
-import { buildTestApp, partnershipClient, seedPartnerships } from '../helper.js'
+import { buildTestApp, partnershipClient, seedPartnerships, xmlProblems } from '../helper.js'
 
 t.test(
   'a cell that starts like a formula is neutralised, and restored on the way back; numbers are left alone',
@@ -428,3 +428,75 @@ t.test('decimals come back unpadded, and worked-out figures to the indicator’s
     'figures worked out are to the indicator’s one place: never 37.037037 or 33.333333',
   )
 })
+
+t.test(
+  'charts for committee papers: en-GB figures with units, month labels, a printable band, a clear label',
+  async (t) => {
+    const ctx = await buildTestApp(t)
+    await seedPartnerships(ctx, 'alpha')
+    const admin = await ctx.as('admin', 'alpha')
+    const { call, post } = partnershipClient(ctx, 'alpha', admin)
+    const area = await post('areas', { name: 'East Lindsey', type: 'district', code: 'E07000137' })
+    const asb = await post('indicators', {
+      reference: 'LOCAL ASB',
+      name: 'ASB incidents reported to the police',
+      unit: 'count',
+      polarity: 'lower_better',
+      frequency: 'monthly',
+      aggregation: 'sum',
+    })
+    // Seed 000: 7,547 in 2009/10, 3% less (7,321) for 2010/11; six months at about a twelfth of that.
+    await post('targets', {
+      indicatorId: asb.id,
+      areaId: area.id,
+      period: 'FY2010-11',
+      baselineValue: 7547,
+      changePercent: -3,
+    })
+    await post(
+      'measurements/bulk',
+      [640, 655, 702, 611, 598, 603].map((value, i) => ({
+        indicator: 'LOCAL ASB',
+        area: 'E07000137',
+        period: `2010-${String(i + 4).padStart(2, '0')}`,
+        value,
+      })),
+    )
+    const chart = (await call('GET', `indicators/${asb.id}/chart.svg?areaId=${area.id}&from=2010-04&to=2011-03`, admin))
+      .body
+    t.same(xmlProblems(chart), [], 'well-formed')
+    t.match(
+      chart,
+      />3,809 against 3,661</,
+      'the latest year to date (640 + 655 + 702 + 611 + 598 + 603) against its target (7,321 x 6/12), with thousands separators',
+    )
+    t.match(chart, />AMBER</, 'and its RAG in words')
+    t.match(chart, />Apr</, 'months by name')
+    t.match(chart, />2010</, 'the year under the first month')
+    t.match(chart, />Jan</)
+    t.match(chart, />2011</, 'and under January')
+    t.notMatch(chart, />2010-04</, 'no ISO months on the axis')
+    t.match(chart, /stroke-dasharray="2 2"/, 'the edge of the tolerance band drawn as a dotted line')
+    t.match(chart, /stroke="#424a53" stroke-width="1.4"/, 'in dark hatching that prints')
+    t.match(chart, /Apr 2010 to Mar 2011/, 'the window in words')
+
+    const marac = await post('indicators', {
+      reference: 'MARAC',
+      name: 'Repeat MARAC cases',
+      unit: 'percentage',
+      polarity: 'lower_better',
+      frequency: 'monthly',
+      aggregation: 'ratio_of_sums',
+      decimalPlaces: 1,
+    })
+    await post('targets', { indicatorId: marac.id, areaId: area.id, period: 'FY2009-10', targetValue: 27 })
+    await post('measurements/bulk', [
+      { indicator: 'MARAC', area: 'E07000137', period: '2009-04', numerator: 9, denominator: 27 },
+    ])
+    const percent = (
+      await call('GET', `indicators/${marac.id}/chart.svg?areaId=${area.id}&from=2009-04&to=2009-09`, admin)
+    ).body
+    t.match(percent, />33.3% against 27.0%</, 'a percentage to its place, with its unit')
+    t.match(percent, />30%</, 'on the axis too')
+  },
+)

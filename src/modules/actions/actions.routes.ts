@@ -42,6 +42,9 @@ export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     update: UpdateActionSchema,
     filters: ActionFilters,
     writeRole: 'officer',
+    problems: {
+      write: { 400: ['PERIOD.INVALID'], 422: ['ACTION.OBJECTIVE', 'ACTION.LEAD', 'ACTION.RESOURCE', 'ACTION.TIMING'] },
+    },
     groupMembers: true,
   })
 }
@@ -64,6 +67,7 @@ export const milestoneRoutes: FastifyPluginAsyncTypebox = async (app) => {
     update: UpdateMilestoneSchema,
     filters: MilestoneFilters,
     writeRole: 'officer',
+    problems: { write: { 400: ['PERIOD.INVALID'], 422: ['MILESTONE.TIMING'] } },
     groupMembers: true,
   })
 }
@@ -86,6 +90,7 @@ export const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
     update: UpdateProgressSchema,
     filters: ProgressFilters,
     writeRole: 'officer',
+    problems: { write: { 403: ['PROGRESS.NOT_AUTHOR'] }, delete: { 403: ['PROGRESS.NOT_AUTHOR'] } },
     groupMembers: true,
   })
 }
@@ -113,7 +118,7 @@ export const PLAN_COLUMNS = [
 export const actionPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = createActionService(app.db)
   app.get('/priorities/:priorityId/action-plan', {
-    config: { access: { scope: 'partnership', role: 'viewer' } },
+    config: { access: { scope: 'partnership', role: 'viewer' }, problems: { 404: ['PRIORITY.NOT_FOUND'] } },
     schema: {
       operationId: 'actionPlan',
       tags: ['Actions'],

@@ -1,5 +1,14 @@
 import Type from 'typebox'
-import { Name, Nullable, RecordFields, StringEnum, Text, updateOf } from '../../http/schemas.js'
+import {
+  EXAMPLE_IDS,
+  Name,
+  Nullable,
+  RecordFields,
+  recordExample,
+  StringEnum,
+  Text,
+  updateOf,
+} from '../../http/schemas.js'
 
 export const AGENCY_ROLES = ['responsible_authority', 'co_operating_body', 'invitee', 'other'] as const
 
@@ -17,7 +26,24 @@ export const AgencySchema = Type.Object(
     contactPhone: Nullable(Type.String()),
     dataSupplied: Nullable(Type.String({ description: 'What data the agency supplies' })),
   },
-  { $id: 'Agency', additionalProperties: false, description: 'A partner organisation' },
+  {
+    $id: 'Agency',
+    additionalProperties: false,
+    description: 'A partner organisation',
+    examples: [
+      recordExample(
+        {
+          name: 'Lincolnshire Police',
+          role: 'responsible_authority',
+          contactName: null,
+          contactEmail: null,
+          contactPhone: null,
+          dataSupplied: 'Recorded crime and ASB incidents',
+        },
+        EXAMPLE_IDS.police,
+      ),
+    ],
+  },
 )
 export const CreateAgencySchema = Type.Object(
   {

@@ -20,6 +20,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     update: UpdateAreaSchema,
     filters: AreaFilters,
     writeRole: 'admin',
+    problems: { write: { 422: ['AREA.CYCLE'] } },
   })
 }
 

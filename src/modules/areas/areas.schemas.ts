@@ -1,5 +1,15 @@
 import Type from 'typebox'
-import { Code, Name, Nullable, RecordFields, StringEnum, Uuid, updateOf } from '../../http/schemas.js'
+import {
+  Code,
+  EXAMPLE_IDS,
+  Name,
+  Nullable,
+  RecordFields,
+  recordExample,
+  StringEnum,
+  Uuid,
+  updateOf,
+} from '../../http/schemas.js'
 
 export const AREA_TYPES = [
   'partnership',
@@ -30,9 +40,22 @@ export const AreaSchema = Type.Object(
     code: Nullable(Type.String({ description: 'Official code, e.g. an ONS or LSOA code; unique in the partnership' })),
     parentId: Nullable(Uuid),
   },
-  { $id: 'Area', additionalProperties: false, description: 'A geography figures are reported for, in a hierarchy' },
+  {
+    $id: 'Area',
+    additionalProperties: false,
+    description: 'A geography figures are reported for, in a hierarchy',
+    examples: [
+      recordExample(
+        { name: 'Boston', type: 'district', code: 'E07000136', parentId: '0c9e8d7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f' },
+        EXAMPLE_IDS.boston,
+      ),
+    ],
+  },
 )
-export const CreateAreaSchema = Type.Object(fields, { additionalProperties: false })
+export const CreateAreaSchema = Type.Object(fields, {
+  additionalProperties: false,
+  examples: [{ name: 'Boston', type: 'district', code: 'E07000136' }],
+})
 export const UpdateAreaSchema = updateOf(CreateAreaSchema)
 export const AreaFilters = {
   type: Type.Optional(StringEnum(AREA_TYPES)),

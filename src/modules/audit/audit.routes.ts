@@ -13,6 +13,8 @@ const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listAuditEvents',
       tags: ['Audit'],
       summary: 'The audit trail of the partnership, newest first (admin)',
+      description:
+        'Who changed what, when, with the before and after of each record and the request and correlation ids; newest first, filtered by resource, subject and dates. Admins only.',
       params: PartnershipParams,
       querystring: AuditQuerySchema,
       response: { 200: page(Type.Ref('AuditEvent'), 'audit events'), ...problemResponses(400, 401, 403, 404) },

@@ -29,14 +29,20 @@ const commentaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     update: UpdateCommentarySchema,
     filters: CommentaryFilters,
     writeRole: 'officer',
+    problems: {
+      write: { 400: ['PERIOD.INVALID'], 403: ['COMMENTARY.NOT_AUTHOR'] },
+      delete: { 403: ['COMMENTARY.NOT_AUTHOR'] },
+    },
   })
 
   app.get('/:id/revisions', {
-    config: { access: { scope: 'partnership', role: 'viewer' } },
+    config: { access: { scope: 'partnership', role: 'viewer' }, problems: { 404: ['COMMENTARY.NOT_FOUND'] } },
     schema: {
       operationId: 'listCommentRevisions',
       tags: ['Commentary'],
       summary: "A comment's text now and every text an edit replaced, newest first, with who wrote each",
+      description:
+        "Every text the comment has had, newest first, with who wrote each (an admin's edit of another's comment shows as editedBy).",
       params: IdParams,
       response: {
         200: Type.Object(

@@ -27,7 +27,17 @@ export const CommentarySchema = Type.Object(
 
 export const CreateCommentarySchema = Type.Object(
   { indicatorId: Uuid, areaId: Uuid, period: Period, body: Body },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        indicatorId: '6fb87caf-0270-4c70-a3ff-0511fb20f428',
+        areaId: '8198ca06-e244-4f9b-b816-8c64186fe268',
+        period: '2010-Q2',
+        body: 'Assaults in Boston town centre rose over the summer; Pubwatch and the Street Pastors are now out on Fridays.',
+      },
+    ],
+  },
 )
 export const UpdateCommentarySchema = updateOf(Type.Object({ body: Body }, { additionalProperties: false }))
 export const CommentaryFilters = {

@@ -34,6 +34,8 @@ export interface DemoMeasurement {
   value?: string
   numerator?: string
   denominator?: string
+  /** Where the figure comes from: which seed, or that it is illustrative. */
+  source?: string
 }
 
 export interface DemoPartnership {

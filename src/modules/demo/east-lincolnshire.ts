@@ -124,7 +124,7 @@ export const themes = [
   },
 ] as const
 
-import type { DemoIndicator } from './demo.types.js'
+import type { DemoIndicator, DemoMeasurement } from './demo.types.js'
 
 const survey = {
   unit: 'percentage',
@@ -379,5 +379,94 @@ export const indicators: DemoIndicator[] = [
   },
 ]
 
-/** The plan gives baselines and targets, no monthly actuals. */
-export const measurements = [] as const
+function surveyBaselines(): DemoMeasurement[] {
+  return indicators
+    .filter((i) => i.aggregation === 'latest')
+    .flatMap((i) =>
+      i.targets.flatMap((t) =>
+        t.baseline === undefined
+          ? []
+          : [{ indicator: i.reference, area: t.area, period: t.baseline[1], value: t.baseline[0], source: PRINTED }],
+      ),
+    )
+}
+
+const PRINTED = 'East Lincolnshire CSP Partnership Plan 2008-11 (2010/11 refresh): baseline as printed'
+const SPLIT = 'Illustrative: the plan prints the 2009/10 total only; split over its months by a seasonal shape'
+const INVENTED = 'Illustrative: the plan prints no 2010/11 figures'
+
+/**
+ * How a year's count falls over its months, April first: Boston's evenly; East Lindsey's and its fire
+ * station ground's with the summer visitors to the coast (the plan's cross-cutting theme).
+ */
+const SHAPES: Record<string, readonly number[]> = {
+  even: [83, 85, 87, 88, 89, 85, 83, 80, 84, 79, 77, 80],
+  coastal: [76, 84, 93, 104, 109, 88, 79, 72, 76, 69, 68, 82],
+}
+const shapeOf = (area: string) => (area === 'E07000137' || area === 'SSG-2' ? SHAPES.coastal! : SHAPES.even!)
+
+/** April to September 2010 against the same months of 2009, per indicator and area (illustrative). */
+const FACTORS: Record<string, Record<string, number>> = {
+  'LOCAL CD': { E07000136: 0.88, E07000137: 0.86 },
+  'LOCAL ASB': { E07000136: 0.99, E07000137: 0.9 },
+  'NI 20': { E07000136: 0.82, E07000137: 0.97 },
+  'NI 15': { E07000136: 0.75, E07000137: 1.3 },
+  'LOCAL VAP': { E07000136: 0.96, E07000137: 0.89 },
+  'LOCAL SO': { E07000136: 1, E07000137: 0.95 },
+  'NI 16': { E07000136: 0.93, E07000137: 1.04 },
+  'LOCAL BOTD': { E07000136: 0.97, E07000137: 0.92 },
+  'LOCAL TFS': { E07000136: 1.08, E07000137: 0.98 },
+  'NI 33(i)': { 'SSG-2': 0.95, 'SSG-3': 0.7 },
+  'NI 33(ii)': { 'SSG-2': 0.72, 'SSG-3': 1.1 },
+}
+
+/** A whole number split in proportion to weights, the parts adding up to it exactly (largest remainder). */
+function apportion(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0)
+  const exact = weights.map((w) => (total * w) / sum)
+  const parts = exact.map(Math.floor)
+  const order = exact.map((e, i) => [e - Math.floor(e), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1])
+  const left = total - parts.reduce((a, b) => a + b, 0)
+  for (let k = 0; k < left; k++) parts[order[k]![1]]! += 1
+  return parts
+}
+
+const month = (year: number, index: number) =>
+  `${year + Math.floor((3 + index) / 12)}-${String(((3 + index) % 12) + 1).padStart(2, '0')}`
+
+function illustrativeCounts(): DemoMeasurement[] {
+  return indicators.flatMap((i) =>
+    i.targets.flatMap((t) => {
+      const factor = FACTORS[i.reference]?.[t.area]
+      if (t.baseline === undefined || factor === undefined) return []
+      const lastYear = apportion(Number(t.baseline[0]), shapeOf(t.area))
+      return [
+        ...lastYear.map((value, m) => ({
+          indicator: i.reference,
+          area: t.area,
+          period: month(2009, m),
+          value: String(value),
+          source: SPLIT,
+        })),
+        ...lastYear.slice(0, 6).map((value, m) => ({
+          indicator: i.reference,
+          area: t.area,
+          period: month(2010, m),
+          value: String(Math.round(value * factor)),
+          source: INVENTED,
+        })),
+      ]
+    }),
+  )
+}
+
+/**
+ * Actuals. The plan prints each indicator's baseline, and those are loaded as it prints them: the surveys'
+ * 2008-09 results as that year's figures (a survey's latest value is what it is judged on). For the
+ * monthly counts it prints a 2009/10 total only, and it is a plan, so it prints nothing of 2010/11. Those
+ * figures are illustrative, and their source says so: the 2009/10 total split over its months by a
+ * seasonal shape (the months add up to the printed total exactly), and April to September 2010 as last
+ * year's month times a factor, chosen so that the half-year report shows greens, ambers and reds.
+ */
+// Built last, once the tables above are in place.
+export const measurements: DemoMeasurement[] = [...surveyBaselines(), ...illustrativeCounts()]

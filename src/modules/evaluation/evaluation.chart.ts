@@ -1,4 +1,5 @@
 import type { Evaluation, Rag } from '../../domain/evaluation/index.js'
+import { figure, measure, periodLabel } from '../../http/format.js'
 import { escapeXml } from '../../http/svg.js'
 
 /**
@@ -10,6 +11,9 @@ export interface ChartInput {
   title: string
   subtitle: string
   polarity: string
+  /** The indicator's unit and decimal places, for its figures (47.3%, 2,436). */
+  unit: string
+  decimalPlaces: number
   items: Evaluation[]
 }
 
@@ -56,6 +60,9 @@ export function trendChart(input: ChartInput): string {
     .flatMap((e) => [e.comparison.actual, e.comparison.target, tolerance(e)])
     .filter((v): v is number => v !== null)
   const { top, step } = axis(Math.max(0, ...values))
+  // Ticks to the places their step needs (0, 0.5, 1...), figures to the indicator's.
+  const tickPlaces = Math.max(0, -Math.floor(Math.log10(step) + 1e-9))
+  const shown = (v: number) => measure(v, input.unit, input.decimalPlaces)
   const x = (i: number) => M.left + (items.length === 1 ? plotW / 2 : (i * plotW) / (items.length - 1))
   const y = (v: number) => M.top + plotH - (v / top) * plotH
   const out: string[] = []
@@ -65,10 +72,11 @@ export function trendChart(input: ChartInput): string {
   out.push(`<title id="title">${escapeXml(input.title)}</title>`)
   const latest = [...items].reverse().find((e) => e.comparison.actual !== null)
   out.push(
-    `<desc id="desc">${escapeXml(`${input.subtitle}. ${latest ? `Latest ${latest.evaluatedPeriod}: ${latest.comparison.actual} against a target of ${latest.comparison.target ?? 'none'}, ${latest.rag.toUpperCase()}.` : 'No data.'}`)}</desc>`,
+    `<desc id="desc">${escapeXml(`${input.subtitle}. ${latest ? `Latest ${periodLabel(latest.evaluatedPeriod)}: ${shown(latest.comparison.actual!)} against a target of ${latest.comparison.target === null ? 'none' : shown(latest.comparison.target)}, ${latest.rag.toUpperCase()}.` : 'No data.'}`)}</desc>`,
   )
   out.push(
-    '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#6e7781" stroke-width="1"/></pattern></defs>',
+    // Dark, close hatching: a pale one vanished on a printed page.
+    '<defs><pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="5" stroke="#424a53" stroke-width="1.4"/></pattern></defs>',
   )
   out.push('<rect width="100%" height="100%" fill="#ffffff"/>')
   out.push(`<text x="${M.left}" y="24" font-size="16" font-weight="bold">${escapeXml(input.title)}</text>`)
@@ -79,16 +87,24 @@ export function trendChart(input: ChartInput): string {
       `<line x1="${M.left}" y1="${fixed(y(v))}" x2="${M.left + plotW}" y2="${fixed(y(v))}" stroke="#d0d7de" stroke-width="1"/>`,
     )
     out.push(
-      `<text x="${M.left - 8}" y="${fixed(y(v) + 4)}" text-anchor="end" fill="#333">${Number(v.toPrecision(6))}</text>`,
+      `<text x="${M.left - 8}" y="${fixed(y(v) + 4)}" text-anchor="end" fill="#333">${escapeXml(input.unit === 'percentage' ? `${figure(v, tickPlaces)}%` : figure(v, tickPlaces))}</text>`,
     )
   }
-  // Period labels: every one when few, otherwise about twelve.
+  // Period labels: every one when few, otherwise about twelve; a month's year is written under its first
+  // month and under January ("Apr" over "2009", then "May", ... "Jan" over "2010").
   const every = Math.max(1, Math.ceil(items.length / 12))
+  let lastYear = ''
   items.forEach((e, i) => {
     if (i % every !== 0 && i !== items.length - 1) return
+    const [name, year = ''] = periodLabel(e.evaluatedPeriod).split(/ (?=\d{4}$)/)
     out.push(
-      `<text x="${fixed(x(i))}" y="${M.top + plotH + 18}" text-anchor="middle" fill="#333">${escapeXml(e.evaluatedPeriod)}</text>`,
+      `<text x="${fixed(x(i))}" y="${M.top + plotH + 18}" text-anchor="middle" fill="#333">${escapeXml(name!)}</text>`,
     )
+    if (year !== '' && year !== lastYear)
+      out.push(
+        `<text x="${fixed(x(i))}" y="${M.top + plotH + 33}" text-anchor="middle" fill="#333">${escapeXml(year)}</text>`,
+      )
+    lastYear = year
   })
   const cumulative = items.some(
     (e) =>
@@ -119,7 +135,12 @@ export function trendChart(input: ChartInput): string {
               `${fixed(x(run[0]!.i) - 6)},${fixed(y(run[0]!.target))}`,
             ]
           : [...upper, ...lower]
-      out.push(`<polygon points="${points.join(' ')}" fill="url(#hatch)" fill-opacity="0.6" stroke="none"/>`)
+      out.push(`<polygon points="${points.join(' ')}" fill="url(#hatch)" stroke="none"/>`)
+      // The edge of tolerance as a dotted line, so the band has a boundary even where the hatching is faint.
+      if (run.length > 1)
+        out.push(
+          `<polyline points="${upper.join(' ')}" fill="none" stroke="#424a53" stroke-width="1" stroke-dasharray="2 2"/>`,
+        )
     }
     run = []
   }
@@ -147,13 +168,48 @@ export function trendChart(input: ChartInput): string {
     out.push(
       `<circle cx="${fixed(cx)}" cy="${fixed(cy)}" r="8" fill="${RAG_FILL[latest.rag]}" stroke="#000" stroke-width="2"/>`,
     )
+    // The label goes where no line crosses it: above or below the point, to its right or its left, the
+    // first of these whose box stays clear of the target and actual lines (sampled across the box).
+    const target = latest.comparison.target
+    const words = `${shown(latest.comparison.actual!)}${target === null ? '' : ` against ${shown(target)}`}`
+    const boxWidth = Math.max(words.length, 6) * 7
+    const lines = (['target', 'actual'] as const).map((which) =>
+      items.map((e, j) => {
+        const v = which === 'target' ? e.comparison.target : e.comparison.actual
+        return v === null ? null : ([x(j), y(v)] as [number, number])
+      }),
+    )
+    const lineYs = (at: number) =>
+      lines.flatMap((line) =>
+        line.flatMap((a, j) => {
+          const b = line[j + 1]
+          if (a === null || b === undefined || b === null || at < a[0] || at > b[0]) return []
+          return [a[1] + ((b[1] - a[1]) * (at - a[0])) / (b[0] - a[0] || 1)]
+        }),
+      )
+    const clear = (left: number, topY: number) => {
+      for (let at = left; at <= left + boxWidth; at += 4)
+        if (lineYs(at).some((ly) => ly >= topY - 2 && ly <= topY + 34)) return false
+      return left >= M.left && left + boxWidth <= M.left + plotW + M.right - 8 && topY >= M.top - 20
+    }
+    const candidates = [
+      { anchor: 'start', dx: 12, dy: -44 },
+      { anchor: 'end', dx: -12, dy: -44 },
+      { anchor: 'start', dx: 12, dy: 8 },
+      { anchor: 'end', dx: -12, dy: 8 },
+      { anchor: 'start', dx: 12, dy: -70 },
+      { anchor: 'end', dx: -12, dy: 30 },
+    ] as const
+    const place =
+      candidates.find((c) => clear(c.anchor === 'start' ? cx + c.dx : cx + c.dx - boxWidth, cy + c.dy)) ?? candidates[0]
+    const anchor = place.anchor
+    const lx = cx + place.dx
+    const [first, second] = [cy + place.dy + 14, cy + place.dy + 30]
     const halo = 'stroke="#fff" stroke-width="4" paint-order="stroke"'
     out.push(
-      `<text x="${fixed(cx + 12)}" y="${fixed(cy - 10)}" font-weight="bold" ${halo}>${latest.rag.toUpperCase()}</text>`,
+      `<text x="${fixed(lx)}" y="${fixed(first)}" text-anchor="${anchor}" font-weight="bold" ${halo}>${latest.rag.toUpperCase()}</text>`,
     )
-    out.push(
-      `<text x="${fixed(cx + 12)}" y="${fixed(cy + 6)}" ${halo}>${latest.comparison.actual}${latest.comparison.target === null ? '' : ` vs ${latest.comparison.target}`}</text>`,
-    )
+    out.push(`<text x="${fixed(lx)}" y="${fixed(second)}" text-anchor="${anchor}" ${halo}>${escapeXml(words)}</text>`)
   }
   // Legend, with line styles that survive black-and-white printing.
   const lx = M.left + plotW + 16
@@ -165,7 +221,7 @@ export function trendChart(input: ChartInput): string {
     `<line x1="${lx}" y1="${ly + 36}" x2="${lx + 28}" y2="${ly + 36}" stroke="#000" stroke-width="2" stroke-dasharray="8 5"/><text x="${lx}" y="${ly + 52}">Target</text>`,
   )
   out.push(
-    `<rect x="${lx}" y="${ly + 66}" width="28" height="12" fill="url(#hatch)" stroke="#6e7781"/><text x="${lx}" y="${ly + 94}">Tolerance</text>`,
+    `<rect x="${lx}" y="${ly + 66}" width="28" height="12" fill="url(#hatch)" stroke="#424a53"/><text x="${lx}" y="${ly + 94}">Tolerance</text>`,
   )
   // An empty chart says so, rather than leaving a reader to wonder whether the line is at zero.
   if (latest === undefined)

@@ -3,8 +3,9 @@ import { sendCsv, spreadsheetCsv, wantsCsv } from '../../http/csv.js'
 import Type from 'typebox'
 import { problemResponses } from '../../plugins/problem.js'
 import { today } from '../../http/clock.js'
+import { periodLabel } from '../../http/format.js'
 import { JsonOrCsv, PartnershipParams } from '../../http/schemas.js'
-import { ambiguousMonth } from '../../domain/periods.js'
+import { ambiguousMonth, dateRange, parsePeriod } from '../../domain/periods.js'
 import { trendChart } from './evaluation.chart.js'
 import {
   EvaluationQuery,
@@ -93,6 +94,13 @@ function reportCsv(report: Report): string {
   return spreadsheetCsv(REPORT_COLUMNS, rows)
 }
 
+/** The default as-of date of a reporting period: today, or its last day once that has passed. */
+function closingDay(period: string, fyStartMonth: number): string {
+  const end = dateRange(parsePeriod(period, fyStartMonth, 'querystring.period')).end
+  const now = today()
+  return end < now ? end : now
+}
+
 /** An answer for a period that could have meant a year says how it was read (periods.ts, ambiguousMonth). */
 function withWarning<T extends object>(answer: T, period: string, fyStartMonth: number): T & { warnings?: string[] } {
   const warning = ambiguousMonth(period, fyStartMonth)
@@ -123,7 +131,11 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: PartnershipEvaluationSchema, ...problemResponses(400, 401, 404) },
     },
     handler: async (request) => {
-      const { period, asOf = today(), ...filter } = request.query
+      const {
+        period,
+        asOf = closingDay(period, request.partnership.financialYearStartMonth),
+        ...filter
+      } = request.query
       return withWarning(
         await service.evaluatePartnership(request.partnership, period, asOf, filter),
         period,
@@ -133,7 +145,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/indicators/:id/evaluation', {
-    config: { access: read },
+    config: { access: read, problems: { 400: ['SERIES.RANGE'], 404: ['INDICATOR.NOT_FOUND', 'AREA.NOT_FOUND'] } },
     schema: {
       operationId: 'evaluateIndicatorSeries',
       tags,
@@ -151,12 +163,14 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/indicators/:id/chart.svg', {
-    config: { access: read },
+    config: { access: read, problems: { 400: ['SERIES.RANGE'], 404: ['INDICATOR.NOT_FOUND', 'AREA.NOT_FOUND'] } },
     schema: {
       operationId: 'indicatorTrendChart',
       tags,
       summary:
         'A trend chart (SVG) of one indicator for one area: actuals, target trajectory, tolerance band, RAG of the latest point',
+      description:
+        'An SVG line chart for a committee paper: the judged figure solid, the target dashed, the tolerance band hatched, the latest point labelled with its RAG in words; numbers and months formatted for an English reader.',
       params: SeriesParams,
       querystring: SeriesQuery,
       response: {
@@ -171,8 +185,10 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const last = series.items[series.items.length - 1]!
       const svg = trendChart({
         title: `${series.indicator.reference}: ${series.indicator.name}`,
-        subtitle: `${series.area.name}${series.rolledUp ? ' (rolled up from its areas)' : ''}, ${first.evaluatedPeriod} to ${last.evaluatedPeriod}; ${series.indicator.polarity.replace('_', ' ')}`,
+        subtitle: `${series.area.name}${series.rolledUp ? ' (rolled up from its areas)' : ''}, ${periodLabel(first.evaluatedPeriod)} to ${periodLabel(last.evaluatedPeriod)}; ${series.indicator.polarity.replace('_', ' ')}`,
         polarity: series.indicator.polarity,
+        unit: series.indicator.unit,
+        decimalPlaces: series.indicator.decimalPlaces,
         items: series.items,
       })
       return reply.type('image/svg+xml; charset=utf-8').send(svg)
@@ -186,6 +202,8 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'exceptionReport',
       summary:
         'Exception report for a period (DOMAIN.md rule 12): every flagged indicator and area by priority, bad before good',
+      description:
+        'What the Performance Management Group sends on: every flagged indicator and area by priority, bad before good, with figures, flags, the latest commentary and the linked actions. JSON, or CSV with format=csv or Accept: text/csv.',
       build: service.exceptionReport,
     },
     {
@@ -193,15 +211,25 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'performanceReport',
       summary:
         'Performance report for a period (usually a quarter): every indicator of every priority with its evaluation and commentary',
+      description:
+        'Every evaluated indicator and area by priority with its figures and commentary (seed 000 Appendix 1, stage 1). JSON, or CSV with format=csv or Accept: text/csv.',
       build: service.performanceReport,
     },
   ] as const
-  for (const { name, operationId, summary, build } of reports) {
+  for (const { name, operationId, summary, description, build } of reports) {
     app.get(`/reports/${name}`, {
       config: { access: read },
-      schema: { operationId, tags, summary, params: PartnershipParams, querystring: ReportQuery, response: csvOrJson },
+      schema: {
+        operationId,
+        tags,
+        summary,
+        description,
+        params: PartnershipParams,
+        querystring: ReportQuery,
+        response: csvOrJson,
+      },
       handler: async (request, reply) => {
-        const { period, asOf = today(), format } = request.query
+        const { period, asOf = closingDay(period, request.partnership.financialYearStartMonth), format } = request.query
         const report = withWarning(
           await build(request.partnership, period, asOf),
           period,

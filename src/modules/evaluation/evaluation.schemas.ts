@@ -168,9 +168,16 @@ export const PartnershipEvaluationSchema = obj(
   'Every indicator and area of the partnership, evaluated for one period',
 )
 
+/** A reporting period's as-of date: by default its last day once it has passed, so history is judged as it stood. */
+const PeriodAsOf = Type.String({
+  format: 'date',
+  description:
+    'Judge as on this date: what is overdue, late or missing then. Default: today, or for a period that has ended its last day, so a past period is judged as it stood when it closed rather than with every figure overdue since',
+})
+
 export const EvaluationQuery = obj({
   period: Period,
-  asOf: Type.Optional(AsOf),
+  asOf: Type.Optional(PeriodAsOf),
   priorityId: Type.Optional(Uuid),
   areaId: Type.Optional(Uuid),
   indicatorId: Type.Optional(Uuid),
@@ -216,7 +223,7 @@ export const ReportSchema = obj({
 
 export const ReportQuery = obj({
   period: Period,
-  asOf: Type.Optional(AsOf),
+  asOf: Type.Optional(PeriodAsOf),
   format: Type.Optional(
     StringEnum(['json', 'csv'] as const, {
       description: 'csv: one row per indicator and area (also with Accept: text/csv); json by default',

@@ -59,13 +59,16 @@ const streamRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
     update: UpdateStreamSchema,
     filters: StreamFilters,
     writeRole: 'admin',
+    problems: { write: { 400: ['FUNDING.YEAR', 'PERIOD.INVALID'], 409: ['FUNDING.OVER_TOTAL'] } },
   })
   app.get('/:id/statement', {
-    config: { access: { scope: 'partnership', role: 'viewer' } },
+    config: { access: { scope: 'partnership', role: 'viewer' }, problems: { 404: ['FUNDING_STREAM.NOT_FOUND'] } },
     schema: {
       operationId: 'fundingStreamStatement',
       tags,
       summary: 'A stream statement: allocations, bids by state, committed, spent and remaining',
+      description:
+        'Allocated, committed (approved bids), spent (payments) and remaining per allocation and for the stream, with the bids by state; as JSON, or CSV in pounds with format=csv.',
       params: Type.Object({ ...PartnershipParams.properties, id: Uuid }, { additionalProperties: false }),
       querystring: StatementQuery,
       response: {
@@ -114,6 +117,7 @@ const allocationRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async 
     update: UpdateAllocationSchema,
     filters: AllocationFilters,
     writeRole: 'admin',
+    problems: { write: { 409: ['FUNDING.OVER_TOTAL', 'FUNDING.BELOW_COMMITTED'] } },
   })
 }
 
@@ -140,12 +144,24 @@ const bidRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, {
     update: UpdateBidSchema,
     filters: BidFilters,
     writeRole: 'officer',
+    problems: {
+      write: { 403: ['BID.NOT_APPLICANT'], 409: ['BID.TRANSITION'], 422: ['BID.GROUP'] },
+      delete: { 403: ['BID.NOT_APPLICANT'], 409: ['BID.TRANSITION'] },
+    },
   })
   const Params = Type.Object({ ...PartnershipParams.properties, id: Uuid }, { additionalProperties: false })
   for (const action of BID_ACTIONS) {
     app.post(`/:id/${action}`, {
       // Who takes a step is decided by the stage and the caller's memberships and offices, not the role.
-      config: { access: { scope: 'partnership', role: 'viewer', groupMembers: true } },
+      config: {
+        access: { scope: 'partnership', role: 'viewer', groupMembers: true },
+        problems: {
+          403: ['BID.NOT_APPLICANT', 'BID.NOT_DECIDER'],
+          404: ['BID.NOT_FOUND'],
+          409: ['BID.TRANSITION', 'BID.ALREADY_DECIDED', 'FUNDING.INSUFFICIENT'],
+          422: ['BID.REASON'],
+        },
+      },
       schema: {
         operationId: `${action}Bid`,
         tags,
@@ -169,11 +185,16 @@ const bidRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, {
     })
   }
   app.post('/:id/mainstreaming', {
-    config: { access: { scope: 'partnership', role: 'officer' } },
+    config: {
+      access: { scope: 'partnership', role: 'officer' },
+      problems: { 404: ['BID.NOT_FOUND'], 409: ['BID.NOT_FUNDED'] },
+    },
     schema: {
       operationId: 'decideBidMainstreaming',
       tags,
       summary: 'Record the year-end mainstreaming decision on a funded project',
+      description:
+        'At year end an officer records whether a funded project is mainstreamed, funded again or ended (seed 002: each funded project is considered for mainstreaming).',
       params: Params,
       body: MainstreamingBody,
       response: { 200: TransitionResult, ...problemResponses(400, 401, 403, 404, 409) },
@@ -182,11 +203,13 @@ const bidRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, {
       service.mainstreaming(tenantScope(request), actorOf(request), request.params.id, request.body),
   })
   app.get('/:id/decisions', {
-    config: { access: { scope: 'partnership', role: 'viewer' } },
+    config: { access: { scope: 'partnership', role: 'viewer' }, problems: { 404: ['BID.NOT_FOUND'] } },
     schema: {
       operationId: 'listBidDecisions',
       tags,
       summary: "A bid's history: every step, who took it, in which office, when and why",
+      description:
+        "Every step the bid has taken: who took it, in which office and group, when, why and for how much. Nothing here is ever changed: it is the bid's record.",
       params: Params,
       response: {
         200: Type.Object({ items: Type.Array(Type.Ref('FundingDecision')) }, { additionalProperties: false }),
@@ -209,6 +232,10 @@ const evaluationRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async 
     update: UpdateEvaluationSchema,
     filters: { indicatorId: Uuid },
     writeRole: 'officer',
+    problems: {
+      write: { 403: ['EVALUATION.NOT_AUTHOR'], 409: ['BID.NOT_FUNDED'] },
+      delete: { 403: ['EVALUATION.NOT_AUTHOR'] },
+    },
   })
 }
 
@@ -224,6 +251,7 @@ const paymentRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (ap
     update: UpdatePaymentSchema,
     filters: {},
     writeRole: 'officer',
+    problems: { write: { 409: ['BID.NOT_FUNDED', 'FUNDING.OVERPAID'] } },
   })
 }
 
@@ -245,11 +273,13 @@ const DECISION_COLUMNS = [
 /** Under the partnership. */
 const reportRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, { service }) => {
   app.get('/reports/funding-decisions', {
-    config: { access: { scope: 'partnership', role: 'viewer' } },
+    config: { access: { scope: 'partnership', role: 'viewer' }, problems: { 400: ['REPORT.RANGE'] } },
     schema: {
       operationId: 'fundingDecisionsReport',
       tags,
       summary: 'The stage 4 report: every funding decision in a date range, with who, office, when, amount and reason',
+      description:
+        'Stage 4 of the funding process: every decision taken between from and to, with who, office, date, amount and reason; JSON, or CSV with format=csv.',
       params: PartnershipParams,
       querystring: DecisionsQuery,
       response: {

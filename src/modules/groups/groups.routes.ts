@@ -56,6 +56,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     update: UpdateMemberSchema,
     filters: MemberFilters,
     writeRole: 'admin',
+    problems: { write: { 409: ['MEMBERSHIP.OVERLAP'], 422: ['MEMBERSHIP.DATES'] } },
   })
 }
 
@@ -67,6 +68,8 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'whoAmI',
       tags: ['Groups'],
       summary: "The caller's role and agency in the partnership, and the groups they sit on with their offices",
+      description:
+        'What the service knows of the caller in this partnership: role and agency (from the token) and the groups they sit on with their offices on a date (on=, default today).',
       params: PartnershipParams,
       querystring: Type.Object(
         { on: Type.Optional(Type.String({ format: 'date', description: 'Memberships on this date (default today)' })) },

@@ -16,6 +16,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getHealth',
       tags: ['Health'],
       summary: 'Liveness: the process is up',
+      description:
+        'Answers 200 while the process runs; it never touches the database and is never refused or rate limited, so a supervisor can tell a live instance from a dead one.',
       security: [],
       response: { 200: Status },
     },

@@ -25,6 +25,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     update: UpdateIndicatorSchema,
     filters: IndicatorFilters,
     writeRole: 'officer',
+    problems: { write: { 400: ['DECIMAL.INVALID'], 422: ['INDICATOR.SHAPE', 'INDICATOR.CYCLE'] } },
   })
 }
 

@@ -1,7 +1,16 @@
 import Type from 'typebox'
 import { AGGREGATIONS, FREQUENCIES, POLARITIES, UNITS } from '../../domain/indicators.js'
 import { decimalInput } from '../../http/decimals.js'
-import { Nullable, RecordFields, StringEnum, Text, Uuid, updateOf } from '../../http/schemas.js'
+import {
+  EXAMPLE_IDS,
+  Nullable,
+  recordExample,
+  RecordFields,
+  StringEnum,
+  Text,
+  Uuid,
+  updateOf,
+} from '../../http/schemas.js'
 
 const Reference = Type.String({
   minLength: 1,
@@ -44,6 +53,18 @@ const fields = {
   }),
 }
 
+/** Seed 000's NI 20, as a create body shows it. */
+const NI_20 = {
+  reference: 'NI 20',
+  name: 'Assault with less serious injury',
+  unit: 'count',
+  polarity: 'lower_better',
+  frequency: 'monthly',
+  aggregation: 'sum',
+  sourceAgencyId: EXAMPLE_IDS.police,
+  priorityIds: [EXAMPLE_IDS.violentCrime],
+}
+
 export const IndicatorSchema = Type.Object(
   {
     ...RecordFields,
@@ -52,7 +73,25 @@ export const IndicatorSchema = Type.Object(
       description: 'Percent of the target within which a miss is amber, a decimal string (5, 2.5)',
     }),
   },
-  { $id: 'Indicator', additionalProperties: false, description: 'A performance indicator of the partnership' },
+  {
+    $id: 'Indicator',
+    additionalProperties: false,
+    description: 'A performance indicator of the partnership',
+    examples: [
+      recordExample(
+        {
+          ...NI_20,
+          definition: null,
+          ratePer: null,
+          decimalPlaces: 0,
+          defaultTolerancePercent: '5',
+          dataLagDays: 14,
+          parentId: null,
+        },
+        EXAMPLE_IDS.ni20,
+      ),
+    ],
+  },
 )
 
 export const CreateIndicatorSchema = Type.Object(
@@ -72,7 +111,7 @@ export const CreateIndicatorSchema = Type.Object(
     parentId: Type.Optional(fields.parentId),
     priorityIds: Type.Optional(fields.priorityIds),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [NI_20] },
 )
 export const UpdateIndicatorSchema = updateOf(CreateIndicatorSchema)
 export const IndicatorFilters = {

@@ -54,6 +54,8 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       operationId: 'listMeasurements',
       tags,
       summary: 'List measurements, in period order',
+      description:
+        'A page of measurements in period order (then id), filtered by indicator, area, status and a from/to window (dates or periods: from=FY2010-11 is 1 April 2010). Values are decimal strings.',
       params: PartnershipParams,
       querystring: MeasurementListQuery,
       response: { 200: page(Measurement, 'measurements'), ...problemResponses(400, 401, 404) },
@@ -80,6 +82,8 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       operationId: 'exportMeasurements',
       tags,
       summary: 'Export measurements as CSV, with the columns the bulk import takes',
+      description:
+        'The same rows as the list, as CSV in the columns the bulk import takes (indicator reference, area code), streamed page by page; importing it back changes nothing.',
       params: PartnershipParams,
       querystring: Type.Omit(MeasurementListQuery, ['limit', 'cursor'], { additionalProperties: false }),
       response: {
@@ -114,7 +118,15 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
   }
 
   app.put('/:indicatorId/:areaId/:period', {
-    config: { access: write },
+    config: {
+      access: write,
+      problems: {
+        400: ['MEASUREMENT.INVALID', 'PERIOD.MISMATCH', 'PERIOD.INVALID', 'DECIMAL.INVALID'],
+        403: ['MEASUREMENT.AGENCY'],
+        404: ['INDICATOR.NOT_FOUND', 'AREA.NOT_FOUND'],
+      },
+      etag: true,
+    },
     schema: {
       operationId: 'putMeasurement',
       tags,
@@ -144,11 +156,13 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
   })
 
   app.get('/:indicatorId/:areaId/:period', {
-    config: { access: read },
+    config: { access: read, problems: { 400: ['PERIOD.INVALID'], 404: ['MEASUREMENT.NOT_FOUND'] }, etag: true },
     schema: {
       operationId: 'getMeasurement',
       tags,
       summary: 'Read one measurement',
+      description:
+        'The current value of one indicator for one area and period, with its status, revision and ETag. Name the indicator by id or reference and the area by id or code.',
       params: MeasurementKeyParams,
       response: { 200: Measurement, ...problemResponses(400, 401, 404) },
     },
@@ -159,11 +173,17 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
   })
 
   app.patch('/:indicatorId/:areaId/:period', {
-    config: { access: { scope: 'partnership', role: 'officer' } },
+    config: {
+      access: { scope: 'partnership', role: 'officer' },
+      problems: { 400: ['PERIOD.INVALID'], 404: ['MEASUREMENT.NOT_FOUND'], 422: ['MEASUREMENT.STATUS'] },
+      etag: true,
+    },
     schema: {
       operationId: 'setMeasurementStatus',
       tags,
       summary: 'Move a measurement on: provisional -> validated -> published (officer)',
+      description:
+        'An officer moves a figure forward (provisional, validated, published) with If-Match; never back: a wrong figure is corrected by sending the right one.',
       params: MeasurementKeyParams,
       headers: IfMatchHeaders,
       body: StatusSchema,
@@ -182,7 +202,10 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
   })
 
   app.delete('/:indicatorId/:areaId/:period', {
-    config: { access: { scope: 'partnership', role: 'officer' } },
+    config: {
+      access: { scope: 'partnership', role: 'officer' },
+      problems: { 400: ['PERIOD.INVALID'], 404: ['MEASUREMENT.NOT_FOUND'] },
+    },
     schema: {
       operationId: 'deleteMeasurement',
       tags,
@@ -200,11 +223,13 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
   })
 
   app.get('/:indicatorId/:areaId/:period/revisions', {
-    config: { access: read },
+    config: { access: read, problems: { 400: ['PERIOD.INVALID'], 404: ['MEASUREMENT.NOT_FOUND'] } },
     schema: {
       operationId: 'listMeasurementRevisions',
       tags,
       summary: 'Every value the measurement has had, newest first, with who sent it and when (deleted values too)',
+      description:
+        'The current value and each one it replaced or a deletion removed, newest first, with who sent it and when: the revision history partner data needs.',
       params: MeasurementKeyParams,
       response: {
         200: Type.Object(
@@ -242,6 +267,13 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       config: {
         access: write,
         ownAdmission: true,
+        problems: {
+          400: ['BATCH.DRY_RUN_KEY', 'BATCH.MALFORMED'],
+          413: ['BATCH.TOO_LARGE'],
+          422: ['BATCH.REFUSED', 'IDEMPOTENCY.KEY_REUSED'],
+          429: ['UPLOAD.CLIENT_BUSY'],
+          503: ['UPLOAD.BUSY'],
+        },
         mediaTypes: ['application/json', 'application/x-ndjson', 'text/csv'],
       },
       schema: {

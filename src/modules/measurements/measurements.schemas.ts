@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import { FieldErrorSchema } from '../../plugins/problem.js'
 import { MEASUREMENT_STATUSES } from '../../domain/measurements.js'
-import { Nullable, Period, Slug, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
+import { EXAMPLE_IDS, Nullable, Period, Slug, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
 
 const Sent = Type.Union([Type.String({ maxLength: 40 }), Type.Number()], {
   description:
@@ -35,6 +35,26 @@ export const MeasurementSchema = Type.Object(
     $id: 'Measurement',
     additionalProperties: false,
     description: 'The value of an indicator for an area and a period',
+    examples: [
+      {
+        id: '2c4e6a8b-0d1f-4e3a-9b5c-7d9e1f3a5b7c',
+        indicatorId: EXAMPLE_IDS.ni20,
+        areaId: EXAMPLE_IDS.boston,
+        period: '2010-04',
+        periodStart: '2010-04-01',
+        periodEnd: '2010-04-30',
+        value: '31',
+        numerator: null,
+        denominator: null,
+        status: 'provisional',
+        source: 'Lincolnshire Police monthly return',
+        sentBy: 'feed@lincs.police.uk',
+        revision: 1,
+        version: 1,
+        createdAt: '2010-05-14T07:02:11.000Z',
+        updatedAt: '2010-05-14T07:02:11.000Z',
+      },
+    ],
   },
 )
 
@@ -85,7 +105,7 @@ export const PutMeasurementSchema = Type.Object(
     denominator: Type.Optional(Nullable(Sent)),
     source: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ value: 31, source: 'Lincolnshire Police monthly return' }] },
 )
 
 export const StatusSchema = Type.Object({ status: StringEnum(MEASUREMENT_STATUSES) }, { additionalProperties: false })
@@ -105,6 +125,9 @@ export const MeasurementRowSchema = Type.Object(
     $id: 'MeasurementRow',
     additionalProperties: false,
     description: 'One row of a bulk batch; CSV columns have the same names',
+    examples: [
+      { indicator: 'NI 20', area: 'E07000136', period: '2010-04', value: 31, source: 'Police monthly return' },
+    ],
   },
 )
 

@@ -368,14 +368,16 @@ export function createMeasurementService(db: Db) {
             body: { ...base, inserted, updated, unchanged: accepted - inserted - updated, dryRun: true },
           }
         } else {
-          await recordAudit(trx, writer, {
-            partnershipId,
-            action: 'create',
-            resourceType: 'measurement-batch',
-            resourceId: writer.requestId,
-            before: null,
-            after: { received, inserted, updated, refused: checker.refusedRows },
-          })
+          // A batch that changed nothing (a feed sending its figures again) leaves no trace to audit.
+          if (inserted + updated > 0)
+            await recordAudit(trx, writer, {
+              partnershipId,
+              action: 'create',
+              resourceType: 'measurement-batch',
+              resourceId: writer.requestId,
+              before: null,
+              after: { received, inserted, updated, refused: checker.refusedRows },
+            })
           answer = { status: 200, body: { ...base, inserted, updated, unchanged: accepted - inserted - updated } }
         }
         if (options.key !== undefined)

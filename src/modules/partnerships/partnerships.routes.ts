@@ -19,6 +19,8 @@ const partnershipRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listPartnerships',
       tags,
       summary: 'List the partnerships the caller belongs to (all of them for a superadmin)',
+      description:
+        'A page of the partnerships the token names (limit, cursor); a platform superadmin sees every partnership, archived ones with includeArchived=true.',
       querystring: PartnershipListQuery,
       response: { 200: page(Partnership, 'partnerships'), ...problemResponses(400, 401) },
     },
@@ -26,11 +28,13 @@ const partnershipRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/', {
-    config: { access: { scope: 'superadmin' } },
+    config: { access: { scope: 'superadmin' }, problems: { 409: ['PARTNERSHIP.DUPLICATE'] }, etag: true },
     schema: {
       operationId: 'createPartnership',
       tags,
       summary: 'Create a partnership (platform superadmin only)',
+      description:
+        'Only a platform superadmin creates a partnership: its slug (the URL name), name and the month its financial year starts. Answers with the record, its ETag and its Location.',
       body: CreatePartnershipSchema,
       response: { 201: Partnership, ...problemResponses(400, 401, 403, 409) },
     },
@@ -45,11 +49,13 @@ const partnershipRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/:partnership', {
-    config: { access: { scope: 'partnership', role: 'viewer', superadminToo: true } },
+    config: { access: { scope: 'partnership', role: 'viewer', superadminToo: true }, etag: true },
     schema: {
       operationId: 'getPartnership',
       tags,
       summary: 'Read a partnership',
+      description:
+        'The partnership record with its settings (financial year start, funding threshold) and its ETag; a member or a platform superadmin may read it.',
       params: PartnershipParams,
       response: { 200: Partnership, ...problemResponses(400, 401, 404) },
     },
@@ -60,11 +66,17 @@ const partnershipRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.patch('/:partnership', {
-    config: { access: { scope: 'partnership', role: 'admin', superadminToo: true } },
+    config: {
+      access: { scope: 'partnership', role: 'admin', superadminToo: true },
+      problems: { 409: ['PARTNERSHIP.YEAR_START_IN_USE', 'PARTNERSHIP.DUPLICATE'] },
+      etag: true,
+    },
     schema: {
       operationId: 'updatePartnership',
       tags,
       summary: 'Change a partnership (admin); archive it with archived: true',
+      description:
+        'An admin changes the name or settings, with If-Match; the year-start month cannot change once financial years depend on it (409 PARTNERSHIP.YEAR_START_IN_USE). A superadmin may archive or unarchive.',
       params: PartnershipParams,
       headers: IfMatchHeaders,
       body: UpdatePartnershipSchema,

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js'
-import { DomainError } from '../../domain/errors.js'
+import { codePrefix, DomainError } from '../../domain/errors.js'
 import { isSelfOrAncestor, lockTree } from './hierarchy.repository.js'
 import type { Row, Scope, TableSpec, Values } from './resource.repository.js'
 
@@ -11,7 +11,7 @@ export function refuseCycles<T extends 'area' | 'indicator'>(spec: TableSpec<T>)
     await lockTree(trx, spec.table, scope.partnershipId)
     if (await isSelfOrAncestor(trx, spec.table, scope.partnershipId, parentId, existing.id)) {
       throw new DomainError(
-        `${spec.type.toUpperCase()}.CYCLE`,
+        `${codePrefix(spec.type)}.CYCLE`,
         'unprocessable',
         `A${/^[aeiou]/.test(spec.type) ? 'n' : ''} ${spec.type} cannot sit below itself or one of its own descendants.`,
         [{ field: 'body.parentId', message: `is this ${spec.type} or one of its descendants` }],

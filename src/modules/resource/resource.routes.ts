@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import Type, { type TObject, type TProperties } from 'typebox'
 import type { Actor, Role } from '../../domain/access.js'
+import { mergeCodes, type ProblemCodes } from '../../plugins/contract.js'
 import { problemResponses } from '../../plugins/problem.js'
+import { codePrefix } from '../../domain/errors.js'
 import type { ResourceTable, Row, Scope, Values } from './resource.repository.js'
 import { etagOf, type ResourceService } from './resource.service.js'
 
@@ -35,6 +37,8 @@ export interface ResourceRoutes<T extends ResourceTable> {
   groupMembers?: boolean
   /** Records are never changed or deleted once written (a correction is a new record): no PATCH or DELETE. */
   appendOnly?: boolean
+  /** Problem codes the service's own rules answer: on a create or an update, and on a delete. */
+  problems?: { write?: ProblemCodes; delete?: ProblemCodes }
 }
 
 const READ_PROBLEMS = [400, 401, 404]
@@ -59,6 +63,18 @@ export const actorOf = (request: FastifyRequest): Actor => {
     ...(request.correlationId === undefined ? {} : { correlationId: request.correlationId }),
     ...(role === undefined ? {} : { role }),
   }
+}
+
+const words = (list: readonly string[]) =>
+  list.length <= 1 ? list.join('') : `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`
+
+/** What a kit list does, in words, from its spec: the same for every resource, so written once. */
+function listDescription(many: string, sorts: string[], filters: string[], search: readonly string[]): string {
+  return (
+    `A page of ${many} (limit, then cursor from nextCursor), sorted by ${words(sorts)} (default ${sorts[0]}; ` +
+    `-${sorts[0]} for descending)${filters.length > 0 ? `, filtered by ${words(filters)}` : ''}; q finds text ` +
+    `in the ${words(search)}. Archived records are left out unless includeArchived=true.`
+  )
 }
 
 /**
@@ -86,6 +102,19 @@ export function registerResourceRoutes<T extends ResourceTable>(app: FastifyType
     ...(def.groupMembers ? { groupMembers: true } : {}),
   } as const
   const roleNote = `Needs the ${def.writeRole} role${def.groupMembers ? ', or membership of the owning group' : ''}.`
+  // The kit's own refusals, named by the resource: its parent or itself absent, a duplicate, a reference to
+  // nothing, a record still in use.
+  const type = codePrefix(spec.type)
+  const parentAbsent = { 404: spec.parent === undefined ? [] : [`${codePrefix(spec.parent.type)}.NOT_FOUND`] }
+  const absent = { 404: [`${type}.NOT_FOUND`] }
+  const written = mergeCodes({ 409: [`${type}.DUPLICATE`], 422: [`${type}.REFERENCE`] }, def.problems?.write)
+  const problems = {
+    list: parentAbsent,
+    create: mergeCodes(parentAbsent, written),
+    get: mergeCodes(parentAbsent, absent),
+    update: mergeCodes(parentAbsent, absent, written),
+    delete: mergeCodes(parentAbsent, absent, { 409: [`${type}.IN_USE`] }, def.problems?.delete),
+  }
 
   const scopeOf = (request: { partnership: { id: string; financialYearStartMonth: number }; params: unknown }) =>
     tenantScope(
@@ -96,11 +125,12 @@ export function registerResourceRoutes<T extends ResourceTable>(app: FastifyType
     reply.status(status).header('etag', etagOf(row.version)).send(row)
 
   app.get('/', {
-    config: { access: read },
+    config: { access: read, problems: problems.list },
     schema: {
       operationId: operationIds.list,
       tags: [tag],
       summary: `List ${names.many}`,
+      description: listDescription(names.many, Object.keys(spec.sorts), Object.keys(def.filters), [spec.search].flat()),
       params: ListParams,
       querystring: listQuery(Object.keys(spec.sorts), def.filters),
       response: { 200: page(Item, names.many), ...problemResponses(...READ_PROBLEMS) },
@@ -109,7 +139,7 @@ export function registerResourceRoutes<T extends ResourceTable>(app: FastifyType
   })
 
   app.post('/', {
-    config: { access: write },
+    config: { access: write, problems: problems.create, etag: true },
     schema: {
       operationId: operationIds.create,
       tags: [tag],
@@ -126,7 +156,7 @@ export function registerResourceRoutes<T extends ResourceTable>(app: FastifyType
   })
 
   app.get('/:id', {
-    config: { access: read },
+    config: { access: read, problems: problems.get, etag: true },
     schema: {
       operationId: operationIds.get,
       tags: [tag],
@@ -151,7 +181,7 @@ export function registerResourceRoutes<T extends ResourceTable>(app: FastifyType
   if (def.appendOnly === true) return
 
   app.patch('/:id', {
-    config: { access: write },
+    config: { access: write, problems: problems.update, etag: true },
     schema: {
       operationId: operationIds.update,
       tags: [tag],
@@ -175,7 +205,7 @@ export function registerResourceRoutes<T extends ResourceTable>(app: FastifyType
   })
 
   app.delete('/:id', {
-    config: { access: write },
+    config: { access: write, problems: problems.delete },
     schema: {
       operationId: operationIds.delete,
       tags: [tag],

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js'
 import type { Actor } from '../../domain/access.js'
-import { DomainError, notFound } from '../../domain/errors.js'
+import { codePrefix, DomainError, notFound } from '../../domain/errors.js'
 import { today } from '../../http/clock.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import {
@@ -104,7 +104,7 @@ export function constraintProblem(
   const { code, constraint } = err as PgError
   if (code === '23503' && action === 'delete') {
     return new DomainError(
-      `${type.toUpperCase()}.IN_USE`,
+      `${codePrefix(type)}.IN_USE`,
       'resource-in-use',
       `This ${type} is referred to by other records; archive it instead (PATCH archived: true).`,
     )
@@ -115,7 +115,7 @@ export function constraintProblem(
     const words = fields.map((f) => f.replace(/Id$/, '').replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`))
     const named = words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`
     return new DomainError(
-      `${type.toUpperCase()}.DUPLICATE`,
+      `${codePrefix(type)}.DUPLICATE`,
       'conflict',
       `Another ${type} already has this ${named}.`,
       fields.map((f) => ({ field: `body.${f}`, message: 'is already used in this partnership' })),
@@ -123,7 +123,7 @@ export function constraintProblem(
   }
   if (code === '23503') {
     return new DomainError(
-      `${type.toUpperCase()}.REFERENCE`,
+      `${codePrefix(type)}.REFERENCE`,
       'unprocessable',
       `The ${field} does not name an existing record.`,
       [{ field: `body.${field}`, message: 'does not exist in this partnership' }],
@@ -173,7 +173,7 @@ export function createResourceService<T extends ResourceTable>(db: Db, spec: Tab
     for (const { link, ids } of linked) {
       if (!(await replaceLinks(trx, link, scope, row.id, ids))) {
         throw new DomainError(
-          `${spec.type.toUpperCase()}.REFERENCE`,
+          `${codePrefix(spec.type)}.REFERENCE`,
           'unprocessable',
           `Not every id in ${link.field} names a ${link.target} of this partnership.`,
           [{ field: `body.${link.field}`, message: `must name ${link.target} records of this partnership` }],

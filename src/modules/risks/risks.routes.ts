@@ -62,21 +62,25 @@ const riskRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, 
       request.query.compareTo,
     )
   app.get('/heatmap', {
-    config: { access: read },
+    config: { access: read, problems: { 400: ['RISK.COMPARE'] } },
     schema: {
       ...heatmapSchema,
       operationId: 'riskHeatmap',
       summary: 'The heat map of inherent, current or target exposure on a date, with movement since compareTo',
+      description:
+        "Each open risk's latest standing assessment on or before the date (at=, default today), placed on the likelihood x impact grid of the exposure asked for, with movement since compareTo.",
       response: { 200: HeatmapSchema, ...problemResponses(400, 401, 404) },
     },
     handler: async (request) => heatmapOf(request),
   })
   app.get('/heatmap.svg', {
-    config: { access: read },
+    config: { access: read, problems: { 400: ['RISK.COMPARE'] } },
     schema: {
       ...heatmapSchema,
       operationId: 'riskHeatmapSvg',
       summary: 'The heat map as an SVG image: green to red by band, band names in the cells',
+      description:
+        'The heat map drawn for a committee paper: cells green to red by band with the band name and score written in each, so it reads in black and white.',
       response: {
         200: { description: 'SVG image', content: { 'image/svg+xml': { schema: Type.String() } } },
         ...problemResponses(400, 401, 404),
@@ -105,6 +109,7 @@ const riskRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, 
     update: UpdateRiskSchema,
     filters: RiskFilters,
     writeRole: 'officer',
+    problems: { write: { 422: ['RISK.CLOSING'] } },
   })
 }
 
@@ -126,14 +131,25 @@ const assessmentRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async 
     update: CreateAssessmentSchema,
     filters: {},
     writeRole: 'officer',
+    problems: { write: { 409: ['RISK.CLOSED'], 422: ['RISK.ASSESSMENT', 'RISK.SCALE'] } },
     appendOnly: true,
   })
   app.post('/:id/withdraw', {
-    config: { access: { scope: 'partnership', role: 'officer' } },
+    config: {
+      access: { scope: 'partnership', role: 'officer' },
+      problems: {
+        403: ['RISK.NOT_ASSESSOR'],
+        404: ['RISK.NOT_FOUND', 'RISK_ASSESSMENT.NOT_FOUND'],
+        409: ['RISK.WITHDRAWN'],
+      },
+      etag: true,
+    },
     schema: {
       operationId: 'withdrawRiskAssessment',
       tags,
       summary: 'Withdraw a mistaken assessment with a reason (its assessor or an admin); it is kept, marked withdrawn',
+      description:
+        'Its assessor or an admin withdraws a mistaken assessment with a reason; it stays in the history marked withdrawn and is left out of everything worked out.',
       params: Type.Object({ ...PartnershipParams.properties, riskId: Uuid, id: Uuid }, { additionalProperties: false }),
       headers: IfMatchHeaders,
       body: WithdrawBody,
@@ -155,11 +171,13 @@ const assessmentRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async 
 /** Under the partnership: the settings and the register report. */
 const registerRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, { service }) => {
   app.get('/risk-settings', {
-    config: { access: read },
+    config: { access: read, etag: true },
     schema: {
       operationId: 'getRiskSettings',
       tags,
       summary: "The partnership's risk scales (1-4 by default), bands and appetite",
+      description:
+        "The partnership's scales (levels and labels per axis), score bands and appetite, with the ETag a change must send.",
       params: PartnershipParams,
       response: { 200: RiskSettingsSchema, ...problemResponses(400, 401, 404) },
     },
@@ -169,7 +187,11 @@ const registerRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (a
     },
   })
   app.patch('/risk-settings', {
-    config: { access: { scope: 'partnership', role: 'admin' } },
+    config: {
+      access: { scope: 'partnership', role: 'admin' },
+      problems: { 422: ['RISK.SCALE', 'RISK.SCALE_IN_USE'] },
+      etag: true,
+    },
     schema: {
       operationId: 'updateRiskSettings',
       tags,
@@ -197,6 +219,8 @@ const registerRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (a
       operationId: 'riskRegisterReport',
       tags,
       summary: 'The risk register on a date, by current score, with the latest assessment, trend and flags',
+      description:
+        'Every risk by current score on the as-of date, with its latest assessment, trend, next review and flags; JSON, or CSV with format=csv.',
       params: PartnershipParams,
       querystring: RegisterQuery,
       response: {

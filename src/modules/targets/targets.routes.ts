@@ -20,6 +20,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     update: UpdateTargetSchema,
     filters: TargetFilters,
     writeRole: 'officer',
+    problems: {
+      write: {
+        400: ['DECIMAL.INVALID', 'PERIOD.INVALID', 'TARGET.PERIOD', 'TARGET.FIXED'],
+        409: ['TARGET.OVERLAP'],
+        422: ['TARGET.AMBIGUOUS', 'TARGET.NO_BASELINE', 'TARGET.NO_VALUE', 'TARGET.PROFILE'],
+      },
+    },
   })
 }
 

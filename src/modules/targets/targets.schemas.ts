@@ -1,6 +1,15 @@
 import Type from 'typebox'
 import { decimalInput } from '../../http/decimals.js'
-import { Nullable, Period, RecordFields, StringEnum, Uuid, updateOf } from '../../http/schemas.js'
+import {
+  EXAMPLE_IDS,
+  Nullable,
+  Period,
+  RecordFields,
+  recordExample,
+  StringEnum,
+  Uuid,
+  updateOf,
+} from '../../http/schemas.js'
 
 /** A figure (baseline, target, a profile's value), and the percentages: each a decimal string or a JSON number. */
 export const Figure = decimalInput('^-?\\d{1,14}(\\.\\d{1,6})?$', 'A figure', '1295')
@@ -37,7 +46,29 @@ export const TargetSchema = Type.Object(
     tolerancePercent: Nullable(Type.String({ description: "Overrides the indicator's default tolerance" })),
     profile: Nullable(Profile),
   },
-  { $id: 'Target', additionalProperties: false, description: 'A target for an indicator, area and year' },
+  {
+    $id: 'Target',
+    additionalProperties: false,
+    description: 'A target for an indicator, area and year',
+    examples: [
+      recordExample({
+        indicatorId: EXAMPLE_IDS.ni20,
+        areaId: EXAMPLE_IDS.boston,
+        period: 'FY2010-11',
+        periodStart: '2010-04-01',
+        periodEnd: '2011-03-31',
+        status: 'set',
+        baselineValue: '374',
+        baselinePeriod: 'FY2009-10',
+        changePercent: '-11.8',
+        targetValue: '330',
+        derivation:
+          '11.8% reduction on a baseline of 374: 374 x (1 - 11.8/100) = 329.868, rounded to 0 decimal places: 330',
+        tolerancePercent: null,
+        profile: null,
+      }),
+    ],
+  },
 )
 
 export const CreateTargetSchema = Type.Object(
@@ -53,7 +84,19 @@ export const CreateTargetSchema = Type.Object(
     tolerancePercent: Type.Optional(Nullable(TolerancePercent.schema)),
     profile: Type.Optional(Nullable(Profile)),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        indicatorId: EXAMPLE_IDS.ni20,
+        areaId: EXAMPLE_IDS.boston,
+        period: 'FY2010-11',
+        baselineValue: '374',
+        baselinePeriod: 'FY2009-10',
+        changePercent: '-11.8',
+      },
+    ],
+  },
 )
 export const UpdateTargetSchema = updateOf(CreateTargetSchema)
 export const TargetFilters = {

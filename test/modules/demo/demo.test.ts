@@ -39,11 +39,15 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
         }),
       ),
     )
-  t.same(await loadDemo(ctx.db), [
-    { partnership: 'east-lincolnshire' },
-    { partnership: 'peterborough' },
-    { partnership: 'charnwood' },
-  ])
+  t.match(
+    await loadDemo(ctx.db),
+    [
+      { partnership: 'east-lincolnshire', indicators: 26, targets: 36, measurements: { inserted: 404 }, actions: 33 },
+      { partnership: 'peterborough', measurements: { inserted: 10 } },
+      { partnership: 'charnwood', fundingStreams: 2 },
+    ],
+    'the load says what it loaded',
+  )
   const first = await counts()
   t.match(first, {
     partnership: 3,
@@ -54,7 +58,7 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
     theme: 2,
     indicator: 35,
     target: 50,
-    measurement: 10,
+    measurement: 414,
     measurementRevision: 0,
     partnershipGroup: 10,
     groupMember: 25,
@@ -65,7 +69,11 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
     risk: 10,
     riskAssessment: 30,
   })
-  await loadDemo(ctx.db)
+  t.match(
+    (await loadDemo(ctx.db))[0],
+    { measurements: { inserted: 0, updated: 0, unchanged: 404 } },
+    'and a second load finds it all there',
+  )
   t.same(await counts(), first, 'a second run writes nothing, not even audit events')
 
   const headers = await ctx.as('viewer', 'east-lincolnshire')
@@ -296,3 +304,56 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
     'MARAC repeats: 4 of 12, 10 of 27',
   )
 })
+
+t.test(
+  'East Lincolnshire’s half-year evaluation shows greens, ambers and reds, judged as the half closed',
+  async (t) => {
+    const ctx = await buildTestApp(t)
+    await loadDemo(ctx.db)
+    const headers = await ctx.as('viewer', 'east-lincolnshire')
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: '/partnerships/east-lincolnshire/evaluation?period=2010-09',
+      headers,
+    })
+    const { asOf, items } = res.json() as {
+      asOf: string
+      items: Array<{
+        indicator: { reference: string }
+        area: { code: string }
+        evaluation: { rag: string; comparison: { actual: number; target: number } }
+      }>
+    }
+    t.equal(asOf, '2010-09-30', 'a past period is judged on its last day, not today')
+    const rags = new Map<string, number>()
+    for (const item of items) rags.set(item.evaluation.rag, (rags.get(item.evaluation.rag) ?? 0) + 1)
+    t.ok((rags.get('green') ?? 0) >= 3, `greens: ${rags.get('green')}`)
+    t.ok((rags.get('amber') ?? 0) >= 3, `ambers: ${rags.get('amber')}`)
+    t.ok((rags.get('red') ?? 0) >= 3, `reds: ${rags.get('red')}`)
+    const of = (reference: string, area: string) =>
+      items.find((i) => i.indicator.reference === reference && i.area.code === area)!.evaluation
+    // Surveys are judged on the 2008-09 result the plan prints: NI 21 Boston 21.3% against 32.8%.
+    t.match(of('NI 21', 'E07000136'), { rag: 'red', comparison: { actual: 21.3, target: 32.8 } })
+    t.match(of('NI 17', 'E07000137'), { rag: 'amber', comparison: { actual: 13.9, target: 13.4 } })
+    // Criminal damage, Boston: 1349 in 2009/10 less 4% is 1295 for the year, 648 for its first half.
+    t.match(of('LOCAL CD', 'E07000136'), { rag: 'green', comparison: { target: 648 } })
+
+    // The split of 2009/10 adds up to the total the plan prints, month by month.
+    const ni20 = items.find((i) => i.indicator.reference === 'NI 20')!
+    const rows = await ctx.db
+      .selectFrom('measurement')
+      .innerJoin('area', 'area.id', 'measurement.areaId')
+      .select((eb) => ['area.code', eb.fn.sum<string>('measurement.value').as('total')])
+      .where('measurement.indicatorId', '=', (ni20 as unknown as { indicator: { id: string } }).indicator.id)
+      .where('measurement.periodStart', '>=', '2009-04-01')
+      .where('measurement.periodStart', '<', '2010-04-01')
+      .groupBy('area.code')
+      .orderBy('area.code')
+      .execute()
+    t.same(
+      rows.map((r) => `${r.code} ${Number(r.total)}`),
+      ['E07000136 374', 'E07000137 763'],
+      'NI 20: the illustrative months add up to 374 and 763',
+    )
+  },
+)

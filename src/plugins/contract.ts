@@ -1,0 +1,172 @@
+/**
+ * What the generated contract says beyond the routes' schemas, worked out once for every operation: the
+ * problem codes each one can answer (by status), and the headers its answers carry. Routes name only what
+ * is theirs (`config.problems`, `config.etag`); the rest follows from the status, the scope and the method.
+ * test/run.ts holds the result to the suite: every code an operation answered there must be declared here.
+ */
+
+/** Problem codes an operation names beyond the ones every operation with that status may answer. */
+export type ProblemCodes = Partial<Record<number, readonly string[]>>
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The problem codes of the route's own rules, by status (AREA.CYCLE under 422). */
+    problems?: ProblemCodes
+    /** Its record answers carry the record's ETag (and a 304 when If-None-Match holds it). */
+    etag?: boolean
+  }
+}
+
+/** Codes any operation may answer with the status, whatever it does: the framework's, the door's, the database's. */
+const COMMON: Record<number, readonly string[]> = {
+  400: ['REQUEST.INVALID', 'REQUEST.MALFORMED', 'REQUEST.VALUE', 'REQUEST.URL'],
+  401: ['AUTH.UNAUTHENTICATED'],
+  403: ['AUTH.FORBIDDEN'],
+  404: ['ROUTE.NOT_FOUND'],
+  408: ['REQUEST.TIMEOUT'],
+  409: [],
+  412: ['PRECONDITION.FAILED'],
+  413: ['REQUEST.TOO_LARGE'],
+  415: ['REQUEST.MEDIA_TYPE'],
+  422: [],
+  428: ['PRECONDITION.REQUIRED'],
+  429: ['RATE.LIMITED'],
+  503: ['SERVICE.OVERLOADED', 'DATABASE.UNAVAILABLE', 'DATABASE.CONFLICT', 'AUTH.KEYS_UNAVAILABLE'],
+}
+
+/** The codes of several sources together, by status. */
+export function mergeCodes(...maps: Array<ProblemCodes | undefined>): ProblemCodes {
+  const merged: Record<number, string[]> = {}
+  for (const map of maps)
+    for (const [status, codes] of Object.entries(map ?? {}))
+      merged[Number(status)] = [...new Set([...(merged[Number(status)] ?? []), ...(codes ?? [])])]
+  return merged
+}
+
+/** What an operation is, as far as its codes and headers go. */
+export interface OperationShape {
+  method: string
+  /** Under /partnerships/{partnership}: the partnership may be absent, or archived for a write. */
+  scoped: boolean
+  /** Takes a page cursor, a sort, or a period. */
+  query: readonly string[]
+  /** Answers authenticated callers, so the per-client rate limit's headers go with its answers. */
+  limited: boolean
+  problems: ProblemCodes
+}
+
+/** Every code the operation may answer with a status, common ones first. */
+export function problemCodes(shape: OperationShape, status: number): string[] {
+  const codes = [...(COMMON[status] ?? [])]
+  if (status === 400 && shape.query.includes('cursor')) codes.push('PAGE.CURSOR', 'PAGE.SORT')
+  if (status === 400 && shape.query.some((q) => ['period', 'from', 'to'].includes(q))) codes.push('PERIOD.INVALID')
+  if (status === 404 && shape.scoped) codes.push('PARTNERSHIP.NOT_FOUND')
+  if (status === 409 && shape.scoped && shape.method !== 'get') codes.push('PARTNERSHIP.ARCHIVED')
+  // A constraint a rule did not foresee still answers in its own words rather than as a 500.
+  if (status === 409 && shape.method !== 'get') codes.push('RESOURCE.DUPLICATE')
+  if (status === 422 && shape.method !== 'get') codes.push('RESOURCE.REFERENCE', 'RESOURCE.CONSTRAINT')
+  return [...new Set([...codes, ...(shape.problems[status] ?? [])])]
+}
+
+interface Header {
+  description: string
+  schema: { type: 'string' | 'integer' }
+}
+
+const string = (description: string): Header => ({ description, schema: { type: 'string' } })
+
+const HEADERS = {
+  'x-request-id': string('The id the service gave this request: in its logs, in problems, in the audit trail'),
+  etag: string('The version of the record answered ("3"): send it as If-Match to change the record'),
+  location: string('Where the record made can be read'),
+  'retry-after': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } as Header,
+  'ratelimit-policy': string('The per-client rate limit (IETF draft): "client";q=<requests>;w=<window in seconds>'),
+  ratelimit: string('What is left of it (IETF draft): "client";r=<remaining>;t=<seconds until the window resets>'),
+}
+
+const HEADER_NAMES: Record<keyof typeof HEADERS, string> = {
+  'x-request-id': 'RequestId',
+  etag: 'ETag',
+  location: 'Location',
+  'retry-after': 'RetryAfter',
+  'ratelimit-policy': 'RateLimitPolicy',
+  ratelimit: 'RateLimit',
+}
+
+/** The headers an answer with the status carries, as references to the document's components. */
+export function responseHeaders(
+  shape: OperationShape & { etag: boolean },
+  status: number,
+): Record<string, { $ref: string }> {
+  const names: Array<keyof typeof HEADERS> = ['x-request-id']
+  const ok = status >= 200 && status < 400
+  if (shape.etag && ok) names.push('etag')
+  if (status === 201) names.push('location')
+  if (status === 429 || status === 503) names.push('retry-after')
+  if (shape.limited) names.push('ratelimit-policy', 'ratelimit')
+  return Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${HEADER_NAMES[name]}` }]))
+}
+
+interface OpenApiOperation {
+  parameters?: Array<{ in: string; name: string }>
+  responses?: Record<
+    string,
+    { description?: string; headers?: object; content?: Record<string, { example?: unknown }> }
+  >
+  'x-access'?: { scope: string }
+  'x-problems'?: ProblemCodes
+  'x-etag'?: boolean
+  [key: string]: unknown
+}
+
+/**
+ * Completes the generated document: each problem answer lists its codes (x-problem-codes, and in words in
+ * its description) with an example of the most particular one, and each answer declares its headers.
+ */
+export function completeContract<
+  T extends { paths?: Record<string, Record<string, OpenApiOperation>>; components?: Record<string, unknown> },
+>(doc: T, titleOf: (status: number) => { kind: string; title: string }): T {
+  doc.components = {
+    ...doc.components,
+    headers: Object.fromEntries(
+      Object.entries(HEADERS).map(([name, header]) => [HEADER_NAMES[name as keyof typeof HEADERS], header]),
+    ),
+  }
+  for (const [path, operations] of Object.entries(doc.paths ?? {})) {
+    for (const [method, op] of Object.entries(operations)) {
+      const shape = {
+        method,
+        scoped: path.startsWith('/partnerships/{partnership}'),
+        query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
+        limited: op['x-access'] !== undefined && op['x-access'].scope !== 'public',
+        problems: op['x-problems'] ?? {},
+        etag: op['x-etag'] === true,
+      }
+      delete op['x-problems']
+      delete op['x-etag']
+      for (const [key, response] of Object.entries(op.responses ?? {})) {
+        const status = Number(key)
+        response.headers = { ...responseHeaders(shape, status), ...(response.headers ?? {}) }
+        if (status < 400) continue
+        const codes = problemCodes(shape, status)
+        const { kind, title } = titleOf(status)
+        ;(response as Record<string, unknown>)['x-problem-codes'] = codes
+        response.description = `${title}: ${codes.join(', ')}`
+        const media = response.content?.['application/problem+json']
+        // An example where the operation has a code of its own: the one a client most needs to know (the
+        // Problem schema's example covers the rest).
+        const example = shape.problems[status]?.[0]
+        if (media !== undefined && example !== undefined)
+          media.example = {
+            type: `urn:safer-partnerships:problem:${kind}`,
+            title,
+            status,
+            code: example,
+            detail: `What went wrong, in words (${example})`,
+            requestId: '7d0a7f5e-3c1b-4d59-9a53-2f0c6f1e8b21',
+          }
+      }
+    }
+  }
+  return doc
+}
