@@ -45,6 +45,8 @@ import { LinkedActionSchema, ActionSchema, MilestoneSchema, ProgressSchema } fro
 import { actionPlanRoutes, actionRoutes, milestoneRoutes, progressRoutes } from './modules/actions/actions.routes.js'
 import { fundingRoutes } from './modules/funding/funding.routes.js'
 import { riskRegisterRoutes } from './modules/risks/risks.routes.js'
+import { feedRoutes } from './modules/feeds/feeds.routes.js'
+import { FeedImportSchema, FeedMappingSchema } from './modules/feeds/feeds.schemas.js'
 import { AssessmentSchema as RiskAssessmentSchema, RiskSchema } from './modules/risks/risks.schemas.js'
 import {
   AllocationSchema,
@@ -106,6 +108,8 @@ const SHARED_SCHEMAS = [
   PaymentSchema,
   RiskSchema,
   RiskAssessmentSchema,
+  FeedMappingSchema,
+  FeedImportSchema,
   FlagSchema,
   EvaluationSchema,
   AuditEventSchema,
@@ -250,6 +254,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(actionPlanRoutes, { prefix: scoped })
     await api.register(fundingRoutes, { prefix: scoped })
     await api.register(riskRegisterRoutes, { prefix: scoped })
+    await api.register(feedRoutes, {
+      prefix: scoped,
+      upload: { bytes: config.http.bulkBodyLimitBytes, idleMs: config.http.bulkIdleTimeoutMs },
+    })
     await api.register(evaluationRoutes, { prefix: scoped })
     await api.register(auditRoutes, { prefix: `${scoped}/audit-events` })
   })

@@ -230,9 +230,17 @@ export type Ids = Record<
   | 'evaluation'
   | 'payment'
   | 'risk'
-  | 'riskAssessment',
+  | 'riskAssessment'
+  | 'feedMapping'
+  | 'feedImport',
   string
 >
+
+/** A police.uk street-level file of two rows, in its published layout. */
+export const POLICE_UK_SAMPLE =
+  'Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\n' +
+  'x1,2010-07,Lincolnshire Police,Lincolnshire Police,-0.02,52.97,On or near Market Place,E01026007,Boston 001A,Violence and sexual offences,Under investigation,\n' +
+  ',2010-07,Lincolnshire Police,Lincolnshire Police,-0.02,52.97,On or near Market Place,E01026007,Boston 001A,Anti-social behaviour,,\n'
 
 /** One of everything in a partnership, made through the API by its admin. */
 export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
@@ -360,7 +368,28 @@ export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
     currentLikelihood: 2,
     currentImpact: 4,
   })
+  // A police.uk feed into the indicator, its lookup, and one month imported.
+  const feedMapping = await post('feeds', {
+    name: `${slug} police.uk`,
+    kind: 'police_uk',
+    rules: [{ indicator: 'NI 20', where: { 'Crime type': ['Violence and sexual offences'] } }],
+  })
+  await ctx.app.inject({
+    method: 'PUT',
+    url: `/partnerships/${slug}/feeds/${feedMapping.id}/locations`,
+    headers: { ...headers, 'if-match': '*' },
+    payload: [{ location: 'E01026007', area: area.id }],
+  })
+  const imported = await ctx.app.inject({
+    method: 'POST',
+    url: `/partnerships/${slug}/feeds/${feedMapping.id}/imports`,
+    headers: { ...officer, 'content-type': 'text/csv' },
+    payload: POLICE_UK_SAMPLE,
+  })
+  if (imported.statusCode !== 201) throw new Error(`feed import: ${imported.statusCode} ${imported.body}`)
   return {
+    feedMapping: feedMapping.id,
+    feedImport: (imported.json() as { id: string }).id,
     risk: risk.id,
     riskAssessment: riskAssessment.id,
     stream: stream.id,

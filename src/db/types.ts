@@ -381,6 +381,50 @@ export interface AuditEventTable {
   occurredAt: Generated<Date>
 }
 
+export interface FeedMappingTable extends Tenanted {
+  name: string
+  kind: 'police_uk' | 'incidents'
+  description: string | null
+  agencyId: string | null
+  dateColumn: string
+  locationColumn: string
+  rules: unknown
+  fromMonth: string | null
+  toMonth: string | null
+}
+
+export interface FeedLocationTable {
+  partnershipId: string
+  mappingId: string
+  code: string
+  areaId: string
+}
+
+export interface FeedImportTable {
+  id: Generated<string>
+  partnershipId: string
+  mappingId: string
+  fileName: string | null
+  sha256: string
+  bytes: number
+  agencyId: string | null
+  importedBy: string
+  months: string[]
+  rowsRead: number
+  rowsCounted: number
+  skipped: unknown
+  malformed: unknown
+  malformedTruncated: boolean
+  inserted: number
+  updated: number
+  unchanged: number
+  warnings: Generated<string[]>
+  sameFileAs: string | null
+  durationMs: number
+  requestId: string | null
+  createdAt: Generated<Date>
+}
+
 export interface Database {
   partnership: PartnershipTable
   area: AreaTable
@@ -415,6 +459,9 @@ export interface Database {
   riskAction: RiskActionTable
   riskAssessment: RiskAssessmentTable
   auditEvent: AuditEventTable
+  feedMapping: FeedMappingTable
+  feedLocation: FeedLocationTable
+  feedImport: FeedImportTable
 }
 
 export type Partnership = Selectable<PartnershipTable>

@@ -14,6 +14,10 @@ export const API_TAGS = [
   { name: 'Indicators', description: 'Performance indicators' },
   { name: 'Targets', description: 'Targets from baselines, with profiles' },
   { name: 'Measurements', description: 'Values pushed by partner agencies, with revisions and bulk feeds' },
+  {
+    name: 'Feeds',
+    description: "Partner agencies' files as published (police.uk crime, fire incidents) counted into indicators",
+  },
   { name: 'Commentary', description: 'What theme groups say about the figures' },
   { name: 'Groups', description: "The partnership's groups and their members over time" },
   { name: 'Actions', description: 'Action plans: actions, milestones, progress updates, activity RAG' },

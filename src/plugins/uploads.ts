@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import type { Readable } from 'node:stream'
 import type { Config } from '../config.js'
 import { DomainError } from '../domain/errors.js'
 
@@ -62,3 +63,31 @@ async function uploadsPlugin(
 }
 
 export default fp(uploadsPlugin, { name: 'uploads' })
+
+const streams = new WeakMap<FastifyRequest, Readable>()
+
+/** Media types are case-insensitive (RFC 9110): TEXT/CSV is CSV. */
+export const mediaTypeOf = (request: FastifyRequest): string =>
+  (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+
+/**
+ * Makes the routes of a scope (one of their own) read their bodies as streams, for uploads too large to
+ * hold: the parser refuses a declared length over `bytes` at once and hands Fastify a placeholder the
+ * route's documented body schema accepts (an empty array for JSON, an empty string otherwise), keeping
+ * the stream for the handler (`bodyStream`), which enforces the limit on what actually arrives.
+ */
+export function streamBodies(scope: FastifyInstance, mediaTypes: readonly string[], bytes: number): void {
+  scope.removeAllContentTypeParsers()
+  scope.addContentTypeParser([...mediaTypes], (request, payload, done) => {
+    if (Number(request.headers['content-length']) > bytes)
+      return done(
+        new DomainError('REQUEST.TOO_LARGE', 'payload-too-large', `The body is larger than ${bytes} bytes.`),
+        undefined,
+      )
+    streams.set(request, payload)
+    done(null, mediaTypeOf(request) === 'application/json' ? [] : '')
+  })
+}
+
+/** The body of a request to a streamBodies route, as it arrives. */
+export const bodyStream = (request: FastifyRequest): Readable => streams.get(request)!

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildTestApp, seedPartnerships } from '../helper.js'
+import { buildTestApp, POLICE_UK_SAMPLE, seedPartnerships } from '../helper.js'
 import { ABSENT, furnish, operations, RESOURCE_OF, type Ids, type Operation } from './fixtures.js'
 
 /**
@@ -101,7 +101,23 @@ const BODIES: Record<string, unknown> = {
   },
   withdrawRiskAssessment: { reason: 'Scored the wrong risk' },
   updateRiskSettings: { appetite: 9 },
+  createFeedMapping: {
+    name: 'Fire incidents',
+    kind: 'incidents',
+    agencyId: '$agency',
+    dateColumn: 'DateOfCall',
+    locationColumn: 'IncGeo_WardCode',
+    rules: [{ indicator: '$indicator', where: { StopCodeDescription: ['Primary Fire'] } }],
+  },
+  updateFeedMapping: { agencyId: '$agency', rules: [{ indicator: '$indicator', where: { 'Crime type': ['Drugs'] } }] },
+  replaceFeedLocations: [{ location: 'E01026008', area: '$area' }],
+  // A string is sent as CSV: the file as a police.uk download gives it.
+  importFeedFile: POLICE_UK_SAMPLE,
 }
+
+/** A body given as text is a file, sent as CSV. */
+const csvType = (body: unknown): Record<string, string> =>
+  typeof body === 'string' ? { 'content-type': 'text/csv' } : {}
 
 /** Fills a path, its required query and its body with one partnership's ids (or absent ones). */
 function request(path: string, op: Operation, method: string, slug: string, ids: Ids | null) {
@@ -186,7 +202,7 @@ t.test("tenancy matrix: another partnership's things answer exactly as absent on
       const res = await ctx.app.inject({
         method: method as 'GET',
         url,
-        headers: admin,
+        headers: { ...admin, ...csvType(body) },
         ...(body === undefined ? {} : { payload: body as object }),
       })
       if (res.statusCode >= 500) fiveHundreds += 1
@@ -263,7 +279,7 @@ t.test(
         const res = await ctx.app.inject({
           method: method as 'GET',
           url,
-          headers: { ...headers, 'if-match': '*' },
+          headers: { ...headers, 'if-match': '*', ...csvType(body) },
           ...(body === undefined ? {} : { payload: body as object }),
         })
         pairs += 1

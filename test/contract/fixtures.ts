@@ -51,6 +51,8 @@ export const RESOURCE_OF: Record<string, keyof Ids> = {
   payments: 'payment',
   risks: 'risk',
   assessments: 'riskAssessment',
+  feeds: 'feedMapping',
+  imports: 'feedImport',
 }
 
 export async function operations(ctx: TestApp) {

@@ -1,6 +1,6 @@
 import { parse as csvParser } from 'csv-parse'
 import { fromExcelMonth, restored } from '../../http/csv.js'
-import { createHash } from 'node:crypto'
+import { createHash, type Hash } from 'node:crypto'
 import { pipeline, type Readable } from 'node:stream'
 import { DomainError } from '../../domain/errors.js'
 
@@ -75,17 +75,7 @@ export function readBulkBody(payload: Readable, mediaType: string, url: string, 
   const hash = createHash('sha256').update(mediaType).update('\n').update(url).update('\n')
   let digest: string | undefined
   async function* chunks(): AsyncGenerator<Buffer> {
-    let bytes = 0
-    // Stopping early (a bad body) must not destroy the request: the client would get a reset, not the problem.
-    const iterator = payload.iterator({ destroyOnReturn: false })[Symbol.asyncIterator]() as AsyncIterator<Buffer>
-    for (;;) {
-      const next = await withinIdle(iterator.next(), limits.idleMs)
-      if (next.done === true) break
-      bytes += next.value.length
-      if (bytes > limits.bytes) throw tooLarge(limits.bytes)
-      hash.update(next.value)
-      yield next.value
-    }
+    yield* boundedChunks(payload, limits, hash)
     digest = hash.digest('hex')
   }
   const digestOf = () => {
@@ -95,6 +85,28 @@ export function readBulkBody(payload: Readable, mediaType: string, url: string, 
   if (mediaType === 'application/x-ndjson') return { rows: parseRows(lines(chunks())), digest: digestOf }
   if (mediaType === 'text/csv') return { rows: csvRows(chunks()), digest: digestOf }
   return { rows: parseRows(jsonArrayElements(chunks())), digest: digestOf }
+}
+
+/**
+ * A body's bytes as they arrive, each fed to `hashes`: past `limits.bytes` it is refused (413), and a pause
+ * longer than `limits.idleMs` ends it (408). Fastify enforces its byte limit only on bodies it reads itself.
+ */
+export async function* boundedChunks(
+  payload: Readable,
+  limits: BulkBodyLimits,
+  ...hashes: Hash[]
+): AsyncGenerator<Buffer> {
+  let bytes = 0
+  // Stopping early (a bad body) must not destroy the request: the client would get a reset, not the problem.
+  const iterator = payload.iterator({ destroyOnReturn: false })[Symbol.asyncIterator]() as AsyncIterator<Buffer>
+  for (;;) {
+    const next = await withinIdle(iterator.next(), limits.idleMs)
+    if (next.done === true) return
+    bytes += next.value.length
+    if (bytes > limits.bytes) throw tooLarge(limits.bytes)
+    for (const hash of hashes) hash.update(next.value)
+    yield next.value
+  }
 }
 
 async function withinIdle<T>(next: Promise<T>, ms: number): Promise<T> {
@@ -307,9 +319,30 @@ async function* jsonArrayElements(chunks: AsyncIterable<Buffer>): AsyncGenerator
   if (state !== Json.AfterArray) throw badBody('The JSON array is not complete: the body ended inside it.')
 }
 
-async function* csvRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<unknown> {
-  let lastLine = 1 // the header
+/** What csv-parse tells of a record as it is read. */
+export interface CsvInfo {
+  lines: number
+  empty_lines: number
+}
+
+/**
+ * The line each record of one CSV began on (the header's is 1), for csv-parse's on_record: the line after
+ * the last record ended, past any empty lines, so a record whose quoted cell runs over lines is placed
+ * where it starts. One per document: call it in the order records are read.
+ */
+export function recordLines(headerLine = 1): (info: CsvInfo) => number {
+  let lastLine = headerLine - 1
   let lastEmpty = 0
+  return (info) => {
+    const line = lastLine + 1 + (info.empty_lines - lastEmpty)
+    lastLine = info.lines
+    lastEmpty = info.empty_lines
+    return line
+  }
+}
+
+async function* csvRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<unknown> {
+  const lineOfRecord = recordLines(2) // records after the header, which columns consume
   const parser = csvParser({
     columns: (header: string[]) => {
       const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h.trim()))
@@ -320,13 +353,7 @@ async function* csvRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<unknown> 
     skip_empty_lines: true,
     trim: true,
     bom: true,
-    // Each record carries the line it began on: the one after the last record's end, past any empty lines.
-    on_record: (record: Record<string, string>, info: { lines: number; empty_lines: number }) => {
-      const line = lastLine + 1 + (info.empty_lines - lastEmpty)
-      lastLine = info.lines
-      lastEmpty = info.empty_lines
-      return atLine(record, line)
-    },
+    on_record: (record: Record<string, string>, info: CsvInfo) => atLine(record, lineOfRecord(info)),
     // A cell an export neutralised ('=...) comes back as it was stored; a period Excel turned into its
     // mmm-yy form ("Apr-10") reads as the month it was.
     cast: (value, context) => (context.column === 'period' ? fromExcelMonth(value) : restored(value)),

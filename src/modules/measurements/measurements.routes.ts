@@ -7,6 +7,7 @@ import { asTenant } from '../../db/tenancy.js'
 import { DomainError } from '../../domain/errors.js'
 import { daysOf } from '../../domain/periods.js'
 import { problemResponses } from '../../plugins/problem.js'
+import { bodyStream, mediaTypeOf, streamBodies } from '../../plugins/uploads.js'
 import { actorOf } from '../resource/resource.routes.js'
 import { pageCursor, UUID_PATTERN } from '../../http/paging.js'
 import { CsvAnswer, IfMatchHeaders, NoContent, PartnershipParams, page } from '../../http/schemas.js'
@@ -247,21 +248,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
   // by one by the domain so that every bad row is reported (validating 100,000 rows twice would only
   // stop at the first).
   await app.register(async (bulk: typeof app) => {
-    bulk.removeAllContentTypeParsers()
-    bulk.addContentTypeParser(['application/json', 'application/x-ndjson', 'text/csv'], (request, payload, done) => {
-      const declared = Number(request.headers['content-length'])
-      if (declared > opts.bulkBody.bytes)
-        return done(
-          new DomainError(
-            'REQUEST.TOO_LARGE',
-            'payload-too-large',
-            `The body is larger than ${opts.bulkBody.bytes} bytes.`,
-          ),
-          undefined,
-        )
-      payloads.set(request, payload)
-      done(null, mediaTypeOf(request) === 'application/json' ? [] : '')
-    })
+    streamBodies(bulk, BULK_MEDIA_TYPES, opts.bulkBody.bytes)
     bulk.post('/bulk', {
       bodyLimit: opts.bulkBody.bytes,
       config: {
@@ -274,7 +261,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
           429: ['UPLOAD.CLIENT_BUSY'],
           503: ['UPLOAD.BUSY'],
         },
-        mediaTypes: ['application/json', 'application/x-ndjson', 'text/csv'],
+        mediaTypes: BULK_MEDIA_TYPES,
       },
       schema: {
         operationId: 'bulkWriteMeasurements',
@@ -311,7 +298,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
         const release = app.admitUpload(request)
         let answer: Awaited<ReturnType<typeof service.bulk>>
         try {
-          const body = readBulkBody(payloads.get(request)!, mediaTypeOf(request), request.url, opts.bulkBody)
+          const body = readBulkBody(bodyStream(request), mediaTypeOf(request), request.url, opts.bulkBody)
           const key = request.headers['idempotency-key'] as string | undefined
           if (request.query.dryRun === true && key !== undefined)
             throw new DomainError(
@@ -346,11 +333,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
 
 export default measurementRoutes
 
-const payloads = new WeakMap<FastifyRequest, Readable>()
-
-/** Media types are case-insensitive (RFC 9110): TEXT/CSV is CSV. */
-const mediaTypeOf = (request: FastifyRequest): string =>
-  (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+const BULK_MEDIA_TYPES = ['application/json', 'application/x-ndjson', 'text/csv']
 
 /** The measurement list pages on (period start, id), for the filters it was made with. */
 const listCursor = (filters: Record<string, unknown>) =>

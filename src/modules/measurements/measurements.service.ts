@@ -262,6 +262,20 @@ async function storedKey(db: Db, tenant: Tenant, named: MeasurementKey): Promise
   return { indicatorId: ids.indicatorId, areaId: ids.areaId, period }
 }
 
+export interface BulkOptions {
+  /** Write the good rows and list the refused ones, instead of all or nothing. */
+  partial: boolean
+  /** Check, write and count, then take it all back. */
+  dryRun?: boolean
+  key?: string
+  /**
+   * What a caller keeps of the batch in its transaction once it is written (not on a refusal or a dry
+   * run): its answer joins the batch's, under the idempotency key too. The caller then audits it as what
+   * it is (a feed import), and the batch is not audited again.
+   */
+  record?: (trx: Db, written: BulkResult) => Promise<Record<string, unknown>>
+}
+
 export interface BulkAnswer {
   status: number
   body: BulkResult
@@ -284,7 +298,7 @@ export function createMeasurementService(db: Db) {
       tenant: Tenant,
       writer: Writer,
       body: { rows: AsyncIterable<unknown>; digest(): string },
-      options: { partial: boolean; dryRun?: boolean; key?: string },
+      options: BulkOptions,
     ): Promise<BulkAnswer> {
       const partnershipId = tenant.id
       const checker = new BatchChecker(await lookups(db, partnershipId), tenant.financialYearStartMonth, writer.agency)
@@ -368,8 +382,9 @@ export function createMeasurementService(db: Db) {
             body: { ...base, inserted, updated, unchanged: accepted - inserted - updated, dryRun: true },
           }
         } else {
+          const written = { ...base, inserted, updated, unchanged: accepted - inserted - updated }
           // A batch that changed nothing (a feed sending its figures again) leaves no trace to audit.
-          if (inserted + updated > 0)
+          if (options.record === undefined && inserted + updated > 0)
             await recordAudit(trx, writer, {
               partnershipId,
               action: 'create',
@@ -378,7 +393,8 @@ export function createMeasurementService(db: Db) {
               before: null,
               after: { received, inserted, updated, refused: checker.refusedRows },
             })
-          answer = { status: 200, body: { ...base, inserted, updated, unchanged: accepted - inserted - updated } }
+          const kept = options.record === undefined ? {} : await options.record(trx, written)
+          answer = { status: 200, body: { ...written, ...kept } }
         }
         if (options.key !== undefined)
           await storeIdempotentAnswer(

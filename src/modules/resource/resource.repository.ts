@@ -26,6 +26,7 @@ export type ResourceTable =
   | 'fundingPayment'
   | 'risk'
   | 'riskAssessment'
+  | 'feedMapping'
 export type LinkTable =
   'indicatorPriority' | 'actionItemPartner' | 'actionItemIndicator' | 'fundingEvaluationIndicator' | 'riskAction'
 export type Column<T extends ResourceTable> = keyof Database[T] & string
