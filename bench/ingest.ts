@@ -8,13 +8,12 @@
  * sends `large` further rows in one request, and prints the service's peak RSS after each load: flat
  * means memory does not grow with the batch. Uses DATABASE_URL when set, else an embedded Postgres.
  */
-import fs from 'node:fs'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { parseArgs } from 'node:util'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
-import { withBench } from './harness.js'
+import { peakRss, withBench } from './harness.js'
 
 const { values } = parseArgs({
   options: {
@@ -40,15 +39,6 @@ function* rows(from: number, count: number): Generator<[number, number, number, 
   }
 }
 const periodOf = (month: number) => `${Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`
-
-/** The service's peak resident memory so far (VmHWM), in MiB. */
-function peakRss(pid: number): number {
-  const line = fs
-    .readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmHWM:'))
-  return Math.round(Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024)
-}
 
 await withBench(
   'ingest',

@@ -16,6 +16,8 @@ export interface BoundLayout {
   columns: number
   date: number
   location: number
+  /** The columns the rules test, each read once a row. */
+  tested: readonly number[]
   indicators: readonly string[]
   rules: ReadonlyArray<{ indicator: number; where: ReadonlyArray<{ column: number; values: ReadonlySet<string> }> }>
   fromMonth: string | null
@@ -45,6 +47,7 @@ export function bindLayout(layout: FeedLayout, header: readonly string[]): Bound
     columns: header.length,
     date: positions.get(normal(layout.dateColumn))!,
     location: positions.get(normal(layout.locationColumn))!,
+    tested: [...new Set(layout.rules.flatMap((rule) => Object.keys(rule.where).map((c) => positions.get(normal(c))!)))],
     indicators,
     rules: layout.rules.map((rule) => ({
       indicator: indicators.indexOf(rule.indicatorId),

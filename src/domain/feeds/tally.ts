@@ -37,7 +37,7 @@ export function startTally(layout: FeedLayout, header: readonly string[], locati
   const places = new Map([...locations].map(([code, area]) => [normal(code), area]))
   const areas = [...new Set(places.values())]
   const counts = new Map<string, number>()
-  const months = new Set<string>()
+  const covered = new Set<string>()
   const skipped = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>
   const malformed: Tally['malformed'] = []
   let rowsRead = 0
@@ -47,6 +47,18 @@ export function startTally(layout: FeedLayout, header: readonly string[], locati
     skipped[reason] += 1
   }
   const matched = new Set<number>()
+  // Each tested cell is read once a row, whatever the number of rules that test its column.
+  const cells: string[] = new Array<string>(bound.columns).fill('')
+  // A file has few distinct dates (police.uk one, an incident file a few hundred): each is read once.
+  const months = new Map<string, string | null>()
+  const monthOfCell = (cell: string) => {
+    let month = months.get(cell)
+    if (month === undefined) {
+      month = monthOf(cell)
+      if (months.size < 10_000) months.set(cell, month)
+    }
+    return month
+  }
   const refuse = (line: number, problem: string) => {
     skip('malformed')
     if (malformed.length < MAX_LISTED) malformed.push({ line, problem })
@@ -63,19 +75,20 @@ export function startTally(layout: FeedLayout, header: readonly string[], locati
       rowsRead += 1
       if (record.length !== bound.columns)
         return refuse(line, `has ${record.length} fields where the header has ${bound.columns}`)
-      const month = monthOf(record[bound.date]!)
+      const month = monthOfCell(record[bound.date]!)
       if (month === null) return refuse(line, `its date "${record[bound.date]!.slice(0, 40)}" is not a date`)
       if ((bound.fromMonth !== null && month < bound.fromMonth) || (bound.toMonth !== null && month > bound.toMonth))
         return skip('outsideRange')
-      months.add(month)
+      covered.add(month)
       const code = normal(record[bound.location]!)
       if (code === '' || code === 'no location') return skip('noLocation')
       const area = places.get(code)
       if (area === undefined) return skip('outsidePartnership')
       rowsInside += 1
       matched.clear()
+      for (const column of bound.tested) cells[column] = normal(record[column]!)
       for (const rule of bound.rules)
-        if (rule.where.every((w) => w.values.has(normal(record[w.column]!)))) matched.add(rule.indicator)
+        if (rule.where.every((w) => w.values.has(cells[w.column]!))) matched.add(rule.indicator)
       if (matched.size === 0) return skip('notMapped')
       rowsCounted += 1
       // One row counts once into each indicator it matches, however many of that indicator's rules it meets.
@@ -86,7 +99,7 @@ export function startTally(layout: FeedLayout, header: readonly string[], locati
     },
 
     finish(): Tally {
-      const covered = [...months].sort()
+      const months = [...covered].sort()
       return {
         rowsRead,
         rowsCounted,
@@ -94,14 +107,14 @@ export function startTally(layout: FeedLayout, header: readonly string[], locati
         // The reader reports a row it cannot read as soon as it meets it, before rows it has read ahead.
         malformed: [...malformed].sort((a, b) => a.line - b.line),
         malformedTruncated: skipped.malformed > malformed.length,
-        months: covered,
+        months,
         rowsInside,
         counts:
           rowsInside === 0
             ? []
             : bound.indicators.flatMap((indicatorId, indicator) =>
                 areas.flatMap((areaId) =>
-                  covered.map((month) => ({
+                  months.map((month) => ({
                     indicatorId,
                     areaId,
                     month,

@@ -7,6 +7,7 @@ import { createAreaService } from '../areas/areas.service.js'
 import { createIndicatorService } from '../indicators/indicators.service.js'
 import { createMeasurementService } from '../measurements/measurements.service.js'
 import { createObjectiveService } from '../objectives/objectives.service.js'
+import { createFeedService } from '../feeds/feeds.service.js'
 import { createFundingService } from '../funding/funding.service.js'
 import { createGroupService, createMemberService } from '../groups/groups.service.js'
 import { createRiskService } from '../risks/risks.service.js'
@@ -55,6 +56,7 @@ export interface DemoCounts {
   actions: number
   risks: number
   fundingStreams: number
+  feeds: number
 }
 
 async function loadRecords(
@@ -142,6 +144,7 @@ async function loadRecords(
     actions: data.actionPlans?.reduce((n, p) => n + p.actions.length, 0) ?? 0,
     risks: data.risks?.length ?? 0,
     fundingStreams: data.funding?.length ?? 0,
+    feeds: data.feeds?.length ?? 0,
   }
 
   await loadActionPlans(db, data, scope, { agency: agencyIds, priority: priorityIds, indicator: indicatorIds })
@@ -169,6 +172,24 @@ async function loadRecords(
         currentImpact,
       })
     }
+
+  const feedService = createFeedService(db)
+  for (const { agency, locations, ...feed } of data.feeds ?? []) {
+    const mapping = await feedService.mappings.ensure(scope, actor, 'name', {
+      ...feed,
+      rules: feed.rules.map((r) => ({ ...r })),
+      agencyId: agencyIds.get(agency),
+    })
+    // The lookup is written once: a second load finds it whole and writes nothing.
+    if ((await feedService.locations(scope, mapping.id)).locations !== locations.length)
+      await feedService.replaceLocations(
+        scope,
+        actor,
+        mapping.id,
+        '*',
+        locations.map(([location, area]) => ({ location, area })),
+      )
+  }
 
   const funding = createFundingService(db)
   for (const { allocations, ...stream } of data.funding ?? []) {

@@ -51,6 +51,18 @@ export interface DemoPartnership {
   funding?: readonly DemoStream[]
   risks?: readonly DemoRisk[]
   riskRounds?: readonly DemoRiskRound[]
+  feeds?: readonly DemoFeed[]
+}
+
+/** A partner feed's mapping, its rules naming indicators by reference, and its lookup by area code. */
+export interface DemoFeed {
+  name: string
+  kind: 'police_uk' | 'incidents'
+  description: string
+  /** Agency name. */
+  agency: string
+  rules: ReadonlyArray<{ indicator: string; where: Record<string, string[]> }>
+  locations: ReadonlyArray<readonly [string, string]>
 }
 
 export interface DemoGroup {

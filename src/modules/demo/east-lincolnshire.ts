@@ -2,6 +2,7 @@
 
 export { actionPlans, groups } from './east-lincolnshire-actions.js'
 export { riskRounds, risks } from './east-lincolnshire-risks.js'
+import { BOSTON_LSOAS, EAST_LINDSEY_LSOAS } from './east-lincolnshire-lsoas.js'
 
 export const partnership = {
   slug: 'east-lincolnshire',
@@ -124,7 +125,7 @@ export const themes = [
   },
 ] as const
 
-import type { DemoIndicator, DemoMeasurement } from './demo.types.js'
+import type { DemoFeed, DemoIndicator, DemoMeasurement } from './demo.types.js'
 
 const survey = {
   unit: 'percentage',
@@ -470,3 +471,29 @@ function illustrativeCounts(): DemoMeasurement[] {
  */
 // Built last, once the tables above are in place.
 export const measurements: DemoMeasurement[] = [...surveyBaselines(), ...illustrativeCounts()]
+
+/**
+ * Lincolnshire Police's street-level crime as data.police.uk publishes it, counted into the plan's local
+ * indicators by district. police.uk publishes violence and sexual offences as one crime type, so it feeds
+ * LOCAL VAP and cannot feed LOCAL SO; and burglary of homes and of other buildings as one, so it feeds
+ * NI 16 (with vehicle crime and robbery) and cannot feed LOCAL BOTD.
+ */
+export const feeds: DemoFeed[] = [
+  {
+    name: 'Lincolnshire Police street-level crime (data.police.uk)',
+    kind: 'police_uk',
+    description: "The force's monthly street-level CSV as downloaded from data.police.uk, for Boston and East Lindsey.",
+    agency: 'Lincolnshire Police',
+    rules: [
+      { indicator: 'LOCAL ASB', where: { 'Crime type': ['Anti-social behaviour'] } },
+      { indicator: 'LOCAL CD', where: { 'Crime type': ['Criminal damage and arson'] } },
+      { indicator: 'LOCAL VAP', where: { 'Crime type': ['Violence and sexual offences'] } },
+      { indicator: 'LOCAL TFS', where: { 'Crime type': ['Shoplifting'] } },
+      { indicator: 'NI 16', where: { 'Crime type': ['Burglary', 'Vehicle crime', 'Robbery'] } },
+    ],
+    locations: [
+      ...BOSTON_LSOAS.map((code) => [code, 'E07000136'] as const),
+      ...EAST_LINDSEY_LSOAS.map((code) => [code, 'E07000137'] as const),
+    ],
+  },
+]

@@ -1,7 +1,8 @@
 import { parse as csvParser } from 'csv-parse'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { createHash } from 'node:crypto'
-import { pipeline, type Readable } from 'node:stream'
+import { Writable, type Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import type { Db } from '../../db/client.js'
 import type { Actor } from '../../domain/access.js'
 import { DomainError, notFound, type FieldError } from '../../domain/errors.js'
@@ -230,6 +231,17 @@ export function createFeedService(db: Db) {
     const lineOf = recordLines(1)
     let tally: ReturnType<typeof startTally> | undefined
     const unreadable: Array<{ line: number; problem: string }> = []
+    // Each record is counted inside the parser as it is read (on_record) and dropped: nothing is queued
+    // between the parser and a reader, and no object is made per row beyond the row itself.
+    const count = (record: string[], info: CsvInfo): null => {
+      const line = lineOf(info)
+      // An export that neutralised a formula-like cell comes back as it was published.
+      for (let i = 0; i < record.length; i++) if (record[i]!.startsWith("'")) record[i] = restored(record[i]!)
+      if (tally !== undefined) tally.add(record, line)
+      else if (unreadable.length > 0) throw badFile(`its header cannot be read as CSV (${unreadable[0]!.problem})`)
+      else tally = startTally(layout, record, locations)
+      return null
+    }
     const parser = csvParser({
       bom: true,
       skip_empty_lines: true,
@@ -239,7 +251,7 @@ export function createFeedService(db: Db) {
       relax_quotes: true,
       skip_records_with_error: true,
       max_record_size: MAX_ROW_BYTES,
-      info: true,
+      on_record: count as never,
       on_skip: (err: (Error & { lines?: number }) | undefined) => {
         const problem = { line: err?.lines ?? 0, problem: `cannot be read as CSV: ${err?.message ?? 'unreadable'}` }
         if (tally === undefined) unreadable.push(problem)
@@ -252,17 +264,8 @@ export function createFeedService(db: Db) {
         yield chunk
       }
     }
-    pipeline(counted(), parser, () => {})
     try {
-      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: CsvInfo }>) {
-        const line = lineOf(info)
-        // An export that neutralised a formula-like cell comes back as it was published.
-        const cells = record.map(restored)
-        if (tally === undefined) {
-          if (unreadable.length > 0) throw badFile(`its header cannot be read as CSV (${unreadable[0]!.problem})`)
-          tally = startTally(layout, cells, locations)
-        } else tally.add(cells, line)
-      }
+      await pipeline(counted(), parser, new Writable({ objectMode: true, write: (_row, _encoding, done) => done() }))
     } catch (err) {
       if (err instanceof DomainError) throw err
       throw badFile(`it cannot be read as CSV: ${(err as Error).message}`)

@@ -1,6 +1,8 @@
 import { parse } from 'csv-parse/sync'
+import fs from 'node:fs'
 import t from 'tap'
 import { loadDemo } from '../../../src/modules/demo/demo.service.js'
+import { BOSTON_LSOAS } from '../../../src/modules/demo/east-lincolnshire-lsoas.js'
 import { buildTestApp } from '../../helper.js'
 
 const TABLES = [
@@ -22,6 +24,8 @@ const TABLES = [
   'fundingAllocation',
   'risk',
   'riskAssessment',
+  'feedMapping',
+  'feedLocation',
   'auditEvent',
 ] as const
 
@@ -68,6 +72,8 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
     fundingAllocation: 20,
     risk: 10,
     riskAssessment: 30,
+    feedMapping: 1,
+    feedLocation: 121,
   })
   t.match(
     (await loadDemo(ctx.db))[0],
@@ -357,3 +363,45 @@ t.test(
     )
   },
 )
+
+t.test('a police.uk month uploaded through the demo feed moves the indicators', async (t) => {
+  const ctx = await buildTestApp(t)
+  await loadDemo(ctx.db)
+  const viewer = await ctx.as('viewer', 'east-lincolnshire')
+  const get = async (url: string) =>
+    (await ctx.app.inject({ method: 'GET', url: `/partnerships/east-lincolnshire/${url}`, headers: viewer })).json()
+  const police = (await get('agencies?q=Lincolnshire%20Police')).items.find(
+    (a: { name: string }) => a.name === 'Lincolnshire Police',
+  )
+  const feed = await ctx.as('officer', 'east-lincolnshire', {
+    sub: 'feed@lincs.police.uk',
+    memberships: [{ partnership: 'east-lincolnshire', role: 'officer', agency: police.id }],
+  })
+  const mapping = (await get('feeds')).items[0]
+  t.match(mapping, { kind: 'police_uk', locations: 121, areas: 2 }, "Boston's 39 LSOAs and East Lindsey's 82")
+  const file = fs.readFileSync('test/fixtures/police-uk/2010-10-east-lincolnshire-synthetic.csv', 'utf8')
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: `/partnerships/east-lincolnshire/feeds/${mapping.id}/imports?fileName=2010-10-east-lincolnshire.csv`,
+    headers: { ...feed, 'content-type': 'text/csv' },
+    payload: file,
+  })
+  t.equal(res.statusCode, 201, res.body)
+  const rows = parse(file, { columns: true, bom: true }) as Array<Record<string, string>>
+  const boston = new Set(BOSTON_LSOAS as readonly string[])
+  const asbBoston = rows.filter(
+    (r) => r['Crime type'] === 'Anti-social behaviour' && boston.has(r['LSOA code']!),
+  ).length
+  t.match(res.json(), { months: ['2010-10'], inserted: 10, rowsRead: 3000 })
+  const october = await get(`measurements/LOCAL%20ASB/E07000136/2010-10`)
+  t.equal(october.value, String(asbBoston), `Boston's October ASB: ${asbBoston}, as counted directly`)
+  t.equal(october.status, 'provisional', 'a feed sends provisional figures')
+  const report = await get('reports/performance?period=2010-10')
+  const asb = report.priorities
+    .flatMap((p: { items: unknown[] }) => p.items)
+    .find(
+      (i: { indicator: { reference: string }; area: { code: string } }) =>
+        i.indicator.reference === 'LOCAL ASB' && i.area.code === 'E07000136',
+    )
+  t.equal(asb.evaluation.actual.period, asbBoston, 'and the report of October shows it')
+})
