@@ -34,6 +34,7 @@ import {
 import { groupSpec, memberSpec } from '../modules/groups/groups.repository.js'
 import { assessmentSpec, riskSpec } from '../modules/risks/risks.repository.js'
 import { indicatorSpec } from '../modules/indicators/indicators.repository.js'
+import * as batch from '../modules/batch/batch.repository.js'
 import * as measurements from '../modules/measurements/measurements.repository.js'
 import { objectiveSpec } from '../modules/objectives/objectives.repository.js'
 import { partnershipScope } from '../modules/partnerships/partnerships.repository.js'
@@ -149,8 +150,6 @@ const FILES: Record<string, Entry[]> = {
     ],
     ['export a page', () => measurements.exportPage(db, P, { limit: 5000 })],
     ['names a batch may use', () => measurements.lookups(db, P)],
-    ['claim an idempotency key', () => measurements.claimIdempotencyKey(db, P, 'someone', 'k')],
-    ['store the answer under a key', () => measurements.storeIdempotentAnswer(db, P, 'someone', 'k', 'hash', 200, {})],
   ],
   'evaluation.repository.sql': [
     [
@@ -166,6 +165,8 @@ const FILES: Record<string, Entry[]> = {
   ],
   'other.repository.sql': [
     ['partnership by slug, for every request', () => partnershipScope(db, 'east-lincolnshire')],
+    ['a batch claims its idempotency key', () => batch.claimIdempotencyKey(db, P, 'someone', 'k')],
+    ['and stores its answer under it', () => batch.storeIdempotentAnswer(db, P, 'someone', 'k', 'hash', 200, {})],
     ['targets overlapping a year', () => overlappingTargets(db, P, X, X, { start: '2010-04-01', end: '2011-03-31' })],
     ['comment history', () => commentaryHistory(db, P, X)],
     [

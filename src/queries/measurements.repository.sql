@@ -24,11 +24,3 @@ select "measurement"."id", "measurement"."period_start", "indicator"."reference"
 -- names a batch may use
 select "id", "reference", "unit", "aggregation", "rate_per", "frequency", "source_agency_id" from "indicator" where "partnership_id" = $1;
 select "id", "code" from "area" where "partnership_id" = $1;
-
--- claim an idempotency key
-delete from "idempotency_key" where "partnership_id" = $1 and "client" = $2 and "key" = $3 and "created_at" < now() - interval '24 hours';
-insert into "idempotency_key" ("partnership_id", "client", "key", "request_hash", "status", "response") values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning "key";
-select "request_hash", "status", "response" from "idempotency_key" where "partnership_id" = $1 and "client" = $2 and "key" = $3;
-
--- store the answer under a key
-update "idempotency_key" set "request_hash" = $1, "status" = $2, "response" = $3 where "partnership_id" = $4 and "client" = $5 and "key" = $6;

@@ -3,6 +3,14 @@
 -- partnership by slug, for every request
 select "id", "slug", "financial_year_start_month", "archived" from "partnership" where "slug" = $1;
 
+-- a batch claims its idempotency key
+delete from "idempotency_key" where "partnership_id" = $1 and "client" = $2 and "key" = $3 and "created_at" < now() - interval '24 hours';
+insert into "idempotency_key" ("partnership_id", "client", "key", "request_hash", "status", "response") values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning "key";
+select "request_hash", "status", "response" from "idempotency_key" where "partnership_id" = $1 and "client" = $2 and "key" = $3;
+
+-- and stores its answer under it
+update "idempotency_key" set "request_hash" = $1, "status" = $2, "response" = $3 where "partnership_id" = $4 and "client" = $5 and "key" = $6;
+
 -- targets overlapping a year
 select pg_advisory_xact_lock(hashtextextended($1, 0));
 select "id", "period" from "target" where "partnership_id" = $1 and "indicator_id" = $2 and "area_id" = $3 and "period_start" <= $4 and "period_end" >= $5 order by "period_start";

@@ -301,61 +301,6 @@ export async function lookups(db: Db, partnershipId: string) {
   return { indicators, areas }
 }
 
-/** A bulk batch's chunks are written after this mark, so a refused row can undo them and keep the key's claim. */
-export async function markBatch(trx: Db): Promise<void> {
-  await sql`savepoint batch`.execute(trx)
-}
-
-export async function undoBatch(trx: Db): Promise<void> {
-  await sql`rollback to savepoint batch`.execute(trx)
-}
-
-/** Claims a key for this request; its body's hash is stored with the answer, once the body has been read. */
-export async function claimIdempotencyKey(trx: Db, partnershipId: string, client: string, key: string) {
-  // Keys live 24 hours; an expired one is free to use again.
-  await trx
-    .deleteFrom('idempotencyKey')
-    .where('partnershipId', '=', partnershipId)
-    .where('client', '=', client)
-    .where('key', '=', key)
-    .where('createdAt', '<', sql<Date>`now() - interval '24 hours'`)
-    .execute()
-  // Waits while another transaction holds the same key, then sees its committed answer.
-  const claimed = await trx
-    .insertInto('idempotencyKey')
-    .values({ partnershipId, client, key, requestHash: '', status: 0, response: JSON.stringify(null) })
-    .onConflict((oc) => oc.doNothing())
-    .returning('key')
-    .executeTakeFirst()
-  if (claimed !== undefined) return { claimed: true as const }
-  const existing = await trx
-    .selectFrom('idempotencyKey')
-    .select(['requestHash', 'status', 'response'])
-    .where('partnershipId', '=', partnershipId)
-    .where('client', '=', client)
-    .where('key', '=', key)
-    .executeTakeFirstOrThrow()
-  return { claimed: false as const, ...existing }
-}
-
-export function storeIdempotentAnswer(
-  trx: Db,
-  partnershipId: string,
-  client: string,
-  key: string,
-  requestHash: string,
-  status: number,
-  response: unknown,
-) {
-  return trx
-    .updateTable('idempotencyKey')
-    .set({ requestHash, status, response: JSON.stringify(response) })
-    .where('partnershipId', '=', partnershipId)
-    .where('client', '=', client)
-    .where('key', '=', key)
-    .execute()
-}
-
 /** Rows for CSV export, with the same names an import takes: indicator reference, area code (or id). */
 export function exportPage(db: Db, partnershipId: string, filter: MeasurementFilter) {
   const query = db

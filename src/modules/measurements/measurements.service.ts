@@ -11,18 +11,17 @@ import { dateRange, parsePeriod, PERIOD_KINDS } from '../../domain/periods.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import type { Actor } from '../../domain/access.js'
 import { checkIfMatch } from '../resource/resource.service.js'
+import { runBatch, type BulkAnswer, type BulkOptions, type RowChecker } from '../batch/batch.service.js'
+
+export type { BulkAnswer, BulkOptions, BulkResult } from '../batch/batch.service.js'
 import { lineOf, UnreadableRow } from './bulk-body.js'
 import {
-  claimIdempotencyKey,
   emptyColumns,
   findMeasurement,
   keyIds,
   listRevisions,
   lookups,
-  markBatch,
-  undoBatch,
   setStatus,
-  storeIdempotentAnswer,
   upsertMeasurements,
   deleteMeasurement,
   type MeasurementColumns,
@@ -30,9 +29,6 @@ import {
   type Written,
 } from './measurements.repository.js'
 
-export const MAX_ROWS = 500_000
-/** Rows per write: large enough that statement overhead vanishes, small enough to keep memory flat. */
-const CHUNK_ROWS = 20_000
 const MAX_ERRORS = 1000
 const ROW_FIELDS = new Set(['indicator', 'area', 'period', 'value', 'numerator', 'denominator', 'status', 'source'])
 /** Months are counted from year 0 and years stop at 2200 (periods.ts), so a month fits in 15 bits. */
@@ -42,18 +38,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export interface Writer extends Actor {
   /** Set for a partner agency's feed token: only indicators this agency supplies. */
   agency?: string
-}
-
-export interface BulkResult {
-  received: number
-  inserted: number
-  updated: number
-  unchanged: number
-  refused: number
-  errors: FieldError[]
-  errorsTruncated: boolean
-  /** Counted as written, but taken back: nothing was written. */
-  dryRun?: boolean
 }
 
 type Lookups = Awaited<ReturnType<typeof lookups>>
@@ -68,7 +52,7 @@ export interface Tenant {
 type RowRefusal = 'no_indicator' | 'no_area' | 'not_your_agency'
 
 /** Resolves names in rows (id, reference or code) and checks each row, collecting every refusal. */
-class BatchChecker {
+class BatchChecker implements RowChecker<MeasurementColumns> {
   private readonly indicators = new Map<string, Lookups['indicators'][number] & { index: number }>()
   private readonly areas = new Map<string, { id: string; index: number }>()
   /**
@@ -93,6 +77,10 @@ class BatchChecker {
       this.areas.set(area.id, { id: area.id, index })
       if (area.code !== null) this.areas.set(`code:${area.code}`, { id: area.id, index })
     }
+  }
+
+  get pending(): number {
+    return this.columns.row.length
   }
 
   /** Hands over the rows accepted so far and starts a new chunk. */
@@ -262,26 +250,6 @@ async function storedKey(db: Db, tenant: Tenant, named: MeasurementKey): Promise
   return { indicatorId: ids.indicatorId, areaId: ids.areaId, period }
 }
 
-export interface BulkOptions {
-  /** Write the good rows and list the refused ones, instead of all or nothing. */
-  partial: boolean
-  /** Check, write and count, then take it all back. */
-  dryRun?: boolean
-  key?: string
-  /**
-   * What a caller keeps of the batch in its transaction once it is written (not on a refusal or a dry
-   * run): its answer joins the batch's, under the idempotency key too. The caller then audits it as what
-   * it is (a feed import), and the batch is not audited again.
-   */
-  record?: (trx: Db, written: BulkResult) => Promise<Record<string, unknown>>
-}
-
-export interface BulkAnswer {
-  status: number
-  body: BulkResult
-  replayed: boolean
-}
-
 export function createMeasurementService(db: Db) {
   return {
     /**
@@ -294,6 +262,7 @@ export function createMeasurementService(db: Db) {
      * the key is claimed first (a concurrent duplicate waits on it) and committed with the data and the
      * answer, so a retry either replays the answer or finds nothing.
      */
+    /** A batch of measurements, through the one bulk ingestion path (batch.service.ts). */
     async bulk(
       tenant: Tenant,
       writer: Writer,
@@ -302,112 +271,29 @@ export function createMeasurementService(db: Db) {
     ): Promise<BulkAnswer> {
       const partnershipId = tenant.id
       const checker = new BatchChecker(await lookups(db, partnershipId), tenant.financialYearStartMonth, writer.agency)
-      const rows = body.rows[Symbol.asyncIterator]()
-      let received = 0
-      /** Reads and checks rows until a chunk is ready to write; false once the body has ended. */
-      const fill = async (): Promise<boolean> => {
-        while (checker.columns.row.length < CHUNK_ROWS) {
-          const next = await rows.next()
-          if (next.done === true) return false
-          received += 1
-          if (received > MAX_ROWS)
-            throw new DomainError('BATCH.TOO_LARGE', 'payload-too-large', `A batch holds at most ${MAX_ROWS} rows.`)
-          checker.add(next.value, received)
-        }
-        return true
-      }
-      let more = await fill()
-      return db.transaction().execute(async (trx) => {
-        if (options.key !== undefined) {
-          const claim = await claimIdempotencyKey(trx, partnershipId, writer.subject, options.key)
-          if (!claim.claimed) {
-            // Only the digest of the whole body tells a retry from a reuse of the key.
-            while (!(await rows.next()).done);
-            if (claim.requestHash !== body.digest()) {
-              throw new DomainError(
-                'IDEMPOTENCY.KEY_REUSED',
-                'unprocessable',
-                'This Idempotency-Key was used with a different request body.',
-              )
-            }
-            return { status: claim.status, body: claim.response as BulkResult, replayed: true }
-          }
-        }
-        await markBatch(trx)
-        let accepted = 0
-        let inserted = 0
-        let updated = 0
-        const settle = (written: Written) => {
-          inserted += written.inserted
-          updated += written.updated
-          accepted -= written.backward.length
-          for (const { row, status } of written.backward)
-            checker.refuseWritten([
+      return runBatch(
+        db,
+        partnershipId,
+        writer,
+        body,
+        { ...options, resourceType: 'measurement-batch' },
+        checker,
+        async (trx, chunk) => {
+          if (chunk.row.length === 0) return { inserted: 0, updated: 0, accepted: 0, refused: [] }
+          const written = await upsertMeasurements(trx, partnershipId, writer.subject, chunk)
+          return {
+            inserted: written.inserted,
+            updated: written.updated,
+            accepted: chunk.row.length,
+            refused: written.backward.map(({ row, status }) => [
               {
                 field: `rows.${row}.status`,
                 message: `must not go back from ${status}; send a corrected value instead`,
               },
-            ])
-        }
-        const write = (chunk: MeasurementColumns): Promise<void> => {
-          accepted += chunk.row.length
-          if (chunk.row.length === 0 || (checker.refusedRows > 0 && !options.partial)) return Promise.resolve()
-          const writing = upsertMeasurements(trx, partnershipId, writer.subject, chunk).then(settle)
-          // Awaited below; until then a failure must not count as unhandled.
-          writing.catch(() => {})
-          return writing
-        }
-        let writing = write(checker.take())
-        while (more) {
-          more = await fill()
-          await writing
-          writing = write(checker.take())
-        }
-        await writing
-        const base = {
-          received,
-          refused: checker.refusedRows,
-          errors: checker.errors.slice(0, MAX_ERRORS),
-          errorsTruncated: checker.errors.length > MAX_ERRORS,
-        }
-        let answer: { status: number; body: BulkResult }
-        if (checker.refusedRows > 0 && !options.partial) {
-          await undoBatch(trx)
-          answer = { status: 422, body: { ...base, inserted: 0, updated: 0, unchanged: 0 } }
-        } else if (options.dryRun === true) {
-          // Written and counted like a real run (so the counts are exact), then taken back.
-          await undoBatch(trx)
-          answer = {
-            status: 200,
-            body: { ...base, inserted, updated, unchanged: accepted - inserted - updated, dryRun: true },
+            ]),
           }
-        } else {
-          const written = { ...base, inserted, updated, unchanged: accepted - inserted - updated }
-          // A batch that changed nothing (a feed sending its figures again) leaves no trace to audit.
-          if (options.record === undefined && inserted + updated > 0)
-            await recordAudit(trx, writer, {
-              partnershipId,
-              action: 'create',
-              resourceType: 'measurement-batch',
-              resourceId: writer.requestId,
-              before: null,
-              after: { received, inserted, updated, refused: checker.refusedRows },
-            })
-          const kept = options.record === undefined ? {} : await options.record(trx, written)
-          answer = { status: 200, body: { ...written, ...kept } }
-        }
-        if (options.key !== undefined)
-          await storeIdempotentAnswer(
-            trx,
-            partnershipId,
-            writer.subject,
-            options.key,
-            body.digest(),
-            answer.status,
-            answer.body,
-          )
-        return { ...answer, replayed: false }
-      })
+        },
+      )
     },
 
     /** Upserts one measurement; answers whether it was created, changed or already so. */
