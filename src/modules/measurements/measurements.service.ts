@@ -26,7 +26,6 @@ import {
   deleteMeasurement,
   type MeasurementColumns,
   type MeasurementKey,
-  type Written,
 } from './measurements.repository.js'
 
 const MAX_ERRORS = 1000
