@@ -47,6 +47,15 @@ import { actionPlanRoutes, actionRoutes, milestoneRoutes, progressRoutes } from 
 import { fundingRoutes } from './modules/funding/funding.routes.js'
 import { riskRegisterRoutes } from './modules/risks/risks.routes.js'
 import { feedRoutes } from './modules/feeds/feeds.routes.js'
+import { benchmarkingRoutes } from './modules/benchmarking/benchmarking.routes.js'
+import {
+  PeerFigureRowSchema,
+  PeerFigureSchema,
+  PeerGroupSchema,
+  PeerMemberSchema,
+  PopulationRowSchema,
+  PopulationSchema,
+} from './modules/benchmarking/benchmarking.schemas.js'
 import { FeedImportSchema, FeedMappingSchema } from './modules/feeds/feeds.schemas.js'
 import { AssessmentSchema as RiskAssessmentSchema, RiskSchema } from './modules/risks/risks.schemas.js'
 import {
@@ -111,6 +120,12 @@ const SHARED_SCHEMAS = [
   RiskAssessmentSchema,
   FeedMappingSchema,
   FeedImportSchema,
+  PopulationSchema,
+  PopulationRowSchema,
+  PeerGroupSchema,
+  PeerMemberSchema,
+  PeerFigureSchema,
+  PeerFigureRowSchema,
   FlagSchema,
   EvaluationSchema,
   AuditEventSchema,
@@ -279,10 +294,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(actionPlanRoutes, { prefix: scoped })
     await api.register(fundingRoutes, { prefix: scoped })
     await api.register(riskRegisterRoutes, { prefix: scoped })
-    await api.register(feedRoutes, {
-      prefix: scoped,
-      upload: { bytes: config.http.bulkBodyLimitBytes, idleMs: config.http.bulkIdleTimeoutMs },
-    })
+    const upload = { bytes: config.http.bulkBodyLimitBytes, idleMs: config.http.bulkIdleTimeoutMs }
+    await api.register(feedRoutes, { prefix: scoped, upload })
+    await api.register(benchmarkingRoutes, { prefix: scoped, upload })
     await api.register(evaluationRoutes, { prefix: scoped })
     await api.register(auditRoutes, { prefix: `${scoped}/audit-events` })
   })

@@ -232,7 +232,11 @@ export type Ids = Record<
   | 'risk'
   | 'riskAssessment'
   | 'feedMapping'
-  | 'feedImport',
+  | 'feedImport'
+  | 'population'
+  | 'peerGroup'
+  | 'peerMember'
+  | 'peerFigure',
   string
 >
 
@@ -387,7 +391,21 @@ export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
     payload: POLICE_UK_SAMPLE,
   })
   if (imported.statusCode !== 201) throw new Error(`feed import: ${imported.statusCode} ${imported.body}`)
+  // The district's population, a group it is in, and a peer's count for the indicator.
+  const population = await post('populations', { code: `${slug.toUpperCase()}1`, year: 2010, population: 100000 })
+  const peerGroup = await post('peer-groups', { name: `${slug} most similar group` })
+  const peerMember = await post(`peer-groups/${peerGroup.id}/members`, { areaId: area.id, startsOn: '2010-04-01' })
+  const peerFigure = await post('peer-figures', {
+    indicatorId: indicator.id,
+    code: `${slug.toUpperCase()}2`,
+    period: '2010-04',
+    value: 12,
+  })
   return {
+    population: population.id,
+    peerGroup: peerGroup.id,
+    peerMember: peerMember.id,
+    peerFigure: peerFigure.id,
     feedMapping: feedMapping.id,
     feedImport: (imported.json() as { id: string }).id,
     risk: risk.id,

@@ -16,7 +16,8 @@ try {
       { partnership, ...counts, measurements: m },
       `${partnership}: ${n(counts.areas, 'area')}, ${n(counts.indicators, 'indicator')}, ${n(counts.targets, 'target')}, ` +
         `${n(m.inserted + m.updated + m.unchanged, 'measurement')} (${m.inserted} new, ${m.updated} changed, ${m.unchanged} already there), ` +
-        `${n(counts.actions, 'action')}, ${n(counts.risks, 'risk')}, ${n(counts.fundingStreams, 'funding stream')}, ${n(counts.feeds, 'feed')}`,
+        `${n(counts.actions, 'action')}, ${n(counts.risks, 'risk')}, ${n(counts.fundingStreams, 'funding stream')}, ${n(counts.feeds, 'feed')}, ` +
+        `${n(counts.peerGroups, 'peer group')} with ${n(counts.peerFigures.inserted + counts.peerFigures.updated + counts.peerFigures.unchanged, 'peer figure')}`,
     )
   logger.info('demo data loaded; mint a token with: npm run token -- --partnership east-lincolnshire --role viewer')
 } finally {

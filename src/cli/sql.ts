@@ -35,6 +35,8 @@ import { groupSpec, memberSpec } from '../modules/groups/groups.repository.js'
 import { assessmentSpec, riskSpec } from '../modules/risks/risks.repository.js'
 import { indicatorSpec } from '../modules/indicators/indicators.repository.js'
 import * as batch from '../modules/batch/batch.repository.js'
+import * as benchmarking from '../modules/benchmarking/benchmarking.repository.js'
+import * as feeds from '../modules/feeds/feeds.repository.js'
 import * as measurements from '../modules/measurements/measurements.repository.js'
 import { objectiveSpec } from '../modules/objectives/objectives.repository.js'
 import { partnershipScope } from '../modules/partnerships/partnerships.repository.js'
@@ -121,6 +123,11 @@ const FILES: Record<string, Entry[]> = {
     paymentSpec,
     riskSpec,
     assessmentSpec,
+    feeds.feedMappingSpec,
+    benchmarking.populationSpec,
+    benchmarking.peerGroupSpec,
+    benchmarking.peerMemberSpec,
+    benchmarking.peerFigureSpec,
   ].flatMap((s) => kitQueries(s as kit.TableSpec<kit.ResourceTable>)),
   'measurements.repository.sql': [
     ['upsert a chunk of counts', () => measurements.upsertMeasurements(db, P, 'someone', columns())],
@@ -162,6 +169,39 @@ const FILES: Record<string, Entry[]> = {
     ],
     ['latest commentary', () => latestCommentary(db, P, '2011-03-31')],
     ['priority names', () => priorityNames(db, P)],
+  ],
+  'feeds.repository.sql': [
+    ["a mapping's lookup", () => feeds.listLocations(db, P, X)],
+    ['its lookup replaced', () => feeds.replaceLocations(db, P, X, { codes: ['E01026007'], areaIds: [X] })],
+    ['the same file imported before', () => feeds.sameFile(db, P, X, 'sha')],
+    ['a page of imports', () => feeds.listImports(db, P, X, { limit: 50, before: { createdAt: '2010-05-01', id: X } })],
+  ],
+  'benchmarking.repository.sql': [
+    ['groups and their members on a day', () => benchmarking.membersOn(db, P, '2011-03-31')],
+    ['one group on a day', () => benchmarking.membersOn(db, P, '2011-03-31', X)],
+    [
+      "counts within a window, ours and the peers'",
+      () => benchmarking.windowFigures(db, P, [X], { start: '2010-04-01', end: '2011-03-31' }),
+    ],
+    ['populations of codes', () => benchmarking.populationsOf(db, P, ['E07000137'])],
+    [
+      'upsert a chunk of populations',
+      () =>
+        benchmarking.upsertPopulations(db, P, { code: ['E07000137'], year: [2010], population: [1], source: [null] }),
+    ],
+    [
+      'upsert a chunk of peer figures',
+      () =>
+        benchmarking.upsertPeerFigures(db, P, 'someone', {
+          indicatorId: [X],
+          code: ['E07000137'],
+          period: ['2010-04'],
+          periodStart: ['2010-04-01'],
+          periodEnd: ['2010-04-30'],
+          value: ['1'],
+          source: [null],
+        }),
+    ],
   ],
   'other.repository.sql': [
     ['partnership by slug, for every request', () => partnershipScope(db, 'east-lincolnshire')],

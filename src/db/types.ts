@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
-import type { Aggregation, Frequency, Polarity, Unit } from '../domain/indicators.js'
+import type { Aggregation, Frequency, Polarity, RateDenominator, Unit } from '../domain/indicators.js'
 import type { MeasurementStatus } from '../domain/measurements.js'
 import type { ActionResource, ActionStatus, GroupKind, Office } from '../domain/actions/context.js'
 import type { BidState, Mainstreaming } from '../domain/funding/states.js'
@@ -74,6 +74,7 @@ export interface IndicatorTable extends Tenanted {
   sourceAgencyId: string | null
   dataLagDays: Generated<number>
   parentId: string | null
+  rateDenominator: Generated<RateDenominator>
 }
 
 export interface IndicatorPriorityTable {
@@ -425,6 +426,39 @@ export interface FeedImportTable {
   createdAt: Generated<Date>
 }
 
+export interface PopulationTable extends Tenanted {
+  code: string
+  year: number
+  population: number
+  source: string | null
+}
+
+export interface PeerGroupTable extends Tenanted {
+  name: string
+  description: string | null
+  source: string | null
+}
+
+export interface PeerMemberTable extends Tenanted {
+  groupId: string
+  code: string
+  name: string
+  areaId: string | null
+  startsOn: string
+  endsOn: string | null
+}
+
+export interface PeerFigureTable extends Tenanted {
+  indicatorId: string
+  code: string
+  period: string
+  periodStart: string
+  periodEnd: string
+  value: string
+  source: string | null
+  sentBy: string
+}
+
 export interface Database {
   partnership: PartnershipTable
   area: AreaTable
@@ -462,6 +496,10 @@ export interface Database {
   feedMapping: FeedMappingTable
   feedLocation: FeedLocationTable
   feedImport: FeedImportTable
+  population: PopulationTable
+  peerGroup: PeerGroupTable
+  peerMember: PeerMemberTable
+  peerFigure: PeerFigureTable
 }
 
 export type Partnership = Selectable<PartnershipTable>

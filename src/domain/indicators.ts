@@ -6,15 +6,20 @@ export const UNITS = ['count', 'percentage', 'rate', 'ratio'] as const
 export const POLARITIES = ['lower_better', 'higher_better', 'monitor_only'] as const
 export const FREQUENCIES = ['monthly', 'quarterly', 'annual', 'biennial'] as const
 export const AGGREGATIONS = ['sum', 'ratio_of_sums', 'latest'] as const
+/** Where a rate's denominator comes from: sent with each figure, or the area's population (issue 18). */
+export const RATE_DENOMINATORS = ['sent', 'population'] as const
 export type Unit = (typeof UNITS)[number]
 export type Polarity = (typeof POLARITIES)[number]
 export type Frequency = (typeof FREQUENCIES)[number]
 export type Aggregation = (typeof AGGREGATIONS)[number]
+export type RateDenominator = (typeof RATE_DENOMINATORS)[number]
 
 export interface IndicatorShape {
   unit: Unit
   aggregation: Aggregation
   ratePer: number | null
+  /** A rate of the area's population is sent as counts; the service divides by the population. */
+  rateDenominator?: RateDenominator
 }
 
 /** What a ratio of numerator to denominator is multiplied by: 100 for a percentage, ratePer for a rate. */
@@ -77,6 +82,14 @@ export function checkIndicatorShape(indicator: IndicatorShape): void {
     errors.push({ field: 'body.ratePer', message: 'a rate needs ratePer (e.g. 1000)' })
   if (indicator.unit !== 'rate' && indicator.ratePer !== null)
     errors.push({ field: 'body.ratePer', message: 'only a rate has ratePer' })
+  if (
+    indicator.rateDenominator === 'population' &&
+    (indicator.unit !== 'rate' || indicator.aggregation !== 'ratio_of_sums')
+  )
+    errors.push({
+      field: 'body.rateDenominator',
+      message: 'only a rate aggregated as ratio_of_sums takes its denominator from the population',
+    })
   if (errors.length > 0)
     throw new DomainError(
       'INDICATOR.SHAPE',

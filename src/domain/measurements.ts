@@ -100,7 +100,8 @@ export function checkMeasurement(
   let settled: Decimal | null = value
   if (errors.length === 0) {
     const pair = numerator !== null || denominator !== null
-    if (indicator.unit === 'count') {
+    // A rate of the population is sent as its count: the population divides it when it is evaluated.
+    if (indicator.unit === 'count' || indicator.rateDenominator === 'population') {
       if (pair) errors.push({ field: `${at}numerator`, message: 'a count has a value only' })
       else if (value === null) errors.push({ field: `${at}value`, message: 'is required' })
       else if (isNegative(value) || !isWhole(value))

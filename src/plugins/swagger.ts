@@ -24,6 +24,10 @@ export const API_TAGS = [
   { name: 'Funding', description: 'Funding streams, allocations and bids through the staged approval process' },
   { name: 'Risks', description: 'The risk register: scored risks, assessments over time, heat maps' },
   { name: 'Evaluation', description: 'Judgements, exception and performance reports, trend charts' },
+  {
+    name: 'Benchmarking',
+    description: 'Populations, peer groups (Most Similar Groups) over time, peer figures, comparisons and funnel plots',
+  },
   { name: 'Audit', description: 'Who changed what' },
   { name: 'Health', description: 'Liveness and readiness' },
 ]

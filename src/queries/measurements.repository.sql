@@ -22,5 +22,5 @@ select "measurement"."id", "measurement"."indicator_id", "measurement"."area_id"
 select "measurement"."id", "measurement"."period_start", "indicator"."reference" as "indicator", coalesce("area"."code", area.id::text) as "area", "measurement"."period", "measurement"."value", "measurement"."numerator", "measurement"."denominator", "measurement"."status", "measurement"."source" from "measurement" inner join "indicator" on "indicator"."id" = "measurement"."indicator_id" inner join "area" on "area"."id" = "measurement"."area_id" where "measurement"."partnership_id" = $1 order by "measurement"."period_start", "measurement"."id" limit $2;
 
 -- names a batch may use
-select "id", "reference", "unit", "aggregation", "rate_per", "frequency", "source_agency_id" from "indicator" where "partnership_id" = $1;
+select "id", "reference", "unit", "aggregation", "rate_per", "rate_denominator", "frequency", "source_agency_id" from "indicator" where "partnership_id" = $1;
 select "id", "code" from "area" where "partnership_id" = $1;

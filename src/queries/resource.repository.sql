@@ -106,22 +106,22 @@ update "theme" set "name" = $1, "description" = $2, "version" = version + 1, "up
 delete from "theme" where "partnership_id" = $1 and "id" = $2;
 
 -- indicator: list, default sort
-select "indicator"."id", "indicator"."archived", "indicator"."version", "indicator"."created_at", "indicator"."updated_at", "indicator"."reference", "indicator"."name", "indicator"."definition", "indicator"."unit", "indicator"."rate_per", "indicator"."polarity", "indicator"."frequency", "indicator"."aggregation", "indicator"."decimal_places", "indicator"."default_tolerance_percent", "indicator"."source_agency_id", "indicator"."data_lag_days", "indicator"."parent_id", array(select "priority_id" from "indicator_priority" where "indicator_priority"."indicator_id" = "indicator"."id" order by 1) as "priority_ids" from "indicator" where "indicator"."partnership_id" = $1 and "indicator"."archived" = $2 order by "indicator"."reference" asc, "indicator"."id" asc limit $3;
+select "indicator"."id", "indicator"."archived", "indicator"."version", "indicator"."created_at", "indicator"."updated_at", "indicator"."reference", "indicator"."name", "indicator"."definition", "indicator"."unit", "indicator"."rate_per", "indicator"."polarity", "indicator"."frequency", "indicator"."aggregation", "indicator"."decimal_places", "indicator"."default_tolerance_percent", "indicator"."source_agency_id", "indicator"."data_lag_days", "indicator"."parent_id", "indicator"."rate_denominator", array(select "priority_id" from "indicator_priority" where "indicator_priority"."indicator_id" = "indicator"."id" order by 1) as "priority_ids" from "indicator" where "indicator"."partnership_id" = $1 and "indicator"."archived" = $2 order by "indicator"."reference" asc, "indicator"."id" asc limit $3;
 
 -- indicator: list, descending, text search, a page on
-select "indicator"."id", "indicator"."archived", "indicator"."version", "indicator"."created_at", "indicator"."updated_at", "indicator"."reference", "indicator"."name", "indicator"."definition", "indicator"."unit", "indicator"."rate_per", "indicator"."polarity", "indicator"."frequency", "indicator"."aggregation", "indicator"."decimal_places", "indicator"."default_tolerance_percent", "indicator"."source_agency_id", "indicator"."data_lag_days", "indicator"."parent_id", array(select "priority_id" from "indicator_priority" where "indicator_priority"."indicator_id" = "indicator"."id" order by 1) as "priority_ids" from "indicator" where "indicator"."partnership_id" = $1 and "indicator"."archived" = $2 and (coalesce(strpos(lower("indicator"."name"), lower($3)), 0) > 0 or coalesce(strpos(lower("indicator"."reference"), lower($4)), 0) > 0) order by "indicator"."reference" desc, "indicator"."id" desc limit $5;
+select "indicator"."id", "indicator"."archived", "indicator"."version", "indicator"."created_at", "indicator"."updated_at", "indicator"."reference", "indicator"."name", "indicator"."definition", "indicator"."unit", "indicator"."rate_per", "indicator"."polarity", "indicator"."frequency", "indicator"."aggregation", "indicator"."decimal_places", "indicator"."default_tolerance_percent", "indicator"."source_agency_id", "indicator"."data_lag_days", "indicator"."parent_id", "indicator"."rate_denominator", array(select "priority_id" from "indicator_priority" where "indicator_priority"."indicator_id" = "indicator"."id" order by 1) as "priority_ids" from "indicator" where "indicator"."partnership_id" = $1 and "indicator"."archived" = $2 and (coalesce(strpos(lower("indicator"."name"), lower($3)), 0) > 0 or coalesce(strpos(lower("indicator"."reference"), lower($4)), 0) > 0) order by "indicator"."reference" desc, "indicator"."id" desc limit $5;
 
 -- indicator: read one
-select "indicator"."id", "indicator"."archived", "indicator"."version", "indicator"."created_at", "indicator"."updated_at", "indicator"."reference", "indicator"."name", "indicator"."definition", "indicator"."unit", "indicator"."rate_per", "indicator"."polarity", "indicator"."frequency", "indicator"."aggregation", "indicator"."decimal_places", "indicator"."default_tolerance_percent", "indicator"."source_agency_id", "indicator"."data_lag_days", "indicator"."parent_id", array(select "priority_id" from "indicator_priority" where "indicator_priority"."indicator_id" = "indicator"."id" order by 1) as "priority_ids" from "indicator" where "indicator"."partnership_id" = $1 and "indicator"."id" = $2;
+select "indicator"."id", "indicator"."archived", "indicator"."version", "indicator"."created_at", "indicator"."updated_at", "indicator"."reference", "indicator"."name", "indicator"."definition", "indicator"."unit", "indicator"."rate_per", "indicator"."polarity", "indicator"."frequency", "indicator"."aggregation", "indicator"."decimal_places", "indicator"."default_tolerance_percent", "indicator"."source_agency_id", "indicator"."data_lag_days", "indicator"."parent_id", "indicator"."rate_denominator", array(select "priority_id" from "indicator_priority" where "indicator_priority"."indicator_id" = "indicator"."id" order by 1) as "priority_ids" from "indicator" where "indicator"."partnership_id" = $1 and "indicator"."id" = $2;
 
 -- indicator: read one to change it
-select "indicator"."id", "indicator"."archived", "indicator"."version", "indicator"."created_at", "indicator"."updated_at", "indicator"."reference", "indicator"."name", "indicator"."definition", "indicator"."unit", "indicator"."rate_per", "indicator"."polarity", "indicator"."frequency", "indicator"."aggregation", "indicator"."decimal_places", "indicator"."default_tolerance_percent", "indicator"."source_agency_id", "indicator"."data_lag_days", "indicator"."parent_id", array(select "priority_id" from "indicator_priority" where "indicator_priority"."indicator_id" = "indicator"."id" order by 1) as "priority_ids" from "indicator" where "indicator"."partnership_id" = $1 and "indicator"."id" = $2 for update of "indicator";
+select "indicator"."id", "indicator"."archived", "indicator"."version", "indicator"."created_at", "indicator"."updated_at", "indicator"."reference", "indicator"."name", "indicator"."definition", "indicator"."unit", "indicator"."rate_per", "indicator"."polarity", "indicator"."frequency", "indicator"."aggregation", "indicator"."decimal_places", "indicator"."default_tolerance_percent", "indicator"."source_agency_id", "indicator"."data_lag_days", "indicator"."parent_id", "indicator"."rate_denominator", array(select "priority_id" from "indicator_priority" where "indicator_priority"."indicator_id" = "indicator"."id" order by 1) as "priority_ids" from "indicator" where "indicator"."partnership_id" = $1 and "indicator"."id" = $2 for update of "indicator";
 
 -- indicator: insert
-insert into "indicator" ("reference", "name", "definition", "unit", "rate_per", "polarity", "frequency", "aggregation", "decimal_places", "default_tolerance_percent", "source_agency_id", "data_lag_days", "parent_id", "partnership_id") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning "id", "archived", "version", "created_at", "updated_at", "reference", "name", "definition", "unit", "rate_per", "polarity", "frequency", "aggregation", "decimal_places", "default_tolerance_percent", "source_agency_id", "data_lag_days", "parent_id";
+insert into "indicator" ("reference", "name", "definition", "unit", "rate_per", "polarity", "frequency", "aggregation", "decimal_places", "default_tolerance_percent", "source_agency_id", "data_lag_days", "parent_id", "rate_denominator", "partnership_id") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning "id", "archived", "version", "created_at", "updated_at", "reference", "name", "definition", "unit", "rate_per", "polarity", "frequency", "aggregation", "decimal_places", "default_tolerance_percent", "source_agency_id", "data_lag_days", "parent_id", "rate_denominator";
 
 -- indicator: update
-update "indicator" set "reference" = $1, "name" = $2, "definition" = $3, "unit" = $4, "rate_per" = $5, "polarity" = $6, "frequency" = $7, "aggregation" = $8, "decimal_places" = $9, "default_tolerance_percent" = $10, "source_agency_id" = $11, "data_lag_days" = $12, "parent_id" = $13, "version" = version + 1, "updated_at" = now() where "partnership_id" = $14 and "id" = $15 returning "id", "archived", "version", "created_at", "updated_at", "reference", "name", "definition", "unit", "rate_per", "polarity", "frequency", "aggregation", "decimal_places", "default_tolerance_percent", "source_agency_id", "data_lag_days", "parent_id";
+update "indicator" set "reference" = $1, "name" = $2, "definition" = $3, "unit" = $4, "rate_per" = $5, "polarity" = $6, "frequency" = $7, "aggregation" = $8, "decimal_places" = $9, "default_tolerance_percent" = $10, "source_agency_id" = $11, "data_lag_days" = $12, "parent_id" = $13, "rate_denominator" = $14, "version" = version + 1, "updated_at" = now() where "partnership_id" = $15 and "id" = $16 returning "id", "archived", "version", "created_at", "updated_at", "reference", "name", "definition", "unit", "rate_per", "polarity", "frequency", "aggregation", "decimal_places", "default_tolerance_percent", "source_agency_id", "data_lag_days", "parent_id", "rate_denominator";
 
 -- indicator: delete
 delete from "indicator" where "partnership_id" = $1 and "id" = $2;
@@ -419,3 +419,108 @@ update "risk_assessment" set "risk_id" = $1, "assessed_on" = $2, "assessor" = $3
 
 -- riskAssessment: delete
 delete from "risk_assessment" where "partnership_id" = $1 and "id" = $2;
+
+-- feedMapping: list, default sort
+select "feed_mapping"."id", "feed_mapping"."archived", "feed_mapping"."version", "feed_mapping"."created_at", "feed_mapping"."updated_at", "feed_mapping"."name", "feed_mapping"."kind", "feed_mapping"."description", "feed_mapping"."agency_id", "feed_mapping"."date_column", "feed_mapping"."location_column", "feed_mapping"."rules", "feed_mapping"."from_month", "feed_mapping"."to_month" from "feed_mapping" where "feed_mapping"."partnership_id" = $1 and "feed_mapping"."archived" = $2 order by "feed_mapping"."name" asc, "feed_mapping"."id" asc limit $3;
+
+-- feedMapping: list, descending, text search, a page on
+select "feed_mapping"."id", "feed_mapping"."archived", "feed_mapping"."version", "feed_mapping"."created_at", "feed_mapping"."updated_at", "feed_mapping"."name", "feed_mapping"."kind", "feed_mapping"."description", "feed_mapping"."agency_id", "feed_mapping"."date_column", "feed_mapping"."location_column", "feed_mapping"."rules", "feed_mapping"."from_month", "feed_mapping"."to_month" from "feed_mapping" where "feed_mapping"."partnership_id" = $1 and "feed_mapping"."archived" = $2 and coalesce(strpos(lower("feed_mapping"."name"), lower($3)), 0) > 0 order by "feed_mapping"."name" desc, "feed_mapping"."id" desc limit $4;
+
+-- feedMapping: read one
+select "feed_mapping"."id", "feed_mapping"."archived", "feed_mapping"."version", "feed_mapping"."created_at", "feed_mapping"."updated_at", "feed_mapping"."name", "feed_mapping"."kind", "feed_mapping"."description", "feed_mapping"."agency_id", "feed_mapping"."date_column", "feed_mapping"."location_column", "feed_mapping"."rules", "feed_mapping"."from_month", "feed_mapping"."to_month" from "feed_mapping" where "feed_mapping"."partnership_id" = $1 and "feed_mapping"."id" = $2;
+
+-- feedMapping: read one to change it
+select "feed_mapping"."id", "feed_mapping"."archived", "feed_mapping"."version", "feed_mapping"."created_at", "feed_mapping"."updated_at", "feed_mapping"."name", "feed_mapping"."kind", "feed_mapping"."description", "feed_mapping"."agency_id", "feed_mapping"."date_column", "feed_mapping"."location_column", "feed_mapping"."rules", "feed_mapping"."from_month", "feed_mapping"."to_month" from "feed_mapping" where "feed_mapping"."partnership_id" = $1 and "feed_mapping"."id" = $2 for update of "feed_mapping";
+
+-- feedMapping: insert
+insert into "feed_mapping" ("name", "kind", "description", "agency_id", "date_column", "location_column", "rules", "from_month", "to_month", "partnership_id") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning "id", "archived", "version", "created_at", "updated_at", "name", "kind", "description", "agency_id", "date_column", "location_column", "rules", "from_month", "to_month";
+
+-- feedMapping: update
+update "feed_mapping" set "name" = $1, "kind" = $2, "description" = $3, "agency_id" = $4, "date_column" = $5, "location_column" = $6, "rules" = $7, "from_month" = $8, "to_month" = $9, "version" = version + 1, "updated_at" = now() where "partnership_id" = $10 and "id" = $11 returning "id", "archived", "version", "created_at", "updated_at", "name", "kind", "description", "agency_id", "date_column", "location_column", "rules", "from_month", "to_month";
+
+-- feedMapping: delete
+delete from "feed_mapping" where "partnership_id" = $1 and "id" = $2;
+
+-- population: list, default sort
+select "population"."id", "population"."archived", "population"."version", "population"."created_at", "population"."updated_at", "population"."code", "population"."year", "population"."population", "population"."source" from "population" where "population"."partnership_id" = $1 and "population"."archived" = $2 order by "population"."code" asc, "population"."id" asc limit $3;
+
+-- population: list, descending, text search, a page on
+select "population"."id", "population"."archived", "population"."version", "population"."created_at", "population"."updated_at", "population"."code", "population"."year", "population"."population", "population"."source" from "population" where "population"."partnership_id" = $1 and "population"."archived" = $2 and coalesce(strpos(lower("population"."code"), lower($3)), 0) > 0 order by "population"."code" desc, "population"."id" desc limit $4;
+
+-- population: read one
+select "population"."id", "population"."archived", "population"."version", "population"."created_at", "population"."updated_at", "population"."code", "population"."year", "population"."population", "population"."source" from "population" where "population"."partnership_id" = $1 and "population"."id" = $2;
+
+-- population: read one to change it
+select "population"."id", "population"."archived", "population"."version", "population"."created_at", "population"."updated_at", "population"."code", "population"."year", "population"."population", "population"."source" from "population" where "population"."partnership_id" = $1 and "population"."id" = $2 for update of "population";
+
+-- population: insert
+insert into "population" ("code", "year", "population", "source", "partnership_id") values ($1, $2, $3, $4, $5) returning "id", "archived", "version", "created_at", "updated_at", "code", "year", "population", "source";
+
+-- population: update
+update "population" set "code" = $1, "year" = $2, "population" = $3, "source" = $4, "version" = version + 1, "updated_at" = now() where "partnership_id" = $5 and "id" = $6 returning "id", "archived", "version", "created_at", "updated_at", "code", "year", "population", "source";
+
+-- population: delete
+delete from "population" where "partnership_id" = $1 and "id" = $2;
+
+-- peerGroup: list, default sort
+select "peer_group"."id", "peer_group"."archived", "peer_group"."version", "peer_group"."created_at", "peer_group"."updated_at", "peer_group"."name", "peer_group"."description", "peer_group"."source" from "peer_group" where "peer_group"."partnership_id" = $1 and "peer_group"."archived" = $2 order by "peer_group"."name" asc, "peer_group"."id" asc limit $3;
+
+-- peerGroup: list, descending, text search, a page on
+select "peer_group"."id", "peer_group"."archived", "peer_group"."version", "peer_group"."created_at", "peer_group"."updated_at", "peer_group"."name", "peer_group"."description", "peer_group"."source" from "peer_group" where "peer_group"."partnership_id" = $1 and "peer_group"."archived" = $2 and coalesce(strpos(lower("peer_group"."name"), lower($3)), 0) > 0 order by "peer_group"."name" desc, "peer_group"."id" desc limit $4;
+
+-- peerGroup: read one
+select "peer_group"."id", "peer_group"."archived", "peer_group"."version", "peer_group"."created_at", "peer_group"."updated_at", "peer_group"."name", "peer_group"."description", "peer_group"."source" from "peer_group" where "peer_group"."partnership_id" = $1 and "peer_group"."id" = $2;
+
+-- peerGroup: read one to change it
+select "peer_group"."id", "peer_group"."archived", "peer_group"."version", "peer_group"."created_at", "peer_group"."updated_at", "peer_group"."name", "peer_group"."description", "peer_group"."source" from "peer_group" where "peer_group"."partnership_id" = $1 and "peer_group"."id" = $2 for update of "peer_group";
+
+-- peerGroup: insert
+insert into "peer_group" ("name", "description", "source", "partnership_id") values ($1, $2, $3, $4) returning "id", "archived", "version", "created_at", "updated_at", "name", "description", "source";
+
+-- peerGroup: update
+update "peer_group" set "name" = $1, "description" = $2, "source" = $3, "version" = version + 1, "updated_at" = now() where "partnership_id" = $4 and "id" = $5 returning "id", "archived", "version", "created_at", "updated_at", "name", "description", "source";
+
+-- peerGroup: delete
+delete from "peer_group" where "partnership_id" = $1 and "id" = $2;
+
+-- peerMember: list, default sort
+select "peer_member"."id", "peer_member"."archived", "peer_member"."version", "peer_member"."created_at", "peer_member"."updated_at", "peer_member"."code", "peer_member"."name", "peer_member"."area_id", "peer_member"."starts_on", "peer_member"."ends_on" from "peer_member" where "peer_member"."partnership_id" = $1 and "peer_member"."group_id" = $2 and "peer_member"."archived" = $3 order by "peer_member"."code" asc, "peer_member"."id" asc limit $4;
+
+-- peerMember: list, descending, text search, a page on
+select "peer_member"."id", "peer_member"."archived", "peer_member"."version", "peer_member"."created_at", "peer_member"."updated_at", "peer_member"."code", "peer_member"."name", "peer_member"."area_id", "peer_member"."starts_on", "peer_member"."ends_on" from "peer_member" where "peer_member"."partnership_id" = $1 and "peer_member"."group_id" = $2 and "peer_member"."archived" = $3 and (coalesce(strpos(lower("peer_member"."name"), lower($4)), 0) > 0 or coalesce(strpos(lower("peer_member"."code"), lower($5)), 0) > 0) order by "peer_member"."code" desc, "peer_member"."id" desc limit $6;
+
+-- peerMember: read one
+select "peer_member"."id", "peer_member"."archived", "peer_member"."version", "peer_member"."created_at", "peer_member"."updated_at", "peer_member"."code", "peer_member"."name", "peer_member"."area_id", "peer_member"."starts_on", "peer_member"."ends_on" from "peer_member" where "peer_member"."partnership_id" = $1 and "peer_member"."group_id" = $2 and "peer_member"."id" = $3;
+
+-- peerMember: read one to change it
+select "peer_member"."id", "peer_member"."archived", "peer_member"."version", "peer_member"."created_at", "peer_member"."updated_at", "peer_member"."code", "peer_member"."name", "peer_member"."area_id", "peer_member"."starts_on", "peer_member"."ends_on" from "peer_member" where "peer_member"."partnership_id" = $1 and "peer_member"."group_id" = $2 and "peer_member"."id" = $3 for update of "peer_member";
+
+-- peerMember: insert
+insert into "peer_member" ("code", "name", "area_id", "starts_on", "ends_on", "group_id", "partnership_id") values ($1, $2, $3, $4, $5, $6, $7) returning "id", "archived", "version", "created_at", "updated_at", "code", "name", "area_id", "starts_on", "ends_on";
+
+-- peerMember: update
+update "peer_member" set "code" = $1, "name" = $2, "area_id" = $3, "starts_on" = $4, "ends_on" = $5, "version" = version + 1, "updated_at" = now() where "partnership_id" = $6 and "id" = $7 returning "id", "archived", "version", "created_at", "updated_at", "code", "name", "area_id", "starts_on", "ends_on";
+
+-- peerMember: delete
+delete from "peer_member" where "partnership_id" = $1 and "id" = $2;
+
+-- peerFigure: list, default sort
+select "peer_figure"."id", "peer_figure"."archived", "peer_figure"."version", "peer_figure"."created_at", "peer_figure"."updated_at", "peer_figure"."indicator_id", "peer_figure"."code", "peer_figure"."period", "peer_figure"."period_start", "peer_figure"."period_end", "peer_figure"."value", "peer_figure"."source", "peer_figure"."sent_by" from "peer_figure" where "peer_figure"."partnership_id" = $1 and "peer_figure"."archived" = $2 order by "peer_figure"."period_start" asc, "peer_figure"."id" asc limit $3;
+
+-- peerFigure: list, descending, text search, a page on
+select "peer_figure"."id", "peer_figure"."archived", "peer_figure"."version", "peer_figure"."created_at", "peer_figure"."updated_at", "peer_figure"."indicator_id", "peer_figure"."code", "peer_figure"."period", "peer_figure"."period_start", "peer_figure"."period_end", "peer_figure"."value", "peer_figure"."source", "peer_figure"."sent_by" from "peer_figure" where "peer_figure"."partnership_id" = $1 and "peer_figure"."archived" = $2 and coalesce(strpos(lower("peer_figure"."code"), lower($3)), 0) > 0 order by "peer_figure"."period_start" desc, "peer_figure"."id" desc limit $4;
+
+-- peerFigure: read one
+select "peer_figure"."id", "peer_figure"."archived", "peer_figure"."version", "peer_figure"."created_at", "peer_figure"."updated_at", "peer_figure"."indicator_id", "peer_figure"."code", "peer_figure"."period", "peer_figure"."period_start", "peer_figure"."period_end", "peer_figure"."value", "peer_figure"."source", "peer_figure"."sent_by" from "peer_figure" where "peer_figure"."partnership_id" = $1 and "peer_figure"."id" = $2;
+
+-- peerFigure: read one to change it
+select "peer_figure"."id", "peer_figure"."archived", "peer_figure"."version", "peer_figure"."created_at", "peer_figure"."updated_at", "peer_figure"."indicator_id", "peer_figure"."code", "peer_figure"."period", "peer_figure"."period_start", "peer_figure"."period_end", "peer_figure"."value", "peer_figure"."source", "peer_figure"."sent_by" from "peer_figure" where "peer_figure"."partnership_id" = $1 and "peer_figure"."id" = $2 for update of "peer_figure";
+
+-- peerFigure: insert
+insert into "peer_figure" ("indicator_id", "code", "period", "period_start", "period_end", "value", "source", "sent_by", "partnership_id") values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning "id", "archived", "version", "created_at", "updated_at", "indicator_id", "code", "period", "period_start", "period_end", "value", "source", "sent_by";
+
+-- peerFigure: update
+update "peer_figure" set "indicator_id" = $1, "code" = $2, "period" = $3, "period_start" = $4, "period_end" = $5, "value" = $6, "source" = $7, "sent_by" = $8, "version" = version + 1, "updated_at" = now() where "partnership_id" = $9 and "id" = $10 returning "id", "archived", "version", "created_at", "updated_at", "indicator_id", "code", "period", "period_start", "period_end", "value", "source", "sent_by";
+
+-- peerFigure: delete
+delete from "peer_figure" where "partnership_id" = $1 and "id" = $2;

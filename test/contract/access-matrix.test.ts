@@ -1,6 +1,6 @@
 import t from 'tap'
 import { buildTestApp, POLICE_UK_SAMPLE, seedPartnerships } from '../helper.js'
-import { ABSENT, furnish, operations, RESOURCE_OF, type Ids, type Operation } from './fixtures.js'
+import { ABSENT, furnish, operations, resourceAt, type Ids, type Operation } from './fixtures.js'
 
 /**
  * The tenancy and role matrices, generated from the OpenAPI document: every operation the app declares
@@ -113,11 +113,24 @@ const BODIES: Record<string, unknown> = {
   replaceFeedLocations: [{ location: 'E01026008', area: '$area' }],
   // A string is sent as CSV: the file as a police.uk download gives it.
   importFeedFile: POLICE_UK_SAMPLE,
+  createPopulation: { code: 'E07000136', year: 2011, population: 64600, source: 'ONS mid-2011' },
+  updatePopulation: { population: 64700 },
+  bulkWritePopulations: [{ code: 'E07000136', year: 2012, population: 65000 }],
+  createPeerGroup: { name: 'Most similar districts', source: 'iQuanta' },
+  updatePeerGroup: { description: 'Revised for 2011/12' },
+  createPeerMember: { code: 'E07000138', name: 'Lincoln', startsOn: '2010-04-01' },
+  updatePeerMember: { areaId: '$area', endsOn: '2012-03-31' },
+  createPeerFigure: { indicatorId: '$indicator', code: 'E07000138', period: '2010-06', value: 31 },
+  updatePeerFigure: { value: 32 },
+  bulkWritePeerFigures: [{ indicator: '$indicator', code: 'E07000138', period: '2010-07', value: 29 }],
 }
 
 /** A body given as text is a file, sent as CSV. */
 const csvType = (body: unknown): Record<string, string> =>
   typeof body === 'string' ? { 'content-type': 'text/csv' } : {}
+
+/** Required query parameters that name a record. */
+const QUERY_IDS: Record<string, keyof Ids> = { areaId: 'area', indicatorId: 'indicator' }
 
 /** Fills a path, its required query and its body with one partnership's ids (or absent ones). */
 function request(path: string, op: Operation, method: string, slug: string, ids: Ids | null) {
@@ -132,12 +145,15 @@ function request(path: string, op: Operation, method: string, slug: string, ids:
       if (name === 'priorityId') return idOf('priority')
       if (name === 'indicatorId') return idOf('indicator')
       if (name === 'areaId') return idOf('area')
-      return idOf(RESOURCE_OF[segments[i - 1]!]!)
+      return idOf(resourceAt(segments, i)!)
     })
     .join('/')
   const query = (op.parameters ?? [])
     .filter((p) => p.in === 'query' && p.required)
-    .map((p) => `${p.name}=${p.name === 'period' ? '2010-05' : p.name === 'areaId' ? idOf('area') : 'x'}`)
+    .map(
+      (p) =>
+        `${p.name}=${QUERY_IDS[p.name] === undefined ? (p.name === 'period' ? '2010-05' : 'x') : idOf(QUERY_IDS[p.name]!)}`,
+    )
   const fill = (value: unknown): unknown =>
     typeof value === 'string' && value.startsWith('$')
       ? idOf(value.slice(1) as keyof Ids)

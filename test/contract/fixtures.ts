@@ -53,7 +53,17 @@ export const RESOURCE_OF: Record<string, keyof Ids> = {
   assessments: 'riskAssessment',
   feeds: 'feedMapping',
   imports: 'feedImport',
+  populations: 'population',
+  'peer-groups': 'peerGroup',
+  'peer-figures': 'peerFigure',
 }
+
+/** A nested segment whose name another resource also uses: a peer group's members are not a group's. */
+const NESTED: Record<string, keyof Ids> = { 'peer-groups/members': 'peerMember' }
+
+/** The resource whose id goes in path segment i: named by the segment before it (and its parent's). */
+export const resourceAt = (segments: string[], i: number): keyof Ids | undefined =>
+  NESTED[`${segments[i - 3]}/${segments[i - 1]}`] ?? RESOURCE_OF[segments[i - 1]!]
 
 export async function operations(ctx: TestApp) {
   const spec = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {

@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { generateSync } from 'json-schema-faker'
 import t from 'tap'
 import { buildTestApp, mulberry32, seedPartnerships } from '../helper.js'
-import { furnish, RESOURCE_OF, type Ids } from './fixtures.js'
+import { furnish, resourceAt, type Ids } from './fixtures.js'
 
 /**
  * Contract fuzzing: FUZZ_REQUESTS requests (10,000 by default) across every operation of the OpenAPI
@@ -194,7 +194,7 @@ t.test(`contract fuzzing: ${REQUESTS} generated and mutated requests across ever
         if (name === 'priorityId') return idOf('priority')
         if (name === 'indicatorId') return idOf('indicator')
         if (name === 'areaId') return idOf('area')
-        return idOf(RESOURCE_OF[segments[i - 1]!] ?? 'area')
+        return idOf(resourceAt(segments, i) ?? 'area')
       })
       .join('/')
 

@@ -43,6 +43,8 @@ export const FLAGS = [
   'no_target',
   'exceeding_target',
   'significant_improvement',
+  // Raised beside the engine's own, from the area's peer group (benchmarking): worse or better at 95%.
+  'peer_outlier',
 ] as const
 export type Flag = (typeof FLAGS)[number]
 

@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.js'
 import type { Actor } from '../../domain/access.js'
 import { DomainError, type FieldError } from '../../domain/errors.js'
 import { recordAudit } from '../audit/audit.repository.js'
+import { lineOf, UnreadableRow } from '../measurements/bulk-body.js'
 import { claimIdempotencyKey, markBatch, storeIdempotentAnswer, undoBatch } from './batch.repository.js'
 
 /** The most rows one request may send. */
@@ -54,6 +55,60 @@ export interface RowChecker<C> {
   refuseWritten(errors: FieldError[]): void
   readonly refusedRows: number
   readonly errors: FieldError[]
+}
+
+/**
+ * What every row checker shares: refusals gathered (at most 1,000 listed, all counted), each echoing the
+ * value refused and the line the row began on, and the row being checked, object or not. A checker
+ * calls `begin` with each row, then refuses it or keeps it in its chunk.
+ */
+export abstract class RowCheckerBase<C> implements RowChecker<C> {
+  readonly errors: FieldError[] = []
+  refusedRows = 0
+  /** The row being checked, so that each refusal of it can echo the value refused and the row's line. */
+  private row: { raw: unknown; line: number | undefined } = { raw: undefined, line: undefined }
+
+  abstract add(raw: unknown, row: number): void
+  abstract readonly pending: number
+  abstract take(): C
+
+  /** Starts checking a row: answers it as an object of fields, or refuses it and answers undefined. */
+  protected begin(raw: unknown, rowNumber: number, fields: ReadonlySet<string>): Record<string, unknown> | undefined {
+    this.row = { raw, line: lineOf(raw) }
+    if (raw instanceof UnreadableRow) return void this.refuse([{ field: `rows.${rowNumber}`, message: raw.reason }])
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      return void this.refuse([{ field: `rows.${rowNumber}`, message: 'is not an object' }])
+    const row = raw as Record<string, unknown>
+    const unknown = Object.keys(row).filter((k) => !fields.has(k))
+    if (unknown.length > 0)
+      return void this.refuse(
+        unknown.map((k) => ({ field: `rows.${rowNumber}.${k}`, message: 'is not a known field' })),
+      )
+    return row
+  }
+
+  refuse(errors: FieldError[]): void {
+    this.refusedRows += 1
+    for (const error of errors) if (this.errors.length <= MAX_ERRORS) this.errors.push(this.located(error))
+  }
+
+  /** A row the database refused once written (a status moving back): only its number is known here. */
+  refuseWritten(errors: FieldError[]): void {
+    this.row = { raw: undefined, line: undefined }
+    this.refuse(errors)
+  }
+
+  private located(error: FieldError): FieldError {
+    const { raw, line } = this.row
+    const name = /^rows\.\d+\.(\w+)$/.exec(error.field)?.[1]
+    const sent =
+      name === undefined || typeof raw !== 'object' || raw === null ? undefined : (raw as Record<string, unknown>)[name]
+    return {
+      ...error,
+      ...(sent === undefined || sent === null || typeof sent === 'object' ? {} : { value: String(sent).slice(0, 200) }),
+      ...(line === undefined ? {} : { line }),
+    }
+  }
 }
 
 /** Writes one chunk in the batch's transaction; answers what it did, and rows it had to refuse. */

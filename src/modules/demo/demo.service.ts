@@ -4,6 +4,7 @@ import type { Actor } from '../../domain/access.js'
 import { createActionService, createMilestoneService } from '../actions/actions.service.js'
 import { createAgencyService } from '../agencies/agencies.service.js'
 import { createAreaService } from '../areas/areas.service.js'
+import { createBenchmarkingService } from '../benchmarking/benchmarking.service.js'
 import { createIndicatorService } from '../indicators/indicators.service.js'
 import { createMeasurementService } from '../measurements/measurements.service.js'
 import { createObjectiveService } from '../objectives/objectives.service.js'
@@ -16,7 +17,7 @@ import { createPartnershipService } from '../partnerships/partnerships.service.j
 import { createPriorityService } from '../priorities/priorities.service.js'
 import { createTargetService } from '../targets/targets.service.js'
 import { createThemeService } from '../themes/themes.service.js'
-import type { DemoAction, DemoPartnership, DemoTarget } from './demo.types.js'
+import type { DemoAction, DemoBenchmarking, DemoPartnership, DemoTarget } from './demo.types.js'
 import * as charnwood from './charnwood.js'
 import * as eastLincolnshire from './east-lincolnshire.js'
 import * as peterborough from './peterborough.js'
@@ -57,6 +58,8 @@ export interface DemoCounts {
   risks: number
   fundingStreams: number
   feeds: number
+  peerGroups: number
+  peerFigures: { inserted: number; updated: number; unchanged: number }
 }
 
 async function loadRecords(
@@ -145,6 +148,8 @@ async function loadRecords(
     risks: data.risks?.length ?? 0,
     fundingStreams: data.funding?.length ?? 0,
     feeds: data.feeds?.length ?? 0,
+    peerGroups: data.benchmarking?.groups.length ?? 0,
+    peerFigures: { inserted: 0, updated: 0, unchanged: 0 },
   }
 
   await loadActionPlans(db, data, scope, { agency: agencyIds, priority: priorityIds, indicator: indicatorIds })
@@ -191,6 +196,9 @@ async function loadRecords(
       )
   }
 
+  if (data.benchmarking !== undefined)
+    counts.peerFigures = await loadBenchmarking(db, data.benchmarking, { ...scope, areaIds })
+
   const funding = createFundingService(db)
   for (const { allocations, ...stream } of data.funding ?? []) {
     const row = await funding.streams.ensure(scope, actor, ['name', 'financialYear'], stream)
@@ -202,6 +210,39 @@ async function loadRecords(
       })
   }
   return counts
+}
+
+/** Populations and peers' counts in bulk, as a partnership would send them; its groups one member at a time. */
+async function loadBenchmarking(
+  db: Db,
+  data: DemoBenchmarking,
+  scope: { partnershipId: string; yearStartMonth: number; areaIds: Map<string, string> },
+): Promise<DemoCounts['peerFigures']> {
+  const service = createBenchmarkingService(db)
+  const tenant = { id: scope.partnershipId, financialYearStartMonth: scope.yearStartMonth }
+  const batch = <R>(rows: readonly R[]) => ({
+    rows: (async function* () {
+      yield* rows
+    })(),
+    digest: () => '',
+  })
+  const written = await service.loadPopulations(tenant, actor, batch(data.populations), { partial: false })
+  if (written.status !== 200) throw new Error(`demo populations refused: ${JSON.stringify(written.body.errors)}`)
+  for (const { members, ...group } of data.groups) {
+    const row = await service.groups.ensure(scope, actor, 'name', group)
+    for (const member of members) {
+      // One of ours is named by its area; the member takes the area's code.
+      const { area, ...dates } = { area: undefined, ...member }
+      await service.members.ensure({ ...scope, parentId: row.id }, actor, ['code', 'startsOn'], {
+        ...dates,
+        ...(area === undefined ? {} : { code: area, areaId: scope.areaIds.get(area) }),
+      })
+    }
+  }
+  const figures = await service.loadFigures(tenant, actor, batch(data.figures), { partial: false })
+  if (figures.status !== 200) throw new Error(`demo peer figures refused: ${JSON.stringify(figures.body.errors)}`)
+  const { inserted, updated, unchanged } = figures.body
+  return { inserted, updated, unchanged }
 }
 
 /**

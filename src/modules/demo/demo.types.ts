@@ -52,6 +52,22 @@ export interface DemoPartnership {
   risks?: readonly DemoRisk[]
   riskRounds?: readonly DemoRiskRound[]
   feeds?: readonly DemoFeed[]
+  benchmarking?: DemoBenchmarking
+}
+
+/** Populations, peer groups (own areas by code) and the peers' counts, loaded as a partnership would send them. */
+export interface DemoBenchmarking {
+  populations: ReadonlyArray<{ code: string; year: number; population: number; source: string }>
+  groups: ReadonlyArray<{
+    name: string
+    description: string
+    source: string
+    members: ReadonlyArray<
+      | { area: string; startsOn: string; endsOn?: string }
+      | { code: string; name: string; startsOn: string; endsOn?: string }
+    >
+  }>
+  figures: ReadonlyArray<{ indicator: string; code: string; period: string; value: number; source: string }>
 }
 
 /** A partner feed's mapping, its rules naming indicators by reference, and its lookup by area code. */

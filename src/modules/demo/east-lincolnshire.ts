@@ -2,6 +2,7 @@
 
 export { actionPlans, groups } from './east-lincolnshire-actions.js'
 export { riskRounds, risks } from './east-lincolnshire-risks.js'
+export { benchmarking } from './east-lincolnshire-peers.js'
 import { BOSTON_LSOAS, EAST_LINDSEY_LSOAS } from './east-lincolnshire-lsoas.js'
 
 export const partnership = {

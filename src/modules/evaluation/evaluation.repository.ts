@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/client.js'
 import type { EvalIndicator, EvalMeasurement } from '../../domain/evaluation/index.js'
+import type { RateDenominator } from '../../domain/indicators.js'
 
 /** An indicator as the engine takes it, with what reports show of it. */
 export interface IndicatorRow extends EvalIndicator {
@@ -9,6 +10,7 @@ export interface IndicatorRow extends EvalIndicator {
   name: string
   parentId: string | null
   priorityIds: string[]
+  rateDenominator: RateDenominator
 }
 
 export interface MeasurementRow extends EvalMeasurement {
@@ -25,7 +27,7 @@ export async function evaluationData(
   indicatorId?: string,
 ) {
   const measurementColumns = ['indicatorId', 'areaId', 'period', 'value', 'numerator', 'denominator', 'status'] as const
-  const [indicators, areas, targets, measurements, yearly] = await Promise.all([
+  const [indicators, areas, targets, measurements, yearly, populations] = await Promise.all([
     db
       .selectFrom('indicator')
       .select([
@@ -41,6 +43,7 @@ export async function evaluationData(
         'defaultTolerancePercent',
         'dataLagDays',
         'parentId',
+        'rateDenominator',
         sql<
           string[]
         >`array(select ip.priority_id from indicator_priority ip where ip.indicator_id = indicator.id order by 1)`.as(
@@ -106,12 +109,20 @@ export async function evaluationData(
       .where('periodStart', '>=', window.yearsFrom)
       .where('periodStart', '<', window.from)
       .execute() as Promise<MeasurementRow[]>,
+    // The denominators of rates of the population, by area code and year (a few rows a year an area).
+    db
+      .selectFrom('population')
+      .select(['code', 'year', 'population'])
+      .where('partnershipId', '=', partnershipId)
+      .where('archived', '=', false)
+      .execute(),
   ])
   return {
     fyStartMonth,
     indicators,
     areas,
     targets,
+    populations,
     measurements: yearly.length === 0 ? measurements : [...yearly, ...measurements],
   }
 }

@@ -10,7 +10,9 @@ import {
   type Rag,
 } from '../../domain/evaluation/index.js'
 import { linkedActions, type LinkedAction } from '../actions/actions.service.js'
+import { createBenchmarkingService } from '../benchmarking/benchmarking.service.js'
 import { periodStep, seriesKind, unitFactor } from '../../domain/indicators.js'
+import { exposureOf, populationFor } from '../../domain/benchmarking/population.js'
 import { dateRange, lastMonth, parsePeriod, periodContaining, type Period } from '../../domain/periods.js'
 import {
   evaluationData,
@@ -88,7 +90,7 @@ function byIndicatorAndArea<R extends { indicatorId: string; areaId: string }, T
 }
 
 function prepare(data: Data) {
-  const measurements = byIndicatorAndArea(data.measurements, (m): EvalMeasurement => m)
+  const measurements = byIndicatorAndArea(ratesOfPopulation(data), (m): EvalMeasurement => m)
   const targets = byIndicatorAndArea(data.targets, (t): EvalTarget => ({
     ...t,
     status: t.status as 'set' | 'tbc',
@@ -132,6 +134,34 @@ function prepare(data: Data) {
   return { areasOf, evaluatorFor }
 }
 
+/**
+ * A rate of the population is stored as its counts: each becomes numerator (the count) and denominator
+ * (the area's population for the year, times the period's months over twelve), so rates are yearly and a
+ * year to date or rolling twelve months is its counts over its person-years (README: Benchmarking). A
+ * count in an area without a population has no rate and is left out.
+ */
+function ratesOfPopulation(data: Data): Data['measurements'] {
+  const perPopulation = new Map(
+    data.indicators.filter((i) => i.rateDenominator === 'population').map((i) => [i.id, unitFactor(i)]),
+  )
+  if (perPopulation.size === 0) return data.measurements
+  const codeOf = new Map(data.areas.map((a) => [a.id, a.code]))
+  const years = new Map<string, Map<number, number>>()
+  for (const p of data.populations) years.set(p.code, (years.get(p.code) ?? new Map()).set(p.year, p.population))
+  return data.measurements.flatMap((m) => {
+    if (!perPopulation.has(m.indicatorId)) return [m]
+    const code = codeOf.get(m.areaId)
+    const period = parsePeriod(m.period, data.fyStartMonth)
+    const population = code === null || code === undefined ? null : populationFor(period, years.get(code) ?? new Map())
+    if (population === null) return []
+    const exposure = exposureOf(period, population.population)
+    const per = perPopulation.get(m.indicatorId)!
+    return [
+      { ...m, numerator: m.value, denominator: String(exposure), value: String((Number(m.value) / exposure) * per) },
+    ]
+  })
+}
+
 const indicatorSummary = (i: IndicatorRow): EvaluatedItem['indicator'] => ({
   id: i.id,
   reference: i.reference,
@@ -151,6 +181,7 @@ export interface Tenant {
 }
 
 export function createEvaluationService(db: Db) {
+  const benchmarks = createBenchmarkingService(db)
   async function load(
     partnershipId: string,
     fyStartMonth: number,
@@ -196,6 +227,17 @@ export function createEvaluationService(db: Db) {
         })
       }
     }
+    // An area that stands out from its peer group at 95% is flagged beside the engine's own flags.
+    const peerFlags = await benchmarks.outlierFlags(
+      { id: partnershipId, financialYearStartMonth: fyStartMonth },
+      all.map((item) => ({
+        indicatorId: item.indicator.id,
+        areaId: item.area.id,
+        targetPeriod: item.evaluation.targetPeriod,
+        evaluatedPeriod: item.evaluation.evaluatedPeriod,
+      })),
+    )
+    for (const item of all) item.evaluation.flags.push(...(peerFlags.get(`${item.indicator.id}|${item.area.id}`) ?? []))
     // A headline indicator carries its key diagnostic indicators (seed 002: SAC = burglary + vehicle crime + robbery).
     const byArea = new Map<string, EvaluatedItem[]>()
     for (const item of all)

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/client.js'
 import type { Office } from '../../domain/actions/context.js'
-import type { TableSpec } from '../resource/resource.repository.js'
+import { covers, type TableSpec } from '../resource/resource.repository.js'
 
 export const groupSpec: TableSpec<'partnershipGroup'> = {
   table: 'partnershipGroup',
@@ -26,35 +26,6 @@ export const memberSpec: TableSpec<'groupMember'> = {
 
 /** A membership that holds the office. */
 const holds = (table: string, office: Office) => sql<boolean>`${office} = any(${sql.ref(`${table}.offices`)})`
-
-const covers = (table: string, date: string) =>
-  sql<boolean>`(${sql.ref(`${table}.startsOn`)} <= ${date} and (${sql.ref(`${table}.endsOn`)} is null or ${sql.ref(`${table}.endsOn`)} >= ${date}))`
-
-/**
- * The subject's other memberships of the group whose dates overlap the span given, after taking a lock
- * that serialises membership writes for the subject in the group (so two overlapping creates cannot both pass).
- */
-export async function overlappingMemberships(
-  trx: Db,
-  partnershipId: string,
-  groupId: string,
-  subject: string,
-  span: { startsOn: string; endsOn: string | null; except?: string },
-) {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`member:${partnershipId}:${groupId}:${subject}`}, 0))`.execute(
-    trx,
-  )
-  let query = trx
-    .selectFrom('groupMember')
-    .select(['id', 'startsOn', 'endsOn'])
-    .where('partnershipId', '=', partnershipId)
-    .where('groupId', '=', groupId)
-    .where('subject', '=', subject)
-    .where((eb) => eb.or([eb('endsOn', 'is', null), eb('endsOn', '>=', span.startsOn)]))
-  if (span.endsOn !== null) query = query.where('startsOn', '<=', span.endsOn)
-  if (span.except !== undefined) query = query.where('id', '<>', span.except)
-  return query.orderBy('startsOn').execute()
-}
 
 /** The groups a subject is a member of on a date, with the offices held. */
 export function membershipsOn(db: Db, partnershipId: string, subject: string, on: string) {

@@ -1,9 +1,9 @@
 import type { Db } from '../../db/client.js'
 import { roleAtLeast, type Actor, type Role } from '../../domain/access.js'
 import { DomainError } from '../../domain/errors.js'
+import { checkMembershipSpan, createResourceService, type WriteHooks } from '../resource/resource.service.js'
 import type { Row } from '../resource/resource.repository.js'
-import { createResourceService, type WriteHooks } from '../resource/resource.service.js'
-import { groupSpec, groupsOfSubject, memberSpec, membershipsOn, overlappingMemberships } from './groups.repository.js'
+import { groupSpec, groupsOfSubject, memberSpec, membershipsOn } from './groups.repository.js'
 
 export const createGroupService = (db: Db) => createResourceService(db, groupSpec)
 
@@ -11,24 +11,14 @@ const memberHooks: WriteHooks<'groupMember'> = {
   // A subject holds one membership of a group at a time, so "who was in PMG on a date" has one answer each.
   async beforeWrite(trx, scope, values, existing) {
     const merged = { ...existing, ...values } as Row<'groupMember'>
-    if (merged.endsOn !== null && merged.endsOn !== undefined && merged.endsOn < merged.startsOn)
-      throw new DomainError('MEMBERSHIP.DATES', 'unprocessable', 'A membership cannot end before it starts.', [
-        { field: 'body.endsOn', message: `is before startsOn (${merged.startsOn})` },
-      ])
-    const clash = (
-      await overlappingMemberships(trx, scope.partnershipId, scope.parentId!, merged.subject, {
-        startsOn: merged.startsOn,
-        endsOn: merged.endsOn ?? null,
-        ...(existing === undefined ? {} : { except: existing.id }),
-      })
-    )[0]
-    if (clash !== undefined)
-      throw new DomainError(
-        'MEMBERSHIP.OVERLAP',
-        'conflict',
-        `${merged.subject} is already a member of this group from ${clash.startsOn}${clash.endsOn === null ? '' : ` to ${clash.endsOn}`} (${clash.id}): change that membership, or end it first.`,
-        [{ field: 'body.startsOn', message: 'overlaps another membership of the same subject' }],
-      )
+    await checkMembershipSpan(
+      trx,
+      'groupMember',
+      'MEMBERSHIP',
+      { partnershipId: scope.partnershipId, groupId: scope.parentId!, subject: merged.subject },
+      merged,
+      existing,
+    )
     return values
   },
 }

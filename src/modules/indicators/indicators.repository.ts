@@ -17,6 +17,7 @@ export const indicatorSpec: TableSpec<'indicator'> = {
     'sourceAgencyId',
     'dataLagDays',
     'parentId',
+    'rateDenominator',
   ],
   sorts: { reference: 'reference', name: 'name', createdAt: 'createdAt', updatedAt: 'updatedAt' },
   search: ['name', 'reference'],

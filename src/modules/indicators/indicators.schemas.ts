@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { AGGREGATIONS, FREQUENCIES, POLARITIES, UNITS } from '../../domain/indicators.js'
+import { AGGREGATIONS, FREQUENCIES, POLARITIES, RATE_DENOMINATORS, UNITS } from '../../domain/indicators.js'
 import { decimalInput } from '../../http/decimals.js'
 import {
   EXAMPLE_IDS,
@@ -42,6 +42,10 @@ const fields = {
     minimum: 0,
     maximum: 730,
     description: 'How long after a period ends its data is expected',
+  }),
+  rateDenominator: StringEnum(RATE_DENOMINATORS, {
+    description:
+      "For a rate: sent (each figure comes with numerator and denominator) or population (figures are counts, divided by the area's population for the year: /populations)",
   }),
   parentId: Nullable(
     Type.String({ format: 'uuid', description: 'The headline indicator this one is a key diagnostic of' }),
@@ -86,6 +90,7 @@ export const IndicatorSchema = Type.Object(
           decimalPlaces: 0,
           defaultTolerancePercent: '5',
           dataLagDays: 14,
+          rateDenominator: 'sent',
           parentId: null,
         },
         EXAMPLE_IDS.ni20,
@@ -109,6 +114,7 @@ export const CreateIndicatorSchema = Type.Object(
     sourceAgencyId: Type.Optional(fields.sourceAgencyId),
     dataLagDays: Type.Optional(fields.dataLagDays),
     parentId: Type.Optional(fields.parentId),
+    rateDenominator: Type.Optional(fields.rateDenominator),
     priorityIds: Type.Optional(fields.priorityIds),
   },
   { additionalProperties: false, examples: [NI_20] },

@@ -18,7 +18,12 @@ const hooks: WriteHooks<'indicator'> = {
         : sent
     // A PATCH is checked as the indicator it would leave behind.
     const after = { ratePer: null, ...existing, ...values }
-    checkIndicatorShape({ unit: after.unit!, aggregation: after.aggregation!, ratePer: after.ratePer ?? null })
+    checkIndicatorShape({
+      unit: after.unit!,
+      aggregation: after.aggregation!,
+      ratePer: after.ratePer ?? null,
+      ...(after.rateDenominator === undefined ? {} : { rateDenominator: after.rateDenominator }),
+    })
     return noCycles(trx, scope, values, existing)
   },
 }

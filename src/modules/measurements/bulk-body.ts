@@ -71,7 +71,13 @@ const stalled = (ms: number) =>
  * byte limit is enforced here because Fastify only enforces it on bodies it reads itself; a body that
  * stops arriving for `idleMs` ends the request, so a stalled upload cannot hold anything for long.
  */
-export function readBulkBody(payload: Readable, mediaType: string, url: string, limits: BulkBodyLimits): BulkBody {
+export function readBulkBody(
+  payload: Readable,
+  mediaType: string,
+  url: string,
+  limits: BulkBodyLimits,
+  columns: readonly string[] = CSV_COLUMNS,
+): BulkBody {
   const hash = createHash('sha256').update(mediaType).update('\n').update(url).update('\n')
   let digest: string | undefined
   async function* chunks(): AsyncGenerator<Buffer> {
@@ -83,7 +89,7 @@ export function readBulkBody(payload: Readable, mediaType: string, url: string, 
     return digest
   }
   if (mediaType === 'application/x-ndjson') return { rows: parseRows(lines(chunks())), digest: digestOf }
-  if (mediaType === 'text/csv') return { rows: csvRows(chunks()), digest: digestOf }
+  if (mediaType === 'text/csv') return { rows: csvRows(chunks(), columns), digest: digestOf }
   return { rows: parseRows(jsonArrayElements(chunks())), digest: digestOf }
 }
 
@@ -341,13 +347,14 @@ export function recordLines(headerLine = 1): (info: CsvInfo) => number {
   }
 }
 
-async function* csvRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<unknown> {
+/** A CSV body's records as rows named by its header, each of whose columns must be one of `columns`. */
+async function* csvRows(chunks: AsyncIterable<Buffer>, columns: readonly string[]): AsyncGenerator<unknown> {
   const lineOfRecord = recordLines(2) // records after the header, which columns consume
   const parser = csvParser({
     columns: (header: string[]) => {
-      const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h.trim()))
+      const unknown = header.filter((h) => !columns.includes(h.trim()))
       if (unknown.length > 0)
-        throw badBody(`Unknown CSV columns: ${unknown.join(', ')}. The columns are ${CSV_COLUMNS.join(', ')}.`)
+        throw badBody(`Unknown CSV columns: ${unknown.join(', ')}. The columns are ${columns.join(', ')}.`)
       return header.map((h) => h.trim())
     },
     skip_empty_lines: true,

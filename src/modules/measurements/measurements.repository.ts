@@ -293,7 +293,7 @@ export async function lookups(db: Db, partnershipId: string) {
   const [indicators, areas] = await Promise.all([
     db
       .selectFrom('indicator')
-      .select(['id', 'reference', 'unit', 'aggregation', 'ratePer', 'frequency', 'sourceAgencyId'])
+      .select(['id', 'reference', 'unit', 'aggregation', 'ratePer', 'rateDenominator', 'frequency', 'sourceAgencyId'])
       .where('partnershipId', '=', partnershipId)
       .execute(),
     db.selectFrom('area').select(['id', 'code']).where('partnershipId', '=', partnershipId).execute(),

@@ -4,20 +4,16 @@ import type { FastifyRequest } from 'fastify'
 import { Readable } from 'node:stream'
 import Type, { type Static } from 'typebox'
 import { asTenant } from '../../db/tenancy.js'
-import { DomainError } from '../../domain/errors.js'
 import { daysOf } from '../../domain/periods.js'
 import { problemResponses } from '../../plugins/problem.js'
-import { bodyStream, mediaTypeOf, streamBodies } from '../../plugins/uploads.js'
 import { actorOf } from '../resource/resource.routes.js'
 import { pageCursor, UUID_PATTERN } from '../../http/paging.js'
 import { CsvAnswer, IfMatchHeaders, NoContent, PartnershipParams, page } from '../../http/schemas.js'
 import { etagOf } from '../resource/resource.service.js'
-import { CSV_COLUMNS, readBulkBody, type BulkBodyLimits } from './bulk-body.js'
+import { registerBulkRoute } from '../batch/batch.routes.js'
+import { CSV_COLUMNS, type BulkBodyLimits } from './bulk-body.js'
 import { exportPage, listMeasurements } from './measurements.repository.js'
 import {
-  BulkHeaders,
-  BulkQuery,
-  BulkResultSchema,
   MeasurementKeyParams,
   MeasurementListQuery,
   PutMeasurementSchema,
@@ -243,97 +239,19 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
     handler: async (request) => ({ items: await service.revisions(request.partnership, keyOf(request)) }),
   })
 
-  // The bulk route reads its body from the request stream in every format, so it lives in a scope of its
-  // own. The parser hands Fastify a placeholder the documented body schema accepts; rows are checked one
-  // by one by the domain so that every bad row is reported (validating 100,000 rows twice would only
-  // stop at the first).
-  await app.register(async (bulk: typeof app) => {
-    streamBodies(bulk, BULK_MEDIA_TYPES, opts.bulkBody.bytes)
-    bulk.post('/bulk', {
-      bodyLimit: opts.bulkBody.bytes,
-      config: {
-        access: write,
-        ownAdmission: true,
-        problems: {
-          400: ['BATCH.DRY_RUN_KEY', 'BATCH.MALFORMED'],
-          413: ['BATCH.TOO_LARGE'],
-          422: ['BATCH.REFUSED', 'IDEMPOTENCY.KEY_REUSED'],
-          429: ['UPLOAD.CLIENT_BUSY'],
-          503: ['UPLOAD.BUSY'],
-        },
-        mediaTypes: BULK_MEDIA_TYPES,
-      },
-      schema: {
-        operationId: 'bulkWriteMeasurements',
-        tags,
-        summary: 'Write a batch of measurements (JSON array, NDJSON or CSV)',
-        description:
-          'By default all-or-nothing: one bad row refuses the batch (422) and every bad row is listed as rows.<n>.<field>. ' +
-          'With mode=partial, good rows are written and the answer lists the refused ones. Send Idempotency-Key to make retries safe: ' +
-          'the same key and body replay the first answer; the same key with another body is refused (422). Keys last 24 hours.',
-        params: PartnershipParams,
-        querystring: BulkQuery,
-        headers: BulkHeaders,
-        body: {
-          content: {
-            'application/json': { schema: Type.Array(Type.Ref('MeasurementRow')) },
-            'application/x-ndjson': { schema: Type.String({ description: 'One MeasurementRow JSON object per line' }) },
-            'text/csv': {
-              schema: Type.String({
-                description: `Header row ${CSV_COLUMNS.join(',')} (any order, unused columns may be left out)`,
-              }),
-            },
-          },
-        },
-        response: {
-          200: BulkResultSchema,
-          422: {
-            description: 'Refused: bad rows, or an Idempotency-Key reused with another body',
-            content: { 'application/problem+json': { schema: Type.Ref('Problem') } },
-          },
-          ...problemResponses(400, 401, 403, 404, 408, 413, 415, 429, 503),
-        },
-      },
-      handler: async (request, reply) => {
-        const release = app.admitUpload(request)
-        let answer: Awaited<ReturnType<typeof service.bulk>>
-        try {
-          const body = readBulkBody(bodyStream(request), mediaTypeOf(request), request.url, opts.bulkBody)
-          const key = request.headers['idempotency-key'] as string | undefined
-          if (request.query.dryRun === true && key !== undefined)
-            throw new DomainError(
-              'BATCH.DRY_RUN_KEY',
-              'validation',
-              'A dry run writes nothing: send it without an Idempotency-Key.',
-              [{ field: 'headers.idempotency-key', message: 'is not taken with dryRun=true' }],
-            )
-          answer = await service.bulk(request.partnership, writerOf(request), body, {
-            partial: request.query.mode === 'partial',
-            dryRun: request.query.dryRun === true,
-            ...(key === undefined ? {} : { key }),
-          })
-        } finally {
-          release()
-        }
-        if (answer.replayed) reply.header('idempotent-replayed', 'true')
-        if (answer.status === 422) {
-          const body = answer.body
-          throw new DomainError(
-            'BATCH.REFUSED',
-            'unprocessable',
-            `${body.refused} of ${body.received} rows were refused, so nothing was written. Fix them, or send mode=partial to write the good rows.`,
-            body.errors,
-          )
-        }
-        return reply.status(answer.status as 200).send(answer.body)
-      },
-    })
+  await registerBulkRoute(app, opts.bulkBody, {
+    path: '/bulk',
+    operationId: 'bulkWriteMeasurements',
+    tag: 'Measurements',
+    summary: 'Write a batch of measurements (JSON array, NDJSON or CSV)',
+    row: 'MeasurementRow',
+    columns: CSV_COLUMNS,
+    access: write,
+    run: (request, body, options) => service.bulk(request.partnership, writerOf(request), body, options),
   })
 }
 
 export default measurementRoutes
-
-const BULK_MEDIA_TYPES = ['application/json', 'application/x-ndjson', 'text/csv']
 
 /** The measurement list pages on (period start, id), for the filters it was made with. */
 const listCursor = (filters: Record<string, unknown>) =>

@@ -11,10 +11,9 @@ import { dateRange, parsePeriod, PERIOD_KINDS } from '../../domain/periods.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import type { Actor } from '../../domain/access.js'
 import { checkIfMatch } from '../resource/resource.service.js'
-import { runBatch, type BulkAnswer, type BulkOptions, type RowChecker } from '../batch/batch.service.js'
+import { RowCheckerBase, runBatch, type BulkAnswer, type BulkOptions } from '../batch/batch.service.js'
 
 export type { BulkAnswer, BulkOptions, BulkResult } from '../batch/batch.service.js'
-import { lineOf, UnreadableRow } from './bulk-body.js'
 import {
   emptyColumns,
   findMeasurement,
@@ -28,7 +27,6 @@ import {
   type MeasurementKey,
 } from './measurements.repository.js'
 
-const MAX_ERRORS = 1000
 const ROW_FIELDS = new Set(['indicator', 'area', 'period', 'value', 'numerator', 'denominator', 'status', 'source'])
 /** Months are counted from year 0 and years stop at 2200 (periods.ts), so a month fits in 15 bits. */
 const MONTHS_SPAN = 2 ** 15
@@ -51,7 +49,7 @@ export interface Tenant {
 type RowRefusal = 'no_indicator' | 'no_area' | 'not_your_agency'
 
 /** Resolves names in rows (id, reference or code) and checks each row, collecting every refusal. */
-class BatchChecker implements RowChecker<MeasurementColumns> {
+class BatchChecker extends RowCheckerBase<MeasurementColumns> {
   private readonly indicators = new Map<string, Lookups['indicators'][number] & { index: number }>()
   private readonly areas = new Map<string, { id: string; index: number }>()
   /**
@@ -60,14 +58,13 @@ class BatchChecker implements RowChecker<MeasurementColumns> {
    */
   private readonly seen = new Map<number, number>()
   columns: MeasurementColumns = emptyColumns()
-  readonly errors: FieldError[] = []
-  refusedRows = 0
 
   constructor(
     private readonly context: Lookups,
     private readonly fyStartMonth: number,
     private readonly agency: string | undefined,
   ) {
+    super()
     for (const [index, indicator] of context.indicators.entries()) {
       this.indicators.set(indicator.id, { ...indicator, index })
       this.indicators.set(`ref:${indicator.reference}`, { ...indicator, index })
@@ -94,43 +91,15 @@ class BatchChecker implements RowChecker<MeasurementColumns> {
   /** The first refusal a rule raised with its own code and words (PERIOD.MISMATCH), for a single PUT. */
   firstRule: DomainError | undefined
 
-  /** The row being checked, so that each refusal of it can echo the value refused and the row's line. */
-  private row: { raw: unknown; line: number | undefined } = { raw: undefined, line: undefined }
-
-  refuse(errors: FieldError[], reasons: RowRefusal[] = []): void {
+  override refuse(errors: FieldError[], reasons: RowRefusal[] = []): void {
     for (const reason of reasons) this.reasons.add(reason)
-    this.refusedRows += 1
-    for (const error of errors) if (this.errors.length <= MAX_ERRORS) this.errors.push(this.located(error))
-  }
-
-  /** A row the database refused once written (a status moving back): only its number is known here. */
-  refuseWritten(errors: FieldError[]): void {
-    this.row = { raw: undefined, line: undefined }
-    this.refuse(errors)
-  }
-
-  private located(error: FieldError): FieldError {
-    const { raw, line } = this.row
-    const name = /^rows\.\d+\.(\w+)$/.exec(error.field)?.[1]
-    const sent =
-      name === undefined || typeof raw !== 'object' || raw === null ? undefined : (raw as Record<string, unknown>)[name]
-    return {
-      ...error,
-      ...(sent === undefined || sent === null || typeof sent === 'object' ? {} : { value: String(sent).slice(0, 200) }),
-      ...(line === undefined ? {} : { line }),
-    }
+    super.refuse(errors)
   }
 
   add(raw: unknown, rowNumber: number): void {
-    this.row = { raw, line: lineOf(raw) }
+    const row = this.begin(raw, rowNumber, ROW_FIELDS)
+    if (row === undefined) return
     const at = `rows.${rowNumber}.`
-    if (raw instanceof UnreadableRow) return this.refuse([{ field: `rows.${rowNumber}`, message: raw.reason }])
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-      return this.refuse([{ field: `rows.${rowNumber}`, message: 'is not an object' }])
-    const row = raw as Record<string, unknown>
-    const unknown = Object.keys(row).filter((k) => !ROW_FIELDS.has(k))
-    if (unknown.length > 0)
-      return this.refuse(unknown.map((k) => ({ field: `${at}${k}`, message: 'is not a known field' })))
     const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
     const indicatorName = text(row.indicator)
     const areaName = text(row.area)

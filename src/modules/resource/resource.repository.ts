@@ -27,6 +27,10 @@ export type ResourceTable =
   | 'risk'
   | 'riskAssessment'
   | 'feedMapping'
+  | 'population'
+  | 'peerGroup'
+  | 'peerMember'
+  | 'peerFigure'
 export type LinkTable =
   'indicatorPriority' | 'actionItemPartner' | 'actionItemIndicator' | 'fundingEvaluationIndicator' | 'riskAction'
 export type Column<T extends ResourceTable> = keyof Database[T] & string
@@ -354,4 +358,30 @@ export async function parentExists<T extends ResourceTable>(
     .where('id', '=', scope.parentId)
     .executeTakeFirst()
   return row !== undefined
+}
+
+/** A record whose dates (startsOn, endsOn, null for open) cover a day: a membership held then. */
+export const covers = (table: string, date: string) =>
+  sql<boolean>`(${sql.ref(`${table}.startsOn`)} <= ${date} and (${sql.ref(`${table}.endsOn`)} is null or ${sql.ref(`${table}.endsOn`)} >= ${date}))`
+
+/**
+ * The records of a table sharing `key` (a subject in a group, a code in a peer group) whose dates overlap
+ * the span given, after a lock that serialises writes for that key, so two overlapping creates cannot both
+ * pass: one subject holds one membership at a time, and a peer is in its group once on any day.
+ */
+export async function overlappingSpans(
+  trx: Db,
+  table: 'groupMember' | 'peerMember',
+  key: Record<string, string>,
+  span: { startsOn: string; endsOn: string | null; except?: string },
+) {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`${table}:${JSON.stringify(key)}`}, 0))`.execute(trx)
+  let query = anyDb(trx)
+    .selectFrom(table)
+    .select(['id', 'startsOn', 'endsOn'])
+    .where((eb) => eb.or([eb('endsOn', 'is', null), eb('endsOn', '>=', span.startsOn)]))
+  for (const [column, value] of Object.entries(key)) query = query.where(column, '=', value)
+  if (span.endsOn !== null) query = query.where('startsOn', '<=', span.endsOn)
+  if (span.except !== undefined) query = query.where('id', '<>', span.except)
+  return (await query.orderBy('startsOn').execute()) as Array<{ id: string; startsOn: string; endsOn: string | null }>
 }

@@ -11,6 +11,7 @@ import {
   listRecords,
   parentExists,
   replaceLinks,
+  overlappingSpans,
   splitLinks,
   updateRecord,
   type Column,
@@ -148,6 +149,40 @@ async function translating<T>(
  * List, read, create, update and delete for one tenant-scoped table, each write in a transaction with
  * its audit event. `filters` are the columns its list filters by equality (from the route's schema).
  */
+/**
+ * A dated membership of a group: it cannot end before it starts, and whoever `key` names holds one
+ * membership of the group on any day, so "who was in it on a date" has one answer. Problems are
+ * `<prefix>.DATES` and `<prefix>.OVERLAP`.
+ */
+export async function checkMembershipSpan(
+  trx: Db,
+  table: 'groupMember' | 'peerMember',
+  prefix: string,
+  key: { partnershipId: string; groupId: string } & Record<string, string>,
+  merged: { startsOn: string; endsOn?: string | null },
+  existing: { id: string } | undefined,
+): Promise<void> {
+  if (merged.endsOn !== null && merged.endsOn !== undefined && merged.endsOn < merged.startsOn)
+    throw new DomainError(`${prefix}.DATES`, 'unprocessable', 'A membership cannot end before it starts.', [
+      { field: 'body.endsOn', message: `is before startsOn (${merged.startsOn})` },
+    ])
+  const clash = (
+    await overlappingSpans(trx, table, key, {
+      startsOn: merged.startsOn,
+      endsOn: merged.endsOn ?? null,
+      ...(existing === undefined ? {} : { except: existing.id }),
+    })
+  )[0]
+  if (clash === undefined) return
+  const [column, value] = Object.entries(key).find(([k]) => k !== 'partnershipId' && k !== 'groupId')!
+  throw new DomainError(
+    `${prefix}.OVERLAP`,
+    'conflict',
+    `${value} is already a member of this group from ${clash.startsOn}${clash.endsOn === null ? '' : ` to ${clash.endsOn}`} (${clash.id}): change that membership, or end it first.`,
+    [{ field: 'body.startsOn', message: `overlaps another membership of the same ${column}` }],
+  )
+}
+
 export function createResourceService<T extends ResourceTable>(db: Db, spec: TableSpec<T>, hooks: WriteHooks<T> = {}) {
   const audit = (
     trx: Db,

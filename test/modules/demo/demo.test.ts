@@ -26,6 +26,10 @@ const TABLES = [
   'riskAssessment',
   'feedMapping',
   'feedLocation',
+  'population',
+  'peerGroup',
+  'peerMember',
+  'peerFigure',
   'auditEvent',
 ] as const
 
@@ -46,7 +50,15 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
   t.match(
     await loadDemo(ctx.db),
     [
-      { partnership: 'east-lincolnshire', indicators: 26, targets: 36, measurements: { inserted: 404 }, actions: 33 },
+      {
+        partnership: 'east-lincolnshire',
+        indicators: 26,
+        targets: 36,
+        measurements: { inserted: 404 },
+        actions: 33,
+        peerGroups: 1,
+        peerFigures: { inserted: 72 },
+      },
       { partnership: 'peterborough', measurements: { inserted: 10 } },
       { partnership: 'charnwood', fundingStreams: 2 },
     ],
@@ -74,10 +86,14 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
     riskAssessment: 30,
     feedMapping: 1,
     feedLocation: 121,
+    population: 16,
+    peerGroup: 1,
+    peerMember: 7,
+    peerFigure: 72,
   })
   t.match(
     (await loadDemo(ctx.db))[0],
-    { measurements: { inserted: 0, updated: 0, unchanged: 404 } },
+    { measurements: { inserted: 0, updated: 0, unchanged: 404 }, peerFigures: { inserted: 0, unchanged: 72 } },
     'and a second load finds it all there',
   )
   t.same(await counts(), first, 'a second run writes nothing, not even audit events')
@@ -404,4 +420,38 @@ t.test('a police.uk month uploaded through the demo feed moves the indicators', 
         i.indicator.reference === 'LOCAL ASB' && i.area.code === 'E07000136',
     )
   t.equal(asb.evaluation.actual.period, asbBoston, 'and the report of October shows it')
+})
+
+t.test("the demo's peer group: East Lindsey beside districts like it, the year and the year so far", async (t) => {
+  const ctx = await buildTestApp(t)
+  await loadDemo(ctx.db)
+  const viewer = await ctx.as('viewer', 'east-lincolnshire')
+  const get = async (url: string) =>
+    ctx.app.inject({ method: 'GET', url: `/partnerships/east-lincolnshire/${url}`, headers: viewer })
+  const group = (await (await get('peer-groups')).json()).items[0]
+  const ni16 = (await (await get('indicators?limit=200')).json()).items.find(
+    (i: { reference: string }) => i.reference === 'NI 16',
+  )
+  const year = (await get(`peer-groups/${group.id}/comparison?indicatorId=${ni16.id}&period=FY2009-10`)).json()
+  t.equal(year.members.length, 6, 'six members on 31 March 2010, Torridge among them')
+  t.ok(year.members.some((m: { name: string }) => m.name === 'Torridge'))
+  const lindsey = year.members.find((m: { ours: boolean }) => m.ours)
+  // Its 1,152 offences (the plan's baseline) among about 138,400 people: 8.3 per 1,000.
+  t.match(lindsey, { code: 'E07000137', count: 1152, population: 138_400 })
+  t.equal(lindsey.rate.toFixed(2), '8.32')
+  t.equal(lindsey.bands['95'], 'above', 'significantly above its group')
+  const sofar = (await get(`peer-groups/${group.id}/comparison?indicatorId=${ni16.id}&period=2010-Q2`)).json()
+  t.notOk(
+    sofar.members.some((m: { name: string }) => m.name === 'Torridge'),
+    'in 2010/11 the revised group: Torridge gone',
+  )
+  t.ok(sofar.members.some((m: { name: string }) => m.name === "King's Lynn and West Norfolk"))
+  const evaluation = (await get(`evaluation?period=2010-09&indicatorId=${ni16.id}`)).json()
+  const flags = evaluation.items
+    .filter((i: { area: { code: string } }) => i.area.code === 'E07000137')
+    .flatMap((i: { evaluation: { flags: Array<{ flag: string }> } }) => i.evaluation.flags.map((f) => f.flag))
+  t.ok(flags.includes('peer_outlier'), "the half-year's evaluation says so")
+  const funnel = await get(`peer-groups/${group.id}/funnel.svg?indicatorId=${ni16.id}&period=FY2009-10`)
+  t.equal(funnel.statusCode, 200)
+  t.match(funnel.body, /East Lindsey/)
 })

@@ -1,0 +1,91 @@
+import type { Polarity } from '../indicators.js'
+import { bandOf, type Band } from './byar.js'
+
+/** One member of a group, for one indicator and window: its count and the population it is a rate of. */
+export interface MemberFigures {
+  code: string
+  name: string
+  ours: boolean
+  count: number
+  /** The population over the window, in person-years: the year's population times the window's months / 12. */
+  exposure: number
+}
+
+export interface MemberComparison extends MemberFigures {
+  /** Per `ratePer` people a year. */
+  rate: number
+  /** What the group's rate would give its population. */
+  expected: number
+  bands: { '95': Band; '99.8': Band }
+  /** 1 is best by the indicator's polarity; ties share a rank (1, 2, 2, 4). */
+  rank: number
+  /** 1 is the best quarter of the group. */
+  quartile: 1 | 2 | 3 | 4
+  /** The rate of the rest of its group together (their counts over their populations), and its gap to it. */
+  othersRate: number | null
+  gap: number | null
+  gapPercent: number | null
+}
+
+export interface GroupComparison {
+  /** Sum of counts over sum of populations, per `ratePer` a year: never the mean of the members' rates. */
+  groupRate: number
+  members: MemberComparison[]
+}
+
+/**
+ * A group compared for one indicator and window (DOMAIN: Most Similar Group). Rates are per `ratePer`
+ * people a year; each member's band comes from Byar's limits of its count against its expected count.
+ * Members without a population are left out by the caller; a group with none left has no rate.
+ */
+export function compareGroup(
+  members: readonly MemberFigures[],
+  polarity: Polarity,
+  ratePer: number,
+): GroupComparison | null {
+  const totalCount = members.reduce((n, m) => n + m.count, 0)
+  const totalExposure = members.reduce((n, m) => n + m.exposure, 0)
+  if (members.length === 0 || totalExposure <= 0) return null
+  const groupRate = (totalCount / totalExposure) * ratePer
+  const rated = members.map((m) => {
+    const expected = (m.exposure * totalCount) / totalExposure
+    return {
+      ...m,
+      rate: (m.count / m.exposure) * ratePer,
+      expected,
+      bands: { '95': bandOf(m.count, expected, 1.96), '99.8': bandOf(m.count, expected, 3.09) },
+    }
+  })
+  // Best first: the lowest rate when lower is better, the highest when higher is; monitor-only reads as lower.
+  const better = (a: number, b: number) => (polarity === 'higher_better' ? b - a : a - b)
+  const ordered = [...rated].sort((a, b) => better(a.rate, b.rate))
+  const same = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b))
+  return {
+    groupRate,
+    members: rated.map((m) => {
+      const rank = ordered.findIndex((o) => same(o.rate, m.rate)) + 1
+      const othersCount = totalCount - m.count
+      const othersExposure = totalExposure - m.exposure
+      const othersRate = othersExposure > 0 ? (othersCount / othersExposure) * ratePer : null
+      const gap = othersRate === null ? null : m.rate - othersRate
+      return {
+        ...m,
+        rank,
+        quartile: Math.min(4, Math.ceil((4 * rank) / members.length)) as 1 | 2 | 3 | 4,
+        othersRate,
+        gap,
+        gapPercent: gap === null || othersRate === 0 || othersRate === null ? null : (gap / othersRate) * 100,
+      }
+    }),
+  }
+}
+
+/**
+ * Whether a member stands out from its group at 95%, good or bad by polarity (significantly worse is the
+ * `peer_outlier` flag a report raises; significantly better, its good side). Monitor-only: neither.
+ */
+export function outlier(member: MemberComparison, polarity: Polarity): 'good' | 'bad' | null {
+  const band = member.bands['95']
+  if (band === 'in_line' || polarity === 'monitor_only') return null
+  return (band === 'above') === (polarity === 'lower_better') ? 'bad' : 'good'
+}
