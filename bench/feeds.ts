@@ -18,6 +18,7 @@ import path from 'node:path'
 import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { parseArgs } from 'node:util'
+import { FEED_CSV_OPTIONS } from '../src/modules/feeds/feeds.service.js'
 import { mulberry32 } from '../test/helper.js'
 import { peakRss, withBench } from './harness.js'
 
@@ -95,13 +96,7 @@ async function parseFloor(file: string): Promise<number> {
   await pipeline(
     fs.createReadStream(file),
     csvParser({
-      bom: true,
-      skip_empty_lines: true,
-      record_delimiter: ['\r\n', '\n'],
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_records_with_error: true,
-      max_record_size: 64 * 1024,
+      ...FEED_CSV_OPTIONS,
       on_record: () => {
         records += 1
         return null

@@ -62,6 +62,17 @@ const sameDecimal = (a: Decimal, b: Decimal) => {
 const isWhole = (d: Decimal) => d.scale === 0 || d.units % 10n ** BigInt(d.scale) === 0n
 const isZero = (d: Decimal) => d.units === 0n
 
+/**
+ * A count as sent (a JSON number, or its text with spaces around): its whole value, or null when it is not
+ * a whole number, 0 or more.
+ */
+export function wholeCount(sent: unknown): bigint | null {
+  if (typeof sent !== 'number' && typeof sent !== 'string') return null
+  const d = decimal(typeof sent === 'string' ? sent.trim() : sent, 'value', [])
+  if (d === null || isNegative(d) || !isWhole(d)) return null
+  return d.units / 10n ** BigInt(d.scale)
+}
+
 /** numerator x factor / denominator, rounded half away from zero to `places`. */
 function quotient(numerator: Decimal, denominator: Decimal, factor: bigint, places: number): Decimal {
   // Bring both to one scale, then divide with two extra digits for rounding.

@@ -134,6 +134,11 @@ export function monthsOf(period: Period): string[] {
   return Array.from({ length: period.length }, (_, i) => build('month', period.firstMonth + i, 4).key)
 }
 
+/** The month an ISO date falls in, as year x 12 + (month - 1): a Period's firstMonth. */
+export function monthIndex(date: string): number {
+  return Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1
+}
+
 /** First and last day as ISO dates, for DATE columns. */
 export function dateRange(period: Period): { start: string; end: string } {
   const last = lastMonth(period)

@@ -143,11 +143,7 @@ export function comparableIndicators(db: Db, partnershipId: string, ids?: readon
  * Populations as columns, upserted in one statement: answers how many were new and how many changed. A row
  * sent again for an archived population brings it back: sending a figure says it stands.
  */
-export async function upsertPopulations(
-  trx: Db,
-  partnershipId: string,
-  rows: { code: string[]; year: number[]; population: number[]; source: (string | null)[] },
-) {
+export async function upsertPopulations(trx: Db, partnershipId: string, rows: PopulationColumns) {
   const result = await sql<{ inserted: number; updated: number }>`
     with written as (
       insert into population as p (partnership_id, code, year, population, source)
@@ -164,6 +160,14 @@ export async function upsertPopulations(
     select (count(*) filter (where inserted))::int as inserted, (count(*) filter (where not inserted))::int as updated
     from written`.execute(trx)
   return result.rows[0] ?? { inserted: 0, updated: 0 }
+}
+
+/** A chunk of populations, a column each. */
+export interface PopulationColumns {
+  code: string[]
+  year: number[]
+  population: number[]
+  source: (string | null)[]
 }
 
 /** A chunk of peer figures, a column each: a statement binds each as one array. */

@@ -8,11 +8,11 @@ import {
 } from '../../domain/benchmarking/comparison.js'
 import { byarLimits } from '../../domain/benchmarking/byar.js'
 import { exposureOf, populationFor } from '../../domain/benchmarking/population.js'
-import { numberText, parseDecimal } from '../../domain/decimal.js'
 import { DomainError, notFound, type FieldError } from '../../domain/errors.js'
 import type { FlagEntry } from '../../domain/evaluation/index.js'
 import type { Polarity } from '../../domain/indicators.js'
-import { dateRange, parsePeriod, periodContaining, type Period } from '../../domain/periods.js'
+import { wholeCount } from '../../domain/measurements.js'
+import { dateRange, lastMonth, monthIndex, parsePeriod, periodContaining, type Period } from '../../domain/periods.js'
 import { figure } from '../../http/format.js'
 import { RowCheckerBase, runBatch, type BulkOptions } from '../batch/batch.service.js'
 import type { Writer } from '../measurements/measurements.service.js'
@@ -29,6 +29,7 @@ import {
   populationsOf,
   upsertPeerFigures,
   type PeerFigureColumns,
+  type PopulationColumns,
   upsertPopulations,
   windowFigures,
 } from './benchmarking.repository.js'
@@ -128,49 +129,33 @@ const figureHooks: WriteHooks<'peerFigure'> = {
 
 /** A count as sent (a whole number, as a string or a JSON number), as its decimal text. */
 function countText(sent: unknown, field: string): string {
-  const text = typeof sent === 'number' ? numberText(sent) : typeof sent === 'string' ? sent.trim() : null
-  const wrong = () =>
-    new DomainError('PEER_FIGURE.VALUE', 'validation', `${field} must be a count: a whole number, 0 or more.`, [
+  const count = wholeCount(sent)
+  if (count === null)
+    throw new DomainError('PEER_FIGURE.VALUE', 'validation', `${field} must be a count: a whole number, 0 or more.`, [
       { field, message: 'must be a whole number, 0 or more' },
     ])
-  if (text === null) throw wrong()
-  let d
-  try {
-    d = parseDecimal(text, field)
-  } catch {
-    throw wrong()
-  }
-  if (d.units < 0n || (d.scale > 0 && d.units % 10n ** BigInt(d.scale) !== 0n)) throw wrong()
-  return (d.units / 10n ** BigInt(d.scale)).toString()
+  return count.toString()
 }
 
-const POPULATION_FIELDS = new Set(['code', 'year', 'population', 'source'])
 export const POPULATION_COLUMNS = ['code', 'year', 'population', 'source'] as const
-const FIGURE_FIELDS = new Set(['indicator', 'code', 'period', 'value', 'source'])
+const POPULATION_FIELDS: ReadonlySet<string> = new Set(POPULATION_COLUMNS)
 export const FIGURE_COLUMNS = ['indicator', 'code', 'period', 'value', 'source'] as const
+const FIGURE_FIELDS: ReadonlySet<string> = new Set(FIGURE_COLUMNS)
 
 const text = (v: unknown): string => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '')
 const optionalSource = (v: unknown) => (v === undefined || v === null || v === '' ? null : String(v).slice(0, 200))
 
-class PopulationChecker extends RowCheckerBase<{
-  code: string[]
-  year: number[]
-  population: number[]
-  source: (string | null)[]
-}> {
-  private chunk = {
-    code: [] as string[],
-    year: [] as number[],
-    population: [] as number[],
-    source: [] as (string | null)[],
-  }
+const noPopulations = (): PopulationColumns => ({ code: [], year: [], population: [], source: [] })
+
+class PopulationChecker extends RowCheckerBase<PopulationColumns> {
+  private chunk = noPopulations()
   private readonly seen = new Map<string, number>()
   get pending() {
     return this.chunk.code.length
   }
   take() {
     const taken = this.chunk
-    this.chunk = { code: [], year: [], population: [], source: [] }
+    this.chunk = noPopulations()
     return taken
   }
   add(raw: unknown, n: number): void {
@@ -291,8 +276,7 @@ function countOver(
   return months === window.length ? figures.reduce((n, f) => n + f.value, 0) : null
 }
 
-const monthsOfRange = (start: string, end: string) =>
-  (Number(end.slice(0, 4)) - Number(start.slice(0, 4))) * 12 + Number(end.slice(5, 7)) - Number(start.slice(5, 7)) + 1
+const monthsOfRange = (start: string, end: string) => monthIndex(end) - monthIndex(start) + 1
 
 /** A window of months, as a period-like span: its first month and its length, and a key for its whole figure. */
 interface Window {
@@ -320,74 +304,89 @@ export function createBenchmarkingService(db: Db) {
   const members = createResourceService(db, peerMemberSpec, memberHooks)
   const figures = createResourceService(db, peerFigureSpec, figureHooks)
 
-  /** Every group's comparison for one indicator over one window (all groups, or one). */
+  /**
+   * Every group's comparison over one window (all groups, or one), for each of the indicators given: the
+   * roster, the populations and the counts are read once for them all.
+   */
   async function compareWindow(
     partnershipId: string,
-    indicator: Indicator,
+    indicators: readonly Indicator[],
     window: Window,
     groupId?: string,
-  ): Promise<Map<string, Omit<Comparison, 'indicator' | 'period'>>> {
+  ): Promise<Map<string, Map<string, Omit<Comparison, 'indicator' | 'period'>>>> {
+    const out = new Map<string, Map<string, Omit<Comparison, 'indicator' | 'period'>>>()
     const span = dateRange(window as Period)
     const roster = await membersOn(db, partnershipId, span.end, groupId)
-    if (roster.length === 0) return new Map()
+    if (roster.length === 0) return out
     const [found, people] = await Promise.all([
-      windowFigures(db, partnershipId, [indicator.id], span),
+      windowFigures(
+        db,
+        partnershipId,
+        indicators.map((i) => i.id),
+        span,
+      ),
       populationsOf(db, partnershipId, [...new Set(roster.map((m) => m.code))]),
     ])
-    const byCode = new Map<string, Array<{ period: string; months: number; value: number }>>()
-    const areaCode = new Map(roster.filter((m) => m.areaId !== null).map((m) => [m.areaId!, m.code]))
-    for (const f of found.own) {
-      const code = areaCode.get(f.areaId)
-      if (code === undefined) continue
+    type Figure = { period: string; months: number; value: number }
+    // Counts by indicator, then by member code.
+    const counts = new Map<string, Map<string, Figure[]>>()
+    const add = (
+      code: string,
+      f: { indicatorId: string; period: string; periodStart: string; periodEnd: string; value: string },
+    ) => {
+      const byCode = counts.get(f.indicatorId) ?? counts.set(f.indicatorId, new Map()).get(f.indicatorId)!
       byCode.set(code, [
         ...(byCode.get(code) ?? []),
         { period: f.period, months: monthsOfRange(f.periodStart, f.periodEnd), value: Number(f.value) },
       ])
     }
+    const areaCode = new Map(roster.filter((m) => m.areaId !== null).map((m) => [m.areaId!, m.code]))
+    for (const f of found.own) {
+      const code = areaCode.get(f.areaId)
+      if (code !== undefined) add(code, f)
+    }
     // A peer that is one of our areas counts by its measurements; the rest by the figures loaded for them.
     const ours = new Set(areaCode.values())
-    for (const f of found.peers) {
-      if (ours.has(f.code)) continue
-      byCode.set(f.code, [
-        ...(byCode.get(f.code) ?? []),
-        { period: f.period, months: monthsOfRange(f.periodStart, f.periodEnd), value: Number(f.value) },
-      ])
-    }
+    for (const f of found.peers) if (!ours.has(f.code)) add(f.code, f)
     const years = new Map<string, Map<number, number>>()
     for (const p of people) years.set(p.code, (years.get(p.code) ?? new Map()).set(p.year, p.population))
-    const out = new Map<string, Omit<Comparison, 'indicator' | 'period'>>()
     const byGroup = new Map<string, typeof roster>()
     for (const m of roster) byGroup.set(m.groupId, [...(byGroup.get(m.groupId) ?? []), m])
-    for (const [gid, list] of byGroup) {
-      const missing: Comparison['missing'] = []
-      const inputs: Array<MemberFigures & { areaId: string | null; population: number; populationYear: number }> = []
-      for (const m of list) {
-        const population = populationFor(window as Period, years.get(m.code) ?? new Map())
-        const count = countOver(window, byCode.get(m.code) ?? [])
-        if (population === null) missing.push({ code: m.code, name: m.name, reason: 'no population for the year' })
-        else if (count === null)
-          missing.push({ code: m.code, name: m.name, reason: `no figures covering ${window.key}` })
-        else
-          inputs.push({
-            code: m.code,
-            name: m.name,
-            ours: m.areaId !== null,
-            areaId: m.areaId,
-            count,
-            exposure: exposureOf(window as Period, population.population),
-            population: population.population,
-            populationYear: population.year,
-          })
+    for (const indicator of indicators) {
+      const byCode = counts.get(indicator.id) ?? new Map<string, Figure[]>()
+      const groups = new Map<string, Omit<Comparison, 'indicator' | 'period'>>()
+      for (const [gid, list] of byGroup) {
+        const missing: Comparison['missing'] = []
+        const inputs: Array<MemberFigures & { areaId: string | null; population: number; populationYear: number }> = []
+        for (const m of list) {
+          const population = populationFor(window as Period, years.get(m.code) ?? new Map())
+          const count = countOver(window, byCode.get(m.code) ?? [])
+          if (population === null) missing.push({ code: m.code, name: m.name, reason: 'no population for the year' })
+          else if (count === null)
+            missing.push({ code: m.code, name: m.name, reason: `no figures covering ${window.key}` })
+          else
+            inputs.push({
+              code: m.code,
+              name: m.name,
+              ours: m.areaId !== null,
+              areaId: m.areaId,
+              count,
+              exposure: exposureOf(window as Period, population.population),
+              population: population.population,
+              populationYear: population.year,
+            })
+        }
+        const compared = compareGroup(inputs, indicator.polarity, ratePerOf(indicator))
+        groups.set(gid, {
+          group: { id: gid, name: list[0]!.group },
+          membersOn: span.end,
+          ratePer: ratePerOf(indicator),
+          groupRate: compared?.groupRate ?? null,
+          members: (compared?.members ?? []).map((c) => ({ ...inputs.find((i) => i.code === c.code)!, ...c })),
+          missing,
+        })
       }
-      const compared = compareGroup(inputs, indicator.polarity, ratePerOf(indicator))
-      out.set(gid, {
-        group: { id: gid, name: list[0]!.group },
-        membersOn: span.end,
-        ratePer: ratePerOf(indicator),
-        groupRate: compared?.groupRate ?? null,
-        members: (compared?.members ?? []).map((c) => ({ ...inputs.find((i) => i.code === c.code)!, ...c })),
-        missing,
-      })
+      out.set(indicator.id, groups)
     }
     return out
   }
@@ -452,7 +451,9 @@ export function createBenchmarkingService(db: Db) {
       if (indicator === undefined) throw notFound('indicator')
       if (!comparable(indicator)) throw notComparable(indicator, 'querystring.indicatorId')
       const period = parsePeriod(periodText, scope.yearStartMonth, 'querystring.period')
-      const compared = (await compareWindow(scope.partnershipId, indicator, period, groupId)).get(groupId)
+      const compared = (await compareWindow(scope.partnershipId, [indicator], period, groupId))
+        .get(indicator.id)
+        ?.get(groupId)
       const { end } = dateRange(period)
       return {
         membersOn: end,
@@ -489,55 +490,65 @@ export function createBenchmarkingService(db: Db) {
           .filter(comparable)
           .map((i) => [i.id, i]),
       )
-      // Items sharing an indicator and window are compared once, every group at a time.
-      const windows = new Map<string, { indicator: Indicator; window: Window; items: (typeof items)[number][] }>()
+      // Items sharing a window are compared together: every indicator and group at once.
+      const windows = new Map<
+        string,
+        { window: Window; indicators: Map<string, Indicator>; items: (typeof items)[number][] }
+      >()
       for (const item of items) {
         const indicator = indicators.get(item.indicatorId)
         if (indicator === undefined || indicator.polarity === 'monitor_only') continue
         const year = parsePeriod(item.targetPeriod, tenant.financialYearStartMonth)
         const evaluated = parsePeriod(item.evaluatedPeriod, tenant.financialYearStartMonth)
-        const last = evaluated.firstMonth + evaluated.length - 1
+        const length = lastMonth(evaluated) - year.firstMonth + 1
         const window = {
-          key: last - year.firstMonth + 1 === year.length ? year.key : `${year.key} to ${evaluated.key}`,
+          key: length === year.length ? year.key : `${year.key} to ${evaluated.key}`,
           firstMonth: year.firstMonth,
-          length: last - year.firstMonth + 1,
+          length,
         }
-        const key = `${indicator.id}|${window.firstMonth}|${window.length}`
-        const entry = windows.get(key) ?? { indicator, window, items: [] }
+        const key = `${window.firstMonth}|${window.length}`
+        const entry = windows.get(key) ?? {
+          window,
+          indicators: new Map<string, Indicator>(),
+          items: [] as (typeof items)[number][],
+        }
+        entry.indicators.set(indicator.id, indicator)
         entry.items.push(item)
         windows.set(key, entry)
       }
-      for (const { indicator, window, items: wanted } of windows.values()) {
-        const compared = await compareWindow(tenant.id, indicator, window)
-        for (const c of compared.values())
-          for (const member of c.members) {
-            if (!member.ours || c.groupRate === null) continue
-            const item = wanted.find((i) => i.areaId === member.areaId)
-            const direction = outlier(member, indicator.polarity)
-            if (item === undefined || direction === null) continue
-            const limits = byarLimits(member.count, 1.96)
-            const per = `per ${figure(c.ratePer)} a year`
-            const key = `${item.indicatorId}|${item.areaId}`
-            flags.set(key, [
-              ...(flags.get(key) ?? []),
-              {
-                flag: 'peer_outlier',
-                direction,
-                reason: `${direction === 'bad' ? 'significantly worse' : 'significantly better'} than its peer group ${c.group.name} at 95% (year to date ${periodContaining('month', window.firstMonth).key} onwards): ${figure(member.rate, 1)} ${per} against the group's ${figure(c.groupRate, 1)}; ${figure(member.count)} where the group's rate gives ${figure(member.expected, 1)}`,
-                figures: {
-                  group: c.group.name,
-                  count: member.count,
-                  expected: Number(member.expected.toFixed(1)),
-                  lower: Number(limits.lower.toFixed(1)),
-                  upper: Number(limits.upper.toFixed(1)),
-                  rate: Number(member.rate.toFixed(2)),
-                  groupRate: Number(c.groupRate.toFixed(2)),
-                  rank: member.rank,
-                  members: c.members.length,
+      for (const { window, indicators: compared, items: wanted } of windows.values()) {
+        const byIndicator = await compareWindow(tenant.id, [...compared.values()], window)
+        for (const [indicatorId, byGroup] of byIndicator)
+          for (const c of byGroup.values())
+            for (const member of c.members) {
+              if (!member.ours || c.groupRate === null) continue
+              const indicator = compared.get(indicatorId)!
+              const item = wanted.find((i) => i.indicatorId === indicatorId && i.areaId === member.areaId)
+              const direction = outlier(member, indicator.polarity)
+              if (item === undefined || direction === null) continue
+              const limits = byarLimits(member.count, 1.96)
+              const per = `per ${figure(c.ratePer)} a year`
+              const key = `${item.indicatorId}|${item.areaId}`
+              flags.set(key, [
+                ...(flags.get(key) ?? []),
+                {
+                  flag: 'peer_outlier',
+                  direction,
+                  reason: `${direction === 'bad' ? 'significantly worse' : 'significantly better'} than its peer group ${c.group.name} at 95% (year to date ${periodContaining('month', window.firstMonth).key} onwards): ${figure(member.rate, 1)} ${per} against the group's ${figure(c.groupRate, 1)}; ${figure(member.count)} where the group's rate gives ${figure(member.expected, 1)}`,
+                  figures: {
+                    group: c.group.name,
+                    count: member.count,
+                    expected: Number(member.expected.toFixed(1)),
+                    lower: Number(limits.lower.toFixed(1)),
+                    upper: Number(limits.upper.toFixed(1)),
+                    rate: Number(member.rate.toFixed(2)),
+                    groupRate: Number(c.groupRate.toFixed(2)),
+                    rank: member.rank,
+                    members: c.members.length,
+                  },
                 },
-              },
-            ])
-          }
+              ])
+            }
       }
       return flags
     },

@@ -3,6 +3,7 @@
 export { actionPlans, groups } from './east-lincolnshire-actions.js'
 export { riskRounds, risks } from './east-lincolnshire-risks.js'
 export { benchmarking } from './east-lincolnshire-peers.js'
+import { POLICE_UK_PRESET } from '../feeds/presets.js'
 import { BOSTON_LSOAS, EAST_LINDSEY_LSOAS } from './east-lincolnshire-lsoas.js'
 
 export const partnership = {
@@ -485,13 +486,8 @@ export const feeds: DemoFeed[] = [
     kind: 'police_uk',
     description: "The force's monthly street-level CSV as downloaded from data.police.uk, for Boston and East Lindsey.",
     agency: 'Lincolnshire Police',
-    rules: [
-      { indicator: 'LOCAL ASB', where: { 'Crime type': ['Anti-social behaviour'] } },
-      { indicator: 'LOCAL CD', where: { 'Crime type': ['Criminal damage and arson'] } },
-      { indicator: 'LOCAL VAP', where: { 'Crime type': ['Violence and sexual offences'] } },
-      { indicator: 'LOCAL TFS', where: { 'Crime type': ['Shoplifting'] } },
-      { indicator: 'NI 16', where: { 'Crime type': ['Burglary', 'Vehicle crime', 'Robbery'] } },
-    ],
+    // The police.uk preset's rules: they name these indicators by the plan's references.
+    rules: POLICE_UK_PRESET.rules,
     locations: [
       ...BOSTON_LSOAS.map((code) => [code, 'E07000136'] as const),
       ...EAST_LINDSEY_LSOAS.map((code) => [code, 'E07000137'] as const),

@@ -13,7 +13,7 @@ import { linkedActions, type LinkedAction } from '../actions/actions.service.js'
 import { createBenchmarkingService } from '../benchmarking/benchmarking.service.js'
 import { periodStep, seriesKind, unitFactor } from '../../domain/indicators.js'
 import { exposureOf, populationFor } from '../../domain/benchmarking/population.js'
-import { dateRange, lastMonth, parsePeriod, periodContaining, type Period } from '../../domain/periods.js'
+import { dateRange, lastMonth, monthIndex, parsePeriod, periodContaining, type Period } from '../../domain/periods.js'
 import {
   evaluationData,
   indicatorFrequency,
@@ -390,11 +390,6 @@ export function createEvaluationService(db: Db) {
       groups.push({ priority: { id: null, code: null, name: 'No priority' }, items: order(unassigned) })
     return groups
   }
-}
-
-/** year x 12 + month - 1 of an ISO date. */
-function monthIndex(date: string): number {
-  return Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1
 }
 
 export type EvaluationService = ReturnType<typeof createEvaluationService>

@@ -44,6 +44,18 @@ const POLICE_UK = { dateColumn: 'Month', locationColumn: 'LSOA code' }
 /** A lookup holds a district's LSOAs (about 80) or a county's; 50,000 is every LSOA in England over again. */
 export const MAX_LOCATIONS = 50_000
 
+/** How an import reads a file as published; bench:feeds reads its floor with the same. */
+export const FEED_CSV_OPTIONS = {
+  bom: true,
+  skip_empty_lines: true,
+  // Either line ending, even mixed: csv-parse would otherwise take the first line's for the whole file.
+  record_delimiter: ['\r\n', '\n'],
+  relax_column_count: true,
+  relax_quotes: true,
+  skip_records_with_error: true,
+  max_record_size: MAX_ROW_BYTES,
+}
+
 /** A rule as the API shows it: column names to the values that count. */
 interface Rule {
   indicatorId: string
@@ -243,14 +255,7 @@ export function createFeedService(db: Db) {
       return null
     }
     const parser = csvParser({
-      bom: true,
-      skip_empty_lines: true,
-      // Either line ending, even mixed: csv-parse would otherwise take the first line's for the whole file.
-      record_delimiter: ['\r\n', '\n'],
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_records_with_error: true,
-      max_record_size: MAX_ROW_BYTES,
+      ...FEED_CSV_OPTIONS,
       on_record: count as never,
       on_skip: (err: (Error & { lines?: number }) | undefined) => {
         const problem = { line: err?.lines ?? 0, problem: `cannot be read as CSV: ${err?.message ?? 'unreadable'}` }

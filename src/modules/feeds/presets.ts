@@ -21,23 +21,26 @@ export const POLICE_UK_CRIME_TYPES = [
   'Violence and sexual offences',
 ] as const
 
+/** The police.uk layout, its rules naming the indicators by their usual local references. */
+export const POLICE_UK_PRESET = {
+  name: 'data.police.uk street-level crime',
+  kind: 'police_uk' as const,
+  description:
+    "A force's monthly street-level CSV as data.police.uk publishes it: a row per crime or ASB incident, dated by Month, placed by LSOA code. " +
+    'police.uk publishes violence and sexual offences as one crime type, and burglary of homes and of other buildings as one.',
+  dateColumn: 'Month',
+  locationColumn: 'LSOA code',
+  rules: [
+    { indicator: 'LOCAL ASB', where: { 'Crime type': ['Anti-social behaviour'] } },
+    { indicator: 'LOCAL CD', where: { 'Crime type': ['Criminal damage and arson'] } },
+    { indicator: 'LOCAL VAP', where: { 'Crime type': ['Violence and sexual offences'] } },
+    { indicator: 'LOCAL TFS', where: { 'Crime type': ['Shoplifting'] } },
+    { indicator: 'NI 16', where: { 'Crime type': ['Burglary', 'Vehicle crime', 'Robbery'] } },
+  ],
+}
+
 export const PRESETS = [
-  {
-    name: 'data.police.uk street-level crime',
-    kind: 'police_uk' as const,
-    description:
-      "A force's monthly street-level CSV as data.police.uk publishes it: a row per crime or ASB incident, dated by Month, placed by LSOA code. " +
-      'police.uk publishes violence and sexual offences as one crime type, and burglary of homes and of other buildings as one.',
-    dateColumn: 'Month',
-    locationColumn: 'LSOA code',
-    rules: [
-      { indicator: 'LOCAL ASB', where: { 'Crime type': ['Anti-social behaviour'] } },
-      { indicator: 'LOCAL CD', where: { 'Crime type': ['Criminal damage and arson'] } },
-      { indicator: 'LOCAL VAP', where: { 'Crime type': ['Violence and sexual offences'] } },
-      { indicator: 'LOCAL TFS', where: { 'Crime type': ['Shoplifting'] } },
-      { indicator: 'NI 16', where: { 'Crime type': ['Burglary', 'Vehicle crime', 'Robbery'] } },
-    ],
-  },
+  POLICE_UK_PRESET,
   {
     name: 'London Fire Brigade incident records',
     kind: 'incidents' as const,
