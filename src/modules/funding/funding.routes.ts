@@ -156,7 +156,7 @@ const bidRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, {
       config: {
         access: { scope: 'partnership', role: 'viewer', groupMembers: true },
         problems: {
-          403: ['BID.NOT_APPLICANT', 'BID.NOT_DECIDER'],
+          403: ['BID.NOT_APPLICANT', 'BID.NOT_DECIDER', 'BID.OWN_BID'],
           404: ['BID.NOT_FOUND'],
           409: ['BID.TRANSITION', 'BID.ALREADY_DECIDED', 'FUNDING.INSUFFICIENT'],
           422: ['BID.REASON'],

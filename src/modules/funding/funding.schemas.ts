@@ -76,7 +76,7 @@ export const AllocationFilters = { priorityId: Uuid, contingency: Type.Boolean()
 
 const FlagEntry = Type.Object(
   {
-    flag: StringEnum(['evaluation_overdue', 'agency_evaluation_overdue'] as const),
+    flag: StringEnum(['evaluation_overdue', 'agency_evaluation_overdue', 'no_independent_decider'] as const),
     reason: Type.String(),
   },
   { additionalProperties: false },
@@ -132,7 +132,7 @@ export const BidFilters = {
   groupId: Uuid,
   applicantAgencyId: Uuid,
   state: State,
-  flag: StringEnum(['evaluation_overdue', 'agency_evaluation_overdue'] as const),
+  flag: StringEnum(['evaluation_overdue', 'agency_evaluation_overdue', 'no_independent_decider'] as const),
   asOf: AsOf,
 }
 

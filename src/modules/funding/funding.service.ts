@@ -6,6 +6,8 @@ import {
   allowedActions,
   DECIDING_OFFICES,
   evaluationOverdue,
+  holderNames,
+  independentDeciders,
   ledger,
   officersAgree,
   requireWithin,
@@ -13,7 +15,9 @@ import {
   stepFor,
   type BidAction,
   type BidState,
+  type Holder,
   type Mainstreaming,
+  type Stage,
 } from '../../domain/funding/index.js'
 import { pounds } from '../../domain/money.js'
 import { dateRange, parsePeriod } from '../../domain/periods.js'
@@ -40,7 +44,7 @@ import {
   statementFigures,
   streamSpec,
 } from './funding.repository.js'
-import { membershipsIn, officeHolders } from '../groups/groups.repository.js'
+import { holdersOn, membershipsIn, officeHolders } from '../groups/groups.repository.js'
 
 const conflict = (code: string, detail: string) => new DomainError(code, 'conflict', detail)
 const forbidden = (code: string, detail: string) => new DomainError(code, 'forbidden', detail)
@@ -177,7 +181,43 @@ const paymentHooks: WriteHooks<'fundingPayment'> = {
   },
 }
 
-export type BidFlag = 'evaluation_overdue' | 'agency_evaluation_overdue'
+export type BidFlag = 'evaluation_overdue' | 'agency_evaluation_overdue' | 'no_independent_decider'
+
+type DecisionStage = Exclude<Stage, 'applicant'>
+type Membership = Awaited<ReturnType<typeof holdersOn>>[number]
+
+/** Who holds a place at a decision stage: the bid's delivery group, the Performance Group, or the officers. */
+function stageHolders(memberships: readonly Membership[], bid: Row<'fundingBid'>, stage: DecisionStage): Holder[] {
+  const inStage = memberships.filter((m) =>
+    stage === 'delivery_group'
+      ? m.groupId === bid.groupId
+      : m.kind === (stage === 'officers' ? 'strategic' : 'performance'),
+  )
+  const bySubject = new Map<string, Holder>()
+  for (const m of inStage) {
+    const seen = bySubject.get(m.subject)
+    const offices = [...new Set([...(seen?.offices ?? []), ...m.offices])].filter(
+      (o) => stage !== 'officers' || DECIDING_OFFICES.includes(o),
+    )
+    bySubject.set(m.subject, { subject: m.subject, name: seen?.name ?? m.name, offices })
+  }
+  const holders = [...bySubject.values()]
+  return stage === 'officers' ? holders.filter((h) => h.offices.length > 0) : holders
+}
+
+/** The stage whose step a bid waits for, if it waits for a decision. */
+function pendingStage(state: BidState, route: 'officers' | 'performance_group'): DecisionStage | null {
+  if (state === 'submitted') return 'delivery_group'
+  if (state === 'supported') return route
+  if (state === 'referred') return 'performance_group'
+  return null
+}
+
+const STAGE_WHO: Record<DecisionStage, string> = {
+  delivery_group: 'members of the delivery group the bid went to',
+  performance_group: 'members of the Performance Group',
+  officers: "the partnership's designated officer, chair and vice chair",
+}
 
 /** Who may take a step, by the stage it belongs to; answers the offices and group they act in. */
 async function decider(
@@ -192,17 +232,26 @@ async function decider(
     if (bid.applicant !== actor.subject) throw forbidden('BID.NOT_APPLICANT', 'Only the applicant may do this.')
     return { offices: [], groupId: null }
   }
+  if (bid.applicant === actor.subject) {
+    const { others } = independentDeciders(
+      stage,
+      stageHolders(await holdersOn(trx, partnershipId, on), bid, stage),
+      bid.applicant,
+    )
+    throw new DomainError(
+      'BID.OWN_BID',
+      'forbidden',
+      `You applied for this bid, so you take no decision on it: at this stage ${STAGE_WHO[stage]} decide, and besides you they are ${holderNames(others, stage)}.`,
+      [{ field: 'deciders', message: others.map((h) => h.subject).join(', ') || 'none' }],
+    )
+  }
   const where =
     stage === 'delivery_group'
       ? { id: bid.groupId }
       : ({ kind: stage === 'officers' ? 'strategic' : 'performance' } as const)
   const held = await membershipsIn(trx, partnershipId, actor.subject, on, where)
   const offices = [...new Set(held.flatMap((m) => m.offices))]
-  const who = {
-    delivery_group: 'members of the delivery group the bid went to',
-    performance_group: 'members of the Performance Group',
-    officers: "the partnership's designated officer, chair or vice chair",
-  }[stage]
+  const who = STAGE_WHO[stage]
   const deciding = stage === 'officers' ? offices.filter((o) => DECIDING_OFFICES.includes(o)) : offices
   if (held.length === 0 || (stage === 'officers' && deciding.length === 0))
     throw forbidden('BID.NOT_DECIDER', `At this stage only ${who} decide on the bid.`)
@@ -251,9 +300,10 @@ export function createFundingService(db: Db) {
 
   /** Each bid with its route, the actions its state allows and its flags on the date. */
   async function present(scope: Scope, rows: Row<'fundingBid'>[], asOf: string) {
-    const [{ fundingThresholdPence: threshold }, due] = await Promise.all([
+    const [{ fundingThresholdPence: threshold }, due, memberships] = await Promise.all([
       fundingThreshold(db, scope.partnershipId),
       evaluationsDue(db, scope.partnershipId, asOf),
+      holdersOn(db, scope.partnershipId, asOf),
     ])
     const overdue = due.filter((b) => evaluationOverdue(b, asOf))
     return rows.map((row) => {
@@ -269,10 +319,20 @@ export function createFundingService(db: Db) {
           flag: 'agency_evaluation_overdue',
           reason: `the agency has not evaluated ${agencies.map((b) => `"${b.title}" (due ${b.evaluationDueOn})`).join(', ')}`,
         })
+      const route = routeFor(row.amountPence, threshold)
+      const stage = pendingStage(row.state, route)
+      if (stage !== null) {
+        const { others, enough } = independentDeciders(stage, stageHolders(memberships, row, stage), row.applicant)
+        if (!enough)
+          flags.push({
+            flag: 'no_independent_decider',
+            reason: `blocked: ${STAGE_WHO[stage]} decide next, and besides the applicant they are ${holderNames(others, stage)}; appoint someone else to take the step`,
+          })
+      }
       const facts = { state: row.state, amountPence: row.amountPence, thresholdPence: threshold }
       return {
         ...row,
-        route: routeFor(row.amountPence, threshold),
+        route,
         allowedActions: allowedActions(facts),
         flags,
       }

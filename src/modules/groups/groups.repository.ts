@@ -108,3 +108,23 @@ export function officeHolders(db: Db, partnershipId: string, groupId: string, of
     .orderBy('subject')
     .execute()
 }
+
+/** Every membership of the partnership's groups on a date, with its group's kind: who holds what. */
+export function holdersOn(db: Db, partnershipId: string, on: string) {
+  return db
+    .selectFrom('groupMember')
+    .innerJoin('partnershipGroup', 'partnershipGroup.id', 'groupMember.groupId')
+    .select([
+      'groupMember.groupId',
+      'partnershipGroup.kind',
+      'groupMember.subject',
+      'groupMember.name',
+      'groupMember.offices',
+    ])
+    .where('groupMember.partnershipId', '=', partnershipId)
+    .where('groupMember.archived', '=', false)
+    .where('partnershipGroup.archived', '=', false)
+    .where(covers('groupMember', on))
+    .orderBy('groupMember.subject')
+    .execute()
+}

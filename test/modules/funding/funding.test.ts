@@ -249,6 +249,66 @@ t.test('at or under the threshold: the designated officer, chair and vice chair,
   })
 })
 
+t.test(
+  'an applicant never decides their own bid: 403 BID.OWN_BID naming the others; a stage with none is blocked',
+  async (t) => {
+    const ctx = await buildTestApp(t)
+    const s = await setUp(ctx)
+    const { people, step } = s
+    const as = (sub: string) => ctx.as('officer', 'alpha', { sub })
+    const dora = await as('dora')
+    const pat = await as('pat')
+    const tess = await as('tess')
+    const apply = (who: Record<string, string>, amountPence: number) =>
+      s.post('bids', { allocationId: s.line.id, amountPence, title: 'Own bid', groupId: s.delivery.id }, who)
+    const flagsOf = async (id: string) =>
+      ((await s.call('GET', `bids/${id}`, people.nobody)).json().flags as Array<{ flag: string }>).map((f) => f.flag)
+
+    // Dora chairs the delivery group alone: her own bid cannot be supported by anyone until someone joins.
+    const own = await apply(dora, 150000)
+    await step(own.id, 'submit', dora)
+    const refused = await step(own.id, 'support', dora)
+    t.equal(refused.statusCode, 403, 'the applicant does not support their own bid as a delivery-group member')
+    t.match(refused.json(), { code: 'BID.OWN_BID', detail: /besides you they are nobody/ })
+    t.ok((await flagsOf(own.id)).includes('no_independent_decider'), 'the bid says its step is blocked')
+    await s.post(`groups/${s.delivery.id}/members`, { subject: 'dan', startsOn: '2000-01-01', name: 'Dan' })
+    t.notOk((await flagsOf(own.id)).includes('no_independent_decider'), 'unblocked once someone else sits')
+    t.match((await step(own.id, 'support', dora)).json(), { code: 'BID.OWN_BID', detail: /Dan/ })
+    t.match((await step(own.id, 'support', await as('dan'))).json(), { bid: { state: 'supported' } })
+
+    // Pat is the whole Performance Group: over the threshold, Pat's own bid waits, blocked.
+    t.equal((await step(own.id, 'approve', pat)).json().bid.state, 'approved', 'Pat decides bids of others')
+    const pats = await apply(pat, 150000)
+    await step(pats.id, 'submit', pat)
+    await step(pats.id, 'support', dora)
+    const self = await step(pats.id, 'approve', pat)
+    t.equal(self.statusCode, 403)
+    t.equal(self.json().code, 'BID.OWN_BID', 'nor approves it as the Performance Group')
+    t.ok((await flagsOf(pats.id)).includes('no_independent_decider'))
+
+    // Tess holds two deciding offices; the other three still cover all three, so her bid is not blocked.
+    const tesss = await apply(tess, 50000)
+    await step(tesss.id, 'submit', tess)
+    await step(tesss.id, 'support', dora)
+    t.notOk((await flagsOf(tesss.id)).includes('no_independent_decider'))
+    const counted = await step(tesss.id, 'approve', tess)
+    t.equal(counted.statusCode, 403, 'nor counts as one of the three officers')
+    t.match(counted.json(), {
+      code: 'BID.OWN_BID',
+      detail: /carl \(chair\).*dee \(designated officer\).*vic \(vice chair\)/,
+    })
+    for (const who of [people.carl, people.vic]) await step(tesss.id, 'approve', who)
+    t.match((await step(tesss.id, 'approve', people.dee)).json(), { bid: { state: 'approved' } })
+
+    // Carl applies: the three offices are still held by three others (Tess as chair, Vic, Dee): not blocked.
+    const carls = await apply(await as('carl'), 40000)
+    await step(carls.id, 'submit', await as('carl'))
+    await step(carls.id, 'support', dora)
+    t.notOk((await flagsOf(carls.id)).includes('no_independent_decider'))
+    t.equal((await step(carls.id, 'approve', await as('carl'))).json().code, 'BID.OWN_BID')
+  },
+)
+
 t.test('approvals and allocations never overspend, even at the same moment', async (t) => {
   const ctx = await buildTestApp(t)
   const s = await setUp(ctx)
