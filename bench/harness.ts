@@ -111,6 +111,10 @@ export async function withBench(
       if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`)
       return res.json() as Promise<{ id: string }>
     }
+    // As a load balancer would: nothing is sent until the instance says it is ready (start-up work holds
+    // the event loop, and the instance sheds while it lags).
+    for (let i = 0; i < 100 && (await fetch(`${address}/readyz`)).status !== 200; i++)
+      await new Promise((r) => setTimeout(r, 100))
     await call('POST', '/partnerships', { slug: 'bench', name: 'Bench CSP' }, superadmin)
     try {
       await run({

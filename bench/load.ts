@@ -9,12 +9,19 @@
  *    answers): goodput (2xx per second against the saturation throughput of part 2), the latency of the
  *    served requests, what share is refused (503 with Retry-After), how fast /healthz answers meanwhile,
  *    and the process's peak RSS.
+ * 4. A heavy neighbour: one viewer of the bench partnership loops over the contract's heaviest reads (a
+ *    funnel plot and a comparison of a peer group at the member cap, the whole evaluation) on two
+ *    connections, while another partnership reads one indicator; its p99 loaded against quiet, in
+ *    alternating rounds (goal: within 2x).
  * Uses DATABASE_URL when set, else a throwaway embedded Postgres. Options: --seconds N (per round).
  */
 import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import Fastify from 'fastify'
+import type { Db } from '../src/db/client.js'
+import { MAX_PEER_MEMBERS } from '../src/modules/benchmarking/benchmarking.service.js'
+import type { TokenClaims } from '../test/helper.js'
 import { withBench } from './harness.js'
 
 const { values } = parseArgs({
@@ -78,13 +85,117 @@ function cannon(url: string, load: Load): Promise<Result> {
   })
 }
 
+/** Part 4: another partnership's reads while one partnership's viewer runs the heaviest reads in a loop. */
+async function heavyNeighbour(b: {
+  address: string
+  db: Db
+  admin: string
+  bearer: (claims: TokenClaims) => Promise<string>
+  indicatorId: string
+  areaId: string
+}) {
+  const send = async (method: string, route: string, auth: string, body?: string, type = 'application/json') => {
+    const res = await fetch(`${b.address}${route}`, {
+      method,
+      headers: { authorization: auth, ...(body === undefined ? {} : { 'content-type': type }) },
+      ...(body === undefined ? {} : { body }),
+    })
+    if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`)
+    return res.json() as Promise<{ id: string }>
+  }
+  // A peer group at the cap, every member with a population and a year of counts.
+  const group = await send(
+    'POST',
+    '/partnerships/bench/peer-groups',
+    b.admin,
+    JSON.stringify({ name: 'Every district' }),
+  )
+  const { partnershipId } = await b.db
+    .selectFrom('peerGroup')
+    .select('partnershipId')
+    .where('id', '=', group.id)
+    .executeTakeFirstOrThrow()
+  const codes = Array.from({ length: MAX_PEER_MEMBERS - 1 }, (_, i) => `Q${String(i).padStart(4, '0')}`)
+  await b.db
+    .insertInto('peerMember')
+    .values(
+      codes.map((code) => ({
+        partnershipId,
+        groupId: group.id,
+        code,
+        name: `District ${code}`,
+        startsOn: '2000-01-01',
+      })),
+    )
+    .execute()
+  await send(
+    'POST',
+    `/partnerships/bench/peer-groups/${group.id}/members`,
+    b.admin,
+    JSON.stringify({ areaId: b.areaId, startsOn: '2000-01-01' }),
+  )
+  const people = [
+    'code,year,population',
+    'E07000136,2009,60000',
+    ...codes.map((c, i) => `${c},2009,${80_000 + i * 97}`),
+  ]
+  await send('POST', '/partnerships/bench/populations/bulk', b.admin, people.join('\n'), 'text/csv')
+  const counts = [
+    'indicator,code,period,value',
+    ...codes.map((c, i) => `NI 16,${c},FY2009-10,${900 + ((i * 37) % 900)}`),
+  ]
+  await send('POST', '/partnerships/bench/peer-figures/bulk', b.admin, counts.join('\n'), 'text/csv')
+
+  const superadmin = await b.bearer({ superadmin: true })
+  await send('POST', '/partnerships', superadmin, JSON.stringify({ slug: 'other', name: 'Other CSP' }))
+  const otherAdmin = await b.bearer({ memberships: [{ partnership: 'other', role: 'admin' }] })
+  const theirs = await send(
+    'POST',
+    '/partnerships/other/indicators',
+    otherAdmin,
+    JSON.stringify({
+      reference: 'NI 20',
+      name: 'Assault with injury',
+      unit: 'count',
+      polarity: 'lower_better',
+      frequency: 'monthly',
+      aggregation: 'sum',
+    }),
+  )
+  const viewer = await b.bearer({ sub: 'heavy', memberships: [{ partnership: 'bench', role: 'viewer' }] })
+  const at = `indicatorId=${b.indicatorId}&period=FY2009-10`
+  const heavy = [
+    `/partnerships/bench/peer-groups/${group.id}/funnel.svg?${at}`,
+    `/partnerships/bench/peer-groups/${group.id}/comparison?${at}`,
+    '/partnerships/bench/evaluation?period=2009-12',
+  ]
+  const victimUrl = `${b.address}/partnerships/other/indicators/${theirs.id}`
+  const victim = () => cannon(victimUrl, { headers: { authorization: otherAdmin }, connections: 8 })
+  say(
+    `4. A heavy neighbour: ${heavy.length} heavy reads looped on 2 connections (group of ${MAX_PEER_MEMBERS}), another partnership's GET indicator on 8`,
+  )
+  const ratios: number[] = []
+  for (let round = 1; round <= 2; round++) {
+    const quiet = await victim()
+    const [loaded, load] = await Promise.all([
+      victim(),
+      cannon(`${b.address}/`, { headers: { authorization: viewer }, connections: 2, paths: heavy }),
+    ])
+    say(row(`  round ${round} other, quiet`, quiet))
+    say(row(`  round ${round} other, neighbour busy`, loaded))
+    say(row(`  round ${round} the heavy reads`, load))
+    ratios.push(loaded.latency.p99 / Math.max(quiet.latency.p99, 1))
+  }
+  say(`  other partnership's p99 loaded / quiet: ${ratios.map((r) => r.toFixed(2)).join(', ')} (goal <= 2)`)
+}
+
 const row = (label: string, r: Result) =>
   `${label.padEnd(34)} ${Math.round(r.requests.average).toString().padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  max ${r.latency.max} ms  ` +
   `sent ${r.requests.total}  2xx ${r['2xx']}  4xx ${r['4xx']}  5xx ${r['5xx']}  errors ${r.errors}  timeouts ${r.timeouts}`
 
 await withBench(
   'load',
-  async ({ pool, address, admin, call }) => {
+  async ({ pool, db, address, admin, call, bearer }) => {
     const indicator = await call('POST', '/partnerships/bench/indicators', {
       reference: 'NI 16',
       name: 'Serious acquisitive crime',
@@ -196,6 +307,8 @@ await withBench(
       say(
         `Peak RSS of the service process (includes the bare server and this harness): ${Math.round(peakRss / 2 ** 20)} MiB`,
       )
+
+      await heavyNeighbour({ address, db, admin, bearer, indicatorId: indicator.id, areaId: area.id })
     } finally {
       clearInterval(sampler)
       await bare.close()

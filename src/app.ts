@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import type pg from 'pg'
 import type { Config } from './config.js'
 import accessPlugin from './plugins/access.js'
+import idempotencyPlugin from './plugins/idempotency.js'
 import authPlugin from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
 import problemPlugin, { answerClientError, sendProblem } from './plugins/problem.js'
@@ -270,6 +271,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(async (api) => {
     await api.register(protectionPlugin, { limits: config.limits })
     await api.register(accessPlugin, { partnershipCacheMs: config.http.partnershipCacheMs })
+    await api.register(idempotencyPlugin)
     await api.register(uploadsPlugin, { limits: config.limits })
     await api.register(partnershipRoutes, { prefix: '/partnerships' })
     const scoped = '/partnerships/:partnership'

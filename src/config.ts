@@ -142,7 +142,7 @@ export function loadConfig(env: Env = process.env): Config {
       bulkConcurrencyPerClient: int(env, 'BULK_CONCURRENCY_PER_CLIENT', 2, 1),
       queueTargetMs: int(env, 'QUEUE_TARGET_MS', 100, 1),
       maxInFlight: int(env, 'MAX_IN_FLIGHT', 2 * int(env, 'DB_POOL_MAX', 10, 1, 1000), 1),
-      maxEventLoopDelayMs: int(env, 'MAX_EVENT_LOOP_DELAY_MS', 0, 0),
+      maxEventLoopDelayMs: int(env, 'MAX_EVENT_LOOP_DELAY_MS', 200, 0),
       maxRssBytes: int(env, 'MAX_RSS_BYTES', 1024 * 1024 * 1024, 0),
       rateLimitMax: int(env, 'RATE_LIMIT_MAX', 6000, 0),
       rateLimitAddressMax: int(env, 'RATE_LIMIT_ADDRESS_MAX', 24000, 0),

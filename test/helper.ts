@@ -74,7 +74,14 @@ export async function signWith(
 export async function buildTestApp(t: Test, env: Record<string, string> = {}, poolMax = 4): Promise<TestApp> {
   const url = await testDatabase(t)
   const dataDir = t.testdir({})
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: url, ...env })
+  // Event-loop shedding is off in tests unless a test asks for it: a loaded machine must not fail the suite.
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    DATABASE_URL: url,
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    ...env,
+  })
   const options = { connectionString: url, connectTimeoutMs: 3000, statementTimeoutMs: 10000 }
   const pool = createPool({ ...options, max: poolMax, role: TENANT_ROLE })
   // Tests look at the database as its owner, past row-level security; the app connects as the service does.
@@ -468,6 +475,7 @@ export async function startService(
       DATABASE_URL: databaseUrl,
       DATA_DIR: dataDir,
       RATE_LIMIT_MAX: '0',
+      MAX_EVENT_LOOP_DELAY_MS: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

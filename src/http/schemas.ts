@@ -61,6 +61,15 @@ export const IfMatchHeaders = Type.Object({
   ),
 })
 
+export const IfMatchOptionalHeaders = Type.Object({
+  'if-match': Type.Optional(
+    Type.String({
+      description: 'Optional: the ETag of the version being replaced; a stale one is 412',
+      maxLength: 200,
+    }),
+  ),
+})
+
 export const IfNoneMatchHeaders = Type.Object({
   'if-none-match': Type.Optional(
     Type.String({

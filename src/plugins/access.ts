@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache'
 import { asTenant } from '../db/tenancy.js'
 import { roleAtLeast, type Role } from '../domain/access.js'
 import { DomainError, notFound } from '../domain/errors.js'
-import { partnershipScope } from '../modules/partnerships/partnerships.repository.js'
+import { partnershipScope } from './access.repository.js'
 import { problemResponses } from './problem.js'
 
 /**

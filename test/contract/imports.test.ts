@@ -56,3 +56,30 @@ t.test('src imports no cycle, and the domain imports nothing but the domain', as
   )
   t.same(outward, [], 'the domain imports only the domain')
 })
+
+/**
+ * The layers, lowest first: a file imports its own layer or a lower one, never a higher one (a plugin
+ * reaching into a module, or the domain into the database, is an arrow running upward).
+ */
+const LAYERS: ReadonlyArray<readonly string[]> = [
+  ['domain'],
+  ['db', 'http'],
+  ['plugins'],
+  ['modules'],
+  ['app.ts', 'server.ts', 'config.ts', 'cli'],
+]
+
+t.test('imports run downward only: domain, then db and http, then plugins, then modules, then the app', async (t) => {
+  const root = path.resolve('src')
+  const layerOf = (file: string) => {
+    const top = path.relative(root, file).split(path.sep)[0]!
+    const layer = LAYERS.findIndex((names) => names.includes(top))
+    return layer === -1 ? LAYERS.length : layer
+  }
+  const upward = [...importGraph(root)].flatMap(([file, targets]) =>
+    targets
+      .filter((target) => layerOf(target) > layerOf(file) && path.basename(target) !== 'config.ts')
+      .map((target) => `${path.relative(root, file)} -> ${path.relative(root, target)}`),
+  )
+  t.same(upward, [], 'no import runs up a layer')
+})

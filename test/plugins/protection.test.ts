@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { Admission } from '../../src/plugins/admission.js'
+import { loadConfig } from '../../src/config.js'
 import { buildTestApp, seedPartnerships } from '../helper.js'
 
 t.test('per-client rate limits answer 429 problem+json with the draft RateLimit headers and Retry-After', async (t) => {
@@ -155,4 +156,25 @@ t.test('every API operation declares 429 and 503 in the contract', async (t) => 
     }
   }
   t.ok(operations > 50, `${operations} operations checked`)
+})
+
+t.test('a blocked event loop sheds API requests (on by default) while health checks answer', async (t) => {
+  t.equal(loadConfig({ NODE_ENV: 'test' }).limits.maxEventLoopDelayMs, 200, 'on by default, at 200 ms')
+  const ctx = await buildTestApp(t, { MAX_EVENT_LOOP_DELAY_MS: '100' })
+  // Building the app holds the loop too: wait until a sample has passed it.
+  for (let i = 0; i < 50 && ctx.app.admission.pressure(); i++) await new Promise((r) => setTimeout(r, 100))
+  await seedPartnerships(ctx, 'alpha')
+  const viewer = await ctx.as('viewer', 'alpha')
+  // Work that holds the loop, as one request drawing thousands of points once did, until a sample sees it.
+  let shed: { statusCode: number; json(): { code: string } } | undefined
+  for (let i = 0; i < 20 && shed === undefined; i++) {
+    const until = Date.now() + 400
+    while (Date.now() < until);
+    await new Promise((r) => setTimeout(r, 5))
+    const res = await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/areas', headers: viewer })
+    if (res.statusCode === 503) shed = res
+  }
+  t.ok(shed, 'an API request is refused while the loop lags')
+  t.equal(shed?.json().code, 'SERVICE.OVERLOADED')
+  t.equal((await ctx.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'liveness still answers')
 })

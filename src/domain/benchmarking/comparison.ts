@@ -58,12 +58,18 @@ export function compareGroup(
   })
   // Best first: the lowest rate when lower is better, the highest when higher is; monitor-only reads as lower.
   const better = (a: number, b: number) => (polarity === 'higher_better' ? b - a : a - b)
-  const ordered = [...rated].sort((a, b) => better(a.rate, b.rate))
   const same = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b))
+  // Ranks in one pass over the sorted order (ties take the first place of their run): n log n, not n².
+  const ranks = new Array<number>(rated.length)
+  const ordered = rated.map((m, i) => ({ rate: m.rate, i })).sort((a, b) => better(a.rate, b.rate))
+  ordered.forEach((o, place) => {
+    const previous = ordered[place - 1]
+    ranks[o.i] = previous !== undefined && same(previous.rate, o.rate) ? ranks[previous.i]! : place + 1
+  })
   return {
     groupRate,
-    members: rated.map((m) => {
-      const rank = ordered.findIndex((o) => same(o.rate, m.rate)) + 1
+    members: rated.map((m, i) => {
+      const rank = ranks[i]!
       const othersCount = totalCount - m.count
       const othersExposure = totalExposure - m.exposure
       const othersRate = othersExposure > 0 ? (othersCount / othersExposure) * ratePer : null

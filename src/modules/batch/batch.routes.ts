@@ -6,7 +6,7 @@ import { DomainError } from '../../domain/errors.js'
 import { PartnershipParams } from '../../http/schemas.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { bodyStream, mediaTypeOf, streamBodies } from '../../plugins/uploads.js'
-import { readBulkBody, type BulkBody, type BulkBodyLimits } from '../measurements/bulk-body.js'
+import { readBulkBody, type BulkBody, type BulkBodyLimits } from '../../http/bulk-body.js'
 import type { BulkAnswer, BulkOptions } from './batch.service.js'
 import { BulkHeaders, BulkQuery, BulkResultSchema } from './batch.schemas.js'
 

@@ -2,8 +2,9 @@ import type { Db } from '../../db/client.js'
 import type { Actor } from '../../domain/access.js'
 import { DomainError, type FieldError } from '../../domain/errors.js'
 import { recordAudit } from '../audit/audit.repository.js'
-import { lineOf, UnreadableRow } from '../measurements/bulk-body.js'
-import { claimIdempotencyKey, markBatch, storeIdempotentAnswer, undoBatch } from './batch.repository.js'
+import { lineOf, UnreadableRow } from '../../http/bulk-body.js'
+import { claimIdempotencyKey, storeIdempotentAnswer } from '../../plugins/idempotency.repository.js'
+import { markBatch, undoBatch } from './batch.repository.js'
 
 /** The most rows one request may send. */
 export const MAX_ROWS = 500_000

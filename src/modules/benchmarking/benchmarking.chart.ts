@@ -13,6 +13,9 @@ const WIDTH = 760
 const HEIGHT = 440
 const M = { top: 72, right: 170, bottom: 56, left: 72 }
 
+/** Names placed beside markers at most (our own areas are always named). */
+const MAX_LABELS = 24
+
 const fixed = (n: number) => Number(n.toFixed(1)).toString()
 
 interface Box {
@@ -127,7 +130,18 @@ export function funnelPlot(c: Comparison): string {
     ...points.map(({ px, py }) => ({ x1: px - 7, y1: py - 7, x2: px + 7, y2: py + 7 })),
     { x1: M.left + plotW + 12, y1: M.top - 10, x2: WIDTH, y2: M.top + 130 },
   ]
-  const order = [...points].sort((a, b) => Number(b.m.ours) - Number(a.m.ours) || a.py - b.py)
+  // Past a couple of dozen names a plot is unreadable and placing them costs labels x markers: beyond
+  // that, ours are named and then the peers furthest outside the 95% limits; every name is in the CSV.
+  const far = (m: (typeof points)[number]['m']) => Math.abs(m.count - m.expected) / Math.sqrt(Math.max(m.expected, 1))
+  const order = [...points]
+    .sort(
+      (a, b) =>
+        Number(b.m.ours) - Number(a.m.ours) ||
+        Number(b.m.bands['95'] !== 'in_line') - Number(a.m.bands['95'] !== 'in_line') ||
+        far(b.m) - far(a.m),
+    )
+    .filter((p, i) => p.m.ours || i < MAX_LABELS)
+    .sort((a, b) => Number(b.m.ours) - Number(a.m.ours) || a.py - b.py)
   for (const { m, px, py } of order) {
     const width = m.name.length * (m.ours ? 7.2 : 6.2)
     const spots = [0, 12, -12, 24, -24, 36, -36, 48, -48].flatMap((dy) =>
@@ -158,10 +172,13 @@ export function funnelPlot(c: Comparison): string {
     `<circle cx="${lx + 14}" cy="${ly + 66}" r="6" fill="#000"/><text x="${lx + 34}" y="${ly + 70}">Our areas</text>`,
     `<circle cx="${lx + 14}" cy="${ly + 88}" r="4.5" fill="#fff" stroke="#000" stroke-width="1.5"/><text x="${lx + 34}" y="${ly + 92}">Peers</text>`,
   )
-  if (c.missing.length > 0)
-    out.push(
-      `<text x="${lx}" y="${ly + 120}" fill="#57606a" font-size="11">${escapeXml(`Left out: ${c.missing.length}`)}</text>`,
-    )
+  const notes = [
+    ...(order.length < points.length ? [`Named: ${order.length} of ${figure(points.length)}`] : []),
+    ...(c.missing.length > 0 ? [`Left out: ${figure(c.missing.length)}`] : []),
+  ]
+  notes.forEach((note, i) =>
+    out.push(`<text x="${lx}" y="${ly + 120 + 16 * i}" fill="#57606a" font-size="11">${escapeXml(note)}</text>`),
+  )
   out.push('</svg>')
   return out.join('\n')
 }

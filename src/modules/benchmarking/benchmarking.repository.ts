@@ -201,3 +201,25 @@ export async function upsertPeerFigures(trx: Db, partnershipId: string, sentBy: 
     from written`.execute(trx)
   return result.rows[0] ?? { inserted: 0, updated: 0 }
 }
+
+/**
+ * The group's member rows (any dates), under the group's row lock: two members added at once are
+ * counted one after the other, so neither passes the cap unseen.
+ */
+export async function lockedMemberCount(trx: Db, partnershipId: string, groupId: string): Promise<number> {
+  await trx
+    .selectFrom('peerGroup')
+    .select('id')
+    .where('partnershipId', '=', partnershipId)
+    .where('id', '=', groupId)
+    .forUpdate()
+    .executeTakeFirst()
+  const row = await trx
+    .selectFrom('peerMember')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('partnershipId', '=', partnershipId)
+    .where('groupId', '=', groupId)
+    .where('archived', '=', false)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}

@@ -4,7 +4,7 @@ import { sendCsv, spreadsheetCsv, wantsCsv } from '../../http/csv.js'
 import { JsonOrCsv } from '../../http/schemas.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { registerBulkRoute } from '../batch/batch.routes.js'
-import type { BulkBodyLimits } from '../measurements/bulk-body.js'
+import type { BulkBodyLimits } from '../../http/bulk-body.js'
 import { actorOf, registerResourceRoutes, tenantScope } from '../resource/resource.routes.js'
 import { funnelPlot } from './benchmarking.chart.js'
 import {
@@ -37,7 +37,7 @@ const read = { scope: 'partnership', role: 'viewer' } as const
 const comparisonProblems = {
   400: ['PERIOD.INVALID'],
   404: ['PEER_GROUP.NOT_FOUND', 'INDICATOR.NOT_FOUND'],
-  422: ['BENCHMARK.INDICATOR'],
+  422: ['BENCHMARK.INDICATOR', 'PEER_GROUP.TOO_LARGE'],
 }
 
 /** Registered under /partnerships/:partnership. */
@@ -76,7 +76,7 @@ export const benchmarkingRoutes: FastifyPluginAsyncTypebox<{ upload: BulkBodyLim
       problems: {
         write: {
           409: ['PEER_MEMBER.OVERLAP'],
-          422: ['PEER_MEMBER.CODE', 'PEER_MEMBER.DATES', 'PEER_MEMBER.REFERENCE'],
+          422: ['PEER_MEMBER.CODE', 'PEER_MEMBER.DATES', 'PEER_MEMBER.REFERENCE', 'PEER_GROUP.TOO_LARGE'],
         },
       },
     },

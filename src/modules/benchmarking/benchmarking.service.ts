@@ -21,6 +21,7 @@ import { checkMembershipSpan, createResourceService, type WriteHooks } from '../
 import {
   comparableIndicators,
   hasPeerGroups,
+  lockedMemberCount,
   membersOn,
   peerFigureSpec,
   peerGroupSpec,
@@ -53,8 +54,23 @@ const notComparable = (i: Indicator, field: string) =>
   )
 
 /** A peer's dates: a member leaves its group on endsOn; one code is in a group once on any day. */
+/**
+ * A peer group holds at most this many members (over all dates): an iQuanta-style family is 15, every
+ * CSP in England about 300. A comparison's cost grows with its members, so one request stays bounded.
+ */
+export const MAX_PEER_MEMBERS = 1000
+
+const tooLarge = (detail: string) => new DomainError('PEER_GROUP.TOO_LARGE', 'unprocessable', detail)
+
 const memberHooks: WriteHooks<'peerMember'> = {
   async beforeWrite(trx, scope, values, existing) {
+    if (
+      existing === undefined &&
+      (await lockedMemberCount(trx, scope.partnershipId, scope.parentId!)) >= MAX_PEER_MEMBERS
+    )
+      throw tooLarge(
+        `A peer group holds at most ${MAX_PEER_MEMBERS.toLocaleString('en-GB')} members: end or archive some, or compare in smaller groups.`,
+      )
     const merged = { ...existing, ...values } as Row<'peerMember'>
     const settled: Record<string, unknown> = { ...values }
     if (values.areaId !== undefined && values.areaId !== null) {
@@ -316,7 +332,15 @@ export function createBenchmarkingService(db: Db) {
   ): Promise<Map<string, Map<string, Omit<Comparison, 'indicator' | 'period'>>>> {
     const out = new Map<string, Map<string, Omit<Comparison, 'indicator' | 'period'>>>()
     const span = dateRange(window as Period)
-    const roster = await membersOn(db, partnershipId, span.end, groupId)
+    const listed = await membersOn(db, partnershipId, span.end, groupId)
+    if (groupId !== undefined && listed.length > MAX_PEER_MEMBERS)
+      throw tooLarge(
+        `The group has ${listed.length.toLocaleString('en-GB')} members on ${span.end}; a comparison takes at most ${MAX_PEER_MEMBERS.toLocaleString('en-GB')}.`,
+      )
+    // A group kept from before the cap is left out of the flags rather than make every evaluation pay for it.
+    const counted = new Map<string, number>()
+    for (const m of listed) counted.set(m.groupId, (counted.get(m.groupId) ?? 0) + 1)
+    const roster = listed.filter((m) => counted.get(m.groupId)! <= MAX_PEER_MEMBERS)
     if (roster.length === 0) return out
     const [found, people] = await Promise.all([
       windowFigures(
@@ -335,10 +359,8 @@ export function createBenchmarkingService(db: Db) {
       f: { indicatorId: string; period: string; periodStart: string; periodEnd: string; value: string },
     ) => {
       const byCode = counts.get(f.indicatorId) ?? counts.set(f.indicatorId, new Map()).get(f.indicatorId)!
-      byCode.set(code, [
-        ...(byCode.get(code) ?? []),
-        { period: f.period, months: monthsOfRange(f.periodStart, f.periodEnd), value: Number(f.value) },
-      ])
+      const list = byCode.get(code) ?? byCode.set(code, []).get(code)!
+      list.push({ period: f.period, months: monthsOfRange(f.periodStart, f.periodEnd), value: Number(f.value) })
     }
     const areaCode = new Map(roster.filter((m) => m.areaId !== null).map((m) => [m.areaId!, m.code]))
     for (const f of found.own) {
@@ -351,7 +373,7 @@ export function createBenchmarkingService(db: Db) {
     const years = new Map<string, Map<number, number>>()
     for (const p of people) years.set(p.code, (years.get(p.code) ?? new Map()).set(p.year, p.population))
     const byGroup = new Map<string, typeof roster>()
-    for (const m of roster) byGroup.set(m.groupId, [...(byGroup.get(m.groupId) ?? []), m])
+    for (const m of roster) (byGroup.get(m.groupId) ?? byGroup.set(m.groupId, []).get(m.groupId)!).push(m)
     for (const indicator of indicators) {
       const byCode = counts.get(indicator.id) ?? new Map<string, Figure[]>()
       const groups = new Map<string, Omit<Comparison, 'indicator' | 'period'>>()
@@ -377,12 +399,13 @@ export function createBenchmarkingService(db: Db) {
             })
         }
         const compared = compareGroup(inputs, indicator.polarity, ratePerOf(indicator))
+        const inputOf = new Map(inputs.map((i) => [i.code, i]))
         groups.set(gid, {
           group: { id: gid, name: list[0]!.group },
           membersOn: span.end,
           ratePer: ratePerOf(indicator),
           groupRate: compared?.groupRate ?? null,
-          members: (compared?.members ?? []).map((c) => ({ ...inputs.find((i) => i.code === c.code)!, ...c })),
+          members: (compared?.members ?? []).map((c) => ({ ...inputOf.get(c.code)!, ...c })),
           missing,
         })
       }

@@ -10,13 +10,7 @@ import type { FeedLayout } from '../../domain/feeds/layout.js'
 import { startTally, type Tally } from '../../domain/feeds/tally.js'
 import { restored } from '../../http/csv.js'
 import { recordAudit } from '../audit/audit.repository.js'
-import {
-  boundedChunks,
-  MAX_ROW_BYTES,
-  recordLines,
-  type BulkBodyLimits,
-  type CsvInfo,
-} from '../measurements/bulk-body.js'
+import { boundedChunks, MAX_ROW_BYTES, recordLines, type BulkBodyLimits, type CsvInfo } from '../../http/bulk-body.js'
 import {
   createMeasurementService,
   type BulkResult,

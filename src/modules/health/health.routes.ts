@@ -36,7 +36,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Status, ...problemResponses(503) },
     },
     handler: async (request, reply) => {
-      if (app.admission.shedding) {
+      if (app.admission.shedding || app.admission.pressure()) {
         return sendProblem(request, reply, {
           kind: 'service-unavailable',
           code: 'SERVICE.OVERLOADED',

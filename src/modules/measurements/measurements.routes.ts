@@ -8,10 +8,19 @@ import { daysOf } from '../../domain/periods.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { actorOf } from '../resource/resource.routes.js'
 import { pageCursor, UUID_PATTERN } from '../../http/paging.js'
-import { CsvAnswer, IfMatchHeaders, NoContent, PartnershipParams, page } from '../../http/schemas.js'
+import {
+  CsvAnswer,
+  IfMatchHeaders,
+  IfMatchOptionalHeaders,
+  IfNoneMatchHeaders,
+  isNotModified,
+  NoContent,
+  PartnershipParams,
+  page,
+} from '../../http/schemas.js'
 import { etagOf } from '../resource/resource.service.js'
 import { registerBulkRoute } from '../batch/batch.routes.js'
-import { CSV_COLUMNS, type BulkBodyLimits } from './bulk-body.js'
+import { CSV_COLUMNS, type BulkBodyLimits } from '../../http/bulk-body.js'
 import { exportPage, listMeasurements } from './measurements.repository.js'
 import {
   MeasurementKeyParams,
@@ -121,6 +130,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
         400: ['MEASUREMENT.INVALID', 'PERIOD.MISMATCH', 'PERIOD.INVALID', 'DECIMAL.INVALID'],
         403: ['MEASUREMENT.AGENCY'],
         404: ['INDICATOR.NOT_FOUND', 'AREA.NOT_FOUND'],
+        412: ['PRECONDITION.FAILED'],
       },
       etag: true,
     },
@@ -129,13 +139,14 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       tags,
       summary: 'Write one measurement (create, or replace its value keeping the old one as a revision)',
       description:
-        'Needs the officer role, or an agency feed token for an indicator that agency supplies. Re-sending the same value changes nothing.',
+        'Needs the officer role, or an agency feed token for an indicator that agency supplies. Re-sending the same value changes nothing. If-Match is optional: sent, it must hold the current ETag (412 otherwise, and when there is no figure yet), so a client that read a figure replaces only that version.',
       params: MeasurementKeyParams,
+      headers: IfMatchOptionalHeaders,
       body: PutMeasurementSchema,
       response: {
         200: Type.Unsafe({ $ref: 'Measurement', description: 'Replaced, or unchanged' }),
         201: Type.Unsafe({ $ref: 'Measurement', description: 'Created' }),
-        ...problemResponses(400, 401, 403, 404),
+        ...problemResponses(400, 401, 403, 404, 412),
       },
     },
     handler: async (request, reply) => {
@@ -144,6 +155,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
         writerOf(request),
         keyOf(request),
         request.body as Record<string, unknown>,
+        request.headers['if-match'],
       )
       return reply
         .status(result.created ? 201 : 200)
@@ -161,11 +173,18 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       description:
         'The current value of one indicator for one area and period, with its status, revision and ETag. Name the indicator by id or reference and the area by id or code.',
       params: MeasurementKeyParams,
-      response: { 200: Measurement, ...problemResponses(400, 401, 404) },
+      headers: IfNoneMatchHeaders,
+      response: {
+        200: Measurement,
+        304: NoContent('Not modified: the ETag sent is current'),
+        ...problemResponses(400, 401, 404),
+      },
     },
     handler: async (request, reply) => {
       const row = await service.get(request.partnership, keyOf(request))
-      return reply.header('etag', etagOf(row.version)).send(row)
+      const etag = etagOf(row.version)
+      if (isNotModified(request.headers['if-none-match'], etag)) return reply.status(304).header('etag', etag).send()
+      return reply.header('etag', etag).send(row)
     },
   })
 

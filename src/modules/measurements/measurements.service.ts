@@ -265,7 +265,13 @@ export function createMeasurementService(db: Db) {
     },
 
     /** Upserts one measurement; answers whether it was created, changed or already so. */
-    async put(tenant: Tenant, writer: Writer, key: MeasurementKey, body: Record<string, unknown>) {
+    async put(
+      tenant: Tenant,
+      writer: Writer,
+      key: MeasurementKey,
+      body: Record<string, unknown>,
+      ifMatch?: string | undefined,
+    ) {
       const partnershipId = tenant.id
       const row = { indicator: key.indicatorId, area: key.areaId, period: key.period, ...body }
       return db.transaction().execute(async (trx) => {
@@ -279,7 +285,13 @@ export function createMeasurementService(db: Db) {
         const columns = checker.take()
         // The key as stored: the ids the names resolved to, the period in its one form.
         const stored = { indicatorId: columns.indicatorId[0]!, areaId: columns.areaId[0]!, period: columns.period[0]! }
-        const before = await findMeasurement(trx, partnershipId, stored)
+        const before = await findMeasurement(trx, partnershipId, stored, ifMatch !== undefined)
+        // RFC 9110: If-Match (even *) fails where there is no current figure.
+        if (ifMatch !== undefined && ifMatch.trim() !== '') {
+          if (before === undefined)
+            throw new DomainError('PRECONDITION.FAILED', 'precondition-failed', 'There is no figure yet to match.')
+          checkIfMatch(ifMatch, before.version)
+        }
         const { inserted, updated } = await upsertMeasurements(trx, partnershipId, writer.subject, columns)
         const after = (await findMeasurement(trx, partnershipId, stored))!
         if (inserted + updated > 0) {

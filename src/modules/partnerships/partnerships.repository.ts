@@ -62,15 +62,6 @@ export async function financialYearUses(db: Db, partnershipId: string) {
   return { targets: Number(targets.n), measurements: Number(measurements.n), commentary: Number(commentary.n) }
 }
 
-/** What every request to a partnership needs of it, by slug: its id, year-start month and whether it is archived. */
-export function partnershipScope(db: Db, slug: string) {
-  return db
-    .selectFrom('partnership')
-    .select(['id', 'slug', 'financialYearStartMonth', 'archived'])
-    .where('slug', '=', slug)
-    .executeTakeFirst()
-}
-
 export function insertPartnership(db: Db, values: NewPartnership) {
   return db.insertInto('partnership').values(values).returning(COLUMNS).executeTakeFirstOrThrow()
 }

@@ -265,3 +265,74 @@ t.test("another partnership's groups do not exist for it", async (t) => {
     t.equal(res.statusCode, 404, url)
   }
 })
+
+t.test('a peer group is capped: the 1,001st member and a comparison of a larger group are 422', async (t) => {
+  const { ctx, call, post, bulk, cd, lindsey, officer } = await setup(t)
+  const group = await post('peer-groups', { name: 'Every district', source: 'Illustrative' })
+  await post(`peer-groups/${group.id}/members`, { areaId: lindsey.id, startsOn: '2009-04-01' })
+  const codes = Array.from({ length: 998 }, (_, i) => `Q${String(i).padStart(4, '0')}`)
+  // Members straight into the table (the API would take a thousand requests); figures through the bulk path.
+  const { partnershipId } = await ctx.db
+    .selectFrom('peerGroup')
+    .select('partnershipId')
+    .where('id', '=', group.id)
+    .executeTakeFirstOrThrow()
+  const insert = (list: string[]) =>
+    ctx.db
+      .insertInto('peerMember')
+      .values(
+        list.map((code) => ({
+          partnershipId,
+          groupId: group.id,
+          code,
+          name: `District ${code}`,
+          startsOn: '2009-04-01',
+        })),
+      )
+      .execute()
+  await insert(codes)
+  const people = [
+    'code,year,population',
+    'E07000137,2009,140000',
+    ...codes.map((c, i) => `${c},2009,${80_000 + i * 97}`),
+  ]
+  t.equal((await bulk('populations/bulk', people.join('\n'))).statusCode, 200)
+  const counts = [
+    'indicator,code,period,value',
+    ...codes.map((c, i) => `LOCAL CD,${c},FY2009-10,${900 + ((i * 37) % 900)}`),
+  ]
+  t.equal((await bulk('peer-figures/bulk', counts.join('\n'))).statusCode, 200)
+
+  const last = await call('POST', `peer-groups/${group.id}/members`, officer, {
+    code: 'Q9999',
+    name: 'The thousandth',
+    startsOn: '2010-04-01',
+  })
+  t.equal(last.statusCode, 201, 'the thousandth member is taken')
+  const over = await call('POST', `peer-groups/${group.id}/members`, officer, {
+    code: 'Q9998',
+    name: 'One too many',
+    startsOn: '2010-04-01',
+  })
+  t.equal(over.statusCode, 422)
+  t.match(over.json(), { code: 'PEER_GROUP.TOO_LARGE', detail: /at most 1,000 members/ })
+
+  const at = `indicatorId=${cd.id}&period=FY2009-10`
+  const compared = await call('GET', `peer-groups/${group.id}/comparison?${at}`, officer)
+  t.equal(compared.statusCode, 200)
+  t.equal(compared.json().members.length, 999, 'every member with figures for the year (the thousandth joined later)')
+  const funnel = await call('GET', `peer-groups/${group.id}/funnel.svg?${at}`, officer)
+  t.equal(funnel.statusCode, 200)
+  t.same(xmlProblems(funnel.body), [], 'a well-formed SVG')
+  t.match(funnel.body, /font-weight="bold"[^>]*>East Lindsey</, 'our area always named')
+  t.match(funnel.body, /Named: 24 of 999/, 'past two dozen, the plot names ours and the peers furthest out')
+  t.equal((funnel.body.match(/<circle /g) ?? []).length, 999 + 2, 'every member plotted (and two in the legend)')
+
+  // A group kept from before the cap is refused at read, not computed.
+  await insert(['Q9997', 'Q9996'])
+  for (const path of ['comparison', 'funnel.svg']) {
+    const res = await call('GET', `peer-groups/${group.id}/${path}?indicatorId=${cd.id}&period=FY2010-11`, officer)
+    t.equal(res.statusCode, 422, path)
+    t.match(res.json(), { code: 'PEER_GROUP.TOO_LARGE', detail: /1,002 members on 2011-03-31/ })
+  }
+})

@@ -151,6 +151,39 @@ t.test('one measurement: create, re-send, revise, history, status', async (t) =>
   t.equal(absent.statusCode, 404)
 })
 
+t.test(
+  'one measurement honours If-Match on PUT (412 when stale or absent) and If-None-Match on GET (304)',
+  async (t) => {
+    const { ctx, officer, boston, ni20 } = await setup(t)
+    const url = `/partnerships/alpha/measurements/${ni20.id}/${boston.id}/2010-05`
+    const put = (value: number, ifMatch?: string) =>
+      ctx.app.inject({
+        method: 'PUT',
+        url,
+        headers: { ...officer, ...(ifMatch === undefined ? {} : { 'if-match': ifMatch }) },
+        payload: { value },
+      })
+    t.equal((await put(40, '*')).statusCode, 412, 'If-Match: * where there is no figure yet')
+    const created = await put(40)
+    t.equal(created.statusCode, 201)
+    const etag = created.headers.etag as string
+    const stale = await put(41, '"99"')
+    t.equal(stale.statusCode, 412, 'a stale ETag does not write')
+    t.equal(stale.json().code, 'PRECONDITION.FAILED')
+    t.equal((await ctx.app.inject({ method: 'GET', url, headers: officer })).json().value, '40', 'nothing written')
+    const current = await put(42, etag)
+    t.equal(current.statusCode, 200, 'the current ETag writes')
+    t.equal(current.json().revision, 2)
+    t.equal((await put(43, etag)).statusCode, 412, 'the ETag it replaced is stale now')
+    const fresh = current.headers.etag as string
+    const cached = await ctx.app.inject({ method: 'GET', url, headers: { ...officer, 'if-none-match': fresh } })
+    t.equal(cached.statusCode, 304)
+    t.equal(cached.body, '')
+    const old = await ctx.app.inject({ method: 'GET', url, headers: { ...officer, 'if-none-match': etag } })
+    t.equal(old.statusCode, 200, 'an old ETag reads the figure')
+  },
+)
+
 t.test('bulk: all-or-nothing, partial, counts, idempotent replay', async (t) => {
   const { ctx, officer, boston, eastLindsey, ni20 } = await setup(t)
   const good = [

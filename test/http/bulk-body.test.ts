@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import t from 'tap'
-import { MAX_ROW_BYTES, readBulkBody, UnreadableRow } from '../../../src/modules/measurements/bulk-body.js'
+import { MAX_ROW_BYTES, readBulkBody, UnreadableRow } from '../../src/http/bulk-body.js'
 
 /** The body in pieces of `size` bytes, as a slow network delivers it. */
 function pieces(text: string | Buffer, size: number): Readable {

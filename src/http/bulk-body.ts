@@ -1,8 +1,8 @@
 import { parse as csvParser } from 'csv-parse'
-import { fromExcelMonth, restored } from '../../http/csv.js'
+import { fromExcelMonth, restored } from './csv.js'
 import { createHash, type Hash } from 'node:crypto'
 import { pipeline, type Readable } from 'node:stream'
-import { DomainError } from '../../domain/errors.js'
+import { DomainError } from '../domain/errors.js'
 
 export const CSV_COLUMNS = [
   'indicator',
