@@ -114,6 +114,39 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}, po
   }
 }
 
+/**
+ * Another instance of the service on the same database (its own pool, caches and process state), as a
+ * second copy behind a load balancer would be; it verifies the same test tokens. Closed when the test ends.
+ */
+export async function secondInstance(
+  t: Test,
+  ctx: TestApp,
+  env: Record<string, string> = {},
+): Promise<FastifyInstance> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: ctx.config.dataDir,
+    DATABASE_URL: ctx.url,
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    ...env,
+  })
+  const pool = createPool({
+    connectionString: ctx.url,
+    connectTimeoutMs: 3000,
+    statementTimeoutMs: 10000,
+    max: 4,
+    role: TENANT_ROLE,
+  })
+  const app = await buildApp({ config, pool })
+  recordAnswers(app)
+  await app.ready()
+  t.teardown(async () => {
+    await app.close()
+    await pool.end()
+  })
+  return app
+}
+
 /** The headers the contract declares (plugins/contract.ts), as sent. */
 const DECLARED_HEADERS = ['x-request-id', 'etag', 'location', 'retry-after', 'ratelimit-policy', 'ratelimit']
 

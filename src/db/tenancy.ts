@@ -11,6 +11,7 @@ import {
   type TransactionSettings,
 } from 'kysely'
 import type pg from 'pg'
+import { DomainError } from '../domain/errors.js'
 import { assertPgInternals, forgetPrepared, processIdOf, runWithSetting } from './pg-wire.js'
 
 export { prepareOnce } from './pg-wire.js'
@@ -25,12 +26,44 @@ export { prepareOnce } from './pg-wire.js'
 export const TENANT_ROLE = 'spa_tenant'
 export const TENANT_SETTING = 'app.partnership_id'
 
-const current = new AsyncLocalStorage<string>()
-
-/** Runs `work` with every query it makes (directly or in a transaction) scoped to one partnership. */
-export function asTenant<T>(partnershipId: string, work: () => T): T {
-  return current.run(partnershipId, work)
+/**
+ * What a write was admitted on: the partnership's year-start month and whether it was archived, as the
+ * instance had them (perhaps from its short-lived cache).
+ */
+export interface AdmittedOn {
+  financialYearStartMonth: number
+  archived: boolean
 }
+
+interface Tenancy {
+  partnershipId: string
+  admittedOn?: AdmittedOn | undefined
+}
+
+const current = new AsyncLocalStorage<Tenancy>()
+
+/**
+ * Runs `work` with every query it makes (directly or in a transaction) scoped to one partnership. With
+ * `admittedOn`, each transaction begins by reading those facts afresh under a key-share lock on the
+ * partnership's row (which a change of them, taking the row for update, waits for and makes wait): a
+ * transaction whose facts have changed since the request was admitted, on this instance or another, is
+ * refused (409 PARTNERSHIP.CHANGED) before it writes, and one admitted on them keeps them until it
+ * commits. So no cache decides a write.
+ */
+export function asTenant<T>(partnershipId: string, work: () => T, admittedOn?: AdmittedOn): T {
+  return current.run({ partnershipId, admittedOn }, work)
+}
+
+/** The facts a transaction's writes rest on, read afresh and locked (see asTenant). */
+const ADMISSION = `select set_config('${TENANT_SETTING}', $1, true), archived, financial_year_start_month as "financialYearStartMonth"
+  from partnership where id = $2::uuid for key share`
+
+export const partnershipChanged = () =>
+  new DomainError(
+    'PARTNERSHIP.CHANGED',
+    'conflict',
+    "The partnership's settings (archived, or its year-start month) changed while this request was on its way: send it again.",
+  )
 
 /** Scopes a transaction begun outside asTenant, once the partnership is known (creating one). */
 export async function setTenant(trx: Kysely<any>, partnershipId: string): Promise<void> {
@@ -60,6 +93,7 @@ class TenantClient {
   constructor(
     private readonly client: pg.PoolClient,
     private readonly partnershipId: string,
+    private readonly admittedOn: AdmittedOn | undefined,
   ) {}
 
   get processID(): number | undefined {
@@ -74,8 +108,23 @@ class TenantClient {
     if (values.length === 1 && values[0] === BEGIN) {
       const begun = await this.client.query(text)
       this.inTransaction = true
-      // An isolation level must come before any statement, so the setting follows the transaction's start.
-      await this.client.query(SETTING, [this.partnershipId])
+      // An isolation level must come before any statement, so the setting follows the transaction's start
+      // (for a write, in one round trip with its admission facts).
+      if (this.admittedOn === undefined) {
+        await this.client.query(SETTING, [this.partnershipId])
+        return begun
+      }
+      const facts = (await this.client.query<AdmittedOn>(ADMISSION, [this.partnershipId, this.partnershipId])).rows[0]
+      if (
+        facts === undefined ||
+        facts.archived !== this.admittedOn.archived ||
+        facts.financialYearStartMonth !== this.admittedOn.financialYearStartMonth
+      ) {
+        // Kysely releases a connection whose begin failed without a rollback: end the transaction here.
+        await this.client.query('rollback')
+        this.inTransaction = false
+        throw partnershipChanged()
+      }
       return begun
     }
     if (this.inTransaction) return this.client.query(text, [...values])
@@ -140,10 +189,10 @@ export function tenantDialect(pool: pg.Pool, onCheckout?: (waitedMs: number) => 
         const asked = performance.now()
         const client = await pool.connect()
         onCheckout?.(performance.now() - asked)
-        const partnershipId = current.getStore()
-        return (partnershipId === undefined
+        const tenancy = current.getStore()
+        return (tenancy === undefined
           ? new PlainClient(client)
-          : new TenantClient(client, partnershipId)) as unknown as PostgresPoolClient
+          : new TenantClient(client, tenancy.partnershipId, tenancy.admittedOn)) as unknown as PostgresPoolClient
       },
     },
   }

@@ -48,8 +48,9 @@ const forbidden = (detail: string): DomainError => new DomainError('AUTH.FORBIDD
 async function accessPlugin(app: FastifyInstance, opts: { partnershipCacheMs: number }): Promise<void> {
   app.decorateRequest('partnership', null as unknown as PartnershipScope)
   // Every scoped request needs its partnership's id; a slug never changes and a partnership is never
-  // deleted, so a short-lived copy saves a query per request. Only financialYearStartMonth can change:
-  // this instance forgets its copy when it changes it, other instances within PARTNERSHIP_CACHE_MS.
+  // deleted, so a short-lived copy saves a query per request. What can change (archived, the year-start
+  // month) never decides a write on the copy's word: each write transaction reads them afresh, locked
+  // (db/tenancy.ts asTenant), and a stale copy is dropped when it is found out.
   const cache =
     opts.partnershipCacheMs === 0
       ? undefined
@@ -71,9 +72,21 @@ async function accessPlugin(app: FastifyInstance, opts: { partnershipCacheMs: nu
       route.schema.response = { ...problemResponses(409), ...(route.schema.response as object) }
     }
     const handler = route.handler
+    const writes = [route.method].flat().some((m) => !READS.has(m))
     route.handler = function (request, reply) {
-      return asTenant(request.partnership.id, () => handler.call(this, request, reply))
+      const { id, financialYearStartMonth, archived } = request.partnership
+      return asTenant(
+        id,
+        () => handler.call(this, request, reply),
+        writes ? { financialYearStartMonth, archived } : undefined,
+      )
     }
+  })
+
+  // The copy this request was admitted on is stale: the next request reads the partnership afresh.
+  app.addHook('onError', async (request, _reply, error) => {
+    if ((error as { code?: string }).code === 'PARTNERSHIP.CHANGED' && request.partnership !== null)
+      cache?.delete(request.partnership.slug)
   })
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
@@ -96,8 +109,13 @@ async function accessPlugin(app: FastifyInstance, opts: { partnershipCacheMs: nu
     const membership = principal.memberships.get(slug)
     const asSuperadmin = membership === undefined && access.superadminToo === true && principal.superadmin
     if (membership === undefined && !asSuperadmin) throw notFound('partnership')
-    const row = await lookup(slug)
+    let row = await lookup(slug)
     if (row === undefined) throw notFound('partnership')
+    // Refusing on a stale copy would keep a partnership read-only after it was unarchived elsewhere.
+    if (row.archived && !READS.has(request.method) && cache !== undefined) {
+      cache.delete(slug)
+      row = (await lookup(slug)) ?? row
+    }
     if (membership !== undefined) {
       if (!roleAtLeast(membership.role, access.role) && access.groupMembers !== true)
         throw forbidden(`This needs the ${access.role} role in ${slug}.`)

@@ -61,7 +61,8 @@ export function problemCodes(shape: OperationShape, status: number): string[] {
   if (status === 400 && shape.query.includes('cursor')) codes.push('PAGE.CURSOR', 'PAGE.SORT')
   if (status === 400 && shape.query.some((q) => ['period', 'from', 'to'].includes(q))) codes.push('PERIOD.INVALID')
   if (status === 404 && shape.scoped) codes.push('PARTNERSHIP.NOT_FOUND')
-  if (status === 409 && shape.scoped && shape.method !== 'get') codes.push('PARTNERSHIP.ARCHIVED')
+  if (status === 409 && shape.scoped && shape.method !== 'get')
+    codes.push('PARTNERSHIP.ARCHIVED', 'PARTNERSHIP.CHANGED')
   // A constraint a rule did not foresee still answers in its own words rather than as a 500.
   if (status === 409 && shape.method !== 'get') codes.push('RESOURCE.DUPLICATE')
   if (status === 422 && shape.method !== 'get') codes.push('RESOURCE.REFERENCE', 'RESOURCE.CONSTRAINT')

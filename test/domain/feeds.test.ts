@@ -18,8 +18,11 @@ t.test('a date cell as its publisher wrote it, read as its month', async (t) => 
     ['31/02/2023', null], // no such day
     ['30 Feb 2023', null],
     ['29/02/2024', '2024-02'], // a leap day
-    ['Jan 2023', null],
-    ['April 2023', null],
+    ['Jan 2023', '2023-01'], // a month alone, as Excel shows a police.uk Month it has opened
+    ['April 2023', '2023-04'],
+    ['Apr-17', '2017-04'],
+    ['Jan-99', '1999-01'], // Excel's two-digit years: 30-99 are the last century
+    ['Foo-17', null],
     ['', null],
     ['unknown', null],
   ]

@@ -9,6 +9,11 @@ export interface FeedLayout {
   /** Months outside [fromMonth, toMonth] are skipped (either end open when null). */
   fromMonth: string | null
   toMonth: string | null
+  /**
+   * Whose rows the file must hold: a row none of whose `columns` names `name` (in the sense of
+   * sameForce) is another's, counted as otherForce. Absent: any row counts.
+   */
+  owner?: { columns: readonly string[]; name: string } | null
 }
 
 /** A layout bound to one file's header: column positions, and the rules as sets to test a row against. */
@@ -22,6 +27,8 @@ export interface BoundLayout {
   rules: ReadonlyArray<{ indicator: number; where: ReadonlyArray<{ column: number; values: ReadonlySet<string> }> }>
   fromMonth: string | null
   toMonth: string | null
+  /** The owner's columns found in the header (none: no check), and its name as sameForce compares it. */
+  owner: { columns: readonly number[]; name: string } | null
 }
 
 /** Cells and values compare as people read them: spaces around and letter case do not matter. */
@@ -58,5 +65,27 @@ export function bindLayout(layout: FeedLayout, header: readonly string[]): Bound
     })),
     fromMonth: layout.fromMonth,
     toMonth: layout.toMonth,
+    owner: ownerOf(layout.owner ?? null, positions),
   }
 }
+
+function ownerOf(owner: FeedLayout['owner'], positions: ReadonlyMap<string, number>): BoundLayout['owner'] {
+  if (owner === null || owner === undefined) return null
+  const columns = owner.columns.map((c) => positions.get(normal(c))).filter((i) => i !== undefined)
+  return columns.length === 0 ? null : { columns, name: forceName(owner.name) }
+}
+
+/**
+ * A police force's name as two writers may spell it: "Lincolnshire Police", "Lincolnshire Police Force"
+ * and "lincolnshire constabulary" are one force; "City of London Police" and "Metropolitan Police
+ * Service" are two.
+ */
+export const forceName = (text: string): string =>
+  normal(text)
+    .replace(/[^a-z0-9 ]/g, ' ')
+    .split(/\s+/)
+    .filter((w) => w !== '' && !['police', 'service', 'constabulary', 'force', 'the'].includes(w))
+    .join(' ')
+
+/** Whether an agency's name is a police force's: its rows in a police.uk file are then checked. */
+export const isPoliceForce = (name: string): boolean => /\b(police|constabulary)\b/i.test(name)

@@ -1,8 +1,15 @@
-import { bindLayout, normal, type FeedLayout } from './layout.js'
+import { bindLayout, forceName, normal, type FeedLayout } from './layout.js'
 import { monthOf } from './months.js'
 
 /** Why a row of a file counted into nothing, in the order the reasons are tested. */
-export const SKIP_REASONS = ['malformed', 'outsideRange', 'noLocation', 'outsidePartnership', 'notMapped'] as const
+export const SKIP_REASONS = [
+  'malformed',
+  'outsideRange',
+  'otherForce',
+  'noLocation',
+  'outsidePartnership',
+  'notMapped',
+] as const
 export type SkipReason = (typeof SKIP_REASONS)[number]
 
 /** Malformed rows listed by line; the rest are counted, not listed. */
@@ -19,6 +26,8 @@ export interface Tally {
   months: string[]
   /** Rows placed in one of the partnership's areas, counted or not. */
   rowsInside: number
+  /** The other forces named by rows counted as otherForce (the first few, as written). */
+  otherForces: string[]
   /**
    * One count for every indicator of the mapping, area of its lookup and month covered, zeros included
    * (a corrected file that drops an incident must bring its month down); none when no row of the file
@@ -59,6 +68,24 @@ export function startTally(layout: FeedLayout, header: readonly string[], locati
     }
     return month
   }
+  const owner = bound.owner
+  const otherForces = new Set<string>()
+  // A file names a few forces over and over: each spelling is judged once.
+  const judged = new Map<string, boolean>()
+  const isOwner = (cell: string) => {
+    let own = judged.get(cell)
+    if (own === undefined) {
+      own = forceName(cell) === owner!.name
+      if (judged.size < 1000) judged.set(cell, own)
+    }
+    return own
+  }
+  const ownRow = (record: readonly string[]) => {
+    if (owner === null) return true
+    if (owner.columns.some((c) => isOwner(record[c]!))) return true
+    if (otherForces.size < 5) otherForces.add(record[owner.columns[0]!]!.trim())
+    return false
+  }
   const refuse = (line: number, problem: string) => {
     skip('malformed')
     if (malformed.length < MAX_LISTED) malformed.push({ line, problem })
@@ -79,6 +106,7 @@ export function startTally(layout: FeedLayout, header: readonly string[], locati
       if (month === null) return refuse(line, `its date "${record[bound.date]!.slice(0, 40)}" is not a date`)
       if ((bound.fromMonth !== null && month < bound.fromMonth) || (bound.toMonth !== null && month > bound.toMonth))
         return skip('outsideRange')
+      if (!ownRow(record)) return skip('otherForce')
       covered.add(month)
       const code = normal(record[bound.location]!)
       if (code === '' || code === 'no location') return skip('noLocation')
@@ -109,6 +137,7 @@ export function startTally(layout: FeedLayout, header: readonly string[], locati
         malformedTruncated: skipped.malformed > malformed.length,
         months,
         rowsInside,
+        otherForces: [...otherForces],
         counts:
           rowsInside === 0
             ? []

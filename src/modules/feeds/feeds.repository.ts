@@ -160,3 +160,29 @@ export function listImports(
   }
   return query.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(page.limit).execute()
 }
+
+export async function agencyName(db: Db, partnershipId: string, id: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('agency')
+    .select('name')
+    .where('partnershipId', '=', partnershipId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return row?.name ?? null
+}
+
+/** The figures standing now for counts an import is about to write: what it would change. */
+export function standingCounts(
+  db: Db,
+  partnershipId: string,
+  counts: { indicatorId: string[]; areaId: string[]; period: string[] },
+) {
+  return sql<{ indicatorId: string; areaId: string; period: string; value: string }>`
+    select m.indicator_id as "indicatorId", m.area_id as "areaId", m.period, m.value::text as value
+    from unnest(${counts.indicatorId}::uuid[], ${counts.areaId}::uuid[], ${counts.period}::text[]) as c(indicator_id, area_id, period)
+    join measurement m on m.partnership_id = ${partnershipId} and m.indicator_id = c.indicator_id
+      and m.area_id = c.area_id and m.period = c.period
+  `
+    .execute(db)
+    .then((r) => r.rows)
+}

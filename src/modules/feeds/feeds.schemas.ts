@@ -154,14 +154,17 @@ export const LocationsSchema = Type.Object(
 )
 
 const Skipped = Type.Object(
-  Object.fromEntries(SKIP_REASONS.map((r) => [r, Type.Integer({ minimum: 0 })])) as Record<
-    (typeof SKIP_REASONS)[number],
-    ReturnType<typeof Type.Integer>
-  >,
+  Object.fromEntries(
+    SKIP_REASONS.map((r) => [
+      r,
+      // Imports kept from before the force check have no otherForce.
+      r === 'otherForce' ? Type.Optional(Type.Integer({ minimum: 0 })) : Type.Integer({ minimum: 0 }),
+    ]),
+  ) as Record<(typeof SKIP_REASONS)[number], ReturnType<typeof Type.Integer>>,
   {
     additionalProperties: false,
     description:
-      'Rows that counted into nothing, by why: malformed (fields or date unreadable), outsideRange (a month outside the mapping), noLocation, outsidePartnership (a location not in the lookup), notMapped (no rule matched: a crime type not mapped)',
+      'Rows that counted into nothing, by why: malformed (fields or date unreadable), outsideRange (a month outside the mapping), otherForce (a police.uk row of a force other than the mapping agency), noLocation, outsidePartnership (a location not in the lookup), notMapped (no rule matched: a crime type not mapped)',
   },
 )
 

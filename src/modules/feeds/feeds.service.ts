@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises'
 import type { Db } from '../../db/client.js'
 import type { Actor } from '../../domain/access.js'
 import { DomainError, notFound, type FieldError } from '../../domain/errors.js'
-import type { FeedLayout } from '../../domain/feeds/layout.js'
+import { isPoliceForce, type FeedLayout } from '../../domain/feeds/layout.js'
 import { startTally, type Tally } from '../../domain/feeds/tally.js'
 import { restored } from '../../http/csv.js'
 import { recordAudit } from '../audit/audit.repository.js'
@@ -21,6 +21,7 @@ import { lookups } from '../measurements/measurements.repository.js'
 import { checkIfMatch, createResourceService, withView, type WriteHooks } from '../resource/resource.service.js'
 import { findRecord, type Row, type Scope } from '../resource/resource.repository.js'
 import {
+  agencyName,
   feedIndicators,
   feedMappingSpec,
   findImport,
@@ -30,11 +31,16 @@ import {
   locationCounts,
   replaceLocations,
   sameFile,
+  standingCounts,
   touchMapping,
 } from './feeds.repository.js'
 
 /** What a police.uk street-level file is dated and placed by. */
 const POLICE_UK = { dateColumn: 'Month', locationColumn: 'LSOA code' }
+/** Whose a police.uk row is: the force that recorded it, and the force area it falls within. */
+const POLICE_UK_FORCE_COLUMNS = ['Reported by', 'Falls within']
+/** An import that moves a standing count by more than this factor, up or down, says so. */
+export const CHANGE_FACTOR = 3
 /** A lookup holds a district's LSOAs (about 80) or a county's; 50,000 is every LSOA in England over again. */
 export const MAX_LOCATIONS = 50_000
 
@@ -42,8 +48,9 @@ export const MAX_LOCATIONS = 50_000
 export const FEED_CSV_OPTIONS = {
   bom: true,
   skip_empty_lines: true,
-  // Either line ending, even mixed: csv-parse would otherwise take the first line's for the whole file.
-  record_delimiter: ['\r\n', '\n'],
+  // Any line ending, even mixed (an old Mac's CR alone too): csv-parse would otherwise take the first
+  // line's for the whole file.
+  record_delimiter: ['\r\n', '\n', '\r'],
   relax_column_count: true,
   relax_quotes: true,
   skip_records_with_error: true,
@@ -216,14 +223,22 @@ export function createFeedService(db: Db) {
         'unprocessable',
         'This mapping has no location lookup yet: PUT its locations (location,area) first, or nothing could be placed.',
       )
+    // A police.uk file names the force of every row: a mapping of a force's (its agency, or the token's)
+    // counts that force's rows only, since forces' files include their neighbours' LSOAs.
+    const agencyId = mapping.agencyId ?? writer.agency ?? null
+    const force = agencyId === null ? null : await agencyName(db, scope.partnershipId, agencyId)
     const layout: FeedLayout = {
       dateColumn: mapping.dateColumn,
       locationColumn: mapping.locationColumn,
       rules,
       fromMonth: mapping.fromMonth,
       toMonth: mapping.toMonth,
+      owner:
+        mapping.kind === 'police_uk' && force !== null && isPoliceForce(force)
+          ? { columns: POLICE_UK_FORCE_COLUMNS, name: force }
+          : null,
     }
-    return { mapping, layout, locations }
+    return { mapping, layout, locations, force }
   }
 
   /**
@@ -271,6 +286,36 @@ export function createFeedService(db: Db) {
     }
     if (tally === undefined) throw badFile('it is empty: a file starts with its header row')
     return { tally: tally.finish(), sha256: file.digest('hex'), bytes }
+  }
+
+  /** Counts that would zero a standing figure, or move it past CHANGE_FACTOR either way: said, not refused. */
+  async function changeWarnings(partnershipId: string, tally: Tally): Promise<string[]> {
+    if (tally.counts.length === 0) return []
+    const standing = await standingCounts(db, partnershipId, {
+      indicatorId: tally.counts.map((c) => c.indicatorId),
+      areaId: tally.counts.map((c) => c.areaId),
+      period: tally.counts.map((c) => c.month),
+    })
+    const before = new Map(standing.map((m) => [`${m.indicatorId}|${m.areaId}|${m.period}`, Number(m.value)]))
+    const zeroed: string[] = []
+    const moved: string[] = []
+    for (const c of tally.counts) {
+      const was = before.get(`${c.indicatorId}|${c.areaId}|${c.month}`)
+      if (was === undefined || was === c.value) continue
+      const change = `${c.month} ${was} -> ${c.value}`
+      if (c.value === 0 && was > 0) zeroed.push(change)
+      else if (was > 0 && (c.value > was * CHANGE_FACTOR || c.value * CHANGE_FACTOR < was)) moved.push(change)
+    }
+    const some = (list: string[]) =>
+      `${list.slice(0, 5).join('; ')}${list.length > 5 ? `; and ${list.length - 5} more` : ''}`
+    return [
+      ...(zeroed.length > 0
+        ? [`${zeroed.length} standing counts become 0 (${some(zeroed)}): is the file complete, and the force's own?`]
+        : []),
+      ...(moved.length > 0
+        ? [`${moved.length} counts move by more than ${CHANGE_FACTOR} times their standing figure (${some(moved)}).`]
+        : []),
+    ]
   }
 
   return {
@@ -378,10 +423,18 @@ export function createFeedService(db: Db) {
     ) {
       const started = performance.now()
       const scope = { partnershipId: tenant.id, yearStartMonth: tenant.financialYearStartMonth }
-      const { mapping, layout, locations } = await readyToImport(scope, writer, mappingId)
+      const { mapping, layout, locations, force } = await readyToImport(scope, writer, mappingId)
       const { tally, sha256, bytes } = await tallyFile(body, options.limits, layout, locations)
+      const readable = tally.rowsRead - tally.skipped.malformed
+      if (layout.owner && readable > 0 && tally.skipped.otherForce * 2 > readable)
+        throw new DomainError(
+          'FEED.OTHER_FORCE',
+          'unprocessable',
+          `${tally.skipped.otherForce} of the file's ${readable} readable rows are another force's (${tally.otherForces.join(', ')}), and this mapping is ${force}'s: nothing was written. Import the file through that force's mapping, or name this mapping's agency as police.uk names the force.`,
+          [{ field: 'body', message: `rows of ${tally.otherForces.join(', ')}` }],
+        )
       const earlier = await sameFile(db, tenant.id, mappingId, sha256)
-      const warnings = warningsOf(tally, earlier)
+      const warnings = [...warningsOf(tally, earlier), ...(await changeWarnings(tenant.id, tally))]
       const source = `${mapping.name}: ${options.fileName ?? 'an upload'}`.slice(0, 200)
       async function* rows() {
         for (const c of tally.counts)
@@ -467,10 +520,18 @@ const badFile = (why: string) => new DomainError('FEED.MALFORMED', 'validation',
 /** What a reader of the run should know beyond the counts. */
 function warningsOf(tally: Tally, earlier: string | null): string[] {
   const warnings: string[] = []
-  if (tally.rowsRead > 0 && tally.rowsInside === 0)
+  const { malformed, otherForce, outsidePartnership, noLocation } = tally.skipped
+  if (tally.rowsRead === 0) warnings.push('The file has a header and no rows: nothing was counted or written.')
+  else if (malformed * 2 > tally.rowsRead)
     warnings.push(
-      `No row of the file lies in this mapping's locations (${tally.skipped.outsidePartnership} outside them, ${tally.skipped.noLocation} with no location): nothing was counted or written. Is it another force's file?`,
+      `${malformed} of the file's ${tally.rowsRead} rows cannot be read (line ${tally.malformed[0]?.line}: ${tally.malformed[0]?.problem}): was it opened and saved in a spreadsheet, or cut short?`,
     )
+  else if (tally.rowsInside === 0)
+    warnings.push(
+      `No row of the file lies in this mapping's locations (${outsidePartnership} outside them, ${noLocation} with no location): nothing was counted or written. Is it another force's file, or another area's?`,
+    )
+  if (otherForce > 0)
+    warnings.push(`${otherForce} rows are another force's (${tally.otherForces.join(', ')}): not counted.`)
   if (earlier !== null)
     warnings.push(
       `This very file (the same SHA-256) was imported before, as ${earlier}: counts that match change nothing.`,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../../db/client.js'
 import type { NewPartnership, PartnershipUpdate } from '../../db/types.js'
 
@@ -34,32 +35,43 @@ export function findPartnership(db: Db, slug: string, lock = false) {
 }
 
 /**
- * What names a financial year in its stored form (FY2010-11), whose meaning the partnership's year-start
- * month fixes: targets (their period or baseline period), measurements and comments.
+ * Every column that stores a period in the partnership's terms (FY2010-11 means April to March only while
+ * its year starts in April), with what to call its rows. test/modules/partnerships holds this list to
+ * the schema: a new column holding a period must be named here, or among the calendar ones beside it.
  */
+export const YEAR_TERMS = [
+  { table: 'target', column: 'period', one: 'target', many: 'targets' },
+  { table: 'target', column: 'baseline_period', one: 'target baseline', many: 'target baselines' },
+  { table: 'measurement', column: 'period', one: 'measurement', many: 'measurements' },
+  { table: 'measurement_revision', column: 'period', one: 'measurement revision', many: 'measurement revisions' },
+  { table: 'commentary', column: 'period', one: 'comment', many: 'comments' },
+  { table: 'funding_stream', column: 'financial_year', one: 'funding stream', many: 'funding streams' },
+  { table: 'action_item', column: 'starts', one: 'action start', many: 'action starts' },
+  { table: 'action_item', column: 'ends', one: 'action end', many: 'action ends' },
+  { table: 'action_milestone', column: 'due', one: 'milestone', many: 'milestones' },
+  { table: 'action_milestone', column: 'due_from', one: 'milestone start', many: 'milestone starts' },
+  { table: 'peer_figure', column: 'period', one: 'peer figure', many: 'peer figures' },
+] as const
+
+/**
+ * Columns that hold a period in calendar terms, whatever the partnership's year: months (YYYY-MM) and
+ * mid-year population estimates.
+ */
+export const CALENDAR_TERMS = [
+  { table: 'feed_mapping', column: 'from_month' },
+  { table: 'feed_mapping', column: 'to_month' },
+  { table: 'population', column: 'year' },
+] as const
+
+/** How many rows of each YEAR_TERMS column name a financial year (FY...), in one statement. */
 export async function financialYearUses(db: Db, partnershipId: string) {
-  const fy = 'FY%'
-  const [targets, measurements, commentary] = await Promise.all([
-    db
-      .selectFrom('target')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('partnershipId', '=', partnershipId)
-      .where((eb) => eb.or([eb('period', 'like', fy), eb('baselinePeriod', 'like', fy)]))
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('measurement')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('partnershipId', '=', partnershipId)
-      .where('period', 'like', fy)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('commentary')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('partnershipId', '=', partnershipId)
-      .where('period', 'like', fy)
-      .executeTakeFirstOrThrow(),
-  ])
-  return { targets: Number(targets.n), measurements: Number(measurements.n), commentary: Number(commentary.n) }
+  const counts = YEAR_TERMS.map(
+    (use, i) =>
+      sql<{ i: number; n: string }>`select ${i}::int as i, count(*)::text as n from ${sql.table(use.table)}
+        where partnership_id = ${partnershipId} and ${sql.ref(use.column)} like 'FY%'`,
+  )
+  const { rows } = await sql<{ i: number; n: string }>`${sql.join(counts, sql` union all `)}`.execute(db)
+  return rows.map((r) => ({ ...YEAR_TERMS[r.i]!, n: Number(r.n) })).filter((u) => u.n > 0)
 }
 
 export function insertPartnership(db: Db, values: NewPartnership) {

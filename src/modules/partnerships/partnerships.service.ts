@@ -22,13 +22,8 @@ import {
  */
 async function refuseIfYearsInUse(trx: Db, partnershipId: string): Promise<void> {
   const uses = await financialYearUses(trx, partnershipId)
-  const named = Object.entries(uses)
-    .filter(([, n]) => n > 0)
-    .map(
-      ([what, n]) =>
-        `${n} ${what === 'commentary' ? (n === 1 ? 'comment' : 'comments') : n === 1 ? what.slice(0, -1) : what}`,
-    )
-  if (named.length === 0) return
+  if (uses.length === 0) return
+  const named = uses.map((u) => `${u.n} ${u.n === 1 ? u.one : u.many}`)
   throw new DomainError(
     'PARTNERSHIP.YEAR_START_IN_USE',
     'conflict',

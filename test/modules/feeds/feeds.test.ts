@@ -280,6 +280,97 @@ t.test('another force’s file counts nothing and says so; a file in another lay
   t.match(quarterly.json(), { code: 'FEED.INDICATOR', errors: [{ field: 'body.rules.0.indicator' }] })
 })
 
+t.test(
+  'a police.uk file of another force is refused before anything is written; its rows are otherForce',
+  async (t) => {
+    const { ctx, upload, measurement } = await setup(t)
+    // The City's January as if the Met had published it: every row "Reported by" and "Falling within" the Met.
+    const met = january.replaceAll(
+      'City of London Police,City of London Police',
+      'Metropolitan Police Service,Metropolitan Police Service',
+    )
+    for (const query of ['', '?dryRun=true']) {
+      const refused = await upload(met, undefined, query)
+      t.equal(refused.statusCode, 422, `refused${query}`)
+      t.match(refused.json(), {
+        code: 'FEED.OTHER_FORCE',
+        detail:
+          /719 readable rows are another force's \(Metropolitan Police Service\), and this mapping is City of London Police's/,
+      })
+    }
+    t.equal((await ctx.db.selectFrom('measurement').select('id').execute()).length, 0, 'nothing written')
+
+    // A few rows of a neighbour in the force's own file: not counted, and said.
+    const lines = january.trimEnd().split('\n')
+    const mixed = [
+      lines[0],
+      ...lines
+        .slice(1)
+        .map((line, i) =>
+          i < 20
+            ? line.replace(
+                'City of London Police,City of London Police',
+                'Metropolitan Police Service,Metropolitan Police Service',
+              )
+            : line,
+        ),
+    ].join('\n')
+    const ok = await upload(mixed)
+    t.equal(ok.statusCode, 201, ok.body)
+    t.equal(ok.json().skipped.otherForce, 20)
+    t.match(ok.json().warnings, [/20 rows are another force's \(Metropolitan Police Service\): not counted/])
+    t.ok(Number((await measurement('LOCAL ASB', '2023-01')).value) >= 0)
+  },
+)
+
+t.test('a file as Excel saves it (BOM, CRLF, "Jan-23"), or with CR alone, counts as the file published', async (t) => {
+  const { upload, measurement } = await setup(t)
+  const published = await upload(january, undefined, '?dryRun=true')
+  t.equal(published.statusCode, 200)
+  const excel =
+    '\ufeff' +
+    january
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.replace(',2023-01,', ',Jan-23,'))
+      .join('\r\n') +
+    '\r\n'
+  const saved = await upload(excel, undefined, '?dryRun=true')
+  t.equal(saved.statusCode, 200, saved.body)
+  t.match(saved.json(), { months: ['2023-01'], rowsRead: 719, rowsCounted: published.json().rowsCounted, warnings: [] })
+  const oldMac = january.trimEnd().split('\n').join('\r')
+  const cr = await upload(oldMac, undefined, '?dryRun=true')
+  t.match(cr.json(), { rowsRead: 719, rowsCounted: published.json().rowsCounted }, 'CR alone ends a line too')
+  const headerOnly = await upload(january.split('\n')[0]!)
+  t.equal(headerOnly.statusCode, 201)
+  t.match(headerOnly.json().warnings, [/a header and no rows/])
+  // A month the file cannot date: the warning says so, not "another force".
+  const undated = [
+    january.split('\n')[0],
+    ...january
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.replace(',2023-01,', ',01.2023,')),
+  ].join('\n')
+  const unread = await upload(undated, undefined, '?dryRun=true')
+  t.match(unread.json().warnings, [
+    /719 of the file's 719 rows cannot be read \(line 2: its date "01\.2023" is not a date\)/,
+  ])
+
+  // Zeroing or moving a standing month is said.
+  await upload(january)
+  const asb = Number((await measurement('LOCAL ASB', '2023-01')).value)
+  t.ok(asb > 0)
+  const noAsb = january
+    .trimEnd()
+    .split('\n')
+    .filter((l) => !l.includes(',Anti-social behaviour,'))
+    .join('\n')
+  const zeroing = await upload(noAsb, undefined, '?dryRun=true')
+  t.match(zeroing.json().warnings, [new RegExp(`standing counts become 0 \\(2023-01 ${asb} -> 0`)])
+})
+
 t.test('every skip reason, malformed rows by line, and the mapping’s month range', async (t) => {
   const { upload, officer, ctx, mapping } = await setup(t)
   const header = january.split('\n')[0]
@@ -292,7 +383,7 @@ t.test('every skip reason, malformed rows by line, and the mapping’s month ran
     row('2023-04', 'E01000914', 'Drugs'), // 4: outside (Camden)
     row('2023-04', 'E01032739', 'Drugs'), // 5: not mapped
     'a,row,with,too,few,fields', // 6: malformed
-    row('April 2023', 'E01032739', 'Burglary'), // 7: malformed date
+    row('Someday 2023', 'E01032739', 'Burglary'), // 7: malformed date
     row('2022-12', 'E01032739', 'Burglary'), // 8: outside the range set below
     // 9: a quote opened and never closed: unreadable, but only to the end of the file, so it comes last
     `,2023-04,City of London Police,City of London Police,-0.1,51.5,"On or near X,E01032739,L,Robbery,,`,
@@ -318,7 +409,7 @@ t.test('every skip reason, malformed rows by line, and the mapping’s month ran
     'malformed rows listed by their line (the header is line 1)',
   )
   t.match(res.json().malformed[0].problem, /has 6 fields where the header has 12/)
-  t.match(res.json().malformed[1].problem, /"April 2023" is not a date/)
+  t.match(res.json().malformed[1].problem, /"Someday 2023" is not a date/)
 })
 
 t.test('who may import: the agency that supplies the indicators, not another', async (t) => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import t from 'tap'
 import { buildTestApp, seedPartnerships } from '../../helper.js'
 
@@ -134,6 +135,57 @@ t.test('the year-start month cannot move once financial years are stored in its 
     headers: admin,
   })
   t.equal(evaluation.statusCode, 200, 'and evaluation still reads its stored years')
+})
+
+t.test('a funding stream, an action or a peer figure in FY terms holds the year-start month too', async (t) => {
+  const ctx = await buildTestApp(t)
+  await seedPartnerships(ctx, 'alpha')
+  const admin = await ctx.as('admin', 'alpha')
+  const patch = (payload: object) =>
+    ctx.app.inject({ method: 'PATCH', url: '/partnerships/alpha', headers: { ...admin, 'if-match': '*' }, payload })
+  const stream = await ctx.app.inject({
+    method: 'POST',
+    url: '/partnerships/alpha/funding-streams',
+    headers: admin,
+    payload: {
+      name: 'SSCF',
+      funder: 'LAA',
+      financialYear: 'FY2010-11',
+      totalPence: 100,
+      accountableBody: 'Charnwood BC',
+    },
+  })
+  t.equal(stream.statusCode, 201)
+  const refused = await patch({ financialYearStartMonth: 1 })
+  t.equal(refused.statusCode, 409, "Charnwood's streams keep April")
+  t.match(refused.json().detail, /1 funding stream name a financial year/)
+})
+
+t.test('every column that holds a period is in YEAR_TERMS or CALENDAR_TERMS', async (t) => {
+  const { YEAR_TERMS, CALENDAR_TERMS } = await import('../../../src/modules/partnerships/partnerships.repository.js')
+  const ctx = await buildTestApp(t)
+  // A period, a financial year, a month, a quarter, a start or end or due label: by name and text type,
+  // or a year; dates (period_start, due_on...) are dates and mean the same in any year.
+  const { rows } = await sql<{ table: string; column: string }>`
+    select table_name as table, column_name as column from information_schema.columns
+    where table_schema = 'public' and (
+      (data_type = 'text' and column_name ~ '(period|financial_year|month|quarter|^starts$|^ends$|^due$|^due_from$|timing)')
+      or (data_type in ('integer', 'smallint') and column_name ~ '(^year$|_year$)')
+    ) and table_name not in ('kysely_migration', 'kysely_migration_lock')
+    order by 1, 2`.execute(ctx.db)
+  const listed = new Set([...YEAR_TERMS, ...CALENDAR_TERMS].map((u) => `${u.table}.${u.column}`))
+  const found = rows.map((r) => `${r.table}.${r.column}`)
+  t.ok(found.length >= 10, `${found.length} columns found`)
+  t.same(
+    found.filter((c) => !listed.has(c) && c !== 'action_item.timing'),
+    [],
+    'each is named (action timing is free text: "ongoing", "TBC")',
+  )
+  t.same(
+    [...listed].filter((c) => !found.includes(c)),
+    [],
+    'and each named column exists',
+  )
 })
 
 t.test('an archived partnership is read-only for its members; a superadmin unarchives it', async (t) => {
