@@ -282,9 +282,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(themeRoutes, { prefix: `${scoped}/themes` })
     await api.register(indicatorRoutes, { prefix: `${scoped}/indicators` })
     await api.register(targetRoutes, { prefix: `${scoped}/targets` })
+    const upload = {
+      bytes: config.http.bulkBodyLimitBytes,
+      idleMs: config.http.bulkIdleTimeoutMs,
+      minBytesPerSecond: config.http.bulkMinBytesPerSecond,
+    }
     await api.register(measurementRoutes, {
       prefix: `${scoped}/measurements`,
-      bulkBody: { bytes: config.http.bulkBodyLimitBytes, idleMs: config.http.bulkIdleTimeoutMs },
+      bulkBody: upload,
     })
     await api.register(commentaryRoutes, { prefix: `${scoped}/commentary` })
     await api.register(groupRoutes, { prefix: `${scoped}/groups` })
@@ -296,7 +301,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(actionPlanRoutes, { prefix: scoped })
     await api.register(fundingRoutes, { prefix: scoped })
     await api.register(riskRegisterRoutes, { prefix: scoped })
-    const upload = { bytes: config.http.bulkBodyLimitBytes, idleMs: config.http.bulkIdleTimeoutMs }
     await api.register(feedRoutes, { prefix: scoped, upload })
     await api.register(benchmarkingRoutes, { prefix: scoped, upload })
     await api.register(evaluationRoutes, { prefix: scoped })

@@ -21,6 +21,7 @@ export interface Config {
     bulkBodyLimitBytes: number
     /** The longest pause allowed between pieces of a bulk body. */
     bulkIdleTimeoutMs: number
+    bulkMinBytesPerSecond: number
     requestTimeoutMs: number
     shutdownGraceMs: number
     partnershipCacheMs: number
@@ -31,6 +32,7 @@ export interface Config {
     /** Bulk uploads running at once on this instance, and by one client. */
     bulkConcurrency: number
     bulkConcurrencyPerClient: number
+    bulkConcurrencyPerPartnership: number
     /** The queue delay (time waited for a database connection) admission aims to stay under. */
     queueTargetMs: number
     /** The most requests an instance works on at once, however short the queue. */
@@ -132,6 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
       bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024),
       bulkBodyLimitBytes: int(env, 'BULK_BODY_LIMIT_BYTES', 128 * 1024 * 1024, 1024),
       bulkIdleTimeoutMs: int(env, 'BULK_IDLE_TIMEOUT_MS', 10_000, 100),
+      bulkMinBytesPerSecond: int(env, 'BULK_MIN_BYTES_PER_SECOND', 4096, 0),
       requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 120_000, 1000),
       shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0),
       partnershipCacheMs: int(env, 'PARTNERSHIP_CACHE_MS', 5000, 0, 60_000),
@@ -140,6 +143,12 @@ export function loadConfig(env: Env = process.env): Config {
     limits: {
       bulkConcurrency: int(env, 'BULK_CONCURRENCY', 4, 1),
       bulkConcurrencyPerClient: int(env, 'BULK_CONCURRENCY_PER_CLIENT', 2, 1),
+      bulkConcurrencyPerPartnership: int(
+        env,
+        'BULK_CONCURRENCY_PER_PARTNERSHIP',
+        Math.ceil(int(env, 'BULK_CONCURRENCY', 4, 1) / 2),
+        1,
+      ),
       queueTargetMs: int(env, 'QUEUE_TARGET_MS', 100, 1),
       maxInFlight: int(env, 'MAX_IN_FLIGHT', 2 * int(env, 'DB_POOL_MAX', 10, 1, 1000), 1),
       maxEventLoopDelayMs: int(env, 'MAX_EVENT_LOOP_DELAY_MS', 200, 0),

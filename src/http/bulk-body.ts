@@ -30,6 +30,11 @@ export interface BulkBodyLimits {
   bytes: number
   /** The longest wait for the next piece of the body (408 beyond). */
   idleMs: number
+  /**
+   * The slowest a body may arrive, measured over each `idleMs` window (408 below): a client sending a
+   * byte every few seconds never trips the idle limit, yet would hold an upload slot for minutes.
+   */
+  minBytesPerSecond?: number
 }
 
 /** A row the body holds but that could not be read (malformed, too long): the batch refuses it by number. */
@@ -58,6 +63,13 @@ export function lineOf(row: unknown): number | undefined {
 const badBody = (detail: string) => new DomainError('BATCH.MALFORMED', 'validation', detail)
 const tooLarge = (limit: number) =>
   new DomainError('REQUEST.TOO_LARGE', 'payload-too-large', `The body is larger than ${limit} bytes.`)
+const tooSlow = (rate: number, min: number) =>
+  new DomainError(
+    'REQUEST.TIMEOUT',
+    'request-timeout',
+    `The body is arriving at ${Math.round(rate)} bytes a second, slower than the ${min} an upload must keep up. Send it again, faster.`,
+  )
+
 const stalled = (ms: number) =>
   new DomainError(
     'REQUEST.TIMEOUT',
@@ -103,6 +115,8 @@ export async function* boundedChunks(
   ...hashes: Hash[]
 ): AsyncGenerator<Buffer> {
   let bytes = 0
+  let windowStart = performance.now()
+  let windowBytes = 0
   // Stopping early (a bad body) must not destroy the request: the client would get a reset, not the problem.
   const iterator = payload.iterator({ destroyOnReturn: false })[Symbol.asyncIterator]() as AsyncIterator<Buffer>
   for (;;) {
@@ -110,6 +124,13 @@ export async function* boundedChunks(
     if (next.done === true) return
     bytes += next.value.length
     if (bytes > limits.bytes) throw tooLarge(limits.bytes)
+    const now = performance.now()
+    if (limits.minBytesPerSecond !== undefined && now - windowStart >= limits.idleMs) {
+      const rate = ((bytes - windowBytes) * 1000) / (now - windowStart)
+      if (rate < limits.minBytesPerSecond) throw tooSlow(rate, limits.minBytesPerSecond)
+      windowStart = now
+      windowBytes = bytes
+    }
     for (const hash of hashes) hash.update(next.value)
     yield next.value
   }

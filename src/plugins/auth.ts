@@ -41,12 +41,21 @@ function readJwks(value: string): JSONWebKeySet {
   return jwks
 }
 
+/** How long a fetched key set and a verified token are each kept: together, within TOKEN_CACHE_SECONDS. */
+export const keySetMaxAgeMs = (tokenCacheSeconds: number) => Math.max(500, (tokenCacheSeconds * 1000) / 2)
+
 export async function keySource(
   auth: Config['auth'],
 ): Promise<{ keys: KeySource; algorithms: string[]; kind: string }> {
   if (auth.jwksUrl !== undefined) {
     return {
-      keys: createRemoteJWKSet(new URL(auth.jwksUrl), { cooldownDuration: auth.jwksCooldownMs, timeoutDuration: 5000 }),
+      // jose keeps a fetched key set for 10 minutes by default: half of TOKEN_CACHE_SECONDS here, and a
+      // verified token half of it too, so a key withdrawn from the set stops being honoured within it.
+      keys: createRemoteJWKSet(new URL(auth.jwksUrl), {
+        cooldownDuration: auth.jwksCooldownMs,
+        timeoutDuration: 5000,
+        cacheMaxAge: keySetMaxAgeMs(auth.tokenCacheSeconds),
+      }),
       algorithms: auth.algorithms,
       kind: 'jwks-url',
     }
@@ -85,12 +94,12 @@ async function authPlugin(app: FastifyInstance, opts: { auth: Config['auth'] }):
   app.log.info({ keySource: kind, algorithms }, 'token verification configured')
 
   // A signature check costs more than the rest of a small read; a token already verified is remembered
-  // until it expires or for TOKEN_CACHE_SECONDS, whichever is sooner (so a revoked signing key stops
-  // being honoured within that time). Keyed by the token's hash, so the cache never holds tokens.
+  // until it expires or for half of TOKEN_CACHE_SECONDS, whichever is sooner (so, with the key set's own
+  // half, a withdrawn signing key stops being honoured within that time). Keyed by the token's hash, so the cache never holds tokens.
   const verified =
     opts.auth.tokenCacheSeconds === 0
       ? undefined
-      : new LRUCache<string, Principal>({ max: 10_000, ttl: opts.auth.tokenCacheSeconds * 1000 })
+      : new LRUCache<string, Principal>({ max: 10_000, ttl: keySetMaxAgeMs(opts.auth.tokenCacheSeconds) })
 
   app.decorateRequest('principal', null as unknown as Principal)
   app.decorate('authenticate', async (request: FastifyRequest) => {

@@ -18,17 +18,28 @@ const RETRY_AFTER_SECONDS = 5
 
 /**
  * A bulk upload may hold a database connection for as long as its body takes to arrive, so how many run
- * at once is bounded per instance (a share of the pool stays free for everyone else) and per client (one
- * client's uploads do not take that share from the others). Counters are per instance, as the pool is.
+ * at once is bounded per instance (a share of the pool stays free for everyone else), per partnership
+ * (half the instance's by default, so one partnership cannot take them all while another waits) and per
+ * client. Counters are per instance, as the pool is; a body must also keep up a minimum rate (bulk-body.ts).
  */
 async function uploadsPlugin(
   app: FastifyInstance,
-  opts: { limits: Pick<Config['limits'], 'bulkConcurrency' | 'bulkConcurrencyPerClient'> },
+  opts: {
+    limits: Pick<Config['limits'], 'bulkConcurrency' | 'bulkConcurrencyPerClient' | 'bulkConcurrencyPerPartnership'>
+  },
 ): Promise<void> {
   let running = 0
   const byClient = new Map<string, number>()
+  const byPartnership = new Map<string, number>()
+  const take = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1)
+  const give = (counts: Map<string, number>, key: string) => {
+    const left = (counts.get(key) ?? 1) - 1
+    if (left === 0) counts.delete(key)
+    else counts.set(key, left)
+  }
   app.decorate('admitUpload', (request: FastifyRequest) => {
     const client = request.principal.subject
+    const partnership = request.partnership.id
     const mine = byClient.get(client) ?? 0
     if (mine >= opts.limits.bulkConcurrencyPerClient) {
       throw new DomainError(
@@ -48,16 +59,27 @@ async function uploadsPlugin(
         RETRY_AFTER_SECONDS,
       )
     }
+    // One partnership never holds every slot: another's upload always finds one.
+    const ours = byPartnership.get(partnership) ?? 0
+    if (ours >= opts.limits.bulkConcurrencyPerPartnership) {
+      throw new DomainError(
+        'UPLOAD.PARTNERSHIP_BUSY',
+        'too-many-requests',
+        `Your partnership already has ${ours} uploads running, its share of this instance; send the next when one has finished.`,
+        undefined,
+        RETRY_AFTER_SECONDS,
+      )
+    }
     running += 1
-    byClient.set(client, mine + 1)
+    take(byClient, client)
+    take(byPartnership, partnership)
     let released = false
     return () => {
       if (released) return
       released = true
       running -= 1
-      const left = (byClient.get(client) ?? 1) - 1
-      if (left === 0) byClient.delete(client)
-      else byClient.set(client, left)
+      give(byClient, client)
+      give(byPartnership, partnership)
     }
   })
 }

@@ -65,6 +65,48 @@ t.test('JWKS_URL: tokens of the published keys pass, a rotated key is picked up 
   t.equal(await get(devToken), 401, 'the development key means nothing when a JWKS is configured')
 })
 
+t.test('a key withdrawn from the JWKS stops being honoured within TOKEN_CACHE_SECONDS', async (t) => {
+  const first = await keyPair('RS256')
+  const second = await keyPair('ES256')
+  let published: JWK[] = [first.publicJwk, second.publicJwk]
+  const idp = http.createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json')
+    res.end(JSON.stringify({ keys: published }))
+  })
+  await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => idp.close(() => resolve())))
+  const url = `http://127.0.0.1:${(idp.address() as AddressInfo).port}/.well-known/jwks.json`
+  const ctx = await buildTestApp(t, {
+    JWKS_URL: url,
+    JWT_ISSUER: ISSUER,
+    JWT_AUDIENCE: AUDIENCE,
+    TOKEN_CACHE_SECONDS: '2',
+  })
+  await seedPartnerships(
+    { ...ctx, as: async () => ({ authorization: `Bearer ${await first.sign({ superadmin: true })}` }) },
+    'alpha',
+  )
+  const token = await second.sign()
+  const get = async () =>
+    (
+      await ctx.app.inject({
+        method: 'GET',
+        url: '/partnerships/alpha/areas',
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).statusCode
+  t.equal(await get(), 200, 'a token of a published key passes (and is remembered)')
+  published = [first.publicJwk]
+  // Within TOKEN_CACHE_SECONDS (2 s) the withdrawn key is refused; jose's default would keep it ten minutes.
+  let refusedAfter: number | undefined
+  const started = Date.now()
+  while (refusedAfter === undefined && Date.now() - started < 8000) {
+    await new Promise((resolve) => setTimeout(resolve, 250))
+    if ((await get()) === 401) refusedAfter = Date.now() - started
+  }
+  t.ok(refusedAfter !== undefined, `refused within seconds, not minutes (after ${refusedAfter} ms)`)
+})
+
 t.test('JWT_PUBLIC_KEYS: a configured JWKS of public keys', async (t) => {
   const key = await keyPair('ES256')
   const ctx = await buildTestApp(t, {

@@ -46,7 +46,7 @@ export async function registerBulkRoute(app: FastifyTypebox, limits: BulkBodyLim
           400: ['BATCH.DRY_RUN_KEY', 'BATCH.MALFORMED', ...(def.problems?.[400] ?? [])],
           413: ['BATCH.TOO_LARGE'],
           422: ['BATCH.REFUSED', 'IDEMPOTENCY.KEY_REUSED'],
-          429: ['UPLOAD.CLIENT_BUSY'],
+          429: ['UPLOAD.CLIENT_BUSY', 'UPLOAD.PARTNERSHIP_BUSY'],
           503: ['UPLOAD.BUSY'],
         },
         mediaTypes: BULK_MEDIA_TYPES,

@@ -206,7 +206,7 @@ export const feedRoutes: FastifyPluginAsyncTypebox<{ upload: BulkBodyLimits }> =
             'FEED.OTHER_FORCE',
             'IDEMPOTENCY.KEY_REUSED',
           ],
-          429: ['UPLOAD.CLIENT_BUSY'],
+          429: ['UPLOAD.CLIENT_BUSY', 'UPLOAD.PARTNERSHIP_BUSY'],
           503: ['UPLOAD.BUSY'],
         },
       },

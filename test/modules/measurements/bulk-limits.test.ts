@@ -41,12 +41,12 @@ interface Upload {
 }
 
 /** A bulk upload over real HTTP that sends `first` and then nothing more until told. */
-function stalledUpload(port: number, authorization: string, first: string): Upload {
+function stalledUpload(port: number, authorization: string, first: string, slug = 'alpha'): Upload {
   const request = http.request({
     port,
     host: '127.0.0.1',
     method: 'POST',
-    path: '/partnerships/alpha/measurements/bulk',
+    path: `/partnerships/${slug}/measurements/bulk`,
     headers: { authorization, 'content-type': 'text/csv', 'transfer-encoding': 'chunked' },
   })
   const answer = new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
@@ -74,6 +74,7 @@ t.test('uploads that stall hold no database connection: other partnerships are s
   const { ctx, port } = await setup(t, {
     BULK_CONCURRENCY: '12',
     BULK_CONCURRENCY_PER_CLIENT: '12',
+    BULK_CONCURRENCY_PER_PARTNERSHIP: '12',
     BULK_IDLE_TIMEOUT_MS: '1500',
   })
   const officer = `Bearer ${await ctx.token({ memberships: [{ partnership: 'alpha', role: 'officer' }], sub: 'slow-feed' })}`
@@ -115,6 +116,7 @@ t.test('uploads at once are capped per client (429) and per instance (503), with
   const { ctx, port } = await setup(t, {
     BULK_CONCURRENCY: '3',
     BULK_CONCURRENCY_PER_CLIENT: '2',
+    BULK_CONCURRENCY_PER_PARTNERSHIP: '3',
     BULK_IDLE_TIMEOUT_MS: '1500',
   })
   const as = async (sub: string) =>
@@ -150,6 +152,48 @@ t.test('uploads at once are capped per client (429) and per instance (503), with
     body: `indicator,area,period,value\n${rowsOf(3)}\n`,
   })
   t.equal(after.status, 200, 'places are given back when uploads end')
+})
+
+t.test('one partnership never holds every upload slot; a trickling body is ended by the minimum rate', async (t) => {
+  const { ctx, port } = await setup(t, {
+    BULK_CONCURRENCY: '4',
+    BULK_CONCURRENCY_PER_CLIENT: '2',
+    BULK_IDLE_TIMEOUT_MS: '1000',
+    BULK_MIN_BYTES_PER_SECOND: '1024',
+  })
+  const as = async (sub: string, slug = 'alpha') =>
+    `Bearer ${await ctx.token({ memberships: [{ partnership: slug, role: 'officer' }], sub })}`
+  const header = 'indicator,area,period,value\n'
+  // Two feed tokens of one partnership, trickling a byte at a time.
+  const held = [stalledUpload(port, await as('feed-a'), header), stalledUpload(port, await as('feed-b'), header)]
+  const trickle = setInterval(() => {
+    for (const u of held) u.request.write('\n')
+  }, 300)
+  t.teardown(() => clearInterval(trickle))
+  await new Promise((r) => setTimeout(r, 200))
+  const answers = held.map((u) => u.answer)
+  const third = await fetch(`http://127.0.0.1:${port}/partnerships/alpha/measurements/bulk`, {
+    method: 'POST',
+    headers: { authorization: await as('feed-c'), 'content-type': 'text/csv' },
+    body: header,
+  })
+  t.equal(third.status, 429, 'the partnership has its half of the slots')
+  t.equal(((await third.json()) as { code: string }).code, 'UPLOAD.PARTNERSHIP_BUSY')
+  const other = await fetch(`http://127.0.0.1:${port}/partnerships/beta/measurements/bulk`, {
+    method: 'POST',
+    headers: { authorization: await as('beta-feed', 'beta'), 'content-type': 'text/csv' },
+    body: `${header}${rowsOf(2)}\n`,
+  })
+  t.equal(other.status, 200, 'another partnership is served meanwhile')
+  // A byte every 300 ms never trips the 1 s idle limit, but is far under 1 KiB a second.
+  const ended = await Promise.all(answers)
+  clearInterval(trickle)
+  t.same(
+    ended.map((e) => e.status),
+    [408, 408],
+    'the trickling uploads end at the minimum rate',
+  )
+  t.match(JSON.parse(ended[0]!.body).detail, /slower than the 1024 an upload must keep up/)
 })
 
 t.test('a JSON array is read as it arrives: the row cap stops a huge array early', async (t) => {
