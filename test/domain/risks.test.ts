@@ -152,7 +152,7 @@ t.test('scales: bands, consistency, and a change that open risks do not fit', as
   ]
   t.throws(() => checkFits({ ...DEFAULT_SCALE, impactLevels: 3, veryHighFrom: 9 }, open), {
     code: 'RISK.SCALE_IN_USE',
-    message: /open risks CSP1 \(2010-06-30\): reassess them first/,
+    message: /open risks CSP1 \(2010-06-30\): an earlier one becomes current again/,
   })
   t.doesNotThrow(() => checkFits({ ...DEFAULT_SCALE, likelihoodLevels: 5, impactLevels: 5 }, open), 'growing fits')
 })

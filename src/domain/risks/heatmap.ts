@@ -49,6 +49,11 @@ export interface Heatmap {
   impactLevels: number
   /** Rows from the highest likelihood down, each from the lowest impact up: as the matrix is printed. */
   cells: HeatmapCell[]
+  /**
+   * Risks whose exposure lies beyond the scale in force (assessed on a larger one): never dropped
+   * silently, they are listed here with their cell and score.
+   */
+  offScale: Array<{ reference: string; likelihood: number; impact: number; score: number }>
 }
 
 const byReference = new Intl.Collator('en-GB', { numeric: true }).compare
@@ -74,7 +79,15 @@ export function heatmap(
         .sort(byReference)
       cells.push({ likelihood, impact, score, band: bandOf(score, scale), references })
     }
-  return { exposure, at, likelihoodLevels: scale.likelihoodLevels, impactLevels: scale.impactLevels, cells }
+  const offScale = latest
+    .flatMap((a) => {
+      const cell = a[exposure]
+      return cell !== null && (cell.likelihood > scale.likelihoodLevels || cell.impact > scale.impactLevels)
+        ? [{ reference: a.reference, ...cell, score: scoreOf(cell.likelihood, cell.impact) }]
+        : []
+    })
+    .sort((a, b) => b.score - a.score || byReference(a.reference, b.reference))
+  return { exposure, at, likelihoodLevels: scale.likelihoodLevels, impactLevels: scale.impactLevels, cells, offScale }
 }
 
 export interface Movement {

@@ -78,7 +78,7 @@ export function checkFits(scale: RiskScale, open: readonly ScoredAssessment[]): 
     throw new DomainError(
       'RISK.SCALE_IN_USE',
       'unprocessable',
-      `The scale does not fit the latest assessments of open risks ${misfits.map((m) => `${m.reference} (${m.assessedOn})`).join(', ')}: reassess them first.`,
+      `The scale does not fit standing assessments of open risks ${misfits.map((m) => `${m.reference} (${m.assessedOn})`).join(', ')}: an earlier one becomes current again when a later one is withdrawn, so withdraw them, or close the risks, first.`,
       misfits.map((m) => ({ field: 'body', message: `${m.reference} is assessed above this scale` })),
     )
 }

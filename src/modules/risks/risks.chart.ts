@@ -8,7 +8,7 @@ import { escapeXml } from '../../http/svg.js'
  */
 const CELL_W = 150
 const CELL_H = 90
-const M = { top: 78, right: 24, bottom: 92, left: 92 }
+const M = { top: 78, right: 24, bottom: 116, left: 92 }
 const FILL: Record<Band, string> = { low: '#b7e1b0', medium: '#f7e08a', high: '#f4a261', very_high: '#e4573d' }
 const BAND_NAME: Record<Band, string> = { low: 'low', medium: 'medium', high: 'high', very_high: 'very high' }
 
@@ -85,6 +85,14 @@ export function heatmapSvg(map: Heatmap, scale: RiskScale, title: string): strin
       `<text x="${lx + 22}" y="${gridBottom + 81}" font-size="12" fill="#1f2328">${BAND_NAME[band]} (score ${range})</text>`,
     )
   })
+  if (map.offScale.length > 0)
+    parts.push(
+      `<text x="${M.left}" y="${gridBottom + 106}" font-size="13" font-weight="bold" fill="#1f2328">${escapeXml(
+        `Off this ${map.likelihoodLevels}x${map.impactLevels} scale: ${map.offScale
+          .map((r) => `${r.reference} (${r.likelihood}x${r.impact} = ${r.score})`)
+          .join(', ')}`,
+      )}</text>`,
+    )
   parts.push('</svg>')
   return parts.join('\n')
 }

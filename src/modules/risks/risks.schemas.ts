@@ -199,6 +199,16 @@ export const HeatmapSchema = Type.Object(
       ),
       { description: 'Rows from the highest likelihood down, each from impact 1 up, as the matrix is printed' },
     ),
+    offScale: Type.Array(
+      Type.Object(
+        { reference: Type.String(), likelihood: Type.Integer(), impact: Type.Integer(), score: Type.Integer() },
+        { additionalProperties: false },
+      ),
+      {
+        description:
+          'Risks whose exposure lies beyond the scale in force (assessed on a larger scale): listed, never dropped',
+      },
+    ),
     movement: Type.Optional(
       Type.Array(
         Type.Object(

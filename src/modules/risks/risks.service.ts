@@ -218,10 +218,11 @@ export function createRiskService(db: Db) {
         const standing = toFacts(
           (await standingAssessments(trx, scope.partnershipId)).filter((s) => s.closedOn === null),
         )
-        const latest = [...latestOn(standing, '9999-12-31').values()]
+        // Every standing assessment of an open risk, not only the latest: withdrawing a later one makes an
+        // earlier one current again, and it must still fit.
         checkFits(
           merged,
-          latest.map((a) => ({
+          standing.map((a) => ({
             reference: a.reference,
             assessedOn: a.assessedOn,
             likelihoods: [a.inherent, a.current, a.target].flatMap((c) => (c === null ? [] : [c.likelihood])),

@@ -88,6 +88,48 @@ t.test('assessments are append-only: a mistake is withdrawn with a reason by its
   t.equal(half.json().code, 'RISK.ASSESSMENT', 'a target needs both likelihood and impact')
 })
 
+t.test('a scale change never strands an assessment; a heat map lists, never drops, a risk off its scale', async (t) => {
+  const ctx = await buildTestApp(t)
+  const s = await setUp(ctx)
+  const settings = (headers: Record<string, string>, body: object) =>
+    s.call('PATCH', 'risk-settings', { ...s.admin, 'if-match': '*', ...headers }, body)
+  const five = { likelihoodLevels: 5, impactLevels: 5, veryHighFrom: 15, appetite: 10 }
+  const four = { likelihoodLevels: 4, impactLevels: 4, veryHighFrom: 12, appetite: 8 }
+  t.equal((await settings({}, five)).statusCode, 200)
+  const csp2 = await s.post('risks', { reference: 'CSP2', title: 'Data sharing' })
+  await s.assess(csp2.id, '2011-01-01', [5, 5], [5, 5])
+  const smaller = await s.assess(csp2.id, '2011-02-01', [2, 2], [2, 2])
+  const refused = await settings({}, four)
+  t.equal(refused.statusCode, 422, 'the 5x5 assessment could become current again: the scale stays')
+  t.match(refused.json(), { code: 'RISK.SCALE_IN_USE', detail: /CSP2 \(2011-01-01\)/ })
+  const withdrawn = await s.call('POST', `risks/${csp2.id}/assessments/${smaller.id}/withdraw`, s.jo, {
+    reason: 'Scored on the wrong risk',
+  })
+  t.equal(withdrawn.statusCode, 200)
+  const map = (await s.call('GET', 'risks/heatmap?at=2011-03-01', s.jo)).json()
+  t.same(
+    map.cells
+      .filter((c: { references: string[] }) => c.references.includes('CSP2'))
+      .map((c: { score: number }) => c.score),
+    [25],
+    'the withdrawal makes 5x5 current, and the map still holds it',
+  )
+  t.same(map.offScale, [])
+
+  // A closed risk does not hold the scale, but past maps still show it: off the smaller scale, named.
+  await s.call(
+    'PATCH',
+    `risks/${csp2.id}`,
+    { ...s.jo, 'if-match': '*' },
+    { closedOn: '2011-03-31', closedReason: 'Agreed' },
+  )
+  t.equal((await settings({}, four)).statusCode, 200, 'with CSP2 closed the scale may shrink')
+  const past = (await s.call('GET', 'risks/heatmap?at=2011-03-01', s.jo)).json()
+  t.same(past.offScale, [{ reference: 'CSP2', likelihood: 5, impact: 5, score: 25 }], 'listed off the 4x4 scale')
+  const svg = await s.call('GET', 'risks/heatmap.svg?at=2011-03-01', s.jo)
+  t.match(svg.body, /Off this 4x4 scale: CSP2 \(5x5 = 25\)/)
+})
+
 t.test(
   'a scale change is refused while open risks do not fit it, accepted once they do; history keeps its scale',
   async (t) => {
