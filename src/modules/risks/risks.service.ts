@@ -7,7 +7,6 @@ import {
   checkScale,
   directionOf,
   heatmap,
-  latestOn,
   movement,
   reviewDueOn,
   riskFlags,
