@@ -56,9 +56,9 @@ function build(kind: PeriodKind, firstMonth: number, fyStartMonth: number): Peri
 
 const YEAR_RANGE = { min: 1900, max: 2200 }
 
-function checkYear(text: string, year: number): void {
+function checkYear(text: string, year: number, field: string): void {
   if (year < YEAR_RANGE.min || year > YEAR_RANGE.max)
-    throw invalid(text, `the year must be between ${YEAR_RANGE.min} and ${YEAR_RANGE.max}`)
+    throw invalid(text, `the year must be between ${YEAR_RANGE.min} and ${YEAR_RANGE.max}`, field)
 }
 
 /** Parses a period's string form; the financial year needs the partnership's year-start month. */
@@ -68,13 +68,13 @@ export function parsePeriod(text: string, fyStartMonth = 4, field = 'period'): P
   if ((m = /^(\d{4})-(\d{2})$/.exec(text)) !== null) {
     const year = Number(m[1])
     const month = Number(m[2])
-    checkYear(text, year)
+    checkYear(text, year, field)
     if (month < 1 || month > 12) throw invalid(text, 'the month must be 01 to 12', field)
     return build('month', year * 12 + month - 1, fyStartMonth)
   }
   if ((m = /^(\d{4})-Q([1-4])$/.exec(text)) !== null) {
     const year = Number(m[1])
-    checkYear(text, year)
+    checkYear(text, year, field)
     return build('quarter', year * 12 + (Number(m[2]) - 1) * 3, fyStartMonth)
   }
   // "2010/11", as plans write a financial year, is FY2010-11.
@@ -82,7 +82,7 @@ export function parsePeriod(text: string, fyStartMonth = 4, field = 'period'): P
     return parsePeriod(`FY${m[1]}-${m[2]}`, fyStartMonth, field)
   if ((m = /^FY(\d{4})(?:-(\d{2}))?$/.exec(text)) !== null) {
     const year = Number(m[1])
-    checkYear(text, year)
+    checkYear(text, year, field)
     if (fyStartMonth === 1 && m[2] !== undefined)
       throw invalid(text, "this partnership's year starts in January: write FY" + year, field)
     if (fyStartMonth !== 1 && m[2] !== pad((year + 1) % 100))
@@ -91,7 +91,7 @@ export function parsePeriod(text: string, fyStartMonth = 4, field = 'period'): P
   }
   if ((m = /^(\d{4})$/.exec(text)) !== null) {
     const year = Number(m[1])
-    checkYear(text, year)
+    checkYear(text, year, field)
     return build('calendar_year', year * 12, fyStartMonth)
   }
   throw invalid(text, 'use YYYY-MM, YYYY-Qn, FYYYYY-YY or YYYY', field)

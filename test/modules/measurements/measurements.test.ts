@@ -184,6 +184,13 @@ t.test(
   },
 )
 
+t.test('a bulk row refused for its period is named like every other refused row', async (t) => {
+  const { ctx, officer } = await setup(t)
+  const res = await bulk(ctx, officer, 'indicator,area,period,value\nNI 20,E07000136,1850,3\n', 'text/csv')
+  t.equal(res.statusCode, 422)
+  t.match(res.json().errors, [{ field: 'rows.1.period', value: '1850', line: 2, message: /between 1900 and 2200/ }])
+})
+
 t.test('bulk: all-or-nothing, partial, counts, idempotent replay', async (t) => {
   const { ctx, officer, boston, eastLindsey, ni20 } = await setup(t)
   const good = [
@@ -439,7 +446,10 @@ t.test(
   'bulk over several write chunks: a late bad row undoes the whole batch; concurrent retries write once',
   async (t) => {
     // Three uploads at once from one client: more than the default allows (tested below).
-    const { ctx, admin, officer } = await setup(t, { BULK_CONCURRENCY_PER_CLIENT: '3' })
+    const { ctx, admin, officer } = await setup(t, {
+      BULK_CONCURRENCY_PER_CLIENT: '3',
+      BULK_CONCURRENCY_PER_PARTNERSHIP: '3',
+    })
     for (let i = 0; i < 40; i++) {
       await ctx.app.inject({
         method: 'POST',
