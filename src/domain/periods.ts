@@ -172,3 +172,26 @@ export function daysOf(text: string, yearStartMonth: number, field: string): { s
   }
   return dateRange(parsePeriod(text, yearStartMonth, field))
 }
+
+/**
+ * The earliest day a partnership's records may be dated: Community Safety Partnerships began with the
+ * Crime and Disorder Act 1998. A year of 1900 or 2099 is a typing slip, not a record.
+ */
+export const EARLIEST_RECORD_DAY = '1998-01-01'
+
+/**
+ * Checks a day something was done (an assessment made, progress reported, a payment made, a decision
+ * taken): on or after EARLIEST_RECORD_DAY and not after today, so a future-dated entry never decides
+ * today's view.
+ */
+export function requireDone(day: string, today: string, field: string, what: string): void {
+  if (day >= EARLIEST_RECORD_DAY && day <= today) return
+  throw new DomainError(
+    'DATE.RANGE',
+    'unprocessable',
+    day > today
+      ? `${what} cannot be dated after today (${today}): record it once it has happened.`
+      : `${what} cannot be dated before ${EARLIEST_RECORD_DAY}, when partnerships began.`,
+    [{ field, message: `must be from ${EARLIEST_RECORD_DAY} to ${today}` }],
+  )
+}

@@ -90,7 +90,10 @@ export const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
     update: UpdateProgressSchema,
     filters: ProgressFilters,
     writeRole: 'officer',
-    problems: { write: { 403: ['PROGRESS.NOT_AUTHOR'] }, delete: { 403: ['PROGRESS.NOT_AUTHOR'] } },
+    problems: {
+      write: { 403: ['PROGRESS.NOT_AUTHOR'], 422: ['DATE.RANGE'] },
+      delete: { 403: ['PROGRESS.NOT_AUTHOR'] },
+    },
     groupMembers: true,
   })
 }

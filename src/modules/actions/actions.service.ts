@@ -16,6 +16,7 @@ import {
 import type { Rag } from '../../domain/evaluation/types.js'
 import { DomainError, notFound } from '../../domain/errors.js'
 import { today } from '../../http/clock.js'
+import { requireDone } from '../../domain/periods.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import { requireRoleOrMembership } from '../groups/groups.service.js'
 import { findRecord, listRecords, updateRecord, type Row, type Scope } from '../resource/resource.repository.js'
@@ -155,6 +156,7 @@ const checkAuthor = (existing: Row<'actionProgress'>, actor: Actor, action: 'cha
 
 const progressHooks: WriteHooks<'actionProgress'> = {
   async beforeWrite(trx, scope, values, existing, actor) {
+    if (values.reportedOn !== undefined) requireDone(values.reportedOn, today(), 'body.reportedOn', 'Progress')
     if (existing !== undefined) {
       checkAuthor(existing, actor, 'change')
       return { ...values, editedBy: actor.subject }

@@ -251,7 +251,7 @@ const paymentRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (ap
     update: UpdatePaymentSchema,
     filters: {},
     writeRole: 'officer',
-    problems: { write: { 409: ['BID.NOT_FUNDED', 'FUNDING.OVERPAID'] } },
+    problems: { write: { 409: ['BID.NOT_FUNDED', 'FUNDING.OVERPAID'], 422: ['DATE.RANGE'] } },
   })
 }
 

@@ -20,7 +20,7 @@ import {
   type Stage,
 } from '../../domain/funding/index.js'
 import { pounds } from '../../domain/money.js'
-import { dateRange, parsePeriod } from '../../domain/periods.js'
+import { dateRange, parsePeriod, requireDone } from '../../domain/periods.js'
 import { today } from '../../http/clock.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import { findRecord, updateRecord, type Row, type Scope, type Values } from '../resource/resource.repository.js'
@@ -171,6 +171,7 @@ const evaluationHooks: WriteHooks<'fundingEvaluation'> = {
 const paymentHooks: WriteHooks<'fundingPayment'> = {
   // Payments never pass the amount approved: the bid's lock serialises them.
   async beforeWrite(trx, scope, values, existing) {
+    if (values.paidOn !== undefined) requireDone(values.paidOn, today(), 'body.paidOn', 'A payment')
     const bid = await requireFunded(trx, scope)
     const paid = await paidOn(trx, scope.partnershipId, bid.id, existing?.id)
     requireWithin({ pence: bid.amountPence, what: 'the bid' }, paid, values.amountPence ?? existing!.amountPence, {

@@ -128,3 +128,28 @@ export function holdersOn(db: Db, partnershipId: string, on: string) {
     .orderBy('groupMember.subject')
     .execute()
 }
+
+/**
+ * Memberships of the group that hold one of `offices` on any day of the span (other than `except`), under
+ * a lock on the group's offices, so that two appointments at once are checked one after the other.
+ */
+export async function officeHoldersOver(
+  trx: Db,
+  partnershipId: string,
+  groupId: string,
+  offices: readonly Office[],
+  span: { startsOn: string; endsOn: string | null; except?: string },
+) {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`group-offices:${groupId}`}, 0))`.execute(trx)
+  let query = trx
+    .selectFrom('groupMember')
+    .select(['id', 'subject', 'name', 'offices', 'startsOn', 'endsOn'])
+    .where('partnershipId', '=', partnershipId)
+    .where('groupId', '=', groupId)
+    .where('archived', '=', false)
+    .where(sql<boolean>`offices && ${sql.val(offices)}::text[]`)
+    .where((eb) => eb.or([eb('endsOn', 'is', null), eb('endsOn', '>=', span.startsOn)]))
+  if (span.endsOn !== null) query = query.where('startsOn', '<=', span.endsOn)
+  if (span.except !== undefined) query = query.where('id', '<>', span.except)
+  return query.orderBy('startsOn').execute()
+}

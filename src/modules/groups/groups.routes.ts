@@ -56,7 +56,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     update: UpdateMemberSchema,
     filters: MemberFilters,
     writeRole: 'admin',
-    problems: { write: { 409: ['MEMBERSHIP.OVERLAP'], 422: ['MEMBERSHIP.DATES'] } },
+    problems: { write: { 409: ['MEMBERSHIP.OVERLAP', 'MEMBERSHIP.OFFICE_TAKEN'], 422: ['MEMBERSHIP.DATES'] } },
   })
 }
 

@@ -3,7 +3,7 @@ import { roleAtLeast, type Actor, type Role } from '../../domain/access.js'
 import { DomainError } from '../../domain/errors.js'
 import { checkMembershipSpan, createResourceService, type WriteHooks } from '../resource/resource.service.js'
 import type { Row } from '../resource/resource.repository.js'
-import { groupSpec, groupsOfSubject, memberSpec, membershipsOn } from './groups.repository.js'
+import { groupSpec, groupsOfSubject, memberSpec, membershipsOn, officeHoldersOver } from './groups.repository.js'
 
 export const createGroupService = (db: Db) => createResourceService(db, groupSpec)
 
@@ -19,6 +19,26 @@ const memberHooks: WriteHooks<'groupMember'> = {
       merged,
       existing,
     )
+    // An office has one holder on any day: two chairs of one group on the same day leave "who decides" open.
+    const offices = merged.offices ?? []
+    if (offices.length > 0) {
+      const clash = (
+        await officeHoldersOver(trx, scope.partnershipId, scope.parentId!, offices, {
+          startsOn: merged.startsOn,
+          endsOn: merged.endsOn ?? null,
+          ...(existing === undefined ? {} : { except: existing.id }),
+        })
+      )[0]
+      if (clash !== undefined) {
+        const office = offices.find((o) => clash.offices.includes(o))!
+        throw new DomainError(
+          'MEMBERSHIP.OFFICE_TAKEN',
+          'conflict',
+          `${clash.name ?? clash.subject} is this group's ${office.replace('_', ' ')} from ${clash.startsOn}${clash.endsOn === null ? '' : ` to ${clash.endsOn}`}: end that term first, or start this one after it.`,
+          [{ field: 'body.offices', message: `${office} is held by ${clash.subject} over these dates` }],
+        )
+      }
+    }
     return values
   },
 }

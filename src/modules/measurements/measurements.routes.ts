@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify'
 import { Readable } from 'node:stream'
 import Type, { type Static } from 'typebox'
 import { asTenant } from '../../db/tenancy.js'
+import { DomainError } from '../../domain/errors.js'
 import { daysOf } from '../../domain/periods.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { actorOf } from '../resource/resource.routes.js'
@@ -37,11 +38,19 @@ type Key = Static<typeof MeasurementKeyParams>
 
 /** from and to as the dates they stand for: a day as it is, a period by its first (from) or last (to) day. */
 function dateWindow<Q extends { from?: string; to?: string }>(query: Q, yearStartMonth: number): Q {
-  return {
+  const window = {
     ...query,
     ...(query.from === undefined ? {} : { from: daysOf(query.from, yearStartMonth, 'querystring.from').start }),
     ...(query.to === undefined ? {} : { to: daysOf(query.to, yearStartMonth, 'querystring.to').end }),
   }
+  if (window.from !== undefined && window.to !== undefined && window.to < window.from)
+    throw new DomainError(
+      'MEASUREMENT.RANGE',
+      'validation',
+      `The range runs forwards: ${query.to} is before ${query.from}.`,
+      [{ field: 'querystring.to', message: 'must be on or after from' }],
+    )
+  return window
 }
 
 const writerOf = (request: FastifyRequest): Writer => {
@@ -55,7 +64,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
   const write = { scope: 'partnership', role: 'officer', agencyWrites: true } as const
 
   app.get('/', {
-    config: { access: read },
+    config: { access: read, problems: { 400: ['MEASUREMENT.RANGE'] } },
     schema: {
       operationId: 'listMeasurements',
       tags,
@@ -83,7 +92,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
   })
 
   app.get('/export', {
-    config: { access: read },
+    config: { access: read, problems: { 400: ['MEASUREMENT.RANGE'] } },
     schema: {
       operationId: 'exportMeasurements',
       tags,

@@ -81,8 +81,9 @@ interface PgError {
  * is on indicatorId, areaId and period (each "_id" closes a field name).
  */
 function constraintFields(constraint: string, table: string): string[] {
+  const snake = table.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
   const words = constraint
-    .replace(new RegExp(`^${table}_(partnership_id_)?`), '')
+    .replace(new RegExp(`^${snake}_(partnership_id_)?`), '')
     .replace(/_(key|fkey)$/, '')
     .split('_')
   const fields: string[][] = [[]]
@@ -93,7 +94,18 @@ function constraintFields(constraint: string, table: string): string[] {
   return fields
     .filter((f) => f.length > 0)
     .map((f) => f.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join(''))
+    .filter((f) => f !== 'partnershipId')
 }
+
+/** A field or table name in words: priorityId is "priority", actionItem "action item". */
+const inWords = (name: string) =>
+  name
+    .replace(/Id$/, '')
+    .replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)
+    .trim()
+
+/** "a priority", "an action item". */
+const withArticle = (words: string) => `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`
 
 /** Turns a unique or foreign-key violation into a message about the field the client sent. */
 export function constraintProblem(
@@ -113,7 +125,7 @@ export function constraintProblem(
   const fields = constraintFields(constraint ?? '', table)
   const field = fields.join('')
   if (code === '23505') {
-    const words = fields.map((f) => f.replace(/Id$/, '').replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`))
+    const words = fields.map(inWords)
     const named = words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`
     return new DomainError(
       `${codePrefix(type)}.DUPLICATE`,
@@ -123,11 +135,13 @@ export function constraintProblem(
     )
   }
   if (code === '23503') {
+    // A composite key (partnership, priority) names its last field: the one the client sent.
+    const sent = fields.at(-1) ?? field
     return new DomainError(
       `${codePrefix(type)}.REFERENCE`,
       'unprocessable',
-      `The ${field} does not name an existing record.`,
-      [{ field: `body.${field}`, message: 'does not exist in this partnership' }],
+      `The ${sent} sent names no ${inWords(sent)} of this partnership.`,
+      [{ field: `body.${sent}`, message: 'does not exist in this partnership' }],
     )
   }
   return undefined
@@ -210,8 +224,8 @@ export function createResourceService<T extends ResourceTable>(db: Db, spec: Tab
         throw new DomainError(
           `${codePrefix(spec.type)}.REFERENCE`,
           'unprocessable',
-          `Not every id in ${link.field} names a ${link.target} of this partnership.`,
-          [{ field: `body.${link.field}`, message: `must name ${link.target} records of this partnership` }],
+          `Not every id in ${link.field} names ${withArticle(inWords(link.target))} of this partnership.`,
+          [{ field: `body.${link.field}`, message: `must name ${inWords(link.target)} records of this partnership` }],
         )
       }
     }

@@ -131,7 +131,7 @@ const assessmentRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async 
     update: CreateAssessmentSchema,
     filters: {},
     writeRole: 'officer',
-    problems: { write: { 409: ['RISK.CLOSED'], 422: ['RISK.ASSESSMENT', 'RISK.SCALE'] } },
+    problems: { write: { 409: ['RISK.CLOSED'], 422: ['RISK.ASSESSMENT', 'RISK.SCALE', 'DATE.RANGE'] } },
     appendOnly: true,
   })
   app.post('/:id/withdraw', {

@@ -1,6 +1,8 @@
 import type { Db } from '../../db/client.js'
 import { requireAuthor, type Actor } from '../../domain/access.js'
 import { DomainError, notFound } from '../../domain/errors.js'
+import { requireDone } from '../../domain/periods.js'
+import { today } from '../../http/clock.js'
 import {
   bandOf,
   checkFits,
@@ -71,6 +73,7 @@ const outOfScale = (field: string, levels: number) =>
 const assessmentHooks: WriteHooks<'riskAssessment'> = {
   // An assessment is made on the scale in force, by whoever the token says; it is never edited.
   async beforeWrite(trx, scope, values, _existing, actor) {
+    if (values.assessedOn !== undefined) requireDone(values.assessedOn, today(), 'body.assessedOn', 'An assessment')
     const risk = await riskOpenness(trx, scope.partnershipId, scope.parentId!)
     if (risk === undefined) throw notFound('risk')
     if (risk.closedOn !== null)

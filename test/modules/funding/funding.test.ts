@@ -4,8 +4,8 @@ import { buildTestApp, partnershipClient, seedPartnerships, type TestApp } from 
 
 /**
  * A partnership with seed 002's process: a delivery group (Dora), the Performance Group (Pat), the
- * partnership's officers in its Strategic Group (a chair, a vice chair, a designated officer, and Tess who
- * holds two offices), an officer who applies (Ollie), and one stream with two lines.
+ * partnership's officers in its Strategic Groups (a chair, a vice chair, a designated officer, and Tess who
+ * holds two offices in a second one), an officer who applies (Ollie), and one stream with two lines.
  */
 async function setUp(ctx: TestApp) {
   await seedPartnerships(ctx, 'alpha')
@@ -24,8 +24,9 @@ async function setUp(ctx: TestApp) {
     ['carl', ['chair']],
     ['vic', ['vice_chair']],
     ['dee', ['designated_officer']],
-    ['tess', ['chair', 'designated_officer']],
   ])
+  // An office has one holder in a group on any day: Tess holds hers in a second strategic group.
+  await group('Safer Communities Board', 'strategic', [['tess', ['chair', 'designated_officer']]])
   const stream = await post('funding-streams', {
     name: 'Safer and Stronger Communities Fund',
     funder: 'LAA Area Based Grant',

@@ -102,3 +102,37 @@ t.test(
     )
   },
 )
+
+t.test('an office has one holder in a group on any day', async (t) => {
+  const ctx = await buildTestApp(t)
+  await seedPartnerships(ctx, 'alpha')
+  const admin = await ctx.as('admin', 'alpha')
+  const post = (url: string, payload: object) =>
+    ctx.app.inject({ method: 'POST', url: `/partnerships/alpha/${url}`, headers: admin, payload })
+  const pmg = (await post('groups', { name: 'PMG', kind: 'performance' })).json()
+  const members = `groups/${pmg.id}/members`
+  const first = await post(members, {
+    subject: 'ann',
+    name: 'Ann',
+    offices: ['chair'],
+    startsOn: '2010-04-01',
+    endsOn: '2011-03-31',
+  })
+  t.equal(first.statusCode, 201)
+  const second = await post(members, { subject: 'bob', name: 'Bob', offices: ['chair'], startsOn: '2011-03-31' })
+  t.equal(second.statusCode, 409, 'two chairs on 2011-03-31')
+  t.match(second.json(), {
+    code: 'MEMBERSHIP.OFFICE_TAKEN',
+    detail: /Ann is this group's chair from 2010-04-01 to 2011-03-31/,
+  })
+  t.equal(
+    (await post(members, { subject: 'bob', name: 'Bob', offices: ['chair'], startsOn: '2011-04-01' })).statusCode,
+    201,
+    'the next term',
+  )
+  t.equal(
+    (await post(members, { subject: 'cat', name: 'Cat', offices: ['vice_chair'], startsOn: '2010-04-01' })).statusCode,
+    201,
+    'another office',
+  )
+})

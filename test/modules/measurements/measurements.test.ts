@@ -184,6 +184,15 @@ t.test(
   },
 )
 
+t.test('a reversed range of measurements is 400, as everywhere else', async (t) => {
+  const { ctx, officer } = await setup(t)
+  for (const url of ['measurements?from=2011-01&to=2010-01', 'measurements/export?from=2011-01-01&to=2010-12-31']) {
+    const res = await ctx.app.inject({ method: 'GET', url: `/partnerships/alpha/${url}`, headers: officer })
+    t.equal(res.statusCode, 400, url)
+    t.equal(res.json().code, 'MEASUREMENT.RANGE')
+  }
+})
+
 t.test('a bulk row refused for its period is named like every other refused row', async (t) => {
   const { ctx, officer } = await setup(t)
   const res = await bulk(ctx, officer, 'indicator,area,period,value\nNI 20,E07000136,1850,3\n', 'text/csv')

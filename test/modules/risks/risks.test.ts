@@ -345,3 +345,45 @@ function wellFormed(xml: string): boolean {
   }
   return stack.length === 0
 }
+
+t.test('a reference to nothing is refused in words, never in constraint names', async (t) => {
+  const ctx = await buildTestApp(t)
+  const s = await setUp(ctx)
+  const ABSENT = '00000000-0000-4000-8000-00000000dead'
+  const action = await s.call('POST', 'actions', s.jo, { priorityId: ABSENT, title: 'Nowhere' })
+  t.equal(action.statusCode, 422)
+  t.match(action.json(), {
+    detail: 'The priorityId sent names no priority of this partnership.',
+    errors: [{ field: 'body.priorityId' }],
+  })
+  const risk = await s.call('POST', 'risks', s.jo, { reference: 'CSP9', title: 'Orphan', actionIds: [ABSENT] })
+  t.equal(risk.statusCode, 422)
+  t.equal(risk.json().detail, 'Not every id in actionIds names an action item of this partnership.')
+})
+
+t.test('assessments, progress and payments are dated from 1998 to today, never 1900 or 2099', async (t) => {
+  const ctx = await buildTestApp(t)
+  const s = await setUp(ctx)
+  const risk = await s.post('risks', { reference: 'CSP1', title: 'Funding' })
+  const assess = (assessedOn: string) =>
+    s.call('POST', `risks/${risk.id}/assessments`, s.jo, {
+      assessedOn,
+      inherentLikelihood: 2,
+      inherentImpact: 2,
+      currentLikelihood: 2,
+      currentImpact: 2,
+    })
+  for (const day of ['1900-01-01', '2099-01-01']) {
+    const refused = await assess(day)
+    t.equal(refused.statusCode, 422, day)
+    t.match(refused.json(), { code: 'DATE.RANGE', errors: [{ field: 'body.assessedOn' }] })
+  }
+  t.equal((await assess('2010-06-30')).statusCode, 201)
+  const progress = await s.call('POST', `actions/${s.action.id}/progress`, s.jo, {
+    reportedOn: '2099-12-31',
+    status: 'complete',
+    body: 'Done for ever',
+  })
+  t.equal(progress.statusCode, 422, 'a 2099 complete never fixes an action as complete')
+  t.equal(progress.json().code, 'DATE.RANGE')
+})
