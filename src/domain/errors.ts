@@ -10,6 +10,7 @@ export type ProblemKind =
   | 'precondition-required'
   | 'unprocessable'
   | 'payload-too-large'
+  | 'unsupported-media-type'
   | 'request-timeout'
   | 'too-many-requests'
   | 'service-unavailable'

@@ -394,6 +394,10 @@ async function* csvRows(chunks: AsyncIterable<Buffer>, columns: readonly string[
     yield* parser
   } catch (err) {
     if (err instanceof DomainError) throw err
+    if ((err as { code?: string }).code?.startsWith('Z_'))
+      throw badBody(
+        'The body says Content-Encoding gzip but cannot be unpacked: send it gzipped whole, or without the header.',
+      )
     throw badBody(`The CSV could not be read: ${(err as Error).message}`)
   }
 }

@@ -31,6 +31,8 @@ export interface PartnershipScope {
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access
+    /** The route changes the partnership record itself, under its own row lock (no admission check). */
+    changesPartnership?: boolean
   }
   interface FastifyRequest {
     partnership: PartnershipScope
@@ -72,7 +74,7 @@ async function accessPlugin(app: FastifyInstance, opts: { partnershipCacheMs: nu
       route.schema.response = { ...problemResponses(409), ...(route.schema.response as object) }
     }
     const handler = route.handler
-    const writes = [route.method].flat().some((m) => !READS.has(m))
+    const writes = [route.method].flat().some((m) => !READS.has(m)) && route.config.changesPartnership !== true
     route.handler = function (request, reply) {
       const { id, financialYearStartMonth, archived } = request.partnership
       return asTenant(

@@ -27,7 +27,7 @@ const COMMON: Record<number, readonly string[]> = {
   409: [],
   412: ['PRECONDITION.FAILED'],
   413: ['REQUEST.TOO_LARGE'],
-  415: ['REQUEST.MEDIA_TYPE'],
+  415: ['REQUEST.MEDIA_TYPE', 'REQUEST.ENCODING'],
   422: [],
   428: ['PRECONDITION.REQUIRED'],
   429: ['RATE.LIMITED'],

@@ -62,7 +62,7 @@ export const ProblemSchema = Type.Object(
   },
 )
 
-type HttpKind = ProblemKind | 'unsupported-media-type' | 'internal-error' | 'bad-request'
+type HttpKind = ProblemKind | 'internal-error' | 'bad-request'
 
 const KINDS: Record<HttpKind, { status: number; title: string }> = {
   'bad-request': { status: 400, title: 'Bad request' },
@@ -227,6 +227,14 @@ function classify(err: FastifyError & { code?: string }, mediaTypes?: readonly s
   ) {
     return { kind: STATUS_KIND[err.statusCode] ?? 'bad-request', code: 'REQUEST.MALFORMED', detail: err.message }
   }
+  // zlib's, unpacking a gzipped upload that is not gzip (or is cut short).
+  if (err.code === 'Z_DATA_ERROR' || err.code === 'Z_BUF_ERROR')
+    return {
+      kind: 'bad-request',
+      code: 'REQUEST.MALFORMED',
+      detail:
+        'The body says Content-Encoding gzip but cannot be unpacked: send it gzipped whole, or without the header.',
+    }
   if (
     err.statusCode !== undefined &&
     err.statusCode >= 400 &&

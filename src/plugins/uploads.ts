@@ -1,10 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Readable } from 'node:stream'
+import { createGunzip } from 'node:zlib'
 import type { Config } from '../config.js'
 import { DomainError } from '../domain/errors.js'
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route reads its body as a stream (streamBodies): it decodes gzip itself. */
+    streamsBody?: boolean
+  }
   interface FastifyInstance {
     /**
      * Admits a bulk upload or refuses it at once (503 when the instance runs its most, 429 when the client
@@ -28,6 +33,7 @@ async function uploadsPlugin(
     limits: Pick<Config['limits'], 'bulkConcurrency' | 'bulkConcurrencyPerClient' | 'bulkConcurrencyPerPartnership'>
   },
 ): Promise<void> {
+  refuseEncodedBodies(app)
   let running = 0
   const byClient = new Map<string, number>()
   const byPartnership = new Map<string, number>()
@@ -99,6 +105,9 @@ export const mediaTypeOf = (request: FastifyRequest): string =>
  * the stream for the handler (`bodyStream`), which enforces the limit on what actually arrives.
  */
 export function streamBodies(scope: FastifyInstance, mediaTypes: readonly string[], bytes: number): void {
+  scope.addHook('onRoute', (route) => {
+    route.config = { ...route.config, streamsBody: true }
+  })
   scope.removeAllContentTypeParsers()
   scope.addContentTypeParser([...mediaTypes], (request, payload, done) => {
     if (Number(request.headers['content-length']) > bytes)
@@ -106,8 +115,56 @@ export function streamBodies(scope: FastifyInstance, mediaTypes: readonly string
         new DomainError('REQUEST.TOO_LARGE', 'payload-too-large', `The body is larger than ${bytes} bytes.`),
         undefined,
       )
-    streams.set(request, payload)
+    // Feeds send big files: a gzipped one is read as it arrives, and its limit applies to what it unpacks to.
+    const encoding = contentEncoding(request)
+    if (encoding === 'gzip') {
+      const gunzip = createGunzip()
+      gunzip.on('error', () => {})
+      streams.set(request, payload.pipe(gunzip))
+    } else streams.set(request, payload)
     done(null, mediaTypeOf(request) === 'application/json' ? [] : '')
+  })
+  // A body refused early (a stray quote in its first rows) is still arriving: read and drop the rest, for a
+  // bounded time, so the client can finish sending and read the answer rather than meet a reset.
+  scope.addHook('onResponse', async (request) => {
+    const raw = request.raw
+    if (raw.readableEnded || raw.destroyed) return
+    const timer = setTimeout(() => raw.destroy(), DRAIN_MS)
+    timer.unref()
+    raw.once('end', () => clearTimeout(timer))
+    raw.resume()
+  })
+}
+
+/** How long a refused body's rest is read and dropped before the connection is closed. */
+const DRAIN_MS = 10_000
+
+/** The request's Content-Encoding: none (identity), gzip, or one the service does not read (415). */
+export function contentEncoding(request: FastifyRequest): 'identity' | 'gzip' {
+  const sent = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase()
+  if (sent === 'identity' || sent === '') return 'identity'
+  if (sent === 'gzip' || sent === 'x-gzip') return 'gzip'
+  throw unreadableEncoding(sent)
+}
+
+const unreadableEncoding = (sent: string) =>
+  new DomainError(
+    'REQUEST.ENCODING',
+    'unsupported-media-type',
+    `The body is sent with Content-Encoding ${sent}: bulk writes and imports read gzip; everything else is sent as it is.`,
+    [{ field: 'headers.content-encoding', message: 'must be gzip (bulk writes and imports) or absent' }],
+  )
+
+/**
+ * Any other route reads its body whole, as it is sent: an encoded body is refused (415) before it is
+ * parsed, rather than read as garbled JSON.
+ */
+function refuseEncodedBodies(scope: FastifyInstance): void {
+  scope.addHook('onRequest', async (request) => {
+    const sent = request.headers['content-encoding']
+    if (sent === undefined || request.routeOptions.config.streamsBody === true) return
+    const text = sent.trim().toLowerCase()
+    if (text !== '' && text !== 'identity') throw unreadableEncoding(text)
   })
 }
 

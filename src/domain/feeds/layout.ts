@@ -31,6 +31,15 @@ export interface BoundLayout {
   owner: { columns: readonly number[]; name: string } | null
 }
 
+/** A file's first line as a message may quote it: text as it is (cut short), anything else said in words. */
+function headerShown(header: readonly string[]): string {
+  const text = header.join(', ')
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text))
+    return 'Its first line is not text: is the file compressed (send it with Content-Encoding: gzip) or not a CSV?'
+  return `Its header is: ${text.length > 300 ? `${text.slice(0, 300)}...` : text}.`
+}
+
 /** Cells and values compare as people read them: spaces around and letter case do not matter. */
 export const normal = (text: string): string => text.trim().toLowerCase()
 
@@ -46,7 +55,7 @@ export function bindLayout(layout: FeedLayout, header: readonly string[]): Bound
     throw new DomainError(
       'FEED.LAYOUT',
       'unprocessable',
-      `The file has no column ${missing.map((m) => `"${m}"`).join(', ')}: it is not in this mapping's layout. Its header is: ${header.join(', ')}.`,
+      `The file has no column ${missing.map((m) => `"${m}"`).join(', ')}: it is not in this mapping's layout. ${headerShown(header)}`,
       missing.map((m) => ({ field: 'body', message: `has no column "${m}"` })),
     )
   const indicators = [...new Set(layout.rules.map((r) => r.indicatorId))]

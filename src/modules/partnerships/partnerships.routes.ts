@@ -70,6 +70,9 @@ const partnershipRoutes: FastifyPluginAsyncTypebox = async (app) => {
       access: { scope: 'partnership', role: 'admin', superadminToo: true },
       problems: { 409: ['PARTNERSHIP.YEAR_START_IN_USE', 'PARTNERSHIP.DUPLICATE'] },
       etag: true,
+      // It takes the partnership's row for update and reads it afresh: a key-share lock first would let
+      // two such changes each wait for the other's.
+      changesPartnership: true,
     },
     schema: {
       operationId: 'updatePartnership',

@@ -366,3 +366,72 @@ t.test('overlapping batches written at once do not deadlock', async (t) => {
   }
   t.same(statuses, Array(8).fill(200), 'every batch is written')
 })
+
+t.test('gzip bodies are read on the bulk path, other encodings refused (415), binary never echoed', async (t) => {
+  const { gzipSync } = await import('node:zlib')
+  const { ctx } = await setup(t, {})
+  const officer = await ctx.as('admin', 'alpha')
+  const send = (url: string, payload: Buffer | string, encoding?: string, type = 'text/csv') =>
+    ctx.app.inject({
+      method: 'POST',
+      url: `/partnerships/alpha/${url}`,
+      headers: {
+        ...officer,
+        'content-type': type,
+        ...(encoding === undefined ? {} : { 'content-encoding': encoding }),
+      },
+      payload,
+    })
+  const csv = `indicator,area,period,value\n${rowsOf(5)}\n`
+  const zipped = await send('measurements/bulk', gzipSync(csv), 'gzip')
+  t.equal(zipped.statusCode, 200, zipped.body)
+  t.match(zipped.json(), { received: 5, inserted: 5 })
+  const broken = await send('measurements/bulk', Buffer.from(csv), 'gzip')
+  t.equal(broken.statusCode, 400, 'a body that says gzip and is not')
+  t.match(broken.json(), { code: 'BATCH.MALFORMED', detail: /cannot be unpacked/ })
+  const brotli = await send('measurements/bulk', Buffer.from(csv), 'br')
+  t.equal(brotli.statusCode, 415)
+  t.equal(brotli.json().code, 'REQUEST.ENCODING')
+  const json = await send(
+    'areas',
+    gzipSync(JSON.stringify({ name: 'X', type: 'ward', code: 'X1' })),
+    'gzip',
+    'application/json',
+  )
+  t.equal(json.statusCode, 415, 'a JSON write is read as sent: gzip is refused, not parsed as garbage')
+  t.equal(json.json().code, 'REQUEST.ENCODING')
+})
+
+t.test('a large body refused in its first rows is read to its end, so the client reads the answer', async (t) => {
+  const { ctx, port } = await setup(t, {})
+  const officer = await ctx.as('officer', 'alpha')
+  // 32 MiB of CSV whose first row opens a quote that never closes.
+  const chunk = Buffer.alloc(1 << 20, 'a')
+  const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const request = http.request({
+      port,
+      host: '127.0.0.1',
+      method: 'POST',
+      path: '/partnerships/alpha/measurements/bulk',
+      headers: { ...officer, 'content-type': 'text/csv', 'content-length': String(32 * chunk.length + 37) },
+    })
+    request.on('response', (res) => {
+      let body = ''
+      res.on('data', (c: Buffer) => (body += c))
+      res.on('end', () => resolve({ status: res.statusCode!, body }))
+    })
+    request.on('error', reject)
+    request.write('indicator,area,period,value\nNI 20,"')
+    let sent = 0
+    const more = () => {
+      while (sent < 32) {
+        sent += 1
+        if (!request.write(chunk)) return void request.once('drain', more)
+      }
+      request.end()
+    }
+    more()
+  })
+  t.equal(answer.status, 400, 'the answer arrives, not a reset')
+  t.match(JSON.parse(answer.body), { code: 'BATCH.MALFORMED' })
+})
