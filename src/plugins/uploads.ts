@@ -140,7 +140,7 @@ export function streamBodies(scope: FastifyInstance, mediaTypes: readonly string
 const DRAIN_MS = 10_000
 
 /** The request's Content-Encoding: none (identity), gzip, or one the service does not read (415). */
-export function contentEncoding(request: FastifyRequest): 'identity' | 'gzip' {
+function contentEncoding(request: FastifyRequest): 'identity' | 'gzip' {
   const sent = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase()
   if (sent === 'identity' || sent === '') return 'identity'
   if (sent === 'gzip' || sent === 'x-gzip') return 'gzip'

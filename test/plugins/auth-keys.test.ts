@@ -22,10 +22,17 @@ async function keyPair(alg: 'RS256' | 'ES256') {
   return { publicJwk: { ...jwk, kid, alg, use: 'sig' } as JWK, sign }
 }
 
-t.test('JWKS_URL: tokens of the published keys pass, a rotated key is picked up after the cooldown', async (t) => {
-  const first = await keyPair('RS256')
-  const second = await keyPair('ES256')
-  let published: JWK[] = [first.publicJwk]
+/**
+ * An identity provider's JWKS endpoint on loopback publishing `keys` (changed with publish), and the app
+ * trusting it with `env`, with partnership alpha made by a superadmin token of `admin`'s key.
+ */
+async function withIdentityProvider(
+  t: Parameters<typeof buildTestApp>[0],
+  keys: JWK[],
+  admin: Awaited<ReturnType<typeof keyPair>>,
+  env: Record<string, string>,
+) {
+  let published = keys
   let fetches = 0
   const idp = http.createServer((_req, res) => {
     fetches += 1
@@ -35,17 +42,22 @@ t.test('JWKS_URL: tokens of the published keys pass, a rotated key is picked up 
   await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => idp.close(() => resolve())))
   const url = `http://127.0.0.1:${(idp.address() as AddressInfo).port}/.well-known/jwks.json`
-
-  const ctx = await buildTestApp(t, {
-    JWKS_URL: url,
-    JWT_ISSUER: ISSUER,
-    JWT_AUDIENCE: AUDIENCE,
-    JWKS_COOLDOWN_MS: '200',
-  })
+  const ctx = await buildTestApp(t, { JWKS_URL: url, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, ...env })
   await seedPartnerships(
-    { ...ctx, as: async () => ({ authorization: `Bearer ${await first.sign({ superadmin: true })}` }) },
+    { ...ctx, as: async () => ({ authorization: `Bearer ${await admin.sign({ superadmin: true })}` }) },
     'alpha',
   )
+  return {
+    ctx,
+    publish: (next: JWK[]) => void (published = next),
+    fetches: () => fetches,
+  }
+}
+
+t.test('JWKS_URL: tokens of the published keys pass, a rotated key is picked up after the cooldown', async (t) => {
+  const first = await keyPair('RS256')
+  const second = await keyPair('ES256')
+  const { ctx, publish, fetches } = await withIdentityProvider(t, [first.publicJwk], first, { JWKS_COOLDOWN_MS: '200' })
   const get = async (token: string) =>
     (
       await ctx.app.inject({
@@ -57,10 +69,10 @@ t.test('JWKS_URL: tokens of the published keys pass, a rotated key is picked up 
 
   t.equal(await get(await first.sign()), 200, 'a token of the published key passes')
   t.equal(await get(await second.sign()), 401, 'a key the IdP has not published is refused')
-  published = [first.publicJwk, second.publicJwk]
+  publish([first.publicJwk, second.publicJwk])
   await new Promise((resolve) => setTimeout(resolve, 300))
   t.equal(await get(await second.sign()), 200, 'after rotation and the cooldown, the new key passes')
-  t.ok(fetches >= 2, 'the JWKS was fetched again for the unknown kid')
+  t.ok(fetches() >= 2, 'the JWKS was fetched again for the unknown kid')
   const devToken = await ctx.token({ memberships: [{ partnership: 'alpha', role: 'viewer' }] })
   t.equal(await get(devToken), 401, 'the development key means nothing when a JWKS is configured')
 })
@@ -68,24 +80,9 @@ t.test('JWKS_URL: tokens of the published keys pass, a rotated key is picked up 
 t.test('a key withdrawn from the JWKS stops being honoured within TOKEN_CACHE_SECONDS', async (t) => {
   const first = await keyPair('RS256')
   const second = await keyPair('ES256')
-  let published: JWK[] = [first.publicJwk, second.publicJwk]
-  const idp = http.createServer((_req, res) => {
-    res.setHeader('content-type', 'application/json')
-    res.end(JSON.stringify({ keys: published }))
-  })
-  await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>((resolve) => idp.close(() => resolve())))
-  const url = `http://127.0.0.1:${(idp.address() as AddressInfo).port}/.well-known/jwks.json`
-  const ctx = await buildTestApp(t, {
-    JWKS_URL: url,
-    JWT_ISSUER: ISSUER,
-    JWT_AUDIENCE: AUDIENCE,
+  const { ctx, publish } = await withIdentityProvider(t, [first.publicJwk, second.publicJwk], first, {
     TOKEN_CACHE_SECONDS: '2',
   })
-  await seedPartnerships(
-    { ...ctx, as: async () => ({ authorization: `Bearer ${await first.sign({ superadmin: true })}` }) },
-    'alpha',
-  )
   const token = await second.sign()
   const get = async () =>
     (
@@ -96,7 +93,7 @@ t.test('a key withdrawn from the JWKS stops being honoured within TOKEN_CACHE_SE
       })
     ).statusCode
   t.equal(await get(), 200, 'a token of a published key passes (and is remembered)')
-  published = [first.publicJwk]
+  publish([first.publicJwk])
   // Within TOKEN_CACHE_SECONDS (2 s) the withdrawn key is refused; jose's default would keep it ten minutes.
   let refusedAfter: number | undefined
   const started = Date.now()
