@@ -238,7 +238,10 @@ export interface FundingDecisionTable {
   groupId: string | null
   reason: string | null
   amountPence: number
-  decidedAt: Generated<Date>
+  /** The day the decision was taken (the meeting's date). */
+  decidedOn: string
+  /** When the decision was entered. */
+  recordedAt: Generated<Date>
 }
 
 export interface FundingEvaluationTable extends Tenanted {

@@ -7,6 +7,7 @@ import {
   evaluationOverdue,
   ledger,
   officersAgree,
+  requireDecisionDay,
   requireWithin,
   routeFor,
   stepFor,
@@ -148,4 +149,26 @@ t.test('money drawn on a limit never passes it', async (t) => {
   t.equal(pounds(9635100), '£96,351')
   t.equal(pounds(100001), '£1,000.01')
   t.equal(pounds(-5), '-£0.05')
+})
+
+t.test("a step's day has happened and never comes before the bid's previous step", async (t) => {
+  const today = '2010-11-20'
+  t.doesNotThrow(() => requireDecisionDay('2010-11-04', null, today), 'a meeting minuted a fortnight later')
+  t.doesNotThrow(() => requireDecisionDay('2010-11-04', '2010-11-04', today), 'the same day as the step before')
+  t.doesNotThrow(() => requireDecisionDay(today, '2010-11-04', today))
+  const refused = (day: string, previous: string | null) => {
+    try {
+      requireDecisionDay(day, previous, today)
+    } catch (error) {
+      return error as DomainError
+    }
+    return undefined
+  }
+  t.match(refused('2010-11-21', null), { code: 'DATE.RANGE', message: /after today \(2010-11-20\)/ })
+  t.match(refused('2010-11-03', '2010-11-04'), {
+    code: 'DATE.RANGE',
+    message: /previous step was taken on 2010-11-04/,
+    errors: [{ field: 'body.decidedOn', message: 'must be from 2010-11-04 to 2010-11-20' }],
+  })
+  t.match(refused('1997-12-31', null), { code: 'DATE.RANGE' })
 })

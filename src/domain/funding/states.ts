@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.js'
+import { requireDone } from '../periods.js'
 
 /**
  * A funding bid's life (seed 002, "Funding Process", stages 1 to 4):
@@ -102,6 +103,21 @@ export function stepFor(facts: BidFacts, action: BidAction, reason: string | nul
       { field: 'body.reason', message: 'is required' },
     ])
   return step
+}
+
+/**
+ * The day a step was taken: a meeting's decision is often minuted days later, so the step says its day.
+ * It has happened (not after today) and follows the bid's previous step (never dated before it).
+ */
+export function requireDecisionDay(day: string, previous: string | null, today: string): void {
+  requireDone(day, today, 'body.decidedOn', 'A decision')
+  if (previous !== null && day < previous)
+    throw new DomainError(
+      'DATE.RANGE',
+      'unprocessable',
+      `The bid's previous step was taken on ${previous}: a later step cannot be dated before it.`,
+      [{ field: 'body.decidedOn', message: `must be from ${previous} to ${today}` }],
+    )
 }
 
 const PAST: Record<BidAction, string> = {

@@ -163,6 +163,7 @@ export function recordDecision(
     groupId: string | null
     reason: string | null
     amountPence: number
+    decidedOn: string
   },
 ) {
   return trx.insertInto('fundingDecision').values(decision).returningAll().executeTakeFirstOrThrow()
@@ -180,7 +181,8 @@ const DECISION_COLUMNS = [
   'groupId',
   'reason',
   'amountPence',
-  'decidedAt',
+  'decidedOn',
+  'recordedAt',
 ] as const
 
 /** The officers' approvals of a bid so far. */
@@ -201,9 +203,21 @@ export function decisionsOf(db: Db, partnershipId: string, bidId: string) {
     .select(DECISION_COLUMNS)
     .where('partnershipId', '=', partnershipId)
     .where('bidId', '=', bidId)
-    .orderBy('decidedAt')
+    .orderBy('decidedOn')
+    .orderBy('recordedAt')
     .orderBy('id')
     .execute()
+}
+
+/** The date of a bid's latest step: a step is never dated before the one it follows. */
+export async function lastDecidedOn(trx: Db, partnershipId: string, bidId: string): Promise<string | null> {
+  const row = await trx
+    .selectFrom('fundingDecision')
+    .select((eb) => eb.fn.max('decidedOn').as('decidedOn'))
+    .where('partnershipId', '=', partnershipId)
+    .where('bidId', '=', bidId)
+    .executeTakeFirst()
+  return row?.decidedOn ?? null
 }
 
 /** Every decision in a date range, with its bid's title and group's name (seed 002 stage 4). */
@@ -218,9 +232,10 @@ export function decisionsBetween(db: Db, partnershipId: string, from: string, to
       'partnershipGroup.name as groupName',
     ])
     .where('fundingDecision.partnershipId', '=', partnershipId)
-    .where(sql<boolean>`${sql.ref('fundingDecision.decidedAt')} >= ${from}::date`)
-    .where(sql<boolean>`${sql.ref('fundingDecision.decidedAt')} < ${to}::date + 1`)
-    .orderBy('fundingDecision.decidedAt')
+    .where('fundingDecision.decidedOn', '>=', from)
+    .where('fundingDecision.decidedOn', '<=', to)
+    .orderBy('fundingDecision.decidedOn')
+    .orderBy('fundingDecision.recordedAt')
     .orderBy('fundingDecision.id')
     .execute()
 }

@@ -159,7 +159,7 @@ const bidRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, {
           403: ['BID.NOT_APPLICANT', 'BID.NOT_DECIDER', 'BID.OWN_BID'],
           404: ['BID.NOT_FOUND'],
           409: ['BID.TRANSITION', 'BID.ALREADY_DECIDED', 'FUNDING.INSUFFICIENT'],
-          422: ['BID.REASON'],
+          422: ['BID.REASON', 'DATE.RANGE'],
         },
       },
       schema: {
@@ -187,7 +187,7 @@ const bidRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, {
   app.post('/:id/mainstreaming', {
     config: {
       access: { scope: 'partnership', role: 'officer' },
-      problems: { 404: ['BID.NOT_FOUND'], 409: ['BID.NOT_FUNDED'] },
+      problems: { 404: ['BID.NOT_FOUND'], 409: ['BID.NOT_FUNDED'], 422: ['DATE.RANGE'] },
     },
     schema: {
       operationId: 'decideBidMainstreaming',
@@ -197,7 +197,7 @@ const bidRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, {
         'At year end an officer records whether a funded project is mainstreamed, funded again or ended (seed 002: each funded project is considered for mainstreaming).',
       params: Params,
       body: MainstreamingBody,
-      response: { 200: TransitionResult, ...problemResponses(400, 401, 403, 404, 409) },
+      response: { 200: TransitionResult, ...problemResponses(400, 401, 403, 404, 409, 422) },
     },
     handler: async (request) =>
       service.mainstreaming(tenantScope(request), actorOf(request), request.params.id, request.body),
@@ -256,7 +256,8 @@ const paymentRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (ap
 }
 
 const DECISION_COLUMNS = [
-  'Decided at',
+  'Decided on',
+  'Recorded at',
   'Bid',
   'Bid id',
   'Stage',
@@ -279,7 +280,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
       tags,
       summary: 'The stage 4 report: every funding decision in a date range, with who, office, when, amount and reason',
       description:
-        'Stage 4 of the funding process: every decision taken between from and to, with who, office, date, amount and reason; JSON, or CSV with format=csv.',
+        'Stage 4 of the funding process: every decision taken between from and to (by the day it was taken, decidedOn, not the day it was entered), with who, office, date, amount and reason; JSON, or CSV with format=csv.',
       params: PartnershipParams,
       querystring: DecisionsQuery,
       response: {
@@ -292,7 +293,8 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
       const report = await service.decisionsReport(tenantScope(request), from, to)
       if (!wantsCsv(request, format)) return report
       const rows = report.items.map(({ decision: d, bidTitle, groupName }) => [
-        d.decidedAt.toISOString(),
+        d.decidedOn,
+        d.recordedAt.toISOString(),
         bidTitle,
         d.bidId,
         d.stage.replaceAll('_', ' '),

@@ -1,18 +1,7 @@
 import Type from 'typebox'
 import { OFFICES } from '../../domain/actions/context.js'
 import { BID_ACTIONS, BID_STATES, MAINSTREAMING, STAGES } from '../../domain/funding/index.js'
-import {
-  AsOf,
-  IsoDate,
-  Name,
-  Nullable,
-  RecordFields,
-  StringEnum,
-  Text,
-  Timestamp,
-  Uuid,
-  updateOf,
-} from '../../http/schemas.js'
+import { AsOf, IsoDate, Name, Nullable, RecordFields, StringEnum, Text, Uuid, updateOf } from '../../http/schemas.js'
 
 const Pence = (description: string) => Type.Integer({ minimum: 0, maximum: 100_000_000_000, description })
 const State = StringEnum(BID_STATES)
@@ -136,6 +125,14 @@ export const BidFilters = {
   asOf: AsOf,
 }
 
+const DecidedOn = Type.Optional(
+  Type.String({
+    format: 'date',
+    description:
+      "The day the decision was taken, the meeting's date when it is minuted later (default today): not after today, not before the bid's previous step. Offices are checked on this day and the stage 4 report lists the decision under it.",
+  }),
+)
+
 export const TransitionBody = Type.Object(
   {
     reason: Type.Optional(Type.String({ minLength: 1, maxLength: 5000, description: 'Required to reject or return' })),
@@ -145,6 +142,7 @@ export const TransitionBody = Type.Object(
         description: "On a final approval: when the evaluation is due (default the end of the stream's year)",
       }),
     ),
+    decidedOn: DecidedOn,
   },
   { additionalProperties: false },
 )
@@ -162,7 +160,8 @@ export const DecisionSchema = Type.Object(
     groupId: Nullable(Uuid),
     reason: Nullable(Type.String()),
     amountPence: Type.Integer(),
-    decidedAt: Timestamp,
+    decidedOn: Type.String({ format: 'date', description: "The day the decision was taken (the meeting's date)" }),
+    recordedAt: Type.Unsafe<string | Date>(Type.String({ format: 'date-time', description: 'When it was entered' })),
   },
   {
     $id: 'FundingDecision',
@@ -183,7 +182,7 @@ export const TransitionResult = Type.Object(
 )
 
 export const MainstreamingBody = Type.Object(
-  { decision: StringEnum(MAINSTREAMING), reason: Type.String({ minLength: 1, maxLength: 5000 }) },
+  { decision: StringEnum(MAINSTREAMING), reason: Type.String({ minLength: 1, maxLength: 5000 }), decidedOn: DecidedOn },
   { additionalProperties: false },
 )
 

@@ -10,6 +10,7 @@ import {
   independentDeciders,
   ledger,
   officersAgree,
+  requireDecisionDay,
   requireWithin,
   routeFor,
   stepFor,
@@ -36,6 +37,7 @@ import {
   evaluationsDue,
   findById,
   fundingThreshold,
+  lastDecidedOn,
   lockRow,
   officerApprovals,
   paidOn,
@@ -259,6 +261,13 @@ async function decider(
   return { offices: deciding, groupId: held[0]!.groupId }
 }
 
+/** The day a step says it was taken (today when it does not say), checked against the bid's previous step. */
+async function decisionDay(trx: Db, partnershipId: string, bidId: string, decidedOn: string | undefined) {
+  const day = decidedOn ?? today()
+  requireDecisionDay(day, await lastDecidedOn(trx, partnershipId, bidId), today())
+  return day
+}
+
 /** Changes a bid and keeps the decision that changed it, with its audit event, in the step's transaction. */
 async function decide(
   trx: Db,
@@ -273,6 +282,7 @@ async function decide(
     offices: Office[]
     groupId: string | null
     reason: string | null
+    decidedOn: string
   },
 ) {
   const after = await updateRecord(trx, bidSpec, scope, bid.id, change)
@@ -359,7 +369,7 @@ export function createFundingService(db: Db) {
       actor: Actor,
       id: string,
       action: BidAction,
-      body: { reason?: string; evaluationDueOn?: string },
+      body: { reason?: string; evaluationDueOn?: string; decidedOn?: string },
       ifMatch: string | undefined,
     ) {
       const done = await db.transaction().execute(async (trx) => {
@@ -373,7 +383,8 @@ export function createFundingService(db: Db) {
           action,
           reason,
         )
-        const on = today()
+        // Offices are held on the day of the decision, not the day it was entered.
+        const on = await decisionDay(trx, scope.partnershipId, id, body.decidedOn)
         const { offices, groupId } = await decider(trx, scope.partnershipId, bid, step.stage, actor, on)
         let to = step.to
         if (step.stage === 'officers' && action === 'approve') {
@@ -419,11 +430,12 @@ export function createFundingService(db: Db) {
             offices,
             groupId,
             reason,
+            decidedOn: on,
           },
         )
         const inform =
           step.stage === 'performance_group' && to === 'rejected'
-            ? await officeHolders(trx, scope.partnershipId, bid.groupId, 'chair', on)
+            ? await officeHolders(trx, scope.partnershipId, bid.groupId, 'chair', today())
             : []
         return { bid: { ...bid, ...after }, decision, inform }
       })
@@ -432,9 +444,15 @@ export function createFundingService(db: Db) {
     },
 
     /** Seed 002: at year end each funded project is considered for mainstreaming; the decision is kept. */
-    async mainstreaming(scope: Scope, actor: Actor, id: string, body: { decision: Mainstreaming; reason: string }) {
+    async mainstreaming(
+      scope: Scope,
+      actor: Actor,
+      id: string,
+      body: { decision: Mainstreaming; reason: string; decidedOn?: string },
+    ) {
       const done = await db.transaction().execute(async (trx) => {
         const bid = await requireFunded(trx, { ...scope, parentId: id })
+        const decidedOn = await decisionDay(trx, scope.partnershipId, id, body.decidedOn)
         const { after, decision } = await decide(
           trx,
           scope,
@@ -448,6 +466,7 @@ export function createFundingService(db: Db) {
             offices: [],
             groupId: null,
             reason: body.reason,
+            decidedOn,
           },
         )
         return { bid: { ...bid, ...after }, decision }

@@ -159,7 +159,8 @@ t.test(
     const csv = await s.call('GET', `reports/funding-decisions?from=${today}&to=${today}&format=csv`, people.nobody)
     const rows = parse(csv.body, { bom: true }) as string[][]
     t.same(rows[0], [
-      'Decided at',
+      'Decided on',
+      'Recorded at',
       'Bid',
       'Bid id',
       'Stage',
@@ -172,7 +173,8 @@ t.test(
       'Amount',
       'Reason',
     ])
-    t.same(rows[3]!.slice(1), [
+    t.equal(rows[3]![0], today)
+    t.same(rows[3]!.slice(2), [
       'Bid for 150000',
       bid.id,
       'performance group',
@@ -422,5 +424,75 @@ t.test(
       reason: 'x',
     })
     t.equal(unfunded.statusCode, 409)
+  },
+)
+
+t.test(
+  "a step says the meeting's day: offices are held on it, the report lists it there, the entry time is kept",
+  async (t) => {
+    const ctx = await buildTestApp(t)
+    const s = await setUp(ctx)
+    const { people, step } = s
+    const today = new Date().toISOString().slice(0, 10)
+    const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10)
+    // Dora's term on the delivery group ended a week ago; Dan sat only from three days ago.
+    const member = (await s.call('GET', `groups/${s.delivery.id}/members`, people.nobody)).json().items[0]
+    const ended = await s.call(
+      'PATCH',
+      `groups/${s.delivery.id}/members/${member.id}`,
+      { ...s.admin, 'if-match': '*' },
+      { endsOn: daysAgo(7) },
+    )
+    t.equal(ended.statusCode, 200)
+    await s.post(`groups/${s.delivery.id}/members`, { subject: 'dan', startsOn: daysAgo(3), name: 'Dan' })
+    const dan = await ctx.as('viewer', 'alpha', { sub: 'dan' })
+
+    const bid = await s.bid(150000)
+    const submitted = await step(bid.id, 'submit', people.ollie, { decidedOn: daysAgo(20) })
+    t.match(submitted.json().decision, { decidedOn: daysAgo(20), recordedAt: new RegExp(`^${today}T`) })
+
+    const late = await step(bid.id, 'support', people.dora)
+    t.equal(late.statusCode, 403, 'minuted as of today, after her term ended: she holds no place')
+    t.equal(late.json().code, 'BID.NOT_DECIDER')
+    const early = await step(bid.id, 'support', people.dora, { decidedOn: daysAgo(25) })
+    t.equal(early.statusCode, 422, 'not before the step it follows')
+    t.match(early.json(), { code: 'DATE.RANGE', errors: [{ field: 'body.decidedOn' }] })
+    const future = await step(bid.id, 'support', people.dora, { decidedOn: daysAgo(-1) })
+    t.equal(future.statusCode, 422, 'not after today')
+    t.match(future.json(), { code: 'DATE.RANGE', detail: /after today/ })
+    t.equal(
+      (await step(bid.id, 'support', dan, { decidedOn: daysAgo(10) })).statusCode,
+      403,
+      'Dan did not sit on the day of that meeting',
+    )
+    const minuted = await step(bid.id, 'support', people.dora, { decidedOn: daysAgo(10) })
+    t.match(minuted.json(), {
+      bid: { state: 'supported' },
+      decision: { stage: 'delivery_group', actor: 'dora', offices: ['chair'], decidedOn: daysAgo(10) },
+    })
+    t.match((await step(bid.id, 'approve', people.pat)).json(), { decision: { decidedOn: today } })
+
+    // The stage 4 report runs on the days decisions were taken, not the day they were entered.
+    const report = async (from: string, to: string) =>
+      (await s.call('GET', `reports/funding-decisions?from=${from}&to=${to}`, people.nobody)).json().items as Array<{
+        decision: { action: string; decidedOn: string }
+      }>
+    t.same(
+      (await report(daysAgo(21), daysAgo(8))).map((i) => [i.decision.action, i.decision.decidedOn]),
+      [
+        ['submit', daysAgo(20)],
+        ['support', daysAgo(10)],
+      ],
+    )
+    t.same(
+      (await report(today, today)).map((i) => i.decision.action),
+      ['approve'],
+    )
+    const history = (await s.call('GET', `bids/${bid.id}/decisions`, people.nobody)).json().items
+    t.same(
+      history.map((d: { action: string }) => d.action),
+      ['submit', 'support', 'approve'],
+      "the bid's history in the order the steps were taken",
+    )
   },
 )
