@@ -43,6 +43,9 @@ export interface Config {
     /** Requests per address per window, counted before any token is verified. */
     rateLimitAddressMax: number
     rateLimitWindowMs: number
+    /** The contract's heavy reads (x-heavy) per partnership per window, on each instance; 0 for none. */
+    heavyReadMax: number
+    heavyReadWindowMs: number
   }
   auth: {
     issuer: string
@@ -156,6 +159,8 @@ export function loadConfig(env: Env = process.env): Config {
       rateLimitMax: int(env, 'RATE_LIMIT_MAX', 6000, 0),
       rateLimitAddressMax: int(env, 'RATE_LIMIT_ADDRESS_MAX', 24000, 0),
       rateLimitWindowMs: int(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000),
+      heavyReadMax: int(env, 'HEAVY_READ_MAX', 8, 0),
+      heavyReadWindowMs: int(env, 'HEAVY_READ_WINDOW_MS', 4000, 1000),
     },
     auth: {
       issuer: str(env, 'JWT_ISSUER') ?? 'urn:safer-partnerships:dev',

@@ -198,7 +198,8 @@ function classify(err: FastifyError & { code?: string }, mediaTypes?: readonly s
     }
   }
   // @fastify/rate-limit and @fastify/under-pressure have set Retry-After already.
-  if (err.code === 'RATE.LIMITED') return { kind: 'too-many-requests', code: 'RATE.LIMITED', detail: err.message }
+  if (err.code === 'RATE.LIMITED' || err.code === 'RATE.HEAVY')
+    return { kind: 'too-many-requests', code: err.code, detail: err.message }
   if (err.code === 'FST_UNDER_PRESSURE' || err.code === 'SERVICE.OVERLOADED') {
     return {
       kind: 'service-unavailable',

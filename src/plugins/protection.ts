@@ -3,9 +3,21 @@ import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
+import { mergeCodes } from './contract.js'
 import { problemResponses } from './problem.js'
 
-const rateLimited = (message: string) => Object.assign(new Error(message), { statusCode: 429, code: 'RATE.LIMITED' })
+const rateLimited = (message: string, code = 'RATE.LIMITED') =>
+  Object.assign(new Error(message), { statusCode: 429, code })
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A read whose cost grows with the partnership's data (a whole evaluation, a report, a comparison of a
+     * peer group): each partnership has HEAVY_READ_MAX of them per HEAVY_READ_WINDOW_MS on an instance.
+     */
+    heavy?: true
+  }
+}
 
 /**
  * Keeps the service answering when asked for more than it can do. Registered in the API's scope, so
@@ -19,6 +31,10 @@ const rateLimited = (message: string) => Object.assign(new Error(message), { sta
  *   and then per client (the token's subject, RATE_LIMIT_MAX) with the IETF draft RateLimit headers.
  *   Counters are per instance: they protect each instance, and sharing them would cost a database round
  *   trip on every request.
+ * - A budget of heavy reads per partnership (HEAVY_READ_MAX per HEAVY_READ_WINDOW_MS, 429 RATE.HEAVY):
+ *   each is bounded (a peer group's cap, a page's size) and yields between its queries, but one that
+ *   costs tens of milliseconds asked for in a loop would still hold the event loop for every other
+ *   partnership's requests most of the time.
  */
 async function protectionPlugin(app: FastifyInstance, opts: { limits: Config['limits'] }): Promise<void> {
   const { limits } = opts
@@ -26,8 +42,11 @@ async function protectionPlugin(app: FastifyInstance, opts: { limits: Config['li
   // Any API route may answer these two, so every one declares them in the contract.
   app.addHook('onRoute', (route) => {
     if (route.schema?.response === undefined) return
+    // Declared whatever the budget, so the contract is the same however an instance is configured.
+    const heavy = route.config?.heavy === true
+    if (heavy) route.config!.problems = mergeCodes(route.config!.problems, { 429: ['RATE.HEAVY'] })
     route.schema.response = {
-      ...problemResponses(...(limiting ? [429] : []), 503),
+      ...problemResponses(...(limiting || heavy ? [429] : []), 503),
       ...(route.schema.response as object),
     }
   })
@@ -42,7 +61,7 @@ async function protectionPlugin(app: FastifyInstance, opts: { limits: Config['li
   })
   app.admission.pressure = () => app.isUnderPressure()
 
-  if (!limiting) return
+  if (!limiting && limits.heavyReadMax === 0) return
   await app.register(rateLimit, {
     global: limits.rateLimitMax > 0,
     max: limits.rateLimitMax,
@@ -63,6 +82,24 @@ async function protectionPlugin(app: FastifyInstance, opts: { limits: Config['li
     reply.header('ratelimit-policy', `"client";q=${limits.rateLimitMax};w=${window}`)
     reply.header('ratelimit', `"client";r=${remaining};t=${reply.getHeader('ratelimit-reset') ?? window}`)
   })
+  if (limits.heavyReadMax > 0) {
+    const heavyReads = app.createRateLimit({
+      max: limits.heavyReadMax,
+      timeWindow: limits.heavyReadWindowMs,
+      keyGenerator: (request) => `heavy:${request.partnership.id}`,
+    })
+    // After the access plugin's onRequest has named the partnership; a refusal costs no query.
+    app.addHook('preHandler', async (request, reply) => {
+      if (request.routeOptions.config.heavy !== true || request.partnership === null) return
+      const verdict = await heavyReads(request)
+      if (verdict.isAllowed || !verdict.isExceeded) return
+      reply.header('retry-after', String(verdict.ttlInSeconds))
+      throw rateLimited(
+        `${request.partnership.slug} has asked for ${verdict.max} heavy reads (whole evaluations, reports, peer comparisons) in ${limits.heavyReadWindowMs / 1000} s, which is what one partnership may ask of an instance; retry in ${verdict.ttlInSeconds} s.`,
+        'RATE.HEAVY',
+      )
+    })
+  }
   if (limits.rateLimitAddressMax === 0) return
   // An instance-level hook, added before the access plugin's: it runs before any token is verified.
   const byAddress = app.createRateLimit({

@@ -73,6 +73,7 @@ async function swaggerPlugin(app: FastifyInstance, opts: { version: string }): P
           'x-access': config.access,
           ...(config.problems === undefined ? {} : { 'x-problems': config.problems }),
           ...(config.etag === true ? { 'x-etag': true } : {}),
+          ...(config.heavy === true ? { 'x-heavy': true } : {}),
         } as typeof schema,
         url,
       }

@@ -33,6 +33,26 @@ t.test('per-client rate limits answer 429 problem+json with the draft RateLimit 
   t.equal((await ctx.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'health is never limited')
 })
 
+t.test("a partnership's heavy reads have a budget per window: 429 RATE.HEAVY past it, others unaffected", async (t) => {
+  const ctx = await buildTestApp(t, { HEAVY_READ_MAX: '2', HEAVY_READ_WINDOW_MS: '60000' })
+  await seedPartnerships(ctx, 'alpha', 'beta')
+  const get = async (url: string, slug = 'alpha', sub = 'a') =>
+    ctx.app.inject({ method: 'GET', url, headers: await ctx.as('viewer', slug, { sub }) })
+  const whole = '/partnerships/alpha/evaluation?period=2010-09'
+  const statuses = [
+    (await get(whole)).statusCode,
+    (await get('/partnerships/alpha/reports/exceptions?period=2010-09', 'alpha', 'b')).statusCode,
+  ]
+  const refused = await get(whole, 'alpha', 'c')
+  statuses.push(refused.statusCode)
+  t.same(statuses, [200, 200, 429], "the budget is the partnership's, whoever asks and whichever heavy read")
+  t.match(refused.headers['content-type'], 'application/problem+json')
+  t.match(refused.json(), { code: 'RATE.HEAVY', detail: /alpha has asked for 2 heavy reads .* in 60 s/ })
+  t.ok(Number(refused.headers['retry-after']) > 0, 'says when to come back')
+  t.equal((await get('/partnerships/alpha/areas')).statusCode, 200, 'its other reads are not heavy')
+  t.equal((await get('/partnerships/beta/evaluation?period=2010-09', 'beta')).statusCode, 200, 'beta has its own')
+})
+
 t.test('requests without a valid token are rate-limited by address before any verification', async (t) => {
   const ctx = await buildTestApp(t, { RATE_LIMIT_ADDRESS_MAX: '3', RATE_LIMIT_MAX: '100' })
   await seedPartnerships(ctx, 'alpha')

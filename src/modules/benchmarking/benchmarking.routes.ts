@@ -135,7 +135,7 @@ export const benchmarkingRoutes: FastifyPluginAsyncTypebox<{ upload: BulkBodyLim
   })
 
   app.get('/peer-groups/:id/comparison', {
-    config: { access: read, problems: comparisonProblems },
+    config: { access: read, problems: comparisonProblems, heavy: true },
     schema: {
       operationId: 'comparePeerGroup',
       tags,
@@ -174,7 +174,7 @@ export const benchmarkingRoutes: FastifyPluginAsyncTypebox<{ upload: BulkBodyLim
   })
 
   app.get('/peer-groups/:id/funnel.svg', {
-    config: { access: read, problems: comparisonProblems },
+    config: { access: read, problems: comparisonProblems, heavy: true },
     schema: {
       operationId: 'peerGroupFunnelPlot',
       tags,

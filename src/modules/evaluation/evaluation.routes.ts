@@ -117,7 +117,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const read = { scope: 'partnership', role: 'viewer' } as const
 
   app.get('/evaluation', {
-    config: { access: read },
+    config: { access: read, heavy: true },
     // Thousands of evaluations built field by field to the schema: the native serializer is faster here.
     serializerCompiler: () => (data) => JSON.stringify(data),
     schema: {
@@ -218,7 +218,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   ] as const
   for (const { name, operationId, summary, description, build } of reports) {
     app.get(`/reports/${name}`, {
-      config: { access: read },
+      config: { access: read, heavy: true },
       schema: {
         operationId,
         tags,
