@@ -91,12 +91,14 @@ export async function withBench(
   const db = createDb(pool)
   try {
     await migrateToLatest(db)
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: tmp, DATABASE_URL: url, ...env })
+    // Benchmarks time the work, so the heavy-read budget is off unless one asks for it (bench:load part 4).
+    const service = { HEAVY_READ_MAX: '0', ...env }
+    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: tmp, DATABASE_URL: url, ...service })
     // Made before the service starts, so both sign and verify with it.
     const key = await loadOrCreateDevKey(config.auth.devKeyFile)
     const app = mode.ownProcess ? undefined : await buildApp({ config, pool: servicePool })
     const child = mode.ownProcess
-      ? await serviceProcess({ ...env, DATABASE_URL: url, DATA_DIR: tmp }, mode.built)
+      ? await serviceProcess({ ...service, DATABASE_URL: url, DATA_DIR: tmp }, mode.built)
       : undefined
     const address = child?.address ?? (await app!.listen({ port: 0, host: '127.0.0.1' }))
     const bearer = async (claims: TokenClaims) => `Bearer ${await signWith(key, config, { sub: 'bench', ...claims })}`

@@ -21,6 +21,7 @@ import path from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import Fastify from 'fastify'
+import { DEFAULT_HEAVY_READ_MAX } from '../src/config.js'
 import type { Db } from '../src/db/client.js'
 import { MAX_PEER_MEMBERS } from '../src/modules/benchmarking/benchmarking.service.js'
 import type { TokenClaims } from '../test/helper.js'
@@ -371,5 +372,10 @@ await withBench(
     }
     // One client drives all the load here, so its rate limit is set out of reach (the check still runs).
   },
-  { RATE_LIMIT_MAX: '1000000000', RATE_LIMIT_ADDRESS_MAX: '1000000000' },
+  // Part 4 runs with the heavy-read budget as deployed.
+  {
+    RATE_LIMIT_MAX: '1000000000',
+    RATE_LIMIT_ADDRESS_MAX: '1000000000',
+    HEAVY_READ_MAX: String(DEFAULT_HEAVY_READ_MAX),
+  },
 )

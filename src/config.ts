@@ -105,6 +105,9 @@ function str(env: Env, name: string): string | undefined {
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim()
 }
 
+/** A partnership's heavy reads per window on an instance: two a second, a committee paper's worth. */
+export const DEFAULT_HEAVY_READ_MAX = 8
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
   const dataDir = path.resolve(str(env, 'DATA_DIR') ?? '.data')
@@ -159,7 +162,7 @@ export function loadConfig(env: Env = process.env): Config {
       rateLimitMax: int(env, 'RATE_LIMIT_MAX', 6000, 0),
       rateLimitAddressMax: int(env, 'RATE_LIMIT_ADDRESS_MAX', 24000, 0),
       rateLimitWindowMs: int(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000),
-      heavyReadMax: int(env, 'HEAVY_READ_MAX', 8, 0),
+      heavyReadMax: int(env, 'HEAVY_READ_MAX', DEFAULT_HEAVY_READ_MAX, 0),
       heavyReadWindowMs: int(env, 'HEAVY_READ_WINDOW_MS', 4000, 1000),
     },
     auth: {
