@@ -33,6 +33,7 @@ const commentaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       write: { 400: ['PERIOD.INVALID'], 403: ['COMMENTARY.NOT_AUTHOR'] },
       delete: { 403: ['COMMENTARY.NOT_AUTHOR'] },
     },
+    groupMembers: true,
   })
 
   app.get('/:id/revisions', {

@@ -2,6 +2,9 @@ import type { Db } from '../../db/client.js'
 import { requireAuthor, type Actor } from '../../domain/access.js'
 import { DomainError, notFound } from '../../domain/errors.js'
 import { dateRange, parsePeriod } from '../../domain/periods.js'
+import { today } from '../../http/clock.js'
+import { themeGroupsOf } from '../groups/groups.repository.js'
+import { requireRoleOrMembership } from '../groups/groups.service.js'
 import type { Row } from '../resource/resource.repository.js'
 import { createResourceService, type WriteHooks } from '../resource/resource.service.js'
 import { commentaryHistory, commentarySpec, namesExist } from './commentary.repository.js'
@@ -27,6 +30,17 @@ const hooks: WriteHooks<'commentary'> = {
         missing.map((f) => ({ field: `body.${f}`, message: 'does not exist in this partnership' })),
       )
     }
+    // A theme group's members write its indicators' commentary, whatever their role (officers write any).
+    await requireRoleOrMembership(
+      trx,
+      scope.partnershipId,
+      actor,
+      'officer',
+      await themeGroupsOf(trx, scope.partnershipId, values.indicatorId as string),
+      today(),
+      "this indicator's commentary",
+      'any',
+    )
     return { ...values, period: period.key, periodStart: dateRange(period).start, author: actor.subject }
   },
   async beforeDelete(_trx, _scope, existing, actor) {

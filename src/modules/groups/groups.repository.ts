@@ -71,6 +71,24 @@ export async function groupsOfSubject(db: Db, partnershipId: string, subject: st
   return rows.map((r) => r.groupId)
 }
 
+/** The theme groups that own an indicator: those of the priorities it serves (seed 000 Appendix 1, stage 1). */
+export async function themeGroupsOf(db: Db, partnershipId: string, indicatorId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('partnershipGroup')
+    .innerJoin('indicatorPriority', (join) =>
+      join
+        .onRef('indicatorPriority.priorityId', '=', 'partnershipGroup.priorityId')
+        .on('indicatorPriority.partnershipId', '=', partnershipId)
+        .on('indicatorPriority.indicatorId', '=', indicatorId),
+    )
+    .select('partnershipGroup.id')
+    .where('partnershipGroup.partnershipId', '=', partnershipId)
+    .where('partnershipGroup.kind', '=', 'theme')
+    .where('partnershipGroup.archived', '=', false)
+    .execute()
+  return rows.map((r) => r.id)
+}
+
 /** The memberships a subject holds on a date in groups of the kinds given (or in one group). */
 export function membershipsIn(
   db: Db,

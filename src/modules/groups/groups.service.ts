@@ -69,13 +69,14 @@ export async function requireRoleOrMembership(
   groupIds: ReadonlyArray<string | null>,
   on: string,
   what: string,
+  needs: 'every' | 'any' = 'every',
 ): Promise<void> {
   if (actor.role !== undefined && roleAtLeast(actor.role, role)) return
   const needed = [...new Set(groupIds)]
   const held = needed.includes(null)
     ? []
     : await groupsOfSubject(db, partnershipId, actor.subject, on, needed as string[])
-  if (needed.length > 0 && held.length === needed.length) return
+  if (needed.length > 0 && (needs === 'any' ? held.length > 0 : held.length === needed.length)) return
   throw new DomainError(
     'AUTH.FORBIDDEN',
     'forbidden',

@@ -96,3 +96,40 @@ t.test(
     t.equal(deleted.statusCode, 204, 'an admin may delete it')
   },
 )
+
+t.test("a theme group's members write commentary on its priority's indicators, whatever their role", async (t) => {
+  const ctx = await buildTestApp(t)
+  await seedPartnerships(ctx, 'alpha')
+  const admin = await ctx.as('admin', 'alpha')
+  const post = async (url: string, payload: object, headers = admin) =>
+    ctx.app.inject({ method: 'POST', url: `/partnerships/alpha/${url}`, headers, payload })
+  const made = async (url: string, payload: object) => (await post(url, payload)).json()
+  const violence = await made('priorities', { name: 'Violent crime' })
+  const asb = await made('priorities', { name: 'Anti-social behaviour' })
+  const area = await made('areas', { name: 'Boston', type: 'district' })
+  const ni20 = await made('indicators', {
+    reference: 'NI 20',
+    name: 'Assault with less serious injury',
+    unit: 'count',
+    polarity: 'lower_better',
+    frequency: 'monthly',
+    aggregation: 'sum',
+    priorityIds: [violence.id],
+  })
+  const vcsm = await made('groups', { name: 'VCSM Group', kind: 'theme', priorityId: violence.id })
+  const asbGroup = await made('groups', { name: 'ASB Group', kind: 'theme', priorityId: asb.id })
+  await made(`groups/${vcsm.id}/members`, { subject: 'chair', offices: ['chair'], startsOn: '2000-01-01' })
+  await made(`groups/${asbGroup.id}/members`, { subject: 'other', startsOn: '2000-01-01' })
+  const comment = { indicatorId: ni20.id, areaId: area.id, period: '2010-06', body: 'Patrols began in May.' }
+
+  const chair = await post('commentary', comment, await ctx.as('viewer', 'alpha', { sub: 'chair' }))
+  t.equal(chair.statusCode, 201, "the VCSM Group's chair, a viewer, writes NI 20's commentary")
+  t.equal(chair.json().author, 'chair')
+  for (const sub of ['other', 'stranger']) {
+    const refused = await post('commentary', comment, await ctx.as('viewer', 'alpha', { sub }))
+    t.equal(refused.statusCode, 403, `${sub}: not a member of a group that owns NI 20`)
+    t.match(refused.json(), { code: 'AUTH.FORBIDDEN', detail: /officer role, or membership of the group/ })
+  }
+  const officer = await post('commentary', comment, await ctx.as('officer', 'alpha', { sub: 'analyst' }))
+  t.equal(officer.statusCode, 201, 'an officer writes any')
+})
