@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { mergeCodes } from './contract.js'
@@ -8,6 +8,24 @@ import { problemResponses } from './problem.js'
 
 const rateLimited = (message: string, code = 'RATE.LIMITED') =>
   Object.assign(new Error(message), { statusCode: 429, code })
+
+type Limiter = ReturnType<FastifyInstance['createRateLimit']>
+/** What a limiter answers once a key has gone past its count. */
+type Refusal = Extract<Awaited<ReturnType<Limiter>>, { isAllowed: false }>
+
+/** A limiter of our own hooks: past its count, 429 with Retry-After and the detail given. */
+async function refuseOver(
+  limiter: Limiter,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  detail: (refusal: Refusal) => string,
+  code?: string,
+): Promise<void> {
+  const verdict = await limiter(request)
+  if (verdict.isAllowed || !verdict.isExceeded) return
+  reply.header('retry-after', String(verdict.ttlInSeconds))
+  throw rateLimited(detail(verdict), code)
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -32,9 +50,8 @@ declare module 'fastify' {
  *   Counters are per instance: they protect each instance, and sharing them would cost a database round
  *   trip on every request.
  * - A budget of heavy reads per partnership (HEAVY_READ_MAX per HEAVY_READ_WINDOW_MS, 429 RATE.HEAVY):
- *   each is bounded (a peer group's cap, a page's size) and yields between its queries, but one that
- *   costs tens of milliseconds asked for in a loop would still hold the event loop for every other
- *   partnership's requests most of the time.
+ *   each is bounded (a peer group's cap, a page's size), but one that costs tens of milliseconds asked
+ *   for in a loop would still hold the event loop for every other partnership's requests most of the time.
  */
 async function protectionPlugin(app: FastifyInstance, opts: { limits: Config['limits'] }): Promise<void> {
   const { limits } = opts
@@ -91,11 +108,12 @@ async function protectionPlugin(app: FastifyInstance, opts: { limits: Config['li
     // After the access plugin's onRequest has named the partnership; a refusal costs no query.
     app.addHook('preHandler', async (request, reply) => {
       if (request.routeOptions.config.heavy !== true || request.partnership === null) return
-      const verdict = await heavyReads(request)
-      if (verdict.isAllowed || !verdict.isExceeded) return
-      reply.header('retry-after', String(verdict.ttlInSeconds))
-      throw rateLimited(
-        `${request.partnership.slug} has asked for ${verdict.max} heavy reads (whole evaluations, reports, peer comparisons) in ${limits.heavyReadWindowMs / 1000} s, which is what one partnership may ask of an instance; retry in ${verdict.ttlInSeconds} s.`,
+      await refuseOver(
+        heavyReads,
+        request,
+        reply,
+        (v) =>
+          `${request.partnership.slug} has asked for ${v.max} heavy reads (whole evaluations, reports, peer comparisons) in ${limits.heavyReadWindowMs / 1000} s, which is what one partnership may ask of an instance; retry in ${v.ttlInSeconds} s.`,
         'RATE.HEAVY',
       )
     })
@@ -107,14 +125,15 @@ async function protectionPlugin(app: FastifyInstance, opts: { limits: Config['li
     timeWindow: limits.rateLimitWindowMs,
     keyGenerator: (request) => request.ip,
   })
-  app.addHook('onRequest', async (request, reply) => {
-    const verdict = await byAddress(request)
-    if (verdict.isAllowed || !verdict.isExceeded) return
-    reply.header('retry-after', String(verdict.ttlInSeconds))
-    throw rateLimited(
-      `This address sent more than ${verdict.max} requests in ${limits.rateLimitWindowMs / 1000} s; retry in ${verdict.ttlInSeconds} s.`,
-    )
-  })
+  app.addHook('onRequest', (request, reply) =>
+    refuseOver(
+      byAddress,
+      request,
+      reply,
+      (v) =>
+        `This address sent more than ${v.max} requests in ${limits.rateLimitWindowMs / 1000} s; retry in ${v.ttlInSeconds} s.`,
+    ),
+  )
 }
 
 export default fp(protectionPlugin, { name: 'protection', dependencies: ['db', 'problem'] })

@@ -263,8 +263,9 @@ async function decider(
 
 /** The day a step says it was taken (today when it does not say), checked against the bid's previous step. */
 async function decisionDay(trx: Db, partnershipId: string, bidId: string, decidedOn: string | undefined) {
-  const day = decidedOn ?? today()
-  requireDecisionDay(day, await lastDecidedOn(trx, partnershipId, bidId), today())
+  const now = today()
+  const day = decidedOn ?? now
+  requireDecisionDay(day, await lastDecidedOn(trx, partnershipId, bidId), now)
   return day
 }
 

@@ -1,23 +1,32 @@
 import t from 'tap'
-import { buildTestApp, seedPartnerships } from '../../helper.js'
+import { buildTestApp, seedPartnerships, type TestApp } from '../../helper.js'
+
+/** Partnership alpha with Boston and NI 20 serving its violent crime priority; `send` answers, `post` its JSON. */
+async function setUp(ctx: TestApp) {
+  await seedPartnerships(ctx, 'alpha')
+  const admin = await ctx.as('admin', 'alpha')
+  const send = async (url: string, payload: object, headers = admin) =>
+    ctx.app.inject({ method: 'POST', url: `/partnerships/alpha/${url}`, headers, payload })
+  const post = async (url: string, payload: object, headers = admin) => (await send(url, payload, headers)).json()
+  const violence = await post('priorities', { name: 'Violent crime' })
+  const area = await post('areas', { name: 'Boston', type: 'district' })
+  const indicator = await post('indicators', {
+    reference: 'NI 20',
+    name: 'Assault with less serious injury',
+    unit: 'count',
+    polarity: 'lower_better',
+    frequency: 'monthly',
+    aggregation: 'sum',
+    priorityIds: [violence.id],
+  })
+  return { admin, send, post, violence, area, indicator }
+}
 
 t.test(
   "a comment is its author's: others may not rewrite or delete it; an admin may, as the editor; edits keep history",
   async (t) => {
     const ctx = await buildTestApp(t)
-    await seedPartnerships(ctx, 'alpha')
-    const admin = await ctx.as('admin', 'alpha')
-    const post = async (url: string, payload: object, headers = admin) =>
-      (await ctx.app.inject({ method: 'POST', url: `/partnerships/alpha/${url}`, headers, payload })).json()
-    const area = await post('areas', { name: 'Boston', type: 'district' })
-    const indicator = await post('indicators', {
-      reference: 'NI 20',
-      name: 'Assault with less serious injury',
-      unit: 'count',
-      polarity: 'lower_better',
-      frequency: 'monthly',
-      aggregation: 'sum',
-    })
+    const { admin, post, area, indicator } = await setUp(ctx)
     const jane = await ctx.as('officer', 'alpha', { sub: 'jane' })
     const tom = await ctx.as('officer', 'alpha', { sub: 'tom' })
     const comment = await post(
@@ -99,37 +108,22 @@ t.test(
 
 t.test("a theme group's members write commentary on its priority's indicators, whatever their role", async (t) => {
   const ctx = await buildTestApp(t)
-  await seedPartnerships(ctx, 'alpha')
-  const admin = await ctx.as('admin', 'alpha')
-  const post = async (url: string, payload: object, headers = admin) =>
-    ctx.app.inject({ method: 'POST', url: `/partnerships/alpha/${url}`, headers, payload })
-  const made = async (url: string, payload: object) => (await post(url, payload)).json()
-  const violence = await made('priorities', { name: 'Violent crime' })
-  const asb = await made('priorities', { name: 'Anti-social behaviour' })
-  const area = await made('areas', { name: 'Boston', type: 'district' })
-  const ni20 = await made('indicators', {
-    reference: 'NI 20',
-    name: 'Assault with less serious injury',
-    unit: 'count',
-    polarity: 'lower_better',
-    frequency: 'monthly',
-    aggregation: 'sum',
-    priorityIds: [violence.id],
-  })
-  const vcsm = await made('groups', { name: 'VCSM Group', kind: 'theme', priorityId: violence.id })
-  const asbGroup = await made('groups', { name: 'ASB Group', kind: 'theme', priorityId: asb.id })
-  await made(`groups/${vcsm.id}/members`, { subject: 'chair', offices: ['chair'], startsOn: '2000-01-01' })
-  await made(`groups/${asbGroup.id}/members`, { subject: 'other', startsOn: '2000-01-01' })
+  const { send, post, violence, area, indicator: ni20 } = await setUp(ctx)
+  const asb = await post('priorities', { name: 'Anti-social behaviour' })
+  const vcsm = await post('groups', { name: 'VCSM Group', kind: 'theme', priorityId: violence.id })
+  const asbGroup = await post('groups', { name: 'ASB Group', kind: 'theme', priorityId: asb.id })
+  await post(`groups/${vcsm.id}/members`, { subject: 'chair', offices: ['chair'], startsOn: '2000-01-01' })
+  await post(`groups/${asbGroup.id}/members`, { subject: 'other', startsOn: '2000-01-01' })
   const comment = { indicatorId: ni20.id, areaId: area.id, period: '2010-06', body: 'Patrols began in May.' }
 
-  const chair = await post('commentary', comment, await ctx.as('viewer', 'alpha', { sub: 'chair' }))
+  const chair = await send('commentary', comment, await ctx.as('viewer', 'alpha', { sub: 'chair' }))
   t.equal(chair.statusCode, 201, "the VCSM Group's chair, a viewer, writes NI 20's commentary")
   t.equal(chair.json().author, 'chair')
   for (const sub of ['other', 'stranger']) {
-    const refused = await post('commentary', comment, await ctx.as('viewer', 'alpha', { sub }))
+    const refused = await send('commentary', comment, await ctx.as('viewer', 'alpha', { sub }))
     t.equal(refused.statusCode, 403, `${sub}: not a member of a group that owns NI 20`)
     t.match(refused.json(), { code: 'AUTH.FORBIDDEN', detail: /officer role, or membership of the group/ })
   }
-  const officer = await post('commentary', comment, await ctx.as('officer', 'alpha', { sub: 'analyst' }))
+  const officer = await send('commentary', comment, await ctx.as('officer', 'alpha', { sub: 'analyst' }))
   t.equal(officer.statusCode, 201, 'an officer writes any')
 })
