@@ -43,6 +43,8 @@ import evaluationRoutes from './modules/evaluation/evaluation.routes.js'
 import themeRoutes from './modules/themes/themes.routes.js'
 import { GroupSchema, MemberSchema } from './modules/groups/groups.schemas.js'
 import { groupRoutes, meRoutes, memberRoutes } from './modules/groups/groups.routes.js'
+import { InvitationSchema, PartnershipMemberSchema } from './modules/members/members.schemas.js'
+import { invitationRoutes, partnershipMemberRoutes } from './modules/members/members.routes.js'
 import { LinkedActionSchema, ActionSchema, MilestoneSchema, ProgressSchema } from './modules/actions/actions.schemas.js'
 import { actionPlanRoutes, actionRoutes, milestoneRoutes, progressRoutes } from './modules/actions/actions.routes.js'
 import { fundingRoutes } from './modules/funding/funding.routes.js'
@@ -105,6 +107,8 @@ const SHARED_SCHEMAS = [
   MeasurementSchema,
   MeasurementRowSchema,
   CommentarySchema,
+  PartnershipMemberSchema,
+  InvitationSchema,
   GroupSchema,
   MemberSchema,
   ActionSchema,
@@ -270,7 +274,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes)
   await app.register(async (api) => {
     await api.register(protectionPlugin, { limits: config.limits })
-    await api.register(accessPlugin, { partnershipCacheMs: config.http.partnershipCacheMs })
+    await api.register(accessPlugin, {
+      partnershipCacheMs: config.http.partnershipCacheMs,
+      memberCacheMs: config.auth.memberCacheMs,
+      trustTokenMemberships: config.auth.trustTokenMemberships,
+    })
     await api.register(idempotencyPlugin)
     await api.register(uploadsPlugin, { limits: config.limits })
     await api.register(partnershipRoutes, { prefix: '/partnerships' })
@@ -292,6 +300,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       bulkBody: upload,
     })
     await api.register(commentaryRoutes, { prefix: `${scoped}/commentary` })
+    await api.register(partnershipMemberRoutes, { prefix: `${scoped}/members` })
+    await api.register(invitationRoutes, { prefix: `${scoped}/invitations` })
     await api.register(groupRoutes, { prefix: `${scoped}/groups` })
     await api.register(memberRoutes, { prefix: `${scoped}/groups/:groupId/members` })
     await api.register(meRoutes, { prefix: scoped })

@@ -56,6 +56,10 @@ export interface Config {
     jwksCooldownMs: number
     tokenCacheSeconds: number
     devKeyFile: string
+    /** Roles from the token's memberships claim, where the service keeps no member record for the caller. */
+    trustTokenMemberships: boolean
+    /** How long an instance keeps a caller's memberships; a removed member is refused within it everywhere. */
+    memberCacheMs: number
   }
 }
 
@@ -174,6 +178,10 @@ export function loadConfig(env: Env = process.env): Config {
       jwksCooldownMs: int(env, 'JWKS_COOLDOWN_MS', 30000, 0),
       tokenCacheSeconds: int(env, 'TOKEN_CACHE_SECONDS', 60, 0, 3600),
       devKeyFile: path.resolve(str(env, 'DEV_SIGNING_KEY_FILE') ?? path.join(dataDir, 'dev-signing-key.json')),
+      // Off wherever a real identity provider signs; on with the development key, whose tokens only
+      // `npm run token` mints (it names memberships, as a development identity provider would).
+      trustTokenMemberships: bool(env, 'TRUST_TOKEN_MEMBERSHIPS', jwksUrl === undefined && publicKeys === undefined),
+      memberCacheMs: int(env, 'MEMBER_CACHE_MS', 5000, 0, 60_000),
     },
   }
 }

@@ -278,7 +278,9 @@ export type Ids = Record<
   | 'population'
   | 'peerGroup'
   | 'peerMember'
-  | 'peerFigure',
+  | 'peerFigure'
+  | 'partnershipMember'
+  | 'invitation',
   string
 >
 
@@ -443,7 +445,11 @@ export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
     period: '2010-04',
     value: 12,
   })
+  const partnershipMember = await post('members', { subject: `officer-of@${slug}`, role: 'officer' })
+  const invitation = await post('invitations', { email: `invited@${slug}.example`, role: 'viewer' })
   return {
+    partnershipMember: partnershipMember.id,
+    invitation: invitation.id,
     population: population.id,
     peerGroup: peerGroup.id,
     peerMember: peerMember.id,

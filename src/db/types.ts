@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { Role } from '../domain/access.js'
 import type { Aggregation, Frequency, Polarity, RateDenominator, Unit } from '../domain/indicators.js'
 import type { MeasurementStatus } from '../domain/measurements.js'
 import type { ActionResource, ActionStatus, GroupKind, Office } from '../domain/actions/context.js'
@@ -133,6 +134,31 @@ export interface GroupMemberTable extends Tenanted {
   offices: Generated<Office[]>
   startsOn: string
   endsOn: string | null
+}
+
+export interface MemberTable extends Tenanted {
+  kind: Generated<'person' | 'client'>
+  issuer: string
+  subject: string
+  email: string | null
+  name: string | null
+  role: Role
+  agencyId: string | null
+  startsOn: string
+  endsOn: string | null
+  invitationId: string | null
+}
+
+export interface InvitationTable extends Tenanted {
+  email: string
+  name: string | null
+  role: Role
+  agencyId: string | null
+  expiresAt: Date
+  revoked: Generated<boolean>
+  acceptedAt: Date | null
+  memberId: string | null
+  invitedBy: string
 }
 
 export interface ActionItemTable extends Tenanted {
@@ -479,6 +505,8 @@ export interface Database {
   idempotencyKey: IdempotencyKeyTable
   partnershipGroup: PartnershipGroupTable
   groupMember: GroupMemberTable
+  member: MemberTable
+  invitation: InvitationTable
   actionItem: ActionItemTable
   actionItemPartner: ActionItemPartnerTable
   actionItemIndicator: ActionItemIndicatorTable

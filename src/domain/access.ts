@@ -7,17 +7,26 @@ export interface Membership {
   role: Role
   /** Set for a partner agency's feed client: it may write only that agency's data. */
   agency?: string
+  /** The service's record of it; absent when it rests on the token's memberships claim alone. */
+  memberId?: string
 }
 
 export interface Principal {
+  /** The token's issuer and subject: who the caller is. */
+  issuer: string
   subject: string
+  /** Only when the identity provider says it verified it: an invitation to it is theirs to accept. */
+  email?: string
   superadmin: boolean
+  /** The token's own memberships claim, by partnership slug: honoured only with TRUST_TOKEN_MEMBERSHIPS. */
   memberships: ReadonlyMap<string, Membership>
 }
 
 /** Who is acting: always taken from the verified token and the request, never from a body. */
 export interface Actor {
   subject: string
+  /** The identity provider that vouched for the subject. */
+  issuer?: string
   /** The service's own id for the request. */
   requestId: string
   /** The id the client sent (x-request-id), kept beside the service's to trace a request across systems. */

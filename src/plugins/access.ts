@@ -2,8 +2,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { LRUCache } from 'lru-cache'
 import { asTenant } from '../db/tenancy.js'
-import { roleAtLeast, type Role } from '../domain/access.js'
+import { roleAtLeast, type Membership, type Principal, type Role } from '../domain/access.js'
 import { DomainError, notFound } from '../domain/errors.js'
+import { membershipsOf } from '../modules/members/members.service.js'
 import { partnershipScope } from './access.repository.js'
 import { problemResponses } from './problem.js'
 
@@ -36,10 +37,16 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     partnership: PartnershipScope
+    /** The caller's membership of the partnership acted on; null for a superadmin who is not a member. */
+    membership: Membership | null
   }
   interface FastifyInstance {
     /** Drops this instance's cached copy of a partnership after changing it. */
     forgetPartnership(slug: string): void
+    /** Drops this instance's cached memberships after a member or an invitation changed. */
+    forgetMembers(): void
+    /** The caller's memberships by partnership id: the service's records, else (if trusted) the token's. */
+    membershipsOf(request: FastifyRequest): Promise<ReadonlyMap<string, Membership>>
   }
 }
 
@@ -47,8 +54,15 @@ const READS = new Set(['GET', 'HEAD'])
 
 const forbidden = (detail: string): DomainError => new DomainError('AUTH.FORBIDDEN', 'forbidden', detail)
 
-async function accessPlugin(app: FastifyInstance, opts: { partnershipCacheMs: number }): Promise<void> {
+interface AccessOptions {
+  partnershipCacheMs: number
+  memberCacheMs: number
+  trustTokenMemberships: boolean
+}
+
+async function accessPlugin(app: FastifyInstance, opts: AccessOptions): Promise<void> {
   app.decorateRequest('partnership', null as unknown as PartnershipScope)
+  app.decorateRequest('membership', null)
   // Every scoped request needs its partnership's id; a slug never changes and a partnership is never
   // deleted, so a short-lived copy saves a query per request. What can change (archived, the year-start
   // month) never decides a write on the copy's word: each write transaction reads them afresh, locked
@@ -65,6 +79,38 @@ async function accessPlugin(app: FastifyInstance, opts: { partnershipCacheMs: nu
     if (row !== undefined) cache?.set(slug, row)
     return row
   }
+
+  // Who is in which partnership is asked on every scoped request: an instance keeps each caller's answer
+  // for MEMBER_CACHE_MS and drops them all when a member or an invitation changes here, so a member
+  // removed on another instance is refused here within that time.
+  const held =
+    opts.memberCacheMs === 0
+      ? undefined
+      : new LRUCache<string, ReadonlyMap<string, Membership>>({ max: 10_000, ttl: opts.memberCacheMs })
+  app.decorate('forgetMembers', () => void held?.clear())
+  const servicesRecord = async (principal: Principal, requestId: string) => {
+    const key = `${principal.issuer}\n${principal.subject}\n${principal.email ?? ''}`
+    const known = held?.get(key)
+    if (known !== undefined) return known
+    const rows = await membershipsOf(app.db, principal, requestId)
+    const found = new Map<string, Membership>(
+      rows.map((m) => [
+        m.partnershipId,
+        {
+          role: m.role,
+          memberId: m.memberId,
+          // A person's agency says where they work; only an agency's system is held to its feed.
+          ...(m.kind === 'client' && m.agencyId !== null ? { agency: m.agencyId } : {}),
+        },
+      ]),
+    )
+    held?.set(key, found)
+    return found
+  }
+  const membershipIn = async (request: FastifyRequest, row: PartnershipScope) =>
+    (await servicesRecord(request.principal, request.id)).get(row.id) ??
+    (opts.trustTokenMemberships ? request.principal.memberships.get(row.slug) : undefined)
+  app.decorate('membershipsOf', async (request: FastifyRequest) => servicesRecord(request.principal, request.id))
 
   // A partnership's handlers query as that partnership, so row-level security holds them to its rows.
   app.addHook('onRoute', (route) => {
@@ -108,11 +154,11 @@ async function accessPlugin(app: FastifyInstance, opts: { partnershipCacheMs: nu
     }
 
     const slug = (request.params as { partnership?: string }).partnership ?? ''
-    const membership = principal.memberships.get(slug)
-    const asSuperadmin = membership === undefined && access.superadminToo === true && principal.superadmin
-    if (membership === undefined && !asSuperadmin) throw notFound('partnership')
     let row = await lookup(slug)
     if (row === undefined) throw notFound('partnership')
+    const membership = await membershipIn(request, row)
+    const asSuperadmin = membership === undefined && access.superadminToo === true && principal.superadmin
+    if (membership === undefined && !asSuperadmin) throw notFound('partnership')
     // Refusing on a stale copy would keep a partnership read-only after it was unarchived elsewhere.
     if (row.archived && !READS.has(request.method) && cache !== undefined) {
       cache.delete(slug)
@@ -134,6 +180,7 @@ async function accessPlugin(app: FastifyInstance, opts: { partnershipCacheMs: nu
       }
     }
     request.partnership = row
+    request.membership = membership ?? null
   })
 }
 

@@ -89,6 +89,13 @@ function parseMemberships(payload: JWTPayload): Map<string, Membership> {
   return memberships
 }
 
+/** The token's email, lower-cased, when its provider says it verified it (OpenID Connect's email_verified). */
+function verifiedEmail(payload: JWTPayload): string | undefined {
+  const email = payload.email
+  if (payload.email_verified !== true || typeof email !== 'string') return undefined
+  return email.length <= 320 && /^[^\s@]+@[^\s@]+$/.test(email) ? email.toLowerCase() : undefined
+}
+
 async function authPlugin(app: FastifyInstance, opts: { auth: Config['auth'] }): Promise<void> {
   const { keys, algorithms, kind } = await keySource(opts.auth)
   app.log.info({ keySource: kind, algorithms }, 'token verification configured')
@@ -142,10 +149,13 @@ async function authPlugin(app: FastifyInstance, opts: { auth: Config['auth'] }):
         `The token's sub claim must be a non-empty string of at most ${MAX_SUBJECT_LENGTH} characters.`,
       )
     }
+    const email = verifiedEmail(payload)
     request.principal = {
+      issuer: payload.iss as string,
       subject: payload.sub,
+      ...(email === undefined ? {} : { email }),
       superadmin: payload.superadmin === true,
-      memberships: parseMemberships(payload),
+      memberships: opts.auth.trustTokenMemberships ? parseMemberships(payload) : new Map(),
     }
     if (cacheKey) {
       const untilExpiry = (payload.exp as number) * 1000 - Date.now()

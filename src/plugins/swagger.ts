@@ -19,6 +19,11 @@ export const API_TAGS = [
     description: "Partner agencies' files as published (police.uk crime, fire incidents) counted into indicators",
   },
   { name: 'Commentary', description: 'What theme groups say about the figures' },
+  {
+    name: 'Members',
+    description:
+      "Who may do what: the partnership's members (a token's issuer and subject, with a role over a span of dates) and invitations by email, accepted by the first sign-in whose verified email matches",
+  },
   { name: 'Groups', description: "The partnership's groups and their members over time" },
   { name: 'Actions', description: 'Action plans: actions, milestones, progress updates, activity RAG' },
   { name: 'Funding', description: 'Funding streams, allocations and bids through the staged approval process' },

@@ -56,10 +56,14 @@ export const RESOURCE_OF: Record<string, keyof Ids> = {
   populations: 'population',
   'peer-groups': 'peerGroup',
   'peer-figures': 'peerFigure',
+  invitations: 'invitation',
 }
 
 /** A nested segment whose name another resource also uses: a peer group's members are not a group's. */
-const NESTED: Record<string, keyof Ids> = { 'peer-groups/members': 'peerMember' }
+const NESTED: Record<string, keyof Ids> = {
+  'peer-groups/members': 'peerMember',
+  'partnerships/members': 'partnershipMember',
+}
 
 /** The resource whose id goes in path segment i: named by the segment before it (and its parent's). */
 export const resourceAt = (segments: string[], i: number): keyof Ids | undefined =>

@@ -36,7 +36,7 @@ const read = { scope: 'partnership', role: 'viewer' } as const
 const LOCATIONS_BODY_BYTES = 2 * 1024 * 1024
 
 const writerOf = (request: FastifyRequest): Writer => {
-  const agency = request.principal.memberships.get(request.partnership.slug)?.agency
+  const agency = request.membership?.agency
   return { ...actorOf(request), ...(agency === undefined ? {} : { agency }) }
 }
 

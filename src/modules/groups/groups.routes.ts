@@ -69,7 +69,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['Groups'],
       summary: "The caller's role and agency in the partnership, and the groups they sit on with their offices",
       description:
-        'What the service knows of the caller in this partnership: role and agency (from the token) and the groups they sit on with their offices on a date (on=, default today).',
+        'What the service knows of the caller in this partnership: role and agency (as the service holds them, or as the token claims them where that is trusted) and the groups they sit on with their offices on a date (on=, default today).',
       params: PartnershipParams,
       querystring: Type.Object(
         { on: Type.Optional(Type.String({ format: 'date', description: 'Memberships on this date (default today)' })) },
@@ -78,7 +78,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: MeSchema, ...problemResponses(400, 401, 404) },
     },
     handler: async (request) => {
-      const membership = request.principal.memberships.get(request.partnership.slug)!
+      const membership = request.membership!
       return whoAmI(
         app.db,
         request.partnership.id,

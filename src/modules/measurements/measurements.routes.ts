@@ -54,7 +54,7 @@ function dateWindow<Q extends { from?: string; to?: string }>(query: Q, yearStar
 }
 
 const writerOf = (request: FastifyRequest): Writer => {
-  const agency = request.principal.memberships.get(request.partnership.slug)?.agency
+  const agency = request.membership?.agency
   return { ...actorOf(request), ...(agency === undefined ? {} : { agency }) }
 }
 

@@ -16,12 +16,18 @@ const COLUMNS = [
 
 export async function listPartnerships(
   db: Db,
-  options: { slugs?: string[]; after?: string; limit: number; includeArchived: boolean },
+  options: { among?: { ids: string[]; slugs: string[] }; after?: string; limit: number; includeArchived: boolean },
 ) {
   let query = db.selectFrom('partnership').select(COLUMNS)
-  if (options.slugs !== undefined) {
-    if (options.slugs.length === 0) return []
-    query = query.where('slug', 'in', options.slugs)
+  const among = options.among
+  if (among !== undefined) {
+    if (among.ids.length === 0 && among.slugs.length === 0) return []
+    query = query.where((eb) =>
+      eb.or([
+        ...(among.ids.length === 0 ? [] : [eb('id', 'in', among.ids)]),
+        ...(among.slugs.length === 0 ? [] : [eb('slug', 'in', among.slugs)]),
+      ]),
+    )
   }
   if (options.after !== undefined) query = query.where('slug', '>', options.after)
   if (!options.includeArchived) query = query.where('archived', '=', false)

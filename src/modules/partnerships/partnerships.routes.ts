@@ -20,23 +20,27 @@ const partnershipRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: 'List the partnerships the caller belongs to (all of them for a superadmin)',
       description:
-        'A page of the partnerships the token names (limit, cursor); a platform superadmin sees every partnership, archived ones with includeArchived=true.',
+        'A page of the partnerships the caller is a member of (limit, cursor); a platform superadmin sees every partnership, archived ones with includeArchived=true.',
       querystring: PartnershipListQuery,
       response: { 200: page(Partnership, 'partnerships'), ...problemResponses(400, 401) },
     },
-    handler: (request) => service.list(request.principal, request.query),
+    handler: async (request) => service.list(request.principal, await app.membershipsOf(request), request.query),
   })
 
   app.post('/', {
-    config: { access: { scope: 'superadmin' }, problems: { 409: ['PARTNERSHIP.DUPLICATE'] }, etag: true },
+    config: {
+      access: { scope: 'superadmin' },
+      problems: { 409: ['PARTNERSHIP.DUPLICATE'], 422: ['PARTNERSHIP.FIRST_ADMIN'] },
+      etag: true,
+    },
     schema: {
       operationId: 'createPartnership',
       tags,
       summary: 'Create a partnership (platform superadmin only)',
       description:
-        'Only a platform superadmin creates a partnership: its slug (the URL name), name and the month its financial year starts. Answers with the record, its ETag and its Location.',
+        'Only a platform superadmin creates a partnership: its slug (the URL name), name, the month its financial year starts and its first admin (a member by subject, or an invitation by email), who then lets the rest in. Answers with the record, its ETag and its Location.',
       body: CreatePartnershipSchema,
-      response: { 201: Partnership, ...problemResponses(400, 401, 403, 409) },
+      response: { 201: Partnership, ...problemResponses(400, 401, 403, 409, 422) },
     },
     handler: async (request, reply) => {
       const row = await service.create(actorOf(request), request.body)

@@ -1,5 +1,6 @@
 import Type from 'typebox'
 import { Name, RecordFields, Slug } from '../../http/schemas.js'
+import { Email } from '../members/members.schemas.js'
 
 const YearStart = Type.Integer({ minimum: 1, maximum: 12, description: 'Month the financial year starts (4 = April)' })
 const Threshold = Type.Integer({
@@ -13,12 +14,31 @@ export const PartnershipSchema = Type.Object(
   { ...RecordFields, slug: Slug, name: Name, financialYearStartMonth: YearStart, fundingThresholdPence: Threshold },
   { $id: 'Partnership', additionalProperties: false, description: 'A Community Safety Partnership: the tenant' },
 )
+const FirstAdmin = Type.Object(
+  {
+    subject: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 255, description: 'Their token subject: they are a member at once' }),
+    ),
+    issuer: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 500, description: "Their identity provider's issuer (default yours)" }),
+    ),
+    email: Type.Optional({ ...Email, description: 'Without a subject: they are invited, and join on first sign-in' }),
+    name: Type.Optional(Name),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "The partnership's first admin, who then invites the rest: by subject (a member from today) or by email (an invitation)",
+  },
+)
+
 export const CreatePartnershipSchema = Type.Object(
   {
     slug: Slug,
     name: Name,
     financialYearStartMonth: Type.Optional(YearStart),
     fundingThresholdPence: Type.Optional(Threshold),
+    firstAdmin: Type.Optional(FirstAdmin),
   },
   { additionalProperties: false },
 )

@@ -4,6 +4,7 @@ import type { NewPartnership, PartnershipUpdate } from '../../db/types.js'
 import type { Actor, Principal } from '../../domain/access.js'
 import { DomainError, notFound } from '../../domain/errors.js'
 import { recordAudit } from '../audit/audit.repository.js'
+import { nameFirstAdmin, type FirstAdmin } from '../members/members.service.js'
 import { pageCursor } from '../../http/paging.js'
 import { SLUG } from '../../http/schemas.js'
 import { checkIfMatch, constraintProblem } from '../resource/resource.service.js'
@@ -34,8 +35,15 @@ async function refuseIfYearsInUse(trx: Db, partnershipId: string): Promise<void>
 
 export function createPartnershipService(db: Db) {
   return {
-    /** The partnerships the caller belongs to; a superadmin sees them all. */
-    async list(principal: Principal, query: { limit?: number; cursor?: string; includeArchived?: boolean }) {
+    /**
+     * The partnerships the caller belongs to (`memberOf`, by id, from the service's records; the token's
+     * claim by slug where trusted); a superadmin sees them all.
+     */
+    async list(
+      principal: Principal,
+      memberOf: ReadonlyMap<string, unknown>,
+      query: { limit?: number; cursor?: string; includeArchived?: boolean },
+    ) {
       const limit = query.limit ?? 50
       const cursors = pageCursor<[string]>(
         { list: 'partnerships', filters: { includeArchived: query.includeArchived === true } },
@@ -43,7 +51,9 @@ export function createPartnershipService(db: Db) {
       )
       const after = query.cursor === undefined ? undefined : cursors.decode(query.cursor)[0]
       const rows = await listPartnerships(db, {
-        ...(principal.superadmin ? {} : { slugs: [...principal.memberships.keys()] }),
+        ...(principal.superadmin
+          ? {}
+          : { among: { ids: [...memberOf.keys()], slugs: [...principal.memberships.keys()] } }),
         ...(after === undefined ? {} : { after }),
         limit: limit + 1,
         includeArchived: query.includeArchived === true,
@@ -59,11 +69,25 @@ export function createPartnershipService(db: Db) {
       return row
     },
 
-    async create(actor: Actor, values: NewPartnership) {
+    async create(actor: Actor, { firstAdmin, ...values }: NewPartnership & { firstAdmin?: FirstAdmin }) {
+      if (firstAdmin !== undefined && firstAdmin.subject === undefined && firstAdmin.email === undefined)
+        throw new DomainError(
+          'PARTNERSHIP.FIRST_ADMIN',
+          'unprocessable',
+          'Name the first admin by subject (a member at once) or by email (an invitation).',
+          [{ field: 'body.firstAdmin', message: 'needs a subject or an email' }],
+        )
       try {
         return await db.transaction().execute(async (trx) => {
           const row = await insertPartnership(trx, values)
           await setTenant(trx, row.id)
+          if (firstAdmin !== undefined)
+            await nameFirstAdmin(
+              trx,
+              { partnershipId: row.id, yearStartMonth: row.financialYearStartMonth },
+              actor,
+              firstAdmin,
+            )
           await recordAudit(trx, actor, {
             partnershipId: row.id,
             action: 'create',

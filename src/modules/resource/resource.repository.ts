@@ -16,6 +16,8 @@ export type ResourceTable =
   | 'commentary'
   | 'partnershipGroup'
   | 'groupMember'
+  | 'member'
+  | 'invitation'
   | 'actionItem'
   | 'actionMilestone'
   | 'actionProgress'
@@ -371,7 +373,7 @@ export const covers = (table: string, date: string) =>
  */
 export async function overlappingSpans(
   trx: Db,
-  table: 'groupMember' | 'peerMember',
+  table: 'groupMember' | 'peerMember' | 'member',
   key: Record<string, string>,
   span: { startsOn: string; endsOn: string | null; except?: string },
 ) {

@@ -33,6 +33,10 @@ export interface ResourceRoutes<T extends ResourceTable> {
   /** The list's filters: each one an equality on the column of its name (or the link's filter). */
   filters: TProperties
   writeRole: Role
+  /** Who may read; default viewer. */
+  readRole?: Role
+  /** Records are ended or revoked by a change, never deleted, so their history stays: no DELETE. */
+  keepsHistory?: boolean
   /** Members of the group that owns a record may write it without `writeRole` (the service checks which). */
   groupMembers?: boolean
   /** Records are never changed or deleted once written (a correction is a new record): no PATCH or DELETE. */
@@ -55,10 +59,10 @@ export const tenantScope = (
 })
 
 export const actorOf = (request: FastifyRequest): Actor => {
-  const role =
-    request.partnership === null ? undefined : request.principal.memberships.get(request.partnership.slug)?.role
+  const role = request.membership?.role
   return {
     subject: request.principal.subject,
+    issuer: request.principal.issuer,
     requestId: request.id,
     ...(request.correlationId === undefined ? {} : { correlationId: request.correlationId }),
     ...(role === undefined ? {} : { role }),
@@ -95,12 +99,14 @@ export function registerResourceRoutes<T extends ResourceTable>(app: FastifyType
   const itemId = (def.item as { $id?: string }).$id as string
   const Item = Type.Ref(itemId)
   const described = (description: string) => Type.Unsafe({ $ref: itemId, description })
-  const read = { scope: 'partnership', role: 'viewer' } as const
+  const read = { scope: 'partnership', role: def.readRole ?? 'viewer' } as const
+  const readProblems = def.readRole === undefined ? READ_PROBLEMS : [...READ_PROBLEMS, 403]
   const write = {
     scope: 'partnership',
     role: def.writeRole,
     ...(def.groupMembers ? { groupMembers: true } : {}),
   } as const
+  const readNote = def.readRole === undefined ? '' : `Needs the ${def.readRole} role. `
   const roleNote = `Needs the ${def.writeRole} role${def.groupMembers ? ', or membership of the owning group' : ''}.`
   // The kit's own refusals, named by the resource: its parent or itself absent, a duplicate, a reference to
   // nothing, a record still in use.
@@ -130,10 +136,11 @@ export function registerResourceRoutes<T extends ResourceTable>(app: FastifyType
       operationId: operationIds.list,
       tags: [tag],
       summary: `List ${names.many}`,
-      description: listDescription(names.many, Object.keys(spec.sorts), Object.keys(def.filters), [spec.search].flat()),
+      description:
+        readNote + listDescription(names.many, Object.keys(spec.sorts), Object.keys(def.filters), [spec.search].flat()),
       params: ListParams,
       querystring: listQuery(Object.keys(spec.sorts), def.filters),
-      response: { 200: page(Item, names.many), ...problemResponses(...READ_PROBLEMS) },
+      response: { 200: page(Item, names.many), ...problemResponses(...readProblems) },
     },
     handler: (request) => service.list(scopeOf(request), request.query, filterColumns),
   })
@@ -161,13 +168,13 @@ export function registerResourceRoutes<T extends ResourceTable>(app: FastifyType
       operationId: operationIds.get,
       tags: [tag],
       summary: `Read ${a(names.one)}`,
-      description: 'Answers with the record and its ETag; with If-None-Match holding that ETag, 304 and no body.',
+      description: `${readNote}Answers with the record and its ETag; with If-None-Match holding that ETag, 304 and no body.`,
       params: ItemParams,
       headers: IfNoneMatchHeaders,
       response: {
         200: described(`The ${names.one}`),
         304: NoContent('Not modified: the ETag sent is current'),
-        ...problemResponses(...READ_PROBLEMS),
+        ...problemResponses(...readProblems),
       },
     },
     handler: async (request, reply) => {
@@ -203,6 +210,8 @@ export function registerResourceRoutes<T extends ResourceTable>(app: FastifyType
       return sendRow(reply, row)
     },
   })
+
+  if (def.keepsHistory === true) return
 
   app.delete('/:id', {
     config: { access: write, problems: problems.delete },

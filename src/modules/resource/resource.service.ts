@@ -170,9 +170,9 @@ async function translating<T>(
  */
 export async function checkMembershipSpan(
   trx: Db,
-  table: 'groupMember' | 'peerMember',
+  table: 'groupMember' | 'peerMember' | 'member',
   prefix: string,
-  key: { partnershipId: string; groupId: string } & Record<string, string>,
+  key: { partnershipId: string } & Record<string, string>,
   merged: { startsOn: string; endsOn?: string | null },
   existing: { id: string } | undefined,
 ): Promise<void> {
@@ -188,11 +188,11 @@ export async function checkMembershipSpan(
     })
   )[0]
   if (clash === undefined) return
-  const [column, value] = Object.entries(key).find(([k]) => k !== 'partnershipId' && k !== 'groupId')!
+  const [column, value] = Object.entries(key).findLast(([k]) => k !== 'partnershipId' && k !== 'groupId')!
   throw new DomainError(
     `${prefix}.OVERLAP`,
     'conflict',
-    `${value} is already a member of this group from ${clash.startsOn}${clash.endsOn === null ? '' : ` to ${clash.endsOn}`} (${clash.id}): change that membership, or end it first.`,
+    `${value} is already a member of this ${table === 'member' ? 'partnership' : 'group'} from ${clash.startsOn}${clash.endsOn === null ? '' : ` to ${clash.endsOn}`} (${clash.id}): change that membership, or end it first.`,
     [{ field: 'body.startsOn', message: `overlaps another membership of the same ${column}` }],
   )
 }
