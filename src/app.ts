@@ -45,6 +45,10 @@ import { GroupSchema, MemberSchema } from './modules/groups/groups.schemas.js'
 import { groupRoutes, meRoutes, memberRoutes } from './modules/groups/groups.routes.js'
 import { InvitationSchema, PartnershipMemberSchema } from './modules/members/members.schemas.js'
 import { invitationRoutes, partnershipMemberRoutes } from './modules/members/members.routes.js'
+import { ApiKeySchema } from './modules/keys/keys.schemas.js'
+import { apiKeyRoutes } from './modules/keys/keys.routes.js'
+import { keyMemberships } from './modules/keys/keys.service.js'
+import { membershipsOf } from './modules/members/members.service.js'
 import { LinkedActionSchema, ActionSchema, MilestoneSchema, ProgressSchema } from './modules/actions/actions.schemas.js'
 import { actionPlanRoutes, actionRoutes, milestoneRoutes, progressRoutes } from './modules/actions/actions.routes.js'
 import { fundingRoutes } from './modules/funding/funding.routes.js'
@@ -109,6 +113,7 @@ const SHARED_SCHEMAS = [
   CommentarySchema,
   PartnershipMemberSchema,
   InvitationSchema,
+  ApiKeySchema,
   GroupSchema,
   MemberSchema,
   ActionSchema,
@@ -278,6 +283,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       partnershipCacheMs: config.http.partnershipCacheMs,
       memberCacheMs: config.auth.memberCacheMs,
       trustTokenMemberships: config.auth.trustTokenMemberships,
+      recordedMemberships: (db, principal, requestId) =>
+        principal.apiKey === undefined ? membershipsOf(db, principal, requestId) : keyMemberships(db, principal.apiKey),
     })
     await api.register(idempotencyPlugin)
     await api.register(uploadsPlugin, { limits: config.limits })
@@ -302,6 +309,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(commentaryRoutes, { prefix: `${scoped}/commentary` })
     await api.register(partnershipMemberRoutes, { prefix: `${scoped}/members` })
     await api.register(invitationRoutes, { prefix: `${scoped}/invitations` })
+    await api.register(apiKeyRoutes, { prefix: `${scoped}/api-keys` })
     await api.register(groupRoutes, { prefix: `${scoped}/groups` })
     await api.register(memberRoutes, { prefix: `${scoped}/groups/:groupId/members` })
     await api.register(meRoutes, { prefix: scoped })

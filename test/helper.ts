@@ -280,7 +280,8 @@ export type Ids = Record<
   | 'peerMember'
   | 'peerFigure'
   | 'partnershipMember'
-  | 'invitation',
+  | 'invitation'
+  | 'apiKey',
   string
 >
 
@@ -447,7 +448,9 @@ export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
   })
   const partnershipMember = await post('members', { subject: `officer-of@${slug}`, role: 'officer' })
   const invitation = await post('invitations', { email: `invited@${slug}.example`, role: 'viewer' })
+  const apiKey = await post('api-keys', { agencyId: agency.id, name: `${slug} police feed` })
   return {
+    apiKey: apiKey.id,
     partnershipMember: partnershipMember.id,
     invitation: invitation.id,
     population: population.id,

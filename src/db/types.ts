@@ -161,6 +161,17 @@ export interface InvitationTable extends Tenanted {
   invitedBy: string
 }
 
+export interface ApiKeyTable extends Tenanted {
+  agencyId: string
+  name: string
+  secretHash: string
+  expiresAt: Date
+  revoked: Generated<boolean>
+  lastUsedAt: Date | null
+  replaces: string | null
+  createdBy: string
+}
+
 export interface ActionItemTable extends Tenanted {
   priorityId: string
   objectiveId: string | null
@@ -507,6 +518,7 @@ export interface Database {
   groupMember: GroupMemberTable
   member: MemberTable
   invitation: InvitationTable
+  apiKey: ApiKeyTable
   actionItem: ActionItemTable
   actionItemPartner: ActionItemPartnerTable
   actionItemIndicator: ActionItemIndicatorTable

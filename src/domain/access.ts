@@ -20,7 +20,12 @@ export interface Principal {
   superadmin: boolean
   /** The token's own memberships claim, by partnership slug: honoured only with TRUST_TOKEN_MEMBERSHIPS. */
   memberships: ReadonlyMap<string, Membership>
+  /** Set when the caller sent a service-issued API key rather than a token: the key's id and its secret's hash. */
+  apiKey?: { id: string; secretHash: string }
 }
+
+/** The issuer an API key's caller is recorded under: the service itself. */
+export const API_KEY_ISSUER = 'urn:safer-partnerships:api-key'
 
 /** Who is acting: always taken from the verified token and the request, never from a body. */
 export interface Actor {

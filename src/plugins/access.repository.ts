@@ -19,7 +19,8 @@ export interface Identity {
 }
 
 export interface HeldMembership {
-  memberId: string
+  /** Null for an API key, which is a record of its own. */
+  memberId: string | null
   partnershipId: string
   kind: 'person' | 'client'
   role: Role

@@ -4,8 +4,8 @@ import { LRUCache } from 'lru-cache'
 import { asTenant } from '../db/tenancy.js'
 import { roleAtLeast, type Membership, type Principal, type Role } from '../domain/access.js'
 import { DomainError, notFound } from '../domain/errors.js'
-import { membershipsOf } from '../modules/members/members.service.js'
-import { partnershipScope } from './access.repository.js'
+import type { Db } from '../db/client.js'
+import { partnershipScope, type HeldMembership } from './access.repository.js'
 import { problemResponses } from './problem.js'
 
 /**
@@ -58,6 +58,8 @@ interface AccessOptions {
   partnershipCacheMs: number
   memberCacheMs: number
   trustTokenMemberships: boolean
+  /** The service's record of the caller's memberships (the members module's, handed in by the app). */
+  recordedMemberships: (db: Db, principal: Principal, requestId: string) => Promise<HeldMembership[]>
 }
 
 async function accessPlugin(app: FastifyInstance, opts: AccessOptions): Promise<void> {
@@ -89,16 +91,16 @@ async function accessPlugin(app: FastifyInstance, opts: AccessOptions): Promise<
       : new LRUCache<string, ReadonlyMap<string, Membership>>({ max: 10_000, ttl: opts.memberCacheMs })
   app.decorate('forgetMembers', () => void held?.clear())
   const servicesRecord = async (principal: Principal, requestId: string) => {
-    const key = `${principal.issuer}\n${principal.subject}\n${principal.email ?? ''}`
+    const key = `${principal.issuer}\n${principal.subject}\n${principal.email ?? principal.apiKey?.secretHash ?? ''}`
     const known = held?.get(key)
     if (known !== undefined) return known
-    const rows = await membershipsOf(app.db, principal, requestId)
+    const rows = await opts.recordedMemberships(app.db, principal, requestId)
     const found = new Map<string, Membership>(
       rows.map((m) => [
         m.partnershipId,
         {
           role: m.role,
-          memberId: m.memberId,
+          ...(m.memberId === null ? {} : { memberId: m.memberId }),
           // A person's agency says where they work; only an agency's system is held to its feed.
           ...(m.kind === 'client' && m.agencyId !== null ? { agency: m.agencyId } : {}),
         },
@@ -147,6 +149,9 @@ async function accessPlugin(app: FastifyInstance, opts: AccessOptions): Promise<
     if (access.scope === 'public') return
     await app.authenticate(request)
     const principal = request.principal
+    // An API key is checked against its record here, where the database is: unknown, revoked or expired, 401.
+    if (principal.apiKey !== undefined && (await servicesRecord(principal, request.id)).size === 0)
+      throw new DomainError('AUTH.UNAUTHENTICATED', 'unauthenticated', 'The API key is unknown, revoked or expired.')
     if (access.scope === 'authenticated') return
     if (access.scope === 'superadmin') {
       if (!principal.superadmin) throw forbidden('Only a platform superadmin may do this.')

@@ -12,7 +12,7 @@ import { LRUCache } from 'lru-cache'
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import type { Config } from '../config.js'
-import { ROLES, type Membership, type Principal, type Role } from '../domain/access.js'
+import { API_KEY_ISSUER, ROLES, type Membership, type Principal, type Role } from '../domain/access.js'
 import { DomainError } from '../domain/errors.js'
 import { loadOrCreateDevKey } from './keys.js'
 
@@ -89,6 +89,30 @@ function parseMemberships(payload: JWTPayload): Map<string, Membership> {
   return memberships
 }
 
+export const API_KEY_PREFIX = 'spk_'
+const API_KEY = /^spk_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/
+
+/** The hash kept of an API key's secret: the secret is 256 random bits, so a plain SHA-256 is enough. */
+export const secretHash = (secret: string) => createHash('sha256').update(secret).digest('hex')
+
+/**
+ * A service-issued API key names its record and carries a secret; whether the record exists, matches and
+ * is still live is the access plugin's question (it needs the database).
+ */
+function apiKeyPrincipal(key: string): Principal {
+  const parts = API_KEY.exec(key)
+  if (parts === null) throw unauthenticated('The API key is not valid.')
+  const hex = parts[1]!
+  const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+  return {
+    issuer: API_KEY_ISSUER,
+    subject: `apikey:${id}`,
+    superadmin: false,
+    memberships: new Map(),
+    apiKey: { id, secretHash: secretHash(parts[2]!) },
+  }
+}
+
 /** The token's email, lower-cased, when its provider says it verified it (OpenID Connect's email_verified). */
 function verifiedEmail(payload: JWTPayload): string | undefined {
   const email = payload.email
@@ -116,6 +140,10 @@ async function authPlugin(app: FastifyInstance, opts: { auth: Config['auth'] }):
     if (match === null || match[1] === undefined)
       throw unauthenticated('The Authorization header must be "Bearer <token>".')
     if (match[1].length > MAX_TOKEN_LENGTH) throw unauthenticated('The token is too long.')
+    if (match[1].startsWith(API_KEY_PREFIX)) {
+      request.principal = apiKeyPrincipal(match[1])
+      return
+    }
     const cacheKey = verified && createHash('sha256').update(match[1]).digest('base64url')
     const known = cacheKey && verified!.get(cacheKey)
     if (known) {

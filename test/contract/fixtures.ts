@@ -57,6 +57,7 @@ export const RESOURCE_OF: Record<string, keyof Ids> = {
   'peer-groups': 'peerGroup',
   'peer-figures': 'peerFigure',
   invitations: 'invitation',
+  'api-keys': 'apiKey',
 }
 
 /** A nested segment whose name another resource also uses: a peer group's members are not a group's. */

@@ -42,7 +42,14 @@ async function withIdentityProvider(
   await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => idp.close(() => resolve())))
   const url = `http://127.0.0.1:${(idp.address() as AddressInfo).port}/.well-known/jwks.json`
-  const ctx = await buildTestApp(t, { JWKS_URL: url, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, ...env })
+  // This provider's tokens name their memberships, and the deployment trusts them: what is tested is the keys.
+  const ctx = await buildTestApp(t, {
+    JWKS_URL: url,
+    JWT_ISSUER: ISSUER,
+    JWT_AUDIENCE: AUDIENCE,
+    TRUST_TOKEN_MEMBERSHIPS: 'true',
+    ...env,
+  })
   await seedPartnerships(
     { ...ctx, as: async () => ({ authorization: `Bearer ${await admin.sign({ superadmin: true })}` }) },
     'alpha',
@@ -125,5 +132,11 @@ t.test('configuration refuses unsafe key set-ups at start', async (t) => {
   t.throws(() => loadConfig({ JWT_ALGORITHMS: 'RS256,HS256' }), ConfigError, 'a symmetric algorithm')
   t.throws(() => loadConfig({ JWT_ALGORITHMS: 'none' }), ConfigError, 'alg none')
   t.throws(() => loadConfig({ JWKS_URL: 'ftp://keys' }), ConfigError, 'a JWKS URL that is not http(s)')
+  t.equal(
+    loadConfig({ JWKS_URL: 'https://idp.example/jwks' }).auth.trustTokenMemberships,
+    false,
+    "with a real identity provider, a token's memberships claim is not trusted unless the deployment says so",
+  )
+  t.equal(loadConfig({}).auth.trustTokenMemberships, true, 'with the development key, npm run token names memberships')
   t.throws(() => loadConfig({ PORT: 'eighty' }), ConfigError, 'a port that is not a number')
 })

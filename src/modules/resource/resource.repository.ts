@@ -18,6 +18,7 @@ export type ResourceTable =
   | 'groupMember'
   | 'member'
   | 'invitation'
+  | 'apiKey'
   | 'actionItem'
   | 'actionMilestone'
   | 'actionProgress'

@@ -433,6 +433,62 @@ t.test('who may import: the agency that supplies the indicators, not another', a
   t.equal(other.statusCode, 404, "another partnership's mapping does not exist for it")
 })
 
+t.test(
+  "a police API key imports the police's file as the police feed; revoked, it is refused at once; rotated, both work for the overlap",
+  async (t) => {
+    const { ctx, admin, call, upload, police } = await setup(t)
+    const created = await call('POST', 'api-keys', admin, { agencyId: police.id, name: 'Police data warehouse' })
+    t.equal(created.statusCode, 201, created.body)
+    const key = created.json()
+    t.match(key.key, /^spk_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/, 'the key, shown once')
+    const bearer = (k: string) => ({ authorization: `Bearer ${k}` })
+    const read = await call('GET', `api-keys/${key.id}`, admin)
+    t.equal(read.json().key, undefined, 'never shown again')
+
+    const imported = await upload(january, bearer(key.key))
+    t.equal(imported.statusCode, 201, imported.body)
+    const asFeed = await call('POST', 'areas', bearer(key.key), { name: 'Elsewhere', type: 'district' })
+    t.equal(asFeed.statusCode, 403, "with the feed's rights only")
+    const elsewhere = await ctx.app.inject({
+      method: 'GET',
+      url: '/partnerships/lincs/areas',
+      headers: bearer(key.key),
+    })
+    t.equal(elsewhere.statusCode, 404, 'in its own partnership only')
+    const used = (await call('GET', `api-keys/${key.id}`, admin)).json()
+    t.type(used.lastUsedAt, 'string', 'its last use is kept')
+    const audit = (await call('GET', `audit-events?actor=apikey:${key.id}`, admin)).json()
+    t.ok(audit.items.length > 0, 'what it wrote is audited under the key')
+
+    const wrong = `${key.key.slice(0, -4)}AAAA`
+    t.equal((await upload(january, bearer(wrong))).statusCode, 401, 'a wrong secret is refused')
+
+    const rotated = await call('POST', `api-keys/${key.id}/rotate`, admin, { overlapHours: 1 })
+    t.equal(rotated.statusCode, 201, rotated.body)
+    const next = rotated.json()
+    t.equal(next.replaces, key.id)
+    t.equal((await upload(february, bearer(key.key))).statusCode, 201, 'the old key works during the overlap')
+    t.equal((await upload(march, bearer(next.key))).statusCode, 201, 'and so does the new one')
+    const old = (await call('GET', `api-keys/${key.id}`, admin)).json()
+    t.ok(Date.parse(old.expiresAt) <= Date.now() + 3_600_000, 'the old key now ends with the overlap')
+
+    const revoke = await call(
+      'PATCH',
+      `api-keys/${key.id}`,
+      { ...admin, 'if-match': `"${old.version}"` },
+      { revoked: true },
+    )
+    t.equal(revoke.statusCode, 200, revoke.body)
+    const refused = await upload(january, bearer(key.key))
+    t.equal(refused.statusCode, 401, 'revoked: refused at once on this instance')
+    t.equal(refused.json().code, 'AUTH.UNAUTHENTICATED')
+    const again = await call('POST', `api-keys/${key.id}/rotate`, admin, {})
+    t.equal(again.statusCode, 409, 'a revoked key is not rotated')
+    t.equal(again.json().code, 'API_KEY.INACTIVE')
+    t.equal((await call('GET', 'api-keys', bearer(next.key))).statusCode, 403, 'a key does not manage keys')
+  },
+)
+
 t.test('the LFB preset counts fire incidents into NI 33 by ward', async (t) => {
   const { ctx, admin, call, post, fire } = await setup(t)
   const presets = (await call('GET', 'feed-presets', admin)).json().items
