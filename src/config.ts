@@ -56,6 +56,8 @@ export interface Config {
     jwksCooldownMs: number
     tokenCacheSeconds: number
     devKeyFile: string
+    /** Further identity providers, each with its own key set and audience. */
+    trustedIssuers: TrustedIssuer[]
     /** Roles from the token's memberships claim, where the service keeps no member record for the caller. */
     trustTokenMemberships: boolean
     /** How long an instance keeps a caller's memberships; a removed member is refused within it everywhere. */
@@ -104,6 +106,40 @@ function corsOrigins(value: string | undefined): string[] {
   return origins
 }
 
+export interface TrustedIssuer {
+  issuer: string
+  jwksUrl: string
+  audience: string
+}
+
+/**
+ * Identity providers trusted beside the first (JWT_ISSUER): a council's and a force's, each with its own
+ * key set and audience. A JSON array of {"issuer", "jwksUrl", "audience"} (audience default JWT_AUDIENCE).
+ */
+function trustedIssuers(value: string | undefined, audience: string, first: string): TrustedIssuer[] {
+  if (value === undefined) return []
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(value)
+  } catch {
+    throw new ConfigError('TRUSTED_ISSUERS must be a JSON array of {"issuer", "jwksUrl", "audience"}')
+  }
+  if (!Array.isArray(parsed)) throw new ConfigError('TRUSTED_ISSUERS must be a JSON array')
+  const issuers = parsed.map((entry: Record<string, unknown>, i) => {
+    const at = `TRUSTED_ISSUERS[${i}]`
+    if (typeof entry?.issuer !== 'string' || entry.issuer === '') throw new ConfigError(`${at}.issuer is required`)
+    if (typeof entry.jwksUrl !== 'string' || !/^https?:\/\//.test(entry.jwksUrl))
+      throw new ConfigError(`${at}.jwksUrl must be an http(s) URL`)
+    if (entry.audience !== undefined && typeof entry.audience !== 'string')
+      throw new ConfigError(`${at}.audience must be a string`)
+    return { issuer: entry.issuer, jwksUrl: entry.jwksUrl, audience: (entry.audience as string | undefined) ?? audience }
+  })
+  const names = [first, ...issuers.map((i) => i.issuer)]
+  const twice = names.find((name, i) => names.indexOf(name) !== i)
+  if (twice !== undefined) throw new ConfigError(`TRUSTED_ISSUERS names ${twice} twice (or as JWT_ISSUER too)`)
+  return issuers
+}
+
 function str(env: Env, name: string): string | undefined {
   const raw = env[name]
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim()
@@ -121,6 +157,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (nodeEnv === 'production' && jwksUrl === undefined && publicKeys === undefined) {
     throw new ConfigError('In production set JWKS_URL or JWT_PUBLIC_KEYS: the development signing key is refused there')
   }
+  const issuer = str(env, 'JWT_ISSUER') ?? 'urn:safer-partnerships:dev'
+  const audience = str(env, 'JWT_AUDIENCE') ?? 'safer-partnerships-api'
   const algorithms = (str(env, 'JWT_ALGORITHMS') ?? 'RS256,PS256,ES256,EdDSA').split(',').map((a) => a.trim())
   const symmetric = algorithms.filter((a) => /^HS|^none$/i.test(a))
   if (symmetric.length > 0)
@@ -170,8 +208,8 @@ export function loadConfig(env: Env = process.env): Config {
       heavyReadWindowMs: int(env, 'HEAVY_READ_WINDOW_MS', 4000, 1000),
     },
     auth: {
-      issuer: str(env, 'JWT_ISSUER') ?? 'urn:safer-partnerships:dev',
-      audience: str(env, 'JWT_AUDIENCE') ?? 'safer-partnerships-api',
+      issuer,
+      audience,
       algorithms,
       jwksUrl,
       publicKeys,
@@ -182,6 +220,7 @@ export function loadConfig(env: Env = process.env): Config {
       // `npm run token` mints (it names memberships, as a development identity provider would).
       trustTokenMemberships: bool(env, 'TRUST_TOKEN_MEMBERSHIPS', jwksUrl === undefined && publicKeys === undefined),
       memberCacheMs: int(env, 'MEMBER_CACHE_MS', 5000, 0, 60_000),
+      trustedIssuers: trustedIssuers(str(env, 'TRUSTED_ISSUERS'), audience, issuer),
     },
   }
 }

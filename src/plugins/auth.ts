@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
+  decodeJwt,
   errors as joseErrors,
   jwtVerify,
   type JSONWebKeySet,
@@ -44,22 +45,20 @@ function readJwks(value: string): JSONWebKeySet {
 /** How long a fetched key set and a verified token are each kept: together, within TOKEN_CACHE_SECONDS. */
 export const keySetMaxAgeMs = (tokenCacheSeconds: number) => Math.max(500, (tokenCacheSeconds * 1000) / 2)
 
+// jose keeps a fetched key set for 10 minutes by default: half of TOKEN_CACHE_SECONDS here, and a
+// verified token half of it too, so a key withdrawn from the set stops being honoured within it.
+const remoteKeys = (url: string, auth: Config['auth']) =>
+  createRemoteJWKSet(new URL(url), {
+    cooldownDuration: auth.jwksCooldownMs,
+    timeoutDuration: 5000,
+    cacheMaxAge: keySetMaxAgeMs(auth.tokenCacheSeconds),
+  })
+
 export async function keySource(
   auth: Config['auth'],
 ): Promise<{ keys: KeySource; algorithms: string[]; kind: string }> {
-  if (auth.jwksUrl !== undefined) {
-    return {
-      // jose keeps a fetched key set for 10 minutes by default: half of TOKEN_CACHE_SECONDS here, and a
-      // verified token half of it too, so a key withdrawn from the set stops being honoured within it.
-      keys: createRemoteJWKSet(new URL(auth.jwksUrl), {
-        cooldownDuration: auth.jwksCooldownMs,
-        timeoutDuration: 5000,
-        cacheMaxAge: keySetMaxAgeMs(auth.tokenCacheSeconds),
-      }),
-      algorithms: auth.algorithms,
-      kind: 'jwks-url',
-    }
-  }
+  if (auth.jwksUrl !== undefined)
+    return { keys: remoteKeys(auth.jwksUrl, auth), algorithms: auth.algorithms, kind: 'jwks-url' }
   if (auth.publicKeys !== undefined)
     return { keys: createLocalJWKSet(readJwks(auth.publicKeys)), algorithms: auth.algorithms, kind: 'public-keys' }
   const dev = await loadOrCreateDevKey(auth.devKeyFile)
@@ -122,7 +121,16 @@ function verifiedEmail(payload: JWTPayload): string | undefined {
 
 async function authPlugin(app: FastifyInstance, opts: { auth: Config['auth'] }): Promise<void> {
   const { keys, algorithms, kind } = await keySource(opts.auth)
-  app.log.info({ keySource: kind, algorithms }, 'token verification configured')
+  // Each trusted issuer verifies with its own keys and audience; a token names its issuer, and one that
+  // names none of them is checked against the first, which refuses it.
+  const first = { issuer: opts.auth.issuer, audience: opts.auth.audience, keys, algorithms }
+  const issuers = new Map([
+    [first.issuer, first],
+    ...opts.auth.trustedIssuers.map(
+      (i) => [i.issuer, { ...i, keys: remoteKeys(i.jwksUrl, opts.auth), algorithms: opts.auth.algorithms }] as const,
+    ),
+  ])
+  app.log.info({ keySource: kind, algorithms, issuers: [...issuers.keys()] }, 'token verification configured')
 
   // A signature check costs more than the rest of a small read; a token already verified is remembered
   // until it expires or for half of TOKEN_CACHE_SECONDS, whichever is sooner (so, with the key set's own
@@ -152,10 +160,12 @@ async function authPlugin(app: FastifyInstance, opts: { auth: Config['auth'] }):
     }
     let payload: JWTPayload
     try {
-      ;({ payload } = await jwtVerify(match[1], keys, {
-        issuer: opts.auth.issuer,
-        audience: opts.auth.audience,
-        algorithms,
+      const claimed = decodeJwt(match[1]).iss
+      const by = (typeof claimed === 'string' ? issuers.get(claimed) : undefined) ?? first
+      ;({ payload } = await jwtVerify(match[1], by.keys, {
+        issuer: by.issuer,
+        audience: by.audience,
+        algorithms: by.algorithms,
         requiredClaims: ['exp', 'sub'],
         clockTolerance: 30,
       }))
