@@ -132,7 +132,11 @@ function trustedIssuers(value: string | undefined, audience: string, first: stri
       throw new ConfigError(`${at}.jwksUrl must be an http(s) URL`)
     if (entry.audience !== undefined && typeof entry.audience !== 'string')
       throw new ConfigError(`${at}.audience must be a string`)
-    return { issuer: entry.issuer, jwksUrl: entry.jwksUrl, audience: (entry.audience as string | undefined) ?? audience }
+    return {
+      issuer: entry.issuer,
+      jwksUrl: entry.jwksUrl,
+      audience: (entry.audience as string | undefined) ?? audience,
+    }
   })
   const names = [first, ...issuers.map((i) => i.issuer)]
   const twice = names.find((name, i) => names.indexOf(name) !== i)
