@@ -1,4 +1,5 @@
 import { exportJWK, generateKeyPair } from 'jose'
+import { createHash, randomBytes } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Provider from 'oidc-provider'
@@ -11,15 +12,21 @@ const COUNCIL_AUDIENCE = 'urn:council:safer-partnerships'
 interface Client {
   client_id: string
   client_secret: string
+  /** A web application people sign in to (authorization code); without, a system's client (client credentials). */
+  redirect_uri?: string
 }
 
+const b64url = (bytes: Buffer) => bytes.toString('base64url')
+
 /**
- * A real OpenID provider (oidc-provider, the certified implementation) on loopback, issuing
- * client-credentials access tokens as JWTs for one audience from its own JWKS. `rotate` restarts it on
- * the same address with a new signing key (a new kid) first and the old one still published, as a
- * provider rotating its keys does. The `platform` client's tokens say superadmin.
+ * A real OpenID provider (oidc-provider, the certified implementation) on loopback, issuing access
+ * tokens as JWTs for one audience from its own JWKS: client credentials for systems, and the
+ * authorization code flow for `people` (account id to email, verified), whose sign-in page this helper
+ * answers itself. `rotate` restarts it on the same address with a new signing key (a new kid) first and
+ * the old one still published, as a provider rotating its keys does. The `platform` client's tokens say
+ * superadmin.
  */
-async function openIdProvider(t: Test, audience: string, clients: Client[]) {
+async function openIdProvider(t: Test, audience: string, clients: Client[], people: Record<string, string> = {}) {
   const server = http.createServer()
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
@@ -29,17 +36,25 @@ async function openIdProvider(t: Test, audience: string, clients: Client[]) {
     return { ...(await exportJWK(privateKey)), kid, alg: 'ES256', use: 'sig' }
   }
   let keys = [await signingKey('first')]
+  let provider: Provider
+  let signingIn = ''
   const start = () => {
-    const provider = new Provider(issuer, {
-      clients: clients.map((c) => ({
+    provider = new Provider(issuer, {
+      clients: clients.map(({ redirect_uri, ...c }) => ({
         ...c,
-        grant_types: ['client_credentials'],
-        response_types: [],
-        redirect_uris: [],
+        grant_types: redirect_uri === undefined ? ['client_credentials'] : ['authorization_code'],
+        response_types: redirect_uri === undefined ? [] : ['code'],
+        redirect_uris: redirect_uri === undefined ? [] : [redirect_uri],
         token_endpoint_auth_method: 'client_secret_post',
         id_token_signed_response_alg: 'ES256',
       })),
       jwks: { keys },
+      findAccount: (_ctx, id) => ({
+        accountId: id,
+        claims: () => ({ sub: id, email: people[id], email_verified: true }),
+      }),
+      claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+      interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
       features: {
         devInteractions: { enabled: false },
         clientCredentials: { enabled: true },
@@ -48,18 +63,39 @@ async function openIdProvider(t: Test, audience: string, clients: Client[]) {
           defaultResource: () => audience,
           useGrantedResource: () => true,
           getResourceServerInfo: () => ({
-            scope: '',
+            scope: 'api',
             audience,
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg: 'ES256' } },
           }),
         },
       },
-      extraTokenClaims: (_ctx, token) =>
-        (token as { clientId?: string }).clientId === 'platform' ? { superadmin: true } : undefined,
+      // Access tokens say who the person is, as Entra ID's and Keycloak's can be set to.
+      extraTokenClaims: (_ctx, token) => {
+        const { clientId, accountId } = token as { clientId?: string; accountId?: string }
+        if (clientId === 'platform') return { superadmin: true }
+        return accountId === undefined ? undefined : { email: people[accountId], email_verified: true }
+      },
     })
+    const callback = provider.callback()
     server.removeAllListeners('request')
-    server.on('request', provider.callback())
+    server.on('request', (req, res) => {
+      if (!req.url?.startsWith('/interaction/')) return callback(req, res)
+      // The sign-in page: whoever the test is signing in logs in and consents, at once.
+      void (async () => {
+        const details = await provider.interactionDetails(req, res)
+        const grant = new provider.Grant({ accountId: signingIn, clientId: details.params.client_id as string })
+        grant.addOIDCScope('openid email')
+        grant.addResourceScope(audience, 'api')
+        const grantId = await grant.save()
+        await provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId: signingIn }, consent: { grantId } },
+          { mergeWithLastSubmission: false },
+        )
+      })()
+    })
   }
   start()
   return {
@@ -71,15 +107,63 @@ async function openIdProvider(t: Test, audience: string, clients: Client[]) {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ grant_type: 'client_credentials', ...client }),
       })
-      const body = (await res.json()) as { access_token?: string }
-      if (body.access_token === undefined) throw new Error(`no token: ${JSON.stringify(body)}`)
-      return { authorization: `Bearer ${body.access_token}` }
+      return bearer((await res.json()) as { access_token?: string })
+    },
+    /** A person signs in to `client` through the browser redirects (cookies kept), and it swaps the code. */
+    async signIn(client: Client & { redirect_uri: string }, accountId: string) {
+      signingIn = accountId
+      const verifier = b64url(randomBytes(32))
+      const cookies = new Map<string, string>()
+      let url = `${issuer}/auth?${new URLSearchParams({
+        client_id: client.client_id,
+        response_type: 'code',
+        redirect_uri: client.redirect_uri,
+        scope: 'openid email api',
+        resource: audience,
+        code_challenge: b64url(createHash('sha256').update(verifier).digest()),
+        code_challenge_method: 'S256',
+      })}`
+      for (let hop = 0; !url.startsWith(client.redirect_uri); hop += 1) {
+        if (hop > 10) throw new Error(`sign-in did not come back: ${url}`)
+        const res = await fetch(url, {
+          redirect: 'manual',
+          headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+        })
+        for (const cookie of res.headers.getSetCookie()) {
+          const [pair] = cookie.split(';')
+          const at = pair!.indexOf('=')
+          cookies.set(pair!.slice(0, at), pair!.slice(at + 1))
+        }
+        const location = res.headers.get('location')
+        if (location === null) throw new Error(`sign-in stopped at ${url}: ${res.status} ${await res.text()}`)
+        url = new URL(location, url).toString()
+      }
+      const code = new URL(url).searchParams.get('code')
+      if (code === null) throw new Error(`no code: ${url}`)
+      const res = await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: client.redirect_uri,
+          client_id: client.client_id,
+          client_secret: client.client_secret,
+          code_verifier: verifier,
+        }),
+      })
+      return bearer((await res.json()) as { access_token?: string })
     },
     async rotate() {
       keys = [await signingKey('second'), ...keys]
       start()
     },
   }
+}
+
+function bearer(body: { access_token?: string }) {
+  if (body.access_token === undefined) throw new Error(`no token: ${JSON.stringify(body)}`)
+  return { authorization: `Bearer ${body.access_token}` }
 }
 
 const kidOf = (headers: { authorization: string }) =>
@@ -168,6 +252,60 @@ t.test(
       (await call('GET', '/partnerships/city/areas', feed)).statusCode,
       200,
       'and one of the old key while it is still published',
+    )
+  },
+)
+
+t.test(
+  'people sign in through the provider (authorization code): the first admin named by email and an officer she invites each join on first sign-in',
+  async (t) => {
+    const portal = {
+      client_id: 'portal',
+      client_secret: 'portal-secret-0123456789',
+      redirect_uri: 'http://127.0.0.1:9/callback',
+    }
+    const platform = { client_id: 'platform', client_secret: 'platform-secret-0123456789' }
+    const council = await openIdProvider(t, COUNCIL_AUDIENCE, [portal, platform], {
+      'ada-oid': 'ada@boston.gov.uk',
+      'olive-oid': 'Olive@Boston.gov.uk',
+      'eve-oid': 'eve@elsewhere.example',
+    })
+    const ctx = await buildTestApp(t, {
+      JWKS_URL: council.jwksUrl,
+      JWT_ISSUER: council.issuer,
+      JWT_AUDIENCE: COUNCIL_AUDIENCE,
+    })
+    const call = (method: 'GET' | 'POST', url: string, headers: Record<string, string>, payload?: object) =>
+      ctx.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) })
+    const created = await call('POST', '/partnerships', await council.token(platform), {
+      slug: 'boston',
+      name: 'Boston CSP',
+      firstAdmin: { email: 'ada@boston.gov.uk' },
+    })
+    t.equal(created.statusCode, 201, created.body)
+
+    const ada = await council.signIn(portal, 'ada-oid')
+    const me = await call('GET', '/partnerships/boston/me', ada)
+    t.equal(me.statusCode, 200, me.body)
+    t.match(me.json(), { subject: 'ada-oid', role: 'admin' }, 'signed in, she is the admin she was invited as')
+    const invited = await call('POST', '/partnerships/boston/invitations', ada, {
+      email: 'olive@boston.gov.uk',
+      role: 'officer',
+    })
+    t.equal(invited.statusCode, 201, invited.body)
+
+    const olive = await council.signIn(portal, 'olive-oid')
+    t.equal((await call('GET', '/partnerships/boston/me', olive)).json().role, 'officer', 'olive joins as an officer')
+    const eve = await council.signIn(portal, 'eve-oid')
+    t.equal((await call('GET', '/partnerships/boston/me', eve)).statusCode, 404, 'someone not invited is nobody here')
+    const members = (await call('GET', '/partnerships/boston/members?sort=subject', ada)).json()
+    t.same(
+      members.items.map((m: { issuer: string; subject: string; email: string }) => [m.issuer, m.subject, m.email]),
+      [
+        [council.issuer, 'ada-oid', 'ada@boston.gov.uk'],
+        [council.issuer, 'olive-oid', 'olive@boston.gov.uk'],
+      ],
+      "each bound to the provider's issuer and subject",
     )
   },
 )
