@@ -11,6 +11,7 @@ import { createObjectiveService } from '../objectives/objectives.service.js'
 import { createFeedService } from '../feeds/feeds.service.js'
 import { createFundingService } from '../funding/funding.service.js'
 import { createGroupService, createMemberService } from '../groups/groups.service.js'
+import { createMemberServices } from '../members/members.service.js'
 import { createRiskService } from '../risks/risks.service.js'
 import { findPartnership } from '../partnerships/partnerships.repository.js'
 import { createPartnershipService } from '../partnerships/partnerships.service.js'
@@ -40,11 +41,18 @@ function targetFigures(target: DemoTarget): Record<string, unknown> {
  * Loads one demo partnership through the same services as the API (so the audit trail shows it). Each
  * record is matched by its natural key first, so a second run writes nothing.
  */
-async function loadPartnership(db: Db, data: DemoPartnership): Promise<DemoCounts> {
+async function loadPartnership(db: Db, data: DemoPartnership, issuer: string): Promise<DemoCounts> {
   const partnership =
     (await findPartnership(db, data.partnership.slug)) ??
     (await createPartnershipService(db).create(actor, data.partnership))
-  return asTenant(partnership.id, () => loadRecords(db, data, partnership.id, partnership.financialYearStartMonth))
+  return asTenant(partnership.id, () =>
+    loadRecords(
+      db,
+      data,
+      { partnershipId: partnership.id, yearStartMonth: partnership.financialYearStartMonth },
+      issuer,
+    ),
+  )
 }
 
 /** What a load put in a partnership, for the demo's log line (measurements as the batch counted them). */
@@ -58,6 +66,8 @@ export interface DemoCounts {
   risks: number
   fundingStreams: number
   feeds: number
+  /** The people of its groups, as members of the partnership. */
+  members: number
   peerGroups: number
   peerFigures: { inserted: number; updated: number; unchanged: number }
 }
@@ -65,11 +75,9 @@ export interface DemoCounts {
 async function loadRecords(
   db: Db,
   data: DemoPartnership,
-  partnershipId: string,
-  yearStartMonth: number,
+  scope: { partnershipId: string; yearStartMonth: number },
+  issuer: string,
 ): Promise<DemoCounts> {
-  const scope = { partnershipId, yearStartMonth }
-
   const areaService = createAreaService(db)
   const areaIds = new Map<string, string>()
   for (const { parent, ...area } of data.areas) {
@@ -131,7 +139,7 @@ async function loadRecords(
     for (const { source, ...figures } of data.measurements) yield { ...figures, source: source ?? 'Partnership plan' }
   }
   const written = await createMeasurementService(db).bulk(
-    { id: partnershipId, financialYearStartMonth: yearStartMonth },
+    { id: scope.partnershipId, financialYearStartMonth: scope.yearStartMonth },
     actor,
     { rows: rows(), digest: () => '' },
     { partial: false },
@@ -148,11 +156,13 @@ async function loadRecords(
     risks: data.risks?.length ?? 0,
     fundingStreams: data.funding?.length ?? 0,
     feeds: data.feeds?.length ?? 0,
+    members: 0,
     peerGroups: data.benchmarking?.groups.length ?? 0,
     peerFigures: { inserted: 0, updated: 0, unchanged: 0 },
   }
 
   await loadActionPlans(db, data, scope, { agency: agencyIds, priority: priorityIds, indicator: indicatorIds })
+  counts.members = await loadMembers(db, data, scope, issuer)
 
   const riskService = createRiskService(db)
   const riskIds = new Map<string, string>()
@@ -258,6 +268,33 @@ function quarters(label: string, year: number, yearStartMonth: number): { due: s
   return { due: calendar(last!), dueFrom: first === last ? null : calendar(first) }
 }
 
+/**
+ * The people the groups name are members of the partnership, as the deployment's identity provider
+ * (`issuer`) knows them (subject and email alike): viewers, since their groups give them their rights.
+ */
+async function loadMembers(
+  db: Db,
+  data: DemoPartnership,
+  scope: { partnershipId: string; yearStartMonth: number },
+  issuer: string,
+): Promise<number> {
+  const people = new Map<string, { name: string; startsOn: string }>()
+  for (const { subject, name, startsOn } of (data.groups ?? []).flatMap((g) => g.members)) {
+    const known = people.get(subject)
+    if (known === undefined || startsOn < known.startsOn) people.set(subject, { name, startsOn })
+  }
+  const members = createMemberServices(db, () => undefined).members
+  for (const [subject, person] of people)
+    await members.ensure(scope, actor, ['issuer', 'subject'], {
+      issuer,
+      subject,
+      email: subject,
+      role: 'viewer',
+      ...person,
+    })
+  return people.size
+}
+
 /** Groups, their members, and each priority's action plan with its milestones. */
 async function loadActionPlans(
   db: Db,
@@ -332,9 +369,13 @@ function actionValues(
   }
 }
 
-export async function loadDemo(db: Db): Promise<Array<{ partnership: string } & DemoCounts>> {
+/** `issuer`: the identity provider the demo's people sign in with (the deployment's JWT_ISSUER). */
+export async function loadDemo(
+  db: Db,
+  issuer = 'urn:safer-partnerships:dev',
+): Promise<Array<{ partnership: string } & DemoCounts>> {
   const loaded: Array<{ partnership: string } & DemoCounts> = []
   for (const data of DEMO_PARTNERSHIPS)
-    loaded.push({ partnership: data.partnership.slug, ...(await loadPartnership(db, data)) })
+    loaded.push({ partnership: data.partnership.slug, ...(await loadPartnership(db, data, issuer)) })
   return loaded
 }

@@ -18,6 +18,7 @@ const TABLES = [
   'measurementRevision',
   'partnershipGroup',
   'groupMember',
+  'member',
   'actionItem',
   'actionMilestone',
   'fundingStream',
@@ -455,3 +456,25 @@ t.test("the demo's peer group: East Lindsey beside districts like it, the year a
   t.equal(funnel.statusCode, 200)
   t.match(funnel.body, /East Lindsey/)
 })
+
+t.test(
+  "the demo's people are members of their partnership: the PMG chair signs in with no role in the token",
+  async (t) => {
+    const ctx = await buildTestApp(t, { TRUST_TOKEN_MEMBERSHIPS: 'false' })
+    await loadDemo(ctx.db, ctx.config.auth.issuer)
+    const chair = { authorization: `Bearer ${await ctx.token({ sub: 'pmg.chair@example.org' })}` }
+    const me = await ctx.app.inject({ method: 'GET', url: '/partnerships/east-lincolnshire/me', headers: chair })
+    t.equal(me.statusCode, 200, me.body)
+    t.equal(me.json().role, 'viewer')
+    t.ok(
+      me
+        .json()
+        .groups.some(
+          (g: { kind: string; offices: string[] }) => g.kind === 'performance' && g.offices.includes('chair'),
+        ),
+      'and chairs the Performance Management Group',
+    )
+    const other = await ctx.app.inject({ method: 'GET', url: '/partnerships/peterborough/me', headers: chair })
+    t.equal(other.statusCode, 404, 'in her own partnership only')
+  },
+)
