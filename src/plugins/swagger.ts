@@ -58,8 +58,8 @@ async function swaggerPlugin(app: FastifyInstance, opts: { version: string }): P
           bearerAuth: {
             type: 'http',
             scheme: 'bearer',
-            bearerFormat: 'JWT',
-            description: "A JWT naming the caller's memberships",
+            description:
+              "A JWT from a trusted identity provider, naming the caller (iss, sub; email with email_verified to accept an invitation): what they may do is the service's record of its members. Or an agency system's API key, spk_..., issued by POST /partnerships/{partnership}/api-keys.",
           },
         },
       },
