@@ -291,6 +291,8 @@ t.test(
       }),
       superadmin: await ctx.as('superadmin'),
       none: {},
+      // A viewer who chairs the theme group that owns the furnished priority's actions and indicators.
+      groupMember: await ctx.as('viewer', 'alpha', { sub: 'member@alpha' }),
     }
     const rank = { viewer: 0, officer: 1, admin: 2 } as const
     let pairs = 0
@@ -313,8 +315,16 @@ t.test(
         else if (access.scope === 'authenticated') expected = 'allowed'
         else if (access.scope === 'superadmin') expected = who === 'superadmin' ? 'allowed' : 403
         else if (who === 'superadmin') expected = access.superadminToo ? 'allowed' : 404
-        else {
-          const role = who === 'feed' ? 'officer' : (who as keyof typeof rank)
+        else if (who === 'groupMember' && access.groupMembers && method !== 'GET') {
+          // The group's right, stated in x-access: the role check lets them through, and what refuses
+          // them, if anything, is a rule of the thing itself (its author, its state), never the role.
+          // (Deletes run last, after the admin has deleted their group membership among the rest.)
+          if (method !== 'DELETE')
+            t.not(res.json().code, 'AUTH.FORBIDDEN', `${label}: the group's right (${res.statusCode})`)
+          t.ok(res.statusCode !== 401 && res.statusCode < 500, `${label}: answered (${res.statusCode})`)
+          continue
+        } else {
+          const role = who === 'feed' ? 'officer' : who === 'groupMember' ? 'viewer' : (who as keyof typeof rank)
           const feedRefused = who === 'feed' && method !== 'GET' && !access.agencyWrites
           expected = rank[role] < rank[access.role ?? 'admin'] || feedRefused ? 403 : 'allowed'
         }
