@@ -257,7 +257,7 @@ t.test(
 )
 
 t.test(
-  'people sign in through the provider (authorization code): the first admin named by email and an officer she invites each join on first sign-in',
+  'a partnership from nothing: its first admin, an officer and a theme chair sign in by the code flow; the chair comments, a police key imports',
   async (t) => {
     const portal = {
       client_id: 'portal',
@@ -268,6 +268,7 @@ t.test(
     const council = await openIdProvider(t, COUNCIL_AUDIENCE, [portal, platform], {
       'ada-oid': 'ada@boston.gov.uk',
       'olive-oid': 'Olive@Boston.gov.uk',
+      'chris-oid': 'chris@boston.gov.uk',
       'eve-oid': 'eve@elsewhere.example',
     })
     const ctx = await buildTestApp(t, {
@@ -294,8 +295,59 @@ t.test(
     })
     t.equal(invited.statusCode, 201, invited.body)
 
+    const asChair = await call('POST', '/partnerships/boston/invitations', ada, {
+      email: 'chris@boston.gov.uk',
+      role: 'viewer',
+    })
+    t.equal(asChair.statusCode, 201, asChair.body)
+
     const olive = await council.signIn(portal, 'olive-oid')
     t.equal((await call('GET', '/partnerships/boston/me', olive)).json().role, 'officer', 'olive joins as an officer')
+    const chris = await council.signIn(portal, 'chris-oid')
+    t.equal((await call('GET', '/partnerships/boston/me', chris)).json().role, 'viewer', 'chris joins as a viewer')
+
+    // The admin sets up a theme group chaired by chris; the officer adds the indicator it reports on.
+    const post = async (url: string, payload: object, headers = ada) => {
+      const res = await call('POST', `/partnerships/boston/${url}`, headers, payload)
+      t.equal(res.statusCode, 201, `${url}: ${res.body}`)
+      return res.json()
+    }
+    const police = await post('agencies', { name: 'Lincolnshire Police', role: 'responsible_authority' })
+    const asb = await post('priorities', { name: 'Anti-social behaviour' })
+    await post('areas', { name: 'Boston', type: 'district', code: 'E07000136' })
+    const indicator = await post(
+      'indicators',
+      {
+        reference: 'LOCAL ASB',
+        name: 'ASB incidents',
+        unit: 'count',
+        polarity: 'lower_better',
+        frequency: 'monthly',
+        aggregation: 'sum',
+        sourceAgencyId: police.id,
+        priorityIds: [asb.id],
+      },
+      olive,
+    )
+    const group = await post('groups', { name: 'ASB theme group', kind: 'theme', priorityId: asb.id })
+    await post(`groups/${group.id}/members`, { subject: 'chris-oid', offices: ['chair'], startsOn: '2010-04-01' })
+
+    // The police's system imports its month with an API key; the chair comments on it.
+    const key = (await post('api-keys', { agencyId: police.id, name: 'Lincolnshire Police feed' })).key as string
+    const imported = await ctx.app.inject({
+      method: 'POST',
+      url: '/partnerships/boston/measurements/bulk',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' },
+      payload: 'indicator,area,period,value\nLOCAL ASB,E07000136,2010-09,344\n',
+    })
+    t.equal(imported.statusCode, 200, `the police key imports its file: ${imported.body}`)
+    const comment = await call('POST', '/partnerships/boston/commentary', chris, {
+      indicatorId: indicator.id,
+      areaId: (await call('GET', '/partnerships/boston/areas?code=E07000136', ada)).json().items[0].id,
+      period: '2010-09',
+      body: 'Up on August: the town-centre dispersal order lapsed mid-month.',
+    })
+    t.equal(comment.statusCode, 201, `the chair writes the group's commentary: ${comment.body}`)
     const eve = await council.signIn(portal, 'eve-oid')
     t.equal((await call('GET', '/partnerships/boston/me', eve)).statusCode, 404, 'someone not invited is nobody here')
     const members = (await call('GET', '/partnerships/boston/members?sort=subject', ada)).json()
@@ -303,6 +355,7 @@ t.test(
       members.items.map((m: { issuer: string; subject: string; email: string }) => [m.issuer, m.subject, m.email]),
       [
         [council.issuer, 'ada-oid', 'ada@boston.gov.uk'],
+        [council.issuer, 'chris-oid', 'chris@boston.gov.uk'],
         [council.issuer, 'olive-oid', 'olive@boston.gov.uk'],
       ],
       "each bound to the provider's issuer and subject",
