@@ -47,6 +47,8 @@ import { InvitationSchema, PartnershipMemberSchema } from './modules/members/mem
 import { invitationRoutes, partnershipMemberRoutes } from './modules/members/members.routes.js'
 import { ApiKeySchema } from './modules/keys/keys.schemas.js'
 import { apiKeyRoutes } from './modules/keys/keys.routes.js'
+import { RoundSchema } from './modules/rounds/rounds.schemas.js'
+import { roundRoutes } from './modules/rounds/rounds.routes.js'
 import { keyMemberships } from './modules/keys/keys.service.js'
 import { membershipsOf } from './modules/members/members.service.js'
 import { LinkedActionSchema, ActionSchema, MilestoneSchema, ProgressSchema } from './modules/actions/actions.schemas.js'
@@ -114,6 +116,7 @@ const SHARED_SCHEMAS = [
   PartnershipMemberSchema,
   InvitationSchema,
   ApiKeySchema,
+  RoundSchema,
   GroupSchema,
   MemberSchema,
   ActionSchema,
@@ -310,6 +313,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(partnershipMemberRoutes, { prefix: `${scoped}/members` })
     await api.register(invitationRoutes, { prefix: `${scoped}/invitations` })
     await api.register(apiKeyRoutes, { prefix: `${scoped}/api-keys` })
+    await api.register(roundRoutes, { prefix: `${scoped}/rounds` })
     await api.register(groupRoutes, { prefix: `${scoped}/groups` })
     await api.register(memberRoutes, { prefix: `${scoped}/groups/:groupId/members` })
     await api.register(meRoutes, { prefix: scoped })

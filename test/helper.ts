@@ -281,7 +281,8 @@ export type Ids = Record<
   | 'peerFigure'
   | 'partnershipMember'
   | 'invitation'
-  | 'apiKey',
+  | 'apiKey'
+  | 'round',
   string
 >
 
@@ -449,7 +450,22 @@ export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
   const partnershipMember = await post('members', { subject: `officer-of@${slug}`, role: 'officer' })
   const invitation = await post('invitations', { email: `invited@${slug}.example`, role: 'viewer' })
   const apiKey = await post('api-keys', { agencyId: agency.id, name: `${slug} police feed` })
+  // Opened by a member of the performance group (member@slug), as only PMG members may.
+  const round = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/partnerships/${slug}/rounds`,
+      headers: await ctx.as('viewer', slug, { sub: `member@${slug}` }),
+      payload: {
+        period: '2010-05',
+        themeMeetingsOn: '2010-06-08',
+        pmgMeetingOn: '2010-06-22',
+        strategicMeetingOn: '2010-07-06',
+      },
+    })
+  ).json() as { id: string }
   return {
+    round: round.id,
     apiKey: apiKey.id,
     partnershipMember: partnershipMember.id,
     invitation: invitation.id,

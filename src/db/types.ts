@@ -172,6 +172,51 @@ export interface ApiKeyTable extends Tenanted {
   createdBy: string
 }
 
+export interface ReportingRoundTable extends Tenanted {
+  period: string
+  periodStart: string
+  periodEnd: string
+  themeMeetingsOn: string
+  pmgMeetingOn: string
+  strategicMeetingOn: string
+  sendDays: Generated<number>
+  returnDays: Generated<number>
+  openedBy: string
+  issuedAt: Date | null
+  issuedBy: string | null
+  missingReturnsReason: string | null
+}
+
+export interface RoundReturnTable extends Tenanted {
+  roundId: string
+  groupId: string
+  meetingOn: string
+  summary: string | null
+  submittedAt: Date | null
+  submittedBy: string | null
+}
+
+export interface RoundSelectionTable extends Tenanted {
+  roundId: string
+  indicatorId: string
+  areaId: string
+  decision: 'keep' | 'drop' | 'add'
+  direction: 'bad' | 'good' | null
+  reason: string | null
+  actionId: string | null
+  decidedBy: string
+}
+
+export interface IssuedReportTable {
+  id: Generated<string>
+  partnershipId: string
+  roundId: string
+  issuedAt: Generated<Date>
+  issuedBy: string
+  exceptions: unknown
+  performance: unknown
+}
+
 export interface ActionItemTable extends Tenanted {
   priorityId: string
   objectiveId: string | null
@@ -519,6 +564,10 @@ export interface Database {
   member: MemberTable
   invitation: InvitationTable
   apiKey: ApiKeyTable
+  reportingRound: ReportingRoundTable
+  roundReturn: RoundReturnTable
+  roundSelection: RoundSelectionTable
+  issuedReport: IssuedReportTable
   actionItem: ActionItemTable
   actionItemPartner: ActionItemPartnerTable
   actionItemIndicator: ActionItemIndicatorTable

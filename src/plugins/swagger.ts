@@ -28,6 +28,11 @@ export const API_TAGS = [
   { name: 'Actions', description: 'Action plans: actions, milestones, progress updates, activity RAG' },
   { name: 'Funding', description: 'Funding streams, allocations and bids through the staged approval process' },
   { name: 'Risks', description: 'The risk register: scored risks, assessments over time, heat maps' },
+  {
+    name: 'Rounds',
+    description:
+      "The reporting round: theme groups' returns, PMG's curation of the exceptions, and the issued report, frozen",
+  },
   { name: 'Evaluation', description: 'Judgements, exception and performance reports, trend charts' },
   {
     name: 'Benchmarking',

@@ -58,6 +58,8 @@ export const RESOURCE_OF: Record<string, keyof Ids> = {
   'peer-figures': 'peerFigure',
   invitations: 'invitation',
   'api-keys': 'apiKey',
+  rounds: 'round',
+  returns: 'group',
 }
 
 /** A nested segment whose name another resource also uses: a peer group's members are not a group's. */

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js'
 import { DomainError, notFound } from '../../domain/errors.js'
+import { curate, type Selection } from '../../domain/rounds.js'
 import {
   createEvaluator,
   rollUp,
@@ -337,6 +338,29 @@ export function createEvaluationService(db: Db) {
       }
     },
 
+    /**
+     * A reporting round's reports from one evaluation (issue 25): the exceptions as PMG curated them
+     * (`selections`), the data issues and the dropped apart, and the full performance report.
+     */
+    async curatedReports(tenant: Tenant, period: string, asOf: string, selections: readonly Selection[]) {
+      const fy = tenant.financialYearStartMonth
+      const evaluated = await evaluateAt(tenant.id, fy, period, asOf)
+      const candidates = evaluated.items.filter((item) => item.evaluation.flags.length > 0)
+      const { exceptions, dataIssues, dropped } = curate(candidates, evaluated.items, selections)
+      const [going, chased, off, all] = await Promise.all([
+        group(tenant.id, fy, evaluated.period, exceptions, true),
+        group(tenant.id, fy, evaluated.period, dataIssues, true),
+        group(tenant.id, fy, evaluated.period, dropped, true),
+        group(tenant.id, fy, evaluated.period, evaluated.items, false),
+      ])
+      const head = { period: evaluated.period, asOf }
+      return {
+        candidates: new Set(candidates.map((c) => `${c.indicator.id}|${c.area.id}`)),
+        exceptions: { ...head, priorities: going, dataIssues: chased, dropped: off },
+        performance: { ...head, priorities: all },
+      }
+    },
+
     /** Seed 000 Appendix 1 stage 1: every indicator of every priority with its evaluation and commentary. */
     async performanceReport(tenant: Tenant, period: string, asOf: string) {
       const evaluated = await evaluateAt(tenant.id, tenant.financialYearStartMonth, period, asOf)
@@ -366,11 +390,12 @@ export function createEvaluationService(db: Db) {
         { id: c.id, period: c.period, body: c.body, author: c.author, updatedAt: c.updatedAt.toISOString() },
       ]),
     )
-    const entry = (item: EvaluatedItem) => {
+    // PMG says whether an exception it added is good or bad news; the flags say it of the rest.
+    const entry = (item: EvaluatedItem & { direction?: 'bad' | 'good' }) => {
       const bad = item.evaluation.flags.some((f) => f.direction === 'bad')
       return {
         ...item,
-        direction: bad ? ('bad' as const) : ('good' as const),
+        direction: item.direction ?? (bad ? ('bad' as const) : ('good' as const)),
         commentary: commentOf.get(`${item.indicator.id}|${item.area.id}`) ?? null,
       }
     }

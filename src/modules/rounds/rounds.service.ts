@@ -1,0 +1,522 @@
+import { sql } from 'kysely'
+import type { Static } from 'typebox'
+import type { Db } from '../../db/client.js'
+import { roleAtLeast, type Actor } from '../../domain/access.js'
+import { DomainError, notFound } from '../../domain/errors.js'
+import { dateRange, parsePeriod } from '../../domain/periods.js'
+import {
+  checkIssue,
+  checkMeetings,
+  checkSelection,
+  returnDeadlines,
+  returnStatus,
+  type Decision,
+  type Selection,
+} from '../../domain/rounds.js'
+import { today } from '../../http/clock.js'
+import { pageCursor, UUID_PATTERN } from '../../http/paging.js'
+import { recordAudit } from '../audit/audit.repository.js'
+import type { createEvaluationService, Tenant } from '../evaluation/evaluation.service.js'
+import { membershipsIn } from '../groups/groups.repository.js'
+import { checkIfMatchWhenSent } from '../resource/resource.service.js'
+import type { CuratedReportSchema, IssuedReportSchema } from './rounds.schemas.js'
+
+type Evaluation = ReturnType<typeof createEvaluationService>
+
+const ROUND_COLUMNS = [
+  'id',
+  'archived',
+  'version',
+  'createdAt',
+  'updatedAt',
+  'period',
+  'periodStart',
+  'periodEnd',
+  'themeMeetingsOn',
+  'pmgMeetingOn',
+  'strategicMeetingOn',
+  'sendDays',
+  'returnDays',
+  'openedBy',
+  'issuedAt',
+  'issuedBy',
+  'missingReturnsReason',
+] as const
+
+const roundNotFound = () => notFound('round')
+
+/** A real calendar day in ISO form (a cursor is the client's to send, so it is checked). */
+const isDate = (text: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(text)) && new Date(text).toISOString().startsWith(text)
+
+/** The round's view: its returns with their deadlines and status today, and PMG's selections. */
+async function view(db: Db, partnershipId: string, round: RoundRow) {
+  const [returns, selections] = await Promise.all([
+    db
+      .selectFrom('roundReturn')
+      .innerJoin('partnershipGroup', (j) =>
+        j
+          .onRef('partnershipGroup.partnershipId', '=', 'roundReturn.partnershipId')
+          .onRef('partnershipGroup.id', '=', 'roundReturn.groupId'),
+      )
+      .select([
+        'roundReturn.id',
+        'roundReturn.groupId',
+        'partnershipGroup.name as groupName',
+        'partnershipGroup.priorityId',
+        'roundReturn.meetingOn',
+        'roundReturn.summary',
+        'roundReturn.submittedAt',
+        'roundReturn.submittedBy',
+      ])
+      .where('roundReturn.partnershipId', '=', partnershipId)
+      .where('roundReturn.roundId', '=', round.id)
+      .orderBy('partnershipGroup.name')
+      .execute(),
+    selectionsOf(db, partnershipId, round.id),
+  ])
+  const on = today()
+  return {
+    ...round,
+    returns: returns.map((r) => {
+      const deadlines = returnDeadlines(r.meetingOn, round.sendDays, round.returnDays)
+      return { ...r, ...deadlines, status: returnStatus(r.submittedAt !== null, deadlines.returnBy, on) }
+    }),
+    selections,
+  }
+}
+
+type RoundRow = Awaited<ReturnType<typeof findRound>> & object
+
+function findRound(db: Db, partnershipId: string, id: string, lock = false) {
+  let query = db
+    .selectFrom('reportingRound')
+    .select(ROUND_COLUMNS)
+    .where('partnershipId', '=', partnershipId)
+    .where('id', '=', id)
+  if (lock) query = query.forUpdate()
+  return query.executeTakeFirst()
+}
+
+function selectionsOf(
+  db: Db,
+  partnershipId: string,
+  roundId: string,
+): Promise<Array<Selection & { decidedBy: string }>> {
+  return db
+    .selectFrom('roundSelection')
+    .select(['indicatorId', 'areaId', 'decision', 'direction', 'reason', 'actionId', 'decidedBy'])
+    .where('partnershipId', '=', partnershipId)
+    .where('roundId', '=', roundId)
+    .orderBy('createdAt')
+    .execute()
+}
+
+/** Bumps the round's version: every step changes what its ETag stands for. */
+const touch = (trx: Db, partnershipId: string, id: string) =>
+  trx
+    .updateTable('reportingRound')
+    .set({ version: sql`version + 1`, updatedAt: sql`now()` })
+    .where('partnershipId', '=', partnershipId)
+    .where('id', '=', id)
+    .returning(ROUND_COLUMNS)
+    .executeTakeFirstOrThrow()
+
+/** PMG members open, curate and issue (seed 000 Appendix 1): membership on the day, whatever the role. */
+async function requirePmg(db: Db, partnershipId: string, actor: Actor, what: string): Promise<void> {
+  if ((await membershipsIn(db, partnershipId, actor.subject, today(), { kind: 'performance' })).length > 0) return
+  throw new DomainError('ROUND.NOT_PMG', 'forbidden', `Only a member of the Performance Management Group ${what}.`)
+}
+
+const refuseIssued = (round: { issuedAt: Date | null }) => {
+  if (round.issuedAt !== null)
+    throw new DomainError(
+      'ROUND.ISSUED',
+      'conflict',
+      `This round was issued on ${round.issuedAt.toISOString()}: its report is frozen.`,
+    )
+}
+
+/** The day a round's reports are judged on: its period's last day once it has passed, else today. */
+const judgedOn = (round: { periodEnd: string }) => (round.periodEnd < today() ? round.periodEnd : today())
+
+export interface OpenRound {
+  period: string
+  themeMeetingsOn: string
+  pmgMeetingOn: string
+  strategicMeetingOn: string
+  sendDays?: number
+  returnDays?: number
+  groupMeetings?: Array<{ groupId: string; meetingOn: string }>
+}
+
+export function createRoundService(db: Db, evaluation: Evaluation) {
+  const audit = (trx: Db, actor: Actor, partnershipId: string, id: string, before: unknown, after: unknown) =>
+    recordAudit(trx, actor, {
+      partnershipId,
+      action: before === null ? 'create' : 'update',
+      resourceType: 'round',
+      resourceId: id,
+      before,
+      after,
+    })
+
+  /** One step on a round, in a transaction under its row lock, audited, its version bumped. */
+  async function step(
+    tenant: Tenant,
+    actor: Actor,
+    id: string,
+    ifMatch: string | undefined,
+    work: (trx: Db, round: RoundRow) => Promise<void>,
+  ) {
+    const after = await db.transaction().execute(async (trx) => {
+      const round = await findRound(trx, tenant.id, id, true)
+      if (round === undefined) throw roundNotFound()
+      checkIfMatchWhenSent(ifMatch, round.version)
+      await work(trx, round)
+      const changed = await touch(trx, tenant.id, id)
+      await audit(trx, actor, tenant.id, id, round, changed)
+      return changed
+    })
+    return view(db, tenant.id, after)
+  }
+
+  return {
+    async list(tenant: Tenant, query: { limit?: number; cursor?: string }) {
+      const limit = query.limit ?? 50
+      const cursors = pageCursor<[string, string]>(
+        { list: 'rounds' },
+        ([start, uuid]) =>
+          typeof start === 'string' && isDate(start) && typeof uuid === 'string' && UUID_PATTERN.test(uuid),
+      )
+      let q = db.selectFrom('reportingRound').select(ROUND_COLUMNS).where('partnershipId', '=', tenant.id)
+      if (query.cursor !== undefined) {
+        const [start, uuid] = cursors.decode(query.cursor)
+        q = q.where(sql<boolean>`(period_start, id) < (${start}, ${uuid})`)
+      }
+      const rows = await q
+        .orderBy('periodStart', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute()
+      const items = await Promise.all(rows.slice(0, limit).map((r) => view(db, tenant.id, r)))
+      const last = items[items.length - 1]
+      return { items, nextCursor: rows.length > limit && last ? cursors.encode([last.periodStart, last.id]) : null }
+    },
+
+    async get(tenant: Tenant, id: string) {
+      const round = await findRound(db, tenant.id, id)
+      if (round === undefined) throw roundNotFound()
+      return view(db, tenant.id, round)
+    },
+
+    /** Opened by a PMG member with its meeting dates: a return is due from every theme group. */
+    async open(tenant: Tenant, actor: Actor, body: OpenRound) {
+      await requirePmg(db, tenant.id, actor, 'opens a round')
+      const period = parsePeriod(body.period, tenant.financialYearStartMonth, 'body.period')
+      const { start, end } = dateRange(period)
+      checkMeetings(body, end)
+      const round = await db.transaction().execute(async (trx) => {
+        const clash = await trx
+          .selectFrom('reportingRound')
+          .select('id')
+          .where('partnershipId', '=', tenant.id)
+          .where('period', '=', period.key)
+          .executeTakeFirst()
+        if (clash !== undefined)
+          throw new DomainError(
+            'ROUND.DUPLICATE',
+            'conflict',
+            `A round for ${period.key} is already open (${clash.id}).`,
+            [{ field: 'body.period', message: 'has a round' }],
+          )
+        const row = await trx
+          .insertInto('reportingRound')
+          .values({
+            partnershipId: tenant.id,
+            period: period.key,
+            periodStart: start,
+            periodEnd: end,
+            themeMeetingsOn: body.themeMeetingsOn,
+            pmgMeetingOn: body.pmgMeetingOn,
+            strategicMeetingOn: body.strategicMeetingOn,
+            ...(body.sendDays === undefined ? {} : { sendDays: body.sendDays }),
+            ...(body.returnDays === undefined ? {} : { returnDays: body.returnDays }),
+            openedBy: actor.subject,
+          })
+          .returning(ROUND_COLUMNS)
+          .executeTakeFirstOrThrow()
+        const themes = await trx
+          .selectFrom('partnershipGroup')
+          .select('id')
+          .where('partnershipId', '=', tenant.id)
+          .where('kind', '=', 'theme')
+          .where('archived', '=', false)
+          .execute()
+        const own = new Map((body.groupMeetings ?? []).map((g) => [g.groupId, g.meetingOn]))
+        const unknown = [...own.keys()].filter((g) => !themes.some((t) => t.id === g))
+        if (unknown.length > 0)
+          throw new DomainError(
+            'ROUND.GROUP',
+            'unprocessable',
+            'groupMeetings names a group that is not a theme group here.',
+            [{ field: 'body.groupMeetings', message: `${unknown.join(', ')} is no theme group of this partnership` }],
+          )
+        if (themes.length > 0)
+          await trx
+            .insertInto('roundReturn')
+            .values(
+              themes.map((g) => ({
+                partnershipId: tenant.id,
+                roundId: row.id,
+                groupId: g.id,
+                meetingOn: own.get(g.id) ?? body.themeMeetingsOn,
+              })),
+            )
+            .execute()
+        await audit(trx, actor, tenant.id, row.id, null, row)
+        return row
+      })
+      return view(db, tenant.id, round)
+    },
+
+    /** A theme group marks its return in: a member of the group (or an officer), once, before issue. */
+    submitReturn(
+      tenant: Tenant,
+      actor: Actor,
+      id: string,
+      groupId: string,
+      ifMatch: string | undefined,
+      summary: string,
+    ) {
+      return step(tenant, actor, id, ifMatch, async (trx, round) => {
+        refuseIssued(round)
+        const ret = await returnOf(trx, tenant.id, id, groupId)
+        if (!(actor.role !== undefined && roleAtLeast(actor.role, 'officer'))) {
+          const member = await membershipsIn(trx, tenant.id, actor.subject, today(), { id: groupId })
+          if (member.length === 0)
+            throw new DomainError(
+              'ROUND.NOT_GROUP',
+              'forbidden',
+              "Only the group's members (or an officer) submit its return.",
+            )
+        }
+        if (ret.submittedAt !== null)
+          throw new DomainError(
+            'ROUND.RETURN_SUBMITTED',
+            'conflict',
+            `This group's return was submitted on ${ret.submittedAt.toISOString()}: PMG may reopen it.`,
+          )
+        await trx
+          .updateTable('roundReturn')
+          .set({
+            summary,
+            submittedAt: sql<Date>`now()`,
+            submittedBy: actor.subject,
+            version: sql`version + 1`,
+            updatedAt: sql`now()`,
+          })
+          .where('partnershipId', '=', tenant.id)
+          .where('id', '=', ret.id)
+          .execute()
+      })
+    },
+
+    /** PMG sends a return back for more: the group may change and submit it again. */
+    reopenReturn(tenant: Tenant, actor: Actor, id: string, groupId: string, ifMatch: string | undefined) {
+      return step(tenant, actor, id, ifMatch, async (trx, round) => {
+        await requirePmg(trx, tenant.id, actor, 'reopens a return')
+        refuseIssued(round)
+        const ret = await returnOf(trx, tenant.id, id, groupId)
+        if (ret.submittedAt === null)
+          throw new DomainError(
+            'ROUND.RETURN_OPEN',
+            'conflict',
+            "This group's return is still open: nothing to reopen.",
+          )
+        await trx
+          .updateTable('roundReturn')
+          .set({ submittedAt: null, submittedBy: null, version: sql`version + 1`, updatedAt: sql`now()` })
+          .where('partnershipId', '=', tenant.id)
+          .where('id', '=', ret.id)
+          .execute()
+      })
+    },
+
+    /** PMG decides one indicator and area: keep, drop or add (domain/rounds.ts, checkSelection). */
+    async select(
+      tenant: Tenant,
+      actor: Actor,
+      id: string,
+      key: { indicatorId: string; areaId: string },
+      ifMatch: string | undefined,
+      body: { decision: Decision; direction?: 'bad' | 'good' | null; reason?: string | null; actionId?: string | null },
+    ) {
+      await requirePmg(db, tenant.id, actor, 'curates the exceptions')
+      const round = await findRound(db, tenant.id, id)
+      if (round === undefined) throw roundNotFound()
+      const { candidates } = await evaluation.curatedReports(tenant, round.period, judgedOn(round), [])
+      const selection = {
+        decision: body.decision,
+        direction: body.direction ?? null,
+        reason: body.reason ?? null,
+        actionId: body.actionId ?? null,
+      }
+      checkSelection(selection, candidates.has(`${key.indicatorId}|${key.areaId}`))
+      return step(tenant, actor, id, ifMatch, async (trx, locked) => {
+        refuseIssued(locked)
+        try {
+          await trx
+            .insertInto('roundSelection')
+            .values({ partnershipId: tenant.id, roundId: id, ...key, ...selection, decidedBy: actor.subject })
+            .onConflict((oc) =>
+              oc.columns(['partnershipId', 'roundId', 'indicatorId', 'areaId']).doUpdateSet({
+                ...selection,
+                decidedBy: actor.subject,
+                version: sql`round_selection.version + 1`,
+                updatedAt: sql`now()`,
+              }),
+            )
+            .execute()
+        } catch (err) {
+          if ((err as { code?: string }).code !== '23503') throw err
+          throw new DomainError(
+            'ROUND.REFERENCE',
+            'unprocessable',
+            'The indicator, area or action named is not of this partnership.',
+            [{ field: 'body.actionId', message: 'or the path names nothing here' }],
+          )
+        }
+      })
+    },
+
+    /** PMG takes back a decision: the computed exception stands as computed. */
+    unselect(
+      tenant: Tenant,
+      actor: Actor,
+      id: string,
+      key: { indicatorId: string; areaId: string },
+      ifMatch: string | undefined,
+    ) {
+      return step(tenant, actor, id, ifMatch, async (trx, round) => {
+        await requirePmg(trx, tenant.id, actor, 'curates the exceptions')
+        refuseIssued(round)
+        const gone = await trx
+          .deleteFrom('roundSelection')
+          .where('partnershipId', '=', tenant.id)
+          .where('roundId', '=', id)
+          .where('indicatorId', '=', key.indicatorId)
+          .where('areaId', '=', key.areaId)
+          .executeTakeFirst()
+        if (gone.numDeletedRows === 0n) throw notFound('selection')
+      })
+    },
+
+    /** The exceptions as curated so far (before issue), or as issued. */
+    async exceptions(tenant: Tenant, id: string) {
+      const round = await findRound(db, tenant.id, id)
+      if (round === undefined) throw roundNotFound()
+      if (round.issuedAt !== null) return (await issuedOf(db, tenant.id, id))!.exceptions
+      const selections = await selectionsOf(db, tenant.id, id)
+      return (await evaluation.curatedReports(tenant, round.period, judgedOn(round), selections)).exceptions
+    },
+
+    /**
+     * PMG issues the round: the curated exceptions and the full performance report, frozen as they stand
+     * (issued_report takes no update or delete, not even from its owner). Refused while a return is
+     * missing unless PMG says why.
+     */
+    async issue(tenant: Tenant, actor: Actor, id: string, ifMatch: string | undefined, missingReturnsReason?: string) {
+      await requirePmg(db, tenant.id, actor, 'issues a round')
+      const round = await findRound(db, tenant.id, id)
+      if (round === undefined) throw roundNotFound()
+      refuseIssued(round)
+      const current = await view(db, tenant.id, round)
+      checkIssue(
+        current.returns.filter((r) => r.status !== 'submitted').map((r) => r.groupName),
+        missingReturnsReason,
+      )
+      const { exceptions, performance } = await evaluation.curatedReports(
+        tenant,
+        round.period,
+        judgedOn(round),
+        current.selections,
+      )
+      await step(tenant, actor, id, ifMatch, async (trx, locked) => {
+        refuseIssued(locked)
+        // What was curated is what is issued: a selection changed meanwhile sends the issue back.
+        if (locked.version !== round.version)
+          throw new DomainError(
+            'ROUND.CHANGED',
+            'conflict',
+            'The round changed while it was being issued: issue it again.',
+          )
+        await trx
+          .updateTable('reportingRound')
+          .set({
+            issuedAt: sql<Date>`now()`,
+            issuedBy: actor.subject,
+            missingReturnsReason: missingReturnsReason ?? null,
+          })
+          .where('partnershipId', '=', tenant.id)
+          .where('id', '=', id)
+          .execute()
+        await trx
+          .insertInto('issuedReport')
+          .values({
+            partnershipId: tenant.id,
+            roundId: id,
+            issuedBy: actor.subject,
+            exceptions: JSON.stringify(exceptions),
+            performance: JSON.stringify(performance),
+          })
+          .execute()
+      })
+      return this.report(tenant, id)
+    },
+
+    /** The issued report, as it was issued. */
+    async report(tenant: Tenant, id: string) {
+      const round = await findRound(db, tenant.id, id)
+      if (round === undefined) throw roundNotFound()
+      const issued = await issuedOf(db, tenant.id, id)
+      if (issued === undefined)
+        throw new DomainError(
+          'ROUND.NOT_ISSUED',
+          'not-found',
+          'This round has not been issued yet: see its exceptions as curated so far.',
+        )
+      return { roundId: id, period: round.period, ...issued }
+    },
+  }
+}
+
+async function returnOf(db: Db, partnershipId: string, roundId: string, groupId: string) {
+  const ret = await db
+    .selectFrom('roundReturn')
+    .select(['id', 'submittedAt'])
+    .where('partnershipId', '=', partnershipId)
+    .where('roundId', '=', roundId)
+    .where('groupId', '=', groupId)
+    .executeTakeFirst()
+  if (ret === undefined) throw notFound('return')
+  return ret
+}
+
+async function issuedOf(db: Db, partnershipId: string, roundId: string) {
+  const row = await db
+    .selectFrom('issuedReport')
+    .select(['issuedAt', 'issuedBy', 'exceptions', 'performance'])
+    .where('partnershipId', '=', partnershipId)
+    .where('roundId', '=', roundId)
+    .executeTakeFirst()
+  // Stored as issued, from the reports' own shapes.
+  return row as
+    | {
+        issuedAt: Date
+        issuedBy: string
+        exceptions: Static<typeof CuratedReportSchema>
+        performance: Static<typeof IssuedReportSchema>['performance']
+      }
+    | undefined
+}

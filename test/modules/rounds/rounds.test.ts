@@ -1,0 +1,185 @@
+import t from 'tap'
+import { loadDemo } from '../../../src/modules/demo/demo.service.js'
+import { buildTestApp, type TestApp } from '../../helper.js'
+
+const URL = '/partnerships/east-lincolnshire'
+
+/** Someone of the demo's, signing in with no role in the token: their groups give them their rights. */
+const person = async (ctx: TestApp, sub: string) => ({ authorization: `Bearer ${await ctx.token({ sub })}` })
+
+interface Item {
+  indicator: { id: string; reference: string }
+  area: { id: string; code: string }
+  evaluation: { flags: Array<{ flag: string }> }
+  direction: string
+  selection: { decision: string; reason: string | null; actionId: string | null } | null
+}
+const itemsOf = (groups: Array<{ items: Item[] }>) => groups.flatMap((g) => g.items)
+const keyOf = (i: Item) => `${i.indicator.reference} ${i.area.code}`
+
+t.test(
+  "East Lincolnshire's 2010-09 round: opened by PMG, returns in (one late), curated, issued, and frozen against a later revision",
+  async (t) => {
+    const ctx = await buildTestApp(t)
+    await loadDemo(ctx.db, ctx.config.auth.issuer)
+    const pmg = await person(ctx, 'pmg.chair@example.org')
+    const asbMember = await person(ctx, 'sarah.cocker@example.org')
+    const officer = await ctx.as('officer', 'east-lincolnshire')
+    const call = (method: 'GET' | 'POST' | 'PUT', url: string, headers: Record<string, string>, payload?: object) =>
+      ctx.app.inject({ method, url: `${URL}${url}`, headers, ...(payload === undefined ? {} : { payload }) })
+
+    const meetings = { themeMeetingsOn: '2010-10-12', pmgMeetingOn: '2010-10-26', strategicMeetingOn: '2010-11-09' }
+    const refused = await call('POST', '/rounds', asbMember, { period: '2010-09', ...meetings })
+    t.equal(refused.statusCode, 403, 'a theme group member does not open a round')
+    t.equal(refused.json().code, 'ROUND.NOT_PMG')
+    const backwards = await call('POST', '/rounds', pmg, { period: '2010-09', ...meetings, pmgMeetingOn: '2010-10-01' })
+    t.equal(backwards.statusCode, 422, 'PMG meets after the theme groups')
+    t.equal(backwards.json().code, 'ROUND.DATES')
+
+    const groups = (await call('GET', '/groups?kind=theme&sort=name', pmg)).json().items as Array<{
+      id: string
+      name: string
+    }>
+    const asb = groups.find((g) => g.name.startsWith('Anti-Social'))!
+    const ppo = groups.find((g) => g.name.startsWith('Prolific'))!
+    const opened = await call('POST', '/rounds', pmg, {
+      period: '2010-09',
+      ...meetings,
+      groupMeetings: [{ groupId: asb.id, meetingOn: '2010-10-05' }],
+    })
+    t.equal(opened.statusCode, 201, opened.statusCode === 201 ? 'opened' : opened.body)
+    const round = opened.json()
+    t.equal(round.returns.length, 4, 'a return is due from each of the four theme groups')
+    const asbReturn = round.returns.find((r: { groupId: string }) => r.groupId === asb.id)
+    t.match(asbReturn, { meetingOn: '2010-10-05', sendBy: '2010-09-28', returnBy: '2010-10-12', status: 'overdue' })
+    const again = await call('POST', '/rounds', pmg, { period: '2010-09', ...meetings })
+    t.equal(again.statusCode, 409, 'one round per period')
+
+    const path = `/rounds/${round.id}`
+    const submit = (groupId: string, headers: Record<string, string>) =>
+      call('POST', `${path}/returns/${groupId}/submit`, headers, { summary: 'Commentary in for every red.' })
+    t.equal((await submit(asb.id, await person(ctx, 'ppo.manager@example.org'))).statusCode, 403, "not another group's")
+    t.equal((await submit(asb.id, asbMember)).statusCode, 200, 'the group submits its return')
+    const twice = await submit(asb.id, asbMember)
+    t.equal(twice.statusCode, 409)
+    t.equal(twice.json().code, 'ROUND.RETURN_SUBMITTED')
+    t.equal((await call('POST', `${path}/returns/${asb.id}/reopen`, pmg)).statusCode, 200, 'PMG asks for more')
+    t.equal((await submit(asb.id, asbMember)).statusCode, 200, 'and the group submits again')
+    for (const g of groups.filter((g) => g.id !== asb.id && g.id !== ppo.id))
+      t.equal((await submit(g.id, officer)).statusCode, 200, `${g.name} returned (by an officer)`)
+    const status = (await call('GET', path, pmg))
+      .json()
+      .returns.map((r: { groupName: string; status: string }) => r.status)
+    t.same(status.sort(), ['overdue', 'submitted', 'submitted', 'submitted'], "the PPO group's return is late")
+
+    // PMG's curation: the computed exceptions, the data issues apart.
+    const computed = (await call('GET', `${path}/exceptions`, pmg)).json()
+    const going = itemsOf(computed.priorities)
+    const chased = itemsOf(computed.dataIssues)
+    t.ok(
+      going.length > 0 && chased.length > 0,
+      `${going.length} exceptions go up, ${chased.length} data issues are chased`,
+    )
+    t.ok(
+      chased.every((i) => i.evaluation.flags.every((f) => ['missing_data', 'no_target'].includes(f.flag))),
+      'a data issue is flagged only for want of a target or a figure',
+    )
+    const dropping = going.find((i) => i.direction === 'good')!
+    const select = (item: { indicator: { id: string }; area: { id: string } }, body: object) =>
+      call('PUT', `${path}/selections/${item.indicator.id}/${item.area.id}`, pmg, body)
+    const noReason = await select(dropping, { decision: 'drop' })
+    t.equal(noReason.statusCode, 422, 'dropping needs a reason')
+    t.equal(noReason.json().code, 'ROUND.SELECTION')
+    t.equal((await select(dropping, { decision: 'drop', reason: 'One good month; not yet a trend' })).statusCode, 200)
+
+    const performance = (await call('GET', '/reports/performance?period=2010-09', pmg)).json()
+    const quiet = itemsOf(performance.priorities).find((i) => i.evaluation.flags.length === 0)!
+    t.equal((await select(quiet, { decision: 'keep' })).statusCode, 422, 'nothing to keep where nothing was raised')
+    const added = await select(quiet, {
+      decision: 'add',
+      direction: 'bad',
+      reason: 'On target, but the Boston town-centre disorder reported by the police this month belongs here',
+    })
+    t.equal(added.statusCode, 200, added.statusCode === 200 ? 'added' : added.body)
+
+    const kept = going.find((i) => i.direction === 'bad')!
+    const actions = (await call('GET', `/actions?limit=1`, pmg)).json().items
+    t.equal((await select(kept, { decision: 'keep', actionId: actions[0].id })).statusCode, 200)
+
+    const curated = (await call('GET', `${path}/exceptions`, pmg)).json()
+    const nowGoing = itemsOf(curated.priorities)
+    t.notOk(
+      nowGoing.some((i) => keyOf(i) === keyOf(dropping)),
+      'the dropped one does not go up',
+    )
+    t.match(itemsOf(curated.dropped), [{ selection: { decision: 'drop', reason: 'One good month; not yet a trend' } }])
+    t.match(
+      nowGoing.find((i) => keyOf(i) === keyOf(quiet)),
+      { direction: 'bad', selection: { decision: 'add' } },
+    )
+    t.match(
+      nowGoing.find((i) => keyOf(i) === keyOf(kept)),
+      { selection: { decision: 'keep', actionId: actions[0].id } },
+    )
+
+    // Issue: not while a return is missing, unless PMG says why.
+    const early = await call('POST', `${path}/issue`, pmg, {})
+    t.equal(early.statusCode, 409)
+    t.equal(early.json().code, 'ROUND.RETURNS_MISSING')
+    t.match(early.json().detail, /Prolific/)
+    const issued = await call('POST', `${path}/issue`, pmg, {
+      missingReturnsReason: 'The PPO group did not meet this quarter; its figures are on target',
+    })
+    t.equal(issued.statusCode, 201, issued.statusCode === 201 ? 'issued' : issued.body)
+    const report = await call('GET', `${path}/report`, officer)
+    t.equal(report.statusCode, 200)
+    t.same(report.json().exceptions, curated, 'what was curated is what was issued')
+    t.ok(report.json().performance.priorities.length > 0, 'with the full performance report')
+    t.equal((await submit(ppo.id, officer)).json().code, 'ROUND.ISSUED', 'an issued round takes no more returns')
+
+    // A figure revised after issue leaves the issued report as it was.
+    const put = await call('PUT', '/measurements/LOCAL%20ASB/E07000136/2010-09', officer, { value: 400 })
+    t.equal(put.statusCode, 200, put.body)
+    const after = await call('GET', `${path}/report`, officer)
+    t.equal(after.body, report.body, 'the issued report is byte for byte as issued')
+    t.not(
+      (await call('GET', '/reports/exceptions?period=2010-09', officer)).body,
+      JSON.stringify(report.json().exceptions),
+      'while the live report moved with the revision',
+    )
+  },
+)
+
+t.test('an issued report is never changed or deleted, not even by the database owner', async (t) => {
+  const ctx = await buildTestApp(t)
+  await loadDemo(ctx.db, ctx.config.auth.issuer)
+  const pmg = await person(ctx, 'pmg.chair@example.org')
+  const round = (
+    await ctx.app.inject({
+      method: 'POST',
+      url: `${URL}/rounds`,
+      headers: pmg,
+      payload: {
+        period: '2010-06',
+        themeMeetingsOn: '2010-07-13',
+        pmgMeetingOn: '2010-07-27',
+        strategicMeetingOn: '2010-08-10',
+      },
+    })
+  ).json()
+  const issued = await ctx.app.inject({
+    method: 'POST',
+    url: `${URL}/rounds/${round.id}/issue`,
+    headers: pmg,
+    payload: { missingReturnsReason: 'Testing the freeze' },
+  })
+  t.equal(issued.statusCode, 201, issued.statusCode === 201 ? 'issued' : issued.body)
+  await t.rejects(
+    ctx.db.updateTable('issuedReport').set({ issuedBy: 'someone else' }).where('roundId', '=', round.id).execute(),
+    /never changed or deleted/,
+  )
+  await t.rejects(
+    ctx.db.deleteFrom('issuedReport').where('roundId', '=', round.id).execute(),
+    /never changed or deleted/,
+  )
+})
