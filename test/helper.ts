@@ -282,7 +282,9 @@ export type Ids = Record<
   | 'partnershipMember'
   | 'invitation'
   | 'apiKey'
-  | 'round',
+  | 'round'
+  | 'roundRequest'
+  | 'strategicResponse',
   string
 >
 
@@ -464,8 +466,55 @@ export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
       },
     })
   ).json() as { id: string }
+  // The round before it, issued, with the Strategic Group's response and a follow-up PMG answers later;
+  // and PMG's request to the theme group in the furnished round. member@slug sits on PMG and on the
+  // Strategic Group.
+  const strategic = await post('groups', { name: `${slug} strategic group`, kind: 'strategic' })
+  await post(`groups/${strategic.id}/members`, { subject: `member@${slug}`, startsOn: '2000-01-01' })
+  const step = async (method: 'POST' | 'PUT', url: string, payload: object) => {
+    const res = await ctx.app.inject({ method, url: `/partnerships/${slug}/${url}`, headers: member, payload })
+    if (res.statusCode >= 300) throw new Error(`furnish: ${method} ${url} answered ${res.statusCode}: ${res.body}`)
+    return res.json() as { id: string; requests: Array<{ id: string }>; responses: Array<{ id: string }> }
+  }
+  const earlier = await step('POST', 'rounds', {
+    period: '2010-04',
+    themeMeetingsOn: '2010-05-11',
+    pmgMeetingOn: '2010-05-25',
+    strategicMeetingOn: '2010-06-08',
+  })
+  const going = (
+    await ctx.app.inject({
+      method: 'GET',
+      url: `/partnerships/${slug}/rounds/${earlier.id}/exceptions`,
+      headers: member,
+    })
+  ).json() as {
+    priorities: Array<{ items: Array<{ indicator: { id: string }; area: { id: string } }> }>
+  }
+  const raised = going.priorities.some((p) =>
+    p.items.some((i) => i.indicator.id === indicator.id && i.area.id === area.id),
+  )
+  if (!raised)
+    await step('PUT', `rounds/${earlier.id}/selections/${indicator.id}/${area.id}`, {
+      decision: 'add',
+      direction: 'bad',
+      reason: 'PMG sends it up',
+    })
+  await step('POST', `rounds/${earlier.id}/issue`, { missingReturnsReason: 'Furnished' })
+  const responded = await step('PUT', `rounds/${earlier.id}/responses/${indicator.id}/${area.id}`, {
+    response: 'further_support_required',
+    followUp: `${slug} asks PMG for more`,
+    followUpDueOn: '2010-06-30',
+  })
+  const asked = await step('POST', `rounds/${round.id}/requests`, {
+    groupId: group.id,
+    question: `${slug} asks the group`,
+    dueOn: '2010-07-01',
+  })
   return {
     round: round.id,
+    roundRequest: asked.requests[0]!.id,
+    strategicResponse: responded.responses[0]!.id,
     apiKey: apiKey.id,
     partnershipMember: partnershipMember.id,
     invitation: invitation.id,

@@ -207,6 +207,34 @@ export interface RoundSelectionTable extends Tenanted {
   decidedBy: string
 }
 
+export interface RoundRequestTable extends Tenanted {
+  roundId: string
+  groupId: string
+  question: string
+  dueOn: string
+  askedBy: string
+  answer: string | null
+  answeredBy: string | null
+  answeredAt: Date | null
+}
+
+export type StrategicResponse = 'accepted' | 'further_support_required' | 'raise_at_county_board'
+
+export interface StrategicResponseTable extends Tenanted {
+  roundId: string
+  indicatorId: string
+  areaId: string
+  response: StrategicResponse
+  note: string | null
+  followUp: string | null
+  followUpDueOn: string | null
+  respondedBy: string
+  answer: string | null
+  answeredInRoundId: string | null
+  answeredBy: string | null
+  answeredAt: Date | null
+}
+
 export interface IssuedReportTable {
   id: Generated<string>
   partnershipId: string
@@ -423,6 +451,8 @@ export interface MeasurementTable {
   version: Generated<number>
   createdAt: Generated<Date>
   updatedAt: Generated<Date>
+  /** Since when this version has held its value (a status change alone keeps it). */
+  valueSince: Generated<Date>
 }
 
 export interface MeasurementRevisionTable {
@@ -441,6 +471,8 @@ export interface MeasurementRevisionTable {
   sentAt: Date
   deletedBy: string | null
   deletedAt: Date | null
+  periodStart: string
+  valueSince: Date
 }
 
 export interface IdempotencyKeyTable {
@@ -568,6 +600,8 @@ export interface Database {
   roundReturn: RoundReturnTable
   roundSelection: RoundSelectionTable
   issuedReport: IssuedReportTable
+  roundRequest: RoundRequestTable
+  strategicResponse: StrategicResponseTable
   actionItem: ActionItemTable
   actionItemPartner: ActionItemPartnerTable
   actionItemIndicator: ActionItemIndicatorTable

@@ -60,6 +60,8 @@ export const RESOURCE_OF: Record<string, keyof Ids> = {
   'api-keys': 'apiKey',
   rounds: 'round',
   returns: 'group',
+  requests: 'roundRequest',
+  'follow-ups': 'strategicResponse',
 }
 
 /** A nested segment whose name another resource also uses: a peer group's members are not a group's. */

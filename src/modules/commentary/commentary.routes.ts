@@ -30,8 +30,8 @@ const commentaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     filters: CommentaryFilters,
     writeRole: 'officer',
     problems: {
-      write: { 400: ['PERIOD.INVALID'], 403: ['COMMENTARY.NOT_AUTHOR'] },
-      delete: { 403: ['COMMENTARY.NOT_AUTHOR'] },
+      write: { 400: ['PERIOD.INVALID'], 403: ['COMMENTARY.NOT_AUTHOR'], 409: ['COMMENTARY.RETURN_SUBMITTED'] },
+      delete: { 403: ['COMMENTARY.NOT_AUTHOR'], 409: ['COMMENTARY.RETURN_SUBMITTED'] },
     },
     groupMembers: true,
   })

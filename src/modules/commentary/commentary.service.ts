@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js'
-import { requireAuthor, type Actor } from '../../domain/access.js'
+import { requireAuthor, roleAtLeast, type Actor } from '../../domain/access.js'
 import { DomainError, notFound } from '../../domain/errors.js'
 import { dateRange, parsePeriod } from '../../domain/periods.js'
 import { today } from '../../http/clock.js'
@@ -7,16 +7,34 @@ import { themeGroupsOf } from '../groups/groups.repository.js'
 import { requireRoleOrMembership } from '../groups/groups.service.js'
 import type { Row } from '../resource/resource.repository.js'
 import { createResourceService, type WriteHooks } from '../resource/resource.service.js'
+import { submittedReturns } from '../rounds/rounds.repository.js'
 import { commentaryHistory, commentarySpec, namesExist } from './commentary.repository.js'
 
 const checkAuthor = (existing: Row<'commentary'>, actor: Actor, action: 'change' | 'delete') =>
   requireAuthor({ author: existing.author, what: 'comment', code: 'COMMENTARY.NOT_AUTHOR' }, actor, action)
+
+/**
+ * A theme group's members write its commentary for a round's period until their return is submitted
+ * (issue 25); PMG reopens it for more. Officers are not bound by a group's return.
+ */
+async function refuseAfterReturn(trx: Db, partnershipId: string, actor: Actor, indicatorId: string, period: string) {
+  if (actor.role !== undefined && roleAtLeast(actor.role, 'officer')) return
+  const groups = await themeGroupsOf(trx, partnershipId, indicatorId)
+  const submitted = await submittedReturns(trx, partnershipId, period, groups)
+  if (submitted.length > 0)
+    throw new DomainError(
+      'COMMENTARY.RETURN_SUBMITTED',
+      'conflict',
+      `${submitted.join(', ')} submitted its return for ${period}: its commentary stands until PMG reopens the return.`,
+    )
+}
 
 const hooks: WriteHooks<'commentary'> = {
   // The author is whoever the token says, never what the body claims; the period gets its canonical form.
   async beforeWrite(trx, scope, values, existing, actor) {
     if (existing !== undefined) {
       checkAuthor(existing, actor, 'change')
+      await refuseAfterReturn(trx, scope.partnershipId, actor, existing.indicatorId, existing.period)
       return { ...values, editedBy: actor.subject }
     }
     const period = parsePeriod(values.period as string, scope.yearStartMonth, 'body.period')
@@ -41,10 +59,12 @@ const hooks: WriteHooks<'commentary'> = {
       "this indicator's commentary",
       'any',
     )
+    await refuseAfterReturn(trx, scope.partnershipId, actor, values.indicatorId as string, period.key)
     return { ...values, period: period.key, periodStart: dateRange(period).start, author: actor.subject }
   },
-  async beforeDelete(_trx, _scope, existing, actor) {
+  async beforeDelete(trx, scope, existing, actor) {
     checkAuthor(existing, actor, 'delete')
+    await refuseAfterReturn(trx, scope.partnershipId, actor, existing.indicatorId, existing.period)
   },
 }
 

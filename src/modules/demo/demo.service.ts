@@ -12,7 +12,9 @@ import { createFeedService } from '../feeds/feeds.service.js'
 import { createFundingService } from '../funding/funding.service.js'
 import { createGroupService, createMemberService } from '../groups/groups.service.js'
 import { createMemberServices } from '../members/members.service.js'
+import { createEvaluationService } from '../evaluation/evaluation.service.js'
 import { createRiskService } from '../risks/risks.service.js'
+import { createRoundService } from '../rounds/rounds.service.js'
 import { findPartnership } from '../partnerships/partnerships.repository.js'
 import { createPartnershipService } from '../partnerships/partnerships.service.js'
 import { createPriorityService } from '../priorities/priorities.service.js'
@@ -219,7 +221,47 @@ async function loadRecords(
         contingency: contingency === 'contingency',
       })
   }
+  await loadRounds(db, data, scope, { indicator: indicatorIds, area: areaIds })
   return counts
+}
+
+/**
+ * The rounds the partnership ran, through the round service as its people would: PMG opens, the theme
+ * groups' chairs return, PMG issues, the Strategic Group responds. A round already there is left alone.
+ */
+async function loadRounds(
+  db: Db,
+  data: DemoPartnership,
+  scope: { partnershipId: string; yearStartMonth: number },
+  ids: { indicator: ReadonlyMap<string, string>; area: ReadonlyMap<string, string> },
+) {
+  if (data.rounds === undefined) return
+  const rounds = createRoundService(db, createEvaluationService(db))
+  const tenant = { id: scope.partnershipId, financialYearStartMonth: scope.yearStartMonth }
+  const as = (subject: string): Actor => ({ subject, requestId: 'demo', role: 'viewer' })
+  const existing = (await rounds.list(tenant, { limit: 200 })).items
+  for (const { pmg, strategic, returns, missingReturnsReason, responses, ...dates } of data.rounds) {
+    if (existing.some((r) => r.period === dates.period)) continue
+    const round = await rounds.open(tenant, as(pmg), dates)
+    for (const ret of round.returns) {
+      const summary = returns[ret.groupName]
+      if (summary === undefined) continue
+      const group = data.groups?.find((g) => g.name === ret.groupName)
+      const chair = group?.members.find((m) => m.offices?.includes('chair')) ?? group?.members[0]
+      if (chair === undefined) throw new Error(`demo round: ${ret.groupName} has no one to return`)
+      await rounds.submitReturn(tenant, as(chair.subject), round.id, ret.groupId, undefined, summary)
+    }
+    await rounds.issue(tenant, as(pmg), round.id, undefined, missingReturnsReason)
+    for (const { indicator, area, ...response } of responses)
+      await rounds.respond(
+        tenant,
+        as(strategic),
+        round.id,
+        { indicatorId: ids.indicator.get(indicator)!, areaId: ids.area.get(area)! },
+        undefined,
+        response,
+      )
+  }
 }
 
 /** Populations and peers' counts in bulk, as a partnership would send them; its groups one member at a time. */

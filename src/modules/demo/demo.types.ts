@@ -53,6 +53,30 @@ export interface DemoPartnership {
   riskRounds?: readonly DemoRiskRound[]
   feeds?: readonly DemoFeed[]
   benchmarking?: DemoBenchmarking
+  rounds?: readonly DemoRound[]
+}
+
+/**
+ * A reporting round taken to issue as the partnership ran it: opened and issued by `pmg` (a PMG member),
+ * each theme group's return submitted by its chair with the summary given, and the Strategic Group's
+ * responses by `strategic` (by indicator reference and area code).
+ */
+export interface DemoRound {
+  period: string
+  themeMeetingsOn: string
+  pmgMeetingOn: string
+  strategicMeetingOn: string
+  pmg: string
+  strategic: string
+  /** Theme group name to its return's summary; a group not named has not returned. */
+  returns: Readonly<Record<string, string>>
+  missingReturnsReason?: string
+  responses: ReadonlyArray<{
+    indicator: string
+    area: string
+    response: 'accepted' | 'further_support_required' | 'raise_at_county_board'
+    note?: string
+  }>
 }
 
 /** Populations, peer groups (own areas by code) and the peers' counts, loaded as a partnership would send them. */

@@ -127,7 +127,7 @@ export const themes = [
   },
 ] as const
 
-import type { DemoFeed, DemoIndicator, DemoMeasurement } from './demo.types.js'
+import type { DemoFeed, DemoIndicator, DemoMeasurement, DemoRound } from './demo.types.js'
 
 const survey = {
   unit: 'percentage',
@@ -491,6 +491,52 @@ export const feeds: DemoFeed[] = [
     locations: [
       ...BOSTON_LSOAS.map((code) => [code, 'E07000136'] as const),
       ...EAST_LINDSEY_LSOAS.map((code) => [code, 'E07000137'] as const),
+    ],
+  },
+]
+
+/**
+ * The half year's round (seed 000 Appendix 1), the partnership's Q2, July to September 2010: the theme
+ * groups meet in October, PMG after them and the Strategic Group in November. The PPO group did not
+ * return; PMG issued with its reason.
+ */
+export const rounds: DemoRound[] = [
+  {
+    period: '2010-Q3',
+    themeMeetingsOn: '2010-10-12',
+    pmgMeetingOn: '2010-10-26',
+    strategicMeetingOn: '2010-11-09',
+    pmg: 'pmg.chair@example.org',
+    strategic: 'strategic.chair@example.org',
+    returns: {
+      'Anti-Social Behaviour & Road Safety Group':
+        'ASB in Boston remains above profile after the summer; the town-centre dispersal order and Operation Pivot address it. Road casualties are on track.',
+      'Violent Crime & Substance Misuse Group':
+        'Assault with less serious injury is level with last year; the night-time economy scheme starts in November.',
+      'Acquisitive Crime Group':
+        'Serious acquisitive crime is below target in both districts; vehicle crime in East Lindsey is watched.',
+    },
+    missingReturnsReason:
+      'The PPO group did not meet this quarter; its scheme manager reports verbally to PMG and its figures are on target.',
+    responses: [
+      {
+        indicator: 'LOCAL ASB',
+        area: 'E07000136',
+        response: 'further_support_required',
+        note: 'The ASB group needs the youth service and the licensing team at its table for Boston town centre.',
+      },
+      {
+        indicator: 'NI 20',
+        area: 'E07000137',
+        response: 'accepted',
+        note: 'The night-time economy scheme answers it.',
+      },
+      {
+        indicator: 'NI 33(i)',
+        area: 'SSG-2',
+        response: 'raise_at_county_board',
+        note: 'Arson on the East Lindsey station ground is for the county fire and rescue board.',
+      },
     ],
   },
 ]

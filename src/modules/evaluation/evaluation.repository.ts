@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { Db } from '../../db/client.js'
 import type { EvalIndicator, EvalMeasurement } from '../../domain/evaluation/index.js'
 import type { RateDenominator } from '../../domain/indicators.js'
@@ -23,10 +23,11 @@ export async function evaluationData(
   db: Db,
   partnershipId: string,
   fyStartMonth: number,
-  window: { from: string; yearsFrom: string; to: string },
+  window: { from: string; yearsFrom: string; to: string; knownAt?: Date },
   indicatorId?: string,
 ) {
   const measurementColumns = ['indicatorId', 'areaId', 'period', 'value', 'numerator', 'denominator', 'status'] as const
+  const only = indicatorId === undefined ? sql`` : sql`and indicator_id = ${indicatorId}`
   const [indicators, areas, targets, measurements, yearly, populations] = await Promise.all([
     db
       .selectFrom('indicator')
@@ -86,29 +87,46 @@ export async function evaluationData(
       .execute(),
     // The hottest read there is (50,000 rows for a partnership of 200 indicators): the columns come back
     // already named as the engine wants them, past the camel-case plugin, which rebuilt every row.
-    sql<MeasurementRow>`
+    window.knownAt === undefined
+      ? sql<MeasurementRow>`
       select indicator_id as "indicatorId", area_id as "areaId", period, value, numerator, denominator, status
       from measurement
       where partnership_id = ${partnershipId} and period_start >= ${window.from} and period_start <= ${window.to}
-        ${indicatorId === undefined ? sql`` : sql`and indicator_id = ${indicatorId}`}`
-      .execute(db.withoutPlugins())
-      .then((r) => r.rows),
+        ${only}`
+          .execute(db.withoutPlugins())
+          .then((r) => r.rows)
+      : measurementsKnownAt(
+          db,
+          partnershipId,
+          window.knownAt,
+          sql`v.period_start >= ${window.from}
+          and v.period_start <= ${window.to} ${only}`,
+        ),
     // Annual and biennial surveys are judged on their latest value, which may be older than the window.
-    db
-      .selectFrom('measurement')
-      .select(measurementColumns)
-      .where('partnershipId', '=', partnershipId)
-      .where('indicatorId', 'in', (eb) =>
-        eb
-          .selectFrom('indicator')
-          .select('id')
+    window.knownAt === undefined
+      ? (db
+          .selectFrom('measurement')
+          .select(measurementColumns)
           .where('partnershipId', '=', partnershipId)
-          .where('frequency', 'in', ['annual', 'biennial'])
-          .$if(indicatorId !== undefined, (q) => q.where('id', '=', indicatorId!)),
-      )
-      .where('periodStart', '>=', window.yearsFrom)
-      .where('periodStart', '<', window.from)
-      .execute() as Promise<MeasurementRow[]>,
+          .where('indicatorId', 'in', (eb) =>
+            eb
+              .selectFrom('indicator')
+              .select('id')
+              .where('partnershipId', '=', partnershipId)
+              .where('frequency', 'in', ['annual', 'biennial'])
+              .$if(indicatorId !== undefined, (q) => q.where('id', '=', indicatorId!)),
+          )
+          .where('periodStart', '>=', window.yearsFrom)
+          .where('periodStart', '<', window.from)
+          .execute() as Promise<MeasurementRow[]>)
+      : measurementsKnownAt(
+          db,
+          partnershipId,
+          window.knownAt,
+          sql`v.period_start >= ${window.yearsFrom}
+          and v.period_start < ${window.from} ${only} and indicator_id in (select id from indicator
+            where partnership_id = ${partnershipId} and frequency in ('annual', 'biennial'))`,
+        ),
     // The denominators of rates of the population, by area code and year (a few rows a year an area).
     db
       .selectFrom('population')
@@ -127,20 +145,71 @@ export async function evaluationData(
   }
 }
 
-/** The latest comment on each indicator and area for periods starting on or before `upTo`. */
-export async function latestCommentary(db: Db, partnershipId: string, upTo: string) {
-  return db
+/**
+ * The measurements as they stood at `knownAt`: of every version of a figure (the measurement and its
+ * revisions), the latest whose value it held by then, unless it was deleted by then.
+ */
+async function measurementsKnownAt(db: Db, partnershipId: string, knownAt: Date, where: RawBuilder<unknown>) {
+  const result = await sql<MeasurementRow>`
+    select "indicatorId", "areaId", period, value, numerator, denominator, status from (
+      select distinct on (v.indicator_id, v.area_id, v.period)
+        v.indicator_id as "indicatorId", v.area_id as "areaId", v.period, v.value, v.numerator, v.denominator,
+        v.status, v.deleted_at
+      from (
+        select indicator_id, area_id, period, period_start, value, numerator, denominator, status, value_since,
+          revision, null::timestamptz as deleted_at
+        from measurement where partnership_id = ${partnershipId}
+        union all
+        select indicator_id, area_id, period, period_start, value, numerator, denominator, status, value_since,
+          revision, deleted_at
+        from measurement_revision where partnership_id = ${partnershipId}
+      ) v
+      where v.value_since <= ${knownAt} and ${where}
+      order by v.indicator_id, v.area_id, v.period, v.value_since desc, v.revision desc
+    ) known
+    where deleted_at is null or deleted_at > ${knownAt}`.execute(db.withoutPlugins())
+  return result.rows
+}
+
+/**
+ * The latest comment on each indicator and area for periods starting on or before `upTo`; with `knownAt`,
+ * of the comments written by then, each with the text it had then (an edit keeps the text it replaced).
+ */
+export async function latestCommentary(db: Db, partnershipId: string, upTo: string, knownAt?: Date) {
+  const rows = await db
     .selectFrom('commentary')
     .distinctOn(['indicatorId', 'areaId'])
     .select(['id', 'indicatorId', 'areaId', 'period', 'body', 'author', 'updatedAt'])
+    .$if(knownAt !== undefined, (q) =>
+      q.select((eb) =>
+        eb
+          .selectFrom('commentaryRevision')
+          .select((r) => r.fn.jsonAgg(sql`json_build_object('body', body, 'writtenAt', written_at)`).as('then'))
+          .whereRef('commentaryRevision.commentaryId', '=', 'commentary.id')
+          .where('commentaryRevision.partnershipId', '=', partnershipId)
+          .where('commentaryRevision.writtenAt', '<=', knownAt!)
+          .as('earlier'),
+      ),
+    )
     .where('partnershipId', '=', partnershipId)
     .where('archived', '=', false)
     .where('periodStart', '<=', upTo)
+    .$if(knownAt !== undefined, (q) => q.where('createdAt', '<=', knownAt!))
     .orderBy('indicatorId')
     .orderBy('areaId')
     .orderBy('periodStart', 'desc')
     .orderBy('createdAt', 'desc')
     .execute()
+  if (knownAt === undefined) return rows
+  // A comment edited since: the text it had then is the latest revision written by then.
+  return rows.map(({ earlier, ...row }) => {
+    if (row.updatedAt <= knownAt) return row
+    const texts = ((earlier as Array<{ body: string; writtenAt: string }> | null) ?? []).sort((a, b) =>
+      a.writtenAt < b.writtenAt ? 1 : -1,
+    )
+    const then = texts[0]
+    return then === undefined ? row : { ...row, body: then.body, updatedAt: new Date(then.writtenAt) }
+  })
 }
 
 export function indicatorFrequency(db: Db, partnershipId: string, indicatorId: string) {

@@ -16,6 +16,12 @@ import {
   SeriesQuery,
   SeriesSchema,
 } from './evaluation.schemas.js'
+
+/** A knownAt as the time it names: a date stands for the end of that day. */
+const knownAtTime = (knownAt: string | undefined) =>
+  knownAt === undefined
+    ? undefined
+    : new Date(/^\d{4}-\d{2}-\d{2}$/.test(knownAt) ? `${knownAt}T23:59:59.999Z` : knownAt)
 import { createEvaluationService } from './evaluation.service.js'
 
 const tags = ['Evaluation']
@@ -134,10 +140,11 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const {
         period,
         asOf = closingDay(period, request.partnership.financialYearStartMonth),
+        knownAt,
         ...filter
       } = request.query
       return withWarning(
-        await service.evaluatePartnership(request.partnership, period, asOf, filter),
+        await service.evaluatePartnership(request.partnership, period, asOf, filter, knownAtTime(knownAt)),
         period,
         request.partnership.financialYearStartMonth,
       )
@@ -229,9 +236,14 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: csvOrJson,
       },
       handler: async (request, reply) => {
-        const { period, asOf = closingDay(period, request.partnership.financialYearStartMonth), format } = request.query
+        const {
+          period,
+          asOf = closingDay(period, request.partnership.financialYearStartMonth),
+          knownAt,
+          format,
+        } = request.query
         const report = withWarning(
-          await build(request.partnership, period, asOf),
+          await build(request.partnership, period, asOf, knownAtTime(knownAt)),
           period,
           request.partnership.financialYearStartMonth,
         )

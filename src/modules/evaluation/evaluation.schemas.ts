@@ -158,10 +158,16 @@ const Warnings = Type.Optional(
   Type.Array(Type.String(), { description: 'How the request was read where it could have meant something else' }),
 )
 
+/** What a report read with knownAt says of itself. */
+const KnownAtField = Type.Optional(
+  Type.String({ format: 'date-time', description: 'The figures and commentary as they stood at this time' }),
+)
+
 export const PartnershipEvaluationSchema = obj(
   {
     period: Type.String(),
     asOf: Type.String({ format: 'date' }),
+    knownAt: KnownAtField,
     warnings: Warnings,
     items: Type.Array(EvaluatedItemSchema),
   },
@@ -175,9 +181,16 @@ const PeriodAsOf = Type.String({
     'Judge as on this date: what is overdue, late or missing then. Default: today, or for a period that has ended its last day, so a past period is judged as it stood when it closed rather than with every figure overdue since',
 })
 
+/** As the figures stood: every version of a figure and of a comment is kept, so any past state reads again. */
+const KnownAt = Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })], {
+  description:
+    'Read the figures and commentary as they stood at this time (a date: at the end of that day, UTC); default now. An issued report equals the report read with knownAt its issue time',
+})
+
 export const EvaluationQuery = obj({
   period: Period,
   asOf: Type.Optional(PeriodAsOf),
+  knownAt: Type.Optional(KnownAt),
   priorityId: Type.Optional(Uuid),
   areaId: Type.Optional(Uuid),
   indicatorId: Type.Optional(Uuid),
@@ -217,6 +230,7 @@ const PriorityGroup = obj({
 export const ReportSchema = obj({
   period: Type.String(),
   asOf: Type.String({ format: 'date' }),
+  knownAt: KnownAtField,
   warnings: Warnings,
   priorities: Type.Array(PriorityGroup),
 })
@@ -224,6 +238,7 @@ export const ReportSchema = obj({
 export const ReportQuery = obj({
   period: Period,
   asOf: Type.Optional(PeriodAsOf),
+  knownAt: Type.Optional(KnownAt),
   format: Type.Optional(
     StringEnum(['json', 'csv'] as const, {
       description: 'csv: one row per indicator and area (also with Accept: text/csv); json by default',

@@ -181,6 +181,9 @@ export interface Tenant {
   financialYearStartMonth: number
 }
 
+/** A report read as the figures stood at a time says so. */
+const known = (knownAt: Date | undefined) => (knownAt === undefined ? {} : { knownAt: knownAt.toISOString() })
+
 export function createEvaluationService(db: Db) {
   const benchmarks = createBenchmarkingService(db)
   async function load(
@@ -190,6 +193,7 @@ export function createEvaluationService(db: Db) {
     last: string,
     field: string,
     indicatorId?: string,
+    knownAt?: Date,
   ) {
     const from = reportingPeriod(first, fyStartMonth, field)
     const to = reportingPeriod(last, fyStartMonth, field)
@@ -197,6 +201,7 @@ export function createEvaluationService(db: Db) {
       from: monthStart(lastMonth(from) - LOOKBACK_MONTHS),
       yearsFrom: monthStart(lastMonth(from) - SURVEY_LOOKBACK_MONTHS),
       to: dateRange(to).end,
+      ...(knownAt === undefined ? {} : { knownAt }),
     }
     const data = await evaluationData(db, partnershipId, fyStartMonth, window, indicatorId)
     return { data, from, to }
@@ -208,9 +213,10 @@ export function createEvaluationService(db: Db) {
     period: string,
     asOf: string,
     filter: EvaluationFilter = {},
+    knownAt?: Date,
   ): Promise<{ period: string; asOf: string; items: EvaluatedItem[] }> {
     const [{ data, to }, actions] = await Promise.all([
-      load(partnershipId, fyStartMonth, period, period, 'querystring.period'),
+      load(partnershipId, fyStartMonth, period, period, 'querystring.period', undefined, knownAt),
       linkedActions(db, partnershipId, asOf),
     ])
     const { areasOf, evaluatorFor } = prepare(data)
@@ -269,8 +275,15 @@ export function createEvaluationService(db: Db) {
   }
 
   return {
-    evaluatePartnership(tenant: Tenant, period: string, asOf: string, filter: EvaluationFilter = {}) {
-      return evaluateAt(tenant.id, tenant.financialYearStartMonth, period, asOf, filter)
+    async evaluatePartnership(
+      tenant: Tenant,
+      period: string,
+      asOf: string,
+      filter: EvaluationFilter = {},
+      knownAt?: Date,
+    ) {
+      const evaluated = await evaluateAt(tenant.id, tenant.financialYearStartMonth, period, asOf, filter, knownAt)
+      return { ...evaluated, ...known(knownAt) }
     },
 
     /** One indicator for one area over a range of periods: a trend series. */
@@ -328,13 +341,14 @@ export function createEvaluationService(db: Db) {
     },
 
     /** DOMAIN.md rule 12: every flagged indicator and area, grouped by priority, bad before good. */
-    async exceptionReport(tenant: Tenant, period: string, asOf: string) {
-      const evaluated = await evaluateAt(tenant.id, tenant.financialYearStartMonth, period, asOf)
+    async exceptionReport(tenant: Tenant, period: string, asOf: string, knownAt?: Date) {
+      const evaluated = await evaluateAt(tenant.id, tenant.financialYearStartMonth, period, asOf, {}, knownAt)
       const flagged = evaluated.items.filter((item) => item.evaluation.flags.length > 0)
       return {
         period: evaluated.period,
         asOf,
-        priorities: await group(tenant.id, tenant.financialYearStartMonth, evaluated.period, flagged, true),
+        ...known(knownAt),
+        priorities: await group(tenant.id, tenant.financialYearStartMonth, evaluated.period, flagged, true, knownAt),
       }
     },
 
@@ -342,18 +356,24 @@ export function createEvaluationService(db: Db) {
      * A reporting round's reports from one evaluation (issue 25): the exceptions as PMG curated them
      * (`selections`), the data issues and the dropped apart, and the full performance report.
      */
-    async curatedReports(tenant: Tenant, period: string, asOf: string, selections: readonly Selection[]) {
+    async curatedReports(
+      tenant: Tenant,
+      period: string,
+      asOf: string,
+      selections: readonly Selection[],
+      knownAt?: Date,
+    ) {
       const fy = tenant.financialYearStartMonth
-      const evaluated = await evaluateAt(tenant.id, fy, period, asOf)
+      const evaluated = await evaluateAt(tenant.id, fy, period, asOf, {}, knownAt)
       const candidates = evaluated.items.filter((item) => item.evaluation.flags.length > 0)
       const { exceptions, dataIssues, dropped } = curate(candidates, evaluated.items, selections)
       const [going, chased, off, all] = await Promise.all([
-        group(tenant.id, fy, evaluated.period, exceptions, true),
-        group(tenant.id, fy, evaluated.period, dataIssues, true),
-        group(tenant.id, fy, evaluated.period, dropped, true),
-        group(tenant.id, fy, evaluated.period, evaluated.items, false),
+        group(tenant.id, fy, evaluated.period, exceptions, true, knownAt),
+        group(tenant.id, fy, evaluated.period, dataIssues, true, knownAt),
+        group(tenant.id, fy, evaluated.period, dropped, true, knownAt),
+        group(tenant.id, fy, evaluated.period, evaluated.items, false, knownAt),
       ])
-      const head = { period: evaluated.period, asOf }
+      const head = { period: evaluated.period, asOf, ...known(knownAt) }
       return {
         candidates: new Set(candidates.map((c) => `${c.indicator.id}|${c.area.id}`)),
         exceptions: { ...head, priorities: going, dataIssues: chased, dropped: off },
@@ -362,12 +382,14 @@ export function createEvaluationService(db: Db) {
     },
 
     /** Seed 000 Appendix 1 stage 1: every indicator of every priority with its evaluation and commentary. */
-    async performanceReport(tenant: Tenant, period: string, asOf: string) {
-      const evaluated = await evaluateAt(tenant.id, tenant.financialYearStartMonth, period, asOf)
+    async performanceReport(tenant: Tenant, period: string, asOf: string, knownAt?: Date) {
+      const fy = tenant.financialYearStartMonth
+      const evaluated = await evaluateAt(tenant.id, fy, period, asOf, {}, knownAt)
       return {
         period: evaluated.period,
         asOf,
-        priorities: await group(tenant.id, tenant.financialYearStartMonth, evaluated.period, evaluated.items, false),
+        ...known(knownAt),
+        priorities: await group(tenant.id, fy, evaluated.period, evaluated.items, false, knownAt),
       }
     },
   }
@@ -378,11 +400,12 @@ export function createEvaluationService(db: Db) {
     period: string,
     items: EvaluatedItem[],
     badFirst: boolean,
+    knownAt?: Date,
   ) {
     const upTo = dateRange(parsePeriod(period, fyStartMonth)).end
     const [priorities, comments] = await Promise.all([
       priorityNames(db, partnershipId),
-      latestCommentary(db, partnershipId, upTo),
+      latestCommentary(db, partnershipId, upTo, knownAt),
     ])
     const commentOf = new Map(
       comments.map((c) => [

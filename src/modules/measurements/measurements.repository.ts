@@ -217,8 +217,8 @@ export async function listRevisions(db: Db, partnershipId: string, key: Measurem
 export async function deleteMeasurement(trx: Db, partnershipId: string, id: string, deletedBy: string): Promise<void> {
   await sql`
     with gone as (delete from measurement where partnership_id = ${partnershipId} and id = ${id} returning *)
-    insert into measurement_revision (partnership_id, measurement_id, indicator_id, area_id, period, revision, value, numerator, denominator, status, source, sent_by, sent_at, deleted_by, deleted_at)
-    select partnership_id, id, indicator_id, area_id, period, revision, value, numerator, denominator, status, source, sent_by, updated_at, ${deletedBy}, now()
+    insert into measurement_revision (partnership_id, measurement_id, indicator_id, area_id, period, period_start, revision, value, numerator, denominator, status, source, sent_by, sent_at, value_since, deleted_by, deleted_at)
+    select partnership_id, id, indicator_id, area_id, period, period_start, revision, value, numerator, denominator, status, source, sent_by, updated_at, value_since, ${deletedBy}, now()
     from gone`.execute(trx)
 }
 

@@ -57,6 +57,7 @@ export const YEAR_TERMS = [
   { table: 'action_milestone', column: 'due', one: 'milestone', many: 'milestones' },
   { table: 'action_milestone', column: 'due_from', one: 'milestone start', many: 'milestone starts' },
   { table: 'peer_figure', column: 'period', one: 'peer figure', many: 'peer figures' },
+  { table: 'reporting_round', column: 'period', one: 'reporting round', many: 'reporting rounds' },
 ] as const
 
 /**

@@ -6,10 +6,14 @@ import { problemResponses } from '../../plugins/problem.js'
 import { actorOf } from '../resource/resource.routes.js'
 import { etagOf } from '../resource/resource.service.js'
 import {
+  AnswerBodySchema,
   CuratedReportSchema,
   IssueRoundSchema,
   IssuedReportSchema,
   OpenRoundSchema,
+  RequestBodySchema,
+  ResponseBodySchema,
+  RoundChangesSchema,
   RoundFilters,
   SelectionBodySchema,
   SubmitReturnSchema,
@@ -25,6 +29,8 @@ const SelectionParams = Type.Object(
   { ...RoundParams.properties, indicatorId: Uuid, areaId: Uuid },
   { additionalProperties: false },
 )
+const RequestParams = Type.Object({ ...RoundParams.properties, requestId: Uuid }, { additionalProperties: false })
+const FollowUpParams = Type.Object({ ...RoundParams.properties, responseId: Uuid }, { additionalProperties: false })
 const read = { scope: 'partnership', role: 'viewer' } as const
 // Who takes a round's steps is decided by their groups on the day (PMG; the theme group), not the role.
 const byGroup = { scope: 'partnership', role: 'viewer', groupMembers: true } as const
@@ -279,6 +285,161 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .header('location', `/partnerships/${request.partnership.slug}/rounds/${request.params.id}/report`)
         .send(report)
     },
+  })
+
+  app.post('/:id/requests', {
+    config: {
+      access: byGroup,
+      problems: {
+        403: ['ROUND.NOT_PMG'],
+        404: ['ROUND.NOT_FOUND', 'RETURN.NOT_FOUND'],
+        409: ['ROUND.ISSUED'],
+        422: ['ROUND.DATES'],
+      },
+      etag: true,
+    },
+    schema: {
+      operationId: 'askRoundGroup',
+      tags,
+      summary: 'PMG asks a theme group for more explanation, due by a date within the round',
+      description: `A member of the Performance Management Group, before issue; the group answers with answerRoundRequest. A round is not issued while a request is unanswered, unless missingReturnsReason says why. ${STEP_NOTE}`,
+      params: RoundParams,
+      headers: IfMatchOptionalHeaders,
+      body: RequestBodySchema,
+      response: { 201: Round, ...problemResponses(...STEP) },
+    },
+    handler: async (request, reply) =>
+      sendRound(
+        reply,
+        await service.ask(
+          request.partnership,
+          actorOf(request),
+          request.params.id,
+          request.headers['if-match'],
+          request.body,
+        ),
+        201,
+      ),
+  })
+
+  app.post('/:id/requests/:requestId/answer', {
+    config: {
+      access: byGroup,
+      problems: {
+        403: ['ROUND.NOT_GROUP'],
+        404: ['ROUND.NOT_FOUND', 'REQUEST.NOT_FOUND'],
+        409: ['ROUND.ISSUED', 'ROUND.REQUEST_ANSWERED'],
+      },
+      etag: true,
+    },
+    schema: {
+      operationId: 'answerRoundRequest',
+      tags,
+      summary: "The theme group answers PMG's request",
+      description: `A member of the group asked (or an officer), once, before issue. ${STEP_NOTE}`,
+      params: RequestParams,
+      headers: IfMatchOptionalHeaders,
+      body: AnswerBodySchema,
+      response: { 200: Round, ...problemResponses(...STEP) },
+    },
+    handler: async (request, reply) =>
+      sendRound(
+        reply,
+        await service.answer(
+          request.partnership,
+          actorOf(request),
+          request.params.id,
+          request.params.requestId,
+          request.headers['if-match'],
+          request.body.answer,
+        ),
+      ),
+  })
+
+  app.put('/:id/responses/:indicatorId/:areaId', {
+    config: {
+      access: byGroup,
+      problems: {
+        403: ['ROUND.NOT_STRATEGIC'],
+        404: ['ROUND.NOT_FOUND'],
+        409: ['ROUND.NOT_YET_ISSUED', 'ROUND.FOLLOW_UP_ANSWERED'],
+        422: ['ROUND.RESPONSE'],
+      },
+      etag: true,
+    },
+    schema: {
+      operationId: 'respondToRoundException',
+      tags,
+      summary: "The Strategic Group's response to an issued exception, with any follow-up to the PMG chair",
+      description: `A member of the Strategic Group, after issue, on an exception the report issued: accepted, further support required, or raise at a county board; a follow-up request (followUp with followUpDueOn) is answered by PMG in a later round (answerRoundFollowUp). Sent again, it replaces the response until PMG answers its follow-up. ${STEP_NOTE}`,
+      params: SelectionParams,
+      headers: IfMatchOptionalHeaders,
+      body: ResponseBodySchema,
+      response: { 200: Round, ...problemResponses(...STEP) },
+    },
+    handler: async (request, reply) => {
+      const { id, indicatorId, areaId } = request.params
+      return sendRound(
+        reply,
+        await service.respond(
+          request.partnership,
+          actorOf(request),
+          id,
+          { indicatorId, areaId },
+          request.headers['if-match'],
+          request.body,
+        ),
+      )
+    },
+  })
+
+  app.post('/:id/follow-ups/:responseId/answer', {
+    config: {
+      access: byGroup,
+      problems: {
+        403: ['ROUND.NOT_PMG'],
+        404: ['ROUND.NOT_FOUND', 'FOLLOW_UP.NOT_FOUND'],
+        409: ['ROUND.FOLLOW_UP_ANSWERED'],
+        422: ['ROUND.FOLLOW_UP_ROUND'],
+      },
+      etag: true,
+    },
+    schema: {
+      operationId: 'answerRoundFollowUp',
+      tags,
+      summary: 'PMG answers, in this round, a follow-up the Strategic Group asked in an earlier one',
+      description: `A member of the Performance Management Group; the follow-up is listed in followUps of every later round until answered, then in the round that answered it. ${STEP_NOTE}`,
+      params: FollowUpParams,
+      headers: IfMatchOptionalHeaders,
+      body: AnswerBodySchema,
+      response: { 200: Round, ...problemResponses(...STEP) },
+    },
+    handler: async (request, reply) =>
+      sendRound(
+        reply,
+        await service.answerFollowUp(
+          request.partnership,
+          actorOf(request),
+          request.params.id,
+          request.params.responseId,
+          request.headers['if-match'],
+          request.body.answer,
+        ),
+      ),
+  })
+
+  app.get('/:id/changes', {
+    config: { access: read, heavy: true, problems: { 404: ['ROUND.NOT_FOUND', 'ROUND.NOT_ISSUED'] } },
+    schema: {
+      operationId: 'roundChangesSinceIssue',
+      tags,
+      summary: 'What moved since the round was issued: figures, targets, RAG and flags, with the figures written since',
+      description:
+        'The issued report stays as issued; this answers how the same report reads now, item by item where it differs, and which figures were written or deleted since the issue for each.',
+      params: RoundParams,
+      response: { 200: RoundChangesSchema, ...problemResponses(400, 401, 404, 429) },
+    },
+    handler: (request) => service.changes(request.partnership, request.params.id),
   })
 
   app.get('/:id/report', {

@@ -38,6 +38,45 @@ const SelectionSchema = Type.Object(
   { additionalProperties: false, description: "PMG's decision on one indicator and area" },
 )
 
+const RequestSchema = Type.Object(
+  {
+    id: Uuid,
+    groupId: Uuid,
+    question: Type.String(),
+    dueOn: IsoDate,
+    askedBy: Type.String(),
+    answer: Nullable(Type.String()),
+    answeredBy: Nullable(Type.String()),
+    answeredAt: Nullable(Timestamp),
+    status: StringEnum(['answered', 'due', 'overdue'] as const, { description: 'On today' }),
+  },
+  { additionalProperties: false, description: "PMG's request to a theme group for more explanation" },
+)
+
+export const STRATEGIC_RESPONSES = ['accepted', 'further_support_required', 'raise_at_county_board'] as const
+
+const ResponseFields = {
+  id: Uuid,
+  roundId: Uuid,
+  indicatorId: Uuid,
+  areaId: Uuid,
+  response: StringEnum(STRATEGIC_RESPONSES, {
+    description: "The Strategic Group's response to the exception (seed 000 Appendix 1, stage 4)",
+  }),
+  note: Nullable(Type.String()),
+  followUp: Nullable(Type.String({ description: 'A follow-up request to the PMG chair, answered in a later round' })),
+  followUpDueOn: Nullable(IsoDate),
+  respondedBy: Type.String(),
+  answer: Nullable(Type.String({ description: "The PMG chair's answer to the follow-up" })),
+  answeredInRoundId: Nullable(Uuid),
+  answeredBy: Nullable(Type.String()),
+  answeredAt: Nullable(Timestamp),
+}
+const ResponseSchema = Type.Object(ResponseFields, {
+  additionalProperties: false,
+  description: "The Strategic Group's response to one issued exception",
+})
+
 export const RoundSchema = Type.Object(
   {
     ...RecordFields,
@@ -55,6 +94,11 @@ export const RoundSchema = Type.Object(
     missingReturnsReason: Nullable(Type.String()),
     returns: Type.Array(ReturnSchema),
     selections: Type.Array(SelectionSchema),
+    requests: Type.Array(RequestSchema, { description: "PMG's requests to the theme groups, oldest first" }),
+    responses: Type.Array(ResponseSchema, { description: "The Strategic Group's responses to the issued exceptions" }),
+    followUps: Type.Array(ResponseSchema, {
+      description: "The Strategic Group's follow-up requests from earlier rounds still open, or answered in this round",
+    }),
   },
   {
     $id: 'Round',
@@ -105,6 +149,32 @@ export const SelectionBodySchema = Type.Object(
   { additionalProperties: false },
 )
 
+export const RequestBodySchema = Type.Object(
+  {
+    groupId: Uuid,
+    question: Type.String({ minLength: 1, maxLength: 4000 }),
+    dueOn: Type.String({ format: 'date', description: 'Answered by this day; on or before the Strategic Group meets' }),
+  },
+  { additionalProperties: false },
+)
+
+export const AnswerBodySchema = Type.Object(
+  { answer: Type.String({ minLength: 1, maxLength: 10_000 }) },
+  { additionalProperties: false },
+)
+
+export const ResponseBodySchema = Type.Object(
+  {
+    response: ResponseFields.response,
+    note: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 4000 }))),
+    followUp: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 4000 }))),
+    followUpDueOn: Type.Optional(
+      Nullable(Type.String({ format: 'date', description: 'Required with followUp: when PMG answers by' })),
+    ),
+  },
+  { additionalProperties: false },
+)
+
 export const IssueRoundSchema = Type.Object(
   {
     missingReturnsReason: Type.Optional(
@@ -126,6 +196,7 @@ export const CuratedReportSchema = Type.Object(
   {
     period: Type.String(),
     asOf: IsoDate,
+    knownAt: Type.Optional(Type.String({ format: 'date-time' })),
     priorities: Item(
       'The exceptions going up, by priority ({priority, items}), bad before good; each item as exceptionReport answers it, with its selection (null: computed and kept by default)',
     ),
@@ -147,5 +218,57 @@ export const IssuedReportSchema = Type.Object(
   {
     additionalProperties: false,
     description: 'The report as issued: a frozen snapshot of figures, flags, commentary and actions, never changed',
+  },
+)
+
+const Moved = Type.Object(
+  {
+    actual: Nullable(Type.Number()),
+    target: Nullable(Type.Number()),
+    rag: Type.String(),
+    flags: Type.Array(Type.String()),
+  },
+  { additionalProperties: false },
+)
+
+export const RoundChangesSchema = Type.Object(
+  {
+    roundId: Uuid,
+    period: Type.String(),
+    issuedAt: Timestamp,
+    items: Type.Array(
+      Type.Object(
+        {
+          indicator: Type.Object(
+            { id: Uuid, reference: Type.String(), name: Type.String() },
+            { additionalProperties: false },
+          ),
+          area: Type.Object(
+            { id: Uuid, code: Nullable(Type.String()), name: Type.String() },
+            { additionalProperties: false },
+          ),
+          issued: Nullable(Moved),
+          now: Nullable(Moved),
+          revisions: Type.Array(
+            Type.Object(
+              {
+                period: Type.String(),
+                value: Nullable(Type.String({ description: 'The value written (null: the figure was deleted)' })),
+                sentBy: Type.String(),
+                at: Timestamp,
+              },
+              { additionalProperties: false },
+            ),
+            { description: "The figures written since issue for the item's indicator and area, oldest first" },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'What moved since the round was issued: each indicator and area whose figure, target, RAG or flags differ between the issued report and the same report now, with the figures written since',
   },
 )

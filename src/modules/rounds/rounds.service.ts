@@ -19,6 +19,7 @@ import { recordAudit } from '../audit/audit.repository.js'
 import type { createEvaluationService, Tenant } from '../evaluation/evaluation.service.js'
 import { membershipsIn } from '../groups/groups.repository.js'
 import { checkIfMatchWhenSent } from '../resource/resource.service.js'
+import type { StrategicResponse } from '../../db/types.js'
 import type { CuratedReportSchema, IssuedReportSchema } from './rounds.schemas.js'
 
 type Evaluation = ReturnType<typeof createEvaluationService>
@@ -75,6 +76,36 @@ async function view(db: Db, partnershipId: string, round: RoundRow) {
       .execute(),
     selectionsOf(db, partnershipId, round.id),
   ])
+  const [requests, responses, followUps] = await Promise.all([
+    requestsOf(db, partnershipId, round.id),
+    db
+      .selectFrom('strategicResponse')
+      .select(RESPONSE_COLUMNS)
+      .where('partnershipId', '=', partnershipId)
+      .where('roundId', '=', round.id)
+      .orderBy('createdAt')
+      .execute(),
+    // Follow-ups asked of PMG in earlier rounds: open ones are due now, and those this round answered stay.
+    db
+      .selectFrom('strategicResponse')
+      .innerJoin('reportingRound as asked', (j) =>
+        j
+          .onRef('asked.partnershipId', '=', 'strategicResponse.partnershipId')
+          .onRef('asked.id', '=', 'strategicResponse.roundId'),
+      )
+      .select(RESPONSE_COLUMNS.map((c) => `strategicResponse.${c}` as const))
+      .where('strategicResponse.partnershipId', '=', partnershipId)
+      .where('strategicResponse.followUp', 'is not', null)
+      .where('asked.periodStart', '<', round.periodStart)
+      .where((eb) =>
+        eb.or([
+          eb('strategicResponse.answeredInRoundId', 'is', null),
+          eb('strategicResponse.answeredInRoundId', '=', round.id),
+        ]),
+      )
+      .orderBy('strategicResponse.followUpDueOn')
+      .execute(),
+  ])
   const on = today()
   return {
     ...round,
@@ -83,7 +114,39 @@ async function view(db: Db, partnershipId: string, round: RoundRow) {
       return { ...r, ...deadlines, status: returnStatus(r.submittedAt !== null, deadlines.returnBy, on) }
     }),
     selections,
+    requests: requests.map((r) => ({
+      ...r,
+      status: r.answeredAt !== null ? ('answered' as const) : returnStatus(false, r.dueOn, on),
+    })),
+    responses,
+    followUps,
   }
+}
+
+const RESPONSE_COLUMNS = [
+  'id',
+  'roundId',
+  'indicatorId',
+  'areaId',
+  'response',
+  'note',
+  'followUp',
+  'followUpDueOn',
+  'respondedBy',
+  'answer',
+  'answeredInRoundId',
+  'answeredBy',
+  'answeredAt',
+] as const
+
+function requestsOf(db: Db, partnershipId: string, roundId: string) {
+  return db
+    .selectFrom('roundRequest')
+    .select(['id', 'groupId', 'question', 'dueOn', 'askedBy', 'answer', 'answeredBy', 'answeredAt'])
+    .where('partnershipId', '=', partnershipId)
+    .where('roundId', '=', roundId)
+    .orderBy('createdAt')
+    .execute()
 }
 
 type RoundRow = Awaited<ReturnType<typeof findRound>> & object
@@ -126,6 +189,23 @@ const touch = (trx: Db, partnershipId: string, id: string) =>
 async function requirePmg(db: Db, partnershipId: string, actor: Actor, what: string): Promise<void> {
   if ((await membershipsIn(db, partnershipId, actor.subject, today(), { kind: 'performance' })).length > 0) return
   throw new DomainError('ROUND.NOT_PMG', 'forbidden', `Only a member of the Performance Management Group ${what}.`)
+}
+
+/** The Strategic Group's members respond to what PMG issued. */
+async function requireStrategic(db: Db, partnershipId: string, actor: Actor): Promise<void> {
+  if ((await membershipsIn(db, partnershipId, actor.subject, today(), { kind: 'strategic' })).length > 0) return
+  throw new DomainError(
+    'ROUND.NOT_STRATEGIC',
+    'forbidden',
+    'Only a member of the Strategic Group responds to the issued exceptions.',
+  )
+}
+
+/** A theme group's own steps: its members on the day, or an officer. */
+async function requireGroupOrOfficer(db: Db, partnershipId: string, actor: Actor, groupId: string, what: string) {
+  if (actor.role !== undefined && roleAtLeast(actor.role, 'officer')) return
+  if ((await membershipsIn(db, partnershipId, actor.subject, today(), { id: groupId })).length > 0) return
+  throw new DomainError('ROUND.NOT_GROUP', 'forbidden', `Only the group's members (or an officer) ${what}.`)
 }
 
 const refuseIssued = (round: { issuedAt: Date | null }) => {
@@ -292,15 +372,7 @@ export function createRoundService(db: Db, evaluation: Evaluation) {
       return step(tenant, actor, id, ifMatch, async (trx, round) => {
         refuseIssued(round)
         const ret = await returnOf(trx, tenant.id, id, groupId)
-        if (!(actor.role !== undefined && roleAtLeast(actor.role, 'officer'))) {
-          const member = await membershipsIn(trx, tenant.id, actor.subject, today(), { id: groupId })
-          if (member.length === 0)
-            throw new DomainError(
-              'ROUND.NOT_GROUP',
-              'forbidden',
-              "Only the group's members (or an officer) submit its return.",
-            )
-        }
+        await requireGroupOrOfficer(trx, tenant.id, actor, groupId, 'submit its return')
         if (ret.submittedAt !== null)
           throw new DomainError(
             'ROUND.RETURN_SUBMITTED',
@@ -432,8 +504,14 @@ export function createRoundService(db: Db, evaluation: Evaluation) {
       if (round === undefined) throw roundNotFound()
       refuseIssued(round)
       const current = await view(db, tenant.id, round)
+      const groupName = new Map(current.returns.map((r) => [r.groupId, r.groupName]))
       checkIssue(
-        current.returns.filter((r) => r.status !== 'submitted').map((r) => r.groupName),
+        [
+          ...current.returns.filter((r) => r.status !== 'submitted').map((r) => r.groupName),
+          ...current.requests
+            .filter((r) => r.answeredAt === null)
+            .map((r) => `${groupName.get(r.groupId) ?? r.groupId} (an answer to PMG's request)`),
+        ],
         missingReturnsReason,
       )
       const { exceptions, performance } = await evaluation.curatedReports(
@@ -475,6 +553,246 @@ export function createRoundService(db: Db, evaluation: Evaluation) {
       return this.report(tenant, id)
     },
 
+    /** PMG asks a theme group for more explanation, answered within the round. */
+    ask(
+      tenant: Tenant,
+      actor: Actor,
+      id: string,
+      ifMatch: string | undefined,
+      body: { groupId: string; question: string; dueOn: string },
+    ) {
+      return step(tenant, actor, id, ifMatch, async (trx, round) => {
+        await requirePmg(trx, tenant.id, actor, 'asks a theme group for more')
+        refuseIssued(round)
+        await returnOf(trx, tenant.id, id, body.groupId)
+        if (body.dueOn > round.strategicMeetingOn)
+          throw new DomainError(
+            'ROUND.DATES',
+            'unprocessable',
+            `A request is answered within the round: by the Strategic Group's meeting (${round.strategicMeetingOn}).`,
+            [{ field: 'body.dueOn', message: `must be on or before ${round.strategicMeetingOn}` }],
+          )
+        await trx
+          .insertInto('roundRequest')
+          .values({ partnershipId: tenant.id, roundId: id, ...body, askedBy: actor.subject })
+          .execute()
+      })
+    },
+
+    /** The theme group answers PMG's request (a member of the group, or an officer), once. */
+    answer(tenant: Tenant, actor: Actor, id: string, requestId: string, ifMatch: string | undefined, answer: string) {
+      return step(tenant, actor, id, ifMatch, async (trx, round) => {
+        refuseIssued(round)
+        const request = await trx
+          .selectFrom('roundRequest')
+          .select(['id', 'groupId', 'answeredAt'])
+          .where('partnershipId', '=', tenant.id)
+          .where('roundId', '=', id)
+          .where('id', '=', requestId)
+          .executeTakeFirst()
+        if (request === undefined) throw notFound('request')
+        await requireGroupOrOfficer(trx, tenant.id, actor, request.groupId, "answer PMG's request")
+        if (request.answeredAt !== null)
+          throw new DomainError(
+            'ROUND.REQUEST_ANSWERED',
+            'conflict',
+            `This request was answered on ${request.answeredAt.toISOString()}.`,
+          )
+        await trx
+          .updateTable('roundRequest')
+          .set({
+            answer,
+            answeredBy: actor.subject,
+            answeredAt: sql<Date>`now()`,
+            version: sql`version + 1`,
+            updatedAt: sql`now()`,
+          })
+          .where('partnershipId', '=', tenant.id)
+          .where('id', '=', requestId)
+          .execute()
+      })
+    },
+
+    /**
+     * The Strategic Group responds to an issued exception (accepted, further support required, raise at a
+     * county board), optionally with a follow-up request to the PMG chair due by a date.
+     */
+    async respond(
+      tenant: Tenant,
+      actor: Actor,
+      id: string,
+      key: { indicatorId: string; areaId: string },
+      ifMatch: string | undefined,
+      body: {
+        response: StrategicResponse
+        note?: string | null
+        followUp?: string | null
+        followUpDueOn?: string | null
+      },
+    ) {
+      await requireStrategic(db, tenant.id, actor)
+      const issued = await issuedOf(db, tenant.id, id)
+      if (issued === undefined) {
+        if ((await findRound(db, tenant.id, id)) === undefined) throw roundNotFound()
+        throw new DomainError(
+          'ROUND.NOT_YET_ISSUED',
+          'conflict',
+          'The Strategic Group responds to an issued report: this round has not been issued yet.',
+        )
+      }
+      const items = issued.exceptions.priorities.flatMap((p) => (p as { items: IssuedItem[] }).items)
+      if (!items.some((i) => i.indicator.id === key.indicatorId && i.area.id === key.areaId))
+        throw new DomainError(
+          'ROUND.RESPONSE',
+          'unprocessable',
+          'The Strategic Group responds to the exceptions issued to it: this indicator and area is not one.',
+          [{ field: 'path', message: 'is not an issued exception of this round' }],
+        )
+      const followUp = body.followUp ?? null
+      const followUpDueOn = body.followUpDueOn ?? null
+      if ((followUp === null) !== (followUpDueOn === null))
+        throw new DomainError('ROUND.RESPONSE', 'unprocessable', 'A follow-up request has a due date, and only then.', [
+          followUp === null
+            ? { field: 'body.followUp', message: 'is required with followUpDueOn' }
+            : { field: 'body.followUpDueOn', message: 'is required with followUp' },
+        ])
+      const values = { response: body.response, note: body.note ?? null, followUp, followUpDueOn }
+      return step(tenant, actor, id, ifMatch, async (trx) => {
+        const answered = await trx
+          .selectFrom('strategicResponse')
+          .select('answeredAt')
+          .where('partnershipId', '=', tenant.id)
+          .where('roundId', '=', id)
+          .where('indicatorId', '=', key.indicatorId)
+          .where('areaId', '=', key.areaId)
+          .executeTakeFirst()
+        if (answered?.answeredAt != null)
+          throw new DomainError(
+            'ROUND.FOLLOW_UP_ANSWERED',
+            'conflict',
+            'PMG has answered the follow-up to this response: it stands as answered.',
+          )
+        await trx
+          .insertInto('strategicResponse')
+          .values({ partnershipId: tenant.id, roundId: id, ...key, ...values, respondedBy: actor.subject })
+          .onConflict((oc) =>
+            oc.columns(['partnershipId', 'roundId', 'indicatorId', 'areaId']).doUpdateSet({
+              ...values,
+              respondedBy: actor.subject,
+              version: sql`strategic_response.version + 1`,
+              updatedAt: sql`now()`,
+            }),
+          )
+          .execute()
+      })
+    },
+
+    /** The PMG chair (a PMG member) answers an earlier round's follow-up request in this round. */
+    answerFollowUp(
+      tenant: Tenant,
+      actor: Actor,
+      id: string,
+      responseId: string,
+      ifMatch: string | undefined,
+      answer: string,
+    ) {
+      return step(tenant, actor, id, ifMatch, async (trx, round) => {
+        await requirePmg(trx, tenant.id, actor, "answers the Strategic Group's follow-up")
+        const asked = await trx
+          .selectFrom('strategicResponse')
+          .innerJoin('reportingRound', (j) =>
+            j
+              .onRef('reportingRound.partnershipId', '=', 'strategicResponse.partnershipId')
+              .onRef('reportingRound.id', '=', 'strategicResponse.roundId'),
+          )
+          .select(['strategicResponse.followUp', 'strategicResponse.answeredAt', 'reportingRound.periodStart'])
+          .where('strategicResponse.partnershipId', '=', tenant.id)
+          .where('strategicResponse.id', '=', responseId)
+          .executeTakeFirst()
+        if (asked === undefined || asked.followUp === null) throw notFound('follow-up')
+        if (asked.periodStart >= round.periodStart)
+          throw new DomainError(
+            'ROUND.FOLLOW_UP_ROUND',
+            'unprocessable',
+            "A follow-up is answered in a later round than the one it was asked in: open the next period's round.",
+          )
+        if (asked.answeredAt !== null)
+          throw new DomainError(
+            'ROUND.FOLLOW_UP_ANSWERED',
+            'conflict',
+            `This follow-up was answered on ${asked.answeredAt.toISOString()}.`,
+          )
+        await trx
+          .updateTable('strategicResponse')
+          .set({
+            answer,
+            answeredInRoundId: id,
+            answeredBy: actor.subject,
+            answeredAt: sql<Date>`now()`,
+            version: sql`version + 1`,
+            updatedAt: sql`now()`,
+          })
+          .where('partnershipId', '=', tenant.id)
+          .where('id', '=', responseId)
+          .execute()
+      })
+    },
+
+    /**
+     * What moved since issue: the same curated reports now, beside the issued ones, item by item (figure,
+     * target, RAG, flags), with the figures written since for each item that moved.
+     */
+    async changes(tenant: Tenant, id: string) {
+      const round = await findRound(db, tenant.id, id)
+      if (round === undefined) throw roundNotFound()
+      const issued = await issuedOf(db, tenant.id, id)
+      if (issued === undefined)
+        throw new DomainError('ROUND.NOT_ISSUED', 'not-found', 'This round has not been issued yet: nothing moved.')
+      const now = await evaluation.curatedReports(
+        tenant,
+        round.period,
+        issued.performance.asOf,
+        await selectionsOf(db, tenant.id, id),
+      )
+      const flat = (priorities: ReadonlyArray<{ items: ReadonlyArray<unknown> }>) =>
+        new Map(
+          priorities.flatMap((p) => p.items as IssuedItem[]).map((i) => [`${i.indicator.id}|${i.area.id}`, i] as const),
+        )
+      const before = flat(issued.performance.priorities)
+      const after = flat(now.performance.priorities)
+      const moved = (item: IssuedItem | undefined) =>
+        item === undefined
+          ? null
+          : {
+              actual: item.evaluation.comparison.actual,
+              target: item.evaluation.comparison.target,
+              rag: item.evaluation.rag,
+              flags: item.evaluation.flags.map((f) => f.flag).sort(),
+            }
+      const keys = [...new Set([...before.keys(), ...after.keys()])]
+      const differing = keys.filter((k) => JSON.stringify(moved(before.get(k))) !== JSON.stringify(moved(after.get(k))))
+      const written = await revisionsSince(db, tenant.id, issued.issuedAt, round.periodEnd)
+      return {
+        roundId: id,
+        period: round.period,
+        issuedAt: issued.issuedAt,
+        items: differing.map((k) => {
+          const item = (after.get(k) ?? before.get(k))!
+          return {
+            indicator: {
+              id: item.indicator.id,
+              reference: item.indicator.reference,
+              name: item.indicator.name,
+            },
+            area: { id: item.area.id, code: item.area.code, name: item.area.name },
+            issued: moved(before.get(k)),
+            now: moved(after.get(k)),
+            revisions: written.filter((w) => w.indicatorId === item.indicator.id && w.areaId === item.area.id),
+          }
+        }),
+      }
+    },
+
     /** The issued report, as it was issued. */
     async report(tenant: Tenant, id: string) {
       const round = await findRound(db, tenant.id, id)
@@ -501,6 +819,54 @@ async function returnOf(db: Db, partnershipId: string, roundId: string, groupId:
     .executeTakeFirst()
   if (ret === undefined) throw notFound('return')
   return ret
+}
+
+interface IssuedItem {
+  indicator: { id: string; reference: string; name: string }
+  area: { id: string; code: string | null; name: string }
+  evaluation: {
+    rag: string
+    comparison: { actual: number | null; target: number | null }
+    flags: Array<{ flag: string }>
+  }
+}
+
+/**
+ * Every figure written (or deleted) since a time for periods up to a day: the measurements' current
+ * values set since, and the deletions since, oldest first.
+ */
+async function revisionsSince(db: Db, partnershipId: string, since: Date, upTo: string) {
+  const [current, replaced, deleted] = await Promise.all([
+    db
+      .selectFrom('measurement')
+      .select(['indicatorId', 'areaId', 'period', 'value', 'sentBy', 'valueSince as at'])
+      .where('partnershipId', '=', partnershipId)
+      .where('valueSince', '>', since)
+      .where('periodStart', '<=', upTo)
+      .execute(),
+    db
+      .selectFrom('measurementRevision')
+      .select(['indicatorId', 'areaId', 'period', 'value', 'sentBy', 'valueSince as at'])
+      .where('partnershipId', '=', partnershipId)
+      .where('valueSince', '>', since)
+      .where('periodStart', '<=', upTo)
+      .execute(),
+    db
+      .selectFrom('measurementRevision')
+      .select([
+        'indicatorId',
+        'areaId',
+        'period',
+        sql<string | null>`null`.as('value'),
+        sql<string>`deleted_by`.as('sentBy'),
+        sql<Date>`deleted_at`.as('at'),
+      ])
+      .where('partnershipId', '=', partnershipId)
+      .where('deletedAt', '>', since)
+      .where('periodStart', '<=', upTo)
+      .execute(),
+  ])
+  return [...current, ...replaced, ...deleted].sort((a, b) => a.at.getTime() - b.at.getTime())
 }
 
 async function issuedOf(db: Db, partnershipId: string, roundId: string) {

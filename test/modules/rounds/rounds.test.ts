@@ -63,8 +63,46 @@ t.test(
     const twice = await submit(asb.id, asbMember)
     t.equal(twice.statusCode, 409)
     t.equal(twice.json().code, 'ROUND.RETURN_SUBMITTED')
+    const asbIndicator = (await call('GET', '/indicators?q=LOCAL%20ASB', pmg)).json().items[0]
+    const boston = (await call('GET', '/areas?q=Boston', pmg)).json().items[0]
+    const comment = (body: string) =>
+      call('POST', '/commentary', asbMember, {
+        indicatorId: asbIndicator.id,
+        areaId: boston.id,
+        period: '2010-09',
+        body,
+      })
+    const late = await comment('Two new dispersal orders since the meeting.')
+    t.equal(late.statusCode, 409, 'a submitted return holds its commentary')
+    t.equal(late.json().code, 'COMMENTARY.RETURN_SUBMITTED')
     t.equal((await call('POST', `${path}/returns/${asb.id}/reopen`, pmg)).statusCode, 200, 'PMG asks for more')
+    t.equal((await comment('Two new dispersal orders since the meeting.')).statusCode, 201, 'reopened, it takes more')
     t.equal((await submit(asb.id, asbMember)).statusCode, 200, 'and the group submits again')
+
+    // PMG asks the ASB group to explain Boston's figure, within the round.
+    const beyond = await call('POST', `${path}/requests`, pmg, {
+      groupId: asb.id,
+      question: 'x',
+      dueOn: '2010-11-10',
+    })
+    t.equal(beyond.statusCode, 422, "a request is answered by the Strategic Group's meeting")
+    const asked = await call('POST', `${path}/requests`, pmg, {
+      groupId: asb.id,
+      question: "Boston's ASB is 29% above its profile: what is being done, and by when?",
+      dueOn: '2010-10-22',
+    })
+    t.equal(asked.statusCode, 201, asked.body)
+    const request = asked.json().requests[0]
+    t.match(request, { groupId: asb.id, dueOn: '2010-10-22', answer: null, status: 'overdue' })
+    t.equal(
+      (
+        await call('POST', `${path}/requests/${request.id}/answer`, await person(ctx, 'ppo.manager@example.org'), {
+          answer: 'x',
+        })
+      ).statusCode,
+      403,
+      "another group's member does not answer",
+    )
     for (const g of groups.filter((g) => g.id !== asb.id && g.id !== ppo.id))
       t.equal((await submit(g.id, officer)).statusCode, 200, `${g.name} returned (by an officer)`)
     const status = (await call('GET', path, pmg))
@@ -127,6 +165,12 @@ t.test(
     t.equal(early.statusCode, 409)
     t.equal(early.json().code, 'ROUND.RETURNS_MISSING')
     t.match(early.json().detail, /Prolific/)
+    t.match(early.json().detail, /an answer to PMG's request/, 'an unanswered request holds the issue too')
+    const answered = await call('POST', `${path}/requests/${request.id}/answer`, asbMember, {
+      answer: 'Operation Pivot runs in the town centre from 1 November; the Boston action plan names it.',
+    })
+    t.equal(answered.statusCode, 200, answered.body)
+    t.match(answered.json().requests[0], { status: 'answered', answeredBy: 'sarah.cocker@example.org' })
     const issued = await call('POST', `${path}/issue`, pmg, {
       missingReturnsReason: 'The PPO group did not meet this quarter; its figures are on target',
     })
@@ -136,6 +180,39 @@ t.test(
     t.same(report.json().exceptions, curated, 'what was curated is what was issued')
     t.ok(report.json().performance.priorities.length > 0, 'with the full performance report')
     t.equal((await submit(ppo.id, officer)).json().code, 'ROUND.ISSUED', 'an issued round takes no more returns')
+
+    const issuedAt = report.json().issuedAt as string
+
+    // The Strategic Group responds to what was issued, and asks PMG's chair to follow one up.
+    const strategic = await person(ctx, 'strategic.chair@example.org')
+    const respond = (item: Item, headers: Record<string, string>, body: object) =>
+      call('PUT', `${path}/responses/${item.indicator.id}/${item.area.id}`, headers, body)
+    t.equal((await respond(kept, pmg, { response: 'accepted' })).json().code, 'ROUND.NOT_STRATEGIC')
+    t.equal(
+      (await respond(dropping, strategic, { response: 'accepted' })).json().code,
+      'ROUND.RESPONSE',
+      'a dropped exception never reached the Strategic Group',
+    )
+    t.equal(
+      (await respond(kept, strategic, { response: 'further_support_required', followUp: 'What support?' })).statusCode,
+      422,
+      'a follow-up has a due date',
+    )
+    const responded = await respond(kept, strategic, {
+      response: 'further_support_required',
+      note: 'The group needs the youth service at the table.',
+      followUp: 'Report back on the youth service offer for Boston town centre.',
+      followUpDueOn: '2011-01-11',
+    })
+    t.equal(responded.statusCode, 200, responded.body)
+    t.match(responded.json().responses, [
+      {
+        indicatorId: kept.indicator.id,
+        response: 'further_support_required',
+        respondedBy: 'strategic.chair@example.org',
+      },
+    ])
+    t.equal((await respond(quiet, strategic, { response: 'raise_at_county_board' })).statusCode, 200, 'the added one')
 
     // A figure revised after issue leaves the issued report as it was.
     const put = await call('PUT', '/measurements/LOCAL%20ASB/E07000136/2010-09', officer, { value: 400 })
@@ -147,6 +224,48 @@ t.test(
       JSON.stringify(report.json().exceptions),
       'while the live report moved with the revision',
     )
+    const known = await call(
+      'GET',
+      `/reports/performance?period=2010-09&knownAt=${encodeURIComponent(issuedAt)}`,
+      officer,
+    )
+    t.equal(known.statusCode, 200, known.body)
+    t.equal(known.json().knownAt, issuedAt)
+    t.same(known.json().priorities, report.json().performance.priorities, 'the report known at issue is the issued one')
+    const changes = await call('GET', `${path}/changes`, officer)
+    t.equal(changes.statusCode, 200, changes.body)
+    const moved = changes
+      .json()
+      .items.find(
+        (i: { indicator: { reference: string }; area: { id: string } }) =>
+          i.indicator.reference === 'LOCAL ASB' && i.area.id === boston.id,
+      )
+    t.match(moved, { revisions: [{ period: '2010-09', value: '400', sentBy: 'officer@east-lincolnshire' }] })
+    t.equal(moved.now.actual - moved.issued.actual, 65, 'the year to date moved by 400 - 335')
+    t.ok(
+      changes.json().items.every((i: { indicator: { reference: string } }) => i.indicator.reference === 'LOCAL ASB'),
+      'and nothing else moved but what the revision touched',
+    )
+
+    // The next round carries the follow-up, and PMG's chair answers it there.
+    const next = await call('POST', '/rounds', pmg, {
+      period: '2010-12',
+      themeMeetingsOn: '2011-01-11',
+      pmgMeetingOn: '2011-01-25',
+      strategicMeetingOn: '2011-02-08',
+    })
+    t.equal(next.statusCode, 201, next.body)
+    const followUp = next.json().followUps[0]
+    t.match(next.json().followUps, [{ followUp: /youth service/, answer: null }], 'asked in 2010-09, due in 2010-12')
+    const sameRound = await call('POST', `${path}/follow-ups/${followUp.id}/answer`, pmg, { answer: 'x' })
+    t.equal(sameRound.json().code, 'ROUND.FOLLOW_UP_ROUND', 'answered in a later round')
+    const answer = await call('POST', `/rounds/${next.json().id}/follow-ups/${followUp.id}/answer`, pmg, {
+      answer: 'The youth service joins the ASB group from January; two detached workers in Boston.',
+    })
+    t.equal(answer.statusCode, 200, answer.body)
+    t.match(answer.json().followUps, [
+      { id: followUp.id, answeredInRoundId: next.json().id, answeredBy: 'pmg.chair@example.org' },
+    ])
   },
 )
 
