@@ -1,4 +1,4 @@
-import type { DemoIndicator, DemoMeasurement } from './demo.types.js'
+import type { DemoGroup, DemoIndicator, DemoMeasurement, DemoRound } from './demo.types.js'
 
 // Safer Peterborough Partnership, from its Partnership Plan 2010-11, section 8: seed 003.
 
@@ -230,4 +230,96 @@ export const measurements: DemoMeasurement[] = [
   // MARAC: repeat cases of cases heard, April and May 2009.
   { indicator: 'MARAC RPT', area: PB, period: '2009-04', numerator: '4', denominator: '12' },
   { indicator: 'MARAC RPT', area: PB, period: '2009-05', numerator: '10', denominator: '27' },
+]
+
+// Section 3: the Task and Finish Groups (one per priority, each led by its theme lead) report monthly to
+// the Performance Challenge meeting (the partnership's performance management group), whose minutes go
+// to the Delivery Board and on to the Partnership Board (section 9). The people are illustrative, bar
+// the Partnership Board's chair, whom the plan names.
+const since = '2009-04-01'
+const COUNCIL = 'Peterborough City Council'
+const POLICE = 'Cambridgeshire Constabulary'
+const NHS = 'NHS Peterborough'
+const FIRE = 'Cambridgeshire Fire and Rescue Service'
+const lead = (subject: string, name: string, agency: string) => ({
+  subject,
+  name,
+  agency,
+  offices: ['chair'] as const,
+  startsOn: since,
+})
+
+/** A Task and Finish Group for a priority, led by its theme lead (section 3.4). */
+const taskAndFinish = (priority: string, topic: string, agency: string, leadName: string, description: string) => ({
+  name: `${topic} Task and Finish Group`,
+  kind: 'theme' as const,
+  priority,
+  description,
+  members: [lead(`${priority.toLowerCase()}.lead@peterborough.example.org`, leadName, agency)],
+})
+
+export const groups: DemoGroup[] = [
+  taskAndFinish(
+    'SAC',
+    'Serious Acquisitive Crime',
+    POLICE,
+    'DCI, SAC theme lead',
+    'Led by a Detective Chief Inspector.',
+  ),
+  taskAndFinish('ASB', 'Anti Social Behaviour', COUNCIL, 'ASB theme lead', 'Led by Peterborough City Council.'),
+  taskAndFinish('DA', 'Domestic Abuse', COUNCIL, 'Domestic abuse theme lead', 'Repeat cases reviewed by MARAC.'),
+  taskAndFinish(
+    'VC',
+    'Violent Crime',
+    POLICE,
+    'Violent crime theme lead',
+    'Hate crime with the Racial Equality Council.',
+  ),
+  taskAndFinish('RS', 'Road Safety', COUNCIL, 'Road safety theme lead', 'Led by Peterborough City Council.'),
+  {
+    name: 'Performance Challenge meeting',
+    kind: 'performance',
+    description:
+      'Performance leads and theme leads, monthly, between the Task and Finish Groups and the Delivery Board (section 3.3).',
+    members: [
+      lead('performance.lead@peterborough.example.org', 'Partnership performance lead', COUNCIL),
+      { subject: 'analyst@peterborough.example.org', name: 'Partnership analyst', agency: NHS, startsOn: since },
+    ],
+  },
+  {
+    name: 'Partnership Board',
+    kind: 'strategic',
+    description: 'The statutory partnership (section 3.1).',
+    members: [lead('chris.strickland@peterborough.example.org', 'Chris Strickland, Deputy Chief Fire Officer', FIRE)],
+  },
+]
+
+/** May 2009's monthly round, as section 9 runs it: the Task and Finish Groups, the challenge, the Board. */
+export const rounds: DemoRound[] = [
+  {
+    period: '2009-05',
+    themeMeetingsOn: '2009-06-09',
+    pmgMeetingOn: '2009-06-16',
+    strategicMeetingOn: '2009-06-30',
+    pmg: 'performance.lead@peterborough.example.org',
+    strategic: 'chris.strickland@peterborough.example.org',
+    returns: {
+      'Serious Acquisitive Crime Task and Finish Group':
+        'Burglary dwelling and robbery of personal property remain the concerns; the rolling year is ahead of the March 2010 target.',
+      'Anti Social Behaviour Task and Finish Group': 'Begging publicity campaign continues; no variance to the plan.',
+      'Domestic Abuse Task and Finish Group':
+        'MARAC heard 27 cases in May, 10 of them repeats; the IDVA service reviews referrals from the police.',
+      'Violent Crime Task and Finish Group': 'City-centre night-time economy work with the licensed trade continues.',
+      'Road Safety Task and Finish Group':
+        'KSI casualties for the calendar year to April are within profile; targets for 2009 are to be confirmed.',
+    },
+    responses: [
+      {
+        indicator: 'MARAC RPT',
+        area: PB,
+        response: 'accepted',
+        note: 'The rolling twelve months are already ahead of the March 2010 target.',
+      },
+    ],
+  },
 ]

@@ -231,3 +231,22 @@ export function trendChart(input: ChartInput): string {
   out.push('</svg>')
   return out.join('\n')
 }
+
+/** The trend chart of a series as evaluation.service answers it, titled and subtitled as a paper shows it. */
+export function seriesChart(series: {
+  indicator: { reference: string; name: string; polarity: string; unit: string; decimalPlaces: number }
+  area: { name: string }
+  rolledUp: boolean
+  items: Evaluation[]
+}): string {
+  const first = series.items[0]!
+  const last = series.items[series.items.length - 1]!
+  return trendChart({
+    title: `${series.indicator.reference}: ${series.indicator.name}`,
+    subtitle: `${series.area.name}${series.rolledUp ? ' (rolled up from its areas)' : ''}, ${periodLabel(first.evaluatedPeriod)} to ${periodLabel(last.evaluatedPeriod)}; ${series.indicator.polarity.replace('_', ' ')}`,
+    polarity: series.indicator.polarity,
+    unit: series.indicator.unit,
+    decimalPlaces: series.indicator.decimalPlaces,
+    items: series.items,
+  })
+}

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { sendCsv, spreadsheetCsv, wantsCsv } from '../../http/csv.js'
+import { sendCsv, wantsCsv } from '../../http/csv.js'
 import Type from 'typebox'
 import { problemResponses } from '../../plugins/problem.js'
 import { today } from '../../http/clock.js'
-import { periodLabel } from '../../http/format.js'
 import { JsonOrCsv, PartnershipParams } from '../../http/schemas.js'
 import { ambiguousMonth, dateRange, parsePeriod } from '../../domain/periods.js'
-import { trendChart } from './evaluation.chart.js'
+import { seriesChart } from './evaluation.chart.js'
 import {
   EvaluationQuery,
   PartnershipEvaluationSchema,
@@ -17,89 +16,16 @@ import {
   SeriesSchema,
 } from './evaluation.schemas.js'
 
+import { createEvaluationService } from './evaluation.service.js'
+import { REPORT_COLUMNS, reportCsv } from './evaluation.csv.js'
+
+const tags = ['Evaluation']
+
 /** A knownAt as the time it names: a date stands for the end of that day. */
 const knownAtTime = (knownAt: string | undefined) =>
   knownAt === undefined
     ? undefined
     : new Date(/^\d{4}-\d{2}-\d{2}$/.test(knownAt) ? `${knownAt}T23:59:59.999Z` : knownAt)
-import { createEvaluationService } from './evaluation.service.js'
-
-const tags = ['Evaluation']
-type Report = Awaited<ReturnType<ReturnType<typeof createEvaluationService>['exceptionReport']>>
-
-const REPORT_COLUMNS = [
-  'priority_code',
-  'priority_name',
-  'direction',
-  'indicator',
-  'indicator_name',
-  'area',
-  'area_code',
-  'period',
-  'evaluated_period',
-  'actual',
-  'target',
-  'variance',
-  'relative_variance_percent',
-  'rag',
-  'flags',
-  'forecast',
-  'year_target',
-  'required_change_percent',
-  'already_met',
-  'year_to_date',
-  'target_for_period',
-  'previous_value',
-  'travel_previous_period',
-  'travel_same_period_last_year',
-  'commentary',
-  'commentary_author',
-  'actions',
-]
-
-/** One row per indicator and area, the figures a committee paper tabulates. */
-function reportCsv(report: Report): string {
-  const rows = report.priorities.flatMap((group) =>
-    group.items.map((item) => {
-      const e = item.evaluation
-      // Figures to the indicator's decimal places, percentages to one: never 1651.000000 or 37.037037.
-      const n = (v: number | null | undefined) => (v === null || v === undefined ? '' : v.toFixed(places))
-      const pct = (v: number | null | undefined) => (v === null || v === undefined ? '' : v.toFixed(1))
-      const places = item.indicator.decimalPlaces
-      return [
-        group.priority.code,
-        group.priority.name,
-        e.flags.length === 0 ? '' : item.direction,
-        item.indicator.reference,
-        item.indicator.name,
-        item.area.name,
-        item.area.code,
-        e.period,
-        e.evaluatedPeriod,
-        n(e.comparison.actual),
-        n(e.comparison.target),
-        n(e.comparison.variance),
-        pct(e.comparison.relativeVariancePercent),
-        e.rag,
-        e.flags.map((f) => f.flag).join(';'),
-        n(e.forecast?.value),
-        n(e.target.year),
-        pct(e.requiredChange?.percent),
-        e.requiredChange === null ? '' : e.requiredChange.alreadyMet ? 'yes' : 'no',
-        n(e.actual.ytd),
-        n(e.target.period),
-        n(e.travel.previousPeriod.previous),
-        e.travel.previousPeriod.direction,
-        e.travel.sameLastYear.direction,
-        item.commentary?.body,
-        item.commentary?.author,
-        item.actions.map((a) => `${a.reference ?? a.title}: ${a.activityRag}`).join('; '),
-      ].map((v) => v ?? '')
-    }),
-  )
-  return spreadsheetCsv(REPORT_COLUMNS, rows)
-}
-
 /** The default as-of date of a reporting period: today, or its last day once that has passed. */
 function closingDay(period: string, fyStartMonth: number): string {
   const end = dateRange(parsePeriod(period, fyStartMonth, 'querystring.period')).end
@@ -188,17 +114,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request, reply) => {
       const { areaId, asOf = today(), ...range } = request.query
       const series = await service.series(request.partnership, request.params.id, areaId, range, asOf)
-      const first = series.items[0]!
-      const last = series.items[series.items.length - 1]!
-      const svg = trendChart({
-        title: `${series.indicator.reference}: ${series.indicator.name}`,
-        subtitle: `${series.area.name}${series.rolledUp ? ' (rolled up from its areas)' : ''}, ${periodLabel(first.evaluatedPeriod)} to ${periodLabel(last.evaluatedPeriod)}; ${series.indicator.polarity.replace('_', ' ')}`,
-        polarity: series.indicator.polarity,
-        unit: series.indicator.unit,
-        decimalPlaces: series.indicator.decimalPlaces,
-        items: series.items,
-      })
-      return reply.type('image/svg+xml; charset=utf-8').send(svg)
+      return reply.type('image/svg+xml; charset=utf-8').send(seriesChart(series))
     },
   })
 

@@ -293,6 +293,7 @@ export function createEvaluationService(db: Db) {
       areaId: string,
       range: { from?: string; to?: string },
       asOf: string,
+      knownAt?: Date,
     ) {
       const { id: partnershipId, financialYearStartMonth: fy } = tenant
       const indicator = await indicatorFrequency(db, partnershipId, indicatorId)
@@ -319,7 +320,7 @@ export function createEvaluationService(db: Db) {
         ])
       }
       const [{ data }, actions] = await Promise.all([
-        load(partnershipId, fy, first.key, last.key, 'querystring.from', indicatorId),
+        load(partnershipId, fy, first.key, last.key, 'querystring.from', indicatorId, knownAt),
         linkedActions(db, partnershipId, asOf),
       ])
       const row = data.indicators[0]

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import Type from 'typebox'
-import { IfMatchOptionalHeaders, PartnershipParams, Uuid, page } from '../../http/schemas.js'
+import { sendCsv } from '../../http/csv.js'
+import { IfMatchOptionalHeaders, PartnershipParams, StringEnum, Uuid, page } from '../../http/schemas.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { actorOf } from '../resource/resource.routes.js'
 import { etagOf } from '../resource/resource.service.js'
@@ -20,6 +21,8 @@ import {
 } from './rounds.schemas.js'
 import { createRoundService } from './rounds.service.js'
 import { createEvaluationService } from '../evaluation/evaluation.service.js'
+import { REPORT_COLUMNS, reportCsv } from '../evaluation/evaluation.csv.js'
+import { packHtml, packPdf } from './rounds.pack.js'
 
 const tags = ['Rounds']
 const Round = Type.Ref('Round')
@@ -31,6 +34,34 @@ const SelectionParams = Type.Object(
 )
 const RequestParams = Type.Object({ ...RoundParams.properties, requestId: Uuid }, { additionalProperties: false })
 const FollowUpParams = Type.Object({ ...RoundParams.properties, responseId: Uuid }, { additionalProperties: false })
+const ReportFormat = Type.Object(
+  {
+    format: Type.Optional(
+      StringEnum(['json', 'csv', 'pdf', 'html'] as const, {
+        description: 'json by default; csv, pdf (the committee pack) or html (the pack, printable)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+/** The format asked for: by `format`, else the first of Accept's types that this answers. */
+function formatOf(format: string | undefined, accept: string | undefined): 'json' | 'csv' | 'pdf' | 'html' {
+  if (format === 'csv' || format === 'pdf' || format === 'html' || format === 'json') return format
+  const types: Array<[string, 'json' | 'csv' | 'pdf' | 'html']> = [
+    ['application/json', 'json'],
+    ['text/csv', 'csv'],
+    ['application/pdf', 'pdf'],
+    ['text/html', 'html'],
+  ]
+  const asked = (accept ?? '').split(',').map((t) => t.split(';')[0]!.trim())
+  for (const type of asked) {
+    const found = types.find(([t]) => t === type)
+    if (found !== undefined) return found[1]
+  }
+  return 'json'
+}
+
 const read = { scope: 'partnership', role: 'viewer' } as const
 // Who takes a round's steps is decided by their groups on the day (PMG; the theme group), not the role.
 const byGroup = { scope: 'partnership', role: 'viewer', groupMembers: true } as const
@@ -443,16 +474,47 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/:id/report', {
-    config: { access: read, problems: { 404: ['ROUND.NOT_FOUND', 'ROUND.NOT_ISSUED'] } },
+    config: { access: read, heavy: true, problems: { 404: ['ROUND.NOT_FOUND', 'ROUND.NOT_ISSUED'] } },
     schema: {
       operationId: 'issuedRoundReport',
       tags,
-      summary: "The round's issued report, exactly as issued",
+      summary: "The round's issued report, exactly as issued: JSON, CSV, or the committee pack as PDF or HTML",
       description:
-        'The frozen snapshot: the exceptions as curated and the full performance report, with who issued them and when.',
+        "The frozen snapshot: the exceptions as curated and the full performance report, with who issued them and when. format=csv: the issued exceptions, one row per indicator and area, in the exception report's columns. format=pdf: the committee pack on A4 (a cover with the partnership, round and meetings; the exceptions by priority, bad before good, each with its trend chart as the figures stood at issue, RAG in words and colour, flags, commentary and action; the performance report after; numbered pages). format=html: the same pack as one printable page. Also chosen by Accept (text/csv, application/pdf, text/html).",
       params: RoundParams,
-      response: { 200: IssuedReportSchema, ...problemResponses(400, 401, 404) },
+      querystring: ReportFormat,
+      response: {
+        200: {
+          description: 'The issued report, in the format asked for',
+          content: {
+            'application/json': { schema: IssuedReportSchema },
+            'text/csv': { schema: Type.String({ description: REPORT_COLUMNS.join(',') }) },
+            'application/pdf': { schema: Type.Unsafe<Buffer>(Type.String({ format: 'binary' })) },
+            'text/html': { schema: Type.String() },
+          },
+        },
+        ...problemResponses(400, 401, 404, 429),
+      },
     },
-    handler: (request) => service.report(request.partnership, request.params.id),
+    handler: async (request, reply) => {
+      const format = formatOf(request.query.format, request.headers.accept)
+      const { partnership } = request
+      if (format === 'json') return service.report(partnership, request.params.id)
+      if (format === 'csv') {
+        const report = await service.report(partnership, request.params.id)
+        return sendCsv(
+          reply,
+          `issued-exceptions-${report.period}`,
+          reportCsv(report.exceptions as unknown as Parameters<typeof reportCsv>[0]),
+        )
+      }
+      const model = await service.packModel(partnership, request.params.id)
+      const name = `${partnership.slug}-${model.period}-committee-pack`
+      if (format === 'html') return reply.type('text/html; charset=utf-8').send(packHtml(model))
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="${name.replace(/[^\w.-]/g, '_')}.pdf"`)
+        .send(await packPdf(model))
+    },
   })
 }

@@ -20,6 +20,8 @@ import type { createEvaluationService, Tenant } from '../evaluation/evaluation.s
 import { membershipsIn } from '../groups/groups.repository.js'
 import { checkIfMatchWhenSent } from '../resource/resource.service.js'
 import type { StrategicResponse } from '../../db/types.js'
+import { seriesChart } from '../evaluation/evaluation.chart.js'
+import type { PackItem, PackModel } from './rounds.pack.js'
 import type { CuratedReportSchema, IssuedReportSchema } from './rounds.schemas.js'
 
 type Evaluation = ReturnType<typeof createEvaluationService>
@@ -790,6 +792,73 @@ export function createRoundService(db: Db, evaluation: Evaluation) {
             revisions: written.filter((w) => w.indicatorId === item.indicator.id && w.areaId === item.area.id),
           }
         }),
+      }
+    },
+
+    /**
+     * The committee pack's content: the issued report as issued, each exception's trend chart as the
+     * figures stood at issue (knownAt), and the titles of the actions PMG named.
+     */
+    async packModel(tenant: Tenant, id: string): Promise<PackModel> {
+      const round = await findRound(db, tenant.id, id)
+      if (round === undefined) throw roundNotFound()
+      const issued = await issuedOf(db, tenant.id, id)
+      if (issued === undefined)
+        throw new DomainError('ROUND.NOT_ISSUED', 'not-found', 'This round has not been issued yet: no pack to print.')
+      const groups = (priorities: ReadonlyArray<{ priority?: unknown; items: ReadonlyArray<unknown> }>) =>
+        priorities.map((p) => ({
+          priority: (p.priority as { name: string }).name,
+          items: p.items as PackItem[],
+        }))
+      const exceptions = groups(issued.exceptions.priorities as Array<{ items: unknown[] }>)
+      const items = exceptions.flatMap((g) => g.items)
+      const charts = new Map<string, string>()
+      for (const item of items) {
+        const series = await evaluation
+          .series(
+            tenant,
+            item.indicator.id,
+            item.area.id,
+            { to: item.evaluation.evaluatedPeriod },
+            issued.performance.asOf,
+            issued.issuedAt,
+          )
+          // An indicator or area archived since has no series to draw: its entry stands without a chart.
+          .catch((err: unknown) => {
+            if (err instanceof DomainError && err.kind === 'not-found') return null
+            throw err
+          })
+        if (series !== null) charts.set(`${item.indicator.id}|${item.area.id}`, seriesChart(series))
+      }
+      const named = items.flatMap((i) => (i.selection?.actionId == null ? [] : [i.selection.actionId]))
+      const actions =
+        named.length === 0
+          ? []
+          : await db
+              .selectFrom('actionItem')
+              .select(['id', 'reference', 'title'])
+              .where('partnershipId', '=', tenant.id)
+              .where('id', 'in', named)
+              .execute()
+      const { name } = await db
+        .selectFrom('partnership')
+        .select('name')
+        .where('id', '=', tenant.id)
+        .executeTakeFirstOrThrow()
+      return {
+        partnership: name,
+        period: round.period,
+        pmgMeetingOn: round.pmgMeetingOn,
+        strategicMeetingOn: round.strategicMeetingOn,
+        issuedAt: issued.issuedAt,
+        issuedBy: issued.issuedBy,
+        missingReturnsReason: round.missingReturnsReason,
+        exceptions,
+        dataIssues: issued.exceptions.dataIssues.flatMap((p) => (p as { items: unknown[] }).items).length,
+        dropped: issued.exceptions.dropped.flatMap((p) => (p as { items: unknown[] }).items).length,
+        performance: groups(issued.performance.priorities),
+        charts,
+        actionTitles: new Map(actions.map((a) => [a.id, `${a.reference === null ? '' : `${a.reference} `}${a.title}`])),
       }
     },
 

@@ -1,3 +1,4 @@
+import zlib from 'node:zlib'
 import t from 'tap'
 import { loadDemo } from '../../../src/modules/demo/demo.service.js'
 import { buildTestApp, type TestApp } from '../../helper.js'
@@ -301,4 +302,109 @@ t.test('an issued report is never changed or deleted, not even by the database o
     ctx.db.deleteFrom('issuedReport').where('roundId', '=', round.id).execute(),
     /never changed or deleted/,
   )
+})
+
+/** The text a PDF shows: pdfkit writes each line as hex strings in a TJ array, in deflated streams. */
+function pdfText(pdf: Buffer): string {
+  const raw = pdf.toString('latin1')
+  const lines: string[] = []
+  for (const found of raw.matchAll(/stream\r?\n/g)) {
+    const start = found.index + found[0].length
+    let content: string
+    try {
+      content = zlib.inflateSync(pdf.subarray(start, raw.indexOf('endstream', start))).toString('latin1')
+    } catch {
+      continue // an image or a font, not a page's content
+    }
+    for (const array of content.matchAll(/\[([^\]]*)\]\s*TJ/g))
+      lines.push(
+        [...array[1]!.matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => Buffer.from(h[1]!, 'hex').toString('latin1')).join(''),
+      )
+  }
+  return lines.join('\n')
+}
+
+t.test("the demo's issued half-year round prints as a committee pack: PDF, HTML and CSV", async (t) => {
+  const ctx = await buildTestApp(t)
+  await loadDemo(ctx.db, ctx.config.auth.issuer)
+  const viewer = await ctx.as('viewer', 'east-lincolnshire')
+  const rounds = (await ctx.app.inject({ method: 'GET', url: `${URL}/rounds`, headers: viewer })).json().items
+  const round = rounds.find((r: { period: string }) => r.period === '2010-Q3')
+  t.ok(round?.issuedAt, 'the demo holds the issued 2010-Q3 round')
+  t.equal(round.responses.length, 3, "with the Strategic Group's three responses")
+  const report = (
+    await ctx.app.inject({ method: 'GET', url: `${URL}/rounds/${round.id}/report`, headers: viewer })
+  ).json()
+  const exceptions = itemsOf(report.exceptions.priorities)
+  t.ok(exceptions.length >= 10, `${exceptions.length} exceptions issued`)
+
+  const pdf = await ctx.app.inject({
+    method: 'GET',
+    url: `${URL}/rounds/${round.id}/report?format=pdf`,
+    headers: viewer,
+  })
+  t.equal(pdf.statusCode, 200, pdf.statusCode === 200 ? 'a PDF' : pdf.body)
+  t.equal(pdf.headers['content-type'], 'application/pdf')
+  t.equal(pdf.rawPayload.subarray(0, 5).toString('latin1'), '%PDF-')
+  const text = pdfText(pdf.rawPayload)
+  const pages = [...pdf.rawPayload.toString('latin1').matchAll(/\/Type \/Page\b/g)].length
+  t.ok(pages >= 4, `${pages} pages`)
+  t.match(text, /East Lincolnshire/, 'the cover names the partnership')
+  t.match(text, /Jul-Sep 2010/, 'and the period')
+  t.match(text, /Strategic Group: 9 November 2010/, 'and the meetings')
+  t.match(text, /The PPO group did not meet this quarter/, 'and why it went without a return')
+  t.match(text, /Exception report/)
+  t.match(text, /Red: off target/, 'RAG in words as well as colour')
+  t.match(text, /LOCAL ASB/)
+  t.match(text, /Performance report/)
+  t.match(text, new RegExp(`Page 1 of ${pages}`), 'numbered pages')
+  t.match(text, new RegExp(`Page ${pages} of ${pages}`))
+  const bad = text.indexOf('Red: off target, of concern')
+  const good = text.indexOf('good performance')
+  t.ok(bad >= 0 && bad < text.indexOf('Green: on or ahead of target, good performance'), 'bad before good')
+  t.ok(good > 0)
+
+  const html = await ctx.app.inject({
+    method: 'GET',
+    url: `${URL}/rounds/${round.id}/report`,
+    headers: { ...viewer, accept: 'text/html' },
+  })
+  t.equal(html.statusCode, 200)
+  t.match(html.headers['content-type'], /^text\/html/)
+  t.match(html.body, /<h1>East Lincolnshire/)
+  t.equal((html.body.match(/<svg/g) ?? []).length, exceptions.length, 'a trend chart for every exception')
+  t.match(html.body, /Red: off target/)
+
+  const csv = await ctx.app.inject({
+    method: 'GET',
+    url: `${URL}/rounds/${round.id}/report?format=csv`,
+    headers: viewer,
+  })
+  t.equal(csv.statusCode, 200)
+  const rows = csv.body
+    .replace(/^\ufeff/, '')
+    .trim()
+    .split('\n')
+  t.match(rows[0], /^priority_code,priority_name,direction,indicator/)
+  t.ok(rows.length - 1 >= exceptions.length, 'a row per issued exception (and more where a cell breaks a line)')
+
+  // The pack rests on the issue: a figure revised since changes neither it nor its charts.
+  const officer = await ctx.as('officer', 'east-lincolnshire')
+  t.equal(
+    (
+      await ctx.app.inject({
+        method: 'PUT',
+        url: `${URL}/measurements/LOCAL%20ASB/E07000136/2010-09`,
+        headers: officer,
+        payload: { value: 900 },
+      })
+    ).statusCode,
+    200,
+  )
+  const again = await ctx.app.inject({
+    method: 'GET',
+    url: `${URL}/rounds/${round.id}/report?format=html`,
+    headers: viewer,
+  })
+  t.equal(again.body, html.body, 'the printed pack is as issued')
 })
