@@ -43,7 +43,12 @@ export const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     filters: ActionFilters,
     writeRole: 'officer',
     problems: {
-      write: { 400: ['PERIOD.INVALID'], 422: ['ACTION.OBJECTIVE', 'ACTION.LEAD', 'ACTION.RESOURCE', 'ACTION.TIMING'] },
+      write: {
+        400: ['PERIOD.INVALID'],
+        409: ['ACTION.RETURN_SUBMITTED'],
+        422: ['ACTION.OBJECTIVE', 'ACTION.LEAD', 'ACTION.RESOURCE', 'ACTION.TIMING'],
+      },
+      delete: { 409: ['ACTION.RETURN_SUBMITTED'] },
     },
     groupMembers: true,
   })
@@ -67,7 +72,10 @@ export const milestoneRoutes: FastifyPluginAsyncTypebox = async (app) => {
     update: UpdateMilestoneSchema,
     filters: MilestoneFilters,
     writeRole: 'officer',
-    problems: { write: { 400: ['PERIOD.INVALID'], 422: ['MILESTONE.TIMING'] } },
+    problems: {
+      write: { 400: ['PERIOD.INVALID'], 409: ['ACTION.RETURN_SUBMITTED'], 422: ['MILESTONE.TIMING'] },
+      delete: { 409: ['ACTION.RETURN_SUBMITTED'] },
+    },
     groupMembers: true,
   })
 }
@@ -91,8 +99,8 @@ export const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
     filters: ProgressFilters,
     writeRole: 'officer',
     problems: {
-      write: { 403: ['PROGRESS.NOT_AUTHOR'], 422: ['DATE.RANGE'] },
-      delete: { 403: ['PROGRESS.NOT_AUTHOR'] },
+      write: { 403: ['PROGRESS.NOT_AUTHOR'], 409: ['ACTION.RETURN_SUBMITTED'], 422: ['DATE.RANGE'] },
+      delete: { 403: ['PROGRESS.NOT_AUTHOR'], 409: ['ACTION.RETURN_SUBMITTED'] },
     },
     groupMembers: true,
   })

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js'
-import { requireAuthor, type Actor } from '../../domain/access.js'
+import { requireAuthor, roleAtLeast, type Actor } from '../../domain/access.js'
 import {
   actionDates,
   actionFlags,
@@ -19,6 +19,7 @@ import { today } from '../../http/clock.js'
 import { requireDone } from '../../domain/periods.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import { requireRoleOrMembership } from '../groups/groups.service.js'
+import { submittedReturns } from '../rounds/rounds.repository.js'
 import { findRecord, listRecords, updateRecord, type Row, type Scope } from '../resource/resource.repository.js'
 import { createResourceService, withView, type WriteHooks } from '../resource/resource.service.js'
 import {
@@ -86,8 +87,23 @@ function owners(existing: { groupId: string | null } | undefined, values: { grou
   return 'groupId' in values || existing === undefined ? [...now, values.groupId ?? null] : now
 }
 
-const mayChange = (trx: Db, scope: Scope, actor: Actor, groupIds: Array<string | null>, what: string) =>
-  requireRoleOrMembership(trx, scope.partnershipId, actor, 'officer', groupIds, today(), what)
+/**
+ * Officers change any action; a member of the owning group its group's, until the group's return is
+ * submitted in a round still open (issue 25): the return holds its actions as returned until PMG
+ * reopens it or the round is issued.
+ */
+async function mayChange(trx: Db, scope: Scope, actor: Actor, groupIds: Array<string | null>, what: string) {
+  await requireRoleOrMembership(trx, scope.partnershipId, actor, 'officer', groupIds, today(), what)
+  if (actor.role !== undefined && roleAtLeast(actor.role, 'officer')) return
+  const owners = groupIds.filter((g) => g !== null)
+  const submitted = await submittedReturns(trx, scope.partnershipId, null, owners)
+  if (submitted.length > 0)
+    throw new DomainError(
+      'ACTION.RETURN_SUBMITTED',
+      'conflict',
+      `${submitted.join(', ')} submitted its return to an open round: ${what} stands as returned until PMG reopens the return or issues the round.`,
+    )
+}
 
 type ResourceInput = { [K in keyof ActionResource]?: ActionResource[K] }
 

@@ -157,9 +157,10 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           asOf = closingDay(period, request.partnership.financialYearStartMonth),
           knownAt,
           format,
+          ...cut
         } = request.query
         const report = withWarning(
-          await build(request.partnership, period, asOf, knownAtTime(knownAt)),
+          await build(request.partnership, period, asOf, knownAtTime(knownAt), cut),
           period,
           request.partnership.financialYearStartMonth,
         )

@@ -239,6 +239,14 @@ export const ReportQuery = obj({
   period: Period,
   asOf: Type.Optional(PeriodAsOf),
   knownAt: Type.Optional(KnownAt),
+  priorityId: Type.Optional(Uuid),
+  groupId: Type.Optional(
+    Type.String({
+      format: 'uuid',
+      description: "A theme group: its priority's indicators (a group with no priority owns none)",
+    }),
+  ),
+  areaId: Type.Optional(Uuid),
   format: Type.Optional(
     StringEnum(['json', 'csv'] as const, {
       description: 'csv: one row per indicator and area (also with Accept: text/csv); json by default',

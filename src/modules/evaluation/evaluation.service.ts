@@ -41,6 +41,16 @@ export interface EvaluationFilter {
   flag?: Flag
 }
 
+/** What a report is cut to: a priority, a theme group (its priority's indicators) and an area. */
+export interface ReportFilter {
+  priorityId?: string
+  groupId?: string
+  areaId?: string
+}
+
+/** A priority id no priority has: a report cut to a group with no priority, or to two that differ, is empty. */
+const NO_PRIORITY = '00000000-0000-0000-0000-000000000000'
+
 export interface EvaluatedItem {
   indicator: Pick<
     IndicatorRow,
@@ -342,8 +352,9 @@ export function createEvaluationService(db: Db) {
     },
 
     /** DOMAIN.md rule 12: every flagged indicator and area, grouped by priority, bad before good. */
-    async exceptionReport(tenant: Tenant, period: string, asOf: string, knownAt?: Date) {
-      const evaluated = await evaluateAt(tenant.id, tenant.financialYearStartMonth, period, asOf, {}, knownAt)
+    async exceptionReport(tenant: Tenant, period: string, asOf: string, knownAt?: Date, cut: ReportFilter = {}) {
+      const filter = await reportFilter(tenant.id, cut)
+      const evaluated = await evaluateAt(tenant.id, tenant.financialYearStartMonth, period, asOf, filter, knownAt)
       const flagged = evaluated.items.filter((item) => item.evaluation.flags.length > 0)
       return {
         period: evaluated.period,
@@ -383,9 +394,9 @@ export function createEvaluationService(db: Db) {
     },
 
     /** Seed 000 Appendix 1 stage 1: every indicator of every priority with its evaluation and commentary. */
-    async performanceReport(tenant: Tenant, period: string, asOf: string, knownAt?: Date) {
+    async performanceReport(tenant: Tenant, period: string, asOf: string, knownAt?: Date, cut: ReportFilter = {}) {
       const fy = tenant.financialYearStartMonth
-      const evaluated = await evaluateAt(tenant.id, fy, period, asOf, {}, knownAt)
+      const evaluated = await evaluateAt(tenant.id, fy, period, asOf, await reportFilter(tenant.id, cut), knownAt)
       return {
         period: evaluated.period,
         asOf,
@@ -393,6 +404,24 @@ export function createEvaluationService(db: Db) {
         priorities: await group(tenant.id, fy, evaluated.period, evaluated.items, false, knownAt),
       }
     },
+  }
+
+  /** A theme group's cut is its priority's; a group with none (PMG, say) owns no indicators. */
+  async function reportFilter(partnershipId: string, cut: ReportFilter): Promise<EvaluationFilter> {
+    const area = cut.areaId === undefined ? {} : { areaId: cut.areaId }
+    if (cut.groupId === undefined)
+      return { ...area, ...(cut.priorityId === undefined ? {} : { priorityId: cut.priorityId }) }
+    const owner = await db
+      .selectFrom('partnershipGroup')
+      .select('priorityId')
+      .where('partnershipId', '=', partnershipId)
+      .where('id', '=', cut.groupId)
+      .executeTakeFirst()
+    const priorityId = owner?.priorityId ?? NO_PRIORITY
+    return {
+      ...area,
+      priorityId: cut.priorityId === undefined || cut.priorityId === priorityId ? priorityId : NO_PRIORITY,
+    }
   }
 
   async function group(

@@ -79,6 +79,39 @@ t.test(
     t.equal((await call('POST', `${path}/returns/${asb.id}/reopen`, pmg)).statusCode, 200, 'PMG asks for more')
     t.equal((await comment('Two new dispersal orders since the meeting.')).statusCode, 201, 'reopened, it takes more')
     t.equal((await submit(asb.id, asbMember)).statusCode, 200, 'and the group submits again')
+    const asbAction = (await call('GET', `/actions?groupId=${asb.id}&limit=1`, pmg)).json().items[0]
+    const progress = (headers: Record<string, string>) =>
+      call('POST', `/actions/${asbAction.id}/progress`, headers, {
+        reportedOn: '2010-10-20',
+        status: 'on_track',
+        body: 'Patrols in place in the town centre',
+      })
+    const heldAction = await progress(asbMember)
+    t.equal(heldAction.statusCode, 409, "the return holds the group's actions while the round is open")
+    t.equal(heldAction.json().code, 'ACTION.RETURN_SUBMITTED')
+    t.equal((await progress(officer)).statusCode, 201, "an officer is not held by a group's return")
+
+    // Reports cut to a theme group (its priority's indicators) or to an area.
+    const asbPriority = (await call('GET', `/groups/${asb.id}`, pmg)).json().priorityId
+    const byGroup = (await call('GET', `/reports/exceptions?period=2010-09&groupId=${asb.id}`, pmg)).json()
+    t.same(
+      byGroup.priorities.map((p: { priority: { id: string } }) => p.priority.id),
+      [asbPriority],
+      "a theme group's exceptions are its priority's",
+    )
+    const pmgGroup = (await call('GET', '/groups?kind=performance', pmg)).json().items[0]
+    t.same(
+      (await call('GET', `/reports/exceptions?period=2010-09&groupId=${pmgGroup.id}`, pmg)).json().priorities,
+      [],
+      'PMG owns no indicators',
+    )
+    const inBoston = itemsOf(
+      (await call('GET', `/reports/performance?period=2010-09&areaId=${boston.id}`, pmg)).json().priorities,
+    )
+    t.ok(
+      inBoston.length > 0 && inBoston.every((i) => i.area.id === boston.id),
+      `${inBoston.length} items, all Boston's`,
+    )
 
     // PMG asks the ASB group to explain Boston's figure, within the round.
     const beyond = await call('POST', `${path}/requests`, pmg, {
@@ -183,6 +216,7 @@ t.test(
     t.equal((await submit(ppo.id, officer)).json().code, 'ROUND.ISSUED', 'an issued round takes no more returns')
 
     const issuedAt = report.json().issuedAt as string
+    t.equal((await progress(asbMember)).statusCode, 201, "issued, the group's actions move on")
 
     // The Strategic Group responds to what was issued, and asks PMG's chair to follow one up.
     const strategic = await person(ctx, 'strategic.chair@example.org')
