@@ -15,6 +15,7 @@ import {
   RequestBodySchema,
   ResponseBodySchema,
   RoundChangesSchema,
+  RoundMissingSchema,
   RoundFilters,
   SelectionBodySchema,
   SubmitReturnSchema,
@@ -264,6 +265,20 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ),
       )
     },
+  })
+
+  app.get('/:id/missing', {
+    config: { access: read, heavy: true, problems: { 404: ['ROUND.NOT_FOUND'] } },
+    schema: {
+      operationId: 'roundMissing',
+      tags,
+      summary: "What each theme group's return still lacks: commentary on its exceptions, progress on its actions",
+      description:
+        "Per theme group, with its return's status: the exceptions of its priority going up that have no commentary for the round's period (how poor performance is being addressed, what contributed to good), and its actions still running with no progress update since the period began.",
+      params: RoundParams,
+      response: { 200: RoundMissingSchema, ...problemResponses(400, 401, 404, 429) },
+    },
+    handler: (request) => service.missing(request.partnership, request.params.id),
   })
 
   app.get('/:id/exceptions', {

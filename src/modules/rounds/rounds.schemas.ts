@@ -272,3 +272,41 @@ export const RoundChangesSchema = Type.Object(
       'What moved since the round was issued: each indicator and area whose figure, target, RAG or flags differ between the issued report and the same report now, with the figures written since',
   },
 )
+
+export const RoundMissingSchema = Type.Object(
+  {
+    roundId: Uuid,
+    period: Type.String(),
+    groups: Type.Array(
+      Type.Object(
+        {
+          groupId: Uuid,
+          groupName: Type.String(),
+          status: StringEnum(['submitted', 'due', 'overdue'] as const),
+          commentary: Type.Array(
+            Type.Object(
+              {
+                indicatorId: Uuid,
+                reference: Type.String(),
+                areaId: Uuid,
+                areaName: Type.String(),
+                direction: StringEnum(['bad', 'good'] as const),
+              },
+              { additionalProperties: false },
+            ),
+            { description: "Exceptions of the group's priority going up with no commentary for the round's period" },
+          ),
+          progress: Type.Array(
+            Type.Object(
+              { actionId: Uuid, reference: Nullable(Type.String()), title: Type.String() },
+              { additionalProperties: false },
+            ),
+            { description: "The group's running actions with no progress update since the period began" },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: "What each theme group's return still lacks" },
+)

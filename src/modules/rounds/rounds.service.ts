@@ -3,7 +3,7 @@ import type { Static } from 'typebox'
 import type { Db } from '../../db/client.js'
 import { roleAtLeast, type Actor } from '../../domain/access.js'
 import { DomainError, notFound } from '../../domain/errors.js'
-import { dateRange, parsePeriod } from '../../domain/periods.js'
+import { contains, dateRange, parsePeriod } from '../../domain/periods.js'
 import {
   checkIssue,
   checkMeetings,
@@ -484,6 +484,68 @@ export function createRoundService(db: Db, evaluation: Evaluation) {
           .executeTakeFirst()
         if (gone.numDeletedRows === 0n) throw notFound('selection')
       })
+    },
+
+    /**
+     * What each theme group's return still lacks: commentary for the round's period on each of its
+     * priority's exceptions going up, and a progress update since the period began on each of its actions
+     * still running.
+     */
+    async missing(tenant: Tenant, id: string) {
+      const round = await findRound(db, tenant.id, id)
+      if (round === undefined) throw roundNotFound()
+      const fy = tenant.financialYearStartMonth
+      const current = await view(db, tenant.id, round)
+      const { exceptions } = await evaluation.curatedReports(tenant, round.period, judgedOn(round), current.selections)
+      const period = parsePeriod(round.period, fy)
+      const items = exceptions.priorities.flatMap((p) => p.items)
+      const groupIds = current.returns.map((r) => r.groupId)
+      const quiet =
+        groupIds.length === 0
+          ? []
+          : await db
+              .selectFrom('actionItem')
+              .select(['id', 'reference', 'title', 'groupId'])
+              .where('partnershipId', '=', tenant.id)
+              .where('archived', '=', false)
+              .where('groupId', 'in', groupIds)
+              .where('status', 'not in', ['complete', 'cancelled'])
+              .where(({ not, exists, selectFrom }) =>
+                not(
+                  exists(
+                    selectFrom('actionProgress')
+                      .select('actionProgress.id')
+                      .where('actionProgress.partnershipId', '=', tenant.id)
+                      .whereRef('actionProgress.actionItemId', '=', 'actionItem.id')
+                      .where('actionProgress.reportedOn', '>=', round.periodStart),
+                  ),
+                ),
+              )
+              .orderBy('reference')
+              .execute()
+      const commented = (item: (typeof items)[number]) =>
+        item.commentary !== null && contains(period, parsePeriod(item.commentary.period, fy))
+      return {
+        roundId: id,
+        period: round.period,
+        groups: current.returns.map((r) => ({
+          groupId: r.groupId,
+          groupName: r.groupName,
+          status: r.status,
+          commentary: items
+            .filter((i) => r.priorityId !== null && i.indicator.priorityIds.includes(r.priorityId) && !commented(i))
+            .map((i) => ({
+              indicatorId: i.indicator.id,
+              reference: i.indicator.reference,
+              areaId: i.area.id,
+              areaName: i.area.name,
+              direction: i.direction,
+            })),
+          progress: quiet
+            .filter((a) => a.groupId === r.groupId)
+            .map((a) => ({ actionId: a.id, reference: a.reference, title: a.title })),
+        })),
+      }
     },
 
     /** The exceptions as curated so far (before issue), or as issued. */

@@ -77,7 +77,19 @@ t.test(
     t.equal(late.statusCode, 409, 'a submitted return holds its commentary')
     t.equal(late.json().code, 'COMMENTARY.RETURN_SUBMITTED')
     t.equal((await call('POST', `${path}/returns/${asb.id}/reopen`, pmg)).statusCode, 200, 'PMG asks for more')
+    interface Missing {
+      groupId: string
+      commentary: Array<{ reference: string; areaId: string }>
+      progress: Array<{ actionId: string }>
+    }
+    const missingOf = async (): Promise<Missing> =>
+      (await call('GET', `${path}/missing`, pmg)).json().groups.find((g: Missing) => g.groupId === asb.id)
+    const bostonAsb = (m: Missing) => m.commentary.some((c) => c.reference === 'LOCAL ASB' && c.areaId === boston.id)
+    t.ok(bostonAsb(await missingOf()), "Boston's ASB exception awaits the group's commentary")
     t.equal((await comment('Two new dispersal orders since the meeting.')).statusCode, 201, 'reopened, it takes more')
+    const stillMissing = await missingOf()
+    t.notOk(bostonAsb(stillMissing), 'commented, it is no longer missing')
+    t.ok(stillMissing.progress.length > 0, `${stillMissing.progress.length} ASB actions await a progress update`)
     t.equal((await submit(asb.id, asbMember)).statusCode, 200, 'and the group submits again')
     const asbAction = (await call('GET', `/actions?groupId=${asb.id}&limit=1`, pmg)).json().items[0]
     const progress = (headers: Record<string, string>) =>
@@ -90,6 +102,10 @@ t.test(
     t.equal(heldAction.statusCode, 409, "the return holds the group's actions while the round is open")
     t.equal(heldAction.json().code, 'ACTION.RETURN_SUBMITTED')
     t.equal((await progress(officer)).statusCode, 201, "an officer is not held by a group's return")
+    t.notOk(
+      (await missingOf()).progress.some((a) => a.actionId === asbAction.id),
+      'an action with progress since the period began is not missing',
+    )
 
     // Reports cut to a theme group (its priority's indicators) or to an area.
     const asbPriority = (await call('GET', `/groups/${asb.id}`, pmg)).json().priorityId
