@@ -315,7 +315,7 @@ await withBench(
       // A different measurement each time (1,200 months), as feeds do; one hot row would measure lock waits.
       const months = Array.from(
         { length: 1200 },
-        (_, i) => `${1950 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
+        (_, i) => `${1900 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
       )
       const put = await cannon(`${address}/`, {
         headers: { ...headers, 'content-type': 'application/json' },

@@ -8,7 +8,7 @@ import {
 } from './decimal.js'
 import { DomainError, type FieldError } from './errors.js'
 import { checkPeriodFits, unitFactor, type Frequency, type IndicatorShape } from './indicators.js'
-import { parsePeriod, type Period } from './periods.js'
+import { dateRange, parsePeriod, type Period } from './periods.js'
 
 export const MEASUREMENT_STATUSES = ['provisional', 'validated', 'published'] as const
 export type MeasurementStatus = (typeof MEASUREMENT_STATUSES)[number]
@@ -162,6 +162,22 @@ export function checkMeasurement(
     numerator: numerator === null ? null : formatDecimal(numerator),
     denominator: denominator === null ? null : formatDecimal(denominator),
   }
+}
+
+/**
+ * An actual is a count of what happened, so its period must be over: a month ends on its last day and
+ * can be reported from the next (2026-11 from 1 December 2026). A figure for a period still running is a
+ * typo of the year or a forecast sent as an actual, and would otherwise be judged as the latest one.
+ */
+export function checkPeriodEnded(period: Period, today: string, field: string): void {
+  const { end } = dateRange(period)
+  if (end < today) return
+  throw new DomainError(
+    'MEASUREMENT.PERIOD_NOT_ENDED',
+    'unprocessable',
+    `${period.key} has not ended yet (it ends on ${end}): an actual is sent once its period is over.`,
+    [{ field, message: `has not ended yet: it ends on ${end}, and today is ${today}` }],
+  )
 }
 
 const ORDER: Record<MeasurementStatus, number> = { provisional: 0, validated: 1, published: 2 }

@@ -1,6 +1,12 @@
 import t from 'tap'
 import { DomainError } from '../../src/domain/errors.js'
-import { checkMeasurement, checkStatusMove, type IndicatorForMeasurement } from '../../src/domain/measurements.js'
+import {
+  checkMeasurement,
+  checkPeriodEnded,
+  checkStatusMove,
+  type IndicatorForMeasurement,
+} from '../../src/domain/measurements.js'
+import { parsePeriod } from '../../src/domain/periods.js'
 
 const count: IndicatorForMeasurement = { unit: 'count', aggregation: 'sum', ratePer: null, frequency: 'monthly' }
 const marac: IndicatorForMeasurement = {
@@ -87,4 +93,19 @@ t.test('status moves forward only', async (t) => {
   t.doesNotThrow(() => checkStatusMove('validated', 'published'))
   t.doesNotThrow(() => checkStatusMove('provisional', 'published'))
   t.throws(() => checkStatusMove('published', 'provisional'), { code: 'MEASUREMENT.STATUS' })
+})
+
+t.test('an actual waits for its period to end', async (t) => {
+  const month = parsePeriod('2026-11', 4)
+  t.throws(
+    () => checkPeriodEnded(month, '2026-11-30', 'period'),
+    { code: 'MEASUREMENT.PERIOD_NOT_ENDED' },
+    'on its last day',
+  )
+  t.doesNotThrow(() => checkPeriodEnded(month, '2026-12-01', 'period'), 'from the day after')
+  const year = parsePeriod('FY2026-27', 4)
+  t.throws(() => checkPeriodEnded(year, '2027-03-31', 'period'), {
+    errors: [{ field: 'period', message: /ends on 2027-03-31/ }],
+  })
+  t.doesNotThrow(() => checkPeriodEnded(year, '2027-04-01', 'period'))
 })

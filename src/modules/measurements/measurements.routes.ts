@@ -140,6 +140,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
         403: ['MEASUREMENT.AGENCY'],
         404: ['INDICATOR.NOT_FOUND', 'AREA.NOT_FOUND'],
         412: ['PRECONDITION.FAILED'],
+        422: ['MEASUREMENT.PERIOD_NOT_ENDED'],
       },
       etag: true,
     },
@@ -148,14 +149,14 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       tags,
       summary: 'Write one measurement (create, or replace its value keeping the old one as a revision)',
       description:
-        'Needs the officer role, or an agency feed token for an indicator that agency supplies. Re-sending the same value changes nothing. If-Match is optional: sent, it must hold the current ETag (412 otherwise, and when there is no figure yet), so a client that read a figure replaces only that version.',
+        'Needs the officer role, or an agency feed token for an indicator that agency supplies. Re-sending the same value changes nothing. If-Match is optional: sent, it must hold the current ETag (412 otherwise, and when there is no figure yet), so a client that read a figure replaces only that version. An actual for a period that has not ended yet is refused (422 MEASUREMENT.PERIOD_NOT_ENDED).',
       params: MeasurementKeyParams,
       headers: IfMatchOptionalHeaders,
       body: PutMeasurementSchema,
       response: {
         200: Type.Unsafe({ $ref: 'Measurement', description: 'Replaced, or unchanged' }),
         201: Type.Unsafe({ $ref: 'Measurement', description: 'Created' }),
-        ...problemResponses(400, 401, 403, 404, 412),
+        ...problemResponses(400, 401, 403, 404, 412, 422),
       },
     },
     handler: async (request, reply) => {

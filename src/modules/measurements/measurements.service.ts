@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.js'
 import { DomainError, notFound, type FieldError } from '../../domain/errors.js'
 import {
   checkMeasurement,
+  checkPeriodEnded,
   checkStatusMove,
   MEASUREMENT_STATUSES,
   type MeasurementStatus,
@@ -11,6 +12,7 @@ import { dateRange, parsePeriod, PERIOD_KINDS } from '../../domain/periods.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import type { Actor } from '../../domain/access.js'
 import { checkIfMatch } from '../resource/resource.service.js'
+import { today } from '../../http/clock.js'
 import { RowCheckerBase, runBatch, type BulkAnswer, type BulkOptions } from '../batch/batch.service.js'
 
 export type { BulkAnswer, BulkOptions, BulkResult } from '../batch/batch.service.js'
@@ -63,6 +65,8 @@ class BatchChecker extends RowCheckerBase<MeasurementColumns> {
     private readonly context: Lookups,
     private readonly fyStartMonth: number,
     private readonly agency: string | undefined,
+    /** The day the batch arrived: every row is judged against the same one, even across midnight. */
+    private readonly today: string,
   ) {
     super()
     for (const [index, indicator] of context.indicators.entries()) {
@@ -153,6 +157,7 @@ class BatchChecker extends RowCheckerBase<MeasurementColumns> {
         this.fyStartMonth,
         at,
       )
+      checkPeriodEnded(settled.period, this.today, `${at}period`)
       const { kind, firstMonth } = settled.period
       const key =
         ((indicator.index * this.context.areas.length + area.index) * PERIOD_KINDS.length +
@@ -238,7 +243,12 @@ export function createMeasurementService(db: Db) {
       options: BulkOptions,
     ): Promise<BulkAnswer> {
       const partnershipId = tenant.id
-      const checker = new BatchChecker(await lookups(db, partnershipId), tenant.financialYearStartMonth, writer.agency)
+      const checker = new BatchChecker(
+        await lookups(db, partnershipId),
+        tenant.financialYearStartMonth,
+        writer.agency,
+        today(),
+      )
       return runBatch(
         db,
         partnershipId,
@@ -279,6 +289,7 @@ export function createMeasurementService(db: Db) {
           await lookups(trx, partnershipId),
           tenant.financialYearStartMonth,
           writer.agency,
+          today(),
         )
         checker.add(row, 1)
         if (checker.refusedRows > 0) throw singleRowProblem(checker)

@@ -635,3 +635,18 @@ t.test('a generated file of known totals, streamed: counts exact, memory flat', 
     `heap grew ${Math.round(small.grew / 2 ** 20)} MiB for 20,000 rows and ${Math.round(large.grew / 2 ** 20)} MiB for 300,000`,
   )
 })
+
+t.test('a month that has not ended yet is refused as its row, and the import writes nothing', async (t) => {
+  const { upload, ctx } = await setup(t)
+  const header = january.split('\n')[0]
+  const row = (month: string) =>
+    `,${month},City of London Police,City of London Police,-0.1,51.5,On or near X,E01032739,City of London 001F,Burglary,,`
+  const res = await upload([header, row('2023-04'), row('2031-01')].join('\n'))
+  t.equal(res.statusCode, 422, res.body)
+  t.match(res.json().errors, [{ message: /has not ended yet: it ends on 2031-01-31/ }])
+  const written = await ctx.db
+    .selectFrom('measurement')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  t.equal(Number(written.n), 0, 'not even the month that had ended')
+})

@@ -691,3 +691,49 @@ t.test('one measurement by the names a bulk row takes: indicator reference, area
   })
   t.equal(deleted.statusCode, 204, 'DELETE by name')
 })
+
+t.test('an actual for a period that has not ended yet is refused: 422, in PUT and as its row in bulk', async (t) => {
+  const { ctx, officer, boston, ni20 } = await setup(t)
+  const now = new Date()
+  const month = (offset: number) => {
+    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1))
+    return d.toISOString().slice(0, 7)
+  }
+  const put = (period: string) =>
+    ctx.app.inject({
+      method: 'PUT',
+      url: `/partnerships/alpha/measurements/${ni20.id}/${boston.id}/${period}`,
+      headers: officer,
+      payload: { value: 31 },
+    })
+  for (const period of ['2031-01', month(0)]) {
+    const res = await put(period)
+    t.equal(res.statusCode, 422, `${period} has not ended`)
+    t.equal(res.json().code, 'MEASUREMENT.PERIOD_NOT_ENDED')
+    t.match(res.json().errors, [{ field: 'params.period', message: /has not ended yet: it ends on/ }])
+  }
+  t.equal((await put(month(-1))).statusCode, 201, 'last month has ended and is taken')
+
+  const rows = [
+    { indicator: 'NI 20', area: 'E07000136', period: '2010-04', value: 31 },
+    { indicator: 'NI 20', area: 'E07000136', period: '2031-01', value: 3400 },
+  ]
+  const refused = await bulk(ctx, officer, rows)
+  t.equal(refused.statusCode, 422)
+  t.same(refused.json().errors, [
+    {
+      field: 'rows.2.period',
+      message: `has not ended yet: it ends on 2031-01-31, and today is ${now.toISOString().slice(0, 10)}`,
+      value: '2031-01',
+      line: 1,
+    },
+  ])
+  const partial = await bulk(ctx, officer, rows, 'application/json', '?mode=partial')
+  t.match(partial.json(), { received: 2, inserted: 1, refused: 1 }, 'partial mode takes the rest')
+  const ids = await ctx.db.selectFrom('measurement').select('period').orderBy('period').execute()
+  t.same(
+    ids.map((r) => r.period),
+    ['2010-04', month(-1)],
+    'nothing for a period still running was stored',
+  )
+})
