@@ -24,6 +24,8 @@ import { AuditEventSchema } from './modules/audit/audit.schemas.js'
 import auditRoutes from './modules/audit/audit.routes.js'
 import healthRoutes from './modules/health/health.routes.js'
 import { MeasurementRowSchema, MeasurementSchema } from './modules/measurements/measurements.schemas.js'
+import { FindingSchema, OutlierSchema } from './modules/findings/findings.schemas.js'
+import findingRoutes from './modules/findings/findings.routes.js'
 import measurementRoutes from './modules/measurements/measurements.routes.js'
 import { TargetSchema } from './modules/targets/targets.schemas.js'
 import targetRoutes from './modules/targets/targets.routes.js'
@@ -112,6 +114,8 @@ const SHARED_SCHEMAS = [
   TargetSchema,
   MeasurementSchema,
   MeasurementRowSchema,
+  OutlierSchema,
+  FindingSchema,
   CommentarySchema,
   PartnershipMemberSchema,
   InvitationSchema,
@@ -309,6 +313,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       prefix: `${scoped}/measurements`,
       bulkBody: upload,
     })
+    await api.register(findingRoutes, { prefix: `${scoped}/findings` })
     await api.register(commentaryRoutes, { prefix: `${scoped}/commentary` })
     await api.register(partnershipMemberRoutes, { prefix: `${scoped}/members` })
     await api.register(invitationRoutes, { prefix: `${scoped}/invitations` })

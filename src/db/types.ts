@@ -22,6 +22,9 @@ export interface PartnershipTable {
   name: string
   financialYearStartMonth: Generated<number>
   fundingThresholdPence: Generated<number>
+  /** Numeric, read as text: a count's tail probability below this is an outlier. */
+  outlierLevel: Generated<string>
+  outlierMaxMultiple: Generated<string>
   archived: Generated<boolean>
   version: Generated<number>
   createdAt: Generated<Date>
@@ -455,6 +458,35 @@ export interface MeasurementTable {
   valueSince: Generated<Date>
 }
 
+export type FindingState = 'open' | 'confirmed' | 'dismissed' | 'superseded'
+
+export interface MeasurementFindingTable {
+  id: Generated<string>
+  partnershipId: string
+  measurementId: string
+  indicatorId: string
+  areaId: string
+  period: string
+  periodStart: string
+  revision: number
+  figure: 'value' | 'numerator' | 'denominator'
+  rule: 'poisson_tail' | 'above_previous_max' | 'unexpected_zero' | 'rate_outlier'
+  sent: string
+  expected: string | null
+  low: string | null
+  high: string | null
+  score: number | null
+  message: string
+  state: Generated<FindingState>
+  reason: string | null
+  decidedBy: string | null
+  decidedAt: Date | null
+  foundBy: string
+  version: Generated<number>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+
 export interface MeasurementRevisionTable {
   partnershipId: string
   measurementId: string
@@ -537,6 +569,7 @@ export interface FeedImportTable {
   updated: number
   unchanged: number
   warnings: Generated<string[]>
+  outliers: Generated<unknown>
   sameFileAs: string | null
   durationMs: number
   requestId: string | null
@@ -590,6 +623,7 @@ export interface Database {
   commentary: CommentaryTable
   commentaryRevision: CommentaryRevisionTable
   measurementRevision: MeasurementRevisionTable
+  measurementFinding: MeasurementFindingTable
   idempotencyKey: IdempotencyKeyTable
   partnershipGroup: PartnershipGroupTable
   groupMember: GroupMemberTable

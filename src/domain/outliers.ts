@@ -171,7 +171,11 @@ function median(values: number[]): number {
 }
 
 /** E, as the module comment defines it, from earlier (month, figure) pairs in period order; null with none. */
-export function expectedFigure(earlier: ReadonlyArray<[number, number]>, month: number, yearMonths = 12): number | null {
+export function expectedFigure(
+  earlier: ReadonlyArray<[number, number]>,
+  month: number,
+  yearMonths = 12,
+): number | null {
   if (earlier.length === 0) return null
   const sameIndex = earlier.findIndex(([m]) => m === month - yearMonths)
   const level = median(earlier.slice(-3).map(([, v]) => v))

@@ -55,8 +55,13 @@ export function returnStatus(submitted: boolean, returnBy: string, today: string
 /** Flags that say the data is not there to judge: chased as data issues, not escalated as performance. */
 export const DATA_ISSUE_FLAGS: readonly string[] = ['missing_data', 'no_target']
 
+/**
+ * A data issue: nothing but data flags, or a judgement resting on a figure queried on arrival
+ * (data_query), whose other flags may be the typo's doing: chased before it is escalated.
+ */
 export const isDataIssue = (flags: ReadonlyArray<{ flag: string }>) =>
-  flags.length > 0 && flags.every((f) => DATA_ISSUE_FLAGS.includes(f.flag))
+  (flags.length > 0 && flags.every((f) => DATA_ISSUE_FLAGS.includes(f.flag))) ||
+  flags.some((f) => f.flag === 'data_query')
 
 export type Decision = 'keep' | 'drop' | 'add'
 

@@ -125,3 +125,29 @@ export function flagsOf(ctx: IndicatorContext, s: Situation, f: Findings): FlagE
     })
   return flags
 }
+
+/** A figure queried on arrival (an outlier not dismissed), as the evaluation needs it. */
+export interface QueriedFigure {
+  indicatorId: string
+  areaId: string
+  period: string
+  periodStart: string
+  message: string
+}
+
+/**
+ * data_query: a figure of the target year up to the period evaluated (what the year to date and the
+ * period's own figure rest on) is an open or confirmed finding, so the judgement may rest on a typo: it is
+ * chased as a data issue before it is escalated. Null when none is queried.
+ */
+export function dataQueryFlag(queried: readonly QueriedFigure[], from: string, to: string): FlagEntry | null {
+  const within = queried.filter((q) => q.periodStart >= from && q.periodStart <= to)
+  if (within.length === 0) return null
+  const periods = [...new Set(within.map((q) => q.period))]
+  return {
+    flag: 'data_query',
+    direction: 'bad',
+    reason: `${periods.length === 1 ? 'The figure' : `${periods.length} figures`} for ${periods.join(', ')} ${periods.length === 1 ? 'was' : 'were'} queried on arrival: ${within[0]!.message}`,
+    figures: { queried: within.length, periods: periods.join(', ') },
+  }
+}

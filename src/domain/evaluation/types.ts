@@ -45,6 +45,8 @@ export const FLAGS = [
   'significant_improvement',
   // Raised beside the engine's own, from the area's peer group (benchmarking): worse or better at 95%.
   'peer_outlier',
+  // Raised beside the engine's own: a figure the judgement rests on was queried on arrival (an outlier).
+  'data_query',
 ] as const
 export type Flag = (typeof FLAGS)[number]
 

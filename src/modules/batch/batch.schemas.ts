@@ -40,6 +40,13 @@ export const BulkResultSchema = Type.Object(
     ...Counts,
     errors: Type.Array(FieldErrorSchema, { description: 'Each refused row as rows.<n>.<field> (rows from 1)' }),
     errorsTruncated: Type.Boolean(),
+    outliers: Type.Optional(
+      Type.Array(Type.Ref('Outlier'), {
+        description:
+          'Measurements: figures written that look unlike their own history (at most 1,000 listed). Told, never refused: each is kept as a finding to confirm or dismiss.',
+      }),
+    ),
+    outliersTruncated: Type.Optional(Type.Boolean({ description: 'true: more outliers were found than listed' })),
     dryRun: Type.Optional(Type.Boolean({ description: 'true: counted as written, but nothing was' })),
   },
   {

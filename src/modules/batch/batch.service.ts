@@ -20,6 +20,9 @@ export interface BulkResult {
   refused: number
   errors: FieldError[]
   errorsTruncated: boolean
+  /** Figures written that look unlike their history (measurements): at most 1,000 listed. */
+  outliers?: unknown[]
+  outliersTruncated?: boolean
   /** Counted as written, but taken back: nothing was written. */
   dryRun?: boolean
 }
@@ -116,7 +119,7 @@ export abstract class RowCheckerBase<C> implements RowChecker<C> {
 export type ChunkWriter<C> = (
   trx: Db,
   chunk: C,
-) => Promise<{ inserted: number; updated: number; accepted: number; refused: FieldError[][] }>
+) => Promise<{ inserted: number; updated: number; accepted: number; refused: FieldError[][]; outliers?: unknown[] }>
 
 /**
  * The bulk ingestion path every batch takes (measurements, peer figures): the rows are checked as they
@@ -172,6 +175,8 @@ export async function runBatch<C>(
     let accepted = 0
     let inserted = 0
     let updated = 0
+    const outliers: unknown[] = []
+    let outliersFound = 0
     const writeChunk = (chunk: C): Promise<void> => {
       if (checker.refusedRows > 0 && !options.partial) return Promise.resolve()
       const writing = write(trx, chunk).then((written) => {
@@ -179,6 +184,7 @@ export async function runBatch<C>(
         updated += written.updated
         accepted += written.accepted - written.refused.length
         for (const errors of written.refused) checker.refuseWritten(errors)
+        for (const outlier of written.outliers ?? []) if (outliersFound++ < MAX_ERRORS) outliers.push(outlier)
       })
       // Awaited below; until then a failure must not count as unhandled.
       writing.catch(() => {})
@@ -197,6 +203,8 @@ export async function runBatch<C>(
       errors: checker.errors.slice(0, MAX_ERRORS),
       errorsTruncated: checker.errors.length > MAX_ERRORS,
     }
+    // Outliers are told, never refused: a batch that is refused for its rows says nothing of them.
+    const told = outliersFound === 0 ? {} : { outliers, outliersTruncated: outliersFound > MAX_ERRORS }
     let answer: { status: number; body: BulkResult }
     if (checker.refusedRows > 0 && !options.partial) {
       await undoBatch(trx)
@@ -206,10 +214,10 @@ export async function runBatch<C>(
       await undoBatch(trx)
       answer = {
         status: 200,
-        body: { ...base, inserted, updated, unchanged: accepted - inserted - updated, dryRun: true },
+        body: { ...base, inserted, updated, unchanged: accepted - inserted - updated, ...told, dryRun: true },
       }
     } else {
-      const written = { ...base, inserted, updated, unchanged: accepted - inserted - updated }
+      const written = { ...base, inserted, updated, unchanged: accepted - inserted - updated, ...told }
       // A batch that changed nothing (a feed sending its figures again) leaves no trace to audit.
       if (options.record === undefined && inserted + updated > 0)
         await recordAudit(trx, writer, {

@@ -11,6 +11,8 @@ import {
   type Rag,
 } from '../../domain/evaluation/index.js'
 import { linkedActions, type LinkedAction } from '../actions/actions.service.js'
+import { dataQueryFlag, type QueriedFigure } from '../../domain/evaluation/flags.js'
+import { queriedFigures } from '../findings/findings.repository.js'
 import { createBenchmarkingService } from '../benchmarking/benchmarking.service.js'
 import { periodStep, seriesKind, unitFactor } from '../../domain/indicators.js'
 import { exposureOf, populationFor } from '../../domain/benchmarking/population.js'
@@ -214,7 +216,7 @@ export function createEvaluationService(db: Db) {
       ...(knownAt === undefined ? {} : { knownAt }),
     }
     const data = await evaluationData(db, partnershipId, fyStartMonth, window, indicatorId)
-    return { data, from, to }
+    return { data: { ...data, window }, from, to }
   }
 
   async function evaluateAt(
@@ -255,6 +257,21 @@ export function createEvaluationService(db: Db) {
       })),
     )
     for (const item of all) item.evaluation.flags.push(...(peerFlags.get(`${item.indicator.id}|${item.area.id}`) ?? []))
+    // A judgement resting on a figure queried on arrival says so beside the engine's own flags.
+    const queried = new Map<string, QueriedFigure[]>()
+    for (const q of await queriedFigures(db, partnershipId, data.window.from, data.window.to, knownAt)) {
+      const key = `${q.indicatorId}|${q.areaId}`
+      queried.set(key, [...(queried.get(key) ?? []), q])
+    }
+    if (queried.size > 0)
+      for (const item of all) {
+        const figures = queried.get(`${item.indicator.id}|${item.area.id}`)
+        if (figures === undefined) continue
+        const year = dateRange(parsePeriod(item.evaluation.targetPeriod, fyStartMonth)).start
+        const end = dateRange(parsePeriod(item.evaluation.evaluatedPeriod, fyStartMonth)).end
+        const flag = dataQueryFlag(figures, year, end)
+        if (flag !== null) item.evaluation.flags.push(flag)
+      }
     // A headline indicator carries its key diagnostic indicators (seed 002: SAC = burglary + vehicle crime + robbery).
     const byArea = new Map<string, EvaluatedItem[]>()
     for (const item of all)

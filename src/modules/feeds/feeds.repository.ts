@@ -97,6 +97,7 @@ export const IMPORT_COLUMNS = [
   'updated',
   'unchanged',
   'warnings',
+  'outliers',
   'sameFileAs',
   'durationMs',
   'createdAt',
@@ -113,6 +114,7 @@ export function insertImport(trx: Db, partnershipId: string, run: ImportValues) 
       // pg would send a JS array as a Postgres array; JSONB wants the JSON text.
       skipped: JSON.stringify(run.skipped),
       malformed: JSON.stringify(run.malformed),
+      outliers: JSON.stringify(run.outliers),
     })
     .returning(IMPORT_COLUMNS)
     .executeTakeFirstOrThrow()

@@ -190,6 +190,9 @@ export const FeedImportSchema = Type.Object(
     updated: Type.Integer({ description: 'Measurements the counts revised (the old value kept as a revision)' }),
     unchanged: Type.Integer(),
     warnings: Type.Array(Type.String()),
+    outliers: Type.Array(Type.Ref('Outlier'), {
+      description: 'Counts written that look unlike their own history (at most 1,000): kept, and queried as findings',
+    }),
     sameFileAs: Nullable(Type.String({ format: 'uuid', description: 'An earlier import of the very same file' })),
     durationMs: Type.Integer(),
     dryRun: Type.Optional(Type.Boolean({ description: 'true: counted and checked, nothing written' })),

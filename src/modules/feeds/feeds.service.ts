@@ -18,6 +18,7 @@ import {
   type Writer,
 } from '../measurements/measurements.service.js'
 import { lookups } from '../measurements/measurements.repository.js'
+import type { Outlier } from '../findings/findings.repository.js'
 import { checkIfMatch, createResourceService, withView, type WriteHooks } from '../resource/resource.service.js'
 import { findRecord, type Row, type Scope } from '../resource/resource.repository.js'
 import {
@@ -457,6 +458,7 @@ export function createFeedService(db: Db) {
         updated: written.updated,
         unchanged: written.unchanged,
         warnings,
+        outliers: (written.outliers ?? []) as Outlier[],
         sameFileAs: earlier,
         durationMs: Math.round(performance.now() - started),
       })
@@ -488,7 +490,7 @@ export function createFeedService(db: Db) {
         throw new DomainError(
           'FEED.REFUSED',
           'unprocessable',
-          'The counts could not be written: an indicator or area changed under the mapping. Nothing was written.',
+          'The counts could not be written (each refusal says why: a month not ended yet, or an indicator or area changed under the mapping). Nothing was written.',
           answer.body.errors,
         )
       const kept = (answer.body as BulkResult & { import?: ImportRun }).import

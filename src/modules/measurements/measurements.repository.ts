@@ -290,15 +290,24 @@ export async function keyIds(db: Db, partnershipId: string, indicator: string, a
 
 /** Indicators and areas a batch may name, by id and by reference or code. */
 export async function lookups(db: Db, partnershipId: string) {
-  const [indicators, areas] = await Promise.all([
+  const [indicators, areas, settings] = await Promise.all([
     db
       .selectFrom('indicator')
       .select(['id', 'reference', 'unit', 'aggregation', 'ratePer', 'rateDenominator', 'frequency', 'sourceAgencyId'])
       .where('partnershipId', '=', partnershipId)
       .execute(),
     db.selectFrom('area').select(['id', 'code']).where('partnershipId', '=', partnershipId).execute(),
+    db
+      .selectFrom('partnership')
+      .select(['outlierLevel', 'outlierMaxMultiple'])
+      .where('id', '=', partnershipId)
+      .executeTakeFirstOrThrow(),
   ])
-  return { indicators, areas }
+  return {
+    indicators,
+    areas,
+    outliers: { level: Number(settings.outlierLevel), maxMultiple: Number(settings.outlierMaxMultiple) },
+  }
 }
 
 /** Rows for CSV export, with the same names an import takes: indicator reference, area code (or id). */

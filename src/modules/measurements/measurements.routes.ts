@@ -26,6 +26,7 @@ import { exportPage, listMeasurements } from './measurements.repository.js'
 import {
   MeasurementKeyParams,
   MeasurementListQuery,
+  MeasurementSchema,
   PutMeasurementSchema,
   RevisionSchema,
   StatusSchema,
@@ -34,6 +35,17 @@ import { createMeasurementService, type Writer } from './measurements.service.js
 
 const tags = ['Measurements']
 const Measurement = Type.Ref('Measurement')
+/** A PUT's answer: the measurement as written, and what about it looks unlike its history. */
+const Written = Type.Object(
+  {
+    ...MeasurementSchema.properties,
+    outliers: Type.Array(Type.Ref('Outlier'), {
+      description:
+        'The figure written, where it looks unlike its own history: kept (never refused) and queried as a finding until dismissed',
+    }),
+  },
+  { additionalProperties: false },
+)
 type Key = Static<typeof MeasurementKeyParams>
 
 /** from and to as the dates they stand for: a day as it is, a period by its first (from) or last (to) day. */
@@ -154,8 +166,8 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       headers: IfMatchOptionalHeaders,
       body: PutMeasurementSchema,
       response: {
-        200: Type.Unsafe({ $ref: 'Measurement', description: 'Replaced, or unchanged' }),
-        201: Type.Unsafe({ $ref: 'Measurement', description: 'Created' }),
+        200: { ...Written, description: 'Replaced, or unchanged' },
+        201: { ...Written, description: 'Created' },
         ...problemResponses(400, 401, 403, 404, 412, 422),
       },
     },
@@ -170,7 +182,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       return reply
         .status(result.created ? 201 : 200)
         .header('etag', etagOf(result.measurement.version))
-        .send(result.measurement)
+        .send({ ...result.measurement, outliers: result.outliers })
     },
   })
 

@@ -13,6 +13,7 @@ import { recordAudit } from '../audit/audit.repository.js'
 import type { Actor } from '../../domain/access.js'
 import { checkIfMatch } from '../resource/resource.service.js'
 import { today } from '../../http/clock.js'
+import { judgeWritten, type Judging, type Outlier } from '../findings/findings.repository.js'
 import { RowCheckerBase, runBatch, type BulkAnswer, type BulkOptions } from '../batch/batch.service.js'
 
 export type { BulkAnswer, BulkOptions, BulkResult } from '../batch/batch.service.js'
@@ -191,6 +192,20 @@ class BatchChecker extends RowCheckerBase<MeasurementColumns> {
   }
 }
 
+/** Counts (and rates of the population, sent as counts) are judged as counts; the rest as rates. */
+function judgingOf(context: Lookups): Judging {
+  const byId = new Map(
+    context.indicators.map((i) => [
+      i.id,
+      {
+        kind: i.unit === 'count' || i.rateDenominator === 'population' ? ('count' as const) : ('rate' as const),
+        yearMonths: i.frequency === 'biennial' ? 24 : 12,
+      },
+    ]),
+  )
+  return (id) => byId.get(id)!
+}
+
 /** The same checks as a batch row, answered as a single resource would be: 404, 403 or 400. */
 function singleRowProblem(checker: BatchChecker): DomainError {
   if (checker.reasons.has('not_your_agency'))
@@ -243,12 +258,9 @@ export function createMeasurementService(db: Db) {
       options: BulkOptions,
     ): Promise<BulkAnswer> {
       const partnershipId = tenant.id
-      const checker = new BatchChecker(
-        await lookups(db, partnershipId),
-        tenant.financialYearStartMonth,
-        writer.agency,
-        today(),
-      )
+      const context = await lookups(db, partnershipId)
+      const judging = judgingOf(context)
+      const checker = new BatchChecker(context, tenant.financialYearStartMonth, writer.agency, today())
       return runBatch(
         db,
         partnershipId,
@@ -259,10 +271,12 @@ export function createMeasurementService(db: Db) {
         async (trx, chunk) => {
           if (chunk.row.length === 0) return { inserted: 0, updated: 0, accepted: 0, refused: [] }
           const written = await upsertMeasurements(trx, partnershipId, writer.subject, chunk)
+          const outliers = await judgeWritten(trx, partnershipId, writer.subject, chunk, judging, context.outliers)
           return {
             inserted: written.inserted,
             updated: written.updated,
             accepted: chunk.row.length,
+            outliers,
             refused: written.backward.map(({ row, status }) => [
               {
                 field: `rows.${row}.status`,
@@ -285,12 +299,8 @@ export function createMeasurementService(db: Db) {
       const partnershipId = tenant.id
       const row = { indicator: key.indicatorId, area: key.areaId, period: key.period, ...body }
       return db.transaction().execute(async (trx) => {
-        const checker = new BatchChecker(
-          await lookups(trx, partnershipId),
-          tenant.financialYearStartMonth,
-          writer.agency,
-          today(),
-        )
+        const context = await lookups(trx, partnershipId)
+        const checker = new BatchChecker(context, tenant.financialYearStartMonth, writer.agency, today())
         checker.add(row, 1)
         if (checker.refusedRows > 0) throw singleRowProblem(checker)
         const columns = checker.take()
@@ -304,6 +314,14 @@ export function createMeasurementService(db: Db) {
           checkIfMatch(ifMatch, before.version)
         }
         const { inserted, updated } = await upsertMeasurements(trx, partnershipId, writer.subject, columns)
+        const outliers: Outlier[] = await judgeWritten(
+          trx,
+          partnershipId,
+          writer.subject,
+          columns,
+          judgingOf(context),
+          context.outliers,
+        )
         const after = (await findMeasurement(trx, partnershipId, stored))!
         if (inserted + updated > 0) {
           await recordAudit(trx, writer, {
@@ -315,7 +333,7 @@ export function createMeasurementService(db: Db) {
             after,
           })
         }
-        return { measurement: after, created: inserted > 0, changed: inserted + updated > 0 }
+        return { measurement: after, created: inserted > 0, changed: inserted + updated > 0, outliers }
       })
     },
 
