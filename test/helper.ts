@@ -284,7 +284,8 @@ export type Ids = Record<
   | 'apiKey'
   | 'round'
   | 'roundRequest'
-  | 'strategicResponse',
+  | 'strategicResponse'
+  | 'finding',
   string
 >
 
@@ -511,7 +512,16 @@ export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
     question: `${slug} asks the group`,
     dueOn: '2010-07-01',
   })
+  // A month of ten times the one before, years before anything the matrices evaluate: queried on arrival.
+  await post('measurements/bulk', [
+    { indicator: indicator.id, area: area.id, period: '2005-01', value: 10 },
+    { indicator: indicator.id, area: area.id, period: '2005-02', value: 100 },
+  ])
+  const findings = await ctx.app.inject({ method: 'GET', url: `/partnerships/${slug}/findings`, headers })
+  const finding = (findings.json() as { items: Array<{ id: string }> }).items[0]
+  if (finding === undefined) throw new Error(`findings: ${findings.statusCode} ${findings.body}`)
   return {
+    finding: finding.id,
     round: round.id,
     roundRequest: asked.requests[0]!.id,
     strategicResponse: responded.responses[0]!.id,

@@ -22,9 +22,9 @@ export interface PartnershipTable {
   name: string
   financialYearStartMonth: Generated<number>
   fundingThresholdPence: Generated<number>
-  /** Numeric, read as text: a count's tail probability below this is an outlier. */
-  outlierLevel: Generated<string>
-  outlierMaxMultiple: Generated<string>
+  /** Numeric (read as text): a count's tail probability below this is an outlier. */
+  outlierLevel: ColumnType<string, number | undefined, number>
+  outlierMaxMultiple: ColumnType<string, number | undefined, number>
   archived: Generated<boolean>
   version: Generated<number>
   createdAt: Generated<Date>

@@ -8,12 +8,13 @@
  *   L  = the median of the three most recent earlier figures (fewer where there are fewer);
  *   L' = the median of the three figures before S, the level a year before L;
  *   E  = S x L / L' where all three exist and L and L' are 10 or more (last year's figure, moved as the level
- *        has moved: a seasonal month is expected to be seasonal); (S + L) / 2 where S and L exist; else S or
- *        L alone; with no earlier figure nothing is judged.
+ *        has moved: a seasonal month is expected to be seasonal); (S + L) / 2 where S and L exist; else L
+ *        alone; with no earlier figure nothing is judged.
  * Rules, any of which makes the figure an outlier:
- *   poisson_tail: the count's tail probability under Poisson(max(E, 0.5)) is below the level, on either
- *     side (P(X >= x) above E, P(X <= x) below it); E is floored at 0.5 so that a run of zeros does not make
- *     a single incident impossible;
+ *   poisson_tail: where S is known, the count's tail probability under Poisson(max(E, 0.5)) is below the
+ *     level, on either side (P(X >= x) above E, P(X <= x) below it); E is floored at 0.5 so that a run of
+ *     zeros does not make a single incident impossible. Without S a summer's rise would read as an outlier
+ *     against the spring's level, so in a figure's first year only the rules below judge it;
  *   above_previous_max: more than N times the largest earlier figure (any unit);
  *   unexpected_zero: a zero where three or more earlier figures have none, and (for a count) E is 3 or more;
  *   rate_outlier: a rate or percentage whose modified z-score (0.6745 (x - median) / MAD, Iglewicz and
@@ -204,8 +205,9 @@ function judgeCount(
   const expected = expectedFigure(earlier, month, yearMonths)
   if (expected === null) return found
   const lambda = Math.max(expected, LAMBDA_FLOOR)
+  const anchored = earlier.some(([m]) => m === month - yearMonths)
   // Within two standard deviations no Poisson tail is below 0.018, and the level is at most 0.01: skip the sums.
-  if (Math.abs(sent - lambda) > 2 * Math.sqrt(lambda)) {
+  if (anchored && Math.abs(sent - lambda) > 2 * Math.sqrt(lambda)) {
     const tail = sent > lambda ? poissonUpper(sent, lambda) : poissonLower(sent, lambda)
     if (tail < settings.level) {
       const [low, high] = poissonRange(lambda, settings.level)

@@ -11,4 +11,4 @@ insert into feed_location (partnership_id, mapping_id, code, area_id) select $1,
 select "id" from "feed_import" where "partnership_id" = $1 and "mapping_id" = $2 and "sha256" = $3 order by "created_at" desc limit $4;
 
 -- a page of imports
-select "id", "mapping_id", "file_name", "sha256", "bytes", "agency_id", "imported_by", "months", "rows_read", "rows_counted", "skipped", "malformed", "malformed_truncated", "inserted", "updated", "unchanged", "warnings", "same_file_as", "duration_ms", "created_at" from "feed_import" where "partnership_id" = $1 and "mapping_id" = $2 and ("created_at", "id") < ($3, $4) order by "created_at" desc, "id" desc limit $5;
+select "id", "mapping_id", "file_name", "sha256", "bytes", "agency_id", "imported_by", "months", "rows_read", "rows_counted", "skipped", "malformed", "malformed_truncated", "inserted", "updated", "unchanged", "warnings", "outliers", "same_file_as", "duration_ms", "created_at" from "feed_import" where "partnership_id" = $1 and "mapping_id" = $2 and ("created_at", "id") < ($3, $4) order by "created_at" desc, "id" desc limit $5;

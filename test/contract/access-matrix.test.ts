@@ -59,6 +59,7 @@ const BODIES: Record<string, unknown> = {
   reopenRoundReturn: {},
   askRoundGroup: { groupId: '$group', question: 'Why?', dueOn: '2010-07-01' },
   answerRoundRequest: { answer: 'Because' },
+  decideFinding: { state: 'dismissed', reason: 'Checked with the force' },
   respondToRoundException: { response: 'accepted' },
   answerRoundFollowUp: { answer: 'Done' },
   createGroup: { name: 'Strategic Group', kind: 'strategic' },

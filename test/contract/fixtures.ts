@@ -62,6 +62,7 @@ export const RESOURCE_OF: Record<string, keyof Ids> = {
   returns: 'group',
   requests: 'roundRequest',
   'follow-ups': 'strategicResponse',
+  findings: 'finding',
 }
 
 /** A nested segment whose name another resource also uses: a peer group's members are not a group's. */

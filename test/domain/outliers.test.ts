@@ -87,23 +87,27 @@ t.test(
 )
 
 t.test('a zero where the history has none; a run of zeros does not make one incident impossible', async (t) => {
-  const busy = counts(month(2010, 9), [335, 340, 331])
-  t.same(rules(judgeFigure('count', { month: month(2010, 9), value: 0, numerator: null, denominator: null }, busy)), [
-    'poisson_tail',
-    'unexpected_zero',
-  ])
+  const figure = (value: number) => ({ month: month(2010, 9), value, numerator: null, denominator: null })
+  const busy = counts(month(2010, 9), [335, 340, 331, 338, 329, 342, 336, 333, 341, 330, 337, 334])
+  t.same(rules(judgeFigure('count', figure(0), busy)), ['poisson_tail', 'unexpected_zero'])
   const small = counts(month(2010, 9), [1, 2, 1])
-  t.same(
-    judgeFigure('count', { month: month(2010, 9), value: 0, numerator: null, denominator: null }, small),
-    [],
-    'E 1',
-  )
-  const zeros = counts(month(2010, 9), [0, 0, 0, 0])
-  const one = (value: number) =>
-    judgeFigure('count', { month: month(2010, 9), value, numerator: null, denominator: null }, zeros)
-  t.same(one(1), [], 'one arson after months of none')
-  t.same(rules(one(5)), ['poisson_tail'], 'five: P(X >= 5 | 0.5) = 0.00017')
+  t.same(judgeFigure('count', figure(0), small), [], 'E 1')
+  const zeros = counts(month(2010, 9), Array(12).fill(0))
+  t.same(judgeFigure('count', figure(1), zeros), [], 'one arson after a year of none')
+  t.same(rules(judgeFigure('count', figure(5), zeros)), ['poisson_tail'], 'five: P(X >= 5 | 0.5) = 0.00017')
 })
+
+t.test(
+  'in a figure’s first year (no same period a year earlier) the tail waits: a season is not an outlier',
+  async (t) => {
+    const spring = counts(month(2009, 7), [300, 310, 305])
+    const july = (value: number) =>
+      judgeFigure('count', { month: month(2009, 7), value, numerator: null, denominator: null }, spring)
+    t.same(july(420), [], 'a summer rise against the spring’s level')
+    t.same(rules(july(0)), ['unexpected_zero'])
+    t.same(rules(july(3400)), ['above_previous_max'], 'the typo is still caught: more than 3 x 310')
+  },
+)
 
 t.test('a seasonal month is expected to be seasonal', async (t) => {
   const history = counts(

@@ -8,6 +8,8 @@ const COLUMNS = [
   'name',
   'financialYearStartMonth',
   'fundingThresholdPence',
+  sql<number>`outlier_level::float8`.as('outlierLevel'),
+  sql<number>`outlier_max_multiple::float8`.as('outlierMaxMultiple'),
   'archived',
   'version',
   'createdAt',
@@ -58,6 +60,7 @@ export const YEAR_TERMS = [
   { table: 'action_milestone', column: 'due_from', one: 'milestone start', many: 'milestone starts' },
   { table: 'peer_figure', column: 'period', one: 'peer figure', many: 'peer figures' },
   { table: 'reporting_round', column: 'period', one: 'reporting round', many: 'reporting rounds' },
+  { table: 'measurement_finding', column: 'period', one: 'queried figure', many: 'queried figures' },
 ] as const
 
 /**

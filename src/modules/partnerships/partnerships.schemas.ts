@@ -10,8 +10,29 @@ const Threshold = Type.Integer({
     'Funding bids supported by a delivery group for more than this (pence) go to the Performance Group; the rest to the designated officer, chair and vice chair (default 100000: £1,000.00)',
 })
 
+const OutlierLevel = Type.Number({
+  exclusiveMinimum: 0,
+  maximum: 0.01,
+  description:
+    'A count written whose Poisson tail probability under what its history leads to expect is below this (either side) is queried as an outlier (default 0.001)',
+})
+const OutlierMultiple = Type.Number({
+  minimum: 1.5,
+  maximum: 1000,
+  description:
+    'A figure written that is more than this many times the largest earlier one is always queried (default 3)',
+})
+
 export const PartnershipSchema = Type.Object(
-  { ...RecordFields, slug: Slug, name: Name, financialYearStartMonth: YearStart, fundingThresholdPence: Threshold },
+  {
+    ...RecordFields,
+    slug: Slug,
+    name: Name,
+    financialYearStartMonth: YearStart,
+    fundingThresholdPence: Threshold,
+    outlierLevel: OutlierLevel,
+    outlierMaxMultiple: OutlierMultiple,
+  },
   { $id: 'Partnership', additionalProperties: false, description: 'A Community Safety Partnership: the tenant' },
 )
 const FirstAdmin = Type.Object(
@@ -47,6 +68,8 @@ export const UpdatePartnershipSchema = Type.Object(
     name: Type.Optional(Name),
     financialYearStartMonth: Type.Optional(YearStart),
     fundingThresholdPence: Type.Optional(Threshold),
+    outlierLevel: Type.Optional(OutlierLevel),
+    outlierMaxMultiple: Type.Optional(OutlierMultiple),
     archived: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },

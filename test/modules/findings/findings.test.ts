@@ -165,3 +165,20 @@ t.test('bulk and dry runs list the outliers by row without refusing the batch', 
   t.equal(real.json().outliers.length, 4)
   t.equal((await call('GET', 'findings?state=open&from=2010-11&to=2010-11', officer)).json().items.length, 2)
 })
+
+t.test('the partnership sets how unlikely a count must be, and the multiple that is always queried', async (t) => {
+  const { ctx, admin, call, officer } = await setup(t)
+  const patch = (payload: object) =>
+    ctx.app.inject({ method: 'PATCH', url: '/partnerships/alpha', headers: { ...admin, 'if-match': '*' }, payload })
+  t.equal((await patch({ outlierLevel: 0.5 })).statusCode, 400, 'a level above 0.01 would query ordinary months')
+  const set = await patch({ outlierLevel: 0.0001, outlierMaxMultiple: 1.5 })
+  t.equal(set.statusCode, 200, set.body)
+  t.match(set.json(), { outlierLevel: 0.0001, outlierMaxMultiple: 1.5 })
+  // Against 324 expected: P(X >= 390) = 0.0002 (queried at the default 0.001, not at 0.0001); 1.5 x 352 is 528.
+  const at = (value: number) => call('PUT', 'measurements/LOCAL%20ASB/E07000136/2010-09', officer, { value })
+  t.same(
+    (await at(540)).json().outliers.map((o: { rule: string }) => o.rule),
+    ['poisson_tail', 'above_previous_max'],
+  )
+  t.same((await at(390)).json().outliers, [], '390 stands at the stricter level')
+})
