@@ -39,12 +39,15 @@ interface Stored extends HistoryPoint {
   id: string
   period: string
   revision: number
+  /** Its value was written by this transaction (value_since is the transaction's start): judged now. */
+  fresh: boolean
 }
 
 /**
  * Judges the figures just written (in the write's transaction, so the batch's own earlier months count
  * as history) and keeps what looks unlike its history as findings of the measurement's revision, once per
- * figure and rule; findings of a value since replaced are superseded. Answers every outlier of the write.
+ * figure and rule; findings of a value since replaced are superseded. Answers every outlier of the write:
+ * a figure sent again unchanged was judged when it came, and is not judged (nor told) again.
  */
 export async function judgeWritten(
   trx: Db,
@@ -64,6 +67,7 @@ export async function judgeWritten(
   const from = `${Number(first.slice(0, 4)) - HISTORY_MONTHS / 12}${first.slice(4)}`
   const { rows } = await sql<Stored & { indicatorId: string; areaId: string }>`
     select m.id, m.indicator_id as "indicatorId", m.area_id as "areaId", m.period, m.revision,
+      m.value_since = now()::timestamptz(3) as fresh,
       (extract(year from m.period_start) * 12 + extract(month from m.period_start) - 1)::int as month,
       m.value::float8 as value, m.numerator::float8 as numerator, m.denominator::float8 as denominator
     from (select distinct i, a from unnest(${written.indicatorId}::uuid[], ${written.areaId}::uuid[]) as p(i, a)) p
@@ -86,8 +90,9 @@ export async function judgeWritten(
     const period = written.period[i]!
     const list = series.get(`${indicatorId}|${areaId}|${formOf(period)}`) ?? []
     const at = list.findIndex((p) => p.period === period)
-    // A row the write did not keep (a status moving back) has nothing stored to judge.
-    if (at < 0) continue
+    // A row the write did not keep (a status moving back), or whose value it did not change (a feed
+    // re-sending its month), has nothing new to judge.
+    if (at < 0 || !list[at]!.fresh) continue
     const current = list[at]!
     ids.push(current.id)
     const earlier = list.slice(0, at).filter((p) => p.month >= current.month - HISTORY_MONTHS)

@@ -271,7 +271,11 @@ export function createMeasurementService(db: Db) {
         async (trx, chunk) => {
           if (chunk.row.length === 0) return { inserted: 0, updated: 0, accepted: 0, refused: [] }
           const written = await upsertMeasurements(trx, partnershipId, writer.subject, chunk)
-          const outliers = await judgeWritten(trx, partnershipId, writer.subject, chunk, judging, context.outliers)
+          // A chunk that changed nothing (a feed re-sending its months) has nothing to judge: no read at all.
+          const outliers =
+            written.inserted + written.updated === 0
+              ? []
+              : await judgeWritten(trx, partnershipId, writer.subject, chunk, judging, context.outliers)
           return {
             inserted: written.inserted,
             updated: written.updated,
@@ -314,14 +318,10 @@ export function createMeasurementService(db: Db) {
           checkIfMatch(ifMatch, before.version)
         }
         const { inserted, updated } = await upsertMeasurements(trx, partnershipId, writer.subject, columns)
-        const outliers: Outlier[] = await judgeWritten(
-          trx,
-          partnershipId,
-          writer.subject,
-          columns,
-          judgingOf(context),
-          context.outliers,
-        )
+        const outliers: Outlier[] =
+          inserted + updated === 0
+            ? []
+            : await judgeWritten(trx, partnershipId, writer.subject, columns, judgingOf(context), context.outliers)
         const after = (await findMeasurement(trx, partnershipId, stored))!
         if (inserted + updated > 0) {
           await recordAudit(trx, writer, {

@@ -76,6 +76,7 @@ t.test('the 3,400 typo: kept, told to the sender, queried in the evaluation unti
 
   const again = await put(3400)
   t.equal(again.statusCode, 200)
+  t.same(again.json().outliers, [], 'told once, when it came: the same figure again is not judged again')
   t.equal((await call('GET', 'findings', officer)).json().items.length, 2, 'the same figure again adds no finding')
 
   const decide = (id: string, version: number, body: object) =>
@@ -163,6 +164,12 @@ t.test('bulk and dry runs list the outliers by row without refusing the batch', 
   t.same(kept, [], 'a dry run keeps no finding')
   const real = await call('POST', 'measurements/bulk', officer, rows)
   t.equal(real.json().outliers.length, 4)
+  const resent = await call('POST', 'measurements/bulk', officer, rows)
+  t.match(
+    resent.json(),
+    { unchanged: 3, outliers: undefined },
+    'a batch sent again changes nothing and is not judged again',
+  )
   t.equal((await call('GET', 'findings?state=open&from=2010-11&to=2010-11', officer)).json().items.length, 2)
 })
 
