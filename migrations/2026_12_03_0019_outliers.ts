@@ -8,7 +8,36 @@ import { sql, type Kysely } from 'kysely'
 // measurement's revision it judged, once per figure and rule, so a feed re-sending the same month adds
 // nothing. The partnership sets how unlikely a count must be to be queried, and the multiple of the
 // previous maximum that always is; a feed import keeps the outliers it brought with its summary.
+//
+// Whose figure stands: a value keeps the agency whose feed sent it (`agency_id`); a person replacing an
+// agency's figure gives a reason, and the figure then names the agency it overrode. Both travel into the
+// revision when the value is replaced. The partial index serves the check, which looks only at figures an
+// agency sent, so a batch of an officer's own figures pays nothing for it.
 export async function up(db: Kysely<any>): Promise<void> {
+  await sql`
+    alter table measurement
+      add column agency_id uuid,
+      add column reason text check (length(reason) between 1 and 2000),
+      add column overridden_agency_id uuid,
+      add foreign key (partnership_id, agency_id) references agency (partnership_id, id);
+    create index measurement_agency_figure_idx on measurement (partnership_id, indicator_id, area_id, period)
+      where agency_id is not null;
+    alter table measurement_revision
+      add column agency_id uuid,
+      add column reason text,
+      add column overridden_agency_id uuid;
+
+    create or replace function measurement_keep_revision() returns trigger language plpgsql as $$
+    begin
+      if (old.value, old.numerator, old.denominator) is distinct from (new.value, new.numerator, new.denominator) then
+        insert into measurement_revision (partnership_id, measurement_id, indicator_id, area_id, period, period_start, revision, value, numerator, denominator, status, source, sent_by, sent_at, value_since, agency_id, reason, overridden_agency_id)
+        values (old.partnership_id, old.id, old.indicator_id, old.area_id, old.period, old.period_start, old.revision, old.value, old.numerator, old.denominator, old.status, old.source, old.sent_by, old.updated_at, old.value_since, old.agency_id, old.reason, old.overridden_agency_id);
+        new.value_since := now();
+      end if;
+      return new;
+    end
+    $$;
+  `.execute(db)
   await sql`
     alter table partnership
       add column outlier_level numeric not null default 0.001 check (outlier_level > 0 and outlier_level <= 0.01),
@@ -62,6 +91,18 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`
+    create or replace function measurement_keep_revision() returns trigger language plpgsql as $$
+    begin
+      if (old.value, old.numerator, old.denominator) is distinct from (new.value, new.numerator, new.denominator) then
+        insert into measurement_revision (partnership_id, measurement_id, indicator_id, area_id, period, period_start, revision, value, numerator, denominator, status, source, sent_by, sent_at, value_since)
+        values (old.partnership_id, old.id, old.indicator_id, old.area_id, old.period, old.period_start, old.revision, old.value, old.numerator, old.denominator, old.status, old.source, old.sent_by, old.updated_at, old.value_since);
+        new.value_since := now();
+      end if;
+      return new;
+    end
+    $$;
+    alter table measurement_revision drop column agency_id, drop column reason, drop column overridden_agency_id;
+    alter table measurement drop column agency_id, drop column reason, drop column overridden_agency_id;
     drop table measurement_finding;
     alter table feed_import drop column outliers;
     alter table partnership drop column outlier_level, drop column outlier_max_multiple;

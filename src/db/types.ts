@@ -456,6 +456,12 @@ export interface MeasurementTable {
   updatedAt: Generated<Date>
   /** Since when this version has held its value (a status change alone keeps it). */
   valueSince: Generated<Date>
+  /** The agency whose feed sent the value; null when a person did. */
+  agencyId: string | null
+  /** Why the sender changed it: required where a person replaced an agency's figure. */
+  reason: string | null
+  /** The agency whose figure a person's value overrode. */
+  overriddenAgencyId: Generated<string | null>
 }
 
 export type FindingState = 'open' | 'confirmed' | 'dismissed' | 'superseded'
@@ -505,6 +511,9 @@ export interface MeasurementRevisionTable {
   deletedAt: Date | null
   periodStart: string
   valueSince: Date
+  agencyId: string | null
+  reason: string | null
+  overriddenAgencyId: string | null
 }
 
 export interface IdempotencyKeyTable {

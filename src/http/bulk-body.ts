@@ -13,6 +13,7 @@ export const CSV_COLUMNS = [
   'denominator',
   'status',
   'source',
+  'reason',
 ] as const
 
 /** A row is a few hundred bytes; one this long is a mistake or an attack, and is refused unread. */

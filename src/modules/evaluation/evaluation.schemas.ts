@@ -150,6 +150,18 @@ const itemFields = {
   diagnostics: Type.Array(Diagnostic, {
     description: 'Key diagnostic indicators of a headline indicator, for the same area',
   }),
+  overridden: Type.Array(
+    obj({
+      period: Type.String(),
+      sentBy: Type.String({ description: 'Who replaced the figure' }),
+      reason: Type.String({ description: 'Why, as they said' }),
+      agencyId: Uuid,
+    }),
+    {
+      description:
+        "Figures of the year up to the period that a person sent over the figure the supplying agency's feed had sent: by whom and why",
+    },
+  ),
 }
 
 export const EvaluatedItemSchema = obj(itemFields)

@@ -11,8 +11,21 @@ import {
   type Rag,
 } from '../../domain/evaluation/index.js'
 import { linkedActions, type LinkedAction } from '../actions/actions.service.js'
-import { dataQueryFlag, type QueriedFigure } from '../../domain/evaluation/flags.js'
+import { dataQueryFlag } from '../../domain/evaluation/flags.js'
 import { queriedFigures } from '../findings/findings.repository.js'
+import { overriddenFigures, type OverriddenFigure } from '../measurements/measurements.repository.js'
+
+/** Rows of some indicator and area, by `indicatorId|areaId`. */
+function byPair<T extends { indicatorId: string; areaId: string }>(rows: readonly T[]): Map<string, T[]> {
+  const pairs = new Map<string, T[]>()
+  for (const row of rows) {
+    const key = `${row.indicatorId}|${row.areaId}`
+    const list = pairs.get(key)
+    if (list === undefined) pairs.set(key, [row])
+    else list.push(row)
+  }
+  return pairs
+}
 import { createBenchmarkingService } from '../benchmarking/benchmarking.service.js'
 import { periodStep, seriesKind, unitFactor } from '../../domain/indicators.js'
 import { exposureOf, populationFor } from '../../domain/benchmarking/population.js'
@@ -63,6 +76,8 @@ export interface EvaluatedItem {
   evaluation: Evaluation
   /** The indicator's linked actions, assessed on the as-of date. */
   actions: LinkedAction[]
+  /** Figures the judgement rests on that a person sent over the supplying agency's. */
+  overridden: OverriddenFigure[]
   diagnostics: Array<{
     indicatorId: string
     reference: string
@@ -243,6 +258,7 @@ export function createEvaluationService(db: Db) {
           evaluation: evaluate(to.key, asOf),
           actions: actions.get(indicator.id) ?? [],
           diagnostics: [],
+          overridden: [],
         })
       }
     }
@@ -257,20 +273,24 @@ export function createEvaluationService(db: Db) {
       })),
     )
     for (const item of all) item.evaluation.flags.push(...(peerFlags.get(`${item.indicator.id}|${item.area.id}`) ?? []))
-    // A judgement resting on a figure queried on arrival says so beside the engine's own flags.
-    const queried = new Map<string, QueriedFigure[]>()
-    for (const q of await queriedFigures(db, partnershipId, data.window.from, data.window.to, knownAt)) {
-      const key = `${q.indicatorId}|${q.areaId}`
-      queried.set(key, [...(queried.get(key) ?? []), q])
-    }
-    if (queried.size > 0)
+    // A judgement resting on a figure queried on arrival says so beside the engine's own flags, and one
+    // resting on a person's figure over the supplying agency's names who and why.
+    const [queriedRows, overriddenRows] = await Promise.all([
+      queriedFigures(db, partnershipId, data.window.from, data.window.to, knownAt),
+      overriddenFigures(db, partnershipId, data.window.from, data.window.to),
+    ])
+    const queried = byPair(queriedRows)
+    const overridden = byPair(overriddenRows)
+    if (queried.size + overridden.size > 0)
       for (const item of all) {
-        const figures = queried.get(`${item.indicator.id}|${item.area.id}`)
-        if (figures === undefined) continue
+        const key = `${item.indicator.id}|${item.area.id}`
         const year = dateRange(parsePeriod(item.evaluation.targetPeriod, fyStartMonth)).start
         const end = dateRange(parsePeriod(item.evaluation.evaluatedPeriod, fyStartMonth)).end
-        const flag = dataQueryFlag(figures, year, end)
+        const flag = dataQueryFlag(queried.get(key) ?? [], year, end)
         if (flag !== null) item.evaluation.flags.push(flag)
+        item.overridden = (overridden.get(key) ?? [])
+          .filter((o) => o.periodStart >= year && o.periodStart <= end)
+          .map(({ period, sentBy, reason, agencyId }) => ({ period, sentBy, reason, agencyId }))
       }
     // A headline indicator carries its key diagnostic indicators (seed 002: SAC = burglary + vehicle crime + robbery).
     const byArea = new Map<string, EvaluatedItem[]>()

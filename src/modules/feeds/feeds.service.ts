@@ -485,6 +485,8 @@ export function createFeedService(db: Db) {
             return { import: kept }
           },
         },
+        // The file is the mapping's agency's, whoever uploads it.
+        mapping.agencyId ?? writer.agency ?? null,
       )
       if (answer.status === 422)
         throw new DomainError(

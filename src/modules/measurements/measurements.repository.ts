@@ -15,6 +15,9 @@ export const MEASUREMENT_COLUMNS = [
   'measurement.status',
   'measurement.source',
   'measurement.sentBy',
+  'measurement.agencyId',
+  'measurement.reason',
+  'measurement.overriddenAgencyId',
   'measurement.revision',
   'measurement.version',
   'measurement.createdAt',
@@ -36,6 +39,8 @@ export interface MeasurementColumns {
   /** The status the sender asks for, or null: a new or changed value is then provisional. */
   status: (string | null)[]
   source: (string | null)[]
+  /** Why the sender changed the figure: required where a person replaces an agency feed's figure. */
+  reason: (string | null)[]
 }
 
 export function emptyColumns(): MeasurementColumns {
@@ -51,6 +56,7 @@ export function emptyColumns(): MeasurementColumns {
     denominator: [],
     status: [],
     source: [],
+    reason: [],
   }
 }
 
@@ -59,6 +65,8 @@ export interface Written {
   updated: number
   /** Rows that asked to move an unchanged measurement's status back: refused, as a PATCH would be. */
   backward: { row: number; status: string }[]
+  /** Rows of a person replacing an agency feed's figure without a reason: refused, with the agency. */
+  overriding: { row: number; agencyId: string }[]
 }
 
 // The workflow's order, for comparing statuses in SQL.
@@ -78,8 +86,11 @@ export async function upsertMeasurements(
   partnershipId: string,
   sentBy: string,
   rows: MeasurementColumns,
+  agencyId: string | null = null,
 ): Promise<Written> {
   const asksStatus = rows.status.some((s) => s !== null)
+  // A person (no agency) replacing an agency's figure must say why; an agency's own rows need no look.
+  const checksOverride = agencyId === null
   // A column no row fills travels as one null, not as an array of them (feeds send counts alone).
   const columns: Array<[RawBuilder<unknown>, RawBuilder<unknown>, RawBuilder<unknown> | null]> = [
     [sql`indicator_id`, sql`${rows.indicatorId}::uuid[]`, null],
@@ -100,7 +111,8 @@ export async function upsertMeasurements(
     ],
     [sql`status`, sql`${rows.status}::text[]`, asksStatus ? null : sql`null::text`],
     [sql`source`, sql`${rows.source}::text[]`, rows.source.some((v) => v !== null) ? null : sql`null::text`],
-    [sql`ord`, sql`${rows.row}::int[]`, asksStatus ? null : sql`null::int`],
+    [sql`reason`, sql`${rows.reason}::text[]`, rows.reason.some((v) => v !== null) ? null : sql`null::text`],
+    [sql`ord`, sql`${rows.row}::int[]`, asksStatus || checksOverride ? null : sql`null::int`],
   ]
   const sent = columns.filter(([, , absent]) => absent === null)
   const input = sql`
@@ -113,33 +125,65 @@ export async function upsertMeasurements(
         where i.status is not null and ${rank(sql.ref('i.status'))} < ${rank(sql.ref('m.status'))}
           and (m.value, m.numerator, m.denominator) is not distinct from (i.value, i.numerator, i.denominator)`
     : sql`select null::int as ord, null::text as status where false`
+  // Served by the partial index of agencies' figures: a partnership whose figures are all its officers'
+  // probes an empty index.
+  const overriding = checksOverride
+    ? sql`select i.ord, m.agency_id from input i join measurement m
+        on m.partnership_id = ${partnershipId} and m.indicator_id = i.indicator_id and m.area_id = i.area_id
+          and m.period = i.period and m.agency_id is not null
+        where i.reason is null
+          and (m.value, m.numerator, m.denominator) is distinct from (i.value, i.numerator, i.denominator)`
+    : sql`select null::int as ord, null::uuid as agency_id where false`
   const changed = sql`(m.value, m.numerator, m.denominator) is distinct from (excluded.value, excluded.numerator, excluded.denominator)`
-  const result = await sql<{ inserted: number; updated: number; backward: { row: number; status: string }[] | null }>`
+  const result = await sql<{
+    inserted: number
+    updated: number
+    backward: { row: number; status: string }[] | null
+    overriding: { row: number; agencyId: string }[] | null
+  }>`
     with input as (${input}),
     backward as (${backward}),
+    overriding as (${overriding}),
     upserted as (
-      insert into measurement as m (partnership_id, indicator_id, area_id, period, period_start, period_end, value, numerator, denominator, status, source, sent_by)
+      insert into measurement as m (partnership_id, indicator_id, area_id, period, period_start, period_end, value, numerator, denominator, status, source, sent_by, agency_id, reason)
       select ${partnershipId}, indicator_id, area_id, period, period_start, period_end, value, numerator, denominator,
-        coalesce(status, 'provisional'), source, ${sentBy}
+        coalesce(status, 'provisional'), source, ${sentBy}, ${agencyId}::uuid, reason
       from input
-      where ord not in (select ord from backward)
+      where ord not in (select ord from backward) and ord not in (select ord from overriding)
       order by indicator_id, area_id, period
       on conflict (partnership_id, indicator_id, area_id, period) do update
         set value = excluded.value, numerator = excluded.numerator, denominator = excluded.denominator,
             status = excluded.status,
             source = case when ${changed} then excluded.source else m.source end,
             sent_by = case when ${changed} then excluded.sent_by else m.sent_by end,
+            agency_id = case when ${changed} then excluded.agency_id else m.agency_id end,
+            -- A person correcting their own override keeps its reason unless they give another.
+            reason = case when not ${changed} then m.reason
+              when excluded.agency_id is null and m.agency_id is null and m.overridden_agency_id is not null
+                then coalesce(excluded.reason, m.reason)
+              else excluded.reason end,
+            -- A person's value over an agency's figure names the agency it overrode (and keeps naming it
+            -- through a person's later corrections); the agency's own next figure stands again.
+            overridden_agency_id = case when not ${changed} then m.overridden_agency_id
+              when excluded.agency_id is not null then null
+              else coalesce(m.agency_id, m.overridden_agency_id) end,
             revision = case when ${changed} then m.revision + 1 else m.revision end,
             version = m.version + 1, updated_at = now()
         where ${changed} or ${rank(sql.ref('excluded.status'))} > ${rank(sql.ref('m.status'))}
       returning (m.xmax = 0) as inserted
     )
     select (count(*) filter (where inserted))::int as inserted, (count(*) filter (where not inserted))::int as updated,
-      (select json_agg(json_build_object('row', ord, 'status', status)) from backward) as backward
+      (select json_agg(json_build_object('row', ord, 'status', status)) from backward) as backward,
+      (select json_agg(json_build_object('row', ord, 'agencyId', agency_id)) from overriding) as overriding
     from upserted
   `.execute(trx)
   const written = result.rows[0]
-  return { inserted: written?.inserted ?? 0, updated: written?.updated ?? 0, backward: written?.backward ?? [] }
+  return {
+    inserted: written?.inserted ?? 0,
+    updated: written?.updated ?? 0,
+    backward: written?.backward ?? [],
+    overriding: written?.overriding ?? [],
+  }
 }
 
 export function findMeasurement(db: Db, partnershipId: string, key: MeasurementKey, lock = false) {
@@ -177,6 +221,9 @@ export async function listRevisions(db: Db, partnershipId: string, key: Measurem
       'source',
       'sentBy',
       'updatedAt as sentAt',
+      'agencyId',
+      'reason',
+      'overriddenAgencyId',
       sql<string | null>`null`.as('deletedBy'),
       sql<Date | null>`null`.as('deletedAt'),
     ])
@@ -197,6 +244,9 @@ export async function listRevisions(db: Db, partnershipId: string, key: Measurem
           'source',
           'sentBy',
           'sentAt',
+          'agencyId',
+          'reason',
+          'overriddenAgencyId',
           'deletedBy',
           'deletedAt',
         ])
@@ -217,8 +267,8 @@ export async function listRevisions(db: Db, partnershipId: string, key: Measurem
 export async function deleteMeasurement(trx: Db, partnershipId: string, id: string, deletedBy: string): Promise<void> {
   await sql`
     with gone as (delete from measurement where partnership_id = ${partnershipId} and id = ${id} returning *)
-    insert into measurement_revision (partnership_id, measurement_id, indicator_id, area_id, period, period_start, revision, value, numerator, denominator, status, source, sent_by, sent_at, value_since, deleted_by, deleted_at)
-    select partnership_id, id, indicator_id, area_id, period, period_start, revision, value, numerator, denominator, status, source, sent_by, updated_at, value_since, ${deletedBy}, now()
+    insert into measurement_revision (partnership_id, measurement_id, indicator_id, area_id, period, period_start, revision, value, numerator, denominator, status, source, sent_by, sent_at, value_since, agency_id, reason, overridden_agency_id, deleted_by, deleted_at)
+    select partnership_id, id, indicator_id, area_id, period, period_start, revision, value, numerator, denominator, status, source, sent_by, updated_at, value_since, agency_id, reason, overridden_agency_id, ${deletedBy}, now()
     from gone`.execute(trx)
 }
 
@@ -327,6 +377,37 @@ export function exportPage(db: Db, partnershipId: string, filter: MeasurementFil
       'measurement.denominator',
       'measurement.status',
       'measurement.source',
+      'measurement.reason',
     ])
   return filtered(query, partnershipId, filter).execute()
+}
+
+export interface OverriddenFigure {
+  period: string
+  sentBy: string
+  reason: string
+  agencyId: string
+}
+
+/** Figures in a window of period starts that a person sent over an agency feed's figure. */
+export async function overriddenFigures(db: Db, partnershipId: string, from: string, to: string) {
+  const rows = await db
+    .selectFrom('measurement')
+    .select(['indicatorId', 'areaId', 'period', 'periodStart', 'sentBy', 'reason', 'overriddenAgencyId'])
+    .where('partnershipId', '=', partnershipId)
+    .where('overriddenAgencyId', 'is not', null)
+    .where('periodStart', '>=', from)
+    .where('periodStart', '<=', to)
+    .orderBy('periodStart')
+    .execute()
+  return rows.map((r) => ({
+    indicatorId: r.indicatorId,
+    areaId: r.areaId,
+    periodStart: r.periodStart,
+    period: r.period,
+    sentBy: r.sentBy,
+    // Set with the override, and kept through a person's corrections of it (upsertMeasurements).
+    reason: r.reason ?? '',
+    agencyId: r.overriddenAgencyId!,
+  }))
 }

@@ -114,7 +114,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       params: PartnershipParams,
       querystring: Type.Omit(MeasurementListQuery, ['limit', 'cursor'], { additionalProperties: false }),
       response: {
-        200: CsvAnswer('CSV: indicator, area, period, value, numerator, denominator, status, source'),
+        200: CsvAnswer('CSV: indicator, area, period, value, numerator, denominator, status, source, reason'),
         ...problemResponses(400, 401, 404),
       },
     },
@@ -152,7 +152,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
         403: ['MEASUREMENT.AGENCY'],
         404: ['INDICATOR.NOT_FOUND', 'AREA.NOT_FOUND'],
         412: ['PRECONDITION.FAILED'],
-        422: ['MEASUREMENT.PERIOD_NOT_ENDED'],
+        422: ['MEASUREMENT.PERIOD_NOT_ENDED', 'MEASUREMENT.OVERRIDE_REASON'],
       },
       etag: true,
     },

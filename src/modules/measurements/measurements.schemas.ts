@@ -25,6 +25,21 @@ export const MeasurementSchema = Type.Object(
     }),
     source: Nullable(Type.String()),
     sentBy: Type.String({ description: 'Token subject of whoever sent the current value' }),
+    agencyId: Nullable({
+      ...Uuid,
+      description:
+        'The agency whose feed sent this value (its figure stands: a person replacing it gives a reason); null when a person sent it',
+    }),
+    reason: Nullable(
+      Type.String({
+        description: 'Why the sender changed the figure (required where a person replaced an agency’s figure)',
+      }),
+    ),
+    overriddenAgencyId: Nullable({
+      ...Uuid,
+      description:
+        'Set when a person’s value replaced an agency feed’s figure: that agency (until its feed sends the month again)',
+    }),
     revision: Type.Integer({ minimum: 1, description: 'How many different values this measurement has had' }),
     version: Type.Integer({ minimum: 1 }),
     createdAt: Timestamp,
@@ -48,6 +63,9 @@ export const MeasurementSchema = Type.Object(
         status: 'provisional',
         source: 'Lincolnshire Police monthly return',
         sentBy: 'feed@lincs.police.uk',
+        agencyId: EXAMPLE_IDS.police,
+        reason: null,
+        overriddenAgencyId: null,
         revision: 1,
         version: 1,
         createdAt: '2010-05-14T07:02:11.000Z',
@@ -71,6 +89,21 @@ export const RevisionSchema = Type.Object(
     source: Nullable(Type.String()),
     sentBy: Type.String(),
     sentAt: Timestamp,
+    agencyId: Nullable({
+      ...Uuid,
+      description:
+        'The agency whose feed sent this value (its figure stands: a person replacing it gives a reason); null when a person sent it',
+    }),
+    reason: Nullable(
+      Type.String({
+        description: 'Why the sender changed the figure (required where a person replaced an agency’s figure)',
+      }),
+    ),
+    overriddenAgencyId: Nullable({
+      ...Uuid,
+      description:
+        'Set when a person’s value replaced an agency feed’s figure: that agency (until its feed sends the month again)',
+    }),
     deletedBy: Nullable(Type.String({ description: 'Set when a deletion removed this value: who deleted it' })),
     deletedAt: Nullable(Timestamp),
   },
@@ -103,6 +136,16 @@ export const PutMeasurementSchema = Type.Object(
     numerator: Type.Optional(Nullable(Sent)),
     denominator: Type.Optional(Nullable(Sent)),
     source: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    reason: Type.Optional(
+      Nullable(
+        Type.String({
+          minLength: 1,
+          maxLength: 2000,
+          description:
+            'Why this value replaces the one there: required where a person replaces a figure an agency’s feed sent (kept in the revision)',
+        }),
+      ),
+    ),
   },
   { additionalProperties: false, examples: [{ value: 31, source: 'Lincolnshire Police monthly return' }] },
 )
@@ -119,6 +162,16 @@ export const MeasurementRowSchema = Type.Object(
     denominator: Type.Optional(Nullable(Sent)),
     status: Type.Optional(Nullable(StringEnum(MEASUREMENT_STATUSES))),
     source: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+    reason: Type.Optional(
+      Nullable(
+        Type.String({
+          minLength: 1,
+          maxLength: 2000,
+          description:
+            'Why this value replaces the one there: required where a person replaces a figure an agency’s feed sent (kept in the revision)',
+        }),
+      ),
+    ),
   },
   {
     $id: 'MeasurementRow',

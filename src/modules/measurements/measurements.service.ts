@@ -30,7 +30,17 @@ import {
   type MeasurementKey,
 } from './measurements.repository.js'
 
-const ROW_FIELDS = new Set(['indicator', 'area', 'period', 'value', 'numerator', 'denominator', 'status', 'source'])
+const ROW_FIELDS = new Set([
+  'indicator',
+  'area',
+  'period',
+  'value',
+  'numerator',
+  'denominator',
+  'status',
+  'source',
+  'reason',
+])
 /** Months are counted from year 0 and years stop at 2200 (periods.ts), so a month fits in 15 bits. */
 const MONTHS_SPAN = 2 ** 15
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -143,6 +153,9 @@ class BatchChecker extends RowCheckerBase<MeasurementColumns> {
     const source = row.source === undefined || row.source === null || row.source === '' ? null : row.source
     if (source !== null && (typeof source !== 'string' || source.length > 200))
       problems.push({ field: `${at}source`, message: 'must be text of 200 characters at most' })
+    const reason = row.reason === undefined || row.reason === null || row.reason === '' ? null : row.reason
+    if (reason !== null && (typeof reason !== 'string' || reason.length > 2000))
+      problems.push({ field: `${at}reason`, message: 'must be text of 2,000 characters at most' })
     if (typeof row.period !== 'string') problems.push({ field: `${at}period`, message: 'is required' })
     if (problems.length > 0 || indicator === undefined || area === undefined || areaId === undefined)
       return this.refuse(problems, reasons)
@@ -184,6 +197,7 @@ class BatchChecker extends RowCheckerBase<MeasurementColumns> {
       c.denominator.push(settled.denominator)
       c.status.push(status as string | null)
       c.source.push(source as string | null)
+      c.reason.push(reason as string | null)
     } catch (err) {
       if (!(err instanceof DomainError)) throw err
       this.firstRule ??= err
@@ -191,6 +205,12 @@ class BatchChecker extends RowCheckerBase<MeasurementColumns> {
     }
   }
 }
+
+/** A person replacing an agency feed's figure without saying why. */
+const overrideRefusal = (field: string, agencyId: string): FieldError => ({
+  field,
+  message: `is required: the figure there was sent by agency ${agencyId}'s feed, and a person replacing it says why`,
+})
 
 /** Counts (and rates of the population, sent as counts) are judged as counts; the rest as rates. */
 function judgingOf(context: Lookups): Judging {
@@ -250,13 +270,19 @@ export function createMeasurementService(db: Db) {
      * the key is claimed first (a concurrent duplicate waits on it) and committed with the data and the
      * answer, so a retry either replays the answer or finds nothing.
      */
-    /** A batch of measurements, through the one bulk ingestion path (batch.service.ts). */
+    /**
+     * A batch of measurements, through the one bulk ingestion path (batch.service.ts). `figuresOf` names
+     * the agency whose figures they are when the writer is not its feed (an officer importing the force's
+     * published file through its mapping): the writer's agency, else that one, owns them.
+     */
     async bulk(
       tenant: Tenant,
       writer: Writer,
       body: { rows: AsyncIterable<unknown>; digest(): string },
       options: BulkOptions,
+      figuresOf: string | null = null,
     ): Promise<BulkAnswer> {
+      const owner = writer.agency ?? figuresOf
       const partnershipId = tenant.id
       const context = await lookups(db, partnershipId)
       const judging = judgingOf(context)
@@ -270,7 +296,7 @@ export function createMeasurementService(db: Db) {
         checker,
         async (trx, chunk) => {
           if (chunk.row.length === 0) return { inserted: 0, updated: 0, accepted: 0, refused: [] }
-          const written = await upsertMeasurements(trx, partnershipId, writer.subject, chunk)
+          const written = await upsertMeasurements(trx, partnershipId, writer.subject, chunk, owner)
           // A chunk that changed nothing (a feed re-sending its months) has nothing to judge: no read at all.
           const outliers =
             written.inserted + written.updated === 0
@@ -281,12 +307,15 @@ export function createMeasurementService(db: Db) {
             updated: written.updated,
             accepted: chunk.row.length,
             outliers,
-            refused: written.backward.map(({ row, status }) => [
-              {
-                field: `rows.${row}.status`,
-                message: `must not go back from ${status}; send a corrected value instead`,
-              },
-            ]),
+            refused: [
+              ...written.backward.map(({ row, status }) => [
+                {
+                  field: `rows.${row}.status`,
+                  message: `must not go back from ${status}; send a corrected value instead`,
+                },
+              ]),
+              ...written.overriding.map(({ row, agencyId }) => [overrideRefusal(`rows.${row}.reason`, agencyId)]),
+            ],
           }
         },
       )
@@ -317,7 +346,20 @@ export function createMeasurementService(db: Db) {
             throw new DomainError('PRECONDITION.FAILED', 'precondition-failed', 'There is no figure yet to match.')
           checkIfMatch(ifMatch, before.version)
         }
-        const { inserted, updated } = await upsertMeasurements(trx, partnershipId, writer.subject, columns)
+        const { inserted, updated, overriding } = await upsertMeasurements(
+          trx,
+          partnershipId,
+          writer.subject,
+          columns,
+          writer.agency ?? null,
+        )
+        if (overriding.length > 0)
+          throw new DomainError(
+            'MEASUREMENT.OVERRIDE_REASON',
+            'unprocessable',
+            'This figure was sent by the agency that supplies it: say why you are replacing it (reason), and it is kept in the revision.',
+            [overrideRefusal('body.reason', overriding[0]!.agencyId)],
+          )
         const outliers: Outlier[] =
           inserted + updated === 0
             ? []

@@ -652,8 +652,13 @@ t.test('a month that has not ended yet is refused as its row, and the import wri
 })
 
 t.test('an import lists the counts that look unlike their history, and keeps them with its summary', async (t) => {
-  const { upload, call, officer } = await setup(t)
+  const { upload, call, officer, measurement, police } = await setup(t)
   for (const file of [january, february, march]) t.equal((await upload(file)).statusCode, 201)
+  t.equal(
+    (await measurement('LOCAL ASB', '2023-01')).agencyId,
+    police.id,
+    "an officer's import of the force's file through its mapping: the force's figure",
+  )
   const most = Math.max(...[january, february, march].map((f) => directCount(f, CITY_LSOAS).byIndicator['LOCAL ASB']!))
   const header = january.split('\n')[0]
   // An April with more than three times the busiest month's anti-social behaviour: a file sent twice over, say.

@@ -350,12 +350,12 @@ t.test('bulk formats: NDJSON and CSV, and a lossless CSV round trip', async (t) 
   t.match(exported.headers['content-type'], 'text/csv')
   const lines = exported.body.trim().split('\n')
   t.ok(exported.body.startsWith('\ufeffindicator,'), 'a byte order mark, then the header')
-  t.equal(lines[0], 'indicator,area,period,value,numerator,denominator,status,source')
+  t.equal(lines[0], 'indicator,area,period,value,numerator,denominator,status,source,reason')
   t.ok(
-    lines.includes('MARAC,E07000136,2008-04,47.305389,79,167,provisional,MARAC coordinator'),
+    lines.includes('MARAC,E07000136,2008-04,47.305389,79,167,provisional,MARAC coordinator,'),
     'derived value exported with its numerator and denominator',
   )
-  t.ok(lines.includes('NI 33(i),E07000137,2010-04,7,,,validated,"Fire, monthly"'), 'quoted fields survive')
+  t.ok(lines.includes('NI 33(i),E07000137,2010-04,7,,,validated,"Fire, monthly",'), 'quoted fields survive')
   const roundTrip = await bulk(ctx, officer, exported.body, 'text/csv')
   t.match(
     roundTrip.json(),
@@ -737,3 +737,84 @@ t.test('an actual for a period that has not ended yet is refused: 422, in PUT an
     'nothing for a period still running was stored',
   )
 })
+
+t.test(
+  "an agency feed's figure stands: a person replaces it only with a reason, and the evaluation says so",
+  async (t) => {
+    const { ctx, officer, police, boston, ni20 } = await setup(t)
+    const feed = await ctx.as('officer', 'alpha', {
+      memberships: [{ partnership: 'alpha', role: 'officer', agency: police.id }],
+      sub: 'police-feed',
+    })
+    const put = (headers: Record<string, string>, payload: object) =>
+      ctx.app.inject({
+        method: 'PUT',
+        url: `/partnerships/alpha/measurements/${ni20.id}/${boston.id}/2010-04`,
+        headers,
+        payload,
+      })
+    const sent = await put(feed, { value: 344 })
+    t.match(sent.json(), { agencyId: police.id, overriddenAgencyId: null, reason: null })
+    t.equal((await put(officer, { value: 344 })).statusCode, 200, 'the same figure again needs no reason')
+    const bare = await put(officer, { value: 3400 })
+    t.equal(bare.statusCode, 422)
+    t.equal(bare.json().code, 'MEASUREMENT.OVERRIDE_REASON')
+    t.match(bare.json().errors, [{ field: 'body.reason', message: new RegExp(`agency ${police.id}'s feed`) }])
+    const rows = (reason?: string) => [
+      { indicator: 'NI 20', area: 'E07000136', period: '2010-04', value: 340, ...(reason ? { reason } : {}) },
+    ]
+    const refused = await bulk(ctx, officer, rows())
+    t.equal(refused.statusCode, 422)
+    t.match(refused.json().errors, [{ field: 'rows.1.reason', message: /is required/ }])
+    const measurement = async () =>
+      (
+        await ctx.app.inject({
+          method: 'GET',
+          url: `/partnerships/alpha/measurements/${ni20.id}/${boston.id}/2010-04`,
+          headers: officer,
+        })
+      ).json()
+    t.equal((await measurement()).value, '344', 'neither wrote anything')
+
+    const replaced = await bulk(ctx, officer, rows('The force re-ran its extract: 4 duplicates removed'))
+    t.equal(replaced.statusCode, 200, replaced.body)
+    t.match(await measurement(), {
+      value: '340',
+      agencyId: null,
+      overriddenAgencyId: police.id,
+      reason: /duplicates removed/,
+      sentBy: 'officer@alpha',
+    })
+    const corrected = await put(officer, { value: 341 })
+    t.equal(corrected.statusCode, 200, 'a person corrects their own figure without another reason')
+    t.match(corrected.json(), { overriddenAgencyId: police.id, reason: /duplicates removed/ })
+    const revisions = await ctx.app.inject({
+      method: 'GET',
+      url: `/partnerships/alpha/measurements/${ni20.id}/${boston.id}/2010-04/revisions`,
+      headers: officer,
+    })
+    t.match(
+      revisions.json().items.map((r: { value: string; agencyId: string | null }) => [r.value, r.agencyId]),
+      [
+        ['341', null],
+        ['340', null],
+        ['344', police.id],
+      ],
+      "the agency's figure kept in the history, with whose it was",
+    )
+    const evaluation = await ctx.app.inject({
+      method: 'GET',
+      url: `/partnerships/alpha/evaluation?period=2010-04&indicatorId=${ni20.id}&areaId=${boston.id}`,
+      headers: officer,
+    })
+    t.match(evaluation.json().items[0].overridden, [
+      { period: '2010-04', sentBy: 'officer@alpha', reason: /duplicates removed/, agencyId: police.id },
+    ])
+    const again = await put(feed, { value: 338 })
+    t.match(
+      again.json(),
+      { agencyId: police.id, overriddenAgencyId: null, reason: null },
+      "the feed's next figure stands again",
+    )
+  },
+)
