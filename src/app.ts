@@ -26,6 +26,7 @@ import healthRoutes from './modules/health/health.routes.js'
 import { MeasurementRowSchema, MeasurementSchema } from './modules/measurements/measurements.schemas.js'
 import { FindingSchema, OutlierSchema } from './modules/findings/findings.schemas.js'
 import findingRoutes from './modules/findings/findings.routes.js'
+import returnsRoutes from './modules/returns/returns.routes.js'
 import measurementRoutes from './modules/measurements/measurements.routes.js'
 import { TargetSchema } from './modules/targets/targets.schemas.js'
 import targetRoutes from './modules/targets/targets.routes.js'
@@ -314,6 +315,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       bulkBody: upload,
     })
     await api.register(findingRoutes, { prefix: `${scoped}/findings` })
+    await api.register(returnsRoutes, { prefix: scoped })
     await api.register(commentaryRoutes, { prefix: `${scoped}/commentary` })
     await api.register(partnershipMemberRoutes, { prefix: `${scoped}/members` })
     await api.register(invitationRoutes, { prefix: `${scoped}/invitations` })
