@@ -27,6 +27,8 @@ import { MeasurementRowSchema, MeasurementSchema } from './modules/measurements/
 import { FindingSchema, OutlierSchema } from './modules/findings/findings.schemas.js'
 import findingRoutes from './modules/findings/findings.routes.js'
 import returnsRoutes from './modules/returns/returns.routes.js'
+import validationRoutes from './modules/validation/validation.routes.js'
+import { ValidationRuleSchema, ViolationSchema } from './modules/validation/validation.schemas.js'
 import measurementRoutes from './modules/measurements/measurements.routes.js'
 import { TargetSchema } from './modules/targets/targets.schemas.js'
 import targetRoutes from './modules/targets/targets.routes.js'
@@ -117,6 +119,8 @@ const SHARED_SCHEMAS = [
   MeasurementRowSchema,
   OutlierSchema,
   FindingSchema,
+  ValidationRuleSchema,
+  ViolationSchema,
   CommentarySchema,
   PartnershipMemberSchema,
   InvitationSchema,
@@ -316,6 +320,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     })
     await api.register(findingRoutes, { prefix: `${scoped}/findings` })
     await api.register(returnsRoutes, { prefix: scoped })
+    await api.register(validationRoutes, { prefix: `${scoped}/validation-rules` })
     await api.register(commentaryRoutes, { prefix: `${scoped}/commentary` })
     await api.register(partnershipMemberRoutes, { prefix: `${scoped}/members` })
     await api.register(invitationRoutes, { prefix: `${scoped}/invitations` })

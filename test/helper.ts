@@ -285,7 +285,8 @@ export type Ids = Record<
   | 'round'
   | 'roundRequest'
   | 'strategicResponse'
-  | 'finding',
+  | 'finding'
+  | 'validationRule',
   string
 >
 
@@ -520,7 +521,14 @@ export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
   const findings = await ctx.app.inject({ method: 'GET', url: `/partnerships/${slug}/findings`, headers })
   const finding = (findings.json() as { items: Array<{ id: string }> }).items[0]
   if (finding === undefined) throw new Error(`findings: ${findings.statusCode} ${findings.body}`)
+  const validationRule = await post('validation-rules', {
+    name: `${slug} rule`,
+    leftSide: { terms: [{ indicatorId: indicator.id }] },
+    op: '<=',
+    rightSide: { terms: [], constant: 1000 },
+  })
   return {
+    validationRule: validationRule.id,
     finding: finding.id,
     round: round.id,
     roundRequest: asked.requests[0]!.id,

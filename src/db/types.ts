@@ -25,6 +25,7 @@ export interface PartnershipTable {
   /** Numeric (read as text): a count's tail probability below this is an outlier. */
   outlierLevel: ColumnType<string, number | undefined, number>
   outlierMaxMultiple: ColumnType<string, number | undefined, number>
+  strictValidation: Generated<boolean>
   archived: Generated<boolean>
   version: Generated<number>
   createdAt: Generated<Date>
@@ -62,6 +63,16 @@ export interface ObjectiveTable extends Tenanted {
 export interface ThemeTable extends Tenanted {
   name: string
   description: string | null
+}
+
+export interface ValidationRuleTable extends Tenanted {
+  name: string
+  /** Expressions as JSON: { terms: [{ indicatorId, area: 'same' | 'parent' }], constant }. */
+  leftSide: unknown
+  op: '=' | '<=' | '>=' | '<' | '>'
+  rightSide: unknown
+  severity: Generated<'warning' | 'error'>
+  message: string | null
 }
 
 export interface IndicatorTable extends Tenanted {
@@ -625,6 +636,7 @@ export interface Database {
   priority: PriorityTable
   objective: ObjectiveTable
   theme: ThemeTable
+  validationRule: ValidationRuleTable
   indicator: IndicatorTable
   indicatorPriority: IndicatorPriorityTable
   target: TargetTable

@@ -60,6 +60,13 @@ const BODIES: Record<string, unknown> = {
   askRoundGroup: { groupId: '$group', question: 'Why?', dueOn: '2010-07-01' },
   answerRoundRequest: { answer: 'Because' },
   decideFinding: { state: 'dismissed', reason: 'Checked with the force' },
+  createValidationRule: {
+    name: 'Within a thousand',
+    leftSide: { terms: [{ indicatorId: '$indicator' }] },
+    op: '<=',
+    rightSide: { terms: [], constant: 1000 },
+  },
+  updateValidationRule: { leftSide: { terms: [{ indicatorId: '$indicator' }] } },
   respondToRoundException: { response: 'accepted' },
   answerRoundFollowUp: { answer: 'Done' },
   createGroup: { name: 'Strategic Group', kind: 'strategic' },

@@ -63,6 +63,7 @@ export const RESOURCE_OF: Record<string, keyof Ids> = {
   requests: 'roundRequest',
   'follow-ups': 'strategicResponse',
   findings: 'finding',
+  'validation-rules': 'validationRule',
 }
 
 /** A nested segment whose name another resource also uses: a peer group's members are not a group's. */

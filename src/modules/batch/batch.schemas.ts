@@ -47,6 +47,12 @@ export const BulkResultSchema = Type.Object(
       }),
     ),
     outliersTruncated: Type.Optional(Type.Boolean({ description: 'true: more outliers were found than listed' })),
+    violations: Type.Optional(
+      Type.Array(Type.Ref('RuleViolation'), {
+        description:
+          'Measurements: validation rules the figures break, at most 1,000 listed; refused only for a broken error under strict validation',
+      }),
+    ),
     dryRun: Type.Optional(Type.Boolean({ description: 'true: counted as written, but nothing was' })),
   },
   {

@@ -23,6 +23,8 @@ export interface BulkResult {
   /** Figures written that look unlike their history (measurements): at most 1,000 listed. */
   outliers?: unknown[]
   outliersTruncated?: boolean
+  /** Validation rules the figures break (measurements): at most 1,000 listed. */
+  violations?: unknown[]
   /** Counted as written, but taken back: nothing was written. */
   dryRun?: boolean
 }
@@ -119,7 +121,14 @@ export abstract class RowCheckerBase<C> implements RowChecker<C> {
 export type ChunkWriter<C> = (
   trx: Db,
   chunk: C,
-) => Promise<{ inserted: number; updated: number; accepted: number; refused: FieldError[][]; outliers?: unknown[] }>
+) => Promise<{
+  inserted: number
+  updated: number
+  accepted: number
+  refused: FieldError[][]
+  outliers?: unknown[]
+  violations?: unknown[]
+}>
 
 /**
  * The bulk ingestion path every batch takes (measurements, peer figures): the rows are checked as they
@@ -177,6 +186,7 @@ export async function runBatch<C>(
     let updated = 0
     const outliers: unknown[] = []
     let outliersFound = 0
+    const violations: unknown[] = []
     const writeChunk = (chunk: C): Promise<void> => {
       if (checker.refusedRows > 0 && !options.partial) return Promise.resolve()
       const writing = write(trx, chunk).then((written) => {
@@ -185,6 +195,7 @@ export async function runBatch<C>(
         accepted += written.accepted - written.refused.length
         for (const errors of written.refused) checker.refuseWritten(errors)
         for (const outlier of written.outliers ?? []) if (outliersFound++ < MAX_ERRORS) outliers.push(outlier)
+        for (const violation of written.violations ?? []) if (violations.length < MAX_ERRORS) violations.push(violation)
       })
       // Awaited below; until then a failure must not count as unhandled.
       writing.catch(() => {})
@@ -204,7 +215,10 @@ export async function runBatch<C>(
       errorsTruncated: checker.errors.length > MAX_ERRORS,
     }
     // Outliers are told, never refused: a batch that is refused for its rows says nothing of them.
-    const told = outliersFound === 0 ? {} : { outliers, outliersTruncated: outliersFound > MAX_ERRORS }
+    const told = {
+      ...(outliersFound === 0 ? {} : { outliers, outliersTruncated: outliersFound > MAX_ERRORS }),
+      ...(violations.length === 0 ? {} : { violations }),
+    }
     let answer: { status: number; body: BulkResult }
     if (checker.refusedRows > 0 && !options.partial) {
       await undoBatch(trx)

@@ -19,6 +19,7 @@ import {
 } from '../measurements/measurements.service.js'
 import { lookups } from '../measurements/measurements.repository.js'
 import type { Outlier } from '../findings/findings.repository.js'
+import type { Violation } from '../validation/validation.service.js'
 import { checkIfMatch, createResourceService, withView, type WriteHooks } from '../resource/resource.service.js'
 import { findRecord, type Row, type Scope } from '../resource/resource.repository.js'
 import {
@@ -457,7 +458,12 @@ export function createFeedService(db: Db) {
         inserted: written.inserted,
         updated: written.updated,
         unchanged: written.unchanged,
-        warnings,
+        // A broken validation rule is told among the warnings (a feed's counts are never refused for one
+        // unless the partnership is strict, and then the import is refused whole).
+        warnings: [
+          ...warnings,
+          ...((written.violations ?? []) as Violation[]).map((v) => `${v.period}: ${v.description}`),
+        ],
         outliers: (written.outliers ?? []) as Outlier[],
         sameFileAs: earlier,
         durationMs: Math.round(performance.now() - started),

@@ -60,6 +60,17 @@ export function emptyColumns(): MeasurementColumns {
   }
 }
 
+/** The rows of a chunk that pass `keep`, column by column. */
+export function keepRows(columns: MeasurementColumns, keep: (row: number) => boolean): MeasurementColumns {
+  const kept = emptyColumns()
+  const fields = Object.keys(kept) as Array<keyof MeasurementColumns>
+  columns.row.forEach((row, i) => {
+    if (!keep(row)) return
+    for (const field of fields) (kept[field] as unknown[]).push(columns[field][i])
+  })
+  return kept
+}
+
 export interface Written {
   inserted: number
   updated: number

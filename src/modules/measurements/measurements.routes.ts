@@ -43,6 +43,9 @@ const Written = Type.Object(
       description:
         'The figure written, where it looks unlike its own history: kept (never refused) and queried as a finding until dismissed',
     }),
+    violations: Type.Array(Type.Ref('RuleViolation'), {
+      description: 'Validation rules the figure breaks (told; refused only for an error under strict validation)',
+    }),
   },
   { additionalProperties: false },
 )
@@ -152,7 +155,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
         403: ['MEASUREMENT.AGENCY'],
         404: ['INDICATOR.NOT_FOUND', 'AREA.NOT_FOUND'],
         412: ['PRECONDITION.FAILED'],
-        422: ['MEASUREMENT.PERIOD_NOT_ENDED', 'MEASUREMENT.OVERRIDE_REASON'],
+        422: ['MEASUREMENT.PERIOD_NOT_ENDED', 'MEASUREMENT.OVERRIDE_REASON', 'RULE.VIOLATED'],
       },
       etag: true,
     },
@@ -182,7 +185,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       return reply
         .status(result.created ? 201 : 200)
         .header('etag', etagOf(result.measurement.version))
-        .send({ ...result.measurement, outliers: result.outliers })
+        .send({ ...result.measurement, outliers: result.outliers, violations: result.violations })
     },
   })
 

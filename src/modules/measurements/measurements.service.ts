@@ -14,12 +14,14 @@ import type { Actor } from '../../domain/access.js'
 import { checkIfMatch } from '../resource/resource.service.js'
 import { today } from '../../http/clock.js'
 import { judgeWritten, type Judging, type Outlier } from '../findings/findings.repository.js'
+import { rulesInForce, violationsOf, type RulesInForce, type Violation } from '../validation/validation.service.js'
 import { RowCheckerBase, runBatch, type BulkAnswer, type BulkOptions } from '../batch/batch.service.js'
 
 export type { BulkAnswer, BulkOptions, BulkResult } from '../batch/batch.service.js'
 import {
   emptyColumns,
   findMeasurement,
+  keepRows,
   keyIds,
   listRevisions,
   lookups,
@@ -206,6 +208,37 @@ class BatchChecker extends RowCheckerBase<MeasurementColumns> {
   }
 }
 
+/**
+ * The rules a chunk's figures break, checked before they are stored; in strict mode the rows a broken
+ * error rests on are taken out of the chunk (and refused, each saying which rule).
+ */
+async function checkRules(
+  trx: Db,
+  partnershipId: string,
+  rules: RulesInForce,
+  chunk: MeasurementColumns,
+): Promise<{ violations: Violation[]; chunk: MeasurementColumns; refused: FieldError[][] }> {
+  if (rules.rules.length === 0 || chunk.row.length === 0) return { violations: [], chunk, refused: [] }
+  const figures = chunk.row.map((row, i) => ({
+    row,
+    indicatorId: chunk.indicatorId[i]!,
+    areaId: chunk.areaId[i]!,
+    period: chunk.period[i]!,
+    value: Number(chunk.value[i]),
+  }))
+  const violations = await violationsOf(trx, partnershipId, rules, figures)
+  const refusedBy = new Map<number, Violation>()
+  for (const v of violations) if (v.refused) for (const row of v.rows) if (!refusedBy.has(row)) refusedBy.set(row, v)
+  if (refusedBy.size === 0) return { violations, chunk, refused: [] }
+  return {
+    violations,
+    chunk: keepRows(chunk, (row) => !refusedBy.has(row)),
+    refused: [...refusedBy].map(([row, v]) => [
+      { field: `rows.${row}.value`, message: `breaks the rule ${v.description}${v.message ? `: ${v.message}` : ''}` },
+    ]),
+  }
+}
+
 /** A person replacing an agency feed's figure without saying why. */
 const overrideRefusal = (field: string, agencyId: string): FieldError => ({
   field,
@@ -284,7 +317,7 @@ export function createMeasurementService(db: Db) {
     ): Promise<BulkAnswer> {
       const owner = writer.agency ?? figuresOf
       const partnershipId = tenant.id
-      const context = await lookups(db, partnershipId)
+      const [context, rules] = await Promise.all([lookups(db, partnershipId), rulesInForce(db, partnershipId)])
       const judging = judgingOf(context)
       const checker = new BatchChecker(context, tenant.financialYearStartMonth, writer.agency, today())
       return runBatch(
@@ -294,8 +327,9 @@ export function createMeasurementService(db: Db) {
         body,
         { ...options, resourceType: 'measurement-batch' },
         checker,
-        async (trx, chunk) => {
-          if (chunk.row.length === 0) return { inserted: 0, updated: 0, accepted: 0, refused: [] }
+        async (trx, sent) => {
+          if (sent.row.length === 0) return { inserted: 0, updated: 0, accepted: 0, refused: [] }
+          const { violations, chunk, refused: broken } = await checkRules(trx, partnershipId, rules, sent)
           const written = await upsertMeasurements(trx, partnershipId, writer.subject, chunk, owner)
           // A chunk that changed nothing (a feed re-sending its months) has nothing to judge: no read at all.
           const outliers =
@@ -305,9 +339,11 @@ export function createMeasurementService(db: Db) {
           return {
             inserted: written.inserted,
             updated: written.updated,
-            accepted: chunk.row.length,
+            accepted: sent.row.length,
             outliers,
+            violations,
             refused: [
+              ...broken,
               ...written.backward.map(({ row, status }) => [
                 {
                   field: `rows.${row}.status`,
@@ -332,11 +368,21 @@ export function createMeasurementService(db: Db) {
       const partnershipId = tenant.id
       const row = { indicator: key.indicatorId, area: key.areaId, period: key.period, ...body }
       return db.transaction().execute(async (trx) => {
-        const context = await lookups(trx, partnershipId)
+        const [context, rules] = await Promise.all([lookups(trx, partnershipId), rulesInForce(trx, partnershipId)])
         const checker = new BatchChecker(context, tenant.financialYearStartMonth, writer.agency, today())
         checker.add(row, 1)
         if (checker.refusedRows > 0) throw singleRowProblem(checker)
         const columns = checker.take()
+        const { violations, refused } = await checkRules(trx, partnershipId, rules, columns)
+        if (refused.length > 0) {
+          const broken = violations.find((v) => v.refused)!
+          throw new DomainError(
+            'RULE.VIOLATED',
+            'unprocessable',
+            `The figure breaks the rule ${broken.description}${broken.message ? `: ${broken.message}` : ''}; under strict validation it is refused.`,
+            [{ field: 'body.value', message: `breaks the rule ${broken.name}` }],
+          )
+        }
         // The key as stored: the ids the names resolved to, the period in its one form.
         const stored = { indicatorId: columns.indicatorId[0]!, areaId: columns.areaId[0]!, period: columns.period[0]! }
         const before = await findMeasurement(trx, partnershipId, stored, ifMatch !== undefined)
@@ -375,7 +421,7 @@ export function createMeasurementService(db: Db) {
             after,
           })
         }
-        return { measurement: after, created: inserted > 0, changed: inserted + updated > 0, outliers }
+        return { measurement: after, created: inserted > 0, changed: inserted + updated > 0, outliers, violations }
       })
     },
 

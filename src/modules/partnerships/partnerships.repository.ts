@@ -10,6 +10,7 @@ const COLUMNS = [
   'fundingThresholdPence',
   sql<number>`outlier_level::float8`.as('outlierLevel'),
   sql<number>`outlier_max_multiple::float8`.as('outlierMaxMultiple'),
+  'strictValidation',
   'archived',
   'version',
   'createdAt',

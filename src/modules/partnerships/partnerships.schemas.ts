@@ -23,6 +23,11 @@ const OutlierMultiple = Type.Number({
     'A figure written that is more than this many times the largest earlier one is always queried (default 3)',
 })
 
+const Strict = Type.Boolean({
+  description:
+    'true: a figure that breaks a validation rule of severity error is refused (default false: every broken rule is told, none refuses)',
+})
+
 export const PartnershipSchema = Type.Object(
   {
     ...RecordFields,
@@ -32,6 +37,7 @@ export const PartnershipSchema = Type.Object(
     fundingThresholdPence: Threshold,
     outlierLevel: OutlierLevel,
     outlierMaxMultiple: OutlierMultiple,
+    strictValidation: Strict,
   },
   { $id: 'Partnership', additionalProperties: false, description: 'A Community Safety Partnership: the tenant' },
 )
@@ -70,6 +76,7 @@ export const UpdatePartnershipSchema = Type.Object(
     fundingThresholdPence: Type.Optional(Threshold),
     outlierLevel: Type.Optional(OutlierLevel),
     outlierMaxMultiple: Type.Optional(OutlierMultiple),
+    strictValidation: Type.Optional(Strict),
     archived: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },

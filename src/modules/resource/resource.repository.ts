@@ -11,6 +11,7 @@ export type ResourceTable =
   | 'priority'
   | 'objective'
   | 'theme'
+  | 'validationRule'
   | 'indicator'
   | 'target'
   | 'commentary'
