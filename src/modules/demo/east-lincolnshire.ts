@@ -129,14 +129,25 @@ export const themes = [
 
 import type { DemoFeed, DemoIndicator, DemoMeasurement, DemoRound } from './demo.types.js'
 
+// Data lags as the sources publish (issue 26): the Place Survey's results came about six months after its
+// autumn fieldwork; the force's monthly crime extract about three weeks after the month; the fire
+// service's incident returns four weeks; DfT's casualty figures for a year the following summer; hospital
+// episode statistics a quarter after the year; probation's quarterly returns six weeks.
 const survey = {
   unit: 'percentage',
   frequency: 'biennial',
   aggregation: 'latest',
   decimalPlaces: 1,
   source: 'Lincolnshire County Council',
+  dataLagDays: 183,
 } as const
-const police = { unit: 'count', frequency: 'monthly', aggregation: 'sum', source: 'Lincolnshire Police' } as const
+const police = {
+  unit: 'count',
+  frequency: 'monthly',
+  aggregation: 'sum',
+  source: 'Lincolnshire Police',
+  dataLagDays: 21,
+} as const
 const monitored = {
   unit: 'count',
   polarity: 'monitor_only',
@@ -189,6 +200,7 @@ export const indicators: DemoIndicator[] = [
     frequency: 'monthly',
     aggregation: 'sum',
     source: 'Lincolnshire Fire and Rescue',
+    dataLagDays: 28,
     targets: [
       { area: 'SSG-2', baseline: ['90', 'FY2009-10'], target: { value: '91' } },
       { area: 'SSG-3', baseline: ['155', 'FY2009-10'], target: { value: '124' } },
@@ -203,6 +215,7 @@ export const indicators: DemoIndicator[] = [
     frequency: 'monthly',
     aggregation: 'sum',
     source: 'Lincolnshire Fire and Rescue',
+    dataLagDays: 28,
     targets: [
       { area: 'SSG-2', baseline: ['79', 'FY2009-10'], target: { value: '61' } },
       { area: 'SSG-3', baseline: ['73', 'FY2009-10'], target: { value: '77' } },
@@ -217,6 +230,7 @@ export const indicators: DemoIndicator[] = [
     frequency: 'monthly',
     aggregation: 'sum',
     source: 'Lincolnshire Road Safety Partnership',
+    dataLagDays: 180,
     targets: [{ area: 'EAST-BCU', target: 'tbc' }],
   },
   {
@@ -310,6 +324,7 @@ export const indicators: DemoIndicator[] = [
     frequency: 'annual',
     aggregation: 'sum',
     source: 'NHS Lincolnshire',
+    dataLagDays: 91,
     targets: [{ area: 'EAST-LINCS', target: 'tbc' }],
   },
   {
@@ -378,6 +393,7 @@ export const indicators: DemoIndicator[] = [
     frequency: 'quarterly',
     aggregation: 'sum',
     source: 'Lincolnshire Probation Trust',
+    dataLagDays: 42,
     targets: [{ area: 'EAST-LINCS', target: 'tbc' }],
   },
 ]

@@ -44,6 +44,7 @@ const police = {
   frequency: 'monthly',
   aggregation: 'sum',
   source: 'Cambridgeshire Constabulary',
+  dataLagDays: 21,
 } as const
 const placeSurvey = {
   unit: 'percentage',
@@ -51,6 +52,7 @@ const placeSurvey = {
   aggregation: 'latest',
   decimalPlaces: 1,
   source: 'Peterborough City Council',
+  dataLagDays: 183,
 } as const
 const months2009 = [
   '2009-01',
@@ -126,6 +128,7 @@ export const indicators: DemoIndicator[] = [
     frequency: 'monthly',
     aggregation: 'sum',
     source: 'Cambridgeshire Fire and Rescue Service',
+    dataLagDays: 28,
     targets: [
       { area: PB, period: 'FY2009-10', baseline: ['818', '2009-05'], target: { value: '722' } },
       { area: PB, period: 'FY2010-11', baseline: ['818', '2009-05'], target: { value: '667' } },
