@@ -219,7 +219,7 @@ function judgeCount(
         low,
         high,
         score: tail,
-        message: `${sent} is ${sent > lambda ? 'far above' : 'far below'} the ${round(expected)} expected from its history (counts from ${low} to ${high} are usual; the chance of ${sent} or ${sent > lambda ? 'more' : 'fewer'} is ${tail.toPrecision(2)})`,
+        message: `${sent} is ${sent > lambda ? 'far above' : 'far below'} the ${round(expected)} expected from its history (counts from ${low} to ${high} are usual; the chance of ${sent} or ${sent > lambda ? 'more' : 'fewer'} is ${tail === 0 ? 'below 1e-300' : tail.toPrecision(2)})`,
       })
     }
   }

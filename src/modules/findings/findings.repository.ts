@@ -29,8 +29,12 @@ export interface WrittenFigures {
 /** How an indicator's figures are judged: as counts or rates, and how many months make "a year earlier". */
 export type Judging = (indicatorId: string) => { kind: FigureKind; yearMonths: number }
 
-/** How far back a figure's history reaches: three years of earlier figures. */
-const HISTORY_MONTHS = 36
+/**
+ * How far back a figure's history reaches, in months: what the rules need and no more, since it is read
+ * for every row written. A month needs the same month a year earlier and the three before it (15), which
+ * also gives a rate its 12 figures; a quarter or a year reads three years.
+ */
+const historyMonths = (period: string) => (/^\d{4}-\d{2}$/.test(period) ? 15 : 36)
 
 /** A period key's form: figures are compared only with earlier figures of the same form (months with months). */
 const formOf = (period: string) => (period.startsWith('FY') ? 'f' : period.includes('Q') ? 'q' : period.length)
@@ -58,13 +62,15 @@ export async function judgeWritten(
   settings: OutlierSettings,
 ): Promise<Outlier[]> {
   if (written.row.length === 0) return []
-  let first = written.periodStart[0]!
-  let last = first
-  for (const day of written.periodStart) {
-    if (day < first) first = day
+  let from = '9999-12-31'
+  let last = written.periodStart[0]!
+  written.periodStart.forEach((day, i) => {
+    const back = historyMonths(written.period[i]!)
+    const month = Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1 - back
+    const start = `${Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}-01`
+    if (start < from) from = start
     if (day > last) last = day
-  }
-  const from = `${Number(first.slice(0, 4)) - HISTORY_MONTHS / 12}${first.slice(4)}`
+  })
   const { rows } = await sql<Stored & { indicatorId: string; areaId: string }>`
     select m.id, m.indicator_id as "indicatorId", m.area_id as "areaId", m.period, m.revision,
       m.value_since = now()::timestamptz(3) as fresh,
@@ -95,7 +101,7 @@ export async function judgeWritten(
     if (at < 0 || !list[at]!.fresh) continue
     const current = list[at]!
     ids.push(current.id)
-    const earlier = list.slice(0, at).filter((p) => p.month >= current.month - HISTORY_MONTHS)
+    const earlier = list.slice(0, at).filter((p) => p.month >= current.month - historyMonths(period))
     const { kind, yearMonths } = judging(indicatorId)
     for (const finding of judgeFigure(kind, current, earlier, settings, yearMonths)) {
       const outlier = { row: written.row[i]!, indicatorId, areaId, period, ...finding }
