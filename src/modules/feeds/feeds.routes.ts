@@ -92,7 +92,10 @@ export const feedRoutes: FastifyPluginAsyncTypebox<{ upload: BulkBodyLimits }> =
         "Each is a mapping body with its indicators named by reference: POST it to /feeds with the references changed to the partnership's own, then PUT its locations.",
       params: PartnershipParams,
       response: {
-        200: Type.Object({ items: Type.Array(PresetSchema) }, { additionalProperties: false }),
+        200: Type.Object(
+          { items: Type.Array(PresetSchema) },
+          { additionalProperties: false, description: 'The presets, each a mapping body to adapt and POST' },
+        ),
         ...problemResponses(400, 401, 404),
       },
     },

@@ -3,7 +3,7 @@ import Type from 'typebox'
 import { BID_ACTIONS, type BidAction } from '../../domain/funding/index.js'
 import { pounds } from '../../domain/money.js'
 import { sendCsv, spreadsheetCsv, wantsCsv } from '../../http/csv.js'
-import { IfMatchHeaders, JsonOrCsv, PartnershipParams, Uuid } from '../../http/schemas.js'
+import { IfMatchOptionalHeaders, JsonOrCsv, PartnershipParams, Uuid } from '../../http/schemas.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { actorOf, registerResourceRoutes, tenantScope } from '../resource/resource.routes.js'
 import {
@@ -169,9 +169,12 @@ const bidRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, {
         description:
           "A step not allowed from the bid's state is 409 BID.TRANSITION naming the state and what it allows; one the caller may not take is 403. If-Match is optional here: the state itself guards against a repeated step.",
         params: Params,
-        headers: IfMatchHeaders,
+        headers: IfMatchOptionalHeaders,
         body: TransitionBody,
-        response: { 200: TransitionResult, ...problemResponses(400, 401, 403, 404, 409, 412, 422) },
+        response: {
+          200: { ...TransitionResult, description: 'The bid after the step, the decision recorded and who to inform' },
+          ...problemResponses(400, 401, 403, 404, 409, 412, 422),
+        },
       },
       handler: async (request) =>
         service.transition(
@@ -197,7 +200,10 @@ const bidRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, {
         'At year end an officer records whether a funded project is mainstreamed, funded again or ended (seed 002: each funded project is considered for mainstreaming).',
       params: Params,
       body: MainstreamingBody,
-      response: { 200: TransitionResult, ...problemResponses(400, 401, 403, 404, 409, 422) },
+      response: {
+        200: { ...TransitionResult, description: 'The bid with its year-end decision, and the decision recorded' },
+        ...problemResponses(400, 401, 403, 404, 409, 422),
+      },
     },
     handler: async (request) =>
       service.mainstreaming(tenantScope(request), actorOf(request), request.params.id, request.body),
@@ -212,7 +218,10 @@ const bidRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, {
         "Every step the bid has taken: who took it, in which office and group, when, why and for how much. Nothing here is ever changed: it is the bid's record.",
       params: Params,
       response: {
-        200: Type.Object({ items: Type.Array(Type.Ref('FundingDecision')) }, { additionalProperties: false }),
+        200: Type.Object(
+          { items: Type.Array(Type.Ref('FundingDecision')) },
+          { additionalProperties: false, description: "The bid's decisions, oldest first" },
+        ),
         ...problemResponses(400, 401, 404),
       },
     },
