@@ -22,6 +22,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       add foreign key (partnership_id, agency_id) references agency (partnership_id, id);
     create index measurement_agency_figure_idx on measurement (partnership_id, indicator_id, area_id, period)
       where agency_id is not null;
+    -- Every evaluation asks which of its figures a person overrode: this keeps that a probe of the few.
+    create index measurement_overridden_idx on measurement (partnership_id, period_start)
+      where overridden_agency_id is not null;
     alter table measurement_revision
       add column agency_id uuid,
       add column reason text,

@@ -24,4 +24,4 @@ select "measurement"."id", "measurement"."period_start", "indicator"."reference"
 -- names a batch may use
 select "id", "reference", "unit", "aggregation", "rate_per", "rate_denominator", "frequency", "source_agency_id" from "indicator" where "partnership_id" = $1;
 select "id", "code" from "area" where "partnership_id" = $1;
-select "outlier_level", "outlier_max_multiple" from "partnership" where "id" = $1;
+select "outlier_level", "outlier_max_multiple", "strict_validation" from "partnership" where "id" = $1;

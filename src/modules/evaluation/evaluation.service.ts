@@ -15,17 +15,6 @@ import { dataQueryFlag } from '../../domain/evaluation/flags.js'
 import { queriedFigures } from '../findings/findings.repository.js'
 import { overriddenFigures, type OverriddenFigure } from '../measurements/measurements.repository.js'
 
-/** Rows of some indicator and area, by `indicatorId|areaId`. */
-function byPair<T extends { indicatorId: string; areaId: string }>(rows: readonly T[]): Map<string, T[]> {
-  const pairs = new Map<string, T[]>()
-  for (const row of rows) {
-    const key = `${row.indicatorId}|${row.areaId}`
-    const list = pairs.get(key)
-    if (list === undefined) pairs.set(key, [row])
-    else list.push(row)
-  }
-  return pairs
-}
 import { createBenchmarkingService } from '../benchmarking/benchmarking.service.js'
 import { periodStep, seriesKind, unitFactor } from '../../domain/indicators.js'
 import { exposureOf, populationFor } from '../../domain/benchmarking/population.js'
@@ -46,6 +35,18 @@ import {
  */
 const LOOKBACK_MONTHS = 24
 const SURVEY_LOOKBACK_MONTHS = 48
+
+/** Rows of some indicator and area, by `indicatorId|areaId`. */
+function byPair<T extends { indicatorId: string; areaId: string }>(rows: readonly T[]): Map<string, T[]> {
+  const pairs = new Map<string, T[]>()
+  for (const row of rows) {
+    const key = `${row.indicatorId}|${row.areaId}`
+    const list = pairs.get(key)
+    if (list === undefined) pairs.set(key, [row])
+    else list.push(row)
+  }
+  return pairs
+}
 const MAX_SERIES = 120
 
 export interface EvaluationFilter {
@@ -262,23 +263,23 @@ export function createEvaluationService(db: Db) {
         })
       }
     }
-    // An area that stands out from its peer group at 95% is flagged beside the engine's own flags.
-    const peerFlags = await benchmarks.outlierFlags(
-      { id: partnershipId, financialYearStartMonth: fyStartMonth },
-      all.map((item) => ({
-        indicatorId: item.indicator.id,
-        areaId: item.area.id,
-        targetPeriod: item.evaluation.targetPeriod,
-        evaluatedPeriod: item.evaluation.evaluatedPeriod,
-      })),
-    )
-    for (const item of all) item.evaluation.flags.push(...(peerFlags.get(`${item.indicator.id}|${item.area.id}`) ?? []))
-    // A judgement resting on a figure queried on arrival says so beside the engine's own flags, and one
-    // resting on a person's figure over the supplying agency's names who and why.
-    const [queriedRows, overriddenRows] = await Promise.all([
+    // An area that stands out from its peer group at 95% is flagged beside the engine's own flags; so is a
+    // judgement resting on a figure queried on arrival, and one resting on a person's figure over the
+    // supplying agency's names who and why.
+    const [peerFlags, queriedRows, overriddenRows] = await Promise.all([
+      benchmarks.outlierFlags(
+        { id: partnershipId, financialYearStartMonth: fyStartMonth },
+        all.map((item) => ({
+          indicatorId: item.indicator.id,
+          areaId: item.area.id,
+          targetPeriod: item.evaluation.targetPeriod,
+          evaluatedPeriod: item.evaluation.evaluatedPeriod,
+        })),
+      ),
       queriedFigures(db, partnershipId, data.window.from, data.window.to, knownAt),
       overriddenFigures(db, partnershipId, data.window.from, data.window.to),
     ])
+    for (const item of all) item.evaluation.flags.push(...(peerFlags.get(`${item.indicator.id}|${item.area.id}`) ?? []))
     const queried = byPair(queriedRows)
     const overridden = byPair(overriddenRows)
     if (queried.size + overridden.size > 0)

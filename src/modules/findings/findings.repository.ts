@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/client.js'
 import type { FindingState } from '../../db/types.js'
+import { dateRange, monthIndex, periodContaining } from '../../domain/periods.js'
 import {
   judgeFigure,
   type FigureKind,
@@ -65,9 +66,7 @@ export async function judgeWritten(
   let from = '9999-12-31'
   let last = written.periodStart[0]!
   written.periodStart.forEach((day, i) => {
-    const back = historyMonths(written.period[i]!)
-    const month = Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1 - back
-    const start = `${Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}-01`
+    const start = dateRange(periodContaining('month', monthIndex(day) - historyMonths(written.period[i]!))).start
     if (start < from) from = start
     if (day > last) last = day
   })

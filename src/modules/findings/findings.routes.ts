@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { daysOf } from '../../domain/periods.js'
+import { dateWindow } from '../../domain/periods.js'
 import { pageCursor, UUID_PATTERN } from '../../http/paging.js'
 import { IdParams, IfMatchHeaders, page, PartnershipParams } from '../../http/schemas.js'
 import { problemResponses } from '../../plugins/problem.js'
@@ -28,21 +28,15 @@ const findingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: page(Finding, 'findings'), ...problemResponses(400, 401, 404) },
     },
     handler: async (request) => {
-      const { cursor, limit = 50, from, to, ...filters } = request.query
-      const yearStart = request.partnership.financialYearStartMonth
-      const window = {
-        ...(from === undefined ? {} : { from: daysOf(from, yearStart, 'querystring.from').start }),
-        ...(to === undefined ? {} : { to: daysOf(to, yearStart, 'querystring.to').end }),
-      }
+      const { cursor, limit = 50, ...filters } = dateWindow(request.query, request.partnership.financialYearStartMonth)
       const cursors = pageCursor<[string, string]>(
-        { list: 'findings', filters: { ...filters, ...window } },
+        { list: 'findings', filters },
         ([at, id]) =>
           typeof at === 'string' && !Number.isNaN(Date.parse(at)) && typeof id === 'string' && UUID_PATTERN.test(id),
       )
       const after = cursor === undefined ? undefined : cursors.decode(cursor)
       const rows = await service.list(request.partnership.id, {
         ...filters,
-        ...window,
         limit: limit + 1,
         ...(after === undefined ? {} : { after: { createdAt: after[0], id: after[1] } }),
       })

@@ -360,7 +360,7 @@ export async function lookups(db: Db, partnershipId: string) {
     db.selectFrom('area').select(['id', 'code']).where('partnershipId', '=', partnershipId).execute(),
     db
       .selectFrom('partnership')
-      .select(['outlierLevel', 'outlierMaxMultiple'])
+      .select(['outlierLevel', 'outlierMaxMultiple', 'strictValidation'])
       .where('id', '=', partnershipId)
       .executeTakeFirstOrThrow(),
   ])
@@ -368,6 +368,7 @@ export async function lookups(db: Db, partnershipId: string) {
     indicators,
     areas,
     outliers: { level: Number(settings.outlierLevel), maxMultiple: Number(settings.outlierMaxMultiple) },
+    strictValidation: settings.strictValidation,
   }
 }
 

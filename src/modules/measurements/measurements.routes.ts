@@ -4,8 +4,7 @@ import type { FastifyRequest } from 'fastify'
 import { Readable } from 'node:stream'
 import Type, { type Static } from 'typebox'
 import { asTenant } from '../../db/tenancy.js'
-import { DomainError } from '../../domain/errors.js'
-import { daysOf } from '../../domain/periods.js'
+import { dateWindow } from '../../domain/periods.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { actorOf } from '../resource/resource.routes.js'
 import { pageCursor, UUID_PATTERN } from '../../http/paging.js'
@@ -51,23 +50,6 @@ const Written = Type.Object(
 )
 type Key = Static<typeof MeasurementKeyParams>
 
-/** from and to as the dates they stand for: a day as it is, a period by its first (from) or last (to) day. */
-function dateWindow<Q extends { from?: string; to?: string }>(query: Q, yearStartMonth: number): Q {
-  const window = {
-    ...query,
-    ...(query.from === undefined ? {} : { from: daysOf(query.from, yearStartMonth, 'querystring.from').start }),
-    ...(query.to === undefined ? {} : { to: daysOf(query.to, yearStartMonth, 'querystring.to').end }),
-  }
-  if (window.from !== undefined && window.to !== undefined && window.to < window.from)
-    throw new DomainError(
-      'MEASUREMENT.RANGE',
-      'validation',
-      `The range runs forwards: ${query.to} is before ${query.from}.`,
-      [{ field: 'querystring.to', message: 'must be on or after from' }],
-    )
-  return window
-}
-
 const writerOf = (request: FastifyRequest): Writer => {
   const agency = request.membership?.agency
   return { ...actorOf(request), ...(agency === undefined ? {} : { agency }) }
@@ -92,7 +74,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
     },
     handler: async (request) => {
       const { cursor, limit = 50, ...asked } = request.query
-      const filter = dateWindow(asked, request.partnership.financialYearStartMonth)
+      const filter = dateWindow(asked, request.partnership.financialYearStartMonth, 'MEASUREMENT.RANGE')
       const cursors = listCursor(filter)
       const after = cursor === undefined ? undefined : cursors.decode(cursor)
       const rows = await listMeasurements(app.db, request.partnership.id, {
@@ -122,7 +104,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       },
     },
     handler: async (request, reply) => {
-      const filter = dateWindow(request.query, request.partnership.financialYearStartMonth)
+      const filter = dateWindow(request.query, request.partnership.financialYearStartMonth, 'MEASUREMENT.RANGE')
       const partnershipId = request.partnership.id
       const db = app.db
       async function* csv() {

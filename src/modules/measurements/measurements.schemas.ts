@@ -7,6 +7,32 @@ const Sent = Type.Union([Type.String({ maxLength: 40 }), Type.Number()], {
     'A decimal string ("1651", "47.3"), or a JSON number of at most 15 significant digits (a double holds no more exactly; send longer figures as strings)',
 })
 
+/** Whose a value is: the agency whose feed sent it, or the person who replaced an agency's figure, and why. */
+const WhoseFigure = {
+  agencyId: Nullable({
+    ...Uuid,
+    description:
+      'The agency whose feed sent this value (its figure stands: a person replacing it gives a reason); null when a person sent it',
+  }),
+  reason: Nullable(
+    Type.String({
+      description: 'Why the sender changed the figure (required where a person replaced an agency’s figure)',
+    }),
+  ),
+  overriddenAgencyId: Nullable({
+    ...Uuid,
+    description:
+      'Set when a person’s value replaced an agency feed’s figure: that agency (until its feed sends the month again)',
+  }),
+}
+
+const SentReason = Type.String({
+  minLength: 1,
+  maxLength: 2000,
+  description:
+    'Why this value replaces the one there: required where a person replaces a figure an agency’s feed sent (kept in the revision)',
+})
+
 export const MeasurementSchema = Type.Object(
   {
     id: Uuid,
@@ -25,21 +51,7 @@ export const MeasurementSchema = Type.Object(
     }),
     source: Nullable(Type.String()),
     sentBy: Type.String({ description: 'Token subject of whoever sent the current value' }),
-    agencyId: Nullable({
-      ...Uuid,
-      description:
-        'The agency whose feed sent this value (its figure stands: a person replacing it gives a reason); null when a person sent it',
-    }),
-    reason: Nullable(
-      Type.String({
-        description: 'Why the sender changed the figure (required where a person replaced an agency’s figure)',
-      }),
-    ),
-    overriddenAgencyId: Nullable({
-      ...Uuid,
-      description:
-        'Set when a person’s value replaced an agency feed’s figure: that agency (until its feed sends the month again)',
-    }),
+    ...WhoseFigure,
     revision: Type.Integer({ minimum: 1, description: 'How many different values this measurement has had' }),
     version: Type.Integer({ minimum: 1 }),
     createdAt: Timestamp,
@@ -89,21 +101,7 @@ export const RevisionSchema = Type.Object(
     source: Nullable(Type.String()),
     sentBy: Type.String(),
     sentAt: Timestamp,
-    agencyId: Nullable({
-      ...Uuid,
-      description:
-        'The agency whose feed sent this value (its figure stands: a person replacing it gives a reason); null when a person sent it',
-    }),
-    reason: Nullable(
-      Type.String({
-        description: 'Why the sender changed the figure (required where a person replaced an agency’s figure)',
-      }),
-    ),
-    overriddenAgencyId: Nullable({
-      ...Uuid,
-      description:
-        'Set when a person’s value replaced an agency feed’s figure: that agency (until its feed sends the month again)',
-    }),
+    ...WhoseFigure,
     deletedBy: Nullable(Type.String({ description: 'Set when a deletion removed this value: who deleted it' })),
     deletedAt: Nullable(Timestamp),
   },
@@ -136,16 +134,7 @@ export const PutMeasurementSchema = Type.Object(
     numerator: Type.Optional(Nullable(Sent)),
     denominator: Type.Optional(Nullable(Sent)),
     source: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    reason: Type.Optional(
-      Nullable(
-        Type.String({
-          minLength: 1,
-          maxLength: 2000,
-          description:
-            'Why this value replaces the one there: required where a person replaces a figure an agency’s feed sent (kept in the revision)',
-        }),
-      ),
-    ),
+    reason: Type.Optional(Nullable(SentReason)),
   },
   { additionalProperties: false, examples: [{ value: 31, source: 'Lincolnshire Police monthly return' }] },
 )
@@ -162,16 +151,7 @@ export const MeasurementRowSchema = Type.Object(
     denominator: Type.Optional(Nullable(Sent)),
     status: Type.Optional(Nullable(StringEnum(MEASUREMENT_STATUSES))),
     source: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    reason: Type.Optional(
-      Nullable(
-        Type.String({
-          minLength: 1,
-          maxLength: 2000,
-          description:
-            'Why this value replaces the one there: required where a person replaces a figure an agency’s feed sent (kept in the revision)',
-        }),
-      ),
-    ),
+    reason: Type.Optional(Nullable(SentReason)),
   },
   {
     $id: 'MeasurementRow',

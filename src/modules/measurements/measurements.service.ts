@@ -13,6 +13,7 @@ import { recordAudit } from '../audit/audit.repository.js'
 import type { Actor } from '../../domain/access.js'
 import { checkIfMatch } from '../resource/resource.service.js'
 import { today } from '../../http/clock.js'
+import { CSV_COLUMNS } from '../../http/bulk-body.js'
 import { judgeWritten, type Judging, type Outlier } from '../findings/findings.repository.js'
 import { rulesInForce, violationsOf, type RulesInForce, type Violation } from '../validation/validation.service.js'
 import { RowCheckerBase, runBatch, type BulkAnswer, type BulkOptions } from '../batch/batch.service.js'
@@ -32,17 +33,8 @@ import {
   type MeasurementKey,
 } from './measurements.repository.js'
 
-const ROW_FIELDS = new Set([
-  'indicator',
-  'area',
-  'period',
-  'value',
-  'numerator',
-  'denominator',
-  'status',
-  'source',
-  'reason',
-])
+/** A row's fields are the CSV's columns, whatever format the batch comes in. */
+const ROW_FIELDS = new Set<string>(CSV_COLUMNS)
 /** Months are counted from year 0 and years stop at 2200 (periods.ts), so a month fits in 15 bits. */
 const MONTHS_SPAN = 2 ** 15
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -317,7 +309,8 @@ export function createMeasurementService(db: Db) {
     ): Promise<BulkAnswer> {
       const owner = writer.agency ?? figuresOf
       const partnershipId = tenant.id
-      const [context, rules] = await Promise.all([lookups(db, partnershipId), rulesInForce(db, partnershipId)])
+      const [context, inForce] = await Promise.all([lookups(db, partnershipId), rulesInForce(db, partnershipId)])
+      const rules = { rules: inForce, strict: context.strictValidation }
       const judging = judgingOf(context)
       const checker = new BatchChecker(context, tenant.financialYearStartMonth, writer.agency, today())
       return runBatch(
@@ -368,7 +361,8 @@ export function createMeasurementService(db: Db) {
       const partnershipId = tenant.id
       const row = { indicator: key.indicatorId, area: key.areaId, period: key.period, ...body }
       return db.transaction().execute(async (trx) => {
-        const [context, rules] = await Promise.all([lookups(trx, partnershipId), rulesInForce(trx, partnershipId)])
+        const [context, inForce] = await Promise.all([lookups(trx, partnershipId), rulesInForce(trx, partnershipId)])
+        const rules = { rules: inForce, strict: context.strictValidation }
         const checker = new BatchChecker(context, tenant.financialYearStartMonth, writer.agency, today())
         checker.add(row, 1)
         if (checker.refusedRows > 0) throw singleRowProblem(checker)

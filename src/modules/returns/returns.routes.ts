@@ -105,12 +105,14 @@ const returnsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { asOf, from, ...(agencyId === undefined ? {} : { agencyId }) }
   }
 
+  const config = {
+    access: { scope: 'partnership', role: 'viewer' },
+    heavy: true,
+    problems: { 400: ['RETURNS.RANGE', 'PERIOD.INVALID'], 403: ['RETURNS.OTHER_AGENCY'] },
+  } as const
+
   app.get('/returns/overdue', {
-    config: {
-      access: { scope: 'partnership', role: 'viewer' },
-      heavy: true,
-      problems: { 400: ['RETURNS.RANGE', 'PERIOD.INVALID'], 403: ['RETURNS.OTHER_AGENCY'] },
-    },
+    config,
     schema: {
       operationId: 'overdueReturns',
       tags,
@@ -147,11 +149,7 @@ const returnsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/returns/completeness', {
-    config: {
-      access: { scope: 'partnership', role: 'viewer' },
-      heavy: true,
-      problems: { 400: ['RETURNS.RANGE', 'PERIOD.INVALID'], 403: ['RETURNS.OTHER_AGENCY'] },
-    },
+    config,
     schema: {
       operationId: 'returnsCompleteness',
       tags,

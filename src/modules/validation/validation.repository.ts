@@ -21,19 +21,15 @@ export interface StoredRule {
   message: string | null
 }
 
-/** The partnership's rules in force, and whether a broken error refuses a write. */
-export async function rulesInForce(db: Db, partnershipId: string) {
-  const [rules, partnership] = await Promise.all([
-    db
-      .selectFrom('validationRule')
-      .select(['id', 'name', 'leftSide', 'op', 'rightSide', 'severity', 'message'])
-      .where('partnershipId', '=', partnershipId)
-      .where('archived', '=', false)
-      .orderBy('name')
-      .execute() as Promise<StoredRule[]>,
-    db.selectFrom('partnership').select('strictValidation').where('id', '=', partnershipId).executeTakeFirstOrThrow(),
-  ])
-  return { rules, strict: partnership.strictValidation }
+/** The partnership's rules in force. */
+export function rulesInForce(db: Db, partnershipId: string) {
+  return db
+    .selectFrom('validationRule')
+    .select(['id', 'name', 'leftSide', 'op', 'rightSide', 'severity', 'message'])
+    .where('partnershipId', '=', partnershipId)
+    .where('archived', '=', false)
+    .orderBy('name')
+    .execute() as Promise<StoredRule[]>
 }
 
 export interface FigureKey {

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { DomainError } from '../../domain/errors.js'
-import { daysOf } from '../../domain/periods.js'
+import { dateWindow } from '../../domain/periods.js'
 import { PartnershipParams, Period, Uuid } from '../../http/schemas.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { registerResourceRoutes } from '../resource/resource.routes.js'
@@ -69,13 +68,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     handler: async (request) => {
-      const yearStart = request.partnership.financialYearStartMonth
-      const from = daysOf(request.query.from, yearStart, 'querystring.from').start
-      const to = daysOf(request.query.to, yearStart, 'querystring.to').end
-      if (to < from)
-        throw new DomainError('RULE.RANGE', 'validation', 'The window runs forwards: to is before from.', [
-          { field: 'querystring.to', message: 'must be on or after from' },
-        ])
+      const { from, to } = dateWindow(request.query, request.partnership.financialYearStartMonth, 'RULE.RANGE')
       const items = await service.check(request.partnership.id, {
         from,
         to,

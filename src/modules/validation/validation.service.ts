@@ -12,7 +12,11 @@ import {
   type StoredRule,
 } from './validation.repository.js'
 
-export type RulesInForce = Awaited<ReturnType<typeof rulesInForce>>
+/** The rules in force, and whether a broken error refuses (the partnership's strictValidation). */
+export interface RulesInForce {
+  rules: StoredRule[]
+  strict: boolean
+}
 export { rulesInForce }
 
 export interface RuleCheck {
@@ -163,7 +167,7 @@ export function createValidationService(db: Db) {
     rules,
     /** Every rule at every area and period its figures have in a window: what holds, what is broken, what cannot be told. */
     async check(partnershipId: string, window: { from: string; to: string; areaId?: string }) {
-      const { rules: inForce } = await rulesInForce(db, partnershipId)
+      const inForce = await rulesInForce(db, partnershipId)
       const indicatorIds = [
         ...new Set(
           inForce.flatMap((r) => termsOf({ left: r.leftSide, op: r.op, right: r.rightSide }).map((t) => t.indicatorId)),
