@@ -74,12 +74,15 @@ export async function signWith(
 export async function buildTestApp(t: Test, env: Record<string, string> = {}, poolMax = 4): Promise<TestApp> {
   const url = await testDatabase(t)
   const dataDir = t.testdir({})
-  // Event-loop shedding is off in tests unless a test asks for it: a loaded machine must not fail the suite.
+  // Event-loop and memory shedding are off in tests unless a test asks for them: a loaded machine must not
+  // fail the suite, and a test file's process holds the garbage of every app it built before, not one
+  // service's memory (one past 1 GiB refused the next test's first request).
   const config = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
     DATABASE_URL: url,
     MAX_EVENT_LOOP_DELAY_MS: '0',
+    MAX_RSS_BYTES: '0',
     // Nor is the heavy-read budget: tests that read a report many times in a second are not attacks.
     HEAVY_READ_MAX: '0',
     ...env,
@@ -130,6 +133,7 @@ export async function secondInstance(
     DATA_DIR: ctx.config.dataDir,
     DATABASE_URL: ctx.url,
     MAX_EVENT_LOOP_DELAY_MS: '0',
+    MAX_RSS_BYTES: '0',
     ...env,
   })
   const pool = createPool({
