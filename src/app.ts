@@ -16,6 +16,11 @@ import protectionPlugin from './plugins/protection.js'
 import swaggerPlugin from './plugins/swagger.js'
 import { Admission, admittingServer } from './plugins/admission.js'
 import uploadsPlugin from './plugins/uploads.js'
+import jobsPlugin from './modules/webhooks/webhooks.jobs.js'
+import { eventRoutes } from './modules/events/events.routes.js'
+import { egressPolicy } from './modules/webhooks/egress.js'
+import { webhookRoutes } from './modules/webhooks/webhooks.routes.js'
+import { DeliverySchema, EventSchema, WebhookSchema } from './modules/webhooks/webhooks.schemas.js'
 import { AgencySchema } from './modules/agencies/agencies.schemas.js'
 import agencyRoutes from './modules/agencies/agencies.routes.js'
 import { AreaSchema } from './modules/areas/areas.schemas.js'
@@ -151,6 +156,9 @@ const SHARED_SCHEMAS = [
   FlagSchema,
   EvaluationSchema,
   AuditEventSchema,
+  WebhookSchema,
+  DeliverySchema,
+  EventSchema,
 ]
 
 /**
@@ -272,6 +280,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     })
   await app.register(problemPlugin)
   await app.register(dbPlugin, { pool: options.pool, onCheckout: (ms) => admission.observeWait(ms) })
+  await app.register(jobsPlugin, { config, userAgent: `safer-partnerships-api/${VERSION}` })
   await app.register(authPlugin, { auth: config.auth })
   await app.register(swaggerPlugin, { version: VERSION })
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema)
@@ -339,6 +348,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(benchmarkingRoutes, { prefix: scoped, upload })
     await api.register(evaluationRoutes, { prefix: scoped })
     await api.register(auditRoutes, { prefix: `${scoped}/audit-events` })
+    await api.register(webhookRoutes, {
+      prefix: `${scoped}/webhooks`,
+      policy: egressPolicy(config),
+    })
+    await api.register(eventRoutes, { prefix: `${scoped}/events` })
   })
   return app
 }

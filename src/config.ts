@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import path from 'node:path'
 
 // The only reader of process.env: everything else receives a Config.
@@ -62,6 +63,22 @@ export interface Config {
     trustTokenMemberships: boolean
     /** How long an instance keeps a caller's memberships; a removed member is refused within it everywhere. */
     memberCacheMs: number
+  }
+  webhooks: {
+    /** Whether this instance delivers (runs the job queue's workers); every instance may. */
+    deliver: boolean
+    /** How long a receiver has to answer one delivery. */
+    timeoutMs: number
+    /** The waits before each retry of a failed delivery; after the last, the subscription is disabled. */
+    retrySeconds: number[]
+    /** Private networks a receiver may be on (CIDRs); none by default (SSRF). */
+    allowedNetworks: string[]
+    /** Plain http to a loopback receiver (development and tests only; never in production). */
+    allowLoopback: boolean
+    /** How long an instance holds a subscription's deliveries before another may take them. */
+    leaseSeconds: number
+    /** How often an idle worker asks the queue for work. */
+    pollSeconds: number
   }
 }
 
@@ -142,6 +159,31 @@ function trustedIssuers(value: string | undefined, audience: string, first: stri
   const twice = names.find((name, i) => names.indexOf(name) !== i)
   if (twice !== undefined) throw new ConfigError(`TRUSTED_ISSUERS names ${twice} twice (or as JWT_ISSUER too)`)
   return issuers
+}
+
+/** A comma-separated list of whole numbers of seconds, each at least 1. */
+function seconds(env: Env, name: string, fallback: number[]): number[] {
+  const raw = str(env, name)
+  if (raw === undefined) return fallback
+  const list = raw.split(',').map((s) => s.trim())
+  if (list.length === 0 || list.length > 20 || list.some((s) => !/^\d+$/.test(s) || Number(s) < 1))
+    throw new ConfigError(`${name} must list 1 to 20 whole numbers of seconds (each at least 1), got "${raw}"`)
+  return list.map(Number)
+}
+
+/** CIDR blocks such as 10.20.0.0/16 or fd00::/8. */
+function networks(env: Env, name: string): string[] {
+  const list = (str(env, name) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+  for (const cidr of list) {
+    const [address, bits] = cidr.split('/')
+    const family = isIP(address ?? '')
+    if (family === 0 || bits === undefined || !/^\d+$/.test(bits) || Number(bits) > (family === 4 ? 32 : 128))
+      throw new ConfigError(`${name}: ${cidr} is not a network such as 10.20.0.0/16`)
+  }
+  return list
 }
 
 function str(env: Env, name: string): string | undefined {
@@ -225,6 +267,20 @@ export function loadConfig(env: Env = process.env): Config {
       trustTokenMemberships: bool(env, 'TRUST_TOKEN_MEMBERSHIPS', jwksUrl === undefined && publicKeys === undefined),
       memberCacheMs: int(env, 'MEMBER_CACHE_MS', 5000, 0, 60_000),
       trustedIssuers: trustedIssuers(str(env, 'TRUSTED_ISSUERS'), audience, issuer),
+    },
+    webhooks: {
+      deliver: bool(env, 'WEBHOOK_DELIVERY', true),
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+      // Standard Webhooks' schedule: at once, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (about 28 h).
+      retrySeconds: seconds(env, 'WEBHOOK_RETRY_SECONDS', [5, 300, 1800, 7200, 18_000, 36_000, 36_000]),
+      allowedNetworks: networks(env, 'WEBHOOK_ALLOWED_NETWORKS'),
+      allowLoopback: nodeEnv !== 'production' && bool(env, 'WEBHOOK_ALLOW_LOOPBACK', true),
+      // A lease outlasts one delivery's wait, or an instance would lose it while a receiver thinks.
+      leaseSeconds: Math.max(
+        int(env, 'WEBHOOK_LEASE_SECONDS', 60, 1, 3600),
+        Math.ceil(int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000) / 1000) + 2,
+      ),
+      pollSeconds: int(env, 'JOB_POLL_SECONDS', 2, 1, 60),
     },
   }
 }

@@ -85,6 +85,8 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}, po
     MAX_RSS_BYTES: '0',
     // Nor is the heavy-read budget: tests that read a report many times in a second are not attacks.
     HEAVY_READ_MAX: '0',
+    // Nor do webhooks go out, but where a test sends them (events are still recorded and jobs queued).
+    WEBHOOK_DELIVERY: 'false',
     ...env,
   })
   const options = { connectionString: url, connectTimeoutMs: 3000, statementTimeoutMs: 10000 }
@@ -134,6 +136,7 @@ export async function secondInstance(
     DATABASE_URL: ctx.url,
     MAX_EVENT_LOOP_DELAY_MS: '0',
     MAX_RSS_BYTES: '0',
+    WEBHOOK_DELIVERY: 'false',
     ...env,
   })
   const pool = createPool({
@@ -290,7 +293,9 @@ export type Ids = Record<
   | 'roundRequest'
   | 'strategicResponse'
   | 'finding'
-  | 'validationRule',
+  | 'validationRule'
+  | 'webhook'
+  | 'webhookDelivery',
   string
 >
 
@@ -313,6 +318,8 @@ export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
     if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
     return res.json() as { id: string }
   }
+  // A subscription first, so that what follows leaves it a delivery (nothing is sent: delivery is off).
+  const webhook = await post('webhooks', { url: 'http://127.0.0.1:9/hook', eventTypes: ['measurements.received'] })
   const area = await post('areas', { name: `${slug} district`, type: 'district', code: `${slug.toUpperCase()}1` })
   const agency = await post('agencies', { name: `${slug} police`, role: 'responsible_authority' })
   const priority = await post('priorities', { name: `${slug} ASB`, code: 'P1' })
@@ -445,6 +452,9 @@ export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
     payload: POLICE_UK_SAMPLE,
   })
   if (imported.statusCode !== 201) throw new Error(`feed import: ${imported.statusCode} ${imported.body}`)
+  const deliveries = await ctx.app.inject({ url: `/partnerships/${slug}/webhooks/${webhook.id}/deliveries`, headers })
+  const [sent] = (deliveries.json() as { items: Array<{ id: string }> }).items
+  if (sent === undefined) throw new Error(`the feed import left the webhook no delivery: ${deliveries.body}`)
   // The district's population, a group it is in, and a peer's count for the indicator.
   const population = await post('populations', { code: `${slug.toUpperCase()}1`, year: 2010, population: 100000 })
   const peerGroup = await post('peer-groups', { name: `${slug} most similar group` })
@@ -546,6 +556,8 @@ export async function furnish(ctx: TestApp, slug: string): Promise<Ids> {
     peerFigure: peerFigure.id,
     feedMapping: feedMapping.id,
     feedImport: (imported.json() as { id: string }).id,
+    webhook: webhook.id,
+    webhookDelivery: sent.id,
     risk: risk.id,
     riskAssessment: riskAssessment.id,
     stream: stream.id,
@@ -607,6 +619,7 @@ export async function startService(
       DATA_DIR: dataDir,
       RATE_LIMIT_MAX: '0',
       MAX_EVENT_LOOP_DELAY_MS: '0',
+      WEBHOOK_DELIVERY: 'false',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

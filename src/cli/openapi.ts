@@ -13,6 +13,7 @@ async function main(): Promise<void> {
       NODE_ENV: 'test',
       DATA_DIR: dataDir,
       DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused',
+      WEBHOOK_DELIVERY: 'false',
     })
     const pool = createPool({
       connectionString: config.databaseUrl!,

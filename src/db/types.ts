@@ -629,6 +629,40 @@ export interface PeerFigureTable extends Tenanted {
   sentBy: string
 }
 
+export interface OutboxEventTable {
+  seq: Generated<string>
+  id: Generated<string>
+  partnershipId: string
+  type: string
+  body: unknown
+  dedupeKey: string | null
+  occurredAt: Generated<Date>
+}
+
+export interface WebhookSubscriptionTable extends Tenanted {
+  url: string
+  eventTypes: string[]
+  description: string | null
+  secret: string
+  enabled: Generated<boolean>
+  disabledReason: string | null
+  leaseUntil: Date | null
+  leaseToken: string | null
+}
+
+export interface WebhookDeliveryTable {
+  id: Generated<string>
+  partnershipId: string
+  subscriptionId: string
+  eventSeq: string
+  status: Generated<'pending' | 'delivered' | 'failed'>
+  attemptCount: Generated<number>
+  nextAttemptAt: Generated<Date>
+  deliveredAt: Date | null
+  attempts: Generated<unknown>
+  createdAt: Generated<Date>
+}
+
 export interface Database {
   partnership: PartnershipTable
   area: AreaTable
@@ -681,6 +715,9 @@ export interface Database {
   peerGroup: PeerGroupTable
   peerMember: PeerMemberTable
   peerFigure: PeerFigureTable
+  outboxEvent: OutboxEventTable
+  webhookSubscription: WebhookSubscriptionTable
+  webhookDelivery: WebhookDeliveryTable
 }
 
 export type Partnership = Selectable<PartnershipTable>

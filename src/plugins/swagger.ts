@@ -38,6 +38,11 @@ export const API_TAGS = [
     name: 'Benchmarking',
     description: 'Populations, peer groups (Most Similar Groups) over time, peer figures, comparisons and funnel plots',
   },
+  {
+    name: 'Events',
+    description:
+      'Events for other systems: signed webhooks (Standard Webhooks) delivered at least once, in order, from a transactional outbox, or read as a feed',
+  },
   { name: 'Audit', description: 'Who changed what' },
   { name: 'Health', description: 'Liveness and readiness' },
 ]

@@ -130,6 +130,9 @@ const BODIES: Record<string, unknown> = {
   },
   withdrawRiskAssessment: { reason: 'Scored the wrong risk' },
   updateRiskSettings: { appetite: 9 },
+  createWebhook: { url: 'http://127.0.0.1:9/other', eventTypes: ['bid.decided'] },
+  updateWebhook: { description: 'The county warehouse' },
+  redeliverWebhookDelivery: {},
   createFeedMapping: {
     name: 'Fire incidents',
     kind: 'incidents',

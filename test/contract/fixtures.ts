@@ -64,6 +64,8 @@ export const RESOURCE_OF: Record<string, keyof Ids> = {
   'follow-ups': 'strategicResponse',
   findings: 'finding',
   'validation-rules': 'validationRule',
+  webhooks: 'webhook',
+  deliveries: 'webhookDelivery',
 }
 
 /** A nested segment whose name another resource also uses: a peer group's members are not a group's. */

@@ -29,6 +29,7 @@ t.test('an unreachable database answers 503 with Retry-After, never hangs', asyn
     NODE_ENV: 'test',
     DATA_DIR: t.testdir({}),
     DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+    WEBHOOK_DELIVERY: 'false',
     // Building the app holds the loop: shedding on that would answer before the database is asked.
     MAX_EVENT_LOOP_DELAY_MS: '0',
   })

@@ -1,6 +1,8 @@
 import type { Db } from '../../db/client.js'
 import type { Actor } from '../../domain/access.js'
 import { DomainError, type FieldError } from '../../domain/errors.js'
+import type { EventType } from '../../domain/webhooks.js'
+import { recordEvent } from '../events/events.repository.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import { lineOf, UnreadableRow } from '../../http/bulk-body.js'
 import { claimIdempotencyKey, storeIdempotentAnswer } from '../../plugins/idempotency.repository.js'
@@ -41,6 +43,8 @@ export interface BulkOptions {
    * it is (a feed import), and the batch is not audited again.
    */
   record?: (trx: Db, written: BulkResult) => Promise<Record<string, unknown>>
+  /** The event a written batch raises (its summary), when it changed or refused something. */
+  event?: EventType
 }
 
 export interface BulkAnswer {
@@ -243,6 +247,18 @@ export async function runBatch<C>(
           after: { received, inserted, updated, refused: checker.refusedRows },
         })
       const kept = options.record === undefined ? {} : await options.record(trx, written)
+      if (options.event !== undefined && inserted + updated + checker.refusedRows > 0)
+        await recordEvent(trx, partnershipId, options.event, {
+          requestId: writer.requestId,
+          ...('import' in kept ? { importId: (kept.import as { id: string }).id } : {}),
+          received,
+          inserted,
+          updated,
+          unchanged: written.unchanged,
+          refused: checker.refusedRows,
+          outliers: outliersFound,
+          violations: violations.length,
+        })
       answer = { status: 200, body: { ...written, ...kept } }
     }
     if (options.key !== undefined)

@@ -1,3 +1,4 @@
+import { recordEvent } from '../events/events.repository.js'
 import { sql } from 'kysely'
 import type { Db } from '../../db/client.js'
 import type { FindingState } from '../../db/types.js'
@@ -120,7 +121,7 @@ export async function judgeWritten(
       and f.state in ('open', 'confirmed')`.execute(trx)
   if (kept.length > 0) {
     const column = <K extends keyof (typeof kept)[number]>(k: K) => kept.map((f) => f[k])
-    await sql`
+    const { rows: raised } = await sql<RaisedFinding>`
       insert into measurement_finding (partnership_id, measurement_id, indicator_id, area_id, period, period_start,
         revision, figure, rule, sent, expected, low, high, score, message, found_by)
       select ${partnershipId}, * , ${foundBy} from unnest(${column('measurementId')}::uuid[], ${column('indicatorId')}::uuid[],
@@ -128,9 +129,26 @@ export async function judgeWritten(
         ${column('revision')}::int[], ${column('figure')}::text[], ${column('rule')}::text[], ${column('sent')}::numeric[],
         ${column('expected')}::numeric[], ${column('low')}::numeric[], ${column('high')}::numeric[],
         ${column('score')}::float8[], ${column('message')}::text[])
-      on conflict (measurement_id, revision, figure, rule) do nothing`.execute(trx)
+      on conflict (measurement_id, revision, figure, rule) do nothing
+      returning id, indicator_id as "indicatorId", area_id as "areaId", period, figure, rule`.execute(trx)
+    // A figure queried is a bad flag it did not have (data_query): told once per write, naming at most 100.
+    if (raised.length > 0)
+      await recordEvent(trx, partnershipId, 'evaluation.flag_raised', {
+        flag: 'data_query',
+        count: raised.length,
+        findings: raised.slice(0, 100),
+      })
   }
   return found
+}
+
+interface RaisedFinding {
+  id: string
+  indicatorId: string
+  areaId: string
+  period: string
+  figure: string
+  rule: string
 }
 
 const asNumber = (column: string) => sql<number | null>`${sql.ref(column)}::float8`.as(column)

@@ -23,6 +23,7 @@ import {
 import { pounds } from '../../domain/money.js'
 import { dateRange, parsePeriod, requireDone } from '../../domain/periods.js'
 import { today } from '../../http/clock.js'
+import { recordEvent } from '../events/events.repository.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import { findRecord, updateRecord, type Row, type Scope, type Values } from '../resource/resource.repository.js'
 import { checkIfMatchWhenSent, createResourceService, withView, type WriteHooks } from '../resource/resource.service.js'
@@ -270,6 +271,28 @@ async function decisionDay(trx: Db, partnershipId: string, bidId: string, decide
 }
 
 /** Changes a bid and keeps the decision that changed it, with its audit event, in the step's transaction. */
+/** A step of the bid's process, told to other systems with the office holders the step says to inform. */
+function bidDecided(
+  trx: Db,
+  scope: Scope,
+  bid: Row<'fundingBid'>,
+  decision: { id: string; action: string; stage: string; toState: string; reason: string | null; decidedOn: string },
+  inform: ReadonlyArray<{ subject: string; name: string | null }>,
+) {
+  return recordEvent(trx, scope.partnershipId, 'bid.decided', {
+    bidId: bid.id,
+    decisionId: decision.id,
+    action: decision.action,
+    stage: decision.stage,
+    fromState: bid.state,
+    toState: decision.toState,
+    amountPence: bid.amountPence,
+    reason: decision.reason,
+    decidedOn: decision.decidedOn,
+    inform: inform.map((p) => ({ subject: p.subject, name: p.name, office: 'chair' })),
+  })
+}
+
 async function decide(
   trx: Db,
   scope: Scope,
@@ -438,6 +461,7 @@ export function createFundingService(db: Db) {
           step.stage === 'performance_group' && to === 'rejected'
             ? await officeHolders(trx, scope.partnershipId, bid.groupId, 'chair', today())
             : []
+        await bidDecided(trx, scope, bid, decision, inform)
         return { bid: { ...bid, ...after }, decision, inform }
       })
       // Worked out once the transaction is over, so that a step holds one connection at a time.
@@ -470,6 +494,7 @@ export function createFundingService(db: Db) {
             decidedOn,
           },
         )
+        await bidDecided(trx, scope, bid, decision, [])
         return { bid: { ...bid, ...after }, decision }
       })
       return { ...done, bid: (await present(scope, [done.bid], today()))[0]!, inform: [] }

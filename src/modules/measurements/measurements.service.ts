@@ -318,7 +318,7 @@ export function createMeasurementService(db: Db) {
         partnershipId,
         writer,
         body,
-        { ...options, resourceType: 'measurement-batch' },
+        { ...options, resourceType: 'measurement-batch', event: 'measurements.received' },
         checker,
         async (trx, sent) => {
           if (sent.row.length === 0) return { inserted: 0, updated: 0, accepted: 0, refused: [] }

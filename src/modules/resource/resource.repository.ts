@@ -12,6 +12,7 @@ export type ResourceTable =
   | 'objective'
   | 'theme'
   | 'validationRule'
+  | 'webhookSubscription'
   | 'indicator'
   | 'target'
   | 'commentary'

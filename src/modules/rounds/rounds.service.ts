@@ -15,6 +15,7 @@ import {
 } from '../../domain/rounds.js'
 import { today } from '../../http/clock.js'
 import { pageCursor, UUID_PATTERN } from '../../http/paging.js'
+import { recordEvent } from '../events/events.repository.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import type { createEvaluationService, Tenant } from '../evaluation/evaluation.service.js'
 import { membershipsIn } from '../groups/groups.repository.js'
@@ -393,6 +394,13 @@ export function createRoundService(db: Db, evaluation: Evaluation) {
           .where('partnershipId', '=', tenant.id)
           .where('id', '=', ret.id)
           .execute()
+        await recordEvent(trx, tenant.id, 'round.return_submitted', {
+          roundId: id,
+          period: round.period,
+          groupId,
+          returnId: ret.id,
+          submittedBy: actor.subject,
+        })
       })
     },
 
@@ -613,6 +621,13 @@ export function createRoundService(db: Db, evaluation: Evaluation) {
             performance: JSON.stringify(performance),
           })
           .execute()
+        await recordEvent(trx, tenant.id, 'round.report_issued', {
+          roundId: id,
+          period: round.period,
+          issuedBy: actor.subject,
+          exceptions: exceptions.priorities.reduce((n, p) => n + p.items.length, 0),
+          missingReturnsReason: missingReturnsReason ?? null,
+        })
       })
       return this.report(tenant, id)
     },

@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import PgBoss from 'pg-boss'
+import type { Config } from '../../config.js'
+import { DELIVER_QUEUE, JOB_SCHEMA, jobsOver } from '../../db/jobs.js'
+import { egressPolicy } from './egress.js'
+import { deliverPending, type DeliverJob } from './webhooks.delivery.js'
+
+/**
+ * The instance's share of the job queue's work (STYLE 19): when WEBHOOK_DELIVERY is on, workers that
+ * send webhook deliveries, on the service's own pool; every instance may run them, and the queue gives
+ * each job to one. Its maintenance (expiring the jobs of an instance that died) runs on whichever
+ * instance's turn it is.
+ */
+async function jobsPlugin(app: FastifyInstance, opts: { config: Config; userAgent: string }): Promise<void> {
+  const { webhooks, http } = opts.config
+  if (!webhooks.deliver) return
+  const boss = new PgBoss({
+    schema: JOB_SCHEMA,
+    db: jobsOver(app.db),
+    migrate: false,
+    schedule: false,
+    supervise: true,
+    maintenanceIntervalSeconds: Math.min(120, webhooks.leaseSeconds),
+  })
+  boss.on('error', (err) => app.log.warn({ err }, 'job queue'))
+  const settings = {
+    policy: egressPolicy(opts.config),
+    retrySeconds: webhooks.retrySeconds,
+    leaseSeconds: webhooks.leaseSeconds,
+    userAgent: opts.userAgent,
+  }
+  app.addHook('onReady', async () => {
+    await boss.start()
+    // A job outlives its lease a little: an instance that died is noticed once both have run out.
+    await boss.updateQueue(DELIVER_QUEUE, {
+      name: DELIVER_QUEUE,
+      expireInSeconds: webhooks.leaseSeconds + 5,
+    })
+    // Several workers, so that one slow receiver does not hold the others' deliveries up.
+    for (let i = 0; i < WORKERS; i++)
+      await boss.work<DeliverJob>(
+        DELIVER_QUEUE,
+        { pollingIntervalSeconds: webhooks.pollSeconds, batchSize: 1 },
+        async ([job]) => deliverPending(app.db, settings, job!.data),
+      )
+  })
+  app.addHook('onClose', async () => {
+    await boss.stop({ graceful: true, wait: true, close: false, timeout: Math.max(1000, http.shutdownGraceMs / 2) })
+  })
+}
+
+const WORKERS = 4
+
+export default fp(jobsPlugin, { name: 'jobs', dependencies: ['db'] })
