@@ -13,10 +13,13 @@
  *    funnel plot and a comparison of a peer group at the member cap, the whole evaluation) on two
  *    connections, while another partnership reads one indicator at a steady 200 req/s; its p99 loaded
  *    against quiet, in alternating rounds (goal: within 2x).
+ * 5. Bulk writes with and without a webhook subscription taking their events (goal: within 10%).
  * Uses DATABASE_URL when set, else a throwaway embedded Postgres. Options: --seconds N (per round),
- * --part 4 (that part alone).
+ * --part 4 or --part 5 (that part alone).
  */
 import { execFile } from 'node:child_process'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
@@ -237,6 +240,88 @@ async function heavyNeighbour(b: {
   say(`  other partnership's p99 loaded / quiet: ${ratios.map((r) => r.toFixed(2)).join(', ')} (goal <= 2)`)
 }
 
+/**
+ * Part 5: bulk writes (50 new figures a request, 2 at a time (a client's most uploads at once)) with no subscription and with one taking
+ * every measurements.received event (a receiver on loopback answering 204), alternating rounds: what the
+ * outbox costs the write path (goal: within 10%), and how many events the receiver got meanwhile.
+ */
+async function eventsOnWrites(b: { address: string; admin: string }) {
+  let received = 0
+  const receiver = http.createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      received++
+      res.writeHead(204).end()
+    })
+  })
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+  const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
+  let month = 0
+  // 1,512 past months (1900 to 2025) over and over, each pass one higher: every row inserts or updates.
+  const nextRows = () =>
+    Array.from({ length: 50 }, () => {
+      const m = month++
+      const at = m % 1512
+      return {
+        indicator: 'NI 16',
+        area: 'E07000136',
+        period: `${1900 + Math.floor(at / 12)}-${String((at % 12) + 1).padStart(2, '0')}`,
+        value: Math.floor(m / 1512),
+      }
+    })
+  const round = async () => {
+    let requests = 0
+    const until = performance.now() + SECONDS * 1000
+    const worker = async () => {
+      while (performance.now() < until) {
+        const res = await fetch(`${b.address}/partnerships/bench/measurements/bulk`, {
+          method: 'POST',
+          headers: { authorization: b.admin, 'content-type': 'application/json' },
+          body: JSON.stringify(nextRows()),
+        })
+        if (!res.ok) throw new Error(`bulk: ${res.status} ${await res.text()}`)
+        await res.arrayBuffer()
+        requests++
+      }
+    }
+    const started = performance.now()
+    await Promise.all(Array.from({ length: 2 }, worker))
+    return (requests * 50) / ((performance.now() - started) / 1000)
+  }
+  const subscribe = async () => {
+    const res = await fetch(`${b.address}/partnerships/bench/webhooks`, {
+      method: 'POST',
+      headers: { authorization: b.admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: hook, eventTypes: ['measurements.received'] }),
+    })
+    return ((await res.json()) as { id: string }).id
+  }
+  const unsubscribe = (id: string) =>
+    fetch(`${b.address}/partnerships/bench/webhooks/${id}`, { method: 'DELETE', headers: { authorization: b.admin } })
+  say(
+    `5. Events on the write path: bulk writes of 50 new figures, 2 at a time (a client's most uploads at once), ${SECONDS} s rounds`,
+  )
+  try {
+    await round() // warm-up
+    const ratios: number[] = []
+    for (let r = 1; r <= 3; r++) {
+      const without = await round()
+      const id = await subscribe()
+      const before = received
+      const withOne = await round()
+      await unsubscribe(id)
+      say(
+        `  round ${r}: ${Math.round(without)} rows/s without a subscription, ${Math.round(withOne)} with one (${received - before} events received so far)`,
+      )
+      ratios.push(withOne / without)
+    }
+    ratios.sort((x, y) => x - y)
+    say(`  with / without, median of 3 rounds: ${ratios[1]!.toFixed(2)} (goal >= 0.90)`)
+  } finally {
+    await new Promise<void>((resolve) => receiver.close(() => resolve()))
+  }
+}
+
 /** The other partnership's steady reads: how many were served, and how long each waited from when it was due. */
 const served = (label: string, r: OpenLoopResult) =>
   `${label.padEnd(34)} ${Math.round(r.served.perSecond).toString().padStart(7)} served/s  p50 ${r.served.p50} ms  p99 ${r.served.p99} ms  max ${r.served.max} ms  ` +
@@ -280,6 +365,7 @@ await withBench(
     try {
       if (values.part === '4')
         return await heavyNeighbour({ address, db, admin, bearer, indicatorId: indicator.id, areaId: area.id })
+      if (values.part === '5') return await eventsOnWrites({ address, admin })
       const serviceUrl = `${address}/partnerships/bench/indicators/${indicator.id}`
       await cannon(serviceUrl, { headers, seconds: 2 }) // warm-up: JIT, pool connections, caches
       await cannon(`${bareAddress}/bare/${indicator.id}`, { seconds: 2 })
@@ -366,6 +452,7 @@ await withBench(
       )
 
       await heavyNeighbour({ address, db, admin, bearer, indicatorId: indicator.id, areaId: area.id })
+      await eventsOnWrites({ address, admin })
     } finally {
       clearInterval(sampler)
       await bare.close()

@@ -12,6 +12,11 @@ import { TENANT_ROLE } from './tenancy.js'
 export const JOB_SCHEMA = 'pgboss'
 /** A subscription's pending deliveries to send: { partnershipId, subscriptionId }. */
 export const DELIVER_QUEUE = 'webhook-deliver'
+/** Every hour: the events that fall on a day (returns overdue, reviews due), for every partnership. */
+export const DUE_QUEUE = 'events-due'
+const DUE_CRON = '7 * * * *'
+/** pg-boss's own queue for what its clock sends: made here, as the service's role cannot create tables. */
+const CLOCK_QUEUE = '__pgboss__send-it'
 
 /** pg-boss's way to run its SQL on a connection or transaction of ours. */
 export const jobsOver = (db: Kysely<any>): PgBoss.Db => ({
@@ -32,13 +37,17 @@ export async function installJobs(db: Kysely<any>): Promise<void> {
       const boss = new PgBoss({ ...common, db: jobsOver(conn), migrate: true })
       await boss.start()
       // A failed attempt to take a busy subscription is retried by the queue, soon; a job whose instance
-      // died is expired, then retried (the worker sets the expiry from its lease, webhooks.jobs.ts).
+      // died is expired, then retried (the worker sets the expiry from its lease, events.jobs.ts).
       await boss.createQueue(DELIVER_QUEUE, {
         name: DELIVER_QUEUE,
         retryLimit: 50,
         retryDelay: 2,
         expireInSeconds: 300,
       })
+      // The sweep raises each event once however often it runs, so a retry or a second run is harmless.
+      await boss.createQueue(DUE_QUEUE, { name: DUE_QUEUE, retryLimit: 3, retryDelay: 60, expireInSeconds: 900 })
+      await boss.createQueue(CLOCK_QUEUE)
+      await boss.schedule(DUE_QUEUE, DUE_CRON, {}, { tz: 'Europe/London' })
       await boss.stop({ graceful: false, wait: true, close: false })
       await sql`grant usage on schema ${sql.id(JOB_SCHEMA)} to ${sql.id(TENANT_ROLE)}`.execute(conn)
       await sql`grant select, insert, update, delete on all tables in schema ${sql.id(JOB_SCHEMA)} to ${sql.id(TENANT_ROLE)}`.execute(

@@ -151,6 +151,10 @@ export function dateRange(period: Period): { start: string; end: string } {
   }
 }
 
+/** The ISO date `days` days after `date` (before it, when negative). */
+export const addDays = (date: string, days: number): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+
 export const DAY = /^(\d{4})-(\d{2})-(\d{2})$/
 
 function isDay(text: string): boolean {

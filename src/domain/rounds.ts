@@ -1,14 +1,11 @@
 import { DomainError } from './errors.js'
+import { addDays } from './periods.js'
 
 /**
  * The reporting round (seed 000 Appendix 1, the Performance Management Framework): each theme group
  * gets the report some days before its meeting and returns its commentary within some days after it;
  * PMG curates the exceptions the computation raised and issues them to the Strategic Group.
  */
-
-const DAY_MS = 86_400_000
-const addDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10)
 
 export interface RoundDates {
   themeMeetingsOn: string

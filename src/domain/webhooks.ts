@@ -12,6 +12,9 @@ export const EVENT_TYPES = {
   'round.return_submitted': 'A theme group submitted its return to a reporting round',
   'round.report_issued': "A reporting round's report was issued and frozen",
   'bid.decided': 'A funding bid passed a decision step, with the office holders to inform',
+  'return.overdue': "A partner's figure was not in by its due day (raised once, the day after)",
+  'risk.review_due': "A risk's review falls due within the month (raised once per review date)",
+  'action.milestone_overdue': "An action's milestone passed its due day undone (raised once)",
 } as const
 export type EventType = keyof typeof EVENT_TYPES
 export const EVENT_TYPE_NAMES = Object.keys(EVENT_TYPES) as EventType[]

@@ -21,11 +21,6 @@ export interface DeliverJob {
   subscriptionId: string
 }
 
-/** Raised to have the queue try the job again soon: another instance is sending this subscription's. */
-export class SubscriptionBusy extends Error {
-  override name = 'SubscriptionBusy'
-}
-
 /** What the service records as the actor of what it does on its own (disabling a failing subscription). */
 const SERVICE_ACTOR = { subject: 'service:webhooks', requestId: 'webhook-delivery' }
 
@@ -33,50 +28,56 @@ const SERVICE_ACTOR = { subject: 'service:webhooks', requestId: 'webhook-deliver
  * Sends a subscription's pending deliveries, oldest event first, one at a time, while this instance
  * holds its lease. A failure stops the line (a receiver that is down gets nothing newer until it takes
  * the older), and the next attempt is a job for when its wait is over; after the last, the delivery
- * fails and the subscription is disabled, saying why. An instance that dies mid-delivery holds the
- * lease only until it runs out, and its job is expired and retried by the queue: the delivery is sent
- * again, with the same webhook-id, so the receiver can tell.
+ * fails and the subscription is disabled, saying why. A job that finds the lease held leaves its
+ * delivery to the holder, which looks again once it has let go (so what committed meanwhile is sent,
+ * and a burst of events costs one job's work, not one retried job each). An instance that dies
+ * mid-delivery holds the lease only until it runs out, and its job is expired and retried by the
+ * queue: the delivery is sent again, with the same webhook-id, so the receiver can tell.
  */
 export function deliverPending(db: Db, settings: DeliverySettings, job: DeliverJob): Promise<void> {
   return asTenant(job.partnershipId, async () => {
-    const token = randomUUID()
-    const subscription = await takeLease(db, job.subscriptionId, token, settings.leaseSeconds)
-    if (subscription === undefined) {
-      if (await hasDue(db, job.subscriptionId)) throw new SubscriptionBusy(job.subscriptionId)
-      return
-    }
-    const signer = new Webhook(subscription.secret)
-    // A lease's worth of sending, leaving room for the last one to be answered; then a fresh job goes on.
-    const until = Date.now() + settings.leaseSeconds * 1000 - settings.policy.timeoutMs - 1000
-    try {
-      for (;;) {
-        const head = await headDelivery(db, job.subscriptionId)
-        // A head not due yet has its job, sent when it failed.
-        if (head === undefined || !head.due) return
-        if (Date.now() > until || !(await renewLease(db, job.subscriptionId, token, settings.leaseSeconds))) {
-          await sendJob(db, DELIVER_QUEUE, job)
-          return
-        }
-        const payload = payloadOf(head)
-        const now = new Date()
-        const headers = {
-          'webhook-id': head.eventId,
-          'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-          'webhook-signature': signer.sign(head.eventId, now, payload),
-          'user-agent': settings.userAgent,
-        }
-        const answer = await post(settings.policy, subscription.url, headers, payload)
-        if (answer.status !== null && delivered(answer.status)) {
-          await recordAttempt(db, head.id, answer, { delivered: true })
-          continue
-        }
-        await failed(db, settings, job, head, answer)
-        return
-      }
-    } finally {
-      await releaseLease(db, job.subscriptionId, token)
+    while ((await sendWhileHeld(db, settings, job)) === 'let go' && (await hasDue(db, job.subscriptionId))) {
+      // Due deliveries that arrived while the lease was held: their jobs left them to this one.
     }
   })
+}
+
+/** One lease's sending: 'busy' (another holds it, or nothing may be sent), 'handed on' or 'let go'. */
+async function sendWhileHeld(db: Db, settings: DeliverySettings, job: DeliverJob) {
+  const token = randomUUID()
+  const subscription = await takeLease(db, job.subscriptionId, token, settings.leaseSeconds)
+  if (subscription === undefined) return 'busy' as const
+  const signer = new Webhook(subscription.secret)
+  // A lease's worth of sending, leaving room for the last one to be answered; then a fresh job goes on.
+  const until = Date.now() + settings.leaseSeconds * 1000 - settings.policy.timeoutMs - 1000
+  try {
+    for (;;) {
+      const head = await headDelivery(db, job.subscriptionId)
+      // A head not due yet has its job, sent when it failed.
+      if (head === undefined || !head.due) return 'let go' as const
+      if (Date.now() > until || !(await renewLease(db, job.subscriptionId, token, settings.leaseSeconds))) {
+        await sendJob(db, DELIVER_QUEUE, job)
+        return 'handed on' as const
+      }
+      const payload = payloadOf(head)
+      const now = new Date()
+      const headers = {
+        'webhook-id': head.eventId,
+        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'webhook-signature': signer.sign(head.eventId, now, payload),
+        'user-agent': settings.userAgent,
+      }
+      const answer = await post(settings.policy, subscription.url, headers, payload)
+      if (answer.status !== null && delivered(answer.status)) {
+        await recordAttempt(db, head.id, answer, { delivered: true })
+        continue
+      }
+      await failed(db, settings, job, head, answer)
+      return 'let go' as const
+    }
+  } finally {
+    await releaseLease(db, job.subscriptionId, token)
+  }
 }
 
 async function failed(

@@ -137,15 +137,8 @@ export async function resetDelivery(db: Db, subscriptionId: string, deliveryId: 
   return row !== undefined
 }
 
-/** Whether anything of the subscription's is due to be sent now. */
+/** Whether the subscription's next delivery is due to be sent now. */
 export async function hasDue(db: Db, subscriptionId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('webhookDelivery')
-    .select('id')
-    .where('subscriptionId', '=', subscriptionId)
-    .where('status', '=', 'pending')
-    .where('nextAttemptAt', '<=', sql<Date>`now()`)
-    .limit(1)
-    .executeTakeFirst()
-  return row !== undefined
+  // The oldest pending only: the newer wait behind one whose retry is not due.
+  return (await headDelivery(db, subscriptionId))?.due === true
 }

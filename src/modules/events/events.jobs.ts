@@ -2,15 +2,18 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import PgBoss from 'pg-boss'
 import type { Config } from '../../config.js'
-import { DELIVER_QUEUE, JOB_SCHEMA, jobsOver } from '../../db/jobs.js'
-import { egressPolicy } from './egress.js'
-import { deliverPending, type DeliverJob } from './webhooks.delivery.js'
+import { DELIVER_QUEUE, DUE_QUEUE, JOB_SCHEMA, jobsOver } from '../../db/jobs.js'
+import { today } from '../../http/clock.js'
+import { egressPolicy } from '../webhooks/egress.js'
+import { deliverPending, type DeliverJob } from '../webhooks/webhooks.delivery.js'
+import { raiseDueEvents } from './events.due.js'
 
 /**
  * The instance's share of the job queue's work (STYLE 19): when WEBHOOK_DELIVERY is on, workers that
- * send webhook deliveries, on the service's own pool; every instance may run them, and the queue gives
- * each job to one. Its maintenance (expiring the jobs of an instance that died) runs on whichever
- * instance's turn it is.
+ * send webhook deliveries and, every hour, raise the events that fall on a day, on the service's own
+ * pool; every instance may run them, and the queue gives each job to one. Its maintenance (expiring the
+ * jobs of an instance that died) and its clock (sending the hourly job once) run on whichever instance's
+ * turn it is.
  */
 async function jobsPlugin(app: FastifyInstance, opts: { config: Config; userAgent: string }): Promise<void> {
   const { webhooks, http } = opts.config
@@ -19,7 +22,7 @@ async function jobsPlugin(app: FastifyInstance, opts: { config: Config; userAgen
     schema: JOB_SCHEMA,
     db: jobsOver(app.db),
     migrate: false,
-    schedule: false,
+    schedule: true,
     supervise: true,
     maintenanceIntervalSeconds: Math.min(120, webhooks.leaseSeconds),
   })
@@ -44,6 +47,15 @@ async function jobsPlugin(app: FastifyInstance, opts: { config: Config; userAgen
         { pollingIntervalSeconds: webhooks.pollSeconds, batchSize: 1 },
         async ([job]) => deliverPending(app.db, settings, job!.data),
       )
+    await boss.work(DUE_QUEUE, { pollingIntervalSeconds: webhooks.pollSeconds, batchSize: 1 }, async () => {
+      const partnerships = await app.db
+        .selectFrom('partnership')
+        .select(['id', 'financialYearStartMonth'])
+        .where('archived', '=', false)
+        .execute()
+      const day = today()
+      for (const partnership of partnerships) await raiseDueEvents(app.db, partnership, day)
+    })
   })
   app.addHook('onClose', async () => {
     await boss.stop({ graceful: true, wait: true, close: false, timeout: Math.max(1000, http.shutdownGraceMs / 2) })
