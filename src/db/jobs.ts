@@ -12,6 +12,8 @@ import { TENANT_ROLE } from './tenancy.js'
 export const JOB_SCHEMA = 'pgboss'
 /** A subscription's pending deliveries to send: { partnershipId, subscriptionId }. */
 export const DELIVER_QUEUE = 'webhook-deliver'
+/** Figures written, to judge for the bad flags they raised: { partnershipId, latest: [{ indicatorId, period }] }. */
+export const CHECK_QUEUE = 'evaluation-check'
 /** Every hour: the events that fall on a day (returns overdue, reviews due), for every partnership. */
 export const DUE_QUEUE = 'events-due'
 const DUE_CRON = '7 * * * *'
@@ -46,6 +48,7 @@ export async function installJobs(db: Kysely<any>): Promise<void> {
       })
       // The sweep raises each event once however often it runs, so a retry or a second run is harmless.
       await boss.createQueue(DUE_QUEUE, { name: DUE_QUEUE, retryLimit: 3, retryDelay: 60, expireInSeconds: 900 })
+      await boss.createQueue(CHECK_QUEUE, { name: CHECK_QUEUE, retryLimit: 3, retryDelay: 30, expireInSeconds: 300 })
       await boss.createQueue(CLOCK_QUEUE)
       await boss.schedule(DUE_QUEUE, DUE_CRON, {}, { tz: 'Europe/London' })
       await boss.stop({ graceful: false, wait: true, close: false })

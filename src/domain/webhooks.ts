@@ -8,7 +8,8 @@
 export const EVENT_TYPES = {
   'measurements.received': 'A bulk upload or feed import was written: inserted, updated, refused, outliers',
   'feed.import_refused': 'A feed import was refused: nothing of it was written',
-  'evaluation.flag_raised': 'A figure raised a bad flag it did not have: a data query on arrival',
+  'evaluation.flag_raised':
+    'A figure raised a bad flag: a data query on arrival, or (judged just after the write) off target or significant deterioration, told once per period',
   'round.return_submitted': 'A theme group submitted its return to a reporting round',
   'round.report_issued': "A reporting round's report was issued and frozen",
   'bid.decided': 'A funding bid passed a decision step, with the office holders to inform',

@@ -45,6 +45,8 @@ export interface BulkOptions {
   record?: (trx: Db, written: BulkResult) => Promise<Record<string, unknown>>
   /** The event a written batch raises (its summary), when it changed or refused something. */
   event?: EventType
+  /** What else a batch that changed something leaves in its transaction (the check of what it wrote). */
+  afterWrite?: (trx: Db) => Promise<void>
 }
 
 export interface BulkAnswer {
@@ -259,6 +261,7 @@ export async function runBatch<C>(
           outliers: outliersFound,
           violations: violations.length,
         })
+      if (options.afterWrite !== undefined && inserted + updated > 0) await options.afterWrite(trx)
       answer = { status: 200, body: { ...written, ...kept } }
     }
     if (options.key !== undefined)

@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import PgBoss from 'pg-boss'
 import type { Config } from '../../config.js'
-import { DELIVER_QUEUE, DUE_QUEUE, JOB_SCHEMA, jobsOver } from '../../db/jobs.js'
+import { CHECK_QUEUE, DELIVER_QUEUE, DUE_QUEUE, JOB_SCHEMA, jobsOver } from '../../db/jobs.js'
 import { today } from '../../http/clock.js'
 import { egressPolicy } from '../webhooks/egress.js'
 import { deliverPending, type DeliverJob } from '../webhooks/webhooks.delivery.js'
+import { checkWritten } from '../evaluation/evaluation.check.js'
+import type { CheckJob } from '../evaluation/evaluation.queue.js'
 import { raiseDueEvents } from './events.due.js'
 
 /**
@@ -47,6 +49,11 @@ async function jobsPlugin(app: FastifyInstance, opts: { config: Config; userAgen
         { pollingIntervalSeconds: webhooks.pollSeconds, batchSize: 1 },
         async ([job]) => deliverPending(app.db, settings, job!.data),
       )
+    await boss.work<CheckJob>(
+      CHECK_QUEUE,
+      { pollingIntervalSeconds: webhooks.pollSeconds, batchSize: 1 },
+      async ([job]) => void (await checkWritten(app.db, job!.data)),
+    )
     await boss.work(DUE_QUEUE, { pollingIntervalSeconds: webhooks.pollSeconds, batchSize: 1 }, async () => {
       const partnerships = await app.db
         .selectFrom('partnership')

@@ -17,6 +17,7 @@ import { CSV_COLUMNS } from '../../http/bulk-body.js'
 import { judgeWritten, type Judging, type Outlier } from '../findings/findings.repository.js'
 import { rulesInForce, violationsOf, type RulesInForce, type Violation } from '../validation/validation.service.js'
 import { RowCheckerBase, runBatch, type BulkAnswer, type BulkOptions } from '../batch/batch.service.js'
+import { WrittenLatest } from '../evaluation/evaluation.queue.js'
 
 export type { BulkAnswer, BulkOptions, BulkResult } from '../batch/batch.service.js'
 import {
@@ -313,18 +314,25 @@ export function createMeasurementService(db: Db) {
       const rules = { rules: inForce, strict: context.strictValidation }
       const judging = judgingOf(context)
       const checker = new BatchChecker(context, tenant.financialYearStartMonth, writer.agency, today())
+      const latest = new WrittenLatest()
       return runBatch(
         db,
         partnershipId,
         writer,
         body,
-        { ...options, resourceType: 'measurement-batch', event: 'measurements.received' },
+        {
+          ...options,
+          resourceType: 'measurement-batch',
+          event: 'measurements.received',
+          afterWrite: (trx) => latest.queue(trx, partnershipId),
+        },
         checker,
         async (trx, sent) => {
           if (sent.row.length === 0) return { inserted: 0, updated: 0, accepted: 0, refused: [] }
           const { violations, chunk, refused: broken } = await checkRules(trx, partnershipId, rules, sent)
           const written = await upsertMeasurements(trx, partnershipId, writer.subject, chunk, owner)
           // A chunk that changed nothing (a feed re-sending its months) has nothing to judge: no read at all.
+          if (written.inserted + written.updated > 0) latest.add(chunk)
           const outliers =
             written.inserted + written.updated === 0
               ? []
@@ -406,6 +414,9 @@ export function createMeasurementService(db: Db) {
             : await judgeWritten(trx, partnershipId, writer.subject, columns, judgingOf(context), context.outliers)
         const after = (await findMeasurement(trx, partnershipId, stored))!
         if (inserted + updated > 0) {
+          const latest = new WrittenLatest()
+          latest.add(columns)
+          await latest.queue(trx, partnershipId)
           await recordAudit(trx, writer, {
             partnershipId,
             action: inserted ? 'create' : 'update',
