@@ -444,3 +444,46 @@ t.test('roll-up from child areas: counts sum, ratios sum numerators and denomina
   t.equal(Number(rates[0]!.value).toFixed(1), '35.9')
   t.same(rollUp([boston], 'latest', 1), [], 'surveys do not roll up')
 })
+
+t.test('stale_data: a survey judged when a newer one was due says what it rests on', async (t) => {
+  // NI 21 Boston (seed 001): the Place Survey, biennial, published six months after its year; 21.3% in
+  // 2008-09 against a target of 32.8%. Its 2010-11 round was cancelled, so that figure went on being judged.
+  const survey: EvalIndicator = {
+    ...percentage,
+    polarity: 'higher_better',
+    frequency: 'biennial',
+    aggregation: 'latest',
+    dataLagDays: 183,
+  }
+  const figures: EvalMeasurement[] = [
+    { period: 'FY2008-09', value: '21.3', numerator: null, denominator: null, status: 'published' },
+  ]
+  const evaluate = createEvaluator(survey, [target('FY2010-11', '32.8'), target('FY2011-12', '32.8')], figures, 4)
+  const half = evaluate('2010-09', '2010-10-21')
+  t.equal(half.evaluatedPeriod, 'FY2008-09')
+  t.notOk(
+    half.flags.some((f) => f.flag === 'stale_data'),
+    'at the half year of 2010-11 the 2008-09 survey is the latest a biennial survey can have',
+  )
+  const later = evaluate('2011-12', '2012-01-20')
+  t.match(
+    later.flags.find((f) => f.flag === 'stale_data'),
+    {
+      direction: 'bad',
+      reason: "judged on FY2008-09, the latest figure: FY2010-11's was due by 2011-09-30 and has not come",
+      figures: { restsOn: 'FY2008-09', expected: 'FY2010-11', dueOn: '2011-09-30' },
+    },
+  )
+  t.equal(later.rag, 'red', 'the judgement stands; the flag says what it rests on')
+  t.notOk(
+    evaluate('2011-12', '2011-09-30').flags.some((f) => f.flag === 'stale_data'),
+    'not before the newer figure was due',
+  )
+  const annual = createEvaluator({ ...survey, frequency: 'annual', dataLagDays: 0 }, [], figures, 4)
+  t.match(
+    annual('2010-09', '2010-10-21').flags.find((f) => f.flag === 'stale_data'),
+    {
+      reason: "judged on FY2008-09, the latest figure: FY2009-10's was due by 2010-03-31 and has not come",
+    },
+  )
+})

@@ -1,5 +1,5 @@
 import { seriesKind } from '../indicators.js'
-import { periodContaining } from '../periods.js'
+import { lastMonth, periodContaining } from '../periods.js'
 import { beyond, round, type IndicatorContext, type Situation } from './context.js'
 import { dueDate } from './due-date.js'
 import type { Judged } from './comparison.js'
@@ -24,6 +24,21 @@ function overdue(ctx: IndicatorContext, s: Situation, actuals: Actuals): string[
   return missing
 }
 
+/**
+ * stale_data: a yearly figure (a survey) judged when a newer one was due. The judgement rests on the
+ * latest figure within reach, which may be years old: the flag names the period it rests on and the
+ * one that should have followed (its end plus the lag has passed, within the reporting period).
+ */
+function staleness(ctx: IndicatorContext, s: Situation): { restsOn: string; next: string; dueOn: string } | null {
+  const { frequency, dataLagDays } = ctx.indicator
+  if (s.evaluated === null || (frequency !== 'annual' && frequency !== 'biennial')) return null
+  const span = frequency === 'biennial' ? 24 : 12
+  const next = periodContaining(s.evaluated.kind, s.evaluated.firstMonth + span, ctx.fyStartMonth)
+  const dueOn = dueDate(next, dataLagDays)
+  if (lastMonth(next) > s.reportingEnd || dueOn >= s.asOf) return null
+  return { restsOn: s.evaluated.key, next: next.key, dueOn }
+}
+
 export interface Findings {
   actuals: Actuals
   target: PeriodTarget
@@ -35,7 +50,7 @@ export interface Findings {
 
 /**
  * Rule 11, the exception flags, each with a reason and the figures behind it. Bad: off_target (red),
- * significant_deterioration, spc_signal the bad way, forecast_miss, missing_data, no_target (TBC). Good:
+ * significant_deterioration, spc_signal the bad way, forecast_miss, missing_data, stale_data, no_target (TBC). Good:
  * exceeding_target (better beyond the tolerance), significant_improvement, spc_signal the good way.
  */
 export function flagsOf(ctx: IndicatorContext, s: Situation, f: Findings): FlagEntry[] {
@@ -116,6 +131,14 @@ export function flagsOf(ctx: IndicatorContext, s: Situation, f: Findings): FlagE
       figures: { missing: missing.join(','), dataLagDays: ctx.indicator.dataLagDays },
     })
   }
+  const stale = staleness(ctx, s)
+  if (stale !== null)
+    flags.push({
+      flag: 'stale_data',
+      direction: 'bad',
+      reason: `judged on ${stale.restsOn}, the latest figure: ${stale.next}'s was due by ${stale.dueOn} and has not come`,
+      figures: { restsOn: stale.restsOn, expected: stale.next, dueOn: stale.dueOn },
+    })
   if (f.target.status === 'tbc' && ctx.directional)
     flags.push({
       flag: 'no_target',

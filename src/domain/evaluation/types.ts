@@ -40,6 +40,8 @@ export const FLAGS = [
   'spc_signal',
   'forecast_miss',
   'missing_data',
+  // A yearly figure judged when a newer one was due (a survey two years old).
+  'stale_data',
   'no_target',
   'exceeding_target',
   'significant_improvement',
