@@ -26,6 +26,7 @@ export interface PartnershipTable {
   outlierLevel: ColumnType<string, number | undefined, number>
   outlierMaxMultiple: ColumnType<string, number | undefined, number>
   strictValidation: Generated<boolean>
+  persistentRedPeriods: Generated<number>
   archived: Generated<boolean>
   version: Generated<number>
   createdAt: Generated<Date>

@@ -487,3 +487,29 @@ t.test('stale_data: a survey judged when a newer one was due says what it rests 
     },
   )
 })
+
+t.test('persistently_off_target: red for the partnership’s number of reported periods running', async (t) => {
+  // NI 20 against 1,200 for 2010/11 (100 a month): 130, 125 and 120 are red on the year to date each month.
+  const figures = months('2010-04', [130, 125, 120, 90])
+  const evaluate = createEvaluator(count, [target('FY2010-11', '1200')], figures, 4)
+  const flagged = (period: string) =>
+    evaluate(period, AS_OF).flags.find((f) => f.flag === 'persistently_off_target') ?? null
+  t.equal(evaluate('2010-05', AS_OF).rag, 'red')
+  t.equal(flagged('2010-05'), null, 'red twice is not yet persistent')
+  t.match(flagged('2010-06'), {
+    direction: 'bad',
+    reason: 'red for 3 reported periods running, 2010-04 to 2010-06',
+    figures: { periods: 3, from: '2010-04', to: '2010-06' },
+  })
+  t.equal(evaluate('2010-07', AS_OF).rag, 'red', 'July is still red on the year to date (465 against 400)')
+  t.match(flagged('2010-07'), { figures: { from: '2010-05', to: '2010-07' } })
+  const two = createEvaluator(count, [target('FY2010-11', '1200')], figures, 4, 2)
+  t.ok(
+    two('2010-05', AS_OF).flags.some((f) => f.flag === 'persistently_off_target'),
+    'a partnership that escalates after two',
+  )
+  // A month without its figure breaks the run.
+  const gap = createEvaluator(count, [target('FY2010-11', '1200')], months('2010-04', [130, null, 250]), 4)
+  t.equal(gap('2010-06', AS_OF).rag, 'red')
+  t.notOk(gap('2010-06', AS_OF).flags.some((f) => f.flag === 'persistently_off_target'))
+})

@@ -3,6 +3,7 @@ import { periodContaining } from '../periods.js'
 import { compare } from './comparison.js'
 import { indicatorContext, round, situate } from './context.js'
 import { flagsOf } from './flags.js'
+import { persistentlyOffTarget } from './persistence.js'
 import { forecast } from './forecast.js'
 import { requiredChange } from './required-change.js'
 import { spc } from './spc.js'
@@ -29,9 +30,10 @@ export function createEvaluator(
   targets: EvalTarget[],
   measurements: EvalMeasurement[],
   fyStartMonth: number,
+  persistentRedPeriods = 3,
 ) {
   const ctx = indicatorContext(indicator, targets, measurements, fyStartMonth)
-  return function evaluate(reportingText: string, asOf: string): Evaluation {
+  function judge(reportingText: string, asOf: string): Evaluation {
     const s = situate(ctx, reportingText, asOf)
     const actuals = yearToDate(ctx, s)
     const target = targetForPeriod(ctx, s)
@@ -66,5 +68,18 @@ export function createEvaluator(
       forecast: projected,
       flags: flagsOf(ctx, s, { actuals, target, judged, significance: sig, spc: chart, forecast: projected }),
     }
+  }
+  // Rule 11's persistence looks at the periods before, each judged as it was reported then.
+  return function evaluate(reportingText: string, asOf: string): Evaluation {
+    const evaluation = judge(reportingText, asOf)
+    const persistent = persistentlyOffTarget(
+      judge,
+      evaluation,
+      persistentRedPeriods,
+      fyStartMonth,
+      indicator.frequency === 'biennial',
+    )
+    if (persistent !== null) evaluation.flags.push(persistent)
+    return evaluation
   }
 }

@@ -42,6 +42,8 @@ export const FLAGS = [
   'missing_data',
   // A yearly figure judged when a newer one was due (a survey two years old).
   'stale_data',
+  // Red for the partnership's number of reported periods running (PMG escalates it).
+  'persistently_off_target',
   'no_target',
   'exceeding_target',
   'significant_improvement',

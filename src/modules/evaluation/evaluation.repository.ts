@@ -28,7 +28,7 @@ export async function evaluationData(
 ) {
   const measurementColumns = ['indicatorId', 'areaId', 'period', 'value', 'numerator', 'denominator', 'status'] as const
   const only = indicatorId === undefined ? sql`` : sql`and indicator_id = ${indicatorId}`
-  const [indicators, areas, targets, measurements, yearly, populations] = await Promise.all([
+  const [indicators, areas, targets, measurements, yearly, populations, settings] = await Promise.all([
     db
       .selectFrom('indicator')
       .select([
@@ -134,9 +134,11 @@ export async function evaluationData(
       .where('partnershipId', '=', partnershipId)
       .where('archived', '=', false)
       .execute(),
+    db.selectFrom('partnership').select('persistentRedPeriods').where('id', '=', partnershipId).executeTakeFirst(),
   ])
   return {
     fyStartMonth,
+    persistentRedPeriods: settings?.persistentRedPeriods ?? 3,
     indicators,
     areas,
     targets,

@@ -156,7 +156,13 @@ function prepare(data: Data) {
 
   function evaluatorFor(indicator: IndicatorRow, areaId: string) {
     const { series, rolledUp } = seriesFor(indicator, areaId)
-    const evaluate = createEvaluator(indicator, targets.get(indicator.id)?.get(areaId) ?? [], series, data.fyStartMonth)
+    const evaluate = createEvaluator(
+      indicator,
+      targets.get(indicator.id)?.get(areaId) ?? [],
+      series,
+      data.fyStartMonth,
+      data.persistentRedPeriods,
+    )
     return { evaluate, rolledUp, area: areas.get(areaId)! }
   }
 

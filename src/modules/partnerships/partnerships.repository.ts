@@ -11,6 +11,7 @@ const COLUMNS = [
   sql<number>`outlier_level::float8`.as('outlierLevel'),
   sql<number>`outlier_max_multiple::float8`.as('outlierMaxMultiple'),
   'strictValidation',
+  'persistentRedPeriods',
   'archived',
   'version',
   'createdAt',

@@ -28,6 +28,12 @@ const Strict = Type.Boolean({
     'true: a figure that breaks a validation rule of severity error is refused (default false: every broken rule is told, none refuses)',
 })
 
+const PersistentRed = Type.Integer({
+  minimum: 2,
+  maximum: 12,
+  description: 'An indicator red for this many reported periods running is flagged persistently_off_target (default 3)',
+})
+
 export const PartnershipSchema = Type.Object(
   {
     ...RecordFields,
@@ -38,6 +44,7 @@ export const PartnershipSchema = Type.Object(
     outlierLevel: OutlierLevel,
     outlierMaxMultiple: OutlierMultiple,
     strictValidation: Strict,
+    persistentRedPeriods: PersistentRed,
   },
   { $id: 'Partnership', additionalProperties: false, description: 'A Community Safety Partnership: the tenant' },
 )
@@ -77,6 +84,7 @@ export const UpdatePartnershipSchema = Type.Object(
     outlierLevel: Type.Optional(OutlierLevel),
     outlierMaxMultiple: Type.Optional(OutlierMultiple),
     strictValidation: Type.Optional(Strict),
+    persistentRedPeriods: Type.Optional(PersistentRed),
     archived: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },
