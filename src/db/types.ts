@@ -27,6 +27,7 @@ export interface PartnershipTable {
   outlierMaxMultiple: ColumnType<string, number | undefined, number>
   strictValidation: Generated<boolean>
   persistentRedPeriods: Generated<number>
+  viewerMinimumStatus: Generated<MeasurementStatus>
   archived: Generated<boolean>
   version: Generated<number>
   createdAt: Generated<Date>

@@ -182,6 +182,14 @@ export function checkPeriodEnded(period: Period, today: string, field: string): 
 
 const ORDER: Record<MeasurementStatus, number> = { provisional: 0, validated: 1, published: 2 }
 
+/** Whether a figure of status `status` is at least as settled as `minimum`. */
+export const settledAtLeast = (status: MeasurementStatus, minimum: MeasurementStatus): boolean =>
+  ORDER[status] >= ORDER[minimum]
+
+/** The more settled of two statuses: a reader's floor raised to the partnership's. */
+export const moreSettled = (a: MeasurementStatus, b: MeasurementStatus): MeasurementStatus =>
+  ORDER[a] >= ORDER[b] ? a : b
+
 /** Status moves forward only (provisional -> validated -> published); a new value starts provisional again. */
 export function checkStatusMove(from: MeasurementStatus, to: MeasurementStatus): void {
   if (ORDER[to] < ORDER[from]) {

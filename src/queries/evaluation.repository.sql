@@ -7,7 +7,7 @@ select "indicator_id", "area_id", "period", "status", "baseline_value", "target_
 select indicator_id as "indicatorId", area_id as "areaId", period, value, numerator, denominator, status from measurement where partnership_id = $1 and period_start >= $2 and period_start <= $3;
 select "indicator_id", "area_id", "period", "value", "numerator", "denominator", "status" from "measurement" where "partnership_id" = $1 and "indicator_id" in (select "id" from "indicator" where "partnership_id" = $2 and "frequency" in ($3, $4)) and "period_start" >= $5 and "period_start" < $6;
 select "code", "year", "population" from "population" where "partnership_id" = $1 and "archived" = $2;
-select "persistent_red_periods" from "partnership" where "id" = $1;
+select "persistent_red_periods", "viewer_minimum_status" from "partnership" where "id" = $1;
 
 -- the same for one indicator (a series)
 select "id", "reference", "name", "unit", "polarity", "frequency", "aggregation", "rate_per", "decimal_places", "default_tolerance_percent", "data_lag_days", "parent_id", "rate_denominator", array(select ip.priority_id from indicator_priority ip where ip.indicator_id = indicator.id order by 1) as "priority_ids" from "indicator" where "partnership_id" = $1 and "archived" = $2 and "id" = $3 order by "reference";
@@ -16,7 +16,7 @@ select "indicator_id", "area_id", "period", "status", "baseline_value", "target_
 select indicator_id as "indicatorId", area_id as "areaId", period, value, numerator, denominator, status from measurement where partnership_id = $1 and period_start >= $2 and period_start <= $3 and indicator_id = $4;
 select "indicator_id", "area_id", "period", "value", "numerator", "denominator", "status" from "measurement" where "partnership_id" = $1 and "indicator_id" in (select "id" from "indicator" where "partnership_id" = $2 and "frequency" in ($3, $4) and "id" = $5) and "period_start" >= $6 and "period_start" < $7;
 select "code", "year", "population" from "population" where "partnership_id" = $1 and "archived" = $2;
-select "persistent_red_periods" from "partnership" where "id" = $1;
+select "persistent_red_periods", "viewer_minimum_status" from "partnership" where "id" = $1;
 
 -- latest commentary
 select distinct on ("indicator_id", "area_id") "id", "indicator_id", "area_id", "period", "body", "author", "updated_at" from "commentary" where "partnership_id" = $1 and "archived" = $2 and "period_start" <= $3 order by "indicator_id", "area_id", "period_start" desc, "created_at" desc;

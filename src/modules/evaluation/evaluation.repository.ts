@@ -134,11 +134,16 @@ export async function evaluationData(
       .where('partnershipId', '=', partnershipId)
       .where('archived', '=', false)
       .execute(),
-    db.selectFrom('partnership').select('persistentRedPeriods').where('id', '=', partnershipId).executeTakeFirst(),
+    db
+      .selectFrom('partnership')
+      .select(['persistentRedPeriods', 'viewerMinimumStatus'])
+      .where('id', '=', partnershipId)
+      .executeTakeFirst(),
   ])
   return {
     fyStartMonth,
     persistentRedPeriods: settings?.persistentRedPeriods ?? 3,
+    viewerMinimumStatus: settings?.viewerMinimumStatus ?? 'provisional',
     indicators,
     areas,
     targets,

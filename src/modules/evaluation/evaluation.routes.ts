@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import type { MeasurementStatus } from '../../domain/measurements.js'
 import { sendCsv, wantsCsv } from '../../http/csv.js'
 import Type from 'typebox'
 import { problemResponses } from '../../plugins/problem.js'
@@ -16,7 +18,7 @@ import {
   SeriesSchema,
 } from './evaluation.schemas.js'
 
-import { createEvaluationService } from './evaluation.service.js'
+import { createEvaluationService, type Tenant } from './evaluation.service.js'
 import { REPORT_COLUMNS, reportCsv } from './evaluation.csv.js'
 
 const tags = ['Evaluation']
@@ -38,6 +40,15 @@ function withWarning<T extends object>(answer: T, period: string, fyStartMonth: 
   const warning = ambiguousMonth(period, fyStartMonth)
   return warning === null ? answer : { ...answer, warnings: [warning] }
 }
+
+/** The partnership as this caller reads it: a viewer never below the partnership's floor (evaluation.service). */
+const readAs = (request: FastifyRequest, minimumStatus: MeasurementStatus | undefined): Tenant => ({
+  ...request.partnership,
+  reading: {
+    asViewer: request.membership?.role === 'viewer',
+    ...(minimumStatus === undefined ? {} : { minimumStatus }),
+  },
+})
 
 const csvOrJson = {
   200: JsonOrCsv('The report: JSON, or CSV with format=csv', ReportSchema, REPORT_COLUMNS),
@@ -67,10 +78,11 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         period,
         asOf = closingDay(period, request.partnership.financialYearStartMonth),
         knownAt,
+        minimumStatus,
         ...filter
       } = request.query
       return withWarning(
-        await service.evaluatePartnership(request.partnership, period, asOf, filter, knownAtTime(knownAt)),
+        await service.evaluatePartnership(readAs(request, minimumStatus), period, asOf, filter, knownAtTime(knownAt)),
         period,
         request.partnership.financialYearStartMonth,
       )
@@ -90,8 +102,8 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: SeriesSchema, ...problemResponses(400, 401, 404) },
     },
     handler: async (request) => {
-      const { areaId, asOf = today(), ...range } = request.query
-      return service.series(request.partnership, request.params.id, areaId, range, asOf)
+      const { areaId, asOf = today(), minimumStatus, ...range } = request.query
+      return service.series(readAs(request, minimumStatus), request.params.id, areaId, range, asOf)
     },
   })
 
@@ -112,8 +124,8 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     handler: async (request, reply) => {
-      const { areaId, asOf = today(), ...range } = request.query
-      const series = await service.series(request.partnership, request.params.id, areaId, range, asOf)
+      const { areaId, asOf = today(), minimumStatus, ...range } = request.query
+      const series = await service.series(readAs(request, minimumStatus), request.params.id, areaId, range, asOf)
       return reply.type('image/svg+xml; charset=utf-8').send(seriesChart(series))
     },
   })
@@ -157,10 +169,11 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           asOf = closingDay(period, request.partnership.financialYearStartMonth),
           knownAt,
           format,
+          minimumStatus,
           ...cut
         } = request.query
         const report = withWarning(
-          await build(request.partnership, period, asOf, knownAtTime(knownAt), cut),
+          await build(readAs(request, minimumStatus), period, asOf, knownAtTime(knownAt), cut),
           period,
           request.partnership.financialYearStartMonth,
         )

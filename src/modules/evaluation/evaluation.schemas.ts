@@ -2,6 +2,7 @@ import Type, { type TProperties } from 'typebox'
 import { AsOf, Nullable, Period, Slug, StringEnum, Uuid } from '../../http/schemas.js'
 import { LatestCommentarySchema } from '../commentary/commentary.schemas.js'
 import { FLAGS, RAGS, TRAVELS } from '../../domain/evaluation/index.js'
+import { MEASUREMENT_STATUSES } from '../../domain/measurements.js'
 
 const Num = Nullable(Type.Number())
 const obj = <T extends TProperties>(properties: T, description?: string, $id?: string) =>
@@ -199,6 +200,12 @@ const KnownAt = Type.Union([Type.String({ format: 'date-time' }), Type.String({ 
     'Read the figures and commentary as they stood at this time (a date: at the end of that day, UTC); default now. An issued report equals the report read with knownAt its issue time',
 })
 
+/** The least settled figure read (issue 27). */
+const MinimumStatus = StringEnum(MEASUREMENT_STATUSES, {
+  description:
+    "Judge on figures at least this settled: validated leaves provisional figures out, published leaves all but published out (default provisional; a viewer never reads below the partnership's viewerMinimumStatus)",
+})
+
 export const EvaluationQuery = obj({
   period: Period,
   asOf: Type.Optional(PeriodAsOf),
@@ -208,6 +215,7 @@ export const EvaluationQuery = obj({
   indicatorId: Type.Optional(Uuid),
   rag: Type.Optional(StringEnum(RAGS)),
   flag: Type.Optional(StringEnum(FLAGS)),
+  minimumStatus: Type.Optional(MinimumStatus),
 })
 
 export const SeriesParams = obj({ partnership: Slug, id: Uuid })
@@ -216,6 +224,7 @@ export const SeriesQuery = obj({
   from: Type.Optional(Period),
   to: Type.Optional(Period),
   asOf: Type.Optional(AsOf),
+  minimumStatus: Type.Optional(MinimumStatus),
 })
 export const SeriesSchema = obj(
   {
@@ -251,6 +260,7 @@ export const ReportQuery = obj({
   period: Period,
   asOf: Type.Optional(PeriodAsOf),
   knownAt: Type.Optional(KnownAt),
+  minimumStatus: Type.Optional(MinimumStatus),
   priorityId: Type.Optional(Uuid),
   groupId: Type.Optional(
     Type.String({

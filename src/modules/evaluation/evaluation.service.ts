@@ -14,6 +14,7 @@ import { linkedActions, type LinkedAction } from '../actions/actions.service.js'
 import { dataQueryFlag } from '../../domain/evaluation/flags.js'
 import { queriedFigures } from '../findings/findings.repository.js'
 import { overriddenFigures, type OverriddenFigure } from '../measurements/measurements.repository.js'
+import { moreSettled, settledAtLeast, type MeasurementStatus } from '../../domain/measurements.js'
 
 import { createBenchmarkingService } from '../benchmarking/benchmarking.service.js'
 import { periodStep, seriesKind, unitFactor } from '../../domain/indicators.js'
@@ -213,6 +214,13 @@ const indicatorSummary = (i: IndicatorRow): EvaluatedItem['indicator'] => ({
 export interface Tenant {
   id: string
   financialYearStartMonth: number
+  /** Who reads, and the least settled figure they asked for (a viewer never below the partnership's floor). */
+  reading?: Reading
+}
+
+export interface Reading {
+  minimumStatus?: MeasurementStatus
+  asViewer: boolean
 }
 
 /** A report read as the figures stood at a time says so. */
@@ -228,6 +236,7 @@ export function createEvaluationService(db: Db) {
     field: string,
     indicatorId?: string,
     knownAt?: Date,
+    reading?: Reading,
   ) {
     const from = reportingPeriod(first, fyStartMonth, field)
     const to = reportingPeriod(last, fyStartMonth, field)
@@ -238,7 +247,14 @@ export function createEvaluationService(db: Db) {
       ...(knownAt === undefined ? {} : { knownAt }),
     }
     const data = await evaluationData(db, partnershipId, fyStartMonth, window, indicatorId)
-    return { data: { ...data, window }, from, to }
+    const asked = reading?.minimumStatus ?? 'provisional'
+    const floor = reading?.asViewer === true ? moreSettled(asked, data.viewerMinimumStatus) : asked
+    // Figures less settled than the reader's floor are not there for them: the judgement rests on the rest.
+    const measurements =
+      floor === 'provisional'
+        ? data.measurements
+        : data.measurements.filter((m) => settledAtLeast(m.status as MeasurementStatus, floor))
+    return { data: { ...data, measurements, window }, from, to }
   }
 
   async function evaluateAt(
@@ -248,9 +264,10 @@ export function createEvaluationService(db: Db) {
     asOf: string,
     filter: EvaluationFilter = {},
     knownAt?: Date,
+    reading?: Reading,
   ): Promise<{ period: string; asOf: string; items: EvaluatedItem[] }> {
     const [{ data, to }, actions] = await Promise.all([
-      load(partnershipId, fyStartMonth, period, period, 'querystring.period', undefined, knownAt),
+      load(partnershipId, fyStartMonth, period, period, 'querystring.period', undefined, knownAt, reading),
       linkedActions(db, partnershipId, asOf),
     ])
     const { areasOf, evaluatorFor } = prepare(data)
@@ -336,7 +353,15 @@ export function createEvaluationService(db: Db) {
       filter: EvaluationFilter = {},
       knownAt?: Date,
     ) {
-      const evaluated = await evaluateAt(tenant.id, tenant.financialYearStartMonth, period, asOf, filter, knownAt)
+      const evaluated = await evaluateAt(
+        tenant.id,
+        tenant.financialYearStartMonth,
+        period,
+        asOf,
+        filter,
+        knownAt,
+        tenant.reading,
+      )
       return { ...evaluated, ...known(knownAt) }
     },
 
@@ -374,7 +399,7 @@ export function createEvaluationService(db: Db) {
         ])
       }
       const [{ data }, actions] = await Promise.all([
-        load(partnershipId, fy, first.key, last.key, 'querystring.from', indicatorId, knownAt),
+        load(partnershipId, fy, first.key, last.key, 'querystring.from', indicatorId, knownAt, tenant.reading),
         linkedActions(db, partnershipId, asOf),
       ])
       const row = data.indicators[0]
@@ -398,7 +423,15 @@ export function createEvaluationService(db: Db) {
     /** DOMAIN.md rule 12: every flagged indicator and area, grouped by priority, bad before good. */
     async exceptionReport(tenant: Tenant, period: string, asOf: string, knownAt?: Date, cut: ReportFilter = {}) {
       const filter = await reportFilter(tenant.id, cut)
-      const evaluated = await evaluateAt(tenant.id, tenant.financialYearStartMonth, period, asOf, filter, knownAt)
+      const evaluated = await evaluateAt(
+        tenant.id,
+        tenant.financialYearStartMonth,
+        period,
+        asOf,
+        filter,
+        knownAt,
+        tenant.reading,
+      )
       const flagged = evaluated.items.filter((item) => item.evaluation.flags.length > 0)
       return {
         period: evaluated.period,
@@ -420,7 +453,7 @@ export function createEvaluationService(db: Db) {
       knownAt?: Date,
     ) {
       const fy = tenant.financialYearStartMonth
-      const evaluated = await evaluateAt(tenant.id, fy, period, asOf, {}, knownAt)
+      const evaluated = await evaluateAt(tenant.id, fy, period, asOf, {}, knownAt, tenant.reading)
       const candidates = evaluated.items.filter((item) => item.evaluation.flags.length > 0)
       const { exceptions, dataIssues, dropped } = curate(candidates, evaluated.items, selections)
       const [going, chased, off, all] = await Promise.all([
@@ -440,7 +473,15 @@ export function createEvaluationService(db: Db) {
     /** Seed 000 Appendix 1 stage 1: every indicator of every priority with its evaluation and commentary. */
     async performanceReport(tenant: Tenant, period: string, asOf: string, knownAt?: Date, cut: ReportFilter = {}) {
       const fy = tenant.financialYearStartMonth
-      const evaluated = await evaluateAt(tenant.id, fy, period, asOf, await reportFilter(tenant.id, cut), knownAt)
+      const evaluated = await evaluateAt(
+        tenant.id,
+        fy,
+        period,
+        asOf,
+        await reportFilter(tenant.id, cut),
+        knownAt,
+        tenant.reading,
+      )
       return {
         period: evaluated.period,
         asOf,

@@ -12,6 +12,7 @@ const COLUMNS = [
   sql<number>`outlier_max_multiple::float8`.as('outlierMaxMultiple'),
   'strictValidation',
   'persistentRedPeriods',
+  'viewerMinimumStatus',
   'archived',
   'version',
   'createdAt',

@@ -1,5 +1,6 @@
 import Type from 'typebox'
-import { Name, RecordFields, Slug } from '../../http/schemas.js'
+import { MEASUREMENT_STATUSES } from '../../domain/measurements.js'
+import { Name, RecordFields, Slug, StringEnum } from '../../http/schemas.js'
 import { Email } from '../members/members.schemas.js'
 
 const YearStart = Type.Integer({ minimum: 1, maximum: 12, description: 'Month the financial year starts (4 = April)' })
@@ -34,6 +35,11 @@ const PersistentRed = Type.Integer({
   description: 'An indicator red for this many reported periods running is flagged persistently_off_target (default 3)',
 })
 
+const ViewerStatus = StringEnum(MEASUREMENT_STATUSES, {
+  description:
+    "The least settled figure the partnership's viewers (scrutiny members) see in its evaluation and reports: published shows them published figures only (default provisional: every figure)",
+})
+
 export const PartnershipSchema = Type.Object(
   {
     ...RecordFields,
@@ -45,6 +51,7 @@ export const PartnershipSchema = Type.Object(
     outlierMaxMultiple: OutlierMultiple,
     strictValidation: Strict,
     persistentRedPeriods: PersistentRed,
+    viewerMinimumStatus: ViewerStatus,
   },
   { $id: 'Partnership', additionalProperties: false, description: 'A Community Safety Partnership: the tenant' },
 )
@@ -85,6 +92,7 @@ export const UpdatePartnershipSchema = Type.Object(
     outlierMaxMultiple: Type.Optional(OutlierMultiple),
     strictValidation: Type.Optional(Strict),
     persistentRedPeriods: Type.Optional(PersistentRed),
+    viewerMinimumStatus: Type.Optional(ViewerStatus),
     archived: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },
