@@ -311,7 +311,7 @@ async function eventsOnWrites(b: { address: string; admin: string }) {
       const withOne = await round()
       await unsubscribe(id)
       say(
-        `  round ${r}: ${Math.round(without)} rows/s without a subscription, ${Math.round(withOne)} with one (${received - before} events received so far)`,
+        `  round ${r}: ${Math.round(without)} rows/s without a subscription, ${Math.round(withOne)} with one (${received - before} events received during it)`,
       )
       ratios.push(withOne / without)
     }
