@@ -258,14 +258,13 @@ export function createEvaluationService(db: Db) {
   }
 
   async function evaluateAt(
-    partnershipId: string,
-    fyStartMonth: number,
+    tenant: Tenant,
     period: string,
     asOf: string,
     filter: EvaluationFilter = {},
     knownAt?: Date,
-    reading?: Reading,
   ): Promise<{ period: string; asOf: string; items: EvaluatedItem[] }> {
+    const { id: partnershipId, financialYearStartMonth: fyStartMonth, reading } = tenant
     const [{ data, to }, actions] = await Promise.all([
       load(partnershipId, fyStartMonth, period, period, 'querystring.period', undefined, knownAt, reading),
       linkedActions(db, partnershipId, asOf),
@@ -353,15 +352,7 @@ export function createEvaluationService(db: Db) {
       filter: EvaluationFilter = {},
       knownAt?: Date,
     ) {
-      const evaluated = await evaluateAt(
-        tenant.id,
-        tenant.financialYearStartMonth,
-        period,
-        asOf,
-        filter,
-        knownAt,
-        tenant.reading,
-      )
+      const evaluated = await evaluateAt(tenant, period, asOf, filter, knownAt)
       return { ...evaluated, ...known(knownAt) }
     },
 
@@ -423,15 +414,7 @@ export function createEvaluationService(db: Db) {
     /** DOMAIN.md rule 12: every flagged indicator and area, grouped by priority, bad before good. */
     async exceptionReport(tenant: Tenant, period: string, asOf: string, knownAt?: Date, cut: ReportFilter = {}) {
       const filter = await reportFilter(tenant.id, cut)
-      const evaluated = await evaluateAt(
-        tenant.id,
-        tenant.financialYearStartMonth,
-        period,
-        asOf,
-        filter,
-        knownAt,
-        tenant.reading,
-      )
+      const evaluated = await evaluateAt(tenant, period, asOf, filter, knownAt)
       const flagged = evaluated.items.filter((item) => item.evaluation.flags.length > 0)
       return {
         period: evaluated.period,
@@ -453,7 +436,7 @@ export function createEvaluationService(db: Db) {
       knownAt?: Date,
     ) {
       const fy = tenant.financialYearStartMonth
-      const evaluated = await evaluateAt(tenant.id, fy, period, asOf, {}, knownAt, tenant.reading)
+      const evaluated = await evaluateAt(tenant, period, asOf, {}, knownAt)
       const candidates = evaluated.items.filter((item) => item.evaluation.flags.length > 0)
       const { exceptions, dataIssues, dropped } = curate(candidates, evaluated.items, selections)
       const [going, chased, off, all] = await Promise.all([
@@ -473,15 +456,7 @@ export function createEvaluationService(db: Db) {
     /** Seed 000 Appendix 1 stage 1: every indicator of every priority with its evaluation and commentary. */
     async performanceReport(tenant: Tenant, period: string, asOf: string, knownAt?: Date, cut: ReportFilter = {}) {
       const fy = tenant.financialYearStartMonth
-      const evaluated = await evaluateAt(
-        tenant.id,
-        fy,
-        period,
-        asOf,
-        await reportFilter(tenant.id, cut),
-        knownAt,
-        tenant.reading,
-      )
+      const evaluated = await evaluateAt(tenant, period, asOf, await reportFilter(tenant.id, cut), knownAt)
       return {
         period: evaluated.period,
         asOf,
