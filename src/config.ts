@@ -195,6 +195,7 @@ function str(env: Env, name: string): string | undefined {
 export const DEFAULT_HEAVY_READ_MAX = 8
 
 export function loadConfig(env: Env = process.env): Config {
+  const webhookTimeoutMs = int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000)
   const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
   const dataDir = path.resolve(str(env, 'DATA_DIR') ?? '.data')
   const jwksUrl = str(env, 'JWKS_URL')
@@ -270,16 +271,13 @@ export function loadConfig(env: Env = process.env): Config {
     },
     webhooks: {
       deliver: bool(env, 'WEBHOOK_DELIVERY', true),
-      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+      timeoutMs: webhookTimeoutMs,
       // Standard Webhooks' schedule: at once, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (about 28 h).
       retrySeconds: seconds(env, 'WEBHOOK_RETRY_SECONDS', [5, 300, 1800, 7200, 18_000, 36_000, 36_000]),
       allowedNetworks: networks(env, 'WEBHOOK_ALLOWED_NETWORKS'),
       allowLoopback: nodeEnv !== 'production' && bool(env, 'WEBHOOK_ALLOW_LOOPBACK', true),
       // A lease outlasts one delivery's wait, or an instance would lose it while a receiver thinks.
-      leaseSeconds: Math.max(
-        int(env, 'WEBHOOK_LEASE_SECONDS', 60, 1, 3600),
-        Math.ceil(int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000) / 1000) + 2,
-      ),
+      leaseSeconds: Math.max(int(env, 'WEBHOOK_LEASE_SECONDS', 60, 1, 3600), Math.ceil(webhookTimeoutMs / 1000) + 2),
       pollSeconds: int(env, 'JOB_POLL_SECONDS', 2, 1, 60),
     },
   }

@@ -257,6 +257,27 @@ export function partnershipClient(ctx: TestApp, slug: string, defaults: Record<s
   return { call, post }
 }
 
+/**
+ * Alpha with Boston and NI 20 (assault with less serious injury, a monthly count, lower better) against
+ * `targetValue` for 2010/11, made by its admin: the setting of the evaluation's own tests.
+ */
+export async function alphaWithNi20(ctx: TestApp, targetValue: string) {
+  await seedPartnerships(ctx, 'alpha')
+  const admin = await ctx.as('admin', 'alpha')
+  const { post } = partnershipClient(ctx, 'alpha', admin)
+  const boston = (await post('areas', { name: 'Boston', type: 'district', code: 'E07000136' })) as { id: string }
+  const ni20 = (await post('indicators', {
+    reference: 'NI 20',
+    name: 'Assault with less serious injury',
+    unit: 'count',
+    polarity: 'lower_better',
+    frequency: 'monthly',
+    aggregation: 'sum',
+  })) as { id: string }
+  await post('targets', { indicatorId: ni20.id, areaId: boston.id, period: 'FY2010-11', targetValue })
+  return { admin, post, boston, ni20 }
+}
+
 export const ABSENT = '00000000-0000-4000-8000-00000000dead'
 
 export type Ids = Record<

@@ -38,8 +38,8 @@ export async function installJobs(db: Kysely<any>): Promise<void> {
     try {
       const boss = new PgBoss({ ...common, db: jobsOver(conn), migrate: true })
       await boss.start()
-      // A failed attempt to take a busy subscription is retried by the queue, soon; a job whose instance
-      // died is expired, then retried (the worker sets the expiry from its lease, events.jobs.ts).
+      // A job that failed (the database away) is retried by the queue, soon; a job whose instance died is
+      // expired, then retried (the worker sets the expiry from its lease, events.jobs.ts).
       await boss.createQueue(DELIVER_QUEUE, {
         name: DELIVER_QUEUE,
         retryLimit: 50,

@@ -22,12 +22,21 @@ export function checkWritten(db: Db, job: CheckJob): Promise<number> {
     if (partnership === undefined) return 0
     const evaluation = createEvaluationService(db)
     const asOf = today()
+    // One evaluation per period reached serves every indicator that reached it: it reads the whole
+    // partnership whatever it is asked to keep.
+    const byPeriod = new Map<string, Set<string>>()
+    for (const { indicatorId, period } of job.latest)
+      byPeriod.set(period, (byPeriod.get(period) ?? new Set()).add(indicatorId))
     let raised = 0
-    for (const { indicatorId, period } of job.latest) {
-      const { items } = await evaluation.evaluatePartnership(partnership, period, asOf, { indicatorId })
-      const flagged = items.flatMap((item) =>
-        item.evaluation.flags.filter((f) => f.direction === 'bad' && TOLD.has(f.flag)).map((f) => ({ item, flag: f })),
-      )
+    for (const [period, indicatorIds] of byPeriod) {
+      const { items } = await evaluation.evaluatePartnership(partnership, period, asOf)
+      const flagged = items
+        .filter((item) => indicatorIds.has(item.indicator.id))
+        .flatMap((item) =>
+          item.evaluation.flags
+            .filter((f) => f.direction === 'bad' && TOLD.has(f.flag))
+            .map((f) => ({ item, flag: f })),
+        )
       if (flagged.length === 0) continue
       raised += await db.transaction().execute(async (trx) => {
         let told = 0

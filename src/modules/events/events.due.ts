@@ -93,3 +93,15 @@ export function raiseDueEvents(db: Db, partnership: Partnership, today: string):
     })
   })
 }
+
+/** The hourly job: each partnership's events of the day, as that partnership. Answers how many were raised. */
+export async function raiseDueEventsEverywhere(db: Db, today: string): Promise<number> {
+  const partnerships = await db
+    .selectFrom('partnership')
+    .select(['id', 'financialYearStartMonth'])
+    .where('archived', '=', false)
+    .execute()
+  let raised = 0
+  for (const partnership of partnerships) raised += await raiseDueEvents(db, partnership, today)
+  return raised
+}

@@ -8,7 +8,7 @@ import { egressPolicy } from '../webhooks/egress.js'
 import { deliverPending, type DeliverJob } from '../webhooks/webhooks.delivery.js'
 import { checkWritten } from '../evaluation/evaluation.check.js'
 import type { CheckJob } from '../evaluation/evaluation.queue.js'
-import { raiseDueEvents } from './events.due.js'
+import { raiseDueEventsEverywhere } from './events.due.js'
 
 /**
  * The instance's share of the job queue's work (STYLE 19): when WEBHOOK_DELIVERY is on, workers that
@@ -35,6 +35,8 @@ async function jobsPlugin(app: FastifyInstance, opts: { config: Config; userAgen
     leaseSeconds: webhooks.leaseSeconds,
     userAgent: opts.userAgent,
   }
+  // One job at a time for each worker; an idle one asks again after pollSeconds.
+  const polling = { pollingIntervalSeconds: webhooks.pollSeconds, batchSize: 1 }
   app.addHook('onReady', async () => {
     await boss.start()
     // A job outlives its lease a little: an instance that died is noticed once both have run out.
@@ -44,25 +46,9 @@ async function jobsPlugin(app: FastifyInstance, opts: { config: Config; userAgen
     })
     // Several workers, so that one slow receiver does not hold the others' deliveries up.
     for (let i = 0; i < WORKERS; i++)
-      await boss.work<DeliverJob>(
-        DELIVER_QUEUE,
-        { pollingIntervalSeconds: webhooks.pollSeconds, batchSize: 1 },
-        async ([job]) => deliverPending(app.db, settings, job!.data),
-      )
-    await boss.work<CheckJob>(
-      CHECK_QUEUE,
-      { pollingIntervalSeconds: webhooks.pollSeconds, batchSize: 1 },
-      async ([job]) => void (await checkWritten(app.db, job!.data)),
-    )
-    await boss.work(DUE_QUEUE, { pollingIntervalSeconds: webhooks.pollSeconds, batchSize: 1 }, async () => {
-      const partnerships = await app.db
-        .selectFrom('partnership')
-        .select(['id', 'financialYearStartMonth'])
-        .where('archived', '=', false)
-        .execute()
-      const day = today()
-      for (const partnership of partnerships) await raiseDueEvents(app.db, partnership, day)
-    })
+      await boss.work<DeliverJob>(DELIVER_QUEUE, polling, async ([job]) => deliverPending(app.db, settings, job!.data))
+    await boss.work<CheckJob>(CHECK_QUEUE, polling, async ([job]) => void (await checkWritten(app.db, job!.data)))
+    await boss.work(DUE_QUEUE, polling, async () => void (await raiseDueEventsEverywhere(app.db, today())))
   })
   app.addHook('onClose', async () => {
     await boss.stop({ graceful: true, wait: true, close: false, timeout: Math.max(1000, http.shutdownGraceMs / 2) })

@@ -167,19 +167,6 @@ export interface LocationRow {
 }
 
 export function createFeedService(db: Db) {
-  /** A refused import wrote nothing, but is told to other systems: the event is its own small write. */
-  async function importRefused(partnershipId: string, mappingId: string, fileName: string | null, err: unknown) {
-    if (!(err instanceof DomainError) || !REFUSALS.has(err.kind)) return
-    await db.transaction().execute((trx) =>
-      recordEvent(trx, partnershipId, 'feed.import_refused', {
-        mappingId,
-        fileName,
-        code: err.code,
-        detail: err.message,
-        refusedRows: err.errors?.length ?? 0,
-      }),
-    )
-  }
   const base = createResourceService(db, feedMappingSpec, hooks)
   // Answered with each rule's indicator reference beside its id, and how much its lookup holds.
   const mappings = withView(
@@ -334,6 +321,111 @@ export function createFeedService(db: Db) {
     ]
   }
 
+  /** The import itself (`import` tells other systems of a refusal). */
+  async function importFile(
+    tenant: Tenant,
+    writer: Writer,
+    mappingId: string,
+    body: Readable,
+    options: { limits: BulkBodyLimits; dryRun: boolean; key?: string; fileName: string | null },
+  ) {
+    const started = performance.now()
+    const scope = { partnershipId: tenant.id, yearStartMonth: tenant.financialYearStartMonth }
+    const { mapping, layout, locations, force } = await readyToImport(scope, writer, mappingId)
+    const { tally, sha256, bytes } = await tallyFile(body, options.limits, layout, locations)
+    const readable = tally.rowsRead - tally.skipped.malformed
+    if (layout.owner && readable > 0 && tally.skipped.otherForce * 2 > readable)
+      throw new DomainError(
+        'FEED.OTHER_FORCE',
+        'unprocessable',
+        `${tally.skipped.otherForce} of the file's ${readable} readable rows are another force's (${tally.otherForces.join(', ')}), and this mapping is ${force}'s: nothing was written. Import the file through that force's mapping, or name this mapping's agency as police.uk names the force.`,
+        [{ field: 'body', message: `rows of ${tally.otherForces.join(', ')}` }],
+      )
+    const earlier = await sameFile(db, tenant.id, mappingId, sha256)
+    const warnings = [...warningsOf(tally, earlier), ...(await changeWarnings(tenant.id, tally))]
+    const source = `${mapping.name}: ${options.fileName ?? 'an upload'}`.slice(0, 200)
+    async function* rows() {
+      for (const c of tally.counts)
+        yield { indicator: c.indicatorId, area: c.areaId, period: c.month, value: String(c.value), source }
+    }
+    const run = (written: BulkResult) => ({
+      mappingId,
+      fileName: options.fileName,
+      sha256,
+      bytes,
+      agencyId: writer.agency ?? null,
+      importedBy: writer.subject,
+      months: tally.months,
+      rowsRead: tally.rowsRead,
+      rowsCounted: tally.rowsCounted,
+      skipped: tally.skipped,
+      malformed: tally.malformed,
+      malformedTruncated: tally.malformedTruncated,
+      inserted: written.inserted,
+      updated: written.updated,
+      unchanged: written.unchanged,
+      // A broken validation rule is told among the warnings (a feed's counts are never refused for one
+      // unless the partnership is strict, and then the import is refused whole).
+      warnings: [
+        ...warnings,
+        ...((written.violations ?? []) as Violation[]).map((v) => `${v.period}: ${v.description}`),
+      ],
+      outliers: (written.outliers ?? []) as Outlier[],
+      sameFileAs: earlier,
+      durationMs: Math.round(performance.now() - started),
+    })
+    // The same key and the same file through the same mapping (a dry run apart) is a retry.
+    const digest = createHash('sha256').update(`${mappingId}\n${options.dryRun}\n${sha256}`).digest('hex')
+    const answer = await measurements.bulk(
+      tenant,
+      writer,
+      { rows: rows(), digest: () => digest },
+      {
+        partial: false,
+        dryRun: options.dryRun,
+        ...(options.key === undefined ? {} : { key: options.key }),
+        record: async (trx, written) => {
+          const kept = await insertImport(trx, tenant.id, { ...run(written), requestId: writer.requestId })
+          await recordAudit(trx, writer, {
+            partnershipId: tenant.id,
+            action: 'create',
+            resourceType: 'feed import',
+            resourceId: kept.id,
+            before: null,
+            after: kept,
+          })
+          return { import: kept }
+        },
+      },
+      // The file is the mapping's agency's, whoever uploads it.
+      mapping.agencyId ?? writer.agency ?? null,
+    )
+    if (answer.status === 422)
+      throw new DomainError(
+        'FEED.REFUSED',
+        'unprocessable',
+        'The counts could not be written (each refusal says why: a month not ended yet, or an indicator or area changed under the mapping). Nothing was written.',
+        answer.body.errors,
+      )
+    const kept = (answer.body as BulkResult & { import?: ImportRun }).import
+    const answered: ImportRun = kept ?? { id: null, ...run(answer.body), dryRun: true, createdAt: null }
+    return { replayed: answer.replayed, run: answered }
+  }
+
+  /** A refused import wrote nothing, but is told to other systems: the event is its own small write. */
+  async function importRefused(partnershipId: string, mappingId: string, fileName: string | null, err: unknown) {
+    if (!(err instanceof DomainError) || !REFUSALS.has(err.kind)) return
+    await db.transaction().execute((trx) =>
+      recordEvent(trx, partnershipId, 'feed.import_refused', {
+        mappingId,
+        fileName,
+        code: err.code,
+        detail: err.message,
+        refusedRows: err.errors?.length ?? 0,
+      }),
+    )
+  }
+
   return {
     mappings,
 
@@ -438,87 +530,7 @@ export function createFeedService(db: Db) {
       options: { limits: BulkBodyLimits; dryRun: boolean; key?: string; fileName: string | null },
     ) {
       try {
-        const started = performance.now()
-        const scope = { partnershipId: tenant.id, yearStartMonth: tenant.financialYearStartMonth }
-        const { mapping, layout, locations, force } = await readyToImport(scope, writer, mappingId)
-        const { tally, sha256, bytes } = await tallyFile(body, options.limits, layout, locations)
-        const readable = tally.rowsRead - tally.skipped.malformed
-        if (layout.owner && readable > 0 && tally.skipped.otherForce * 2 > readable)
-          throw new DomainError(
-            'FEED.OTHER_FORCE',
-            'unprocessable',
-            `${tally.skipped.otherForce} of the file's ${readable} readable rows are another force's (${tally.otherForces.join(', ')}), and this mapping is ${force}'s: nothing was written. Import the file through that force's mapping, or name this mapping's agency as police.uk names the force.`,
-            [{ field: 'body', message: `rows of ${tally.otherForces.join(', ')}` }],
-          )
-        const earlier = await sameFile(db, tenant.id, mappingId, sha256)
-        const warnings = [...warningsOf(tally, earlier), ...(await changeWarnings(tenant.id, tally))]
-        const source = `${mapping.name}: ${options.fileName ?? 'an upload'}`.slice(0, 200)
-        async function* rows() {
-          for (const c of tally.counts)
-            yield { indicator: c.indicatorId, area: c.areaId, period: c.month, value: String(c.value), source }
-        }
-        const run = (written: BulkResult) => ({
-          mappingId,
-          fileName: options.fileName,
-          sha256,
-          bytes,
-          agencyId: writer.agency ?? null,
-          importedBy: writer.subject,
-          months: tally.months,
-          rowsRead: tally.rowsRead,
-          rowsCounted: tally.rowsCounted,
-          skipped: tally.skipped,
-          malformed: tally.malformed,
-          malformedTruncated: tally.malformedTruncated,
-          inserted: written.inserted,
-          updated: written.updated,
-          unchanged: written.unchanged,
-          // A broken validation rule is told among the warnings (a feed's counts are never refused for one
-          // unless the partnership is strict, and then the import is refused whole).
-          warnings: [
-            ...warnings,
-            ...((written.violations ?? []) as Violation[]).map((v) => `${v.period}: ${v.description}`),
-          ],
-          outliers: (written.outliers ?? []) as Outlier[],
-          sameFileAs: earlier,
-          durationMs: Math.round(performance.now() - started),
-        })
-        // The same key and the same file through the same mapping (a dry run apart) is a retry.
-        const digest = createHash('sha256').update(`${mappingId}\n${options.dryRun}\n${sha256}`).digest('hex')
-        const answer = await measurements.bulk(
-          tenant,
-          writer,
-          { rows: rows(), digest: () => digest },
-          {
-            partial: false,
-            dryRun: options.dryRun,
-            ...(options.key === undefined ? {} : { key: options.key }),
-            record: async (trx, written) => {
-              const kept = await insertImport(trx, tenant.id, { ...run(written), requestId: writer.requestId })
-              await recordAudit(trx, writer, {
-                partnershipId: tenant.id,
-                action: 'create',
-                resourceType: 'feed import',
-                resourceId: kept.id,
-                before: null,
-                after: kept,
-              })
-              return { import: kept }
-            },
-          },
-          // The file is the mapping's agency's, whoever uploads it.
-          mapping.agencyId ?? writer.agency ?? null,
-        )
-        if (answer.status === 422)
-          throw new DomainError(
-            'FEED.REFUSED',
-            'unprocessable',
-            'The counts could not be written (each refusal says why: a month not ended yet, or an indicator or area changed under the mapping). Nothing was written.',
-            answer.body.errors,
-          )
-        const kept = (answer.body as BulkResult & { import?: ImportRun }).import
-        const answered: ImportRun = kept ?? { id: null, ...run(answer.body), dryRun: true, createdAt: null }
-        return { replayed: answer.replayed, run: answered }
+        return await importFile(tenant, writer, mappingId, body, options)
       } catch (err) {
         if (!options.dryRun) await importRefused(tenant.id, mappingId, options.fileName, err)
         throw err

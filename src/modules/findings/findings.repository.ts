@@ -1,4 +1,3 @@
-import { recordEvent } from '../events/events.repository.js'
 import { sql } from 'kysely'
 import type { Db } from '../../db/client.js'
 import type { FindingState } from '../../db/types.js'
@@ -10,6 +9,7 @@ import {
   type HistoryPoint,
   type OutlierSettings,
 } from '../../domain/outliers.js'
+import { recordEvent } from '../events/events.repository.js'
 
 /** A finding as the writer hears it: which row of the write, which figure, and why. */
 export interface Outlier extends Finding {

@@ -270,7 +270,6 @@ async function decisionDay(trx: Db, partnershipId: string, bidId: string, decide
   return day
 }
 
-/** Changes a bid and keeps the decision that changed it, with its audit event, in the step's transaction. */
 /** A step of the bid's process, told to other systems with the office holders the step says to inform. */
 function bidDecided(
   trx: Db,
@@ -293,6 +292,7 @@ function bidDecided(
   })
 }
 
+/** Changes a bid and keeps the decision that changed it, with its audit event, in the step's transaction. */
 async function decide(
   trx: Db,
   scope: Scope,

@@ -105,11 +105,14 @@ function guardedLookup(policy: EgressPolicy): LookupFunction {
   }
 }
 
+/** The URL's host as an address is written bare: [::1] is ::1. */
+const bareHost = (url: URL) => url.hostname.replace(/^\[|\]$/g, '')
+
 /** Checks a receiver URL before it is kept: its form, then every address its host names now. */
 export async function receiverRefusal(policy: EgressPolicy, text: string): Promise<string | undefined> {
   const url = checkReceiverUrl(text, policy.allowLoopback)
   if (!(url instanceof URL)) return url.reason
-  const host = url.hostname.replace(/^\[|\]$/g, '')
+  const host = bareHost(url)
   const addresses = isIP(host) !== 0 ? [host] : await resolved(host)
   if (addresses === undefined) return `names a host that does not resolve (${host})`
   return addresses.map((a) => addressRefusal(policy, a)).find((r) => r !== undefined)
@@ -142,7 +145,7 @@ export async function post(
   const done = (a: Omit<Answer, 'durationMs'>): Answer => ({ ...a, durationMs: Date.now() - started })
   const url = checkReceiverUrl(target, policy.allowLoopback)
   if (!(url instanceof URL)) return done({ status: null, body: null, error: `the URL ${url.reason}` })
-  const host = url.hostname.replace(/^\[|\]$/g, '')
+  const host = bareHost(url)
   // A literal address is connected to without a lookup, so it is checked here.
   const literal = isIP(host) !== 0 ? addressRefusal(policy, host) : undefined
   if (literal !== undefined) return done({ status: null, body: null, error: literal })

@@ -1,29 +1,9 @@
 import t from 'tap'
-import { buildTestApp, seedPartnerships } from '../../helper.js'
+import { alphaWithNi20, buildTestApp } from '../../helper.js'
 
 t.test('persistently_off_target follows the partnership’s number of periods', async (t) => {
   const ctx = await buildTestApp(t)
-  await seedPartnerships(ctx, 'alpha')
-  const admin = await ctx.as('admin', 'alpha')
-  const post = async (url: string, payload: unknown) =>
-    (
-      await ctx.app.inject({
-        method: 'POST',
-        url: `/partnerships/alpha/${url}`,
-        headers: admin,
-        payload: payload as object,
-      })
-    ).json() as { id: string }
-  const boston = await post('areas', { name: 'Boston', type: 'district', code: 'E07000136' })
-  const ni20 = await post('indicators', {
-    reference: 'NI 20',
-    name: 'Assault with less serious injury',
-    unit: 'count',
-    polarity: 'lower_better',
-    frequency: 'monthly',
-    aggregation: 'sum',
-  })
-  await post('targets', { indicatorId: ni20.id, areaId: boston.id, period: 'FY2010-11', targetValue: '1200' })
+  const { admin, post, boston, ni20 } = await alphaWithNi20(ctx, '1200')
   await post('measurements/bulk', [
     { indicator: 'NI 20', area: 'E07000136', period: '2010-04', value: 130 },
     { indicator: 'NI 20', area: 'E07000136', period: '2010-05', value: 125 },

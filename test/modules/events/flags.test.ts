@@ -1,33 +1,12 @@
 import t from 'tap'
-import { buildTestApp, seedPartnerships } from '../../helper.js'
+import { alphaWithNi20, buildTestApp } from '../../helper.js'
 
 t.test(
   'a figure that puts an indicator off target tells it once (evaluation.flag_raised), after the write',
   async (t) => {
     const ctx = await buildTestApp(t, { WEBHOOK_DELIVERY: 'true', JOB_POLL_SECONDS: '1' })
-    await seedPartnerships(ctx, 'alpha')
-    const admin = await ctx.as('admin', 'alpha')
-    const post = async (url: string, payload: unknown) => {
-      const res = await ctx.app.inject({
-        method: 'POST',
-        url: `/partnerships/alpha/${url}`,
-        headers: admin,
-        payload: payload as object,
-      })
-      if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
-      return res.json() as { id: string }
-    }
-    const boston = await post('areas', { name: 'Boston', type: 'district', code: 'E07000136' })
-    const ni20 = await post('indicators', {
-      reference: 'NI 20',
-      name: 'Assault with less serious injury',
-      unit: 'count',
-      polarity: 'lower_better',
-      frequency: 'monthly',
-      aggregation: 'sum',
-    })
     // 120 for the year: April's share is 10, and 30 is three times it.
-    await post('targets', { indicatorId: ni20.id, areaId: boston.id, period: 'FY2010-11', targetValue: '120' })
+    const { admin, post, boston, ni20 } = await alphaWithNi20(ctx, '120')
     const flagsRaised = async () =>
       (
         (await ctx.app.inject({ url: '/partnerships/alpha/events?type=evaluation.flag_raised', headers: admin })).json()
