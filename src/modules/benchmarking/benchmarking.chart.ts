@@ -153,7 +153,10 @@ export function funnelPlot(c: Comparison): string {
       }),
     )
     const inside = (b: Box) => b.x1 >= M.left + 2 && b.x2 <= WIDTH - 4 && b.y1 >= M.top - 12 && b.y2 <= M.top + plotH
-    const spot = spots.find((s) => inside(s.box) && !taken.some((t) => overlaps(s.box, t))) ?? spots[0]!
+    // Only what lies within the spots' reach can be in the way: a group's thousand markers checked once,
+    // not once for each of the eighteen spots.
+    const near = taken.filter((t) => t.y2 > py - 60 && t.y1 < py + 60)
+    const spot = spots.find((s) => inside(s.box) && !near.some((t) => overlaps(s.box, t))) ?? spots[0]!
     taken.push(spot.box)
     if (spot.dy !== 0)
       out.push(
