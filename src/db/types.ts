@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { Role } from '../domain/access.js'
 import type { Aggregation, Frequency, Polarity, RateDenominator, Unit } from '../domain/indicators.js'
 import type { MeasurementStatus } from '../domain/measurements.js'
+import type { JudgedOn } from '../domain/targets.js'
 import type { ActionResource, ActionStatus, GroupKind, Office } from '../domain/actions/context.js'
 import type { BidState, Mainstreaming } from '../domain/funding/states.js'
 
@@ -114,6 +115,7 @@ export interface TargetTable extends Tenanted {
   derivation: string | null
   tolerancePercent: string | null
   profile: unknown
+  judgedOn: Generated<JudgedOn>
 }
 
 export interface CommentaryTable extends Tenanted {

@@ -2,6 +2,13 @@ import { add, formatDecimal, multiply, parseDecimal, roundHalfAwayFromZero } fro
 import { DomainError } from './errors.js'
 import { contains, parsePeriod, type Period } from './periods.js'
 
+/**
+ * What a target is judged on: the year to date (the default), the rolling twelve months ending with the
+ * period (seed 003's MARAC repeat rate and NI 20), or the period's own figure.
+ */
+export const JUDGED_ON = ['year_to_date', 'rolling_12_months', 'period'] as const
+export type JudgedOn = (typeof JUDGED_ON)[number]
+
 export interface DerivedTarget {
   /** The target value, rounded to the indicator's decimal places. */
   value: string

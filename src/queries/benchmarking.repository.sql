@@ -11,7 +11,7 @@ select "indicator_id", "area_id", "period", "period_start", "period_end", "value
 select "indicator_id", "code", "period", "period_start", "period_end", "value" from "peer_figure" where "partnership_id" = $1 and "archived" = $2 and "indicator_id" in ($3) and "period_start" >= $4 and "period_end" <= $5;
 
 -- populations of codes
-select "code", "year", "population" from "population" where "partnership_id" = $1 and "archived" = $2 and "code" in ($3);
+select "code", "year", "population" from "population" where "partnership_id" = $1 and "archived" = $2 and code = any($3::text[]);
 
 -- upsert a chunk of populations
 with written as ( insert into population as p (partnership_id, code, year, population, source) select $1, code, year, population, source from unnest($2::text[], $3::int[], $4::int[], $5::text[]) as i(code, year, population, source) order by code, year on conflict (partnership_id, code, year) do update set population = excluded.population, source = excluded.source, archived = false, version = p.version + 1, updated_at = now() where (p.population, p.source, p.archived) is distinct from (excluded.population, excluded.source, false) returning (p.xmax = 0) as inserted ) select (count(*) filter (where inserted))::int as inserted, (count(*) filter (where not inserted))::int as updated from written;

@@ -172,6 +172,106 @@ t.test('rule 3 on seed 003 MARAC: rolling twelve months as a ratio of sums', asy
   t.equal(e.actual.ytd, 57.1, 'year to date is April alone: 8 / 14')
 })
 
+// Seed 003 section 4.5.1 prints April 2008 to February 2009; the rolling totals of 8.3 (208 and 83 at
+// April 2009, 221 and 88 at May) leave March 2009 at 20 cases, 10 of them repeats.
+const MARAC_MONTHS: Array<[number, number]> = [
+  [13, 15], // 2008-04
+  [5, 14],
+  [9, 14],
+  [14, 16],
+  [6, 14],
+  [5, 14],
+  [2, 18],
+  [10, 29],
+  [6, 31],
+  [7, 19],
+  [5, 7],
+  [10, 20], // 2009-03
+  [4, 12], // 2009-04 (seed 003 section 8.3)
+  [10, 27], // 2009-05
+]
+/** Seed 003 section 8.3: the repeat rate's monthly trajectory to 35% by March 2010. */
+const MARAC_PROFILE = ['41.4', '40.8', '40.3', '39.7', '39.1', '38.5', '37.9', '37.3', '36.8', '36.2', '35.6', '35.0']
+const maracTarget = (judgedOn?: EvalTarget['judgedOn']) =>
+  target('FY2009-10', '35.0', {
+    ...(judgedOn === undefined ? {} : { judgedOn }),
+    profile: {
+      cumulative: false,
+      values: MARAC_PROFILE.map((value, i) => ({
+        period: months(
+          '2009-04',
+          MARAC_PROFILE.map(() => 0),
+        )[i]!.period,
+        value,
+      })),
+    },
+  })
+
+t.test('a target judged on the rolling twelve months: seed 003 MARAC at 39.8% for May 2009', async (t) => {
+  const evaluate = createEvaluator(percentage, [maracTarget('rolling_12_months')], ratios('2008-04', MARAC_MONTHS), 4)
+  const may = evaluate('2009-05', AS_OF)
+  t.match(may.comparison, { basis: 'rolling_12_months', actual: 39.8, target: 40.8, judgement: 'better' }, '88 / 221')
+  t.equal(may.rag, 'green')
+  t.equal(may.target.basis, 'profile', "the trajectory's value for May")
+  const april = evaluate('2009-04', AS_OF)
+  t.match(april.comparison, { actual: 39.9, target: 41.4 }, '83 / 208 against 41.4%')
+  const ytd = createEvaluator(percentage, [maracTarget()], ratios('2008-04', MARAC_MONTHS), 4)('2009-05', AS_OF)
+  t.match(ytd.comparison, { basis: 'year_to_date', actual: 35.9, target: 40.8 }, 'judged on the year to date: 14 / 39')
+})
+
+t.test('rolling twelve months for counts: the annual target, and grey on a part year', async (t) => {
+  const values = [130, 130, 130, 130, 130, 130, 130, 130, 130, 130, 130, 127] // 1,557 to March 2009
+  const ni20 = [target('FY2009-10', '1595', { judgedOn: 'rolling_12_months' })]
+  const may = createEvaluator(count, ni20, months('2008-06', values), 4)('2009-05', AS_OF)
+  t.match(
+    may.comparison,
+    { basis: 'rolling_12_months', actual: 1557, target: 1595, variance: -38, relativeVariancePercent: -2.4 },
+    'seed 003 NI 20: the rolling figure at May 2009 is 2.4% ahead of the March 2010 target',
+  )
+  t.equal(may.target.basis, 'annual')
+  t.equal(may.rag, 'green')
+  const short = createEvaluator(count, ni20, months('2008-07', values.slice(1)), 4)('2009-05', AS_OF)
+  t.equal(short.rag, 'grey', 'eleven months of twelve are not a year')
+  t.match(short.ragReason, /rolling twelve months, of which 11 of 12 periods have a figure/)
+  t.equal(short.comparison.actual, null)
+})
+
+t.test('a target judged on the period alone: its share of the year, or its profile value', async (t) => {
+  const month = createEvaluator(
+    count,
+    [target('FY2010-11', '1200', { judgedOn: 'period' })],
+    months('2010-04', [90, 110]),
+    4,
+  )
+  t.match(month('2010-05', AS_OF).comparison, {
+    basis: 'period',
+    actual: 110,
+    target: 100,
+    relativeVariancePercent: 10,
+  })
+  t.equal(month('2010-05', AS_OF).target.basis, 'per_period')
+  t.equal(month('2010-05', AS_OF).rag, 'red', 'May alone is 10% over its 100')
+  t.equal(month('2010-04', AS_OF).rag, 'green')
+  const cumulative = createEvaluator(
+    count,
+    [
+      target('FY2010-11', '1200', {
+        judgedOn: 'period',
+        profile: {
+          cumulative: true,
+          values: [
+            { period: '2010-04', value: '80' },
+            { period: '2010-05', value: '190' },
+          ],
+        },
+      }),
+    ],
+    months('2010-04', [90, 110]),
+    4,
+  )('2010-05', AS_OF)
+  t.match(cumulative.comparison, { actual: 110, target: 110 }, "a cumulative profile's May is 190 less April's 80")
+})
+
 t.test('rule 2 on seed 003 test purchases: 24 sales in 85 visits is 28%, not the 41% mean of the rates', async (t) => {
   const visits = [...ratios('2007-02', [[3, 7]]), ...ratios('2007-06', [[17, 71]]), ...ratios('2007-12', [[4, 7]])]
   const e = createEvaluator(

@@ -5,9 +5,14 @@ import type { Evaluation } from './types.js'
 export type PeriodTarget = Evaluation['target']
 
 /**
- * Rule 4: a cumulative profile's value for the period; a non-cumulative count profile summed to date; a
- * non-cumulative ratio profile's value for the period; otherwise counts pro rata by elapsed months of the
- * target year, and ratios, percentages and surveys the annual target. Rounded to the indicator's places.
+ * Rule 4, for a target judged on the year to date: a cumulative profile's value for the period; a
+ * non-cumulative count profile summed to date; a non-cumulative ratio profile's value for the period;
+ * otherwise counts pro rata by elapsed months of the target year, and ratios, percentages and surveys the
+ * annual target. Judged on the rolling twelve months: the profile's value for the period (the rolling
+ * figure aimed at then, seed 003's MARAC trajectory), else the annual target. Judged on the period alone:
+ * the profile's value for the period (a cumulative one less the value before it), else a count's share of
+ * the year (the year's target x months in the period / 12) and the annual target for the rest. Rounded to
+ * the indicator's places.
  */
 export function targetForPeriod(ctx: IndicatorContext, s: Situation): PeriodTarget {
   const { indicator, dp } = ctx
@@ -21,7 +26,21 @@ export function targetForPeriod(ctx: IndicatorContext, s: Situation): PeriodTarg
   const entry = entries.find((e) => e.period.firstMonth <= s.end && lastMonth(e.period) >= s.end)
   let value: number
   let basis: PeriodTarget['basis']
-  if (profile && entry) {
+  const judgedOn = s.target?.judgedOn ?? 'year_to_date'
+  const counts = indicator.aggregation === 'sum' && !ctx.annual
+  if (judgedOn !== 'year_to_date') {
+    if (profile && entry) {
+      const before = entries.filter((e) => e.period.firstMonth < entry.period.firstMonth).at(-1)
+      value = judgedOn === 'period' && profile.cumulative ? entry.value - (before?.value ?? 0) : entry.value
+      basis = 'profile'
+    } else if (judgedOn === 'period' && counts) {
+      value = (year * ctx.step) / s.year.length
+      basis = 'per_period'
+    } else {
+      value = year
+      basis = 'annual'
+    }
+  } else if (profile && entry) {
     if (profile.cumulative) {
       value = entry.value
       basis = 'profile_cumulative'
@@ -32,7 +51,7 @@ export function targetForPeriod(ctx: IndicatorContext, s: Situation): PeriodTarg
       value = entry.value
       basis = 'profile'
     }
-  } else if (indicator.aggregation === 'sum' && !ctx.annual) {
+  } else if (counts) {
     value = (year * (s.end - s.year.firstMonth + 1)) / s.year.length
     basis = 'pro_rata'
   } else {

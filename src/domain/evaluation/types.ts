@@ -1,5 +1,6 @@
 import type { Aggregation, Frequency, Polarity, Unit } from '../indicators.js'
 import type { ControlChart } from '../statistics.js'
+import type { JudgedOn } from '../targets.js'
 
 export type { Aggregation, Polarity }
 export const RAGS = ['green', 'amber', 'red', 'grey'] as const
@@ -24,6 +25,8 @@ export interface EvalTarget {
   targetValue: string | null
   tolerancePercent: string | null
   profile: { cumulative: boolean; values: Array<{ period: string; value: string }> } | null
+  /** What the target is judged on; year to date where not given. */
+  judgedOn?: JudgedOn
 }
 
 export interface EvalMeasurement {
@@ -94,10 +97,12 @@ export interface Evaluation {
     status: 'set' | 'tbc' | 'none'
     year: number | null
     period: number | null
-    basis: 'profile_cumulative' | 'profile' | 'pro_rata' | 'annual' | 'none'
+    basis: 'profile_cumulative' | 'profile' | 'pro_rata' | 'per_period' | 'annual' | 'none'
     tolerancePercent: number
   }
   comparison: {
+    /** What was compared: the year to date, the rolling twelve months, or the period alone (the target's judgedOn). */
+    basis: JudgedOn
     actual: number | null
     target: number | null
     variance: number | null

@@ -124,6 +124,7 @@ async function loadRecords(
         areaId: areaIds.get(target.area),
         period: target.period ?? 'FY2010-11',
         ...targetFigures(target),
+        ...(target.judgedOn === undefined ? {} : { judgedOn: target.judgedOn }),
         ...(target.profile
           ? {
               profile: {
@@ -240,7 +241,7 @@ async function loadRounds(
   const tenant = { id: scope.partnershipId, financialYearStartMonth: scope.yearStartMonth }
   const as = (subject: string): Actor => ({ subject, requestId: 'demo', role: 'viewer' })
   const existing = (await rounds.list(tenant, { limit: 200 })).items
-  for (const { pmg, strategic, returns, missingReturnsReason, responses, ...dates } of data.rounds) {
+  for (const { pmg, strategic, returns, missingReturnsReason, selections, responses, ...dates } of data.rounds) {
     if (existing.some((r) => r.period === dates.period)) continue
     const round = await rounds.open(tenant, as(pmg), dates)
     for (const ret of round.returns) {
@@ -251,6 +252,15 @@ async function loadRounds(
       if (chair === undefined) throw new Error(`demo round: ${ret.groupName} has no one to return`)
       await rounds.submitReturn(tenant, as(chair.subject), round.id, ret.groupId, undefined, summary)
     }
+    for (const { indicator, area, ...selection } of selections ?? [])
+      await rounds.select(
+        tenant,
+        as(pmg),
+        round.id,
+        { indicatorId: ids.indicator.get(indicator)!, areaId: ids.area.get(area)! },
+        undefined,
+        selection,
+      )
     await rounds.issue(tenant, as(pmg), round.id, undefined, missingReturnsReason)
     for (const { indicator, area, ...response } of responses)
       await rounds.respond(

@@ -1,4 +1,5 @@
 import type { Aggregation, Frequency, Polarity } from '../../domain/indicators.js'
+import type { JudgedOn } from '../../domain/targets.js'
 
 /** The shape of a demo partnership's data, as the seed documents give it. */
 export interface DemoTarget {
@@ -9,6 +10,8 @@ export interface DemoTarget {
   baseline?: readonly [string, string]
   target: { value: string } | { change: string } | 'tbc'
   profile?: { cumulative: boolean; values: ReadonlyArray<readonly [string, string]> }
+  /** What the target is judged on: the year to date where not given. */
+  judgedOn?: JudgedOn
 }
 
 export interface DemoIndicator {
@@ -71,6 +74,14 @@ export interface DemoRound {
   /** Theme group name to its return's summary; a group not named has not returned. */
   returns: Readonly<Record<string, string>>
   missingReturnsReason?: string
+  /** PMG's curation before the issue: what it adds to (or drops from) the computed exceptions, and why. */
+  selections?: ReadonlyArray<{
+    indicator: string
+    area: string
+    decision: 'keep' | 'drop' | 'add'
+    direction?: 'bad' | 'good'
+    reason: string
+  }>
   responses: ReadonlyArray<{
     indicator: string
     area: string

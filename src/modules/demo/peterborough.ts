@@ -148,6 +148,8 @@ export const indicators: DemoIndicator[] = [
         area: PB,
         period: 'FY2009-10',
         target: { value: '35.0' },
+        // Section 8.3 tabulates the repeat rate over the twelve months to each month against this trajectory.
+        judgedOn: 'rolling_12_months',
         profile: {
           cumulative: false,
           values: zip(fy2009, [
@@ -166,7 +168,7 @@ export const indicators: DemoIndicator[] = [
           ]),
         },
       },
-      { area: PB, period: 'FY2010-11', target: { value: '28' } },
+      { area: PB, period: 'FY2010-11', target: { value: '28' }, judgedOn: 'rolling_12_months' },
     ],
   },
   {
@@ -176,8 +178,21 @@ export const indicators: DemoIndicator[] = [
     polarity: 'lower_better',
     ...police,
     targets: [
-      { area: PB, period: 'FY2009-10', baseline: ['1557', '2009-05'], target: { value: '1595' } },
-      { area: PB, period: 'FY2010-11', baseline: ['1557', '2009-05'], target: { value: '1538' } },
+      // "The rolling 12 month average was already ahead of the March 2010 target" (section 8.5).
+      {
+        area: PB,
+        period: 'FY2009-10',
+        baseline: ['1557', '2009-05'],
+        target: { value: '1595' },
+        judgedOn: 'rolling_12_months',
+      },
+      {
+        area: PB,
+        period: 'FY2010-11',
+        baseline: ['1557', '2009-05'],
+        target: { value: '1538' },
+        judgedOn: 'rolling_12_months',
+      },
     ],
   },
   {
@@ -216,6 +231,23 @@ export const indicators: DemoIndicator[] = [
   },
 ]
 
+const MARAC_MONTHS = [
+  ['2008-04', '13', '15'],
+  ['2008-05', '5', '14'],
+  ['2008-06', '9', '14'],
+  ['2008-07', '14', '16'],
+  ['2008-08', '6', '14'],
+  ['2008-09', '5', '14'],
+  ['2008-10', '2', '18'],
+  ['2008-11', '10', '29'],
+  ['2008-12', '6', '31'],
+  ['2009-01', '7', '19'],
+  ['2009-02', '5', '7'],
+  ['2009-03', '10', '20'],
+  ['2009-04', '4', '12'],
+  ['2009-05', '10', '27'],
+] as const
+
 export const measurements: DemoMeasurement[] = [
   // NI 47 and NI 48 monthly KSIs, January to April 2009.
   ...zip(['2009-01', '2009-02', '2009-03', '2009-04'], ['9', '4', '12', '5']).map(([period, value]) => ({
@@ -230,9 +262,15 @@ export const measurements: DemoMeasurement[] = [
     period,
     value,
   })),
-  // MARAC: repeat cases of cases heard, April and May 2009.
-  { indicator: 'MARAC RPT', area: PB, period: '2009-04', numerator: '4', denominator: '12' },
-  { indicator: 'MARAC RPT', area: PB, period: '2009-05', numerator: '10', denominator: '27' },
+  // MARAC: repeat cases of cases heard. Section 4.5.1 prints April 2008 to February 2009, section 8.3 April
+  // and May 2009; its rolling totals (208 and 83 at April, 221 and 88 at May) leave March 2009 at 20 and 10.
+  ...MARAC_MONTHS.map(([period, numerator, denominator]) => ({
+    indicator: 'MARAC RPT',
+    area: PB,
+    period,
+    numerator,
+    denominator,
+  })),
 ]
 
 // Section 3: the Task and Finish Groups (one per priority, each led by its theme lead) report monthly to
@@ -316,12 +354,23 @@ export const rounds: DemoRound[] = [
       'Road Safety Task and Finish Group':
         'KSI casualties for the calendar year to April are within profile; targets for 2009 are to be confirmed.',
     },
+    // MARAC goes up as the good news it is (the repeat rate significantly below a year before); May's 27
+    // cases, queried on arrival as far above the months before, are the seed's own figure.
+    selections: [
+      {
+        indicator: 'MARAC RPT',
+        area: PB,
+        decision: 'keep',
+        reason:
+          'Repeats over the twelve months to May (39.8%, 88 of 221 cases) are ahead of the new trajectory (40.8%); the 27 cases heard in May are confirmed by the MARAC coordinator.',
+      },
+    ],
     responses: [
       {
         indicator: 'MARAC RPT',
         area: PB,
         response: 'accepted',
-        note: 'The rolling twelve months are already ahead of the March 2010 target.',
+        note: 'Ahead of the trajectory to 35% by March 2010; the Board will follow it monthly.',
       },
     ],
   },

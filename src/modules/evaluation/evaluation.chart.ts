@@ -106,14 +106,16 @@ export function trendChart(input: ChartInput): string {
       )
     lastYear = year
   })
+  const rolling = items.some((e) => e.comparison.basis === 'rolling_12_months')
   const cumulative = items.some(
     (e) =>
-      e.target.basis === 'pro_rata' ||
-      e.target.basis === 'profile_cumulative' ||
-      (e.actual.ytdExpectedPeriods > 1 && e.comparison.actual === e.actual.ytd),
+      e.comparison.basis === 'year_to_date' &&
+      (e.target.basis === 'pro_rata' ||
+        e.target.basis === 'profile_cumulative' ||
+        (e.actual.ytdExpectedPeriods > 1 && e.comparison.actual === e.actual.ytd)),
   )
   out.push(
-    `<text x="${M.left}" y="${M.top - 8}" fill="#444" font-style="italic">${cumulative ? 'Year to date' : 'Value'}</text>`,
+    `<text x="${M.left}" y="${M.top - 8}" fill="#444" font-style="italic">${rolling ? 'Rolling twelve months' : cumulative ? 'Year to date' : 'Value'}</text>`,
   )
   out.push(`<line x1="${M.left}" y1="${M.top + plotH}" x2="${M.left + plotW}" y2="${M.top + plotH}" stroke="#333"/>`)
   // Tolerance band: between the target and the edge of tolerance, on the worse side.

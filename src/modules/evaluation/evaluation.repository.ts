@@ -74,6 +74,7 @@ export async function evaluationData(
         'targetValue',
         'tolerancePercent',
         'profile',
+        'judgedOn',
       ])
       .where('partnershipId', '=', partnershipId)
       .where('archived', '=', false)

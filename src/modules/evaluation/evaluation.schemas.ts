@@ -3,6 +3,7 @@ import { AsOf, Nullable, Period, Slug, StringEnum, Uuid } from '../../http/schem
 import { LatestCommentarySchema } from '../commentary/commentary.schemas.js'
 import { FLAGS, RAGS, TRAVELS } from '../../domain/evaluation/index.js'
 import { MEASUREMENT_STATUSES } from '../../domain/measurements.js'
+import { JUDGED_ON } from '../../domain/targets.js'
 
 const Num = Nullable(Type.Number())
 const obj = <T extends TProperties>(properties: T, description?: string, $id?: string) =>
@@ -55,10 +56,17 @@ export const EvaluationSchema = obj(
       status: StringEnum(['set', 'tbc', 'none'] as const),
       year: Num,
       period: Num,
-      basis: StringEnum(['profile_cumulative', 'profile', 'pro_rata', 'annual', 'none'] as const),
+      basis: StringEnum(['profile_cumulative', 'profile', 'pro_rata', 'per_period', 'annual', 'none'] as const, {
+        description:
+          "How the target for the period came from the target: a cumulative profile's value, a profile's, the year's pro rata to date, the year's share for one period, the annual target itself",
+      }),
       tolerancePercent: Type.Number(),
     }),
     comparison: obj({
+      basis: StringEnum(JUDGED_ON, {
+        description:
+          "What was compared, as the target says (judgedOn): year_to_date, rolling_12_months, or the period's own figure",
+      }),
       actual: Num,
       target: Num,
       variance: Num,

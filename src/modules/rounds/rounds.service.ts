@@ -17,6 +17,7 @@ import { today } from '../../http/clock.js'
 import { pageCursor, UUID_PATTERN } from '../../http/paging.js'
 import { recordEvent } from '../events/events.repository.js'
 import { recordAudit } from '../audit/audit.repository.js'
+import type { Evaluation as Judgement } from '../../domain/evaluation/index.js'
 import type { createEvaluationService, Tenant } from '../evaluation/evaluation.service.js'
 import { membershipsIn } from '../groups/groups.repository.js'
 import { checkIfMatchWhenSent } from '../resource/resource.service.js'
@@ -1022,13 +1023,11 @@ async function issuedOf(db: Db, partnershipId: string, roundId: string) {
     .where('partnershipId', '=', partnershipId)
     .where('roundId', '=', roundId)
     .executeTakeFirst()
-  // Stored as issued, from the reports' own shapes.
-  return row as
-    | {
-        issuedAt: Date
-        issuedBy: string
-        exceptions: Static<typeof CuratedReportSchema>
-        performance: Static<typeof IssuedReportSchema>['performance']
-      }
-    | undefined
+  if (row === undefined) return undefined
+  // Stored as issued, from the reports' own shapes. A report issued before targets said what they are
+  // judged on was judged on the year to date, and says so.
+  const performance = row.performance as Static<typeof IssuedReportSchema>['performance']
+  for (const group of performance.priorities)
+    for (const item of group.items) (item.evaluation as Judgement).comparison.basis ??= 'year_to_date'
+  return { ...row, exceptions: row.exceptions as Static<typeof CuratedReportSchema>, performance }
 }

@@ -19,6 +19,7 @@ export const targetSpec: TableSpec<'target'> = {
     'derivation',
     'tolerancePercent',
     'profile',
+    'judgedOn',
   ],
   sorts: { periodStart: 'periodStart', createdAt: 'createdAt', updatedAt: 'updatedAt' },
   search: 'period',

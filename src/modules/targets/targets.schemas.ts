@@ -1,5 +1,6 @@
 import Type from 'typebox'
 import { decimalInput } from '../../http/decimals.js'
+import { JUDGED_ON } from '../../domain/targets.js'
 import {
   EXAMPLE_IDS,
   Nullable,
@@ -15,6 +16,11 @@ import {
 export const Figure = decimalInput('^-?\\d{1,14}(\\.\\d{1,6})?$', 'A figure', '1295')
 export const Change = decimalInput('^-?\\d{1,4}(\\.\\d{1,3})?$', 'A percentage change', '-11.8')
 export const TolerancePercent = decimalInput('^\\d{1,4}(\\.\\d{1,3})?$', 'A tolerance in percent', '5')
+
+const JudgedOnSchema = StringEnum(JUDGED_ON, {
+  description:
+    "What the target is judged on: year_to_date (the default: the year so far against the target for the period), rolling_12_months (the twelve months ending with the period against the annual target, or the profile's value for the period: seed 003 judges MARAC repeats and NI 20 so), or period (the period's own figure against its share of the year, or its profile value)",
+})
 
 const Profile = Type.Object(
   {
@@ -45,6 +51,7 @@ export const TargetSchema = Type.Object(
     derivation: Nullable(Type.String({ description: 'The rule that made a derived target, in words' })),
     tolerancePercent: Nullable(Type.String({ description: "Overrides the indicator's default tolerance" })),
     profile: Nullable(Profile),
+    judgedOn: JudgedOnSchema,
   },
   {
     $id: 'Target',
@@ -66,6 +73,7 @@ export const TargetSchema = Type.Object(
           '11.8% reduction on a baseline of 374: 374 x (1 - 11.8/100) = 329.868, rounded to 0 decimal places: 330',
         tolerancePercent: null,
         profile: null,
+        judgedOn: 'year_to_date',
       }),
     ],
   },
@@ -83,6 +91,7 @@ export const CreateTargetSchema = Type.Object(
     targetValue: Type.Optional(Nullable(Figure.schema)),
     tolerancePercent: Type.Optional(Nullable(TolerancePercent.schema)),
     profile: Type.Optional(Nullable(Profile)),
+    judgedOn: Type.Optional(JudgedOnSchema),
   },
   {
     additionalProperties: false,

@@ -60,7 +60,7 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
         peerGroups: 1,
         peerFigures: { inserted: 72 },
       },
-      { partnership: 'peterborough', measurements: { inserted: 10 } },
+      { partnership: 'peterborough', measurements: { inserted: 22 } },
       { partnership: 'charnwood', fundingStreams: 2 },
     ],
     'the load says what it loaded',
@@ -75,7 +75,7 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
     theme: 2,
     indicator: 35,
     target: 50,
-    measurement: 414,
+    measurement: 426,
     measurementRevision: 0,
     partnershipGroup: 17,
     groupMember: 33,
@@ -322,9 +322,27 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
     })
   ).json().items
   t.same(
-    repeats.map((m: { value: string }) => m.value),
+    repeats.slice(-2).map((m: { value: string }) => m.value),
     ['33.333333', '37.037037'],
     'MARAC repeats: 4 of 12, 10 of 27',
+  )
+  t.equal(repeats.length, 14, 'and the months from April 2008 that section 4.5.1 prints')
+  const may = (
+    await ctx.app.inject({
+      method: 'GET',
+      url: `/partnerships/peterborough/evaluation?period=2009-05&asOf=2009-06-20&indicatorId=${marac.id}`,
+      headers: pb,
+    })
+  ).json().items[0].evaluation
+  t.match(
+    may.comparison,
+    { basis: 'rolling_12_months', actual: 39.8, target: 40.8 },
+    'judged on the rolling twelve months, 88 of 221, as section 8.3 prints it',
+  )
+  t.match(
+    fs.readFileSync('README.md', 'utf8'),
+    `(88 of 221 cases: ${may.comparison.actual}% against the trajectory's ${may.comparison.target}%)`,
+    "the README's walk-through says so",
   )
 })
 
@@ -353,6 +371,15 @@ t.test(
     t.ok((rags.get('green') ?? 0) >= 3, `greens: ${rags.get('green')}`)
     t.ok((rags.get('amber') ?? 0) >= 3, `ambers: ${rags.get('amber')}`)
     t.ok((rags.get('red') ?? 0) >= 3, `reds: ${rags.get('red')}`)
+    // The README's walk-through prints these counts: it says what the service answers, or this fails.
+    const said = /# East Lincolnshire at the half year: (\d+) green, (\d+) amber, (\d+) red/.exec(
+      fs.readFileSync('README.md', 'utf8'),
+    )
+    t.same(
+      said?.slice(1).map(Number),
+      ['green', 'amber', 'red'].map((rag) => rags.get(rag) ?? 0),
+      "the README's walk-through counts",
+    )
     const of = (reference: string, area: string) =>
       items.find((i) => i.indicator.reference === reference && i.area.code === area)!.evaluation
     // Surveys are judged on the 2008-09 result the plan prints: NI 21 Boston 21.3% against 32.8%.

@@ -69,7 +69,7 @@ t.test('Peterborough KSI months evaluate as DOMAIN.md rule 7 states: green, gree
       .json()
       .items.map((i: { indicator: { reference: string } }) => i.indicator.reference)
       .sort(),
-    ['NI 40', 'NI 47', 'NI 48'],
+    ['MARAC RPT', 'NI 40', 'NI 47', 'NI 48'],
     'the indicators with a target or data around March 2009',
   )
   const march = await get('/evaluation?period=2009-03&asOf=2009-06-01&rag=red')

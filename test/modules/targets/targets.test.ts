@@ -61,6 +61,23 @@ t.test('targets: derived from baselines as seed 000 sets them, TBC, profiles, re
     changePercent: '-11.8',
   })
   t.equal(el.json().targetValue, '673', 'East Lindsey 763 at -11.8% is 673, as printed')
+  t.equal(derived.json().judgedOn, 'year_to_date', 'judged on the year to date unless it says otherwise')
+  const rolling = await ctx.app.inject({
+    method: 'PATCH',
+    url: `/partnerships/alpha/targets/${el.json().id}`,
+    headers: { ...headers, 'if-match': el.headers.etag as string },
+    payload: { judgedOn: 'rolling_12_months' },
+  })
+  t.equal(rolling.statusCode, 200, rolling.body)
+  t.equal(rolling.json().judgedOn, 'rolling_12_months')
+  const unknown = await post('targets', {
+    indicatorId: ni20.id,
+    areaId: eastLindsey.id,
+    period: 'FY2011-12',
+    targetValue: '600',
+    judgedOn: 'quarter_to_date',
+  })
+  t.equal(unknown.statusCode, 400, 'a basis it does not know is refused')
 
   const stated = await post('targets', {
     indicatorId: ni17.id,
