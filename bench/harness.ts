@@ -24,6 +24,8 @@ export interface Bench {
   /** The process the service runs in (this one unless `ownProcess`). */
   servicePid: number
   pool: pg.Pool
+  /** Connections as the service's own: the tenant role, under row-level security. */
+  tenantPool: pg.Pool
   db: Db
   address: string
   /** A bearer header for an admin of the bench partnership. */
@@ -123,6 +125,7 @@ export async function withBench(
         ...(app ? { app } : {}),
         servicePid: child?.child.pid ?? process.pid,
         pool,
+        tenantPool: servicePool,
         db,
         address,
         admin,
