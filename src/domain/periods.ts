@@ -4,7 +4,8 @@ import { DomainError } from './errors.js'
  * The period model every part of the service shares. String forms (in URLs, bodies and CSV):
  *
  *   month            2010-04      April 2010
- *   quarter          2010-Q2      calendar quarter: April to June 2010 (a partnership's "Q1" when its year starts in April)
+ *   quarter          2010-Q2      calendar quarter: April to June 2010 (a partnership's "Q1" when its year starts in April);
+ *                    FY2010-11-Q1, 2010/11 Q1 and Q1 2010/11 are read as the same quarter
  *   financial year   FY2010-11    the year starting in 2010 on the partnership's year-start month (FY2010 when that is January)
  *   calendar year    2010         January to December 2010
  *
@@ -77,6 +78,27 @@ export function parsePeriod(text: string, fyStartMonth = 4, field = 'period'): P
     checkYear(text, year, field)
     return build('quarter', year * 12 + (Number(m[2]) - 1) * 3, fyStartMonth)
   }
+  // A quarter of the partnership's year as plans write it (FY2010-11-Q2, 2010/11 Q2, Q2 2010/11; FY2010-Q2
+  // for a January year) is the calendar quarter it covers: July to September 2010 in an April year.
+  const fyFirst = /^FY(\d{4}(?:-\d{2})?)-Q([1-4])$/.exec(text) ?? /^(\d{4}\/\d{2}) Q([1-4])$/.exec(text)
+  const qFirst = /^Q([1-4]) (\d{4}\/\d{2})$/.exec(text)
+  const yearQuarter = fyFirst
+    ? { year: fyFirst[1]!, q: fyFirst[2]! }
+    : qFirst
+      ? { year: qFirst[2]!, q: qFirst[1]! }
+      : null
+  if (yearQuarter !== null) {
+    const { q } = yearQuarter
+    const yearText = yearQuarter.year.includes('/') ? yearQuarter.year : `FY${yearQuarter.year}`
+    const year = parsePeriod(yearText, fyStartMonth, field)
+    if ((fyStartMonth - 1) % 3 !== 0)
+      throw invalid(
+        text,
+        "this partnership's year does not start with a calendar quarter, so its quarters are not the quarters figures are kept in: use YYYY-MM or YYYY-Qn",
+        field,
+      )
+    return build('quarter', year.firstMonth + (Number(q) - 1) * 3, fyStartMonth)
+  }
   // "2010/11", as plans write a financial year, is FY2010-11.
   if ((m = /^(\d{4})\/(\d{2})$/.exec(text)) !== null && fyStartMonth !== 1)
     return parsePeriod(`FY${m[1]}-${m[2]}`, fyStartMonth, field)
@@ -94,7 +116,11 @@ export function parsePeriod(text: string, fyStartMonth = 4, field = 'period'): P
     checkYear(text, year, field)
     return build('calendar_year', year * 12, fyStartMonth)
   }
-  throw invalid(text, 'use YYYY-MM, YYYY-Qn, FYYYYY-YY or YYYY', field)
+  throw invalid(
+    text,
+    'use YYYY-MM, YYYY-Qn (a calendar quarter), FYYYYY-YY, FYYYYY-YY-Qn (a quarter of the year) or YYYY',
+    field,
+  )
 }
 
 /**

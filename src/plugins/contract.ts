@@ -23,6 +23,7 @@ const COMMON: Record<number, readonly string[]> = {
   401: ['AUTH.UNAUTHENTICATED'],
   403: ['AUTH.FORBIDDEN'],
   404: ['ROUTE.NOT_FOUND'],
+  406: ['REQUEST.NOT_ACCEPTABLE'],
   408: ['REQUEST.TIMEOUT'],
   409: [],
   412: ['PRECONDITION.FAILED'],

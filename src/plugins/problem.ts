@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import FindMyWay from 'find-my-way'
 import type { Socket } from 'node:net'
 import Type from 'typebox'
 import { DomainError, type FieldError, type ProblemKind } from '../domain/errors.js'
@@ -62,7 +63,7 @@ export const ProblemSchema = Type.Object(
   },
 )
 
-type HttpKind = ProblemKind | 'internal-error' | 'bad-request'
+type HttpKind = ProblemKind | 'internal-error' | 'bad-request' | 'method-not-allowed' | 'not-acceptable'
 
 const KINDS: Record<HttpKind, { status: number; title: string }> = {
   'bad-request': { status: 400, title: 'Bad request' },
@@ -70,6 +71,8 @@ const KINDS: Record<HttpKind, { status: number; title: string }> = {
   unauthenticated: { status: 401, title: 'Authentication required' },
   forbidden: { status: 403, title: 'Not allowed' },
   'not-found': { status: 404, title: 'Not found' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'not-acceptable': { status: 406, title: 'Not acceptable' },
   conflict: { status: 409, title: 'Conflict' },
   'resource-in-use': { status: 409, title: 'Resource in use' },
   'precondition-failed': { status: 412, title: 'Precondition failed' },
@@ -281,6 +284,17 @@ function classify(err: FastifyError & { code?: string }, mediaTypes?: readonly s
   return null
 }
 
+/** Whether an Accept header takes one of the media types given (any with q above 0, wildcards included). */
+export function accepts(accept: string, types: readonly string[]): boolean {
+  return accept.split(',').some((range) => {
+    const [type = '', ...params] = range.split(';').map((p) => p.trim().toLowerCase())
+    if (params.some((p) => /^q=0(\.0*)?$/.test(p))) return false
+    if (type === '*/*' || type === '') return true
+    const [major] = type.split('/')
+    return types.some((t) => t === type || (type.endsWith('/*') && t.startsWith(`${major}/`)))
+  })
+}
+
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
   const { status, title } = KINDS[problem.kind]
   if (problem.retryAfter !== undefined) reply.header('retry-after', String(problem.retryAfter))
@@ -347,11 +361,38 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The body media types a route parses, named in its 415 (default application/json). */
     mediaTypes?: readonly string[]
+    /** The media types its 2xx answers declare (set from the schema): an Accept taking none is 406. */
+    produces?: readonly string[]
   }
 }
 
 async function problemPlugin(app: FastifyInstance): Promise<void> {
   app.addSchema(ProblemSchema)
+
+  // An operation answers the media types its 2xx responses declare (JSON where they name none); an Accept
+  // that takes none of them is 406, before any work, rather than an answer the client said it cannot read.
+  app.addHook('onRoute', (route) => {
+    const responses = route.schema?.response as Record<string, { content?: Record<string, unknown> }> | undefined
+    if (responses === undefined) return
+    const produces = new Set(
+      Object.entries(responses)
+        .filter(([status]) => status.startsWith('2'))
+        .flatMap(([, r]) => Object.keys(r.content ?? { 'application/json': null })),
+    )
+    route.config = Object.assign(route.config ?? {}, { produces: [...produces] })
+    route.schema!.response = { ...problemResponses(406), ...responses }
+  })
+  app.addHook('onRequest', async (request, reply) => {
+    const produces = request.routeOptions.config.produces
+    const accept = request.headers.accept
+    if (produces === undefined || produces.length === 0 || accept === undefined || accepts(accept, produces)) return
+    sendProblem(request, reply, {
+      kind: 'not-acceptable',
+      code: 'REQUEST.NOT_ACCEPTABLE',
+      detail: `Accept: ${accept.slice(0, 200)} takes none of what this operation answers: ${produces.join(', ')}.`,
+    })
+    return reply
+  })
 
   // Fastify answers 415 and 413 itself on any route that parses a body, so each such route declares them.
   app.addHook('onRoute', (route) => {
@@ -377,13 +418,39 @@ async function problemPlugin(app: FastifyInstance): Promise<void> {
     return sendProblem(request, reply, problem)
   })
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, {
-      kind: 'not-found',
-      code: 'ROUTE.NOT_FOUND',
-      detail: `No route for ${request.method} ${request.url.split('?')[0]}.`,
-    }),
-  )
+  // Fastify's router answers a known path asked with a method it has no route for as not found. A twin of
+  // the router, given every route, says which methods the path takes: 405 with Allow (RFC 9110 15.5.6).
+  const { routerOptions } = app.initialConfig as { routerOptions?: FindMyWay.Config<FindMyWay.HTTPVersion.V1> }
+  const paths = FindMyWay({
+    ignoreTrailingSlash: routerOptions?.ignoreTrailingSlash ?? false,
+    maxParamLength: routerOptions?.maxParamLength ?? 100,
+  })
+  const methods = new Set<string>()
+  app.addHook('onRoute', (route) => {
+    if (route.url.includes('*')) return
+    for (const method of [route.method].flat()) {
+      if (paths.hasRoute(method as FindMyWay.HTTPMethod, route.url)) continue
+      paths.on(method as FindMyWay.HTTPMethod, route.url, () => undefined)
+      methods.add(method)
+    }
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!
+    const allowed = [...methods].filter((m) => paths.find(m as FindMyWay.HTTPMethod, path) !== null).sort()
+    if (allowed.length === 0 || allowed.includes(request.method))
+      return sendProblem(request, reply, {
+        kind: 'not-found',
+        code: 'ROUTE.NOT_FOUND',
+        detail: `No route for ${request.method} ${path}.`,
+      })
+    reply.header('allow', allowed.join(', '))
+    return sendProblem(request, reply, {
+      kind: 'method-not-allowed',
+      code: 'ROUTE.METHOD_NOT_ALLOWED',
+      detail: `${path} takes ${allowed.join(', ')}, not ${request.method}.`,
+    })
+  })
 }
 
 export default fp(problemPlugin, { name: 'problem' })

@@ -114,7 +114,14 @@ const updated = await client.PATCH('/partnerships/{partnership}/areas/{id}', {
 const listed = await client.GET('/partnerships/{partnership}/areas', { params: { ...params, query: { sort: '-name', limit: 10 } } })
 const refused = await client.POST('/partnerships/{partnership}/areas', { params, body: { name: 'x', type: 'ward', code: 'E07000136' } })
 const problemCode: string | undefined = refused.error?.code
-console.log(JSON.stringify({ name: updated.data?.name, count: listed.data?.items.length, status: refused.response.status, problemCode }))
+// A CSV body as the README shows it: sent as it is, with its type (openapi-fetch would JSON-encode it).
+const bulk = await client.POST('/partnerships/{partnership}/populations/bulk', {
+  params,
+  body: 'code,year,population\\nE07000136,2009,60000\\n',
+  bodySerializer: (body) => body as string,
+  headers: { 'content-type': 'text/csv' },
+})
+console.log(JSON.stringify({ name: updated.data?.name, count: listed.data?.items.length, status: refused.response.status, problemCode, bulk: bulk.response.status }))
 `,
   )
   const tsc = path.resolve('node_modules/typescript/bin/tsc')
@@ -140,5 +147,11 @@ console.log(JSON.stringify({ name: updated.data?.name, count: listed.data?.items
   const { stdout } = await run(process.execPath, [tsx, path.join(dir, 'client.ts')], {
     env: { ...process.env, BASE_URL: address, TOKEN: token },
   })
-  t.same(JSON.parse(stdout), { name: 'Boston Borough', count: 1, status: 409, problemCode: 'AREA.DUPLICATE' })
+  t.same(JSON.parse(stdout), {
+    name: 'Boston Borough',
+    count: 1,
+    status: 409,
+    problemCode: 'AREA.DUPLICATE',
+    bulk: 200,
+  })
 })

@@ -78,3 +78,17 @@ t.test("a period must fit the indicator's frequency", async (t) => {
   t.match(err.message, /quarter \(2010-Q2\)/)
   t.throws(() => checkPeriodFits(parsePeriod('2010-04'), 'quarterly'), DomainError)
 })
+
+t.test("a quarter of the partnership's year, as plans write it, is the calendar quarter it covers", async (t) => {
+  for (const text of ['FY2010-11-Q2', '2010/11 Q2', 'Q2 2010/11'])
+    t.equal(parsePeriod(text, 4).key, '2010-Q3', `${text}: July to September 2010 in an April year`)
+  t.equal(parsePeriod('FY2010-11-Q4', 4).key, '2011-Q1', "the year's last quarter is January to March")
+  t.equal(parsePeriod('FY2010-Q2', 1).key, '2010-Q2', 'a January year: its quarters are the calendar ones')
+  t.equal(parsePeriod('FY2010-11-Q1', 7).key, '2010-Q3', 'a July year starts in July')
+  t.throws(() => parsePeriod('FY2010-11-Q1', 5), {
+    code: 'PERIOD.INVALID',
+    message: /not the quarters figures are kept in/,
+  })
+  t.throws(() => parsePeriod('FY2010-12-Q1', 4), { code: 'PERIOD.INVALID', message: /write FY2010-11/ })
+  t.throws(() => parsePeriod('FY2010-11-Q5', 4), { code: 'PERIOD.INVALID' })
+})

@@ -4,7 +4,8 @@ import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { createPool } from '../../src/db/client.js'
 import { loadOrCreateDevKey } from '../../src/plugins/keys.js'
-import { buildTestApp, signWith } from '../helper.js'
+import { resourceAt } from '../contract/fixtures.js'
+import { ABSENT, buildTestApp, furnish, seedPartnerships, signWith } from '../helper.js'
 
 t.test('an unexpected error is a 500 problem without internals', async (t) => {
   const ctx = await buildTestApp(t)
@@ -124,4 +125,75 @@ t.test('what Node refuses before Fastify sees a request is answered as problem+j
   const huge = await raw(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)
   t.match(huge, /^HTTP\/1.1 431 /)
   t.match(JSON.parse(huge.split('\r\n\r\n')[1]!), { status: 431, code: 'REQUEST.HEADERS_TOO_LARGE' })
+})
+
+t.test('a known path asked with a method it does not take is 405 with Allow; an unknown path stays 404', async (t) => {
+  const ctx = await buildTestApp(t)
+  await seedPartnerships(ctx, 'alpha')
+  const headers = await ctx.as('admin', 'alpha')
+  const put = await ctx.app.inject({ method: 'PUT', url: '/partnerships/alpha/areas', headers, payload: {} })
+  t.equal(put.statusCode, 405)
+  t.equal(put.headers.allow, 'GET, HEAD, POST', 'the methods the collection takes')
+  t.match(put.headers['content-type'], /^application\/problem\+json/)
+  t.match(put.json(), { status: 405, code: 'ROUTE.METHOD_NOT_ALLOWED', detail: /takes GET, HEAD, POST, not PUT/ })
+  const record = await ctx.app.inject({
+    method: 'POST',
+    url: `/partnerships/alpha/areas/${ABSENT}`,
+    headers,
+    payload: {},
+  })
+  t.equal(record.statusCode, 405, 'a path with an id in it too')
+  t.match(record.headers.allow, /\bDELETE\b.*\bGET\b.*\bPATCH\b/)
+  const unknown = await ctx.app.inject({ method: 'PUT', url: '/partnerships/alpha/nothing-here', headers })
+  t.equal(unknown.statusCode, 404)
+  t.equal(unknown.json().code, 'ROUTE.NOT_FOUND')
+  t.equal(unknown.headers.allow, undefined)
+})
+
+t.test('an Accept the operation cannot answer is 406; every type an operation declares is answered', async (t) => {
+  const ctx = await buildTestApp(t)
+  await seedPartnerships(ctx, 'alpha')
+  const ids = await furnish(ctx, 'alpha')
+  const headers = await ctx.as('admin', 'alpha')
+  const get = (url: string, accept: string) =>
+    ctx.app.inject({ method: 'GET', url: `/partnerships/alpha/${url}`, headers: { ...headers, accept } })
+  const gif = await get('areas', 'image/gif')
+  t.equal(gif.statusCode, 406)
+  t.match(gif.json(), { code: 'REQUEST.NOT_ACCEPTABLE', detail: /application\/json/ })
+  t.equal((await get('areas', 'text/csv;q=0, application/*')).statusCode, 200, 'a wildcard of the type takes JSON')
+  t.equal((await get('areas', 'application/json;q=0')).statusCode, 406, 'q=0 refuses')
+  t.equal((await get('areas', 'text/html, */*;q=0.8')).statusCode, 200, 'what a browser sends')
+  const chart = `indicators/${ids.indicator}/chart.svg?areaId=${ids.area}&from=2010-04&to=2010-09`
+  t.equal((await get(chart, 'application/json')).statusCode, 406, 'an SVG is not JSON')
+  t.equal((await get(chart, 'image/*')).statusCode, 200)
+  // Every GET of the contract, asked for each media type its 2xx answer declares, is not refused for it.
+  const spec = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+    paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>
+  }
+  let asked = 0
+  for (const [path, methods] of Object.entries(spec.paths)) {
+    const op = methods.get
+    if (op === undefined) continue
+    const url = path
+      .split('/')
+      .map((segment, i, segments) => {
+        const name = /^\{(.+)\}$/.exec(segment)?.[1]
+        if (name === undefined) return segment
+        if (name === 'partnership') return 'alpha'
+        if (name === 'period') return '2010-04'
+        if (name === 'indicatorId') return ids.indicator
+        if (name === 'areaId') return ids.area
+        return ids[resourceAt(segments, i)!] ?? ABSENT
+      })
+      .join('/')
+    const types = Object.entries(op.responses)
+      .filter(([status]) => status.startsWith('2'))
+      .flatMap(([, r]) => Object.keys(r.content ?? { 'application/json': null }))
+    for (const type of types) {
+      asked += 1
+      const res = await ctx.app.inject({ method: 'GET', url, headers: { ...headers, accept: type } })
+      t.not(res.statusCode, 406, `GET ${path} with Accept: ${type}`)
+    }
+  }
+  t.ok(asked > 100, `${asked} operations and types asked`)
 })

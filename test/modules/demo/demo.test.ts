@@ -366,6 +366,15 @@ t.test(
       }>
     }
     t.equal(asOf, '2010-09-30', 'a past period is judged on its last day, not today')
+    for (const quarter of ['FY2010-11-Q2', '2010/11 Q2']) {
+      const second = await ctx.app.inject({
+        method: 'GET',
+        url: `/partnerships/east-lincolnshire/evaluation?period=${encodeURIComponent(quarter)}`,
+        headers,
+      })
+      t.equal(second.statusCode, 200, second.body)
+      t.equal(second.json().period, '2010-Q3', `${quarter}: the partnership's second quarter, July to September`)
+    }
     const rags = new Map<string, number>()
     for (const item of items) rags.set(item.evaluation.rag, (rags.get(item.evaluation.rag) ?? 0) + 1)
     t.ok((rags.get('green') ?? 0) >= 3, `greens: ${rags.get('green')}`)
