@@ -49,7 +49,7 @@ import { ThemeSchema } from './modules/themes/themes.schemas.js'
 import { CommentarySchema } from './modules/commentary/commentary.schemas.js'
 import commentaryRoutes from './modules/commentary/commentary.routes.js'
 import { EvaluationSchema, FlagSchema } from './modules/evaluation/evaluation.schemas.js'
-import evaluationRoutes from './modules/evaluation/evaluation.routes.js'
+import evaluationRoutes, { overviewRoutes } from './modules/evaluation/evaluation.routes.js'
 import themeRoutes from './modules/themes/themes.routes.js'
 import { GroupSchema, MemberSchema } from './modules/groups/groups.schemas.js'
 import { groupRoutes, meRoutes, memberRoutes } from './modules/groups/groups.routes.js'
@@ -347,6 +347,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(feedRoutes, { prefix: scoped, upload })
     await api.register(benchmarkingRoutes, { prefix: scoped, upload })
     await api.register(evaluationRoutes, { prefix: scoped })
+    await api.register(overviewRoutes, { prefix: '/overview' })
     await api.register(auditRoutes, { prefix: `${scoped}/audit-events` })
     await api.register(webhookRoutes, {
       prefix: `${scoped}/webhooks`,

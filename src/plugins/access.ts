@@ -47,6 +47,15 @@ declare module 'fastify' {
     forgetMembers(): void
     /** The caller's memberships by partnership id: the service's records, else (if trusted) the token's. */
     membershipsOf(request: FastifyRequest): Promise<ReadonlyMap<string, Membership>>
+    /**
+     * A partnership a route outside any one partnership reads (a side-by-side view): its scope and the
+     * caller's membership (null for a superadmin who is not a member); undefined when the caller may not
+     * read it, as when it does not exist.
+     */
+    readablePartnership(
+      request: FastifyRequest,
+      slug: string,
+    ): Promise<{ scope: PartnershipScope; membership: Membership | null } | undefined>
   }
 }
 
@@ -113,6 +122,13 @@ async function accessPlugin(app: FastifyInstance, opts: AccessOptions): Promise<
     (await servicesRecord(request.principal, request.id)).get(row.id) ??
     (opts.trustTokenMemberships ? request.principal.memberships.get(row.slug) : undefined)
   app.decorate('membershipsOf', async (request: FastifyRequest) => servicesRecord(request.principal, request.id))
+  app.decorate('readablePartnership', async (request: FastifyRequest, slug: string) => {
+    const row = await lookup(slug)
+    if (row === undefined) return undefined
+    const membership = await membershipIn(request, row)
+    if (membership === undefined && !request.principal.superadmin) return undefined
+    return { scope: row, membership: membership ?? null }
+  })
 
   // A partnership's handlers query as that partnership, so row-level security holds them to its rows.
   app.addHook('onRoute', (route) => {

@@ -103,17 +103,19 @@ async function protectionPlugin(app: FastifyInstance, opts: { limits: Config['li
     const heavyReads = app.createRateLimit({
       max: limits.heavyReadMax,
       timeWindow: limits.heavyReadWindowMs,
-      keyGenerator: (request) => `heavy:${request.partnership.id}`,
+      // A read across partnerships (the side-by-side overview) is its caller's to budget.
+      keyGenerator: (request) =>
+        `heavy:${request.partnership === null ? `sub:${request.principal.subject}` : request.partnership.id}`,
     })
-    // After the access plugin's onRequest has named the partnership; a refusal costs no query.
+    // After the access plugin's onRequest has named the partnership (or the caller); a refusal costs no query.
     app.addHook('preHandler', async (request, reply) => {
-      if (request.routeOptions.config.heavy !== true || request.partnership === null) return
+      if (request.routeOptions.config.heavy !== true || (request.partnership === null && !request.principal)) return
       await refuseOver(
         heavyReads,
         request,
         reply,
         (v) =>
-          `${request.partnership.slug} has asked for ${v.max} heavy reads (whole evaluations, reports, peer comparisons) in ${limits.heavyReadWindowMs / 1000} s, which is what one partnership may ask of an instance; retry in ${v.ttlInSeconds} s.`,
+          `${request.partnership?.slug ?? 'This caller'} has asked for ${v.max} heavy reads (whole evaluations, reports, peer comparisons) in ${limits.heavyReadWindowMs / 1000} s, which is what one partnership (or one caller across partnerships) may ask of an instance; retry in ${v.ttlInSeconds} s.`,
         'RATE.HEAVY',
       )
     })

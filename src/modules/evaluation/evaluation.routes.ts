@@ -4,12 +4,17 @@ import type { MeasurementStatus } from '../../domain/measurements.js'
 import { sendCsv, wantsCsv } from '../../http/csv.js'
 import Type from 'typebox'
 import { problemResponses } from '../../plugins/problem.js'
+import { asTenant } from '../../db/tenancy.js'
+import { DomainError } from '../../domain/errors.js'
 import { today } from '../../http/clock.js'
 import { JsonOrCsv, PartnershipParams } from '../../http/schemas.js'
 import { ambiguousMonth, dateRange, parsePeriod } from '../../domain/periods.js'
 import { seriesChart } from './evaluation.chart.js'
 import {
   EvaluationQuery,
+  MAX_OVERVIEW_PARTNERSHIPS,
+  OverviewQuery,
+  OverviewSchema,
   PartnershipEvaluationSchema,
   ReportQuery,
   ReportSchema,
@@ -18,7 +23,7 @@ import {
   SeriesSchema,
 } from './evaluation.schemas.js'
 
-import { createEvaluationService, type Tenant } from './evaluation.service.js'
+import { createEvaluationService, inBrief, type Tenant } from './evaluation.service.js'
 import { REPORT_COLUMNS, reportCsv } from './evaluation.csv.js'
 
 const tags = ['Evaluation']
@@ -182,6 +187,68 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     })
   }
+}
+
+/**
+ * Several partnerships side by side (a police authority overseeing its CDRPs, seed 004; a county
+ * partnership and its districts, seed 001): for one period, each one's RAG counts and flagged indicators,
+ * each read as the caller reads it there (a viewer at the partnership's floor) and under its own tenancy.
+ */
+export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = createEvaluationService(app.db)
+  app.get('/', {
+    config: {
+      access: { scope: 'authenticated' },
+      heavy: true,
+      problems: { 404: ['PARTNERSHIP.NOT_FOUND'], 422: ['OVERVIEW.TOO_MANY'] },
+    },
+    schema: {
+      operationId: 'partnershipsOverview',
+      tags,
+      summary: 'Several partnerships side by side for one period',
+      description: `For each partnership named (the caller must be a member of each; one it is not a member of answers 404, as one that does not exist), its RAG counts and its flagged indicators and areas for the period, judged as its own evaluation judges them. At most ${MAX_OVERVIEW_PARTNERSHIPS} partnerships a request.`,
+      querystring: OverviewQuery,
+      response: { 200: OverviewSchema, ...problemResponses(400, 401, 404, 422) },
+    },
+    handler: async (request) => {
+      const { period, asOf, minimumStatus } = request.query
+      const slugs = [...new Set(request.query.partnerships.split(','))]
+      if (slugs.length > MAX_OVERVIEW_PARTNERSHIPS)
+        throw new DomainError(
+          'OVERVIEW.TOO_MANY',
+          'unprocessable',
+          `${slugs.length} partnerships were named; one request reads at most ${MAX_OVERVIEW_PARTNERSHIPS}.`,
+          [{ field: 'querystring.partnerships', message: `at most ${MAX_OVERVIEW_PARTNERSHIPS} slugs` }],
+        )
+      const readable = []
+      for (const slug of slugs) {
+        const found = await app.readablePartnership(request, slug)
+        if (found === undefined) throw new DomainError('PARTNERSHIP.NOT_FOUND', 'not-found', `No partnership ${slug}.`)
+        readable.push(found)
+      }
+      const partnerships = []
+      // One after another: each is a whole evaluation, and the pool serves other requests meanwhile.
+      for (const { scope, membership } of readable) {
+        const tenant: Tenant = {
+          ...scope,
+          reading: {
+            asViewer: membership?.role === 'viewer',
+            ...(minimumStatus === undefined ? {} : { minimumStatus }),
+          },
+        }
+        const evaluated = await asTenant(scope.id, () =>
+          service.evaluatePartnership(tenant, period, asOf ?? closingDay(period, scope.financialYearStartMonth)),
+        )
+        partnerships.push({
+          slug: scope.slug,
+          period: evaluated.period,
+          asOf: evaluated.asOf,
+          ...inBrief(evaluated.items),
+        })
+      }
+      return { period, partnerships }
+    },
+  })
 }
 
 export default evaluationRoutes

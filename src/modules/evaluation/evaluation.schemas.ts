@@ -283,3 +283,42 @@ export const ReportQuery = obj({
     }),
   ),
 })
+
+/** At most this many partnerships side by side in one request: each is a whole evaluation. */
+export const MAX_OVERVIEW_PARTNERSHIPS = 12
+
+export const OverviewQuery = obj({
+  period: Period,
+  asOf: Type.Optional(PeriodAsOf),
+  minimumStatus: Type.Optional(MinimumStatus),
+  partnerships: Type.String({
+    pattern: '^[a-z0-9-]+(,[a-z0-9-]+)*$',
+    maxLength: 1000,
+    description: `The partnerships' slugs, comma-separated (at most ${MAX_OVERVIEW_PARTNERSHIPS})`,
+    examples: ['east-lincolnshire,peterborough'],
+  }),
+})
+
+const Flagged = obj({
+  indicator: obj({ id: Uuid, reference: Type.String(), name: Type.String() }),
+  area: AreaSummary,
+  rag: StringEnum(RAGS),
+  direction: StringEnum(['bad', 'good'] as const, { description: 'bad when any flag is bad' }),
+  flags: Type.Array(StringEnum(FLAGS)),
+})
+
+export const OverviewSchema = obj(
+  {
+    period: Type.String({ description: 'As asked; each partnership reads it in its own year' }),
+    partnerships: Type.Array(
+      obj({
+        slug: Slug,
+        period: Type.String({ description: 'The period evaluated, in its canonical form' }),
+        asOf: Type.String({ format: 'date' }),
+        rag: obj({ green: Type.Integer(), amber: Type.Integer(), red: Type.Integer(), grey: Type.Integer() }),
+        flagged: Type.Array(Flagged, { description: 'The indicators and areas with a flag, bad before good' }),
+      }),
+    ),
+  },
+  'Several partnerships side by side for one period: RAG counts and flagged indicators of each',
+)

@@ -531,3 +531,23 @@ export function createEvaluationService(db: Db) {
 }
 
 export type EvaluationService = ReturnType<typeof createEvaluationService>
+
+/**
+ * A partnership's evaluation in brief, for reading several side by side: how many of each RAG, and the
+ * indicators and areas flagged, bad before good.
+ */
+export function inBrief(items: readonly EvaluatedItem[]) {
+  const rag = { green: 0, amber: 0, red: 0, grey: 0 }
+  for (const item of items) rag[item.evaluation.rag] += 1
+  const flagged = items
+    .filter((item) => item.evaluation.flags.length > 0)
+    .map((item) => ({
+      indicator: { id: item.indicator.id, reference: item.indicator.reference, name: item.indicator.name },
+      area: item.area,
+      rag: item.evaluation.rag,
+      direction: item.evaluation.flags.some((f) => f.direction === 'bad') ? ('bad' as const) : ('good' as const),
+      flags: item.evaluation.flags.map((f) => f.flag),
+    }))
+    .sort((a, b) => Number(a.direction === 'good') - Number(b.direction === 'good'))
+  return { rag, flagged }
+}
