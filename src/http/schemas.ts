@@ -123,7 +123,9 @@ export function listQuery<const S extends readonly string[], F extends Record<st
   const sortValues = sorts.flatMap((s) => [s, `-${s}`])
   return Type.Object(
     {
-      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+      limit: Type.Optional(
+        Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'How many items a page holds at most' }),
+      ),
       cursor: Type.Optional(Type.String({ maxLength: 1000, description: 'nextCursor of the previous page' })),
       sort: Type.Optional(
         StringEnum(sortValues, { description: 'Sort key; a leading - sorts descending', default: sorts[0] }),
@@ -131,7 +133,9 @@ export function listQuery<const S extends readonly string[], F extends Record<st
       q: Type.Optional(
         Type.String({ minLength: 1, maxLength: 200, description: 'Text contained in the name (case-insensitive)' }),
       ),
-      includeArchived: Type.Optional(Type.Boolean({ default: false })),
+      includeArchived: Type.Optional(
+        Type.Boolean({ default: false, description: 'true: archived records as well as current ones' }),
+      ),
       ...optional,
     },
     { additionalProperties: false },

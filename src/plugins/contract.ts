@@ -109,8 +109,16 @@ export function responseHeaders(
   return Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${HEADER_NAMES[name]}` }]))
 }
 
+interface OpenApiParameter {
+  in: string
+  name: string
+  required?: boolean
+  description?: string
+  schema?: { description?: string }
+}
+
 interface OpenApiOperation {
-  parameters?: Array<{ in: string; name: string }>
+  parameters?: OpenApiParameter[]
   responses?: Record<
     string,
     { description?: string; headers?: object; content?: Record<string, { example?: unknown }> }
@@ -119,6 +127,51 @@ interface OpenApiOperation {
   'x-problems'?: ProblemCodes
   'x-etag'?: boolean
   [key: string]: unknown
+}
+
+/** What a record named by an id parameter is, in words, where the segment's own name would not do. */
+const RECORD_NAMES: Record<string, string> = {
+  stream: 'funding stream',
+  mapping: 'feed mapping',
+  response: "Strategic Group's response",
+  request: "PMG's request",
+  delivery: 'webhook delivery',
+  sourceAgency: 'supplying agency',
+  leadAgency: 'lead agency',
+  partnerAgency: 'partner agency',
+  applicantAgency: 'applicant agency',
+  ownerAgency: 'owning agency',
+  parent: 'parent',
+  progress: 'progress update',
+}
+const words = (name: string) => RECORD_NAMES[name] ?? name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)
+/** The record a path's {id} names: the segment before it, one of (areas: an area's). */
+const recordOf = (path: string) => {
+  const segments = path.split('/')
+  const collection = segments[segments.indexOf('{id}') - 1] ?? 'record'
+  return collection
+    .replace(/ies$/, 'y')
+    .replace(/([^s])s$/, '$1')
+    .replace(/-/g, ' ')
+}
+
+/**
+ * A parameter's description where its schema gives none (an id, a filter by a record): every parameter
+ * of the contract is described.
+ */
+function describeParameter(path: string, parameter: OpenApiParameter): string {
+  const { name } = parameter
+  if (parameter.in === 'path' && name === 'id') return `The ${words(recordOf(path))}'s id`
+  const record = /^(.+)Id$/.exec(name)?.[1]
+  if (parameter.in === 'path') return record === undefined ? `The ${words(name)}` : `The ${words(record)}'s id`
+  if (record !== undefined)
+    return parameter.required === true
+      ? `The ${words(record)} (its id)`
+      : `Only those of this ${words(record)} (its id)`
+  if (name === 'format') return 'json (the default) or as named; the Accept header chooses the same'
+  if (name === 'from') return 'From this period or date on'
+  if (name === 'to') return 'Up to this period or date'
+  return `Only those whose ${words(name)} is this`
 }
 
 /**
@@ -136,6 +189,9 @@ export function completeContract<
   }
   for (const [path, operations] of Object.entries(doc.paths ?? {})) {
     for (const [method, op] of Object.entries(operations)) {
+      for (const parameter of op.parameters ?? [])
+        if (parameter.description === undefined && parameter.schema?.description === undefined)
+          parameter.description = describeParameter(path, parameter)
       const shape = {
         method,
         scoped: path.startsWith('/partnerships/{partnership}'),

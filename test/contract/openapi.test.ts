@@ -40,6 +40,28 @@ t.test('the committed contract is the one the app serves', async (t) => {
   }
 })
 
+t.test('every parameter of every operation is described', async (t) => {
+  const doc = JSON.parse(await fs.readFile(committedPath, 'utf8')) as {
+    paths: Record<
+      string,
+      Record<
+        string,
+        { parameters?: Array<{ in: string; name: string; description?: string; schema?: { description?: string } }> }
+      >
+    >
+  }
+  const bare = Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).flatMap(([method, op]) =>
+      (op.parameters ?? [])
+        .filter((p) => (p.description ?? p.schema?.description ?? '') === '')
+        .map((p) => `${method.toUpperCase()} ${path}: ${p.in} ${p.name}`),
+    ),
+  )
+  t.same(bare, [], 'no parameter without a description')
+  const idOf = doc.paths['/partnerships/{partnership}/areas/{id}']!.get!.parameters!.find((p) => p.name === 'id')
+  t.equal(idOf?.description, "The area's id")
+})
+
 t.test('every GET says what it answers, and every example is valid against its schema', async (t) => {
   const doc = JSON.parse(await fs.readFile(committedPath, 'utf8')) as {
     paths: Record<string, Record<string, { description?: string; responses: Record<string, ResponseDoc> }>>

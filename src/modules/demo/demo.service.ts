@@ -241,6 +241,10 @@ async function loadRounds(
   const tenant = { id: scope.partnershipId, financialYearStartMonth: scope.yearStartMonth }
   const as = (subject: string): Actor => ({ subject, requestId: 'demo', role: 'viewer' })
   const existing = (await rounds.list(tenant, { limit: 200 })).items
+  const key = (indicator: string, area: string) => ({
+    indicatorId: ids.indicator.get(indicator)!,
+    areaId: ids.area.get(area)!,
+  })
   for (const { pmg, strategic, returns, missingReturnsReason, selections, responses, ...dates } of data.rounds) {
     if (existing.some((r) => r.period === dates.period)) continue
     const round = await rounds.open(tenant, as(pmg), dates)
@@ -253,24 +257,10 @@ async function loadRounds(
       await rounds.submitReturn(tenant, as(chair.subject), round.id, ret.groupId, undefined, summary)
     }
     for (const { indicator, area, ...selection } of selections ?? [])
-      await rounds.select(
-        tenant,
-        as(pmg),
-        round.id,
-        { indicatorId: ids.indicator.get(indicator)!, areaId: ids.area.get(area)! },
-        undefined,
-        selection,
-      )
+      await rounds.select(tenant, as(pmg), round.id, key(indicator, area), undefined, selection)
     await rounds.issue(tenant, as(pmg), round.id, undefined, missingReturnsReason)
     for (const { indicator, area, ...response } of responses)
-      await rounds.respond(
-        tenant,
-        as(strategic),
-        round.id,
-        { indicatorId: ids.indicator.get(indicator)!, areaId: ids.area.get(area)! },
-        undefined,
-        response,
-      )
+      await rounds.respond(tenant, as(strategic), round.id, key(indicator, area), undefined, response)
   }
 }
 
