@@ -129,6 +129,26 @@ interface OpenApiOperation {
   [key: string]: unknown
 }
 
+/** What the common problems say, as an example of each. */
+const EXAMPLE_DETAILS: Record<string, string> = {
+  'REQUEST.INVALID': 'querystring.period: must match "YYYY-MM, YYYY-Qn, FYYYYY-YY or YYYY"',
+  'AUTH.UNAUTHENTICATED': 'A bearer token is required.',
+  'AUTH.FORBIDDEN': 'This needs the officer role in east-lincolnshire.',
+  'ROUTE.NOT_FOUND': 'No route for GET /partnerships/east-lincolnshire/nothing.',
+  'PARTNERSHIP.NOT_FOUND': 'No such partnership.',
+  'REQUEST.NOT_ACCEPTABLE': 'Accept: image/gif takes none of what this operation answers: application/json.',
+  'REQUEST.TIMEOUT': 'The body did not arrive in time.',
+  'PRECONDITION.FAILED': 'If-Match "3" is not the current version ("4"): read it again, then change it.',
+  'REQUEST.TOO_LARGE': 'The body is larger than 1048576 bytes.',
+  'REQUEST.MEDIA_TYPE': 'Send application/json.',
+  'PRECONDITION.REQUIRED': 'Send If-Match with the ETag you last read.',
+  'RATE.LIMITED': 'Rate limit of 600 requests reached; retry in 12 seconds.',
+  'RATE.HEAVY':
+    'east-lincolnshire has asked for 8 heavy reads (whole evaluations, reports, peer comparisons) in 4 s, which is what one partnership may ask of an instance; retry in 3 s.',
+  'SERVICE.OVERLOADED': 'The service is busy; retry shortly.',
+  'DATABASE.UNAVAILABLE': 'The database is unavailable; retry shortly.',
+}
+
 /** What a record named by an id parameter is, in words, where the segment's own name would not do. */
 const RECORD_NAMES: Record<string, string> = {
   stream: 'funding stream',
@@ -211,16 +231,16 @@ export function completeContract<
         ;(response as Record<string, unknown>)['x-problem-codes'] = codes
         response.description = `${title}: ${codes.join(', ')}`
         const media = response.content?.['application/problem+json']
-        // An example where the operation has a code of its own: the one a client most needs to know (the
-        // Problem schema's example covers the rest).
-        const example = shape.problems[status]?.[0]
+        // Every problem answer shows its own status with the code a client most needs to know: the
+        // operation's own where it has one, else the most particular of those any operation may answer.
+        const example = shape.problems[status]?.[0] ?? codes[codes.length - 1]
         if (media !== undefined && example !== undefined)
           media.example = {
             type: `urn:safer-partnerships:problem:${kind}`,
             title,
             status,
             code: example,
-            detail: `What went wrong, in words (${example})`,
+            detail: EXAMPLE_DETAILS[example] ?? `${title}: ${example} (the detail says what, in words)`,
             requestId: '7d0a7f5e-3c1b-4d59-9a53-2f0c6f1e8b21',
           }
       }

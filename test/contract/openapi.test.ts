@@ -62,6 +62,28 @@ t.test('every parameter of every operation is described', async (t) => {
   t.equal(idOf?.description, "The area's id")
 })
 
+t.test('every problem answer shows an example of its own status and one of its codes', async (t) => {
+  const doc = JSON.parse(await fs.readFile(committedPath, 'utf8')) as {
+    paths: Record<string, Record<string, { responses: Record<string, ResponseDoc & Record<string, unknown>> }>>
+  }
+  const wrong: string[] = []
+  let problems = 0
+  for (const [path, methods] of Object.entries(doc.paths))
+    for (const [method, op] of Object.entries(methods))
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (Number(status) < 400) continue
+        problems += 1
+        const example = (
+          response.content?.['application/problem+json'] as { example?: { status: number; code: string } }
+        )?.example
+        const codes = response['x-problem-codes'] as string[]
+        if (example?.status !== Number(status) || !codes.includes(example.code))
+          wrong.push(`${method.toUpperCase()} ${path} ${status}: ${JSON.stringify(example)}`)
+      }
+  t.ok(problems > 1000, `${problems} problem answers`)
+  t.same(wrong, [])
+})
+
 t.test('every GET says what it answers, and every example is valid against its schema', async (t) => {
   const doc = JSON.parse(await fs.readFile(committedPath, 'utf8')) as {
     paths: Record<string, Record<string, { description?: string; responses: Record<string, ResponseDoc> }>>
