@@ -263,7 +263,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(cors, {
       origin: config.http.corsOrigins,
       methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'x-request-id'],
+      // A feed import takes its file's name from Content-Disposition, as a browser's upload sends it.
+      allowedHeaders: [
+        'authorization',
+        'content-type',
+        'content-disposition',
+        'if-match',
+        'if-none-match',
+        'idempotency-key',
+        'x-request-id',
+      ],
       exposedHeaders: [
         'etag',
         'location',
@@ -275,6 +284,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         'ratelimit-limit',
         'ratelimit-remaining',
         'ratelimit-reset',
+        'content-disposition',
+        'idempotent-replayed',
+        'allow',
       ],
       maxAge: 600,
     })

@@ -157,7 +157,21 @@ export async function secondInstance(
 }
 
 /** The headers the contract declares (plugins/contract.ts), as sent. */
-const DECLARED_HEADERS = ['x-request-id', 'etag', 'location', 'retry-after', 'ratelimit-policy', 'ratelimit']
+const DECLARED_HEADERS = [
+  'x-request-id',
+  'etag',
+  'location',
+  'retry-after',
+  'ratelimit-policy',
+  'ratelimit',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'x-correlation-id',
+  'www-authenticate',
+  'content-disposition',
+  'idempotent-replayed',
+]
 
 /**
  * What every operation answers in the suite: its problems' codes ("problem <operationId> <status> <code>")

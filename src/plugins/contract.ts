@@ -82,30 +82,62 @@ const HEADERS = {
   etag: string('The version of the record answered ("3"): send it as If-Match to change the record'),
   location: string('Where the record made can be read'),
   'retry-after': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } as Header,
-  'ratelimit-policy': string('The per-client rate limit (IETF draft): "client";q=<requests>;w=<window in seconds>'),
-  ratelimit: string('What is left of it (IETF draft): "client";r=<remaining>;t=<seconds until the window resets>'),
-}
+  'ratelimit-policy': string(
+    'The per-client rate limit (IETF draft): "client";q=600;w=60 (q: requests allowed, w: the window in seconds)',
+  ),
+  ratelimit: string(
+    'What is left of it (IETF draft): "client";r=598;t=41 (r: requests remaining, t: seconds until the window resets)',
+  ),
+  'ratelimit-limit': { description: 'The earlier draft: requests allowed in the window', schema: { type: 'integer' } },
+  'ratelimit-remaining': {
+    description: 'The earlier draft: requests remaining in the window',
+    schema: { type: 'integer' },
+  },
+  'ratelimit-reset': {
+    description: 'The earlier draft: seconds until the window resets',
+    schema: { type: 'integer' },
+  },
+  'x-correlation-id': string(
+    "The client's own X-Request-Id, given back when it sent one (it is on every log line of the request)",
+  ),
+  'www-authenticate': string('Bearer realm="safer-partnerships", with error="invalid_token" when a token was sent'),
+  'content-disposition': string('The file name to save a CSV, PDF or printable page as: attachment; filename="..."'),
+  'idempotent-replayed': string('true: this answer is the replay of an earlier request with the same Idempotency-Key'),
+} as Record<string, Header>
 
-const HEADER_NAMES: Record<keyof typeof HEADERS, string> = {
+const HEADER_NAMES: Record<string, string> = {
   'x-request-id': 'RequestId',
   etag: 'ETag',
   location: 'Location',
   'retry-after': 'RetryAfter',
   'ratelimit-policy': 'RateLimitPolicy',
   ratelimit: 'RateLimit',
+  'ratelimit-limit': 'RateLimitLimit',
+  'ratelimit-remaining': 'RateLimitRemaining',
+  'ratelimit-reset': 'RateLimitReset',
+  'x-correlation-id': 'CorrelationId',
+  'www-authenticate': 'WwwAuthenticate',
+  'content-disposition': 'ContentDisposition',
+  'idempotent-replayed': 'IdempotentReplayed',
 }
 
 /** The headers an answer with the status carries, as references to the document's components. */
 export function responseHeaders(
-  shape: OperationShape & { etag: boolean },
+  shape: OperationShape & { etag: boolean; replayable: boolean },
   status: number,
+  mediaTypes: readonly string[],
 ): Record<string, { $ref: string }> {
-  const names: Array<keyof typeof HEADERS> = ['x-request-id']
+  const names = ['x-request-id', 'x-correlation-id']
   const ok = status >= 200 && status < 400
   if (shape.etag && ok) names.push('etag')
   if (status === 201) names.push('location')
+  if (status === 401) names.push('www-authenticate')
   if (status === 429 || status === 503) names.push('retry-after')
-  if (shape.limited) names.push('ratelimit-policy', 'ratelimit')
+  if (shape.limited)
+    names.push('ratelimit-policy', 'ratelimit', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset')
+  if (ok && mediaTypes.some((t) => ['text/csv', 'application/pdf', 'text/html'].includes(t)))
+    names.push('content-disposition')
+  if (ok && shape.replayable) names.push('idempotent-replayed')
   return Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${HEADER_NAMES[name]}` }]))
 }
 
@@ -217,6 +249,8 @@ export function completeContract<
         scoped: path.startsWith('/partnerships/{partnership}'),
         query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
         limited: op['x-access'] !== undefined && op['x-access'].scope !== 'public',
+        // Bulk writes and imports claim their key in their own transaction and say when they replay.
+        replayable: method === 'post' && /\/(bulk|imports)$/.test(path),
         problems: op['x-problems'] ?? {},
         etag: op['x-etag'] === true,
       }
@@ -224,7 +258,10 @@ export function completeContract<
       delete op['x-etag']
       for (const [key, response] of Object.entries(op.responses ?? {})) {
         const status = Number(key)
-        response.headers = { ...responseHeaders(shape, status), ...(response.headers ?? {}) }
+        response.headers = {
+          ...responseHeaders(shape, status, Object.keys(response.content ?? {})),
+          ...(response.headers ?? {}),
+        }
         if (status < 400) continue
         const codes = problemCodes(shape, status)
         const { kind, title } = titleOf(status)

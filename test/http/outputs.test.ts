@@ -184,6 +184,8 @@ t.test('CORS: off by default; with an allow-list, preflights answered and only l
   t.equal(read.statusCode, 200)
   t.equal(read.headers['access-control-allow-origin'], 'https://other.example.org:8443')
   t.match(read.headers['access-control-expose-headers'], /etag/, 'ETag and friends are readable by the app')
+  t.match(read.headers['access-control-expose-headers'], /content-disposition/, "a CSV's file name too")
+  t.match(ok.headers['access-control-allow-headers'], /content-disposition/, 'and an upload may name its file')
 })
 
 t.test('CORS_ORIGINS takes exact origins only', async (t) => {
