@@ -47,6 +47,50 @@ export const API_TAGS = [
   { name: 'Health', description: 'Liveness and readiness' },
 ]
 
+/** The contract's introduction: what an integrator needs before the first call, in the order they meet it. */
+const GUIDE = `Performance management for Community Safety Partnerships: indicators, targets, measurements from
+partner agencies, the evaluation and its exception reports, reporting rounds, action plans, funding bids and
+the risk register.
+
+## Getting a token
+Send \`Authorization: Bearer <token>\`: a JWT from an identity provider the service trusts (its issuer and
+subject name the caller; an email with \`email_verified\` accepts an invitation), or an agency system's API
+key (\`spk_...\`, made by \`POST /partnerships/{partnership}/api-keys\`). Locally, \`npm run token\` prints one.
+
+## Partnerships, roles and group rights
+Every route under \`/partnerships/{partnership}\` reads and writes that partnership alone; another
+partnership's things answer 404, as if they did not exist. A member holds a role there (viewer, officer,
+admin; \`x-access\` on each operation says the least it needs), and offices in its groups (a theme group's
+chair returns its figures; the Performance Management Group curates the exceptions; a bid's deciders are
+the offices of its stage, never its applicant). \`GET .../me\` says what the caller holds on a date.
+
+## Periods
+\`2010-04\` (a month), \`2010-Q2\` (a calendar quarter), \`FY2010-11\` (a financial year on the partnership's
+year-start month; also \`2010/11\`), \`FY2010-11-Q2\` (a quarter of that year), \`2010\` (a calendar year).
+Dates are dates (\`2010-09-30\`); money is in pence or exact decimals.
+
+## Lists
+A list answers a page: \`limit\` (default 50, at most 200), \`nextCursor\` to send back as \`cursor\`, \`sort\`
+(a leading \`-\` sorts descending), \`q\` for text in the name, and filters by field; archived records only
+with \`includeArchived=true\`.
+
+## Changing things safely
+A record answers its \`ETag\`; a change (PATCH, PUT, DELETE) sends it as \`If-Match\` (412 when it is stale,
+428 when it is missing), and a GET with \`If-None-Match\` answers 304 while it holds. Every POST takes an
+\`Idempotency-Key\`: a retry with the same key and body replays the first answer and makes nothing again.
+
+## Bulk and feeds
+\`POST .../measurements/bulk\` (also populations and peer figures) takes JSON, NDJSON or CSV (\`text/csv\`):
+all rows or none, unless \`mode=partial\`, when the answer says row by row what was refused and why; a dry
+run writes nothing. Partner files as published (police.uk street crime, fire incidents) go to
+\`POST .../feeds/{mappingId}/imports\`. Figures are judged on arrival: outliers and broken validation rules
+come back in the answer.
+
+## Errors
+Every error is RFC 9457 \`application/problem+json\` with a stable \`code\` (\`AREA.CYCLE\`, \`BID.OWN_BID\`):
+each operation lists the codes it can answer under each status (\`x-problem-codes\`), with an example. 429 and
+503 carry \`Retry-After\`. Events for other systems arrive as signed webhooks or from \`GET .../events\`.`
+
 async function swaggerPlugin(app: FastifyInstance, opts: { version: string }): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -54,10 +98,7 @@ async function swaggerPlugin(app: FastifyInstance, opts: { version: string }): P
       info: {
         title: 'Safer Partnerships API',
         version: opts.version,
-        description:
-          'Performance management for Community Safety Partnerships. Every route under /partnerships/{partnership} ' +
-          "is scoped to a partnership the bearer token names; another partnership's things answer 404. " +
-          'Errors are RFC 9457 problem+json. Changes need If-Match with the ETag last read.',
+        description: GUIDE,
         license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
         contact: { name: 'Safer Partnerships API team' },
       },
@@ -100,7 +141,12 @@ async function swaggerPlugin(app: FastifyInstance, opts: { version: string }): P
     // Shared schemas keep their $id as their component name instead of def-0, def-1...
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   })
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    theme: { title: 'Safer Partnerships API: reference and guide' },
+    uiConfig: { docExpansion: 'none', deepLinking: true, displayRequestDuration: true },
+  })
   app.get('/openapi.json', { schema: { hide: true }, config: { access: { scope: 'public' } } }, async () =>
     app.swagger(),
   )

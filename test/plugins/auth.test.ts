@@ -126,5 +126,9 @@ t.test('public routes need no token', async (t) => {
   }
   const docs = await ctx.app.inject({ method: 'GET', url: '/docs/' })
   t.equal(docs.statusCode, 200, '/docs serves the interactive reference')
+  t.match(docs.body, '<title>Safer Partnerships API: reference and guide</title>', 'under its own name')
+  const guide = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json().info.description as string
+  for (const section of ['Getting a token', 'Periods', 'Lists', 'Changing things safely', 'Bulk and feeds', 'Errors'])
+    t.match(guide, `## ${section}`, `the guide says: ${section}`)
   t.match(docs.body, /swagger/i)
 })

@@ -175,7 +175,8 @@ t.test('ending, archiving or demoting a member takes effect at once here; the la
   const history = (await call(ctx, 'GET', '/partnerships/boston/members?subject=bob', ada)).json()
   t.equal(history.items[0].endsOn, '2026-01-31', 'the ended membership is kept')
   const remove = await call(ctx, 'DELETE', `/partnerships/boston/members/${bob.id}`, { ...ada, 'if-match': '*' })
-  t.equal(remove.statusCode, 404, 'memberships are ended, never deleted: no such route')
+  t.equal(remove.statusCode, 405, 'memberships are ended, never deleted: the method is not allowed')
+  t.notMatch(remove.headers.allow, /DELETE/)
 
   const adaRow = (await call(ctx, 'GET', '/partnerships/boston/members?subject=ada', ada)).json().items[0]
   const alone = await call(

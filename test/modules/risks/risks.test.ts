@@ -48,9 +48,10 @@ t.test('assessments are append-only: a mistake is withdrawn with a reason by its
       currentLikelihood: 1,
     },
   )
-  t.equal(patch.statusCode, 404, 'there is no editing an assessment')
+  t.equal(patch.statusCode, 405, 'there is no editing an assessment')
+  t.notMatch(patch.headers.allow, /PATCH/)
   const remove = await s.call('DELETE', `risks/${risk.id}/assessments/${wrong.id}`, { ...s.jo, 'if-match': '*' })
-  t.equal(remove.statusCode, 404, 'nor deleting one')
+  t.equal(remove.statusCode, 405, 'nor deleting one')
   const other = await s.call('POST', `risks/${risk.id}/assessments/${wrong.id}/withdraw`, s.sam, { reason: 'x' })
   t.equal(other.statusCode, 403, 'another officer may not withdraw it')
   t.equal(other.json().code, 'RISK.NOT_ASSESSOR')
