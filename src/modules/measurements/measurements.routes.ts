@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { sendCsv, spreadsheetLines } from '../../http/csv.js'
-import type { FastifyRequest } from 'fastify'
+import { sendCsv, spreadsheetLines, wantsCsv } from '../../http/csv.js'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Readable } from 'node:stream'
 import Type, { type Static } from 'typebox'
 import { asTenant } from '../../db/tenancy.js'
@@ -10,6 +10,7 @@ import { actorOf } from '../resource/resource.routes.js'
 import { pageCursor, UUID_PATTERN } from '../../http/paging.js'
 import {
   CsvAnswer,
+  JsonOrCsv,
   IfMatchHeaders,
   IfMatchOptionalHeaders,
   IfNoneMatchHeaders,
@@ -60,6 +61,30 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
   const read = { scope: 'partnership', role: 'viewer' } as const
   const write = { scope: 'partnership', role: 'officer', agencyWrites: true } as const
 
+  /**
+   * Every row the filters take, as CSV in the columns the bulk import takes, streamed page by page:
+   * importing it back changes nothing.
+   */
+  const csvOf = (request: FastifyRequest, reply: FastifyReply, query: Static<typeof MeasurementListQuery>) => {
+    const filter = dateWindow(query, request.partnership.financialYearStartMonth, 'MEASUREMENT.RANGE')
+    const partnershipId = request.partnership.id
+    const db = app.db
+    async function* csv() {
+      yield spreadsheetLines([CSV_COLUMNS], true)
+      let after: { periodStart: string; id: string } | undefined
+      for (;;) {
+        // The stream is read after the handler returns, outside its tenant scope.
+        const page = { ...filter, limit: 5000, ...(after ? { after } : {}) }
+        const rows = await asTenant(partnershipId, () => exportPage(db, partnershipId, page))
+        if (rows.length === 0) return
+        yield spreadsheetLines(rows.map((r) => CSV_COLUMNS.map((c) => r[c])))
+        const last = rows[rows.length - 1]!
+        after = { periodStart: last.periodStart, id: last.id }
+      }
+    }
+    return sendCsv(reply, 'measurements', Readable.from(csv()))
+  }
+
   app.get('/', {
     config: { access: read, problems: { 400: ['MEASUREMENT.RANGE'] } },
     schema: {
@@ -67,13 +92,17 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       tags,
       summary: 'List measurements, in period order',
       description:
-        'A page of measurements in period order (then id), filtered by indicator, area, status and a from/to window (dates or periods: from=FY2010-11 is 1 April 2010). Values are decimal strings.',
+        'A page of measurements in period order (then id), filtered by indicator, area, status and a from/to window (dates or periods: from=FY2010-11 is 1 April 2010). Values are decimal strings. format=csv (or Accept: text/csv): every row the filters take, as CSV in the columns the bulk import takes.',
       params: PartnershipParams,
       querystring: MeasurementListQuery,
-      response: { 200: page(Measurement, 'measurements'), ...problemResponses(400, 401, 404) },
+      response: {
+        200: JsonOrCsv('A page of measurements, or CSV of them all', page(Measurement, 'measurements'), CSV_COLUMNS),
+        ...problemResponses(400, 401, 404),
+      },
     },
-    handler: async (request) => {
-      const { cursor, limit = 50, ...asked } = request.query
+    handler: async (request, reply) => {
+      const { cursor, limit = 50, format, ...asked } = request.query
+      if (wantsCsv(request, format)) return csvOf(request, reply, asked)
       const filter = dateWindow(asked, request.partnership.financialYearStartMonth, 'MEASUREMENT.RANGE')
       const cursors = listCursor(filter)
       const after = cursor === undefined ? undefined : cursors.decode(cursor)
@@ -93,35 +122,18 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
     schema: {
       operationId: 'exportMeasurements',
       tags,
-      summary: 'Export measurements as CSV, with the columns the bulk import takes',
+      summary: 'Export measurements as CSV (GET /measurements?format=csv answers the same)',
       description:
-        'The same rows as the list, as CSV in the columns the bulk import takes (indicator reference, area code), streamed page by page; importing it back changes nothing.',
+        'The same rows as the list, as CSV in the columns the bulk import takes (indicator reference, area code), streamed page by page; importing it back changes nothing. Kept for the clients that use it: the list answers the same with format=csv or Accept: text/csv.',
+      deprecated: true,
       params: PartnershipParams,
-      querystring: Type.Omit(MeasurementListQuery, ['limit', 'cursor'], { additionalProperties: false }),
+      querystring: Type.Omit(MeasurementListQuery, ['limit', 'cursor', 'format'], { additionalProperties: false }),
       response: {
         200: CsvAnswer('CSV: indicator, area, period, value, numerator, denominator, status, source, reason'),
         ...problemResponses(400, 401, 404),
       },
     },
-    handler: async (request, reply) => {
-      const filter = dateWindow(request.query, request.partnership.financialYearStartMonth, 'MEASUREMENT.RANGE')
-      const partnershipId = request.partnership.id
-      const db = app.db
-      async function* csv() {
-        yield spreadsheetLines([CSV_COLUMNS], true)
-        let after: { periodStart: string; id: string } | undefined
-        for (;;) {
-          // The stream is read after the handler returns, outside its tenant scope.
-          const page = { ...filter, limit: 5000, ...(after ? { after } : {}) }
-          const rows = await asTenant(partnershipId, () => exportPage(db, partnershipId, page))
-          if (rows.length === 0) return
-          yield spreadsheetLines(rows.map((r) => CSV_COLUMNS.map((c) => r[c])))
-          const last = rows[rows.length - 1]!
-          after = { periodStart: last.periodStart, id: last.id }
-        }
-      }
-      return sendCsv(reply, 'measurements', Readable.from(csv()))
-    },
+    handler: async (request, reply) => csvOf(request, reply, request.query),
   })
 
   const keyOf = (request: FastifyRequest) => {

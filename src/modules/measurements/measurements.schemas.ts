@@ -183,8 +183,16 @@ export const MeasurementListQuery = Type.Object(
       }),
     ),
     status: Type.Optional(StringEnum(MEASUREMENT_STATUSES)),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'How many items a page holds at most' }),
+    ),
+    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+    format: Type.Optional(
+      StringEnum(['json', 'csv'] as const, {
+        description:
+          'csv: every row the filters take (not a page), in the columns the bulk import takes (also with Accept: text/csv); json by default',
+      }),
+    ),
   },
   { additionalProperties: false },
 )

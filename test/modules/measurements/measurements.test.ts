@@ -368,6 +368,14 @@ t.test('bulk formats: NDJSON and CSV, and a lossless CSV round trip', async (t) 
     headers: officer,
   })
   t.equal(again.body, exported.body, 'and exports the same bytes')
+  for (const asked of [{ url: 'measurements?format=csv' }, { url: 'measurements', accept: 'text/csv' }]) {
+    const listed = await ctx.app.inject({
+      method: 'GET',
+      url: `/partnerships/alpha/${asked.url}`,
+      headers: { ...officer, ...(asked.accept === undefined ? {} : { accept: asked.accept }) },
+    })
+    t.equal(listed.body, exported.body, `the list answers the same CSV (${asked.accept ?? asked.url})`)
+  }
 
   const badHeader = await bulk(
     ctx,
