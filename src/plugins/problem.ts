@@ -371,9 +371,10 @@ async function problemPlugin(app: FastifyInstance): Promise<void> {
 
   // An operation answers the media types its 2xx responses declare (JSON where they name none); an Accept
   // that takes none of them is 406, before any work, rather than an answer the client said it cannot read.
+  // Not the health checks: a load balancer's probe is answered whatever Accept it sends.
   app.addHook('onRoute', (route) => {
     const responses = route.schema?.response as Record<string, { content?: Record<string, unknown> }> | undefined
-    if (responses === undefined) return
+    if (responses === undefined || route.config?.access?.scope === 'public') return
     const produces = new Set(
       Object.entries(responses)
         .filter(([status]) => status.startsWith('2'))

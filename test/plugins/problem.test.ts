@@ -163,6 +163,8 @@ t.test('an Accept the operation cannot answer is 406; every type an operation de
   t.equal((await get('areas', 'text/csv;q=0, application/*')).statusCode, 200, 'a wildcard of the type takes JSON')
   t.equal((await get('areas', 'application/json;q=0')).statusCode, 406, 'q=0 refuses')
   t.equal((await get('areas', 'text/html, */*;q=0.8')).statusCode, 200, 'what a browser sends')
+  const probe = await ctx.app.inject({ method: 'GET', url: '/healthz', headers: { accept: 'text/plain' } })
+  t.equal(probe.statusCode, 200, "a load balancer's probe is answered whatever it accepts")
   const chart = `indicators/${ids.indicator}/chart.svg?areaId=${ids.area}&from=2010-04&to=2010-09`
   t.equal((await get(chart, 'application/json')).statusCode, 406, 'an SVG is not JSON')
   t.equal((await get(chart, 'image/*')).statusCode, 200)
