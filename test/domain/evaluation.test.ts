@@ -259,17 +259,19 @@ t.test('a target judged on the period alone: its share of the year, or its profi
         judgedOn: 'period',
         profile: {
           cumulative: true,
+          // Sent out of order: the value before June's is still May's.
           values: [
-            { period: '2010-04', value: '80' },
             { period: '2010-05', value: '190' },
+            { period: '2010-04', value: '80' },
+            { period: '2010-06', value: '300' },
           ],
         },
       }),
     ],
-    months('2010-04', [90, 110]),
+    months('2010-04', [90, 110, 105]),
     4,
-  )('2010-05', AS_OF)
-  t.match(cumulative.comparison, { actual: 110, target: 110 }, "a cumulative profile's May is 190 less April's 80")
+  )('2010-06', AS_OF)
+  t.match(cumulative.comparison, { actual: 105, target: 110 }, "a cumulative profile's June is 300 less May's 190")
 })
 
 t.test('rule 2 on seed 003 test purchases: 24 sales in 85 visits is 28%, not the 41% mean of the rates', async (t) => {

@@ -30,7 +30,13 @@ export function targetForPeriod(ctx: IndicatorContext, s: Situation): PeriodTarg
   const counts = indicator.aggregation === 'sum' && !ctx.annual
   if (judgedOn !== 'year_to_date') {
     if (profile && entry) {
-      const before = entries.filter((e) => e.period.firstMonth < entry.period.firstMonth).at(-1)
+      // The profile's value just before this one, in whatever order it was sent.
+      const before = entries
+        .filter((e) => e.period.firstMonth < entry.period.firstMonth)
+        .reduce<(typeof entries)[number] | undefined>(
+          (latest, e) => (latest === undefined || e.period.firstMonth > latest.period.firstMonth ? e : latest),
+          undefined,
+        )
       value = judgedOn === 'period' && profile.cumulative ? entry.value - (before?.value ?? 0) : entry.value
       basis = 'profile'
     } else if (judgedOn === 'period' && counts) {
