@@ -69,10 +69,15 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['Groups'],
       summary: "The caller's role and agency in the partnership, and the groups they sit on with their offices",
       description:
-        'What the service knows of the caller in this partnership: role and agency (as the service holds them, or as the token claims them where that is trusted) and the groups they sit on with their offices on a date (on=, default today).',
+        'What the service knows of the caller in this partnership: role and agency (as the service holds them, or as the token claims them where that is trusted) and the groups they sit on with their offices on a date (asOf=, default today).',
       params: PartnershipParams,
       querystring: Type.Object(
-        { on: Type.Optional(Type.String({ format: 'date', description: 'Memberships on this date (default today)' })) },
+        {
+          asOf: Type.Optional(Type.String({ format: 'date', description: 'Memberships on this date (default today)' })),
+          on: Type.Optional(
+            Type.String({ format: 'date', description: 'The same as asOf, its earlier name (deprecated)' }),
+          ),
+        },
         { additionalProperties: false },
       ),
       response: { 200: MeSchema, ...problemResponses(400, 401, 404) },
@@ -83,7 +88,7 @@ export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
         app.db,
         request.partnership.id,
         { subject: request.principal.subject, role: membership.role, agencyId: membership.agency ?? null },
-        request.query.on ?? today(),
+        request.query.asOf ?? request.query.on ?? today(),
       )
     },
   })

@@ -51,14 +51,14 @@ const riskRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, 
     querystring: HeatmapQuery,
   }
   const heatmapOf = (
-    request: { query: { exposure?: 'inherent' | 'current' | 'target'; at?: string; compareTo?: string } } & Parameters<
-      typeof tenantScope
-    >[0],
+    request: {
+      query: { exposure?: 'inherent' | 'current' | 'target'; asOf?: string; at?: string; compareTo?: string }
+    } & Parameters<typeof tenantScope>[0],
   ) =>
     service.heatmap(
       tenantScope(request),
       request.query.exposure ?? 'current',
-      request.query.at ?? today(),
+      request.query.asOf ?? request.query.at ?? today(),
       request.query.compareTo,
     )
   app.get('/heatmap', {

@@ -170,9 +170,10 @@ export const WithdrawBody = Type.Object(
 export const HeatmapQuery = Type.Object(
   {
     exposure: Type.Optional(StringEnum(EXPOSURES, { description: 'inherent, current (default) or target' })),
-    at: Type.Optional(
+    asOf: Type.Optional(
       Type.String({ format: 'date', description: "Each risk's latest assessment on or before (default today)" }),
     ),
+    at: Type.Optional(Type.String({ format: 'date', description: 'The same as asOf, its earlier name (deprecated)' })),
     compareTo: Type.Optional(
       Type.String({ format: 'date', description: 'An earlier date: which risks moved cell since' }),
     ),

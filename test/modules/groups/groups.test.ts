@@ -81,9 +81,15 @@ t.test(
 
     const tom = await ctx.as('viewer', 'alpha', { sub: 'tom' })
     const me = (
-      await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/me?on=2010-11-01', headers: tom })
+      await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/me?asOf=2010-11-01', headers: tom })
     ).json()
     t.match(me, { subject: 'tom', role: 'viewer', agencyId: null, on: '2010-11-01' })
+    const earlierName = await ctx.app.inject({
+      method: 'GET',
+      url: '/partnerships/alpha/me?on=2010-11-01',
+      headers: tom,
+    })
+    t.same(earlierName.json(), me, 'on, its earlier name, the same')
     t.same(
       me.groups.map((g: { name: string; kind: string; offices: string[] }) => [g.name, g.kind, g.offices]),
       [

@@ -107,7 +107,7 @@ t.test('a scale change never strands an assessment; a heat map lists, never drop
     reason: 'Scored on the wrong risk',
   })
   t.equal(withdrawn.statusCode, 200)
-  const map = (await s.call('GET', 'risks/heatmap?at=2011-03-01', s.jo)).json()
+  const map = (await s.call('GET', 'risks/heatmap?asOf=2011-03-01', s.jo)).json()
   t.same(
     map.cells
       .filter((c: { references: string[] }) => c.references.includes('CSP2'))
@@ -125,9 +125,10 @@ t.test('a scale change never strands an assessment; a heat map lists, never drop
     { closedOn: '2011-03-31', closedReason: 'Agreed' },
   )
   t.equal((await settings({}, four)).statusCode, 200, 'with CSP2 closed the scale may shrink')
-  const past = (await s.call('GET', 'risks/heatmap?at=2011-03-01', s.jo)).json()
+  const past = (await s.call('GET', 'risks/heatmap?asOf=2011-03-01', s.jo)).json()
   t.same(past.offScale, [{ reference: 'CSP2', likelihood: 5, impact: 5, score: 25 }], 'listed off the 4x4 scale')
-  const svg = await s.call('GET', 'risks/heatmap.svg?at=2011-03-01', s.jo)
+  t.same((await s.call('GET', 'risks/heatmap?at=2011-03-01', s.jo)).json(), past, 'at, its earlier name, the same')
+  const svg = await s.call('GET', 'risks/heatmap.svg?asOf=2011-03-01', s.jo)
   t.match(svg.body, /Off this 4x4 scale: CSP2 \(5x5 = 25\)/)
 })
 
