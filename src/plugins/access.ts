@@ -49,13 +49,13 @@ declare module 'fastify' {
     membershipsOf(request: FastifyRequest): Promise<ReadonlyMap<string, Membership>>
     /**
      * A partnership a route outside any one partnership reads (a side-by-side view): its scope and the
-     * caller's membership (null for a superadmin who is not a member); undefined when the caller may not
-     * read it, as when it does not exist.
+     * caller's membership; undefined when the caller is not a member, as when it does not exist (a
+     * superadmin reads only where a member, as on the partnership's own evaluation).
      */
     readablePartnership(
       request: FastifyRequest,
       slug: string,
-    ): Promise<{ scope: PartnershipScope; membership: Membership | null } | undefined>
+    ): Promise<{ scope: PartnershipScope; membership: Membership } | undefined>
   }
 }
 
@@ -126,8 +126,7 @@ async function accessPlugin(app: FastifyInstance, opts: AccessOptions): Promise<
     const row = await lookup(slug)
     if (row === undefined) return undefined
     const membership = await membershipIn(request, row)
-    if (membership === undefined && !request.principal.superadmin) return undefined
-    return { scope: row, membership: membership ?? null }
+    return membership === undefined ? undefined : { scope: row, membership }
   })
 
   // A partnership's handlers query as that partnership, so row-level security holds them to its rows.

@@ -232,7 +232,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const tenant: Tenant = {
           ...scope,
           reading: {
-            asViewer: membership?.role === 'viewer',
+            asViewer: membership.role === 'viewer',
             ...(minimumStatus === undefined ? {} : { minimumStatus }),
           },
         }

@@ -47,6 +47,18 @@ t.test(
     })
     t.equal(stranger.statusCode, 404, 'a partnership the caller is not in reads as one that does not exist')
     t.equal(stranger.json().code, 'PARTNERSHIP.NOT_FOUND')
+    // A platform superadmin who is no member reads neither a partnership's evaluation nor its line here.
+    const superadmin = await ctx.as('superadmin')
+    t.equal(
+      (await ctx.app.inject({ url: '/partnerships/peterborough/evaluation?period=2010-09', headers: superadmin }))
+        .statusCode,
+      404,
+    )
+    t.equal(
+      (await ctx.app.inject({ url: '/overview?period=2010-09&partnerships=peterborough', headers: superadmin }))
+        .statusCode,
+      404,
+    )
     const many = Array.from({ length: 13 }, (_, i) => `p${i}`).join(',')
     const tooMany = await ctx.app.inject({ url: `/overview?period=2010-09&partnerships=${many}`, headers: overseer })
     t.equal(tooMany.statusCode, 422)
