@@ -163,22 +163,21 @@ interface OpenApiOperation {
 
 /** What the common problems say, as an example of each. */
 const EXAMPLE_DETAILS: Record<string, string> = {
-  'REQUEST.INVALID': 'querystring.period: must match "YYYY-MM, YYYY-Qn, FYYYYY-YY or YYYY"',
-  'AUTH.UNAUTHENTICATED': 'A bearer token is required.',
+  'REQUEST.INVALID': 'The request does not match the schema.',
+  'AUTH.UNAUTHENTICATED': 'Send a bearer token in the Authorization header.',
   'AUTH.FORBIDDEN': 'This needs the officer role in east-lincolnshire.',
   'ROUTE.NOT_FOUND': 'No route for GET /partnerships/east-lincolnshire/nothing.',
   'PARTNERSHIP.NOT_FOUND': 'No such partnership.',
   'REQUEST.NOT_ACCEPTABLE': 'Accept: image/gif takes none of what this operation answers: application/json.',
-  'REQUEST.TIMEOUT': 'The body did not arrive in time.',
-  'PRECONDITION.FAILED': 'If-Match "3" is not the current version ("4"): read it again, then change it.',
+  'REQUEST.TIMEOUT': 'The request did not arrive in time.',
+  'PRECONDITION.FAILED': 'The resource has changed since that ETag; read it again.',
   'REQUEST.TOO_LARGE': 'The body is larger than 1048576 bytes.',
-  'REQUEST.MEDIA_TYPE': 'Send application/json.',
-  'PRECONDITION.REQUIRED': 'Send If-Match with the ETag you last read.',
+  'PRECONDITION.REQUIRED': 'Send If-Match with the ETag of the version you are changing.',
   'RATE.LIMITED': 'Rate limit of 600 requests reached; retry in 12 seconds.',
   'RATE.HEAVY':
-    'east-lincolnshire has asked for 8 heavy reads (whole evaluations, reports, peer comparisons) in 4 s, which is what one partnership may ask of an instance; retry in 3 s.',
-  'SERVICE.OVERLOADED': 'The service is busy; retry shortly.',
-  'DATABASE.UNAVAILABLE': 'The database is unavailable; retry shortly.',
+    'east-lincolnshire has asked for 8 heavy reads (whole evaluations, reports, peer comparisons) in 4 s, which is what one partnership (or one caller across partnerships) may ask of an instance; retry in 3 s.',
+  'SERVICE.OVERLOADED': 'The service is over capacity; try again shortly.',
+  'DATABASE.UNAVAILABLE': 'The database is unavailable; try again shortly.',
 }
 
 /** What a record named by an id parameter is, in words, where the segment's own name would not do. */
@@ -193,7 +192,6 @@ const RECORD_NAMES: Record<string, string> = {
   partnerAgency: 'partner agency',
   applicantAgency: 'applicant agency',
   ownerAgency: 'owning agency',
-  parent: 'parent',
   progress: 'progress update',
 }
 const words = (name: string) => RECORD_NAMES[name] ?? name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)
