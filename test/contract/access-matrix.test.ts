@@ -1,6 +1,6 @@
 import t from 'tap'
 import { buildTestApp, POLICE_UK_SAMPLE, seedPartnerships } from '../helper.js'
-import { ABSENT, furnish, operations, resourceAt, type Ids, type Operation } from './fixtures.js'
+import { ABSENT, fillPath, furnish, operations, type Ids, type Operation } from './fixtures.js'
 
 /**
  * The tenancy and role matrices, generated from the OpenAPI document: every operation the app declares
@@ -167,19 +167,7 @@ const QUERY_IDS: Record<string, keyof Ids> = { areaId: 'area', indicatorId: 'ind
 /** Fills a path, its required query and its body with one partnership's ids (or absent ones). */
 function request(path: string, op: Operation, method: string, slug: string, ids: Ids | null) {
   const idOf = (resource: keyof Ids) => (ids === null ? ABSENT : ids[resource])
-  const segments = path.split('/')
-  const url = segments
-    .map((segment, i) => {
-      const name = /^\{(.+)\}$/.exec(segment)?.[1]
-      if (name === undefined) return segment
-      if (name === 'partnership') return slug
-      if (name === 'period') return '2010-04'
-      if (name === 'priorityId') return idOf('priority')
-      if (name === 'indicatorId') return idOf('indicator')
-      if (name === 'areaId') return idOf('area')
-      return idOf(resourceAt(segments, i)!)
-    })
-    .join('/')
+  const url = fillPath(path, slug, ids)
   const query = (op.parameters ?? [])
     .filter((p) => p.in === 'query' && p.required)
     .map(

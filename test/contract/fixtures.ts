@@ -1,5 +1,7 @@
 import type { Ids, TestApp } from '../helper.js'
 
+import { ABSENT } from '../helper.js'
+
 export { ABSENT, furnish, type Ids } from '../helper.js'
 
 /** What the contract suites share: the operations the app declares, and one of everything in a partnership. */
@@ -77,6 +79,25 @@ const NESTED: Record<string, keyof Ids> = {
 /** The resource whose id goes in path segment i: named by the segment before it (and its parent's). */
 export const resourceAt = (segments: string[], i: number): keyof Ids | undefined =>
   NESTED[`${segments[i - 3]}/${segments[i - 1]}`] ?? RESOURCE_OF[segments[i - 1]!]
+
+/** A path of the contract with its parameters filled: the partnership's slug and one partnership's ids (absent ones for null). */
+export function fillPath(path: string, slug: string, ids: Ids | null): string {
+  const idOf = (resource: keyof Ids | undefined) =>
+    ids === null || resource === undefined ? ABSENT : (ids[resource] ?? ABSENT)
+  const segments = path.split('/')
+  return segments
+    .map((segment, i) => {
+      const name = /^\{(.+)\}$/.exec(segment)?.[1]
+      if (name === undefined) return segment
+      if (name === 'partnership') return slug
+      if (name === 'period') return '2010-04'
+      if (name === 'priorityId') return idOf('priority')
+      if (name === 'indicatorId') return idOf('indicator')
+      if (name === 'areaId') return idOf('area')
+      return idOf(resourceAt(segments, i))
+    })
+    .join('/')
+}
 
 export async function operations(ctx: TestApp) {
   const spec = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {

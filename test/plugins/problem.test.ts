@@ -4,7 +4,7 @@ import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { createPool } from '../../src/db/client.js'
 import { loadOrCreateDevKey } from '../../src/plugins/keys.js'
-import { resourceAt } from '../contract/fixtures.js'
+import { fillPath } from '../contract/fixtures.js'
 import { ABSENT, buildTestApp, furnish, seedPartnerships, signWith } from '../helper.js'
 
 t.test('an unexpected error is a 500 problem without internals', async (t) => {
@@ -176,18 +176,7 @@ t.test('an Accept the operation cannot answer is 406; every type an operation de
   for (const [path, methods] of Object.entries(spec.paths)) {
     const op = methods.get
     if (op === undefined) continue
-    const url = path
-      .split('/')
-      .map((segment, i, segments) => {
-        const name = /^\{(.+)\}$/.exec(segment)?.[1]
-        if (name === undefined) return segment
-        if (name === 'partnership') return 'alpha'
-        if (name === 'period') return '2010-04'
-        if (name === 'indicatorId') return ids.indicator
-        if (name === 'areaId') return ids.area
-        return ids[resourceAt(segments, i)!] ?? ABSENT
-      })
-      .join('/')
+    const url = fillPath(path, 'alpha', ids)
     const types = Object.entries(op.responses)
       .filter(([status]) => status.startsWith('2'))
       .flatMap(([, r]) => Object.keys(r.content ?? { 'application/json': null }))
