@@ -11,7 +11,7 @@
  */
 import { sql } from 'kysely'
 import { AS_OF, buildDataset, PERIOD, YEARS } from './dataset.js'
-import { median, withBench } from './harness.js'
+import { median, middle, timed, withBench } from './harness.js'
 
 const INDICATORS = 200
 const AREAS = 10
@@ -88,16 +88,10 @@ await withBench('evaluate', async ({ db, tenantPool, address, admin }) => {
   await floorQuery()
   await evaluation()
   const rounds: Array<{ floor: number; whole: number }> = []
-  const timed = async (fn: () => Promise<unknown>) => {
-    const start = process.hrtime.bigint()
-    await fn()
-    return Number(process.hrtime.bigint() - start) / 1e6
-  }
   for (let i = 0; i < 9; i++) rounds.push({ floor: await timed(floorQuery), whole: await timed(evaluation) })
-  const mid = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
   const spread = (values: number[]) => `${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)}`
-  const floor = mid(rounds.map((r) => r.floor))
-  const wholeMs = mid(rounds.map((r) => r.whole))
+  const floor = middle(rounds.map((r) => r.floor))
+  const wholeMs = middle(rounds.map((r) => r.whole))
   const ratios = rounds.map((r) => r.whole / r.floor)
   const exceptions = await median(9, () => get(`/partnerships/bench/reports/exceptions?period=${PERIOD}&asOf=${AS_OF}`))
   const series = await median(51, () =>
@@ -108,7 +102,7 @@ await withBench('evaluate', async ({ db, tenantPool, address, admin }) => {
     `whole-partnership evaluation for ${PERIOD} over HTTP: ${whole.items.length} evaluations, ${(wholeBody.length / 1e6).toFixed(1)} MB of JSON; ${JSON.stringify(rags)}, ${flagged} flagged`,
     `floor (the same reads, same role, row-level security; ${floorRows} rows): median ${floor.toFixed(1)} ms (range ${spread(rounds.map((r) => r.floor))})`,
     `evaluation alternating with it: median ${wholeMs.toFixed(1)} ms (range ${spread(rounds.map((r) => r.whole))})`,
-    `ratio evaluation/floor, median of 9 alternating rounds: ${mid(ratios).toFixed(2)} (range ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}; goal: within 2x, and under 500 ms)`,
+    `ratio evaluation/floor, median of 9 alternating rounds: ${middle(ratios).toFixed(2)} (range ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}; goal: within 2x, and under 500 ms)`,
     `exception report (JSON): median ${exceptions.toFixed(1)} ms`,
     `single indicator series, 12 months: median ${series.toFixed(1)} ms (goal: under 20 ms)`,
     `peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB (service and load generator in one process)`,

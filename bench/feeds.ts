@@ -20,7 +20,7 @@ import { pipeline } from 'node:stream/promises'
 import { parseArgs } from 'node:util'
 import { FEED_CSV_OPTIONS } from '../src/modules/feeds/feeds.service.js'
 import { mulberry32 } from '../test/helper.js'
-import { peakRss, withBench } from './harness.js'
+import { middle, peakRss, withBench } from './harness.js'
 
 const { values } = parseArgs({
   options: {
@@ -108,8 +108,6 @@ async function parseFloor(file: string): Promise<number> {
   return Number(process.hrtime.bigint() - started) / 1e9
 }
 
-const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-
 await withBench(
   'feeds',
   async ({ address, admin, call, servicePid }) => {
@@ -162,8 +160,8 @@ await withBench(
           throw new Error(`import answered ${res.status}: ${JSON.stringify(answer).slice(0, 300)}`)
         imports.push({ seconds, inserted: answer.inserted, unchanged: answer.unchanged })
       }
-      const floor = medianOf(floors)
-      const imported = medianOf(imports.map((i) => i.seconds))
+      const floor = middle(floors)
+      const imported = middle(imports.map((i) => i.seconds))
       process.stdout.write(
         [
           `file: ${ROWS} rows (${(bytes / 2 ** 20).toFixed(1)} MiB), ${TYPES.length} crime types (14 mapped), ${LSOAS} LSOAs in ${AREAS} areas`,

@@ -149,17 +149,23 @@ export async function withBench(
   }
 }
 
+/** How long one run of a function takes, in milliseconds. */
+export async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint()
+  await fn()
+  return Number(process.hrtime.bigint() - start) / 1e6
+}
+
+/** The middle of some figures (the upper one of an even count). */
+export const middle = (values: readonly number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
 /** Median of a timed function's runs, in milliseconds, after one warm-up run. */
 export async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {
   await fn()
   const times: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint()
-    await fn()
-    times.push(Number(process.hrtime.bigint() - start) / 1e6)
-  }
-  times.sort((a, b) => a - b)
-  return times[Math.floor(times.length / 2)]!
+  for (let i = 0; i < runs; i++) times.push(await timed(fn))
+  return middle(times)
 }
 
 /** A process's peak resident memory so far (VmHWM), in MiB. */
