@@ -132,7 +132,13 @@ export function streamBodies(scope: FastifyInstance, mediaTypes: readonly string
     const timer = setTimeout(() => raw.destroy(), DRAIN_MS)
     timer.unref()
     raw.once('end', () => clearTimeout(timer))
-    raw.resume()
+    // Read and dropped: the body's reader left a 'readable' listener behind, and while one is there
+    // resume() does nothing (the socket stayed paused and the client's next write met a reset).
+    const drop = () => {
+      while (raw.read() !== null);
+    }
+    raw.on('readable', drop)
+    drop()
   })
 }
 

@@ -1,5 +1,5 @@
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import { sql } from 'kysely'
 import t from 'tap'
@@ -407,13 +407,15 @@ t.test('a large body refused in its first rows is read to its end, so the client
   const officer = await ctx.as('officer', 'alpha')
   // 32 MiB of CSV whose first row opens a quote that never closes.
   const chunk = Buffer.alloc(1 << 20, 'a')
+  const start = 'indicator,area,period,value\nNI 20,"'
+  const length = String(start.length + 32 * chunk.length)
   const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
     const request = http.request({
       port,
       host: '127.0.0.1',
       method: 'POST',
       path: '/partnerships/alpha/measurements/bulk',
-      headers: { ...officer, 'content-type': 'text/csv', 'content-length': String(32 * chunk.length + 37) },
+      headers: { ...officer, 'content-type': 'text/csv', 'content-length': length },
     })
     request.on('response', (res) => {
       let body = ''
@@ -421,7 +423,7 @@ t.test('a large body refused in its first rows is read to its end, so the client
       res.on('end', () => resolve({ status: res.statusCode!, body }))
     })
     request.on('error', reject)
-    request.write('indicator,area,period,value\nNI 20,"')
+    request.write(start)
     let sent = 0
     const more = () => {
       while (sent < 32) {
@@ -434,4 +436,42 @@ t.test('a large body refused in its first rows is read to its end, so the client
   })
   t.equal(answer.status, 400, 'the answer arrives, not a reset')
   t.match(JSON.parse(answer.body), { code: 'BATCH.MALFORMED' })
+
+  // As a client that sends its whole body before it reads anything (curl, most scripts): it reads the
+  // answer only once the last byte has gone. Were the connection closed with the rest unread, the next
+  // write would meet a reset and the answer would be lost with the socket.
+  const whole = await new Promise<string>((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1')
+    socket.pause()
+    socket.on('error', reject)
+    const head = [
+      'POST /partnerships/alpha/measurements/bulk HTTP/1.1',
+      'Host: 127.0.0.1',
+      `Authorization: ${officer.authorization}`,
+      'Content-Type: text/csv',
+      `Content-Length: ${length}`,
+      '',
+      start,
+    ].join('\r\n')
+    socket.write(head)
+    let sent = 0
+    const more = () => {
+      while (sent < 32) {
+        sent += 1
+        if (!socket.write(chunk)) return void socket.once('drain', more)
+      }
+      let read = ''
+      socket.on('data', (c: Buffer) => (read += c.toString('latin1')))
+      // The answer, once the connection has been left idle (the body read to its end, nothing more asked).
+      socket.on('end', () => resolve(read))
+      socket.setTimeout(2000, () => {
+        socket.destroy()
+        resolve(read)
+      })
+      socket.resume()
+    }
+    more()
+  })
+  t.match(whole, /^HTTP\/1\.1 400 /, 'a client that reads only after sending gets the answer too')
+  t.match(whole, /BATCH\.MALFORMED/)
 })
