@@ -1,10 +1,14 @@
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
+import { setTimeout as pause } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { mergeCodes } from './contract.js'
 import { problemResponses } from './problem.js'
+
+/** How long a 429 waits before it is sent (see the onSend hook below). */
+export const REFUSAL_PAUSE_MS = 50
 
 const rateLimited = (message: string, code = 'RATE.LIMITED') =>
   Object.assign(new Error(message), { statusCode: 429, code })
@@ -90,6 +94,13 @@ async function protectionPlugin(app: FastifyInstance, opts: { limits: Config['li
     errorResponseBuilder: (_request, context) =>
       rateLimited(`Rate limit of ${context.max} requests reached; retry in ${context.after}.`),
   })
+  // A refused client that comes straight back instead of after Retry-After (a loop on two connections sent
+  // 2,000-4,000 a second) takes the CPU that other partnerships' requests need: each refusal is answered
+  // only after a pause, which slows such a loop to a few dozen a second. Every 429 is decided before
+  // admission counts the request in flight, so the pause holds a socket and a timer, not a place.
+  app.addHook('onSend', async (_request, reply) => {
+    if (reply.statusCode === 429) await pause(REFUSAL_PAUSE_MS)
+  })
   // The current IETF draft (draft-ietf-httpapi-ratelimit-headers) names the policy and the state in two
   // structured fields; the earlier three headers stay for clients written against them.
   const window = Math.round(limits.rateLimitWindowMs / 1000)
@@ -107,9 +118,8 @@ async function protectionPlugin(app: FastifyInstance, opts: { limits: Config['li
       keyGenerator: (request) =>
         `heavy:${request.partnership === null ? `sub:${request.principal.subject}` : request.partnership.id}`,
     })
-    // After the access plugin's onRequest has named the partnership (or the caller); a refusal costs no query.
-    app.addHook('preHandler', async (request, reply) => {
-      if (request.routeOptions.config.heavy !== true || (request.partnership === null && !request.principal)) return
+    const budget = async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.partnership === null && !request.principal) return
       await refuseOver(
         heavyReads,
         request,
@@ -118,6 +128,11 @@ async function protectionPlugin(app: FastifyInstance, opts: { limits: Config['li
           `${request.partnership?.slug ?? 'This caller'} has asked for ${v.max} heavy reads (whole evaluations, reports, peer comparisons) in ${limits.heavyReadWindowMs / 1000} s, which is what one partnership (or one caller across partnerships) may ask of an instance; retry in ${v.ttlInSeconds} s.`,
         'RATE.HEAVY',
       )
+    }
+    // A route's own onRequest runs after the instance's, so the access plugin has named the partnership (or
+    // the caller); and before admission counts the request in flight, so a refusal holds no place there.
+    app.addHook('onRoute', (route) => {
+      if (route.config?.heavy === true) route.onRequest = [...[route.onRequest ?? []].flat(), budget]
     })
   }
   if (limits.rateLimitAddressMax === 0) return

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { Admission } from '../../src/plugins/admission.js'
+import { REFUSAL_PAUSE_MS } from '../../src/plugins/protection.js'
 import { loadConfig } from '../../src/config.js'
 import { buildTestApp, seedPartnerships } from '../helper.js'
 
@@ -51,6 +52,23 @@ t.test("a partnership's heavy reads have a budget per window: 429 RATE.HEAVY pas
   t.ok(Number(refused.headers['retry-after']) > 0, 'says when to come back')
   t.equal((await get('/partnerships/alpha/areas')).statusCode, 200, 'its other reads are not heavy')
   t.equal((await get('/partnerships/beta/evaluation?period=2010-09', 'beta')).statusCode, 200, 'beta has its own')
+})
+
+t.test('a refusal is answered after a pause, holding no place of admission meanwhile', async (t) => {
+  const ctx = await buildTestApp(t, { HEAVY_READ_MAX: '1', HEAVY_READ_WINDOW_MS: '60000' })
+  await seedPartnerships(ctx, 'alpha')
+  const headers = await ctx.as('viewer', 'alpha')
+  const whole = { method: 'GET' as const, url: '/partnerships/alpha/evaluation?period=2010-09', headers }
+  t.equal((await ctx.app.inject(whole)).statusCode, 200)
+  const started = performance.now()
+  const answer = ctx.app.inject(whole)
+  await new Promise((resolve) => setTimeout(resolve, REFUSAL_PAUSE_MS / 2))
+  t.equal(ctx.app.admission.inFlight, 0, 'the refused read is not counted in flight while it waits')
+  const refused = await answer
+  t.equal(refused.statusCode, 429)
+  t.equal(refused.json().code, 'RATE.HEAVY')
+  // A lower bound only: a slow machine answers later, never sooner.
+  t.ok(performance.now() - started >= REFUSAL_PAUSE_MS - 1, `answered no sooner than ${REFUSAL_PAUSE_MS} ms`)
 })
 
 t.test('requests without a valid token are rate-limited by address before any verification', async (t) => {
