@@ -11,7 +11,7 @@
  */
 import { sql } from 'kysely'
 import { AS_OF, buildDataset, PERIOD, YEARS } from './dataset.js'
-import { median, middle, timed, withBench } from './harness.js'
+import { median, middle, range, timed, withBench } from './harness.js'
 
 const INDICATORS = 200
 const AREAS = 10
@@ -89,7 +89,6 @@ await withBench('evaluate', async ({ db, tenantPool, address, admin }) => {
   await evaluation()
   const rounds: Array<{ floor: number; whole: number }> = []
   for (let i = 0; i < 9; i++) rounds.push({ floor: await timed(floorQuery), whole: await timed(evaluation) })
-  const spread = (values: number[]) => `${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)}`
   const floor = middle(rounds.map((r) => r.floor))
   const wholeMs = middle(rounds.map((r) => r.whole))
   const ratios = rounds.map((r) => r.whole / r.floor)
@@ -100,9 +99,15 @@ await withBench('evaluate', async ({ db, tenantPool, address, admin }) => {
   const report = [
     `data: ${n} measurements (${INDICATORS} indicators x ${AREAS} areas x ${YEARS * 12} months), ${INDICATORS * AREAS * YEARS} targets; built in ${loadSeconds.toFixed(1)} s`,
     `whole-partnership evaluation for ${PERIOD} over HTTP: ${whole.items.length} evaluations, ${(wholeBody.length / 1e6).toFixed(1)} MB of JSON; ${JSON.stringify(rags)}, ${flagged} flagged`,
-    `floor (the same reads, same role, row-level security; ${floorRows} rows): median ${floor.toFixed(1)} ms (range ${spread(rounds.map((r) => r.floor))})`,
-    `evaluation alternating with it: median ${wholeMs.toFixed(1)} ms (range ${spread(rounds.map((r) => r.whole))})`,
-    `ratio evaluation/floor, median of 9 alternating rounds: ${middle(ratios).toFixed(2)} (range ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}; goal: within 2x, and under 500 ms)`,
+    `floor (the same reads, same role, row-level security; ${floorRows} rows): median ${floor.toFixed(1)} ms (range ${range(
+      rounds.map((r) => r.floor),
+      0,
+    )})`,
+    `evaluation alternating with it: median ${wholeMs.toFixed(1)} ms (range ${range(
+      rounds.map((r) => r.whole),
+      0,
+    )})`,
+    `ratio evaluation/floor, median of 9 alternating rounds: ${middle(ratios).toFixed(2)} (range ${range(ratios, 2)}; goal: within 2x, and under 500 ms)`,
     `exception report (JSON): median ${exceptions.toFixed(1)} ms`,
     `single indicator series, 12 months: median ${series.toFixed(1)} ms (goal: under 20 ms)`,
     `peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB (service and load generator in one process)`,

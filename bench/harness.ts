@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import pg from 'pg'
 import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
+import { DEFAULT_HEAVY_READ_THREADS, loadConfig } from '../src/config.js'
 import { createDb, createPool, withDatabase, type Db } from '../src/db/client.js'
 import { TENANT_ROLE } from '../src/db/tenancy.js'
 import { startEmbeddedPostgres } from '../src/db/embedded.js'
@@ -46,7 +46,14 @@ async function serviceProcess(
 ): Promise<{ address: string; child: ChildProcess }> {
   if (built)
     execFileSync(process.execPath, [path.resolve('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'])
-  const entry = built ? [path.resolve('dist/src/server.js')] : ['--import', 'tsx', path.resolve('src/server.ts')]
+  // BENCH_CPU_PROF=<folder>: the service writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', '--cpu-prof-interval=200', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : []
+  const entry = [
+    ...profile,
+    ...(built ? [path.resolve('dist/src/server.js')] : ['--import', 'tsx', path.resolve('src/server.ts')]),
+  ]
   const child = spawn(process.execPath, entry, {
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', MIGRATE_ON_START: 'false', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -94,7 +101,9 @@ export async function withBench(
   try {
     await migrateToLatest(db)
     // Benchmarks time the work, so the heavy-read budget is off unless one asks for it (bench:load part 4).
-    const service = { HEAVY_READ_MAX: '0', ...env }
+    // The service's NODE_ENV is test (for the development key), which would keep heavy reads on the main
+    // thread: they run on their thread, as deployed.
+    const service = { HEAVY_READ_MAX: '0', HEAVY_READ_THREADS: String(DEFAULT_HEAVY_READ_THREADS), ...env }
     const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: tmp, DATABASE_URL: url, ...service })
     // Made before the service starts, so both sign and verify with it.
     const key = await loadOrCreateDevKey(config.auth.devKeyFile)
@@ -159,6 +168,10 @@ export async function timed(fn: () => Promise<unknown>): Promise<number> {
 /** The middle of some figures (the upper one of an even count). */
 export const middle = (values: readonly number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+/** The lowest and highest of some figures, as "low-high". */
+export const range = (values: readonly number[], digits = 1): string =>
+  `${Math.min(...values).toFixed(digits)}-${Math.max(...values).toFixed(digits)}`
 
 /** Median of a timed function's runs, in milliseconds, after one warm-up run. */
 export async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {

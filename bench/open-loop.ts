@@ -61,7 +61,8 @@ const end = start + o.seconds * 1000
 await new Promise<void>((resolve) => {
   const timer = setInterval(() => {
     const now = Math.min(performance.now(), end)
-    const due = Math.floor(((now - start) / 1000) * o.rate)
+    // Request k is due k / rate seconds after the start: send each as soon as it is due, and time it from then.
+    const due = Math.min(Math.floor(((now - start) / 1000) * o.rate) + 1, Math.round(o.seconds * o.rate))
     while (sent < due) send(start + (sent * 1000) / o.rate)
     if (now >= end) {
       clearInterval(timer)

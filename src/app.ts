@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import type pg from 'pg'
 import type { Config } from './config.js'
 import accessPlugin from './plugins/access.js'
+import heavyThreadsPlugin, { THREAD_REQUEST_ID } from './plugins/heavy-threads.js'
 import idempotencyPlugin from './plugins/idempotency.js'
 import authPlugin from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
@@ -109,7 +110,12 @@ export interface AppOptions {
   config: Config
   pool: pg.Pool
   logger?: FastifyBaseLogger
+  /** This app is a heavy-read thread's (src/worker.ts): it takes the request's id from the main thread. */
+  thread?: true
 }
+
+/** The heavy-read thread's entry: the built file beside this one, or the source under tsx. */
+const THREAD_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url)
 
 const SHARED_SCHEMAS = [
   PartnershipSchema,
@@ -210,7 +216,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
     // The service names each request itself; an id the client sends is kept as its correlation id.
-    genReqId: () => randomUUID(),
+    genReqId: (req) => {
+      const given = options.thread ? req.headers[THREAD_REQUEST_ID] : undefined
+      return typeof given === 'string' ? given : randomUUID()
+    },
     bodyLimit: config.http.bodyLimitBytes,
     requestTimeout: config.http.requestTimeoutMs,
     // In-flight requests finish on close; idle keep-alive sockets do not hold shutdown up.
@@ -310,6 +319,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
 
   await app.register(healthRoutes)
+  await app.register(heavyThreadsPlugin, {
+    config,
+    databaseUrl: options.pool.options.connectionString!,
+    entry: THREAD_ENTRY,
+  })
   await app.register(async (api) => {
     await api.register(protectionPlugin, { limits: config.limits })
     await api.register(accessPlugin, {
@@ -321,6 +335,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     })
     await api.register(idempotencyPlugin)
     await api.register(uploadsPlugin, { limits: config.limits })
+    // A thread answers heavy reads only: the rest of its routes keep their handlers (never called there)
+    // without schemas, so it compiles no validator or serialiser for them (some 100 MB of a second app).
+    if (options.thread)
+      api.addHook('onRoute', (route) => {
+        if (route.config?.heavy !== true) route.schema = undefined
+      })
     await api.register(partnershipRoutes, { prefix: '/partnerships' })
     const scoped = '/partnerships/:partnership'
     await api.register(areaRoutes, { prefix: `${scoped}/areas` })

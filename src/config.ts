@@ -47,6 +47,8 @@ export interface Config {
     /** The contract's heavy reads (x-heavy) per partnership per window, on each instance; 0 for none. */
     heavyReadMax: number
     heavyReadWindowMs: number
+    /** Worker threads that answer the heavy reads (plugins/heavy-threads.ts); 0 answers them on the main thread. */
+    heavyReadThreads: number
   }
   auth: {
     issuer: string
@@ -194,6 +196,9 @@ function str(env: Env, name: string): string | undefined {
 /** A partnership's heavy reads per window on an instance: two a second, a committee paper's worth. */
 export const DEFAULT_HEAVY_READ_MAX = 8
 
+/** Threads answering heavy reads beside the main thread (plugins/heavy-threads.ts). */
+export const DEFAULT_HEAVY_READ_THREADS = 1
+
 export function loadConfig(env: Env = process.env): Config {
   const webhookTimeoutMs = int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000)
   const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
@@ -253,6 +258,8 @@ export function loadConfig(env: Env = process.env): Config {
       rateLimitWindowMs: int(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000),
       heavyReadMax: int(env, 'HEAVY_READ_MAX', DEFAULT_HEAVY_READ_MAX, 0),
       heavyReadWindowMs: int(env, 'HEAVY_READ_WINDOW_MS', 4000, 1000),
+      // In tests the heavy reads run on the main thread unless a test asks: a thread is a second app to start.
+      heavyReadThreads: int(env, 'HEAVY_READ_THREADS', nodeEnv === 'test' ? 0 : DEFAULT_HEAVY_READ_THREADS, 0, 16),
     },
     auth: {
       issuer,

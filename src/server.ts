@@ -1,7 +1,7 @@
-import pino from 'pino'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { openDatabase } from './db/open.js'
+import { createLogger } from './logger.js'
 
 function configOrExit(): Config {
   try {
@@ -14,12 +14,7 @@ function configOrExit(): Config {
 }
 
 const config = configOrExit()
-const logger = pino({
-  level: config.logLevel,
-  ...(config.logPretty
-    ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
-    : {}),
-})
+const logger = createLogger(config)
 
 async function main(): Promise<void> {
   const database = await openDatabase(config, logger, { migrate: config.migrateOnStart })

@@ -66,7 +66,7 @@ const LAYERS: ReadonlyArray<readonly string[]> = [
   ['db', 'http'],
   ['plugins'],
   ['modules'],
-  ['app.ts', 'server.ts', 'config.ts', 'cli'],
+  ['app.ts', 'server.ts', 'worker.ts', 'config.ts', 'logger.ts', 'cli'],
 ]
 
 t.test('imports run downward only: domain, then db and http, then plugins, then modules, then the app', async (t) => {
