@@ -19,6 +19,7 @@ import { Admission, admittingServer } from './plugins/admission.js'
 import uploadsPlugin from './plugins/uploads.js'
 import jobsPlugin from './modules/events/events.jobs.js'
 import { eventRoutes } from './modules/events/events.routes.js'
+import { publicRoutes } from './modules/public/public.routes.js'
 import { egressPolicy } from './modules/webhooks/egress.js'
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js'
 import { DeliverySchema, EventSchema, WebhookSchema } from './modules/webhooks/webhooks.schemas.js'
@@ -386,6 +387,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       policy: egressPolicy(config),
     })
     await api.register(eventRoutes, { prefix: `${scoped}/events` })
+    await api.register(publicRoutes, { prefix: '/public/:partnership' })
   })
   return app
 }

@@ -171,6 +171,7 @@ const DECLARED_HEADERS = [
   'www-authenticate',
   'content-disposition',
   'idempotent-replayed',
+  'cache-control',
 ]
 
 /**

@@ -29,6 +29,8 @@ export interface PartnershipTable {
   strictValidation: Generated<boolean>
   persistentRedPeriods: Generated<number>
   viewerMinimumStatus: Generated<MeasurementStatus>
+  /** Its published figures, their evaluation and its issued rounds are open to anyone (/public). */
+  publicView: Generated<boolean>
   archived: Generated<boolean>
   version: Generated<number>
   createdAt: Generated<Date>

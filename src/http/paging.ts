@@ -35,3 +35,11 @@ export function pageCursor<T extends unknown[]>(
 }
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/** A cursor over rows in period order (then id): the measurements' lists. */
+export const periodCursor = (list: string, filters: Record<string, unknown>) =>
+  pageCursor<[string, string]>(
+    { list, filters },
+    ([start, id]) =>
+      typeof start === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(start) && typeof id === 'string' && UUID_PATTERN.test(id),
+  )

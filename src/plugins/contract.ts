@@ -51,7 +51,7 @@ export interface OperationShape {
   scoped: boolean
   /** Takes a page cursor, a sort, or a period. */
   query: readonly string[]
-  /** Answers authenticated callers, so the per-client rate limit's headers go with its answers. */
+  /** Behind the per-client rate limit (authenticated callers, and the public view's by address): its headers go with its answers. */
   limited: boolean
   problems: ProblemCodes
 }
@@ -79,7 +79,9 @@ const string = (description: string): Header => ({ description, schema: { type: 
 
 const HEADERS = {
   'x-request-id': string('The id the service gave this request: in its logs, in problems, in the audit trail'),
-  etag: string('The version of the record answered ("3"): send it as If-Match to change the record'),
+  etag: string(
+    'The version of what is answered: a record\'s ("3"), to send as If-Match to change it; or a public answer\'s, to send as If-None-Match',
+  ),
   location: string('Where the record made can be read'),
   'retry-after': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } as Header,
   'ratelimit-policy': string(
@@ -103,6 +105,7 @@ const HEADERS = {
   'www-authenticate': string('Bearer realm="safer-partnerships", with error="invalid_token" when a token was sent'),
   'content-disposition': string('The file name to save a CSV, PDF or printable page as: attachment; filename="..."'),
   'idempotent-replayed': string('true: this answer is the replay of an earlier request with the same Idempotency-Key'),
+  'cache-control': string('How long anyone may keep this public answer: public, max-age=300'),
 } as Record<string, Header>
 
 const HEADER_NAMES: Record<string, string> = {
@@ -119,11 +122,12 @@ const HEADER_NAMES: Record<string, string> = {
   'www-authenticate': 'WwwAuthenticate',
   'content-disposition': 'ContentDisposition',
   'idempotent-replayed': 'IdempotentReplayed',
+  'cache-control': 'CacheControl',
 }
 
 /** The headers an answer with the status carries, as references to the document's components. */
 export function responseHeaders(
-  shape: OperationShape & { etag: boolean; replayable: boolean },
+  shape: OperationShape & { etag: boolean; replayable: boolean; open: boolean },
   status: number,
   mediaTypes: readonly string[],
 ): Record<string, { $ref: string }> {
@@ -138,6 +142,7 @@ export function responseHeaders(
   if (ok && mediaTypes.some((t) => ['text/csv', 'application/pdf', 'text/html'].includes(t)))
     names.push('content-disposition')
   if (ok && shape.replayable) names.push('idempotent-replayed')
+  if (ok && shape.open) names.push('cache-control')
   return Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${HEADER_NAMES[name]}` }]))
 }
 
@@ -246,9 +251,12 @@ export function completeContract<
         method,
         scoped: path.startsWith('/partnerships/{partnership}'),
         query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
-        limited: op['x-access'] !== undefined && op['x-access'].scope !== 'public',
+        // The public view is in the API's scope: its anonymous callers are limited by their address.
+        limited: op['x-access'] !== undefined && (op['x-access'].scope !== 'public' || path.startsWith('/public/')),
         // Bulk writes and imports claim their key in their own transaction and say when they replay.
         replayable: method === 'post' && /\/(bulk|imports)$/.test(path),
+        // The public view's answers may be kept by any cache.
+        open: path.startsWith('/public/'),
         problems: op['x-problems'] ?? {},
         etag: op['x-etag'] === true,
       }

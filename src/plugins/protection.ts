@@ -17,6 +17,18 @@ type Limiter = ReturnType<FastifyInstance['createRateLimit']>
 /** What a limiter answers once a key has gone past its count. */
 type Refusal = Extract<Awaited<ReturnType<Limiter>>, { isAllowed: false }>
 
+/**
+ * Whose budget a heavy read spends: its partnership's; a read across partnerships (the side-by-side
+ * overview) its caller's; a public view's (no token) the partnership's public budget, apart from its
+ * members', so that anonymous readers cannot spend what the members need.
+ */
+function budgetOf(request: FastifyRequest): { key: string; who: string } {
+  if (request.partnership !== null) return { key: request.partnership.id, who: request.partnership.slug }
+  if (request.principal) return { key: `sub:${request.principal.subject}`, who: 'This caller' }
+  const slug = (request.params as { partnership?: string }).partnership ?? ''
+  return { key: `public:${slug}`, who: `The public view of ${slug}` }
+}
+
 /** A limiter of our own hooks: past its count, 429 with Retry-After and the detail given. */
 async function refuseOver(
   limiter: Limiter,
@@ -114,21 +126,17 @@ async function protectionPlugin(app: FastifyInstance, opts: { limits: Config['li
     const heavyReads = app.createRateLimit({
       max: limits.heavyReadMax,
       timeWindow: limits.heavyReadWindowMs,
-      // A read across partnerships (the side-by-side overview) is its caller's to budget.
-      keyGenerator: (request) =>
-        `heavy:${request.partnership === null ? `sub:${request.principal.subject}` : request.partnership.id}`,
+      keyGenerator: (request) => `heavy:${budgetOf(request).key}`,
     })
-    const budget = async (request: FastifyRequest, reply: FastifyReply) => {
-      if (request.partnership === null && !request.principal) return
-      await refuseOver(
+    const budget = async (request: FastifyRequest, reply: FastifyReply) =>
+      refuseOver(
         heavyReads,
         request,
         reply,
         (v) =>
-          `${request.partnership?.slug ?? 'This caller'} has asked for ${v.max} heavy reads (whole evaluations, reports, peer comparisons) in ${limits.heavyReadWindowMs / 1000} s, which is what one partnership (or one caller across partnerships) may ask of an instance; retry in ${v.ttlInSeconds} s.`,
+          `${budgetOf(request).who} has asked for ${v.max} heavy reads (whole evaluations, reports, peer comparisons) in ${limits.heavyReadWindowMs / 1000} s, which is what one partnership (or one caller across partnerships) may ask of an instance; retry in ${v.ttlInSeconds} s.`,
         'RATE.HEAVY',
       )
-    }
     // A route's own onRequest runs after the instance's, so the access plugin has named the partnership (or
     // the caller); and before admission counts the request in flight, so a refusal holds no place there.
     app.addHook('onRoute', (route) => {

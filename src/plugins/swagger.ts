@@ -29,6 +29,11 @@ export const API_TAGS = [
   { name: 'Funding', description: 'Funding streams, allocations and bids through the staged approval process' },
   { name: 'Risks', description: 'The risk register: scored risks, assessments over time, heat maps' },
   {
+    name: 'Public view',
+    description:
+      "Without a token: a partnership that opted in shows its priorities, published figures, the evaluation on them and its issued rounds (seed 003 section 11: quarterly public performance reporting). Never a provisional figure, commentary, an action or a person's name",
+  },
+  {
     name: 'Rounds',
     description:
       "The reporting round: theme groups' returns, PMG's curation of the exceptions, and the issued report, frozen",

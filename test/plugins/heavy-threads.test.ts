@@ -68,7 +68,16 @@ t.test('heavy reads are answered by a thread exactly as the main thread answers 
     '/partnerships/{partnership}/reports/exceptions': ['?period=2010-09', '?period=2010-09&format=csv'],
     '/partnerships/{partnership}/reports/performance': ['?period=2010-09', '?period=2010-09&format=csv'],
     '/overview': [`?period=2010-09&partnerships=${EL},peterborough`, '?period=2010-09&partnerships=nowhere'],
+    '/public/{partnership}/evaluation': ['?period=2010-09'],
+    '/public/{partnership}/rounds/{id}': [''],
   }
+  const opened = await ctx.app.inject({
+    method: 'PATCH',
+    url: `/partnerships/${EL}`,
+    headers: { ...(await ctx.as('admin', EL)), 'if-match': '*' },
+    payload: { publicView: true },
+  })
+  t.equal(opened.statusCode, 200, 'its public view open too')
   const headers = await ctx.as('viewer', EL, {
     memberships: [
       { partnership: EL, role: 'viewer' },

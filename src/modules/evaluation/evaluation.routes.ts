@@ -8,7 +8,7 @@ import { asTenant } from '../../db/tenancy.js'
 import { DomainError } from '../../domain/errors.js'
 import { today } from '../../http/clock.js'
 import { JsonOrCsv, PartnershipParams } from '../../http/schemas.js'
-import { ambiguousMonth, dateRange, parsePeriod } from '../../domain/periods.js'
+import { ambiguousMonth } from '../../domain/periods.js'
 import { seriesChart } from './evaluation.chart.js'
 import {
   EvaluationQuery,
@@ -23,7 +23,7 @@ import {
   SeriesSchema,
 } from './evaluation.schemas.js'
 
-import { createEvaluationService, inBrief, type Tenant } from './evaluation.service.js'
+import { closingDay, createEvaluationService, inBrief, type Tenant } from './evaluation.service.js'
 import { REPORT_COLUMNS, reportCsv } from './evaluation.csv.js'
 
 const tags = ['Evaluation']
@@ -33,12 +33,6 @@ const knownAtTime = (knownAt: string | undefined) =>
   knownAt === undefined
     ? undefined
     : new Date(/^\d{4}-\d{2}-\d{2}$/.test(knownAt) ? `${knownAt}T23:59:59.999Z` : knownAt)
-/** The default as-of date of a reporting period: today, or its last day once that has passed. */
-function closingDay(period: string, fyStartMonth: number): string {
-  const end = dateRange(parsePeriod(period, fyStartMonth, 'querystring.period')).end
-  const now = today()
-  return end < now ? end : now
-}
 
 /** An answer for a period that could have meant a year says how it was read (periods.ts, ambiguousMonth). */
 function withWarning<T extends object>(answer: T, period: string, fyStartMonth: number): T & { warnings?: string[] } {

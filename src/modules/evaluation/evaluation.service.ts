@@ -20,6 +20,7 @@ import { createBenchmarkingService } from '../benchmarking/benchmarking.service.
 import { periodStep, seriesKind, unitFactor } from '../../domain/indicators.js'
 import { exposureOf, populationFor } from '../../domain/benchmarking/population.js'
 import { dateRange, lastMonth, monthIndex, parsePeriod, periodContaining, type Period } from '../../domain/periods.js'
+import { today } from '../../http/clock.js'
 import {
   evaluationData,
   indicatorFrequency,
@@ -211,6 +212,13 @@ const indicatorSummary = (i: IndicatorRow): EvaluatedItem['indicator'] => ({
 })
 
 /** The partnership evaluated, as the request knows it: its id and the year-start month periods are read in. */
+/** The default as-of date of a reporting period: today, or its last day once that has passed. */
+export function closingDay(period: string, fyStartMonth: number): string {
+  const end = dateRange(parsePeriod(period, fyStartMonth, 'querystring.period')).end
+  const now = today()
+  return end < now ? end : now
+}
+
 export interface Tenant {
   id: string
   financialYearStartMonth: number

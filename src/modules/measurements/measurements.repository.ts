@@ -329,6 +329,27 @@ export function listMeasurements(db: Db, partnershipId: string, filter: Measurem
   return filtered(db.selectFrom('measurement').select(MEASUREMENT_COLUMNS), partnershipId, filter).execute()
 }
 
+/** What of a published figure anyone may read (the public view): the figure, never who sent it or why. */
+export const PUBLISHED_COLUMNS = [
+  'measurement.id',
+  'measurement.indicatorId',
+  'measurement.areaId',
+  'measurement.period',
+  'measurement.periodStart',
+  'measurement.periodEnd',
+  'measurement.value',
+  'measurement.numerator',
+  'measurement.denominator',
+] as const
+
+/** The partnership's published figures matching the filter, in period order (then id), one keyset page. */
+export function listPublished(db: Db, partnershipId: string, filter: Omit<MeasurementFilter, 'status'>) {
+  return filtered(db.selectFrom('measurement').select(PUBLISHED_COLUMNS), partnershipId, {
+    ...filter,
+    status: 'published',
+  }).execute()
+}
+
 /** The ids of the indicator (by id or reference) and area (by id or code) a measurement's path names. */
 export async function keyIds(db: Db, partnershipId: string, indicator: string, area: string) {
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

@@ -7,7 +7,7 @@ import { asTenant } from '../../db/tenancy.js'
 import { dateWindow } from '../../domain/periods.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { actorOf } from '../resource/resource.routes.js'
-import { pageCursor, UUID_PATTERN } from '../../http/paging.js'
+import { periodCursor } from '../../http/paging.js'
 import {
   CsvAnswer,
   JsonOrCsv,
@@ -292,9 +292,4 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
 export default measurementRoutes
 
 /** The measurement list pages on (period start, id), for the filters it was made with. */
-const listCursor = (filters: Record<string, unknown>) =>
-  pageCursor<[string, string]>(
-    { list: 'measurements', filters },
-    ([start, id]) =>
-      typeof start === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(start) && typeof id === 'string' && UUID_PATTERN.test(id),
-  )
+const listCursor = (filters: Record<string, unknown>) => periodCursor('measurements', filters)

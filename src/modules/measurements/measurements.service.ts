@@ -20,6 +20,8 @@ import { RowCheckerBase, runBatch, type BulkAnswer, type BulkOptions } from '../
 import { WrittenLatest } from '../evaluation/evaluation.queue.js'
 
 export type { BulkAnswer, BulkOptions, BulkResult } from '../batch/batch.service.js'
+/** Published figures, as the public view reads them. */
+export { listPublished } from './measurements.repository.js'
 import {
   emptyColumns,
   findMeasurement,

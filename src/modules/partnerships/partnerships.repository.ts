@@ -13,6 +13,7 @@ const COLUMNS = [
   'strictValidation',
   'persistentRedPeriods',
   'viewerMinimumStatus',
+  'publicView',
   'archived',
   'version',
   'createdAt',

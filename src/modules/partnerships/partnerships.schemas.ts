@@ -40,6 +40,11 @@ const ViewerStatus = StringEnum(MEASUREMENT_STATUSES, {
     "The least settled figure the partnership's viewers (scrutiny members) see in its evaluation and reports: published shows them published figures only (default provisional: every figure)",
 })
 
+const PublicView = Type.Boolean({
+  description:
+    'Its published figures, the evaluation on them and its issued rounds are open to anyone without a token, under /public/{partnership} (default false)',
+})
+
 export const PartnershipSchema = Type.Object(
   {
     ...RecordFields,
@@ -52,6 +57,7 @@ export const PartnershipSchema = Type.Object(
     strictValidation: Strict,
     persistentRedPeriods: PersistentRed,
     viewerMinimumStatus: ViewerStatus,
+    publicView: PublicView,
   },
   { $id: 'Partnership', additionalProperties: false, description: 'A Community Safety Partnership: the tenant' },
 )
@@ -93,6 +99,7 @@ export const UpdatePartnershipSchema = Type.Object(
     strictValidation: Type.Optional(Strict),
     persistentRedPeriods: Type.Optional(PersistentRed),
     viewerMinimumStatus: Type.Optional(ViewerStatus),
+    publicView: Type.Optional(PublicView),
     archived: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },
