@@ -1,7 +1,7 @@
 /**
  * One autocannon run in its own process (so the load generator does not share the service's event loop),
- * configured by JSON on stdin; prints autocannon's result as JSON. `paths`, when given, are cycled
- * through request by request, e.g. to write many different measurements.
+ * configured by JSON on stdin; prints autocannon's result as JSON. `paths` and `authorizations`, when
+ * given, are cycled through request by request: many different measurements written, many callers' tokens.
  */
 import autocannon from 'autocannon'
 
@@ -14,12 +14,14 @@ interface Options {
   body?: string
   rate?: number
   paths?: string[]
+  authorizations?: string[]
 }
 
 let input = ''
 for await (const chunk of process.stdin) input += chunk
 const o = JSON.parse(input) as Options
 let next = 0
+const cycled = (list: string[] | undefined) => (list === undefined ? undefined : list[next % list.length]!)
 const result = await autocannon({
   url: o.url,
   connections: o.connections,
@@ -28,8 +30,23 @@ const result = await autocannon({
   ...(o.method ? { method: o.method } : {}),
   ...(o.body ? { body: o.body } : {}),
   ...(o.rate ? { overallRate: o.rate } : {}),
-  ...(o.paths
-    ? { requests: [{ setupRequest: (req) => ({ ...req, path: o.paths![next++ % o.paths!.length]! }) }] }
+  ...(o.paths || o.authorizations
+    ? {
+        requests: [
+          {
+            setupRequest: (req) => {
+              const path = cycled(o.paths) ?? req.path
+              const authorization = cycled(o.authorizations)
+              next += 1
+              return {
+                ...req,
+                path,
+                ...(authorization === undefined ? {} : { headers: { ...req.headers, authorization } }),
+              }
+            },
+          },
+        ],
+      }
     : {}),
 })
 process.stdout.write(JSON.stringify(result))

@@ -2,7 +2,7 @@
  * What every benchmark needs: a fresh database (DATABASE_URL's server, else a throwaway embedded
  * Postgres), migrated, the service listening on it, a way to mint tokens, and a partnership to work in.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -179,6 +179,14 @@ export async function median(runs: number, fn: () => Promise<unknown>): Promise<
   const times: number[] = []
   for (let i = 0; i < runs; i++) times.push(await timed(fn))
   return middle(times)
+}
+
+/**
+ * Starts a process's peak resident memory (VmHWM) afresh from what it holds now (Linux: clear_refs 5), so a
+ * peak read after a phase is that phase's, not the highest of the run so far.
+ */
+export function resetPeakRss(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5')
 }
 
 /** A process's peak resident memory so far (VmHWM), in MiB. */

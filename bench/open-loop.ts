@@ -16,6 +16,8 @@ interface Options {
   seconds: number
   connections: number
   headers?: Record<string, string>
+  /** Bearer headers sent in turn, one request each: many callers, as a real load has. */
+  authorizations?: string[]
 }
 
 let input = ''
@@ -37,7 +39,10 @@ function send(due: number): void {
       host: target.hostname,
       port: target.port,
       path: target.pathname + target.search,
-      headers: o.headers ?? {},
+      headers: {
+        ...o.headers,
+        ...(o.authorizations ? { authorization: o.authorizations[sent % o.authorizations.length]! } : {}),
+      },
     },
     (res) => {
       res.resume()
