@@ -19,15 +19,33 @@ export const agencies = [
     dataSupplied: 'Deliberate primary and secondary fires',
   },
   { name: 'NHS Peterborough', role: 'responsible_authority', dataSupplied: 'Drug users in effective treatment' },
-  { name: 'Cambridgeshire Probation Service', role: 'responsible_authority', dataSupplied: null },
+  {
+    name: 'Cambridgeshire Probation Service',
+    role: 'responsible_authority',
+    dataSupplied: 'Re-offending of prolific and priority offenders',
+  },
 ] as const
 
 export const priorities = [
   { code: 'SAC', name: 'Serious Acquisitive Crime', description: 'Section 8.1.', objectives: [] },
   { code: 'ASB', name: 'Anti Social Behaviour', description: 'Section 8.2.', objectives: [] },
   { code: 'DA', name: 'Domestic Abuse', description: 'Section 8.3: repeat cases reviewed by MARAC.', objectives: [] },
+  {
+    code: 'SSV',
+    name: 'Serious Sexual Violence',
+    description:
+      'Sections 4.4 and 8.4: specialist support for victims through the Sexual Assault Referral Centre (open since January 2010); its figures are being collected.',
+    objectives: [],
+  },
   { code: 'VC', name: 'Violent Crime', description: 'Section 8.5.', objectives: [] },
   { code: 'RS', name: 'Road Safety', description: 'Section 8.6: targeted on calendar years.', objectives: [] },
+  {
+    code: 'IOM',
+    name: 'Integrated Offender Management',
+    description:
+      'Sections 4.1.2 and 7.7: the Prolific and Priority Offenders Scheme redesigned, the Drugs Intervention Programme aligned with it.',
+    objectives: [],
+  },
   {
     code: 'SAT',
     name: 'Satisfaction Levels',
@@ -221,6 +239,48 @@ export const indicators: DemoIndicator[] = [
     ...police,
     targets: [{ area: PB, period: '2009', target: 'tbc' }],
   },
+  // Performance measures the plan names without figures or targets yet ("Data to be updated at end of
+  // financial year"; NI 26's is being collected since the SARC opened): they are grey until figures come.
+  {
+    reference: 'NI 111',
+    name: 'First time entrants to the Youth Justice System aged 10-17',
+    priority: 'SAC',
+    polarity: 'lower_better',
+    unit: 'count',
+    frequency: 'annual',
+    aggregation: 'sum',
+    source: 'Peterborough City Council',
+    // The Youth Offending Service's year, a quarter after it ends.
+    dataLagDays: 91,
+    targets: [],
+  },
+  {
+    reference: 'NI 26',
+    name: 'Specialist support for victims of serious sexual offences',
+    priority: 'SSV',
+    polarity: 'higher_better',
+    unit: 'count',
+    frequency: 'quarterly',
+    aggregation: 'sum',
+    source: 'NHS Peterborough',
+    // The SARC's quarterly return.
+    dataLagDays: 42,
+    targets: [],
+  },
+  {
+    reference: 'NI 30',
+    name: 'Re-offending rate of prolific and priority offenders',
+    priority: 'IOM',
+    polarity: 'lower_better',
+    unit: 'percentage',
+    frequency: 'quarterly',
+    aggregation: 'latest',
+    decimalPlaces: 1,
+    source: 'Cambridgeshire Probation Service',
+    // Probation's quarterly figure, as East Lincolnshire's probation figures come.
+    dataLagDays: 42,
+    targets: [],
+  },
   {
     reference: 'NI 21',
     name: 'Dealing with local concerns about anti-social behaviour and crime by the council and police',
@@ -316,7 +376,21 @@ export const groups: DemoGroup[] = [
     'Violent crime theme lead',
     'Hate crime with the Racial Equality Council.',
   ),
+  taskAndFinish(
+    'SSV',
+    'Serious Sexual Violence',
+    NHS,
+    'Serious sexual violence theme lead',
+    'Led by NHS Peterborough; oversees the work on street sex work too.',
+  ),
   taskAndFinish('RS', 'Road Safety', COUNCIL, 'Road safety theme lead', 'Led by Peterborough City Council.'),
+  taskAndFinish(
+    'IOM',
+    'Integrated Offender Management',
+    COUNCIL,
+    'Integrated offender management theme lead',
+    'Led by Peterborough City Council: the Prolific and Priority Offenders Scheme.',
+  ),
   {
     name: 'Performance Challenge meeting',
     kind: 'performance',
@@ -351,6 +425,10 @@ export const rounds: DemoRound[] = [
       'Domestic Abuse Task and Finish Group':
         'MARAC heard 27 cases in May, 10 of them repeats; the IDVA service reviews referrals from the police.',
       'Violent Crime Task and Finish Group': 'City-centre night-time economy work with the licensed trade continues.',
+      'Serious Sexual Violence Task and Finish Group':
+        'Preparing the Sexual Assault Referral Centre with the PCT; a focus group on street sex work is planned.',
+      'Integrated Offender Management Task and Finish Group':
+        'The redesign of the Prolific and Priority Offenders Scheme continues; the cohort is being refreshed.',
       'Road Safety Task and Finish Group':
         'KSI casualties for the calendar year to April are within profile; targets for 2009 are to be confirmed.',
     },

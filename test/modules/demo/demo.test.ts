@@ -70,15 +70,15 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
     partnership: 3,
     area: 9,
     agency: 25,
-    priority: 14,
+    priority: 16,
     objective: 14,
     theme: 2,
-    indicator: 35,
+    indicator: 38,
     target: 50,
     measurement: 426,
     measurementRevision: 0,
-    partnershipGroup: 17,
-    groupMember: 33,
+    partnershipGroup: 19,
+    groupMember: 35,
     actionItem: 33,
     actionMilestone: 70,
     fundingStream: 2,
@@ -109,6 +109,29 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
     priorities.json().items.map((p: { code: string }) => p.code),
     ['P3', 'P1', 'P4', 'P2'],
     'a viewer lists its priorities',
+  )
+  // Seed 003 section 4: "These are the priority areas of this Partnership Plan", and 8.7's satisfaction.
+  const pbPriorities = await ctx.app.inject({
+    method: 'GET',
+    url: '/partnerships/peterborough/priorities?limit=50',
+    headers: await ctx.as('viewer', 'peterborough'),
+  })
+  t.same(
+    pbPriorities
+      .json()
+      .items.map((p: { name: string }) => p.name)
+      .sort(),
+    [
+      'Anti Social Behaviour',
+      'Domestic Abuse',
+      'Integrated Offender Management',
+      'Road Safety',
+      'Satisfaction Levels',
+      'Serious Acquisitive Crime',
+      'Serious Sexual Violence',
+      'Violent Crime',
+    ],
+    "Peterborough's eight priorities, as its plan lists them",
   )
   const districts = await ctx.app.inject({
     method: 'GET',
