@@ -111,11 +111,12 @@ async function loadRecords(
   const indicatorService = createIndicatorService(db)
   const targetService = createTargetService(db)
   const indicatorIds = new Map<string, string>()
-  for (const { targets, priority, source, ...indicator } of data.indicators) {
+  for (const { targets, priority, source, parent, ...indicator } of data.indicators) {
     const row = await indicatorService.ensure(scope, actor, 'reference', {
       ...indicator,
       priorityIds: [priorityIds.get(priority)],
       ...(source === undefined ? {} : { sourceAgencyId: agencyIds.get(source) }),
+      ...(parent === undefined ? {} : { parentId: indicatorIds.get(parent) }),
     })
     indicatorIds.set(indicator.reference, row.id)
     for (const target of targets) {

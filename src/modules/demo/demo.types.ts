@@ -17,9 +17,12 @@ export interface DemoTarget {
 export interface DemoIndicator {
   reference: string
   name: string
+  definition?: string
+  /** A key diagnostic indicator's headline indicator (its reference, listed before it). */
+  parent?: string
   /** Priority code. */
   priority: string
-  unit: 'count' | 'percentage'
+  unit: 'count' | 'percentage' | 'ratio'
   polarity: Polarity
   frequency: Frequency
   aggregation: Aggregation

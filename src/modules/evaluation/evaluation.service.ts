@@ -146,13 +146,15 @@ function prepare(data: Data) {
     return { series, rolledUp: series.length > 0 }
   }
 
-  /** Areas an indicator is evaluated for: those with its measurements or a target, or the one asked for. */
+  /**
+   * Areas an indicator is evaluated for: those with its measurements or a target, or the one asked for. A
+   * key diagnostic indicator is also evaluated wherever its headline is, so the headline lists it even
+   * before it has a figure there (grey, saying so).
+   */
   function areasOf(indicator: IndicatorRow, only?: string): string[] {
     if (only !== undefined) return areas.has(only) ? [only] : []
-    const ids = new Set([
-      ...(measurements.get(indicator.id)?.keys() ?? []),
-      ...(targets.get(indicator.id)?.keys() ?? []),
-    ])
+    const of = (id: string) => [...(measurements.get(id)?.keys() ?? []), ...(targets.get(id)?.keys() ?? [])]
+    const ids = new Set([...of(indicator.id), ...(indicator.parentId === null ? [] : of(indicator.parentId))])
     return data.areas.filter((a) => ids.has(a.id)).map((a) => a.id)
   }
 

@@ -73,9 +73,9 @@ t.test('the demo loads both partnerships, and loading it twice changes nothing',
     priority: 16,
     objective: 14,
     theme: 2,
-    indicator: 38,
-    target: 50,
-    measurement: 426,
+    indicator: 57,
+    target: 61,
+    measurement: 429,
     measurementRevision: 0,
     partnershipGroup: 19,
     groupMember: 35,
@@ -535,5 +535,43 @@ t.test(
     )
     const other = await ctx.app.inject({ method: 'GET', url: '/partnerships/peterborough/me', headers: chair })
     t.equal(other.statusCode, 404, 'in her own partnership only')
+  },
+)
+
+t.test(
+  "Charnwood's performance beside its funding: seed 002's measures, targets and key diagnostic indicators",
+  async (t) => {
+    const ctx = await buildTestApp(t)
+    await loadDemo(ctx.db)
+    const headers = await ctx.as('viewer', 'charnwood')
+    const evaluation = (
+      await ctx.app.inject({ method: 'GET', url: '/partnerships/charnwood/evaluation?period=2010-09', headers })
+    ).json()
+    const item = (reference: string) =>
+      evaluation.items.find((i: { indicator: { reference: string } }) => i.indicator.reference === reference)
+    t.same(
+      item('NI 16')
+        .diagnostics.map((d: { reference: string }) => d.reference)
+        .sort(),
+      ['LOCAL BD', 'LOCAL ROB', 'LOCAL TFV', 'LOCAL TOV'],
+      'serious acquisitive crime unpicked by its four key diagnostic indicators',
+    )
+    t.same(
+      item('NI 20')
+        .diagnostics.map((d: { reference: string }) => d.reference)
+        .sort(),
+      ['LOCAL ALSI', 'LOCAL AWI', 'LOCAL OHA'],
+      'and assault with injury by its three',
+    )
+    t.equal(
+      item('NI 17').evaluation.target.year,
+      14,
+      "NI 17: a 10% reduction on the 2008 Place Survey's 15.6% (14.04, to its one place)",
+    )
+    t.equal(item('NI 17').evaluation.actual.period, 15.6)
+    t.equal(item('NI 40').evaluation.target.year, 417, 'NI 40: 417 in Charnwood')
+    t.equal(item('NI 16').evaluation.target.status, 'tbc', 'a 3% reduction on a baseline the plan does not print')
+    const streams = await ctx.app.inject({ method: 'GET', url: '/partnerships/charnwood/funding-streams', headers })
+    t.equal(streams.json().items.length, 2, 'beside its two funding streams')
   },
 )

@@ -102,7 +102,7 @@ t.test('Peterborough KSI months evaluate as DOMAIN.md rule 7 states: green, gree
     (await get(`/evaluation?period=2009-03&asOf=2009-06-01&areaId=${pb}&rag=grey`))
       .json()
       .items.map((i: { indicator: { reference: string } }) => i.indicator.reference),
-    ['MARAC RPT', 'NI 16', 'NI 17', 'NI 20', 'NI 21', 'NI 33', 'NI 40', 'NI 48'],
+    ['MARAC RPT', 'NI 111', 'NI 16', 'NI 17', 'NI 20', 'NI 21', 'NI 26', 'NI 30', 'NI 33', 'NI 40', 'NI 48'],
     'asked for an area, every indicator is evaluated there: all grey in March 2009 but NI 47',
   )
   const exceptions = await get('/reports/exceptions?period=2009-03&asOf=2009-06-01')
