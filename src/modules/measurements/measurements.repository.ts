@@ -2,7 +2,8 @@ import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely'
 import type { Db } from '../../db/client.js'
 import type { MeasurementStatus } from '../../domain/measurements.js'
 
-export const MEASUREMENT_COLUMNS = [
+/** What of a published figure anyone may read (the public view): the figure, never who sent it or why. */
+export const PUBLISHED_COLUMNS = [
   'measurement.id',
   'measurement.indicatorId',
   'measurement.areaId',
@@ -12,6 +13,10 @@ export const MEASUREMENT_COLUMNS = [
   'measurement.value',
   'measurement.numerator',
   'measurement.denominator',
+] as const
+
+export const MEASUREMENT_COLUMNS = [
+  ...PUBLISHED_COLUMNS,
   'measurement.status',
   'measurement.source',
   'measurement.sentBy',
@@ -328,19 +333,6 @@ function filtered<O>(
 export function listMeasurements(db: Db, partnershipId: string, filter: MeasurementFilter) {
   return filtered(db.selectFrom('measurement').select(MEASUREMENT_COLUMNS), partnershipId, filter).execute()
 }
-
-/** What of a published figure anyone may read (the public view): the figure, never who sent it or why. */
-export const PUBLISHED_COLUMNS = [
-  'measurement.id',
-  'measurement.indicatorId',
-  'measurement.areaId',
-  'measurement.period',
-  'measurement.periodStart',
-  'measurement.periodEnd',
-  'measurement.value',
-  'measurement.numerator',
-  'measurement.denominator',
-] as const
 
 /** The partnership's published figures matching the filter, in period order (then id), one keyset page. */
 export function listPublished(db: Db, partnershipId: string, filter: Omit<MeasurementFilter, 'status'>) {
