@@ -36,6 +36,9 @@ const withoutBody = (headers: FastifyRequest['headers']) =>
     Object.entries(headers).filter(([name]) => name !== 'content-length' && name !== 'transfer-encoding'),
   )
 
+/** How long a thread that stopped before it was ready waits to be started again. */
+const RESTART_PAUSE_MS = 5000
+
 const overloaded = () =>
   Object.assign(new Error('The heavy-read thread is unavailable.'), { code: 'SERVICE.OVERLOADED' })
 
@@ -54,6 +57,8 @@ export class HeavyThread {
   private next = 0
   ready = false
   private closing = false
+  /** Whether the current worker is running (not between one that stopped and the next). */
+  private running = false
 
   constructor(
     private readonly entry: URL,
@@ -72,6 +77,7 @@ export class HeavyThread {
     this.ready = false
     const worker = new Worker(this.entry, { workerData: this.config })
     this.worker = worker
+    this.running = true
     worker.on('message', (message: 'ready' | ThreadAnswer) => {
       if (message === 'ready') {
         this.ready = true
@@ -86,10 +92,15 @@ export class HeavyThread {
     worker.on('error', (err) => this.log.error({ err }, 'heavy-read thread failed'))
     worker.on('exit', (code) => {
       if (worker !== this.worker) return
+      const served = this.ready
+      this.ready = false
+      this.running = false
       this.failPending()
       if (this.closing) return
       this.log.warn({ code }, 'heavy-read thread stopped; starting another')
-      this.start()
+      // One that never got ready would fail again at once: it is tried again after a pause, not in a loop
+      // (meanwhile the main thread answers).
+      setTimeout(() => this.closing || this.start(), served ? 0 : RESTART_PAUSE_MS).unref()
     })
   }
 
@@ -117,6 +128,7 @@ export class HeavyThread {
 
   async close(): Promise<void> {
     this.closing = true
+    if (!this.running) return
     // The thread's app finishes what it holds and ends its pool, then the thread exits.
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()))
     this.worker.postMessage('close')
