@@ -121,6 +121,29 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}, po
   }
 }
 
+/** The id of a partnership's issued reporting round (the demo issues one in each). */
+export async function issuedRoundOf(ctx: TestApp, slug: string): Promise<string> {
+  const round = await ctx.db
+    .selectFrom('reportingRound')
+    .innerJoin('partnership', 'partnership.id', 'reportingRound.partnershipId')
+    .select('reportingRound.id')
+    .where('partnership.slug', '=', slug)
+    .where('reportingRound.issuedAt', 'is not', null)
+    .executeTakeFirstOrThrow()
+  return round.id
+}
+
+/** Opens (or closes) a partnership's public view, as its admin. */
+export async function setPublicView(ctx: TestApp, slug: string, on: boolean): Promise<void> {
+  const res = await ctx.app.inject({
+    method: 'PATCH',
+    url: `/partnerships/${slug}`,
+    headers: { ...(await ctx.as('admin', slug)), 'if-match': '*' },
+    payload: { publicView: on },
+  })
+  if (res.statusCode !== 200) throw new Error(`publicView: ${res.statusCode} ${res.body}`)
+}
+
 /**
  * Another instance of the service on the same database (its own pool, caches and process state), as a
  * second copy behind a load balancer would be; it verifies the same test tokens. Closed when the test ends.

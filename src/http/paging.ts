@@ -37,9 +37,30 @@ export function pageCursor<T extends unknown[]>(
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /** A cursor over rows in period order (then id): the measurements' lists. */
-export const periodCursor = (list: string, filters: Record<string, unknown>) =>
+const periodCursor = (list: string, filters: Record<string, unknown>) =>
   pageCursor<[string, string]>(
     { list, filters },
     ([start, id]) =>
       typeof start === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(start) && typeof id === 'string' && UUID_PATTERN.test(id),
   )
+
+/**
+ * One page of a list in period order (then id), through its cursor: `fetch` reads one row past the limit
+ * after the cursor's row, so the page knows whether another follows.
+ */
+export async function periodPage<R extends { periodStart: string; id: string }>(
+  list: string,
+  filters: Record<string, unknown>,
+  page: { cursor?: string | undefined; limit: number },
+  fetch: (keyset: { limit: number; after?: { periodStart: string; id: string } }) => Promise<R[]>,
+): Promise<{ items: R[]; nextCursor: string | null }> {
+  const cursors = periodCursor(list, filters)
+  const after = page.cursor === undefined ? undefined : cursors.decode(page.cursor)
+  const rows = await fetch({
+    limit: page.limit + 1,
+    ...(after ? { after: { periodStart: after[0], id: after[1] } } : {}),
+  })
+  const items = rows.slice(0, page.limit)
+  const last = items[items.length - 1]
+  return { items, nextCursor: rows.length > page.limit && last ? cursors.encode([last.periodStart, last.id]) : null }
+}

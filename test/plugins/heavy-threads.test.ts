@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import t from 'tap'
 import { loadDemo } from '../../src/modules/demo/demo.service.js'
-import { buildTestApp, secondInstance } from '../helper.js'
+import { buildTestApp, issuedRoundOf, secondInstance, setPublicView } from '../helper.js'
 
 const EL = 'east-lincolnshire'
 
@@ -32,13 +32,7 @@ t.test('heavy reads are answered by a thread exactly as the main thread answers 
   await threadsReady(ctx.app)
   t.equal(ctx.app.heavyThreads.threads.length, 1)
   t.equal(plain.heavyThreads.threads.length, 0)
-  const [round] = await ctx.db
-    .selectFrom('reportingRound')
-    .innerJoin('partnership', 'partnership.id', 'reportingRound.partnershipId')
-    .select('reportingRound.id')
-    .where('partnership.slug', '=', EL)
-    .where('reportingRound.issuedAt', 'is not', null)
-    .execute()
+  const round = await issuedRoundOf(ctx, EL)
   const group = await ctx.db
     .selectFrom('peerGroup')
     .innerJoin('partnership', 'partnership.id', 'peerGroup.partnershipId')
@@ -71,13 +65,7 @@ t.test('heavy reads are answered by a thread exactly as the main thread answers 
     '/public/{partnership}/evaluation': ['?period=2010-09'],
     '/public/{partnership}/rounds/{id}': [''],
   }
-  const opened = await ctx.app.inject({
-    method: 'PATCH',
-    url: `/partnerships/${EL}`,
-    headers: { ...(await ctx.as('admin', EL)), 'if-match': '*' },
-    payload: { publicView: true },
-  })
-  t.equal(opened.statusCode, 200, 'its public view open too')
+  await setPublicView(ctx, EL, true)
   const headers = await ctx.as('viewer', EL, {
     memberships: [
       { partnership: EL, role: 'viewer' },
@@ -93,7 +81,7 @@ t.test('heavy reads are answered by a thread exactly as the main thread answers 
       t.fail(`${path} is a heavy read this test does not ask`)
       continue
     }
-    const url = path.replace('{partnership}', EL).replace('{id}', path.includes('/rounds/') ? round!.id : group.id)
+    const url = path.replace('{partnership}', EL).replace('{id}', path.includes('/rounds/') ? round : group.id)
     for (const query of queries) {
       const before = ctx.app.heavyThreads.answered.count
       const threaded = await ctx.app.inject({ method: 'GET', url: `${url}${query}`, headers })

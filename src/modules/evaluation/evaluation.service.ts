@@ -213,7 +213,6 @@ const indicatorSummary = (i: IndicatorRow): EvaluatedItem['indicator'] => ({
   priorityIds: i.priorityIds,
 })
 
-/** The partnership evaluated, as the request knows it: its id and the year-start month periods are read in. */
 /** The default as-of date of a reporting period: today, or its last day once that has passed. */
 export function closingDay(period: string, fyStartMonth: number): string {
   const end = dateRange(parsePeriod(period, fyStartMonth, 'querystring.period')).end
@@ -221,6 +220,7 @@ export function closingDay(period: string, fyStartMonth: number): string {
   return end < now ? end : now
 }
 
+/** The partnership evaluated, as the request knows it: its id and the year-start month periods are read in. */
 export interface Tenant {
   id: string
   financialYearStartMonth: number

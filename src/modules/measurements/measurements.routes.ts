@@ -7,7 +7,7 @@ import { asTenant } from '../../db/tenancy.js'
 import { dateWindow } from '../../domain/periods.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { actorOf } from '../resource/resource.routes.js'
-import { periodCursor } from '../../http/paging.js'
+import { periodPage } from '../../http/paging.js'
 import {
   CsvAnswer,
   JsonOrCsv,
@@ -104,16 +104,9 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       const { cursor, limit = 50, format, ...asked } = request.query
       if (wantsCsv(request, format)) return csvOf(request, reply, asked)
       const filter = dateWindow(asked, request.partnership.financialYearStartMonth, 'MEASUREMENT.RANGE')
-      const cursors = listCursor(filter)
-      const after = cursor === undefined ? undefined : cursors.decode(cursor)
-      const rows = await listMeasurements(app.db, request.partnership.id, {
-        ...filter,
-        limit: limit + 1,
-        ...(after ? { after: { periodStart: after[0], id: after[1] } } : {}),
-      })
-      const items = rows.slice(0, limit)
-      const last = items[items.length - 1]
-      return { items, nextCursor: rows.length > limit && last ? cursors.encode([last.periodStart, last.id]) : null }
+      return periodPage('measurements', filter, { cursor, limit }, (keyset) =>
+        listMeasurements(app.db, request.partnership.id, { ...filter, ...keyset }),
+      )
     },
   })
 
@@ -290,6 +283,3 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
 }
 
 export default measurementRoutes
-
-/** The measurement list pages on (period start, id), for the filters it was made with. */
-const listCursor = (filters: Record<string, unknown>) => periodCursor('measurements', filters)

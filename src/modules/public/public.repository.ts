@@ -52,24 +52,17 @@ export async function publicCatalogue(db: Db, partnershipId: string) {
 
 const ISSUED_ROUND = ['id', 'period', 'periodStart', 'periodEnd', 'strategicMeetingOn', 'issuedAt'] as const
 
-/** The rounds issued, latest period first. */
-export function issuedRounds(db: Db, partnershipId: string) {
-  return db
+const issued = (db: Db, partnershipId: string) =>
+  db
     .selectFrom('reportingRound')
     .select(ISSUED_ROUND)
     .where('partnershipId', '=', partnershipId)
     .where('issuedAt', 'is not', null)
-    .orderBy('periodStart', 'desc')
-    .execute()
-}
+
+/** The rounds issued, latest period first. */
+export const issuedRounds = (db: Db, partnershipId: string) =>
+  issued(db, partnershipId).orderBy('periodStart', 'desc').execute()
 
 /** One issued round; none while it is not issued. */
-export function issuedRound(db: Db, partnershipId: string, id: string) {
-  return db
-    .selectFrom('reportingRound')
-    .select(ISSUED_ROUND)
-    .where('partnershipId', '=', partnershipId)
-    .where('id', '=', id)
-    .where('issuedAt', 'is not', null)
-    .executeTakeFirst()
-}
+export const issuedRound = (db: Db, partnershipId: string, id: string) =>
+  issued(db, partnershipId).where('id', '=', id).executeTakeFirst()

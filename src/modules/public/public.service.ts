@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js'
 import { notFound } from '../../domain/errors.js'
-import { periodCursor } from '../../http/paging.js'
+import { periodPage } from '../../http/paging.js'
 import { dateWindow } from '../../domain/periods.js'
 import {
   closingDay,
@@ -107,19 +107,9 @@ export function createPublicService(db: Db) {
     ) {
       const { cursor, limit = 100, ...asked } = query
       const filter = dateWindow(asked, tenant.financialYearStartMonth, 'MEASUREMENT.RANGE')
-      const cursors = periodCursor('public-figures', filter)
-      const after = cursor === undefined ? undefined : cursors.decode(cursor)
-      const rows = await listPublished(db, tenant.id, {
-        ...filter,
-        limit: limit + 1,
-        ...(after ? { after: { periodStart: after[0], id: after[1] } } : {}),
-      })
-      const page = rows.slice(0, limit)
-      const last = page[page.length - 1]
-      return {
-        items: page,
-        nextCursor: rows.length > limit && last ? cursors.encode([last.periodStart, last.id]) : null,
-      }
+      return periodPage('public-figures', filter, { cursor, limit }, (keyset) =>
+        listPublished(db, tenant.id, { ...filter, ...keyset }),
+      )
     },
 
     /** Every indicator and area judged on the published figures, as on the period's last day (or today). */
@@ -141,8 +131,8 @@ export function createPublicService(db: Db) {
     async roundReport(tenant: PublicTenant, id: string) {
       const round = await issuedRound(db, tenant.id, id)
       if (round === undefined) throw notFound('round')
-      const issuedOn = round.issuedAt!.toISOString().slice(0, 10)
-      const asOf = round.periodEnd < issuedOn ? round.periodEnd : issuedOn
+      const shown = roundOf(round)
+      const asOf = round.periodEnd < shown.issuedOn ? round.periodEnd : shown.issuedOn
       const [evaluated, { priorities }] = await Promise.all([
         evaluation.evaluatePartnership(onPublished(tenant), round.period, asOf, {}, round.issuedAt!),
         publicCatalogue(db, tenant.id),
@@ -157,7 +147,7 @@ export function createPublicService(db: Db) {
           items: evaluated.items.filter((i) => i.indicator.priorityIds.length === 0).map(publicItem),
         },
       ]
-      return { round: roundOf(round), asOf, priorities: groups.filter((g) => g.items.length > 0) }
+      return { round: shown, asOf, priorities: groups.filter((g) => g.items.length > 0) }
     },
   }
 }

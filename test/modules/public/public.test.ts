@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import t from 'tap'
 import { loadDemo } from '../../../src/modules/demo/demo.service.js'
-import { buildTestApp, type TestApp } from '../../helper.js'
+import { buildTestApp, issuedRoundOf, setPublicView, type TestApp } from '../../helper.js'
 import { fillPath, operations } from '../../contract/fixtures.js'
 
 const EL = 'east-lincolnshire'
@@ -17,25 +17,10 @@ async function demoOpen(t: Parameters<typeof buildTestApp>[0], env: Record<strin
     .where('partnershipId', '=', sql<string>`(select id from partnership where slug = ${EL})`)
     .where('periodStart', '<=', PUBLISHED_UP_TO)
     .execute()
-  const round = await ctx.db
-    .selectFrom('reportingRound')
-    .innerJoin('partnership', 'partnership.id', 'reportingRound.partnershipId')
-    .select('reportingRound.id')
-    .where('partnership.slug', '=', EL)
-    .where('reportingRound.issuedAt', 'is not', null)
-    .executeTakeFirstOrThrow()
-  return { ctx, round: round.id }
+  return { ctx, round: await issuedRoundOf(ctx, EL) }
 }
 
-const openUp = async (ctx: TestApp, on: boolean) => {
-  const res = await ctx.app.inject({
-    method: 'PATCH',
-    url: `/partnerships/${EL}`,
-    headers: { ...(await ctx.as('admin', EL)), 'if-match': '*' },
-    payload: { publicView: on },
-  })
-  if (res.statusCode !== 200) throw new Error(res.body)
-}
+const openUp = (ctx: TestApp, on: boolean) => setPublicView(ctx, EL, on)
 
 const get = (ctx: TestApp, url: string, headers: Record<string, string> = {}) =>
   ctx.app.inject({ method: 'GET', url, headers })
