@@ -7,3 +7,17 @@ export const escapeXml = (text: string) =>
   text
     .replace(NOT_XML, '')
     .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!)
+
+/** Words on lines of at most `chars` characters, `maxLines` at most (the last ending "..." when more are left). */
+export function wrap(words: readonly string[], chars: number, maxLines = Infinity): string[] {
+  const out: string[] = []
+  for (const word of words) {
+    const last = out.length - 1
+    if (last >= 0 && out[last]!.length + 1 + word.length <= chars) out[last] = `${out[last]} ${word}`
+    else if (out.length === maxLines) {
+      out[last] = `${out[last]!.replace(/,$/, '')} ...`
+      break
+    } else out.push(word)
+  }
+  return out
+}

@@ -363,34 +363,39 @@ t.test('"2010/11" is the financial year; "2010-11" is November, with a warning s
   t.notOk('warnings' in (await call('GET', 'evaluation?period=2010-10', admin)).json(), 'an ordinary month: none')
 })
 
-t.test('a series and its chart end at the latest figure, not today; an empty chart says it has no data', async (t) => {
-  const ctx = await buildTestApp(t)
-  await seedPartnerships(ctx, 'alpha')
-  const admin = await ctx.as('admin', 'alpha')
-  const { call, post } = partnershipClient(ctx, 'alpha', admin)
-  const area = await post('areas', { name: 'Boston', type: 'district' })
-  const indicator = await post('indicators', {
-    reference: 'NI 20',
-    name: 'Assaults',
-    unit: 'count',
-    polarity: 'lower_better',
-    frequency: 'monthly',
-    aggregation: 'sum',
-  })
-  const empty = await call('GET', `indicators/${indicator.id}/chart.svg?areaId=${area.id}`, admin)
-  t.match(empty.body, /No data for these periods/, 'nothing to draw: said in the chart')
-  await post('measurements/bulk', [
-    { indicator: indicator.id, area: area.id, period: '2010-05', value: 31 },
-    { indicator: indicator.id, area: area.id, period: '2010-06', value: 28 },
-  ])
-  const series = (await call('GET', `indicators/${indicator.id}/evaluation?areaId=${area.id}`, admin)).json()
-  const periods = series.items.map((e: { evaluatedPeriod: string }) => e.evaluatedPeriod)
-  t.equal(periods.length, 12)
-  t.equal(periods[11], '2010-06', 'the window ends at the latest figure')
-  t.equal(periods[0], '2009-07')
-  const chart = await call('GET', `indicators/${indicator.id}/chart.svg?areaId=${area.id}`, admin)
-  t.notMatch(chart.body, /No data/, 'a chart with figures draws them')
-})
+t.test(
+  'a series and its chart end at the latest figure, not today, and start at the first; an empty chart says so',
+  async (t) => {
+    const ctx = await buildTestApp(t)
+    await seedPartnerships(ctx, 'alpha')
+    const admin = await ctx.as('admin', 'alpha')
+    const { call, post } = partnershipClient(ctx, 'alpha', admin)
+    const area = await post('areas', { name: 'Boston', type: 'district' })
+    const indicator = await post('indicators', {
+      reference: 'NI 20',
+      name: 'Assaults',
+      unit: 'count',
+      polarity: 'lower_better',
+      frequency: 'monthly',
+      aggregation: 'sum',
+    })
+    const empty = await call('GET', `indicators/${indicator.id}/chart.svg?areaId=${area.id}`, admin)
+    t.match(empty.body, /No data for these periods/, 'nothing to draw: said in the chart')
+    await post('measurements/bulk', [
+      { indicator: indicator.id, area: area.id, period: '2010-05', value: 31 },
+      { indicator: indicator.id, area: area.id, period: '2010-06', value: 28 },
+    ])
+    const series = (await call('GET', `indicators/${indicator.id}/evaluation?areaId=${area.id}`, admin)).json()
+    const periods = series.items.map((e: { evaluatedPeriod: string }) => e.evaluatedPeriod)
+    t.same(periods, ['2010-05', '2010-06'], 'the window ends at the latest figure, and starts at the first')
+    const year = (
+      await call('GET', `indicators/${indicator.id}/evaluation?areaId=${area.id}&from=2009-07`, admin)
+    ).json()
+    t.equal(year.items.length, 12, 'from= is taken as asked, empty periods and all')
+    const chart = await call('GET', `indicators/${indicator.id}/chart.svg?areaId=${area.id}`, admin)
+    t.notMatch(chart.body, /No data/, 'a chart with figures draws them')
+  },
+)
 
 t.test('decimals come back unpadded, and worked-out figures to the indicator’s places', async (t) => {
   const ctx = await buildTestApp(t)

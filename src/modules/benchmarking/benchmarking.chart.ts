@@ -7,11 +7,12 @@ import type { Comparison } from './benchmarking.service.js'
  * A funnel plot for a committee paper: each member's rate against its population, the group's rate, and
  * the 95% and 99.8% limits around it (Byar's, at the count the group's rate gives each population), which
  * narrow as populations grow. The partnership's own areas are filled and named in bold; lines differ by
- * dash, not colour, so it reads printed in black and white.
+ * dash, not colour, so it reads printed in black and white. A line under the axis says where the figures
+ * come from and the day it was drawn.
  */
 const WIDTH = 760
-const HEIGHT = 440
-const M = { top: 72, right: 170, bottom: 56, left: 72 }
+const HEIGHT = 470
+const M = { top: 72, right: 170, bottom: 86, left: 72 }
 
 /** Names placed beside markers at most (our own areas are always named). */
 const MAX_LABELS = 24
@@ -32,7 +33,7 @@ function niceStep(range: number): number {
   return [1, 2, 5, 10].map((f) => f * power).find((s) => s >= rough)!
 }
 
-export function funnelPlot(c: Comparison): string {
+export function funnelPlot(c: Comparison, drawnOn: string): string {
   const plotW = WIDTH - M.left - M.right
   const plotH = HEIGHT - M.top - M.bottom
   const out: string[] = []
@@ -100,7 +101,7 @@ export function funnelPlot(c: Comparison): string {
   out.push(
     `<line x1="${M.left}" y1="${M.top + plotH}" x2="${M.left + plotW}" y2="${M.top + plotH}" stroke="#333"/>`,
     `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + plotH}" stroke="#333"/>`,
-    `<text x="${M.left + plotW / 2}" y="${HEIGHT - 14}" text-anchor="middle" fill="#333">Population (people; person-years over a part year)</text>`,
+    `<text x="${M.left + plotW / 2}" y="${M.top + plotH + 40}" text-anchor="middle" fill="#333">Population (people; person-years over a part year)</text>`,
     `<text transform="translate(18 ${M.top + plotH / 2}) rotate(-90)" text-anchor="middle" fill="#333">Rate per ${escapeXml(figure(c.ratePer))} a year</text>`,
   )
   const path = (points: Array<[number, number]>) =>
@@ -125,6 +126,26 @@ export function funnelPlot(c: Comparison): string {
       m.ours
         ? `<circle cx="${fixed(px)}" cy="${fixed(py)}" r="6" fill="#000"/>`
         : `<circle cx="${fixed(px)}" cy="${fixed(py)}" r="4.5" fill="#fff" stroke="#000" stroke-width="1.5"/>`,
+    )
+  // The limit lines and the group's rate are in the way of a label too: a label crossed by one is unread.
+  const lines = [
+    ...[c95, c998].flatMap((curve) => [
+      curve.map((p) => [x(p.x), y(p.upper)] as const),
+      curve.map((p) => [x(p.x), y(p.lower)] as const),
+    ]),
+    [[M.left, y(groupRate)] as const, [M.left + plotW, y(groupRate)] as const],
+  ]
+  const crossed = (b: Box) =>
+    lines.some((line) =>
+      line.some(([ax, ay], i) => {
+        const next = line[i + 1]
+        if (next === undefined || next[0] < b.x1 || ax > b.x2) return false
+        const [bx, by] = next
+        // The segment's y over the part of it the box spans, against the box's rows.
+        const at = (px: number) => ay + ((by - ay) * (px - ax)) / (bx - ax || 1)
+        const [from, to] = [Math.max(ax, b.x1), Math.min(bx, b.x2)]
+        return Math.max(at(from), at(to)) >= b.y1 && Math.min(at(from), at(to)) <= b.y2
+      }),
     )
   const taken: Box[] = [
     ...points.map(({ px, py }) => ({ x1: px - 7, y1: py - 7, x2: px + 7, y2: py + 7 })),
@@ -152,11 +173,13 @@ export function funnelPlot(c: Comparison): string {
         return { anchor, lx, base, dy, box: { x1, y1: base - 11, x2: x1 + width, y2: base + 3 } }
       }),
     )
-    const inside = (b: Box) => b.x1 >= M.left + 2 && b.x2 <= WIDTH - 4 && b.y1 >= M.top - 12 && b.y2 <= M.top + plotH
+    const inside = (b: Box) =>
+      b.x1 >= M.left + 2 && b.x2 <= M.left + plotW && b.y1 >= M.top - 12 && b.y2 <= M.top + plotH
     // Only what lies within the spots' reach can be in the way: a group's thousand markers checked once,
     // not once for each of the eighteen spots.
     const near = taken.filter((t) => t.y2 > py - 60 && t.y1 < py + 60)
-    const spot = spots.find((s) => inside(s.box) && !near.some((t) => overlaps(s.box, t))) ?? spots[0]!
+    const free = (s: (typeof spots)[number]) => inside(s.box) && !near.some((t) => overlaps(s.box, t))
+    const spot = spots.find((s) => free(s) && !crossed(s.box)) ?? spots.find(free) ?? spots[0]!
     taken.push(spot.box)
     if (spot.dy !== 0)
       out.push(
@@ -179,6 +202,14 @@ export function funnelPlot(c: Comparison): string {
     ...(order.length < points.length ? [`Named: ${order.length} of ${figure(points.length)}`] : []),
     ...(c.missing.length > 0 ? [`Left out: ${figure(c.missing.length)}`] : []),
   ]
+  const years = [...new Set(c.members.map((m) => m.populationYear))].sort()
+  const source = [
+    `Source: counts from this partnership's measurements and its peer figures for ${periodLabel(c.period)}; populations of ${years.join(', ')}.`,
+    `Members of the group on ${c.membersOn}. Drawn ${drawnOn}.`,
+  ]
+  source.forEach((line, i) =>
+    out.push(`<text x="${M.left}" y="${HEIGHT - 26 + 14 * i}" fill="#57606a" font-size="11">${escapeXml(line)}</text>`),
+  )
   notes.forEach((note, i) =>
     out.push(`<text x="${lx}" y="${ly + 120 + 16 * i}" fill="#57606a" font-size="11">${escapeXml(note)}</text>`),
   )

@@ -6,6 +6,7 @@ import { problemResponses } from '../../plugins/problem.js'
 import { registerBulkRoute } from '../batch/batch.routes.js'
 import type { BulkBodyLimits } from '../../http/bulk-body.js'
 import { actorOf, registerResourceRoutes, tenantScope } from '../resource/resource.routes.js'
+import { today } from '../../http/clock.js'
 import { funnelPlot } from './benchmarking.chart.js'
 import {
   COMPARISON_COLUMNS,
@@ -191,7 +192,7 @@ export const benchmarkingRoutes: FastifyPluginAsyncTypebox<{ upload: BulkBodyLim
     handler: async (request, reply) => {
       const { indicatorId, period } = request.query
       const c = await service.compare(tenantScope(request), request.params.id, indicatorId, period)
-      return reply.type('image/svg+xml; charset=utf-8').send(funnelPlot(c))
+      return reply.type('image/svg+xml; charset=utf-8').send(funnelPlot(c, today()))
     },
   })
 }

@@ -229,8 +229,15 @@ export const EvaluationQuery = obj({
 export const SeriesParams = obj({ partnership: Slug, id: Uuid })
 export const SeriesQuery = obj({
   areaId: Uuid,
-  from: Type.Optional(Period),
-  to: Type.Optional(Period),
+  from: Type.Optional({
+    ...Period,
+    description:
+      'The first period. Default: twelve periods before the last, from the first of them with a figure or a target',
+  }),
+  to: Type.Optional({
+    ...Period,
+    description: "The last period. Default: the period of the indicator's latest figure on or before asOf",
+  }),
   asOf: Type.Optional(AsOf),
   minimumStatus: Type.Optional(MinimumStatus),
 })

@@ -408,9 +408,13 @@ export function createEvaluationService(db: Db) {
       const { evaluatorFor } = prepare(data)
       if (!data.areas.some((a) => a.id === areaId)) throw notFound('area')
       const { evaluate, rolledUp, area } = evaluatorFor(row, areaId)
-      const items = Array.from({ length: count }, (_, i) =>
+      const all = Array.from({ length: count }, (_, i) =>
         evaluate(periodContaining(kind, first.firstMonth + i * step, fy).key, asOf),
       )
+      // Without `from`, the series starts at its first period with a figure or a target: a survey held
+      // for two years is not drawn after ten empty ones.
+      const used = all.findIndex((e) => e.comparison.actual !== null || e.comparison.target !== null)
+      const items = range.from === undefined && used > 0 ? all.slice(used) : all
       return {
         indicator: indicatorSummary(row),
         area: { id: area.id, name: area.name, code: area.code },

@@ -80,16 +80,20 @@ const riskRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, 
       operationId: 'riskHeatmapSvg',
       summary: 'The heat map as an SVG image: green to red by band, band names in the cells',
       description:
-        'The heat map drawn for a committee paper: cells green to red by band with the band name and score written in each, so it reads in black and white.',
+        "The heat map drawn for a committee paper, titled with the partnership's name: cells green to red by band with the band name and score written in each, so it reads in black and white; the appetite as a heavy dashed line round the cells above it; with compareTo, each risk that moved marked (up, down, across, new) and where it came from written under the map.",
       response: {
         200: { description: 'SVG image', content: { 'image/svg+xml': { schema: Type.String() } } },
         ...problemResponses(400, 401, 404),
       },
     },
     handler: async (request, reply) => {
-      const [map, scale] = await Promise.all([heatmapOf(request), service.settings(tenantScope(request))])
-      const title = `${request.partnership.slug}: ${map.exposure} risk exposure`
-      return reply.type('image/svg+xml; charset=utf-8').send(heatmapSvg(map, scale, title))
+      const scope = tenantScope(request)
+      const [map, scale, name] = await Promise.all([
+        heatmapOf(request),
+        service.settings(scope),
+        service.partnershipName(scope),
+      ])
+      return reply.type('image/svg+xml; charset=utf-8').send(heatmapSvg(map, scale, name, request.query.compareTo))
     },
   })
 

@@ -30,6 +30,7 @@ import {
 import {
   assessmentSpec,
   riskOpenness,
+  partnershipName,
   riskSettings,
   riskSpec,
   saveRiskSettings,
@@ -209,6 +210,7 @@ export function createRiskService(db: Db) {
     },
 
     settings: (scope: Scope) => riskSettings(db, scope.partnershipId),
+    partnershipName: async (scope: Scope) => (await partnershipName(db, scope.partnershipId)).name,
 
     /** A scale change is checked in itself and against the latest assessments of open risks; history stays. */
     updateSettings(scope: Scope, actor: Actor, ifMatch: string | undefined, values: Partial<RiskScale>) {
