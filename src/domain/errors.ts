@@ -25,6 +25,21 @@ export interface FieldError {
 }
 
 /**
+ * What a client's code may act on without reading the prose: answered as the problem's extension members
+ * (RFC 9457 section 3.2), each declared in the contract's Problem schema.
+ */
+export interface ProblemFacts {
+  /** Money still available where a request asked for more (pence). */
+  remainingPence?: number
+  /** The record this request clashes with (the overlapping target, membership, open round or invitation). */
+  conflictingId?: string
+  /** The limit a request went past (rows, bytes, periods, partnerships). */
+  limit?: number
+  /** The actions the record's state allows instead. */
+  allowed?: string[]
+}
+
+/**
  * Raised by domain code and services with a stable dotted code (AREA.CYCLE); never carries internals,
  * since its message is shown to the client.
  */
@@ -34,8 +49,11 @@ export class DomainError extends Error {
     readonly kind: ProblemKind,
     message: string,
     readonly errors?: FieldError[],
-    /** For refusals that pass (overload, a lock conflict): when to try again, in seconds. */
-    readonly retryAfter?: number,
+    readonly options: {
+      facts?: ProblemFacts
+      /** For refusals that pass (overload, a lock conflict): when to try again, in seconds. */
+      retryAfter?: number
+    } = {},
   ) {
     super(message)
     this.name = 'DomainError'

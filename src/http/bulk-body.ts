@@ -63,7 +63,9 @@ export function lineOf(row: unknown): number | undefined {
 
 const badBody = (detail: string) => new DomainError('BATCH.MALFORMED', 'validation', detail)
 const tooLarge = (limit: number) =>
-  new DomainError('REQUEST.TOO_LARGE', 'payload-too-large', `The body is larger than ${limit} bytes.`)
+  new DomainError('REQUEST.TOO_LARGE', 'payload-too-large', `The body is larger than ${limit} bytes.`, undefined, {
+    facts: { limit },
+  })
 const tooSlow = (rate: number, min: number) =>
   new DomainError(
     'REQUEST.TIMEOUT',

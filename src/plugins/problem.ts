@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import FindMyWay from 'find-my-way'
 import type { Socket } from 'node:net'
 import Type from 'typebox'
-import { DomainError, type FieldError, type ProblemKind } from '../domain/errors.js'
+import { DomainError, type FieldError, type ProblemFacts, type ProblemKind } from '../domain/errors.js'
 
 export const PROBLEM_TYPE_BASE = 'urn:safer-partnerships:problem:'
 
@@ -42,6 +42,27 @@ export const ProblemSchema = Type.Object(
     requestId: Type.Optional(Type.String()),
     errors: Type.Optional(
       Type.Array(FieldErrorSchema, { description: 'For validation problems: each offending field and why' }),
+    ),
+    // Extension members (RFC 9457 section 3.2): the facts a client acts on, beside the prose that says them.
+    remainingPence: Type.Optional(
+      Type.Integer({
+        description: 'FUNDING.INSUFFICIENT and the like: the money still available, in pence (0 when none)',
+      }),
+    ),
+    conflictingId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          'A 409 over a clash (TARGET.OVERLAP, MEMBER.OVERLAP, ROUND.OPEN, INVITATION.OPEN...): the id of the record it clashes with',
+      }),
+    ),
+    limit: Type.Optional(
+      Type.Integer({ description: 'A request past a limit: the limit (rows, bytes, periods, partnerships)' }),
+    ),
+    allowed: Type.Optional(
+      Type.Array(Type.String(), {
+        description: "BID.TRANSITION: the actions the bid's state allows (none: its decision is final)",
+      }),
     ),
   },
   {
@@ -96,6 +117,7 @@ interface Problem {
   detail: string
   errors?: FieldError[]
   retryAfter?: number
+  facts?: ProblemFacts
 }
 
 /** The kind and title of the problems answered with a status. */
@@ -189,7 +211,8 @@ function classify(err: FastifyError & { code?: string }, mediaTypes?: readonly s
       code: err.code,
       detail: err.message,
       ...(err.errors ? { errors: err.errors } : {}),
-      ...(err.retryAfter ? { retryAfter: err.retryAfter } : {}),
+      ...(err.options.retryAfter ? { retryAfter: err.options.retryAfter } : {}),
+      ...(err.options.facts ? { facts: err.options.facts } : {}),
     }
   }
   if (err.validation) {
@@ -318,6 +341,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
       code: problem.code,
       requestId: request.id,
       ...(problem.errors && problem.errors.length > 0 ? { errors: problem.errors } : {}),
+      ...problem.facts,
     })
 }
 

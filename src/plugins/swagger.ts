@@ -94,7 +94,8 @@ come back in the answer.
 ## Errors
 Every error is RFC 9457 \`application/problem+json\` with a stable \`code\` (\`AREA.CYCLE\`, \`BID.OWN_BID\`):
 each operation lists the codes it can answer under each status (\`x-problem-codes\`), with an example. 429 and
-503 carry \`Retry-After\`. Events for other systems arrive as signed webhooks or from \`GET .../events\`.`
+503 carry \`Retry-After\`. What code acts on is an extension member beside the prose: \`conflictingId\` (the record
+a 409 clashes with), \`remainingPence\`, \`limit\` and \`allowed\` (see the \`Problem\` schema). Events for other systems arrive as signed webhooks or from \`GET .../events\`.`
 
 async function swaggerPlugin(app: FastifyInstance, opts: { version: string }): Promise<void> {
   await app.register(swagger, {

@@ -53,7 +53,7 @@ async function uploadsPlugin(
         'too-many-requests',
         `You already have ${mine} uploads running; send the next when one has finished.`,
         undefined,
-        RETRY_AFTER_SECONDS,
+        { retryAfter: RETRY_AFTER_SECONDS },
       )
     }
     if (running >= opts.limits.bulkConcurrency) {
@@ -62,7 +62,7 @@ async function uploadsPlugin(
         'service-unavailable',
         'The service is taking as many uploads as it can; try again shortly.',
         undefined,
-        RETRY_AFTER_SECONDS,
+        { retryAfter: RETRY_AFTER_SECONDS },
       )
     }
     // One partnership never holds every slot: another's upload always finds one.
@@ -73,7 +73,7 @@ async function uploadsPlugin(
         'too-many-requests',
         `Your partnership already has ${ours} uploads running, its share of this instance; send the next when one has finished.`,
         undefined,
-        RETRY_AFTER_SECONDS,
+        { retryAfter: RETRY_AFTER_SECONDS },
       )
     }
     running += 1

@@ -36,5 +36,6 @@ export function requireWithin(
     'conflict',
     `${pounds(wantedPence)} would take ${limit.what} past its ${pounds(limit.pence)}: ${pounds(Math.max(remaining, 0))} remains.`,
     [{ field: problem.field, message: `at most ${remaining} pence remains` }],
+    { facts: { remainingPence: Math.max(remaining, 0) } },
   )
 }

@@ -96,6 +96,7 @@ export function stepFor(facts: BidFacts, action: BidAction, reason: string | nul
       'conflict',
       `A ${facts.state} bid cannot be ${PAST[action]}; ${allowed.length === 0 ? 'its decision is final' : `it can be ${allowed.map((a) => PAST[a]).join(', ')}`}.`,
       [{ field: 'state', message: `${facts.state}; allowed: ${allowed.join(', ') || 'none'}` }],
+      { facts: { allowed } },
     )
   }
   if (step.reasonRequired && (reason === null || reason.trim() === ''))

@@ -164,7 +164,15 @@ export async function runBatch<C>(
       if (next.done === true) return false
       received += 1
       if (received > MAX_ROWS)
-        throw new DomainError('BATCH.TOO_LARGE', 'payload-too-large', `A batch holds at most ${MAX_ROWS} rows.`)
+        throw new DomainError(
+          'BATCH.TOO_LARGE',
+          'payload-too-large',
+          `A batch holds at most ${MAX_ROWS} rows.`,
+          undefined,
+          {
+            facts: { limit: MAX_ROWS },
+          },
+        )
       checker.add(next.value, received)
     }
     return true

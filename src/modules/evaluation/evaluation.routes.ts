@@ -213,6 +213,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'unprocessable',
           `${slugs.length} partnerships were named; one request reads at most ${MAX_OVERVIEW_PARTNERSHIPS}.`,
           [{ field: 'querystring.partnerships', message: `at most ${MAX_OVERVIEW_PARTNERSHIPS} slugs` }],
+          { facts: { limit: MAX_OVERVIEW_PARTNERSHIPS } },
         )
       const readable = []
       for (const slug of slugs) {

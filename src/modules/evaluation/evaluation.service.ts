@@ -395,9 +395,13 @@ export function createEvaluationService(db: Db) {
           : periodContaining(kind, reportingPeriod(range.from, fy, 'querystring.from').firstMonth, fy)
       const count = Math.floor((last.firstMonth - first.firstMonth) / step) + 1
       if (count < 1 || count > MAX_SERIES) {
-        throw new DomainError('SERIES.RANGE', 'validation', `A series runs forwards over 1 to ${MAX_SERIES} periods.`, [
-          { field: 'querystring.from', message: `must be on or before to, at most ${MAX_SERIES} periods earlier` },
-        ])
+        throw new DomainError(
+          'SERIES.RANGE',
+          'validation',
+          `A series runs forwards over 1 to ${MAX_SERIES} periods.`,
+          [{ field: 'querystring.from', message: `must be on or before to, at most ${MAX_SERIES} periods earlier` }],
+          { facts: { limit: MAX_SERIES } },
+        )
       }
       const [{ data }, actions] = await Promise.all([
         load(partnershipId, fy, first.key, last.key, 'querystring.from', indicatorId, knownAt, tenant.reading),

@@ -454,6 +454,8 @@ export function createFeedService(db: Db) {
           'FEED.TOO_MANY_LOCATIONS',
           'payload-too-large',
           `A lookup holds at most ${MAX_LOCATIONS} codes.`,
+          undefined,
+          { facts: { limit: MAX_LOCATIONS } },
         )
       return db.transaction().execute(async (trx) => {
         // Read and locked in the transaction: a second connection taken here would wait on a busy pool.

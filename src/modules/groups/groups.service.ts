@@ -36,6 +36,7 @@ const memberHooks: WriteHooks<'groupMember'> = {
           'conflict',
           `${clash.name ?? clash.subject} is this group's ${office.replace('_', ' ')} from ${clash.startsOn}${clash.endsOn === null ? '' : ` to ${clash.endsOn}`}: end that term first, or start this one after it.`,
           [{ field: 'body.offices', message: `${office} is held by ${clash.subject} over these dates` }],
+          { facts: { conflictingId: clash.id } },
         )
       }
     }

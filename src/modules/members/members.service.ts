@@ -129,6 +129,7 @@ const invitationHooks: WriteHooks<'invitation'> = {
         'conflict',
         `${email} already has an open invitation (${open.id}, until ${open.expiresAt.toISOString()}): revoke it first, or let it stand.`,
         [{ field: 'body.email', message: 'has an open invitation' }],
+        { facts: { conflictingId: open.id } },
       )
     return { ...values, email, expiresAt, invitedBy: actor.subject }
   },

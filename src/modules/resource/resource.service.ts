@@ -194,6 +194,7 @@ export async function checkMembershipSpan(
     'conflict',
     `${value} is already a member of this ${table === 'member' ? 'partnership' : 'group'} from ${clash.startsOn}${clash.endsOn === null ? '' : ` to ${clash.endsOn}`} (${clash.id}): change that membership, or end it first.`,
     [{ field: 'body.startsOn', message: `overlaps another membership of the same ${column}` }],
+    { facts: { conflictingId: clash.id } },
   )
 }
 

@@ -313,6 +313,7 @@ export function createRoundService(db: Db, evaluation: Evaluation) {
             'conflict',
             `A round for ${period.key} is already open (${clash.id}).`,
             [{ field: 'body.period', message: 'has a round' }],
+            { facts: { conflictingId: clash.id } },
           )
         const row = await trx
           .insertInto('reportingRound')

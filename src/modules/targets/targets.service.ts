@@ -87,6 +87,7 @@ const hooks: WriteHooks<'target'> = {
           'conflict',
           `This indicator and area already have a target for ${clash.period} (${clash.id}), which overlaps ${period.key}. Change or delete that one instead.`,
           [{ field: 'body.period', message: `overlaps the target for ${clash.period}` }],
+          { facts: { conflictingId: clash.id } },
         )
       }
       settled = { ...settled, period: period.key, periodStart: range.start, periodEnd: range.end }

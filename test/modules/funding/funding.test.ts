@@ -101,7 +101,11 @@ t.test(
     })
     const again = await step(bid.id, 'approve', people.pat)
     t.equal(again.statusCode, 409)
-    t.match(again.json(), { code: 'BID.TRANSITION', detail: /approved bid cannot be approved; its decision is final/ })
+    t.match(again.json(), {
+      code: 'BID.TRANSITION',
+      detail: /approved bid cannot be approved; its decision is final/,
+      allowed: [],
+    })
     t.equal((await step(bid.id, 'withdraw', people.ollie)).statusCode, 409, 'nor withdrawn after approval')
 
     // Returned for revision, edited and resubmitted: the history stays.
@@ -323,6 +327,7 @@ t.test('approvals and allocations never overspend, even at the same moment', asy
   t.match(refusal, {
     code: 'FUNDING.INSUFFICIENT',
     detail: '£2,000 would take the allocation "Contingency fund" past its £3,000: £1,000 remains.',
+    remainingPence: 100000,
   })
   const statement = (await s.call('GET', `funding-streams/${s.stream.id}/statement`, s.admin)).json()
   const line = statement.allocations.find((x: { description: string }) => x.description === 'Contingency fund')

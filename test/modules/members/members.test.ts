@@ -62,7 +62,7 @@ t.test(
       role: 'viewer',
     })
     t.equal(again.statusCode, 409, 'one open invitation per email')
-    t.equal(again.json().code, 'INVITATION.OPEN')
+    t.match(again.json(), { code: 'INVITATION.OPEN', conflictingId: oliveInvite.id })
     await invite('chris@police.example', 'viewer')
 
     const olive = await person(ctx, 'olive-oid', 'olive@boston.gov.uk')
@@ -142,7 +142,7 @@ t.test('ending, archiving or demoting a member takes effect at once here; the la
 
   const overlap = await call(ctx, 'POST', '/partnerships/boston/members', ada, { subject: 'bob', role: 'viewer' })
   t.equal(overlap.statusCode, 409, 'one membership at a time')
-  t.equal(overlap.json().code, 'MEMBER.OVERLAP')
+  t.match(overlap.json(), { code: 'MEMBER.OVERLAP', conflictingId: bob.id }, 'naming the membership it meets')
 
   const demote = await call(
     ctx,

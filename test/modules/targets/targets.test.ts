@@ -105,6 +105,12 @@ t.test('targets: derived from baselines as seed 000 sets them, TBC, profiles, re
   })
   t.equal(again.statusCode, 409, 'one target per indicator, area and period')
   t.equal(again.json().code, 'TARGET.OVERLAP')
+  // The clash named as a fact a client acts on (an extension member), not only in the prose.
+  const clash = await ctx.app.inject({
+    url: `/partnerships/alpha/targets/${again.json().conflictingId}`,
+    headers,
+  })
+  t.match(clash.json(), { indicatorId: ni20.id, areaId: boston.id, period: 'FY2010-11' }, 'conflictingId is the target')
   // FY2009-10 (April 2009 to March 2010) and calendar 2010 both share months with targets already set.
   for (const period of ['2010', 'FY2009-10']) {
     const overlapping = await post('targets', { indicatorId: ni20.id, areaId: boston.id, period, targetValue: '300' })
