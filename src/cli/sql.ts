@@ -221,7 +221,10 @@ const FILES: Record<string, Entry[]> = {
           after: {},
         }),
     ],
-    ['audit trail page', () => listAuditEvents(db, P, { limit: 100, before: 10, resourceType: 'area' })],
+    [
+      'audit trail page',
+      () => listAuditEvents(db, P, { limit: 100, after: ['2010-04-06T09:30:00.000Z', 10], resourceType: 'area' }),
+    ],
   ],
 }
 

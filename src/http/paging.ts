@@ -64,3 +64,26 @@ export async function periodPage<R extends { periodStart: string; id: string }>(
   const last = items[items.length - 1]
   return { items, nextCursor: rows.length > page.limit && last ? cursors.encode([last.periodStart, last.id]) : null }
 }
+
+/**
+ * One page of a short list read whole in its one order (a bid's decisions, a measurement's revisions, the
+ * feed presets): the cursor names the last item's key, so a page is the same list's next items.
+ */
+export function shortPage<T>(
+  list: string,
+  all: readonly T[],
+  keyOf: (item: T) => string,
+  page: { cursor?: string | undefined; limit?: number | undefined },
+): { items: T[]; nextCursor: string | null } {
+  const cursors = pageCursor<[string]>({ list }, ([key]) => typeof key === 'string')
+  const limit = page.limit ?? 50
+  let start = 0
+  if (page.cursor !== undefined) {
+    const [key] = cursors.decode(page.cursor)
+    start = all.findIndex((item) => keyOf(item) === key) + 1
+    if (start === 0) throw badCursor()
+  }
+  const items = all.slice(start, start + limit)
+  const last = items[items.length - 1]
+  return { items, nextCursor: start + limit < all.length && last ? cursors.encode([keyOf(last)]) : null }
+}

@@ -142,6 +142,17 @@ export function listQuery<const S extends readonly string[], F extends Record<st
   )
 }
 
+/** The paging of a short list with one fixed order (a bid's decisions, a measurement's revisions). */
+export const PageQuery = Type.Object(
+  {
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'How many items a page holds at most' }),
+    ),
+    cursor: Type.Optional(Type.String({ maxLength: 1000, description: 'nextCursor of the previous page' })),
+  },
+  { additionalProperties: false },
+)
+
 export const page = <T extends TSchema>(item: T, name: string) =>
   Type.Object(
     { items: Type.Array(item), nextCursor: Nullable(Type.String({ description: 'Pass as cursor for the next page' })) },

@@ -22,4 +22,4 @@ select "body", coalesce("edited_by", "author") as "written_by", "updated_at" as 
 insert into "audit_event" ("partnership_id", "action", "resource_type", "resource_id", "before", "after", "actor", "request_id", "correlation_id") values ($1, $2, $3, $4, $5, $6, $7, $8, $9);
 
 -- audit trail page
-select "id", "actor", "action", "resource_type", "resource_id", "before", "after", "request_id", "correlation_id", "occurred_at" from "audit_event" where "partnership_id" = $1 and "id" < $2 and "resource_type" = $3 order by "id" desc limit $4;
+select "id", "actor", "action", "resource_type", "resource_id", "before", "after", "request_id", "correlation_id", "occurred_at" from "audit_event" where "partnership_id" = $1 and ("occurred_at", "id") < ($2, $3) and "resource_type" = $4 order by "occurred_at" desc, "id" desc limit $5;

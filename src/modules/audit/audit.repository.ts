@@ -30,7 +30,9 @@ const json = (value: unknown): string | null => (value === null || value === und
 
 export interface AuditFilter {
   limit: number
-  before?: number
+  oldestFirst?: boolean
+  /** The keyset of the previous page's last event: when it happened (ISO), then its id. */
+  after?: [string, number]
   resourceType?: string
   resourceId?: string
   actor?: string
@@ -38,7 +40,7 @@ export interface AuditFilter {
   to?: string
 }
 
-/** Newest first, keyset on the sequence number. */
+/** Newest first (or oldest), keyset on when each happened, then its sequence number. */
 export function listAuditEvents(db: Db, partnershipId: string, filter: AuditFilter) {
   let query = db
     .selectFrom('auditEvent')
@@ -55,11 +57,17 @@ export function listAuditEvents(db: Db, partnershipId: string, filter: AuditFilt
       'occurredAt',
     ])
     .where('partnershipId', '=', partnershipId)
-  if (filter.before !== undefined) query = query.where('id', '<', filter.before)
+  const direction = filter.oldestFirst === true ? 'asc' : 'desc'
+  if (filter.after !== undefined) {
+    const [at, id] = filter.after
+    query = query.where((eb) =>
+      eb(eb.refTuple('occurredAt', 'id'), direction === 'asc' ? '>' : '<', eb.tuple(new Date(at), id)),
+    )
+  }
   if (filter.resourceType !== undefined) query = query.where('resourceType', '=', filter.resourceType)
   if (filter.resourceId !== undefined) query = query.where('resourceId', '=', filter.resourceId)
   if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor)
   if (filter.from !== undefined) query = query.where('occurredAt', '>=', new Date(filter.from))
   if (filter.to !== undefined) query = query.where('occurredAt', '<', new Date(filter.to))
-  return query.orderBy('id', 'desc').limit(filter.limit).execute()
+  return query.orderBy('occurredAt', direction).orderBy('id', direction).limit(filter.limit).execute()
 }

@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { Nullable, Timestamp } from '../../http/schemas.js'
+import { Nullable, StringEnum, Timestamp } from '../../http/schemas.js'
 
 export const AuditEventSchema = Type.Object(
   {
@@ -21,6 +21,12 @@ export const AuditQuerySchema = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
     cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+    sort: Type.Optional(
+      StringEnum(['-occurredAt', 'occurredAt'] as const, {
+        description: '-occurredAt: newest first (the default); occurredAt: oldest first',
+        default: '-occurredAt',
+      }),
+    ),
     resourceType: Type.Optional(Type.String({ maxLength: 100 })),
     resourceId: Type.Optional(Type.String({ maxLength: 100 })),
     actor: Type.Optional(Type.String({ maxLength: 500 })),

@@ -25,7 +25,10 @@ export const peerMemberSpec: TableSpec<'peerMember'> = {
   sorts: { code: 'code', startsOn: 'startsOn', createdAt: 'createdAt' },
   search: ['name', 'code'],
   parent: { column: 'groupId', param: 'groupId', table: 'peerGroup', type: 'peer group' },
-  conditions: { on: (table, date) => covers(table, date as string) },
+  conditions: {
+    asOf: (table, date) => covers(table, date as string),
+    on: (table, date) => covers(table, date as string),
+  },
 }
 
 export const peerFigureSpec: TableSpec<'peerFigure'> = {

@@ -94,7 +94,8 @@ export const CreatePeerMemberSchema = Type.Object(
 export const UpdatePeerMemberSchema = updateOf(CreatePeerMemberSchema)
 export const PeerMemberFilters = {
   code: Code,
-  on: Type.String({ format: 'date', description: 'Members on this day' }),
+  asOf: Type.String({ format: 'date', description: 'Members on this day' }),
+  on: Type.String({ format: 'date', description: 'The same as asOf, its earlier name (deprecated)' }),
 }
 
 export const PeerFigureSchema = Type.Object(

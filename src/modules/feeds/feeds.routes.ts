@@ -3,8 +3,8 @@ import type { FastifyRequest } from 'fastify'
 import Type from 'typebox'
 import { DomainError } from '../../domain/errors.js'
 import { sendCsv, spreadsheetCsv, wantsCsv } from '../../http/csv.js'
-import { pageCursor, UUID_PATTERN } from '../../http/paging.js'
-import { IfMatchHeaders, JsonOrCsv, PartnershipParams, page } from '../../http/schemas.js'
+import { pageCursor, shortPage, UUID_PATTERN } from '../../http/paging.js'
+import { IfMatchHeaders, JsonOrCsv, PageQuery, PartnershipParams, page } from '../../http/schemas.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { bodyStream, streamBodies } from '../../plugins/uploads.js'
 import type { BulkBodyLimits } from '../../http/bulk-body.js'
@@ -91,15 +91,13 @@ export const feedRoutes: FastifyPluginAsyncTypebox<{ upload: BulkBodyLimits }> =
       description:
         "Each is a mapping body with its indicators named by reference: POST it to /feeds with the references changed to the partnership's own, then PUT its locations.",
       params: PartnershipParams,
+      querystring: PageQuery,
       response: {
-        200: Type.Object(
-          { items: Type.Array(PresetSchema) },
-          { additionalProperties: false, description: 'The presets, each a mapping body to adapt and POST' },
-        ),
+        200: page(PresetSchema, 'presets, each a mapping body to adapt and POST'),
         ...problemResponses(400, 401, 404),
       },
     },
-    handler: async () => ({ items: PRESETS }),
+    handler: async (request) => shortPage('feed-presets', PRESETS, (p) => p.name, request.query),
   })
 
   app.get('/feeds/:mappingId/locations', {

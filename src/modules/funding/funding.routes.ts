@@ -3,7 +3,8 @@ import Type from 'typebox'
 import { BID_ACTIONS, type BidAction } from '../../domain/funding/index.js'
 import { pounds } from '../../domain/money.js'
 import { sendCsv, spreadsheetCsv, wantsCsv } from '../../http/csv.js'
-import { IfMatchOptionalHeaders, JsonOrCsv, PartnershipParams, Uuid } from '../../http/schemas.js'
+import { shortPage } from '../../http/paging.js'
+import { IfMatchOptionalHeaders, JsonOrCsv, page, PageQuery, PartnershipParams, Uuid } from '../../http/schemas.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { actorOf, registerResourceRoutes, tenantScope } from '../resource/resource.routes.js'
 import {
@@ -217,15 +218,19 @@ const bidRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, {
       description:
         "Every step the bid has taken: who took it, in which office and group, when, why and for how much. Nothing here is ever changed: it is the bid's record.",
       params: Params,
+      querystring: PageQuery,
       response: {
-        200: Type.Object(
-          { items: Type.Array(Type.Ref('FundingDecision')) },
-          { additionalProperties: false, description: "The bid's decisions, oldest first" },
-        ),
+        200: page(Type.Ref('FundingDecision'), "the bid's decisions, oldest first"),
         ...problemResponses(400, 401, 404),
       },
     },
-    handler: async (request) => service.decisions(tenantScope(request), request.params.id),
+    handler: async (request) =>
+      shortPage(
+        `bid-decisions:${request.params.id}`,
+        (await service.decisions(tenantScope(request), request.params.id)).items,
+        (d) => d.id,
+        request.query,
+      ),
   })
 }
 

@@ -20,6 +20,7 @@ export const memberSpec: TableSpec<'groupMember'> = {
   parent: { column: 'groupId', param: 'groupId', table: 'partnershipGroup', type: 'group' },
   conditions: {
     office: (table, office) => holds(table, office as Office),
+    asOf: (table, date) => covers(table, date as string),
     on: (table, date) => covers(table, date as string),
   },
 }

@@ -77,7 +77,8 @@ export const MemberFilters = {
   subject: Subject,
   agencyId: Uuid,
   office: StringEnum(OFFICES, { description: 'Members holding this office' }),
-  on: Type.String({ format: 'date', description: 'Memberships that cover this date (who chaired the group then)' }),
+  asOf: Type.String({ format: 'date', description: 'Memberships that cover this date (who chaired the group then)' }),
+  on: Type.String({ format: 'date', description: 'The same as asOf, its earlier name (deprecated)' }),
 }
 
 export const MeSchema = Type.Object(
@@ -85,7 +86,8 @@ export const MeSchema = Type.Object(
     subject: Type.String(),
     role: StringEnum(ROLES),
     agencyId: Nullable(Type.String({ description: 'Set for a partner agency feed client' })),
-    on: IsoDate,
+    asOf: Type.String({ format: 'date', description: 'The date the groups and offices are those of' }),
+    on: Type.String({ format: 'date', description: 'The same as asOf, its earlier name (deprecated)' }),
     groups: Type.Array(
       Type.Object(
         {

@@ -55,7 +55,7 @@ export async function whoAmI(
   caller: { subject: string; role: Role; agencyId: string | null },
   on: string,
 ) {
-  return { ...caller, on, groups: await membershipsOn(db, partnershipId, caller.subject, on) }
+  return { ...caller, asOf: on, on, groups: await membershipsOn(db, partnershipId, caller.subject, on) }
 }
 
 /**

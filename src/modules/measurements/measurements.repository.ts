@@ -303,6 +303,10 @@ export interface MeasurementFilter {
   from?: string
   to?: string
   status?: string
+  /** Text contained in the source or the reason given (case-insensitive). */
+  q?: string
+  /** Latest period first (sort=-period). */
+  descending?: boolean
   after?: { periodStart: string; id: string }
   limit: number
 }
@@ -323,11 +327,28 @@ function filtered<O>(
   if (filter.status !== undefined) q = q.where('measurement.status', '=', filter.status)
   if (filter.from !== undefined) q = q.where('measurement.periodStart', '>=', filter.from)
   if (filter.to !== undefined) q = q.where('measurement.periodStart', '<=', filter.to)
+  if (filter.q !== undefined) {
+    const text = filter.q
+    q = q.where((eb) =>
+      eb.or(
+        (['measurement.source', 'measurement.reason'] as const).map(
+          (c) => sql<boolean>`coalesce(strpos(lower(${sql.ref(c)}), lower(${text})), 0) > 0`,
+        ),
+      ),
+    )
+  }
+  const direction = filter.descending === true ? 'desc' : 'asc'
   if (filter.after !== undefined) {
     const { periodStart, id } = filter.after
-    q = q.where((eb) => eb(eb.refTuple('measurement.periodStart', 'measurement.id'), '>', eb.tuple(periodStart, id)))
+    q = q.where((eb) =>
+      eb(
+        eb.refTuple('measurement.periodStart', 'measurement.id'),
+        direction === 'desc' ? '<' : '>',
+        eb.tuple(periodStart, id),
+      ),
+    )
   }
-  return q.orderBy('measurement.periodStart').orderBy('measurement.id').limit(filter.limit)
+  return q.orderBy('measurement.periodStart', direction).orderBy('measurement.id', direction).limit(filter.limit)
 }
 
 export function listMeasurements(db: Db, partnershipId: string, filter: MeasurementFilter) {

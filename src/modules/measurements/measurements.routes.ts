@@ -7,7 +7,7 @@ import { asTenant } from '../../db/tenancy.js'
 import { dateWindow } from '../../domain/periods.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { actorOf } from '../resource/resource.routes.js'
-import { periodPage } from '../../http/paging.js'
+import { periodPage, shortPage } from '../../http/paging.js'
 import {
   CsvAnswer,
   JsonOrCsv,
@@ -16,6 +16,7 @@ import {
   IfNoneMatchHeaders,
   isNotModified,
   NoContent,
+  PageQuery,
   PartnershipParams,
   page,
 } from '../../http/schemas.js'
@@ -66,7 +67,8 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
    * importing it back changes nothing.
    */
   const csvOf = (request: FastifyRequest, reply: FastifyReply, query: Static<typeof MeasurementListQuery>) => {
-    const filter = dateWindow(query, request.partnership.financialYearStartMonth, 'MEASUREMENT.RANGE')
+    const { sort, ...window } = dateWindow(query, request.partnership.financialYearStartMonth, 'MEASUREMENT.RANGE')
+    const filter = { ...window, descending: sort === '-period' }
     const partnershipId = request.partnership.id
     const db = app.db
     async function* csv() {
@@ -92,7 +94,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       tags,
       summary: 'List measurements, in period order',
       description:
-        'A page of measurements in period order (then id), filtered by indicator, area, status and a from/to window (dates or periods: from=FY2010-11 is 1 April 2010). Values are decimal strings. format=csv (or Accept: text/csv): every row the filters take, as CSV in the columns the bulk import takes.',
+        'A page of measurements in period order (then id; sort=-period for the latest first), filtered by indicator, area, status, text in the source or reason (q) and a from/to window (dates or periods: from=FY2010-11 is 1 April 2010). Values are decimal strings. format=csv (or Accept: text/csv): every row the filters take, as CSV in the columns the bulk import takes.',
       params: PartnershipParams,
       querystring: MeasurementListQuery,
       response: {
@@ -103,7 +105,8 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
     handler: async (request, reply) => {
       const { cursor, limit = 50, format, ...asked } = request.query
       if (wantsCsv(request, format)) return csvOf(request, reply, asked)
-      const filter = dateWindow(asked, request.partnership.financialYearStartMonth, 'MEASUREMENT.RANGE')
+      const { sort, ...window } = dateWindow(asked, request.partnership.financialYearStartMonth, 'MEASUREMENT.RANGE')
+      const filter = { ...window, descending: sort === '-period' }
       return periodPage('measurements', filter, { cursor, limit }, (keyset) =>
         listMeasurements(app.db, request.partnership.id, { ...filter, ...keyset }),
       )
@@ -259,15 +262,16 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       description:
         'The current value and each one it replaced or a deletion removed, newest first, with who sent it and when: the revision history partner data needs.',
       params: MeasurementKeyParams,
-      response: {
-        200: Type.Object(
-          { items: Type.Array(RevisionSchema) },
-          { additionalProperties: false, description: 'Revisions' },
-        ),
-        ...problemResponses(400, 401, 404),
-      },
+      querystring: PageQuery,
+      response: { 200: page(RevisionSchema, 'revisions, newest first'), ...problemResponses(400, 401, 404) },
     },
-    handler: async (request) => ({ items: await service.revisions(request.partnership, keyOf(request)) }),
+    handler: async (request) =>
+      shortPage(
+        `revisions:${request.params.indicatorId}:${request.params.areaId}:${request.params.period}`,
+        await service.revisions(request.partnership, keyOf(request)),
+        (r) => `${r.measurementId}:${r.revision}`,
+        request.query,
+      ),
   })
 
   await registerBulkRoute(app, opts.bulkBody, {

@@ -183,6 +183,19 @@ export const MeasurementListQuery = Type.Object(
       }),
     ),
     status: Type.Optional(StringEnum(MEASUREMENT_STATUSES)),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'Text contained in the source or the reason given (case-insensitive)',
+      }),
+    ),
+    sort: Type.Optional(
+      StringEnum(['period', '-period'] as const, {
+        description: 'period: earliest first (then id); -period: latest first',
+        default: 'period',
+      }),
+    ),
     limit: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'How many items a page holds at most' }),
     ),

@@ -11,6 +11,7 @@ export const partnershipMemberSpec: TableSpec<'member'> = {
   sorts: { startsOn: 'startsOn', subject: 'subject', createdAt: 'createdAt' },
   search: ['name', 'email', 'subject'],
   conditions: {
+    asOf: (table, date) => covers(table, date as string),
     on: (table, date) => covers(table, date as string),
     email: (table, email) => lowerEquals(table, 'email', email),
   },

@@ -82,7 +82,8 @@ export const PartnershipMemberFilters = {
   subject: Subject,
   email: Email,
   agencyId: Uuid,
-  on: Type.String({ format: 'date', description: 'Memberships that cover this date' }),
+  asOf: Type.String({ format: 'date', description: 'Memberships that cover this date' }),
+  on: Type.String({ format: 'date', description: 'The same as asOf, its earlier name (deprecated)' }),
 }
 
 export const InvitationSchema = Type.Object(

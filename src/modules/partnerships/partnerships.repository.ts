@@ -20,10 +20,24 @@ const COLUMNS = [
   'updatedAt',
 ] as const
 
+/** The partnerships list's sorts: each a column, with the slug after it so every row has one place. */
+export const PARTNERSHIP_SORTS = { slug: 'slug', name: 'name', createdAt: 'createdAt' } as const
+export type PartnershipSort = keyof typeof PARTNERSHIP_SORTS
+
 export async function listPartnerships(
   db: Db,
-  options: { among?: { ids: string[]; slugs: string[] }; after?: string; limit: number; includeArchived: boolean },
+  options: {
+    among?: { ids: string[]; slugs: string[] }
+    sort: PartnershipSort
+    descending: boolean
+    /** The keyset of the last row of the previous page: its sort value, then its slug. */
+    after?: [string, string]
+    q?: string
+    limit: number
+    includeArchived: boolean
+  },
 ) {
+  const column = PARTNERSHIP_SORTS[options.sort]
   let query = db.selectFrom('partnership').select(COLUMNS)
   const among = options.among
   if (among !== undefined) {
@@ -35,9 +49,20 @@ export async function listPartnerships(
       ]),
     )
   }
-  if (options.after !== undefined) query = query.where('slug', '>', options.after)
+  if (options.q !== undefined) {
+    const q = options.q
+    query = query.where((eb) =>
+      eb.or([sql<boolean>`strpos(lower(name), lower(${q})) > 0`, sql<boolean>`strpos(slug, lower(${q})) > 0`]),
+    )
+  }
+  if (options.after !== undefined) {
+    const [value, slug] = options.after
+    const after = options.descending ? sql`<` : sql`>`
+    query = query.where(sql<boolean>`(${sql.ref(column)}, slug) ${after} (${value}, ${slug})`)
+  }
   if (!options.includeArchived) query = query.where('archived', '=', false)
-  return query.orderBy('slug').limit(options.limit).execute()
+  const direction = options.descending ? 'desc' : 'asc'
+  return query.orderBy(column, direction).orderBy('slug', direction).limit(options.limit).execute()
 }
 
 export function findPartnership(db: Db, slug: string, lock = false) {

@@ -1,6 +1,6 @@
 import Type from 'typebox'
 import { MEASUREMENT_STATUSES } from '../../domain/measurements.js'
-import { Name, RecordFields, Slug, StringEnum } from '../../http/schemas.js'
+import { listQuery, Name, RecordFields, Slug, StringEnum } from '../../http/schemas.js'
 import { Email } from '../members/members.schemas.js'
 
 const YearStart = Type.Integer({ minimum: 1, maximum: 12, description: 'Month the financial year starts (4 = April)' })
@@ -104,11 +104,4 @@ export const UpdatePartnershipSchema = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 )
-export const PartnershipListQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
-    includeArchived: Type.Optional(Type.Boolean({ default: false })),
-  },
-  { additionalProperties: false },
-)
+export const PartnershipListQuery = listQuery(['slug', 'name', 'createdAt'] as const, {})

@@ -13,6 +13,7 @@ import {
   findPartnership,
   insertPartnership,
   listPartnerships,
+  type PartnershipSort,
   updatePartnership,
 } from './partnerships.repository.js'
 
@@ -42,25 +43,35 @@ export function createPartnershipService(db: Db) {
     async list(
       principal: Principal,
       memberOf: ReadonlyMap<string, unknown>,
-      query: { limit?: number; cursor?: string; includeArchived?: boolean },
+      query: { limit?: number; cursor?: string; sort?: string; q?: string; includeArchived?: boolean },
     ) {
       const limit = query.limit ?? 50
-      const cursors = pageCursor<[string]>(
-        { list: 'partnerships', filters: { includeArchived: query.includeArchived === true } },
-        ([slug]) => typeof slug === 'string' && SLUG.test(slug),
+      const sort = query.sort ?? 'slug'
+      const descending = sort.startsWith('-')
+      const key = (descending ? sort.slice(1) : sort) as PartnershipSort
+      const cursors = pageCursor<[string, string]>(
+        { list: 'partnerships', sort, filters: { q: query.q, includeArchived: query.includeArchived === true } },
+        ([value, slug]) => typeof value === 'string' && typeof slug === 'string' && SLUG.test(slug),
       )
-      const after = query.cursor === undefined ? undefined : cursors.decode(query.cursor)[0]
+      const after = query.cursor === undefined ? undefined : cursors.decode(query.cursor)
       const rows = await listPartnerships(db, {
         ...(principal.superadmin
           ? {}
           : { among: { ids: [...memberOf.keys()], slugs: [...principal.memberships.keys()] } }),
+        sort: key,
+        descending,
         ...(after === undefined ? {} : { after }),
+        ...(query.q === undefined ? {} : { q: query.q }),
         limit: limit + 1,
         includeArchived: query.includeArchived === true,
       })
       const items = rows.slice(0, limit)
       const last = items[items.length - 1]
-      return { items, nextCursor: rows.length > limit && last ? cursors.encode([last.slug]) : null }
+      const value = (row: NonNullable<typeof last>) => {
+        const v = row[key]
+        return v instanceof Date ? v.toISOString() : v
+      }
+      return { items, nextCursor: rows.length > limit && last ? cursors.encode([value(last), last.slug]) : null }
     },
 
     async get(slug: string) {

@@ -330,4 +330,17 @@ t.test('every write leaves an audit event with before and after', async (t) => {
     headers,
   })
   t.same(since.json().items, [], 'filtered by time')
+  // Oldest first, a page at a time, each page's cursor its own sort's.
+  const actions: string[] = []
+  let cursor: string | null = null
+  do {
+    const page: Awaited<ReturnType<typeof app.inject>> = await app.inject({
+      url: `/partnerships/alpha/audit-events?resourceType=area&resourceId=${area.id}&sort=occurredAt&limit=1${cursor === null ? '' : `&cursor=${cursor}`}`,
+      headers,
+    })
+    t.equal(page.statusCode, 200, page.body)
+    actions.push(...page.json().items.map((e: { action: string }) => e.action))
+    cursor = page.json().nextCursor
+  } while (cursor !== null)
+  t.same(actions, ['create', 'update', 'delete'], 'sort=occurredAt: oldest first, across pages')
 })

@@ -140,6 +140,25 @@ t.test(
       ['submit:submitted', 'return:returned', 'submit:submitted', 'support:supported', 'reject:rejected'],
       'every step kept',
     )
+    // Paged as every list is: two at a time, the same steps in the same order.
+    const paged: string[] = []
+    let cursor: string | null = null
+    do {
+      const res: Awaited<ReturnType<typeof s.call>> = await s.call(
+        'GET',
+        `bids/${revised.id}/decisions?limit=2${cursor === null ? '' : `&cursor=${cursor}`}`,
+        people.nobody,
+      )
+      paged.push(...res.json().items.map((d: { id: string }) => d.id))
+      cursor = res.json().nextCursor
+    } while (cursor !== null)
+    t.same(
+      paged,
+      history.map((d: { id: string }) => d.id),
+      'decisions page two at a time',
+    )
+    const foreign = await s.call('GET', `bids/${revised.id}/decisions?cursor=bm90LWEtY3Vyc29y`, people.nobody)
+    t.equal(foreign.statusCode, 400, 'a cursor not given out here is refused')
 
     const withdrawn = await s.supported(90000)
     t.equal((await step(withdrawn.id, 'withdraw', people.dora)).statusCode, 403, 'only the applicant withdraws')

@@ -53,7 +53,9 @@ t.test(
     })
 
     const chairOn = async (date: string) =>
-      (await call('GET', `${members}?office=chair&on=${date}`)).json().items.map((m: { subject: string }) => m.subject)
+      (await call('GET', `${members}?office=chair&asOf=${date}`))
+        .json()
+        .items.map((m: { subject: string }) => m.subject)
     t.same(await chairOn('2010-06-15'), ['jane'], 'Jane chaired PMG in June 2010')
     t.same(await chairOn('2010-11-01'), ['tom'], 'Tom chaired it from October')
     t.same(await chairOn('2010-03-31'), [], 'nobody chaired it before April 2010')
@@ -62,6 +64,12 @@ t.test(
       everyone.map((m: { subject: string }) => m.subject),
       ['ann', 'jane'],
       'members on a date',
+    )
+    const chairs = (await call('GET', `${members}?on=2010-11-01&office=chair`)).json().items
+    t.same(
+      chairs.map((m: { subject: string }) => m.subject),
+      await chairOn('2010-11-01'),
+      'on=, the earlier name of asOf, answers the same',
     )
 
     const overlap = await call('POST', members, { subject: 'jane', startsOn: '2010-09-01' })
@@ -83,7 +91,7 @@ t.test(
     const me = (
       await ctx.app.inject({ method: 'GET', url: '/partnerships/alpha/me?asOf=2010-11-01', headers: tom })
     ).json()
-    t.match(me, { subject: 'tom', role: 'viewer', agencyId: null, on: '2010-11-01' })
+    t.match(me, { subject: 'tom', role: 'viewer', agencyId: null, asOf: '2010-11-01', on: '2010-11-01' })
     const earlierName = await ctx.app.inject({
       method: 'GET',
       url: '/partnerships/alpha/me?on=2010-11-01',

@@ -74,6 +74,18 @@ t.test('a mistaken measurement is deleted with If-Match; its value stays in the 
     ],
     'the deleted value and the one before it',
   )
+  const first = await ctx.app.inject({ method: 'GET', url: `${url}/revisions?limit=1`, headers: officer })
+  const secondPage = await ctx.app.inject({
+    method: 'GET',
+    url: `${url}/revisions?limit=1&cursor=${first.json().nextCursor}`,
+    headers: officer,
+  })
+  t.same(
+    [...first.json().items, ...secondPage.json().items].map((r: { value: string }) => r.value),
+    ['13', '31'],
+    'revisions page too, newest first',
+  )
+  t.equal(secondPage.json().nextCursor, null, 'and the last page says so')
   await ctx.app.inject({ method: 'PUT', url, headers: officer, payload: { value: 12 } })
   const again = await ctx.app.inject({ method: 'GET', url: `${url}/revisions`, headers: officer })
   t.same(

@@ -193,6 +193,54 @@ t.test('a reversed range of measurements is 400, as everywhere else', async (t) 
   }
 })
 
+t.test('measurements sort latest first and are searched by source, a page at a time and as CSV', async (t) => {
+  const { ctx, admin, boston, ni20 } = await setup(t)
+  const months = ['2010-04', '2010-05', '2010-06', '2010-07', '2010-08']
+  const sent = await bulk(
+    ctx,
+    admin,
+    months.map((period, i) => ({
+      indicator: ni20.id,
+      area: boston.id,
+      period,
+      value: 30 + i,
+      source: i % 2 === 0 ? 'Lincolnshire Police crime system' : 'Analyst spreadsheet',
+    })),
+  )
+  t.equal(sent.statusCode, 200, sent.body)
+  const walk = async (query: string) => {
+    const periods: string[] = []
+    let cursor: string | null = null
+    do {
+      const res: Awaited<ReturnType<typeof ctx.app.inject>> = await ctx.app.inject({
+        url: `/partnerships/alpha/measurements?limit=2&${query}${cursor === null ? '' : `&cursor=${cursor}`}`,
+        headers: admin,
+      })
+      t.equal(res.statusCode, 200, res.body)
+      periods.push(...res.json().items.map((m: { period: string }) => m.period))
+      cursor = res.json().nextCursor
+    } while (cursor !== null)
+    return periods
+  }
+  t.same(await walk(''), months, 'earliest first by default')
+  t.same(await walk('sort=-period'), [...months].reverse(), 'sort=-period: latest first, across pages')
+  t.same(await walk('q=POLICE'), ['2010-04', '2010-06', '2010-08'], 'q: the source contains it, any case')
+  t.same(await walk('q=police&sort=-period&from=2010-05'), ['2010-08', '2010-06'], 'with the other filters')
+  const csv = await ctx.app.inject({
+    url: '/partnerships/alpha/measurements?sort=-period&q=spreadsheet',
+    headers: { ...admin, accept: 'text/csv' },
+  })
+  t.same(
+    csv.body
+      .trim()
+      .split(/\r?\n/)
+      .slice(1)
+      .map((line) => /20\d\d-\d\d/.exec(line)?.[0]),
+    ['2010-07', '2010-05'],
+    'the CSV takes the same sort and search',
+  )
+})
+
 t.test('a bulk row refused for its period is named like every other refused row', async (t) => {
   const { ctx, officer } = await setup(t)
   const res = await bulk(ctx, officer, 'indicator,area,period,value\nNI 20,E07000136,1850,3\n', 'text/csv')

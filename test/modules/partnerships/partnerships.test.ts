@@ -240,3 +240,47 @@ t.test('an archived partnership is read-only for its members; a superadmin unarc
     'and it is writable again',
   )
 })
+
+t.test('the partnerships list sorts, searches and pages as every other list does', async (t) => {
+  const ctx = await buildTestApp(t)
+  const superadmin = await ctx.as('superadmin')
+  // Names in another order than slugs, so a sort by name is seen to be one.
+  for (const [slug, name] of [
+    ['boston', 'Safer Boston'],
+    ['charnwood', 'Charnwood Community Safety Partnership'],
+    ['east-lincolnshire', 'East Lincolnshire CSP'],
+    ['peterborough', 'Safer Peterborough Partnership'],
+  ])
+    await ctx.app.inject({ method: 'POST', url: '/partnerships', headers: superadmin, payload: { slug, name } })
+  const walk = async (query: string) => {
+    const slugs: string[] = []
+    let cursor: string | null = null
+    do {
+      const res: Awaited<ReturnType<typeof ctx.app.inject>> = await ctx.app.inject({
+        url: `/partnerships?limit=1&${query}${cursor === null ? '' : `&cursor=${cursor}`}`,
+        headers: superadmin,
+      })
+      t.equal(res.statusCode, 200, res.body)
+      slugs.push(...res.json().items.map((p: { slug: string }) => p.slug))
+      cursor = res.json().nextCursor
+    } while (cursor !== null)
+    return slugs
+  }
+  t.same(
+    await walk('sort=name'),
+    ['charnwood', 'east-lincolnshire', 'boston', 'peterborough'],
+    'by name, a page at a time',
+  )
+  t.same(await walk('sort=-name'), ['peterborough', 'boston', 'east-lincolnshire', 'charnwood'], 'and backwards')
+  t.same(await walk('sort=-slug'), ['peterborough', 'east-lincolnshire', 'charnwood', 'boston'])
+  t.same((await walk('sort=createdAt')).length, 4, 'by when each was created')
+  t.same(await walk('q=safer'), ['boston', 'peterborough'], 'q finds a name containing the text, any case')
+  t.same(await walk('q=lincs&sort=name'), [], 'and nothing that does not')
+  t.same(await walk('q=east-lin'), ['east-lincolnshire'], 'or a slug')
+  const first = await ctx.app.inject({ url: '/partnerships?limit=1&sort=name', headers: superadmin })
+  const elsewhere = await ctx.app.inject({
+    url: `/partnerships?limit=1&sort=slug&cursor=${first.json().nextCursor}`,
+    headers: superadmin,
+  })
+  t.match(elsewhere.json(), { status: 400, code: 'PAGE.CURSOR' }, "a cursor is its own sort's")
+})
