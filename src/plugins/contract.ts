@@ -4,6 +4,7 @@
  * is theirs (`config.problems`, `config.etag`); the rest follows from the status, the scope and the method.
  * test/run.ts holds the result to the suite: every code an operation answered there must be declared here.
  */
+import { XLSX_TYPE } from '../http/xlsx.js'
 
 /** Problem codes an operation names beyond the ones every operation with that status may answer. */
 export type ProblemCodes = Partial<Record<number, readonly string[]>>
@@ -103,7 +104,7 @@ const HEADERS = {
     "The client's own X-Request-Id, given back when it sent one (it is on every log line of the request)",
   ),
   'www-authenticate': string('Bearer realm="safer-partnerships", with error="invalid_token" when a token was sent'),
-  'content-disposition': string('The file name to save a CSV, PDF or printable page as: attachment; filename="..."'),
+  'content-disposition': string('The file name to save a CSV, workbook, PDF or printable page as: attachment; filename="..."'),
   'idempotent-replayed': string('true: this answer is the replay of an earlier request with the same Idempotency-Key'),
   'cache-control': string('How long anyone may keep this public answer: public, max-age=300'),
 } as Record<string, Header>
@@ -139,7 +140,7 @@ export function responseHeaders(
   if (status === 429 || status === 503) names.push('retry-after')
   if (shape.limited)
     names.push('ratelimit-policy', 'ratelimit', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset')
-  if (ok && mediaTypes.some((t) => ['text/csv', 'application/pdf', 'text/html'].includes(t)))
+  if (ok && mediaTypes.some((t) => ['text/csv', 'application/pdf', 'text/html', XLSX_TYPE].includes(t)))
     names.push('content-disposition')
   if (ok && shape.replayable) names.push('idempotent-replayed')
   if (ok && shape.open) names.push('cache-control')

@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { describeResource } from '../../domain/actions/index.js'
 import { today } from '../../http/clock.js'
-import { sendCsv, spreadsheetCsv, wantsCsv } from '../../http/csv.js'
-import { JsonOrCsv, PartnershipParams, Uuid } from '../../http/schemas.js'
+import { PartnershipParams, Uuid } from '../../http/schemas.js'
+import { JsonCsvOrXlsx } from '../../http/xlsx.js'
+import { sendTable, wantsTable } from '../partnerships/partnerships.sheet.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { registerResourceRoutes, tenantScope } from '../resource/resource.routes.js'
 import {
@@ -138,14 +139,14 @@ export const actionPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: Type.Object({ ...PartnershipParams.properties, priorityId: Uuid }, { additionalProperties: false }),
       querystring: ActionPlanQuery,
       response: {
-        200: JsonOrCsv('The plan: JSON, or CSV with format=csv', ActionPlanSchema, PLAN_COLUMNS),
+        200: JsonCsvOrXlsx('The plan: JSON, CSV with format=csv, or an Excel workbook', ActionPlanSchema, PLAN_COLUMNS),
         ...problemResponses(400, 401, 404),
       },
     },
     handler: async (request, reply) => {
       const { asOf = today(), format } = request.query
       const plan = await service.plan(tenantScope(request), request.params.priorityId, asOf)
-      if (!wantsCsv(request, format)) return plan
+      if (!wantsTable(request, format)) return plan
       const rows = plan.objectives.flatMap(({ objective, actions }) =>
         actions.map(({ action, milestones, lead, partners, indicators }) => [
           objective?.title,
@@ -168,7 +169,17 @@ export const actionPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
           action.assessment.flags.map((f) => f.flag),
         ]),
       )
-      return sendCsv(reply, `action-plan-${plan.priority.code ?? plan.priority.id}`, spreadsheetCsv(PLAN_COLUMNS, rows))
+      return sendTable(app.db, request, reply, format, {
+        name: `action-plan-${plan.priority.code ?? plan.priority.id}-${asOf}`,
+        title: 'Action plan',
+        about: [
+          ['Priority', `${plan.priority.code === null ? '' : `${plan.priority.code}: `}${plan.priority.name}`],
+          ['As of', asOf],
+        ],
+        header: PLAN_COLUMNS,
+        rows,
+        kinds: { 'Activity RAG': 'rag' },
+      })
     },
   })
 }

@@ -225,7 +225,9 @@ export const ActionPlanSchema = Type.Object(
 export const ActionPlanQuery = Type.Object(
   {
     asOf: Type.Optional(AsOf),
-    format: Type.Optional(StringEnum(['json', 'csv'] as const, { description: 'json (default) or csv' })),
+    format: Type.Optional(
+      StringEnum(['json', 'csv', 'xlsx'] as const, { description: 'json (default), csv, or xlsx (an Excel workbook)' }),
+    ),
   },
   { additionalProperties: false },
 )

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { sendCsv, spreadsheetCsv, wantsCsv } from '../../http/csv.js'
-import { JsonOrCsv } from '../../http/schemas.js'
+import { JsonCsvOrXlsx } from '../../http/xlsx.js'
+import { sendTable, wantsTable } from '../partnerships/partnerships.sheet.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { registerBulkRoute } from '../batch/batch.routes.js'
 import type { BulkBodyLimits } from '../../http/bulk-body.js'
@@ -142,18 +142,22 @@ export const benchmarkingRoutes: FastifyPluginAsyncTypebox<{ upload: BulkBodyLim
       tags,
       summary: 'A peer group compared for one indicator and period: rates, expected counts, bands, ranks',
       description:
-        "Every member of the group on the period's last day: its count over the period, its population (the year's mid-year estimate), its rate per ratePer a year, the count the group's rate gives its population, whether it is above, in line with or below the group at 95% and 99.8% (Byar's limits), its rank (1 best by polarity, ties shared), quartile, and the rest of the group's rate beside its own. The group rate is the sum of counts over the sum of populations. Members without a population or without figures covering the period are listed apart. JSON, or CSV with format=csv.",
+        "Every member of the group on the period's last day: its count over the period, its population (the year's mid-year estimate), its rate per ratePer a year, the count the group's rate gives its population, whether it is above, in line with or below the group at 95% and 99.8% (Byar's limits), its rank (1 best by polarity, ties shared), quartile, and the rest of the group's rate beside its own. The group rate is the sum of counts over the sum of populations. Members without a population or without figures covering the period are listed apart. JSON, or CSV with format=csv, or an Excel workbook with format=xlsx.",
       params: GroupParams,
       querystring: ComparisonQuery,
       response: {
-        200: JsonOrCsv('The comparison: JSON, or CSV with format=csv', ComparisonSchema, COMPARISON_COLUMNS),
+        200: JsonCsvOrXlsx(
+          'The comparison: JSON, CSV with format=csv, or an Excel workbook',
+          ComparisonSchema,
+          COMPARISON_COLUMNS,
+        ),
         ...problemResponses(400, 401, 404, 422),
       },
     },
     handler: async (request, reply) => {
       const { indicatorId, period, format } = request.query
       const c = await service.compare(tenantScope(request), request.params.id, indicatorId, period)
-      if (!wantsCsv(request, format)) return c
+      if (!wantsTable(request, format)) return c
       const rows = c.members.map((m) => [
         m.code,
         m.name,
@@ -170,7 +174,24 @@ export const benchmarkingRoutes: FastifyPluginAsyncTypebox<{ upload: BulkBodyLim
         m.gap?.toFixed(2),
         m.gapPercent?.toFixed(1),
       ])
-      return sendCsv(reply, `comparison-${c.group.name}-${c.period}`, spreadsheetCsv(COMPARISON_COLUMNS, rows))
+      return sendTable(app.db, request, reply, format, {
+        name: `comparison-${c.group.name}-${c.indicator.reference}-${c.period}`,
+        title: 'Peer comparison',
+        about: [
+          ['Peer group', c.group.name],
+          ['Indicator', `${c.indicator.reference}: ${c.indicator.name}`],
+          ['Period', c.period],
+          ['Members on', c.membersOn],
+          ['Rate', `per ${c.ratePer} people a year; group rate ${c.groupRate?.toFixed(2) ?? 'none'}`],
+        ],
+        header: COMPARISON_COLUMNS,
+        rows,
+        kinds: Object.fromEntries(
+          ['count', 'population', 'rate', 'expected', 'rank', 'quartile', 'others_rate', 'gap', 'gap_percent'].map(
+            (c) => [c, 'number' as const],
+          ),
+        ),
+      })
     },
   })
 

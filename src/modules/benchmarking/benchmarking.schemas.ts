@@ -129,7 +129,11 @@ export const ComparisonQuery = Type.Object(
   {
     indicatorId: Uuid,
     period: Period,
-    format: Type.Optional(StringEnum(['json', 'csv'] as const, { description: 'csv: a row per member' })),
+    format: Type.Optional(
+      StringEnum(['json', 'csv', 'xlsx'] as const, {
+        description: 'csv: a row per member; xlsx: the same in an Excel workbook',
+      }),
+    ),
   },
   { additionalProperties: false },
 )

@@ -1,4 +1,5 @@
 import { spreadsheetCsv } from '../../http/csv.js'
+import type { CellKind } from '../../http/xlsx.js'
 import type { createEvaluationService } from './evaluation.service.js'
 
 export type Report = Awaited<ReturnType<ReturnType<typeof createEvaluationService>['exceptionReport']>>
@@ -34,9 +35,31 @@ export const REPORT_COLUMNS = [
   'actions',
 ]
 
+/** How a workbook writes the report's columns: the figures as numbers, the RAG coloured. */
+export const REPORT_KINDS: Record<string, CellKind> = {
+  ...Object.fromEntries(
+    [
+      'actual',
+      'target',
+      'variance',
+      'relative_variance_percent',
+      'forecast',
+      'year_target',
+      'required_change_percent',
+      'year_to_date',
+      'target_for_period',
+      'previous_value',
+    ].map((c) => [c, 'number' as const]),
+  ),
+  rag: 'rag',
+}
+
 /** One row per indicator and area, the figures a committee paper tabulates. */
-export function reportCsv(report: Pick<Report, 'priorities'>): string {
-  const rows = report.priorities.flatMap((group) =>
+export const reportCsv = (report: Pick<Report, 'priorities'>): string =>
+  spreadsheetCsv(REPORT_COLUMNS, reportRows(report))
+
+export function reportRows(report: Pick<Report, 'priorities'>): unknown[][] {
+  return report.priorities.flatMap((group) =>
     group.items.map((item) => {
       const e = item.evaluation
       // Figures to the indicator's decimal places, percentages to one: never 1651.000000 or 37.037037.
@@ -75,5 +98,4 @@ export function reportCsv(report: Pick<Report, 'priorities'>): string {
       ].map((v) => v ?? '')
     }),
   )
-  return spreadsheetCsv(REPORT_COLUMNS, rows)
 }

@@ -1,13 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import type { MeasurementStatus } from '../../domain/measurements.js'
-import { sendCsv, wantsCsv } from '../../http/csv.js'
 import Type from 'typebox'
 import { problemResponses } from '../../plugins/problem.js'
 import { asTenant } from '../../db/tenancy.js'
 import { DomainError } from '../../domain/errors.js'
 import { today } from '../../http/clock.js'
-import { JsonOrCsv, PartnershipParams } from '../../http/schemas.js'
+import { periodLabel } from '../../http/format.js'
+import { PartnershipParams } from '../../http/schemas.js'
+import { JsonCsvOrXlsx } from '../../http/xlsx.js'
+import { sendTable, wantsTable } from '../partnerships/partnerships.sheet.js'
 import { ambiguousMonth } from '../../domain/periods.js'
 import { seriesChart } from './evaluation.chart.js'
 import {
@@ -24,7 +26,7 @@ import {
 } from './evaluation.schemas.js'
 
 import { closingDay, createEvaluationService, inBrief, type Tenant } from './evaluation.service.js'
-import { REPORT_COLUMNS, reportCsv } from './evaluation.csv.js'
+import { REPORT_COLUMNS, REPORT_KINDS, reportRows } from './evaluation.csv.js'
 
 const tags = ['Evaluation']
 
@@ -50,7 +52,7 @@ const readAs = (request: FastifyRequest, minimumStatus: MeasurementStatus | unde
 })
 
 const csvOrJson = {
-  200: JsonOrCsv('The report: JSON, or CSV with format=csv', ReportSchema, REPORT_COLUMNS),
+  200: JsonCsvOrXlsx('The report: JSON, CSV with format=csv, or an Excel workbook', ReportSchema, REPORT_COLUMNS),
   ...problemResponses(400, 401, 404),
 }
 
@@ -137,7 +139,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary:
         'Exception report for a period (DOMAIN.md rule 12): every flagged indicator and area by priority, bad before good',
       description:
-        'What the Performance Management Group sends on: every flagged indicator and area by priority, bad before good, with figures, flags, the latest commentary and the linked actions. JSON, or CSV with format=csv or Accept: text/csv.',
+        'What the Performance Management Group sends on: every flagged indicator and area by priority, bad before good, with figures, flags, the latest commentary and the linked actions. JSON, or CSV with format=csv or Accept: text/csv, or an Excel workbook with format=xlsx or its Accept.',
       build: service.exceptionReport,
     },
     {
@@ -146,7 +148,7 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary:
         'Performance report for a period (usually a quarter): every indicator of every priority with its evaluation and commentary',
       description:
-        'Every evaluated indicator and area by priority with its figures and commentary (seed 000 Appendix 1, stage 1). JSON, or CSV with format=csv or Accept: text/csv.',
+        'Every evaluated indicator and area by priority with its figures and commentary (seed 000 Appendix 1, stage 1). JSON, or CSV with format=csv or Accept: text/csv, or an Excel workbook with format=xlsx or its Accept.',
       build: service.performanceReport,
     },
   ] as const
@@ -176,8 +178,19 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           period,
           request.partnership.financialYearStartMonth,
         )
-        if (wantsCsv(request, format)) return sendCsv(reply, `${name}-${report.period}`, reportCsv(report))
-        return report
+        if (!wantsTable(request, format)) return report
+        return sendTable(app.db, request, reply, format, {
+          name: `${name}-${report.period}`,
+          title: name === 'exceptions' ? 'Exception report' : 'Performance report',
+          about: [
+            ['Period', `${report.period} (${periodLabel(report.period)})`],
+            ['As of', asOf],
+            ['Figures', `${minimumStatus ?? 'provisional'} and above`],
+          ],
+          header: REPORT_COLUMNS,
+          rows: reportRows(report),
+          kinds: REPORT_KINDS,
+        })
       },
     })
   }

@@ -285,8 +285,9 @@ export const ReportQuery = obj({
   ),
   areaId: Type.Optional(Uuid),
   format: Type.Optional(
-    StringEnum(['json', 'csv'] as const, {
-      description: 'csv: one row per indicator and area (also with Accept: text/csv); json by default',
+    StringEnum(['json', 'csv', 'xlsx'] as const, {
+      description:
+        'csv: one row per indicator and area (also with Accept: text/csv); xlsx: the same rows in an Excel workbook; json by default',
     }),
   ),
 })

@@ -2,9 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { BID_ACTIONS, type BidAction } from '../../domain/funding/index.js'
 import { pounds } from '../../domain/money.js'
-import { sendCsv, spreadsheetCsv, wantsCsv } from '../../http/csv.js'
+import { JsonCsvOrXlsx } from '../../http/xlsx.js'
+import { sendTable, wantsTable } from '../partnerships/partnerships.sheet.js'
 import { shortPage } from '../../http/paging.js'
-import { IfMatchOptionalHeaders, JsonOrCsv, page, PageQuery, PartnershipParams, Uuid } from '../../http/schemas.js'
+import { IfMatchOptionalHeaders, page, PageQuery, PartnershipParams, Uuid } from '../../http/schemas.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { actorOf, registerResourceRoutes, tenantScope } from '../resource/resource.routes.js'
 import {
@@ -69,12 +70,12 @@ const streamRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
       tags,
       summary: 'A stream statement: allocations, bids by state, committed, spent and remaining',
       description:
-        'Allocated, committed (approved bids), spent (payments) and remaining per allocation and for the stream, with the bids by state; as JSON, or CSV in pounds with format=csv.',
+        'Allocated, committed (approved bids), spent (payments) and remaining per allocation and for the stream, with the bids by state; as JSON, or CSV in pounds with format=csv, or an Excel workbook with format=xlsx (money as numbers in pounds).',
       params: Type.Object({ ...PartnershipParams.properties, id: Uuid }, { additionalProperties: false }),
       querystring: StatementQuery,
       response: {
-        200: JsonOrCsv(
-          'The statement: JSON, or CSV (one row per allocation) with format=csv',
+        200: JsonCsvOrXlsx(
+          'The statement: JSON, CSV (one row per allocation) with format=csv, or an Excel workbook',
           StatementSchema,
           STATEMENT_COLUMNS,
         ),
@@ -83,7 +84,7 @@ const streamRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
     },
     handler: async (request, reply) => {
       const statement = await service.statement(tenantScope(request), request.params.id)
-      if (!wantsCsv(request, request.query.format)) return statement
+      if (!wantsTable(request, request.query.format)) return statement
       const rows = statement.allocations.map((a) => [
         a.description,
         a.contingency ? 'yes' : 'no',
@@ -101,7 +102,18 @@ const streamRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
         money(l.spentPence),
         money(l.remainingPence),
       ])
-      return sendCsv(reply, `statement-${statement.stream.id}`, spreadsheetCsv(STATEMENT_COLUMNS, rows))
+      const { stream } = statement
+      return sendTable(app.db, request, reply, request.query.format, {
+        name: `statement-${stream.financialYear}-${stream.name}`,
+        title: 'Funding statement',
+        about: [
+          ['Stream', stream.name],
+          ['Year', stream.financialYear],
+        ],
+        header: STATEMENT_COLUMNS,
+        rows,
+        kinds: { Allocated: 'money', Committed: 'money', Spent: 'money', Remaining: 'money' },
+      })
     },
   })
 }
@@ -294,18 +306,22 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
       tags,
       summary: 'The stage 4 report: every funding decision in a date range, with who, office, when, amount and reason',
       description:
-        'Stage 4 of the funding process: every decision taken between from and to (by the day it was taken, decidedOn, not the day it was entered), with who, office, date, amount and reason; JSON, or CSV with format=csv.',
+        'Stage 4 of the funding process: every decision taken between from and to (by the day it was taken, decidedOn, not the day it was entered), with who, office, date, amount and reason; JSON, or CSV with format=csv, or an Excel workbook with format=xlsx.',
       params: PartnershipParams,
       querystring: DecisionsQuery,
       response: {
-        200: JsonOrCsv('The report: JSON, or CSV with format=csv', DecisionsReportSchema, DECISION_COLUMNS),
+        200: JsonCsvOrXlsx(
+          'The report: JSON, CSV with format=csv, or an Excel workbook',
+          DecisionsReportSchema,
+          DECISION_COLUMNS,
+        ),
         ...problemResponses(400, 401, 404),
       },
     },
     handler: async (request, reply) => {
       const { from, to, format } = request.query
       const report = await service.decisionsReport(tenantScope(request), from, to)
-      if (!wantsCsv(request, format)) return report
+      if (!wantsTable(request, format)) return report
       const rows = report.items.map(({ decision: d, bidTitle, groupName }) => [
         d.decidedOn,
         d.recordedAt.toISOString(),
@@ -321,7 +337,17 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
         money(d.amountPence),
         d.reason,
       ])
-      return sendCsv(reply, `funding-decisions-${from}-${to}`, spreadsheetCsv(DECISION_COLUMNS, rows))
+      return sendTable(app.db, request, reply, format, {
+        name: `funding-decisions-${from}-${to}`,
+        title: 'Funding decisions',
+        about: [
+          ['From', from],
+          ['To', to],
+        ],
+        header: DECISION_COLUMNS,
+        rows,
+        kinds: { 'Decided on': 'date', 'Recorded at': 'timestamp', Amount: 'money' },
+      })
     },
   })
 }

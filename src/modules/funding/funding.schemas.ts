@@ -268,7 +268,7 @@ export const StatementSchema = Type.Object(
   },
 )
 export const StatementQuery = Type.Object(
-  { format: Type.Optional(StringEnum(['json', 'csv'] as const)) },
+  { format: Type.Optional(StringEnum(['json', 'csv', 'xlsx'] as const)) },
   { additionalProperties: false },
 )
 
@@ -276,7 +276,7 @@ export const DecisionsQuery = Type.Object(
   {
     from: IsoDate,
     to: IsoDate,
-    format: Type.Optional(StringEnum(['json', 'csv'] as const)),
+    format: Type.Optional(StringEnum(['json', 'csv', 'xlsx'] as const)),
   },
   { additionalProperties: false },
 )

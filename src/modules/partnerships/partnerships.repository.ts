@@ -65,6 +65,11 @@ export async function listPartnerships(
   return query.orderBy(column, direction).orderBy('slug', direction).limit(options.limit).execute()
 }
 
+/** A partnership by its name, for what people read (a heat map's title, a workbook's first sheet). */
+export function partnershipName(db: Db, partnershipId: string) {
+  return db.selectFrom('partnership').select('name').where('id', '=', partnershipId).executeTakeFirstOrThrow()
+}
+
 export function findPartnership(db: Db, slug: string, lock = false) {
   let query = db.selectFrom('partnership').select(COLUMNS).where('slug', '=', slug)
   if (lock) query = query.forUpdate()

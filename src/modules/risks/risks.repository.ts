@@ -87,11 +87,6 @@ export async function riskSettings(
   return (await query.executeTakeFirst()) ?? { ...DEFAULT_SCALE, likelihoodLabels: [], impactLabels: [], version: 0 }
 }
 
-/** For a heat map's title: a partnership by its name, not its slug. */
-export function partnershipName(db: Db, partnershipId: string) {
-  return db.selectFrom('partnership').select('name').where('id', '=', partnershipId).executeTakeFirstOrThrow()
-}
-
 export function saveRiskSettings(trx: Db, partnershipId: string, scale: RiskScale) {
   return trx
     .insertInto('riskSetting')

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { today } from '../../http/clock.js'
-import { sendCsv, spreadsheetCsv, wantsCsv } from '../../http/csv.js'
-import { IfMatchHeaders, JsonOrCsv, PartnershipParams, Uuid } from '../../http/schemas.js'
+import { JsonCsvOrXlsx } from '../../http/xlsx.js'
+import { sendTable, wantsTable } from '../partnerships/partnerships.sheet.js'
+import { IfMatchHeaders, PartnershipParams, Uuid } from '../../http/schemas.js'
 import { problemResponses } from '../../plugins/problem.js'
 import { etagOf } from '../resource/resource.service.js'
 import { actorOf, registerResourceRoutes, tenantScope } from '../resource/resource.routes.js'
@@ -224,18 +225,22 @@ const registerRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (a
       tags,
       summary: 'The risk register on a date, by current score, with the latest assessment, trend and flags',
       description:
-        'Every risk by current score on the as-of date, with its latest assessment, trend, next review and flags; JSON, or CSV with format=csv.',
+        'Every risk by current score on the as-of date, with its latest assessment, trend, next review and flags; JSON, or CSV with format=csv, or an Excel workbook with format=xlsx (or either by Accept).',
       params: PartnershipParams,
       querystring: RegisterQuery,
       response: {
-        200: JsonOrCsv('The register: JSON, or CSV with format=csv', RegisterSchema, REGISTER_COLUMNS),
+        200: JsonCsvOrXlsx(
+          'The register: JSON, CSV with format=csv, or an Excel workbook',
+          RegisterSchema,
+          REGISTER_COLUMNS,
+        ),
         ...problemResponses(400, 401, 404),
       },
     },
     handler: async (request, reply) => {
       const { asOf = today(), format } = request.query
       const register = await service.register(tenantScope(request), asOf)
-      if (!wantsCsv(request, format)) return register
+      if (!wantsTable(request, format)) return register
       const exposure = (e: { likelihood: number; impact: number; score: number; band: string } | null) =>
         e === null ? '' : `L${e.likelihood} x I${e.impact} = ${e.score} (${e.band.replace('_', ' ')})`
       const rows = register.items.map((r) => [
@@ -252,7 +257,14 @@ const registerRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (a
         r.priorityActions,
         r.closedOn === null || r.closedOn > asOf ? 'open' : `closed ${r.closedOn}`,
       ])
-      return sendCsv(reply, `risk-register-${asOf}`, spreadsheetCsv(REGISTER_COLUMNS, rows))
+      return sendTable(app.db, request, reply, format, {
+        name: `risk-register-${asOf}`,
+        title: 'Risk register',
+        about: [['As of', asOf]],
+        header: REGISTER_COLUMNS,
+        rows,
+        kinds: { 'Assessed on': 'date', 'Review due': 'date' },
+      })
     },
   })
 }

@@ -229,7 +229,7 @@ export const HeatmapSchema = Type.Object(
 )
 
 export const RegisterQuery = Type.Object(
-  { asOf: Type.Optional(AsOf), format: Type.Optional(StringEnum(['json', 'csv'] as const)) },
+  { asOf: Type.Optional(AsOf), format: Type.Optional(StringEnum(['json', 'csv', 'xlsx'] as const)) },
   { additionalProperties: false },
 )
 export const RegisterSchema = Type.Object(

@@ -19,6 +19,7 @@ import {
   type RiskScale,
 } from '../../domain/risks/index.js'
 import { recordAudit } from '../audit/audit.repository.js'
+import { partnershipName } from '../partnerships/partnerships.repository.js'
 import { findRecord, listRecords, type Row, type Scope } from '../resource/resource.repository.js'
 import {
   checkIfMatch,
@@ -30,7 +31,6 @@ import {
 import {
   assessmentSpec,
   riskOpenness,
-  partnershipName,
   riskSettings,
   riskSpec,
   saveRiskSettings,
