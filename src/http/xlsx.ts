@@ -58,8 +58,10 @@ export async function workbook(sheet: Sheet): Promise<Buffer> {
   const { default: Excel } = await import('exceljs')
   const book = new Excel.Workbook()
   book.creator = 'Safer Partnerships API'
-  const about = book.addWorksheet('About')
-  about.columns = [{ width: 18 }, { width: 90 }]
+  // Printed, each sheet fits the width of a landscape page (as wide a table as a report has).
+  const pageSetup = { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } as const
+  const about = book.addWorksheet('About', { pageSetup })
+  about.columns = [{ width: 18 }, { width: 80 }]
   about.addRow([sheet.title]).font = { bold: true, size: 14 }
   about.addRow([])
   for (const [label, text] of sheet.about) {
@@ -70,6 +72,7 @@ export async function workbook(sheet: Sheet): Promise<Buffer> {
   // A sheet's name holds at most 31 characters, none of []:*?/\.
   const table = book.addWorksheet(sheet.title.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31), {
     views: [{ state: 'frozen', ySplit: 1 }],
+    pageSetup: { ...pageSetup, printTitlesRow: '1:1' },
   })
   const kinds = sheet.header.map((h) => sheet.kinds[h] ?? 'text')
   const head = table.addRow([...sheet.header])

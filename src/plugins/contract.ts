@@ -104,7 +104,9 @@ const HEADERS = {
     "The client's own X-Request-Id, given back when it sent one (it is on every log line of the request)",
   ),
   'www-authenticate': string('Bearer realm="safer-partnerships", with error="invalid_token" when a token was sent'),
-  'content-disposition': string('The file name to save a CSV, workbook, PDF or printable page as: attachment; filename="..."'),
+  'content-disposition': string(
+    'The file name to save a CSV, workbook, PDF or printable page as: attachment; filename="..."',
+  ),
   'idempotent-replayed': string('true: this answer is the replay of an earlier request with the same Idempotency-Key'),
   'cache-control': string('How long anyone may keep this public answer: public, max-age=300'),
 } as Record<string, Header>
