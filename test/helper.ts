@@ -219,6 +219,29 @@ function recordAnswers(app: FastifyInstance): void {
 }
 
 /** Creates partnerships by slug through the API, as a superadmin would. */
+/**
+ * Every item of a list, a page at a time: each page must answer 200 (else this throws with its answer),
+ * and its cursor is followed until a page says none follows.
+ */
+export async function allPages<T = Record<string, any>>(
+  app: TestApp['app'],
+  url: string,
+  headers: Record<string, string>,
+): Promise<T[]> {
+  const items: T[] = []
+  let cursor: string | null = null
+  do {
+    const res: Awaited<ReturnType<TestApp['app']['inject']>> = await app.inject({
+      url: `${url}${cursor === null ? '' : `${url.includes('?') ? '&' : '?'}cursor=${cursor}`}`,
+      headers,
+    })
+    if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
+    items.push(...(res.json().items as T[]))
+    cursor = res.json().nextCursor
+  } while (cursor !== null)
+  return items
+}
+
 export async function seedPartnerships(t: TestApp, ...slugs: string[]): Promise<void> {
   const headers = await t.as('superadmin')
   for (const slug of slugs) {

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { buildTestApp, seedPartnerships, type TestApp } from '../../helper.js'
+import { allPages, buildTestApp, seedPartnerships, type TestApp } from '../../helper.js'
 
 async function setup(t: Test): Promise<TestApp & { headers: Record<string, string> }> {
   const ctx = await buildTestApp(t)
@@ -330,17 +330,15 @@ t.test('every write leaves an audit event with before and after', async (t) => {
     headers,
   })
   t.same(since.json().items, [], 'filtered by time')
-  // Oldest first, a page at a time, each page's cursor its own sort's.
-  const actions: string[] = []
-  let cursor: string | null = null
-  do {
-    const page: Awaited<ReturnType<typeof app.inject>> = await app.inject({
-      url: `/partnerships/alpha/audit-events?resourceType=area&resourceId=${area.id}&sort=occurredAt&limit=1${cursor === null ? '' : `&cursor=${cursor}`}`,
-      headers,
-    })
-    t.equal(page.statusCode, 200, page.body)
-    actions.push(...page.json().items.map((e: { action: string }) => e.action))
-    cursor = page.json().nextCursor
-  } while (cursor !== null)
-  t.same(actions, ['create', 'update', 'delete'], 'sort=occurredAt: oldest first, across pages')
+  // Oldest first, a page at a time.
+  const oldestFirst = await allPages<{ action: string }>(
+    app,
+    `/partnerships/alpha/audit-events?resourceType=area&resourceId=${area.id}&sort=occurredAt&limit=1`,
+    headers,
+  )
+  t.same(
+    oldestFirst.map((e) => e.action),
+    ['create', 'update', 'delete'],
+    'sort=occurredAt: oldest first, across pages',
+  )
 })

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import { sql } from 'kysely'
 import t from 'tap'
-import { buildTestApp, seedPartnerships, type TestApp } from '../../helper.js'
+import { allPages, buildTestApp, seedPartnerships, type TestApp } from '../../helper.js'
 
 async function setup(t: Parameters<typeof buildTestApp>[0], env: Record<string, string> = {}) {
   const ctx = await buildTestApp(t, env)
@@ -208,20 +208,10 @@ t.test('measurements sort latest first and are searched by source, a page at a t
     })),
   )
   t.equal(sent.statusCode, 200, sent.body)
-  const walk = async (query: string) => {
-    const periods: string[] = []
-    let cursor: string | null = null
-    do {
-      const res: Awaited<ReturnType<typeof ctx.app.inject>> = await ctx.app.inject({
-        url: `/partnerships/alpha/measurements?limit=2&${query}${cursor === null ? '' : `&cursor=${cursor}`}`,
-        headers: admin,
-      })
-      t.equal(res.statusCode, 200, res.body)
-      periods.push(...res.json().items.map((m: { period: string }) => m.period))
-      cursor = res.json().nextCursor
-    } while (cursor !== null)
-    return periods
-  }
+  const walk = async (query: string) =>
+    (await allPages<{ period: string }>(ctx.app, `/partnerships/alpha/measurements?limit=2&${query}`, admin)).map(
+      (m) => m.period,
+    )
   t.same(await walk(''), months, 'earliest first by default')
   t.same(await walk('sort=-period'), [...months].reverse(), 'sort=-period: latest first, across pages')
   t.same(await walk('q=POLICE'), ['2010-04', '2010-06', '2010-08'], 'q: the source contains it, any case')

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import t from 'tap'
-import { buildTestApp, seedPartnerships } from '../../helper.js'
+import { allPages, buildTestApp, seedPartnerships } from '../../helper.js'
 
 t.test('partnerships: superadmin creates, admin changes, members list theirs', async (t) => {
   const ctx = await buildTestApp(t)
@@ -252,20 +252,8 @@ t.test('the partnerships list sorts, searches and pages as every other list does
     ['peterborough', 'Safer Peterborough Partnership'],
   ])
     await ctx.app.inject({ method: 'POST', url: '/partnerships', headers: superadmin, payload: { slug, name } })
-  const walk = async (query: string) => {
-    const slugs: string[] = []
-    let cursor: string | null = null
-    do {
-      const res: Awaited<ReturnType<typeof ctx.app.inject>> = await ctx.app.inject({
-        url: `/partnerships?limit=1&${query}${cursor === null ? '' : `&cursor=${cursor}`}`,
-        headers: superadmin,
-      })
-      t.equal(res.statusCode, 200, res.body)
-      slugs.push(...res.json().items.map((p: { slug: string }) => p.slug))
-      cursor = res.json().nextCursor
-    } while (cursor !== null)
-    return slugs
-  }
+  const walk = async (query: string) =>
+    (await allPages<{ slug: string }>(ctx.app, `/partnerships?limit=1&${query}`, superadmin)).map((p) => p.slug)
   t.same(
     await walk('sort=name'),
     ['charnwood', 'east-lincolnshire', 'boston', 'peterborough'],
