@@ -71,6 +71,13 @@ export async function signWith(
 }
 
 /** The app on a fresh database, with a development key to sign test tokens; closed when the test ends. */
+/**
+ * The test apps' connection and statement timeouts: generous, since a test that is not about timeouts must
+ * not fail because two test files share a loaded machine (a 20,000-row partial bulk once failed under CI
+ * load, its answer not recorded). Tests about timeouts set their own.
+ */
+const TEST_TIMEOUTS = { connectTimeoutMs: 10_000, statementTimeoutMs: 30_000 }
+
 export async function buildTestApp(t: Test, env: Record<string, string> = {}, poolMax = 4): Promise<TestApp> {
   const url = await testDatabase(t)
   const dataDir = t.testdir({})
@@ -89,7 +96,7 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}, po
     WEBHOOK_DELIVERY: 'false',
     ...env,
   })
-  const options = { connectionString: url, connectTimeoutMs: 3000, statementTimeoutMs: 10000 }
+  const options = { connectionString: url, ...TEST_TIMEOUTS }
   const pool = createPool({ ...options, max: poolMax, role: TENANT_ROLE })
   // Tests look at the database as its owner, past row-level security; the app connects as the service does.
   const ownerPool = createPool({ ...options, max: 2 })
@@ -164,8 +171,7 @@ export async function secondInstance(
   })
   const pool = createPool({
     connectionString: ctx.url,
-    connectTimeoutMs: 3000,
-    statementTimeoutMs: 10000,
+    ...TEST_TIMEOUTS,
     max: 4,
     role: TENANT_ROLE,
   })

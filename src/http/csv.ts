@@ -45,6 +45,12 @@ export function spreadsheetLines(rows: ReadonlyArray<ReadonlyArray<unknown>>, fi
   return (first ? '\ufeff' : '') + stringify(rows.map((row) => row.map(cellOf)))
 }
 
+/** An instant as spreadsheets read one ("2010-04-06 09:30:00"), in UTC: ISO's T and Z they take as text. */
+export const spreadsheetTime = (at: Date): string => at.toISOString().slice(0, 19).replace('T', ' ')
+
+/** Pence as a number of pounds a spreadsheet sums ("1500.00"), beside the formatted "£1,500". */
+export const poundsNumber = (pence: number): string => (pence / 100).toFixed(2)
+
 /** A whole CSV document: header and rows. */
 export const spreadsheetCsv = (header: readonly string[], rows: ReadonlyArray<ReadonlyArray<unknown>>): string =>
   spreadsheetLines([header, ...rows], true)

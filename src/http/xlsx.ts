@@ -46,7 +46,10 @@ function cellValue(kind: CellKind, value: unknown): { value: ExcelJS.CellValue; 
   if (kind === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(String(value)))
     return { value: new Date(`${String(value)}T00:00:00Z`), numFmt: 'dd/mm/yyyy' }
   if (kind === 'timestamp') {
-    const at = value instanceof Date ? value : new Date(String(value))
+    // "2010-04-06 09:30:00", as the CSV writes it, is UTC.
+    const text = String(value)
+    const at =
+      value instanceof Date ? value : new Date(/^\d{4}-\d{2}-\d{2} /.test(text) ? `${text.replace(' ', 'T')}Z` : text)
     if (!Number.isNaN(at.getTime())) return { value: at, numFmt: 'dd/mm/yyyy hh:mm:ss' }
   }
   return { value: String(value) }

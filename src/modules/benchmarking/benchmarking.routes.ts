@@ -155,8 +155,11 @@ export const benchmarkingRoutes: FastifyPluginAsyncTypebox<{ upload: BulkBodyLim
       },
     },
     handler: async (request, reply) => {
-      const { indicatorId, period, format } = request.query
-      const c = await service.compare(tenantScope(request), request.params.id, indicatorId, period)
+      const { indicatorId, period, format, sort } = request.query
+      const compared = await service.compare(tenantScope(request), request.params.id, indicatorId, period)
+      // The members come by code; by rank, the stable sort keeps code order among ties.
+      const c =
+        sort === 'rank' ? { ...compared, members: [...compared.members].sort((a, b) => a.rank - b.rank) } : compared
       if (!wantsTable(request, format)) return c
       const rows = c.members.map((m) => [
         m.code,

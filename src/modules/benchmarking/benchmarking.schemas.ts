@@ -129,6 +129,12 @@ export const ComparisonQuery = Type.Object(
   {
     indicatorId: Uuid,
     period: Period,
+    sort: Type.Optional(
+      StringEnum(['code', 'rank'] as const, {
+        description: 'code: members by code (the default); rank: best first by polarity, ties by code',
+        default: 'code',
+      }),
+    ),
     format: Type.Optional(
       StringEnum(['json', 'csv', 'xlsx'] as const, {
         description: 'csv: a row per member; xlsx: the same in an Excel workbook',

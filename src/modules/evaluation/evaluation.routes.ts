@@ -186,6 +186,8 @@ const evaluationRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ['Period', `${report.period} (${periodLabel(report.period)})`],
             ['As of', asOf],
             ['Figures', `${minimumStatus ?? 'provisional'} and above`],
+            // "2010-11 is November": what the JSON warns of, the workbook says too.
+            ...(report.warnings ?? []).map((warning): [string, string] => ['Warning', warning]),
           ],
           header: REPORT_COLUMNS,
           rows: reportRows(report),

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { BID_ACTIONS, type BidAction } from '../../domain/funding/index.js'
 import { pounds } from '../../domain/money.js'
+import { poundsNumber, spreadsheetTime } from '../../http/csv.js'
 import { JsonCsvOrXlsx } from '../../http/xlsx.js'
 import { sendTable, wantsTable } from '../partnerships/partnerships.sheet.js'
 import { shortPage } from '../../http/paging.js'
@@ -47,7 +48,18 @@ const ops = (one: string, many: string) => ({
   delete: `delete${one}`,
 })
 const money = pounds
-const STATEMENT_COLUMNS = ['Allocation', 'Contingency', 'Allocated', 'Committed', 'Spent', 'Remaining'] as const
+const STATEMENT_COLUMNS = [
+  'Allocation',
+  'Contingency',
+  'Allocated',
+  'Committed',
+  'Spent',
+  'Remaining',
+  'Allocated (pounds)',
+  'Committed (pounds)',
+  'Spent (pounds)',
+  'Remaining (pounds)',
+] as const
 
 /** Under /funding-streams. */
 const streamRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app, { service }) => {
@@ -85,23 +97,15 @@ const streamRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
     handler: async (request, reply) => {
       const statement = await service.statement(tenantScope(request), request.params.id)
       if (!wantsTable(request, request.query.format)) return statement
+      // Each sum as the paper prints it, then as a number a spreadsheet adds up.
+      const sums = (...pence: number[]) => [...pence.map(money), ...pence.map(poundsNumber)]
       const rows = statement.allocations.map((a) => [
         a.description,
         a.contingency ? 'yes' : 'no',
-        money(a.ledger.amountPence),
-        money(a.ledger.committedPence),
-        money(a.ledger.spentPence),
-        money(a.ledger.remainingPence),
+        ...sums(a.ledger.amountPence, a.ledger.committedPence, a.ledger.spentPence, a.ledger.remainingPence),
       ])
       const l = statement.ledger
-      rows.push([
-        'Total',
-        '',
-        money(l.allocatedPence),
-        money(l.committedPence),
-        money(l.spentPence),
-        money(l.remainingPence),
-      ])
+      rows.push(['Total', '', ...sums(l.allocatedPence, l.committedPence, l.spentPence, l.remainingPence)])
       const { stream } = statement
       return sendTable(app.db, request, reply, request.query.format, {
         name: `statement-${stream.financialYear}-${stream.name}`,
@@ -112,7 +116,7 @@ const streamRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
         ],
         header: STATEMENT_COLUMNS,
         rows,
-        kinds: { Allocated: 'money', Committed: 'money', Spent: 'money', Remaining: 'money' },
+        kinds: Object.fromEntries(STATEMENT_COLUMNS.slice(2).map((c) => [c, 'money' as const])),
       })
     },
   })
@@ -283,7 +287,7 @@ const paymentRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (ap
 
 const DECISION_COLUMNS = [
   'Decided on',
-  'Recorded at',
+  'Recorded at (UTC)',
   'Bid',
   'Bid id',
   'Stage',
@@ -294,6 +298,7 @@ const DECISION_COLUMNS = [
   'Offices',
   'Group',
   'Amount',
+  'Amount (pounds)',
   'Reason',
 ] as const
 
@@ -324,7 +329,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
       if (!wantsTable(request, format)) return report
       const rows = report.items.map(({ decision: d, bidTitle, groupName }) => [
         d.decidedOn,
-        d.recordedAt.toISOString(),
+        spreadsheetTime(d.recordedAt),
         bidTitle,
         d.bidId,
         d.stage.replaceAll('_', ' '),
@@ -335,6 +340,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
         d.offices.map((o) => o.replaceAll('_', ' ')),
         groupName,
         money(d.amountPence),
+        poundsNumber(d.amountPence),
         d.reason,
       ])
       return sendTable(app.db, request, reply, format, {
@@ -346,7 +352,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
         ],
         header: DECISION_COLUMNS,
         rows,
-        kinds: { 'Decided on': 'date', 'Recorded at': 'timestamp', Amount: 'money' },
+        kinds: { 'Decided on': 'date', 'Recorded at (UTC)': 'timestamp', Amount: 'money', 'Amount (pounds)': 'money' },
       })
     },
   })

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync'
 import t from 'tap'
 import { buildTestApp, partnershipClient, seedPartnerships, xmlProblems } from '../../helper.js'
 
@@ -144,6 +145,22 @@ LOCAL CD,P6,FY2009-10,1000,iQuanta (illustrative)
     const csv = await compare('FY2009-10', '&format=csv')
     t.ok(csv.body.startsWith('\ufeffcode,name,ours,count,population,rate'), 'CSV, a row per member')
     t.match(csv.body, /E07000137,East Lindsey,yes,2195,140000,15\.68/)
+    // By code unless asked by rank: best first (lower is better here), East Lindsey last of six.
+    const byCode = c.members.map((m: { code: string }) => m.code)
+    t.same(byCode, [...byCode].sort(), 'by code by default')
+    const ranked = (await compare('FY2009-10', '&sort=rank')).json().members as Array<{ code: string; rank: number }>
+    t.same(
+      ranked.map((m) => m.rank),
+      [...ranked.map((m) => m.rank)].sort((a, b) => a - b),
+      'sort=rank: best first',
+    )
+    t.equal(ranked[ranked.length - 1]!.code, 'E07000137')
+    const rankedCsv = parse((await compare('FY2009-10', '&sort=rank&format=csv')).body, { bom: true }) as string[][]
+    t.same(
+      rankedCsv.slice(1).map((row) => row[0]),
+      ranked.map((m) => m.code),
+      'and the CSV in the same order',
+    )
 
     const funnel = await call(
       'GET',

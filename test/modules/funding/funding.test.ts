@@ -183,7 +183,7 @@ t.test(
     const rows = parse(csv.body, { bom: true }) as string[][]
     t.same(rows[0], [
       'Decided on',
-      'Recorded at',
+      'Recorded at (UTC)',
       'Bid',
       'Bid id',
       'Stage',
@@ -194,9 +194,11 @@ t.test(
       'Offices',
       'Group',
       'Amount',
+      'Amount (pounds)',
       'Reason',
     ])
     t.equal(rows[3]![0], today)
+    t.match(rows[3]![1], /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'a time a spreadsheet reads as one')
     t.same(rows[3]!.slice(2), [
       'Bid for 150000',
       bid.id,
@@ -208,6 +210,7 @@ t.test(
       '',
       'Performance Group',
       '£1,500',
+      '1500.00',
       '',
     ])
     t.equal(
@@ -429,10 +432,21 @@ t.test(
     const statement = (await s.call('GET', `funding-streams/${s.stream.id}/statement?format=csv`, s.admin)).body
     const rows = parse(statement, { bom: true }) as string[][]
     t.same(rows, [
-      ['Allocation', 'Contingency', 'Allocated', 'Committed', 'Spent', 'Remaining'],
-      ['Mobile CCTV', 'no', '£7,000', '£1,500', '£1,500', '£5,500'],
-      ['Contingency fund', 'yes', '£3,000', '£0', '£0', '£3,000'],
-      ['Total', '', '£10,000', '£1,500', '£1,500', '£8,500'],
+      [
+        'Allocation',
+        'Contingency',
+        'Allocated',
+        'Committed',
+        'Spent',
+        'Remaining',
+        'Allocated (pounds)',
+        'Committed (pounds)',
+        'Spent (pounds)',
+        'Remaining (pounds)',
+      ],
+      ['Mobile CCTV', 'no', '£7,000', '£1,500', '£1,500', '£5,500', '7000.00', '1500.00', '1500.00', '5500.00'],
+      ['Contingency fund', 'yes', '£3,000', '£0', '£0', '£3,000', '3000.00', '0.00', '0.00', '3000.00'],
+      ['Total', '', '£10,000', '£1,500', '£1,500', '£8,500', '10000.00', '1500.00', '1500.00', '8500.00'],
     ])
 
     const decided = await s.call('POST', `bids/${funded.id}/mainstreaming`, s.people.ollie, {

@@ -539,6 +539,7 @@ t.test(
     t.equal(await count(), 0, 'the 20,080 good rows written before it were rolled back')
 
     const partial = await bulk(ctx, officer, `${good}\nNI 20,W0,1990-01-x,1\n`, 'text/csv', '?mode=partial')
+    t.equal(partial.statusCode, 200, partial.body.slice(0, 500))
     t.match(partial.json(), { received: 20081, inserted: 20080, refused: 1 })
     t.equal(await count(), 20080)
 
