@@ -62,7 +62,8 @@ export function lineOf(row: unknown): number | undefined {
 }
 
 const badBody = (detail: string) => new DomainError('BATCH.MALFORMED', 'validation', detail)
-const tooLarge = (limit: number) =>
+/** A body past its byte limit, whether it said so in Content-Length or only showed it as it arrived. */
+export const tooLarge = (limit: number) =>
   new DomainError('REQUEST.TOO_LARGE', 'payload-too-large', `The body is larger than ${limit} bytes.`, undefined, {
     facts: { limit },
   })

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import type { Config } from '../config.js'
 import { DomainError } from '../domain/errors.js'
+import { tooLarge } from '../http/bulk-body.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -110,11 +111,7 @@ export function streamBodies(scope: FastifyInstance, mediaTypes: readonly string
   })
   scope.removeAllContentTypeParsers()
   scope.addContentTypeParser([...mediaTypes], (request, payload, done) => {
-    if (Number(request.headers['content-length']) > bytes)
-      return done(
-        new DomainError('REQUEST.TOO_LARGE', 'payload-too-large', `The body is larger than ${bytes} bytes.`),
-        undefined,
-      )
+    if (Number(request.headers['content-length']) > bytes) return done(tooLarge(bytes), undefined)
     // Feeds send big files: a gzipped one is read as it arrives, and its limit applies to what it unpacks to.
     const encoding = contentEncoding(request)
     if (encoding === 'gzip') {

@@ -489,6 +489,7 @@ t.test('bulk bodies are read as a stream: rows across chunk boundaries, and the 
   t.equal(overHttp.headers.get('connection'), 'close')
   const declared = await post(big, 'text/csv')
   t.equal(declared.statusCode, 413, 'a declared Content-Length over the limit is refused before reading')
+  t.match(declared.json(), { code: 'REQUEST.TOO_LARGE', limit: Number }, 'naming the limit, as one found reading')
   const after = await ctx.app.inject({
     method: 'GET',
     url: '/partnerships/alpha/measurements?from=2000-01-01&to=2009-12-01',
