@@ -38,9 +38,11 @@ export const AsOf = Type.String({
 /** A 204's empty body. */
 export const NoContent = (description: string) => Type.Unsafe<undefined>(Type.Null({ description }))
 /** A CSV answer, written from a string or a stream. */
-export const CsvAnswer = (description: string) => ({
+export const CsvAnswer = (description: string, columns: readonly string[]) => ({
   description,
-  content: { 'text/csv': { schema: Type.Unsafe<string | Readable>(Type.String()) } },
+  content: {
+    'text/csv': { schema: Type.Unsafe<string | Readable>(Type.String({ description: columns.join(',') })) },
+  },
 })
 
 /** An answer as JSON, or as CSV with format=csv; the contract names the CSV's columns. */

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import t from 'tap'
 import { neutralised, restored } from '../../src/http/csv.js'
-import { buildTestApp, partnershipClient, seedPartnerships, xmlProblems } from '../helper.js'
+import { alphaWithNi20, buildTestApp, partnershipClient, seedPartnerships, xmlProblems } from '../helper.js'
 
 t.test(
   'a cell that starts like a formula is neutralised, and restored on the way back; numbers are left alone',
@@ -347,8 +347,7 @@ t.test("measurements' from and to take periods as well as dates", async (t) => {
 
 t.test('"2010/11" is the financial year; "2010-11" is November, with a warning saying so', async (t) => {
   const ctx = await buildTestApp(t)
-  await seedPartnerships(ctx, 'alpha')
-  const admin = await ctx.as('admin', 'alpha')
+  const { admin } = await alphaWithNi20(ctx, '1000')
   const { call } = partnershipClient(ctx, 'alpha', admin)
   const year = (await call('GET', 'evaluation?period=2010%2F11&asOf=2011-06-30', admin)).json()
   t.match(year, { period: 'FY2010-11' })
@@ -361,6 +360,24 @@ t.test('"2010/11" is the financial year; "2010-11" is November, with a warning s
   const report = (await call('GET', 'reports/exceptions?period=2010-11&asOf=2011-06-30', admin)).json()
   t.equal(report.warnings.length, 1, 'the reports warn too')
   t.notOk('warnings' in (await call('GET', 'evaluation?period=2010-10', admin)).json(), 'an ordinary month: none')
+
+  // A CSV carries the warning on every row, so a copy opened in a spreadsheet keeps it.
+  const csvOf = async (period: string) =>
+    parse((await call('GET', `reports/performance?period=${period}&asOf=2011-06-30&format=csv`, admin)).body, {
+      bom: true,
+      columns: true,
+    }) as Array<Record<string, string>>
+  const rows = await csvOf('2010-11')
+  t.match(rows, [{ indicator: 'NI 20', area: 'Boston', period: '2010-11' }])
+  t.same(
+    rows.map((r) => r.warnings),
+    ['2010-11 was read as a month; for the financial year send FY2010-11 or 2010/11.'],
+  )
+  t.same(
+    (await csvOf('2010-10')).map((r) => r.warnings),
+    [''],
+    'an ordinary month: the column is there, empty',
+  )
 })
 
 t.test(

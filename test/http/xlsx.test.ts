@@ -2,8 +2,8 @@ import { parse } from 'csv-parse/sync'
 import ExcelJS from 'exceljs'
 import t from 'tap'
 import { loadDemo } from '../../src/modules/demo/demo.service.js'
-import { XLSX_TYPE } from '../../src/http/xlsx.js'
-import { buildTestApp } from '../helper.js'
+import { headingOf, XLSX_TYPE } from '../../src/http/xlsx.js'
+import { alphaWithNi20, buildTestApp } from '../helper.js'
 
 const read = async (body: Buffer) => {
   const book = new ExcelJS.Workbook()
@@ -47,7 +47,8 @@ t.test("the reports as Excel workbooks: the CSV's rows, numbers as numbers, RAG 
   t.match(sheet.views[0], { state: 'frozen', ySplit: 1 }, 'the header row stays in view')
   const rows = parse(csv.body, { bom: true }) as string[][]
   const header = rows[0]!
-  t.same((sheet.getRow(1).values as unknown[]).slice(1), header, "the CSV's columns")
+  t.same((sheet.getRow(1).values as unknown[]).slice(1), header.map(headingOf), "the CSV's columns, in words")
+  t.equal(sheet.getRow(1).getCell(header.indexOf('relative_variance_percent') + 1).value, 'Relative variance %')
   t.equal(sheet.rowCount, rows.length, "and the CSV's rows")
   t.ok(rows.length > 10, `${rows.length - 1} exceptions`)
   const column = (name: string) => header.indexOf(name) + 1
@@ -102,7 +103,78 @@ t.test('money in a workbook is a number in pounds; every report that offers CSV 
     'exceptionReport',
     'fundingDecisionsReport',
     'fundingStreamStatement',
+    'listMeasurements',
     'performanceReport',
     'riskRegisterReport',
   ])
+})
+
+t.test('the measurements as a workbook: every row the filters take, streamed, as the CSV has them', async (t) => {
+  const ctx = await buildTestApp(t)
+  const { admin, post } = await alphaWithNi20(ctx, '100')
+  for (const code of ['E05000001', 'E05000002', 'E05000003'])
+    await post('areas', { name: `Ward ${code}`, type: 'ward', code })
+  // 6,000 figures, so the workbook is written from more than one page of the export (5,000 rows).
+  const months = (n: number) =>
+    Array.from({ length: n }, (_, i) => `${1900 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`)
+  const csvRows = ['E07000136', 'E05000001', 'E05000002', 'E05000003'].flatMap((area) =>
+    months(1500).map(
+      (period, i) => `NI 20,${area},${period},${1000 + (i % 7)},,,${i % 2 ? 'validated' : 'provisional'}`,
+    ),
+  )
+  const bulk = await ctx.app.inject({
+    method: 'POST',
+    url: '/partnerships/alpha/measurements/bulk',
+    headers: { ...admin, 'content-type': 'text/csv' },
+    payload: `indicator,area,period,value,numerator,denominator,status\n${csvRows.join('\n')}\n`,
+  })
+  t.equal(bulk.statusCode, 200, bulk.body.slice(300, 900))
+
+  const headers = await ctx.as('viewer', 'alpha')
+  const url = '/partnerships/alpha/measurements?sort=-period'
+  const csv = await ctx.app.inject({ url: `${url}&format=csv`, headers })
+  const answer = await ctx.app.inject({ url, headers: { ...headers, accept: XLSX_TYPE } })
+  t.equal(answer.statusCode, 200)
+  t.equal(answer.headers['content-type'], XLSX_TYPE)
+  t.match(answer.headers['content-disposition'], /filename="alpha-measurements\.xlsx"/)
+  t.notOk(answer.headers['content-length'], 'streamed, not made whole first')
+
+  const book = await read(answer.rawPayload)
+  t.same(
+    book.worksheets.map((s) => s.name),
+    ['About', 'Measurements'],
+  )
+  t.equal(book.getWorksheet('About')!.getCell('A3').value, 'Partnership')
+  const sheet = book.getWorksheet('Measurements')!
+  t.match(sheet.views[0], { state: 'frozen', ySplit: 1 })
+  const rows = parse(csv.body, { bom: true }) as string[][]
+  t.equal(rows.length, 6001, 'the CSV: a header and every figure')
+  t.equal(sheet.rowCount, rows.length, "the workbook: every row, in the CSV's columns")
+  t.same((sheet.getRow(1).values as unknown[]).slice(1), [
+    'Indicator',
+    'Area',
+    'Period',
+    'Value',
+    'Numerator',
+    'Denominator',
+    'Status',
+    'Source',
+    'Reason',
+  ])
+  for (const i of [1, 2, 4999, 5000, 5001, 6000]) {
+    const line = rows[i]!
+    const cells = Array.from((sheet.getRow(i + 1).values as unknown[]).slice(1), (c) => c ?? '')
+    while (cells.length < line.length) cells.push('')
+    t.equal(cells[2], line[2], `row ${i}: the period as text`)
+    t.equal(cells[3], Number(line[3]), `row ${i}: the value as a number`)
+    t.same(cells.map(String), line, `row ${i}: the CSV's row`)
+  }
+  t.equal(sheet.getRow(2).getCell(4).numFmt, '#,##0', 'a whole number, grouped in thousands')
+
+  const filter = '&status=validated'
+  const validated = await read((await ctx.app.inject({ url: `${url}${filter}&format=xlsx`, headers })).rawPayload)
+  t.equal(validated.getWorksheet('Measurements')!.rowCount, 3001, 'the filters hold')
+  const bad = await ctx.app.inject({ url: `${url}&from=2011-01&to=2010-01&format=xlsx`, headers })
+  t.equal(bad.statusCode, 400, 'a window the service cannot read is refused before anything is sent')
+  t.equal(bad.json().code, 'MEASUREMENT.RANGE')
 })

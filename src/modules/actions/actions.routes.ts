@@ -107,23 +107,23 @@ export const progressRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 }
 
-/** Seed 000's action plan columns, then what the service works out. */
+/** Seed 000's action plan columns (its "Start & End" and "PIs" too), then what the service works out. */
 export const PLAN_COLUMNS = [
-  'Objective',
-  'Reference',
-  'Action',
-  'Outputs',
-  'Milestones',
-  'Start & End',
-  'Lead',
-  'Partners',
-  'Resources',
-  'Outcomes',
-  'PIs',
-  'Measures',
-  'Status',
-  'Activity RAG',
-  'Flags',
+  'objective',
+  'reference',
+  'action',
+  'outputs',
+  'milestones',
+  'start_and_end',
+  'lead',
+  'partners',
+  'resources',
+  'outcomes',
+  'indicators',
+  'measures',
+  'status',
+  'activity_rag',
+  'flags',
 ] as const
 
 /** Registered under /partnerships/:partnership. */
@@ -178,7 +178,7 @@ export const actionPlanRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ],
         header: PLAN_COLUMNS,
         rows,
-        kinds: { 'Activity RAG': 'rag' },
+        kinds: { activity_rag: 'rag' },
       })
     },
   })

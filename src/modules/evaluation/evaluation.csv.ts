@@ -33,6 +33,7 @@ export const REPORT_COLUMNS = [
   'commentary',
   'commentary_author',
   'actions',
+  'warnings',
 ]
 
 /** How a workbook writes the report's columns: the figures as numbers, the RAG coloured. */
@@ -54,11 +55,15 @@ export const REPORT_KINDS: Record<string, CellKind> = {
   rag: 'rag',
 }
 
-/** One row per indicator and area, the figures a committee paper tabulates. */
-export const reportCsv = (report: Pick<Report, 'priorities'>): string =>
-  spreadsheetCsv(REPORT_COLUMNS, reportRows(report))
+type Rows = Pick<Report, 'priorities'> & { warnings?: string[] }
 
-export function reportRows(report: Pick<Report, 'priorities'>): unknown[][] {
+/**
+ * One row per indicator and area, the figures a committee paper tabulates; lists one item per line. What
+ * the JSON warns of (a period that could have meant a year) is on every row, so no copy loses it.
+ */
+export const reportCsv = (report: Rows): string => spreadsheetCsv(REPORT_COLUMNS, reportRows(report))
+
+export function reportRows(report: Rows): unknown[][] {
   return report.priorities.flatMap((group) =>
     group.items.map((item) => {
       const e = item.evaluation
@@ -82,7 +87,7 @@ export function reportRows(report: Pick<Report, 'priorities'>): unknown[][] {
         n(e.comparison.variance),
         pct(e.comparison.relativeVariancePercent),
         e.rag,
-        e.flags.map((f) => f.flag).join(';'),
+        e.flags.map((f) => f.flag),
         n(e.forecast?.value),
         n(e.target.year),
         pct(e.requiredChange?.percent),
@@ -94,7 +99,8 @@ export function reportRows(report: Pick<Report, 'priorities'>): unknown[][] {
         e.travel.sameLastYear.direction,
         item.commentary?.body,
         item.commentary?.author,
-        item.actions.map((a) => `${a.reference ?? a.title}: ${a.activityRag}`).join('; '),
+        item.actions.map((a) => `${a.reference ?? a.title}: ${a.activityRag}`),
+        report.warnings ?? [],
       ].map((v) => v ?? '')
     }),
   )

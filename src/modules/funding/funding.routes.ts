@@ -49,16 +49,16 @@ const ops = (one: string, many: string) => ({
 })
 const money = pounds
 const STATEMENT_COLUMNS = [
-  'Allocation',
-  'Contingency',
-  'Allocated',
-  'Committed',
-  'Spent',
-  'Remaining',
-  'Allocated (pounds)',
-  'Committed (pounds)',
-  'Spent (pounds)',
-  'Remaining (pounds)',
+  'allocation',
+  'contingency',
+  'allocated',
+  'committed',
+  'spent',
+  'remaining',
+  'allocated_pounds',
+  'committed_pounds',
+  'spent_pounds',
+  'remaining_pounds',
 ] as const
 
 /** Under /funding-streams. */
@@ -286,20 +286,20 @@ const paymentRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (ap
 }
 
 const DECISION_COLUMNS = [
-  'Decided on',
-  'Recorded at (UTC)',
-  'Bid',
-  'Bid id',
-  'Stage',
-  'Decision',
-  'From',
-  'To',
-  'By',
-  'Offices',
-  'Group',
-  'Amount',
-  'Amount (pounds)',
-  'Reason',
+  'decided_on',
+  'recorded_at_utc',
+  'bid',
+  'bid_id',
+  'stage',
+  'decision',
+  'from',
+  'to',
+  'by',
+  'offices',
+  'group',
+  'amount',
+  'amount_pounds',
+  'reason',
 ] as const
 
 /** Under the partnership. */
@@ -352,7 +352,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (app
         ],
         header: DECISION_COLUMNS,
         rows,
-        kinds: { 'Decided on': 'date', 'Recorded at (UTC)': 'timestamp', Amount: 'money', 'Amount (pounds)': 'money' },
+        kinds: { decided_on: 'date', recorded_at_utc: 'timestamp', amount: 'money', amount_pounds: 'money' },
       })
     },
   })

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { sendCsv, spreadsheetLines, wantsCsv } from '../../http/csv.js'
+import { sendCsv, spreadsheetLines } from '../../http/csv.js'
+import { JsonCsvOrXlsx, sendXlsx, streamWorkbook, wantsXlsx } from '../../http/xlsx.js'
+import { sheetAbout, wantsTable } from '../partnerships/partnerships.sheet.js'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Readable } from 'node:stream'
 import Type, { type Static } from 'typebox'
@@ -10,7 +12,6 @@ import { actorOf } from '../resource/resource.routes.js'
 import { periodPage, shortPage } from '../../http/paging.js'
 import {
   CsvAnswer,
-  JsonOrCsv,
   IfMatchHeaders,
   IfMatchOptionalHeaders,
   IfNoneMatchHeaders,
@@ -63,28 +64,61 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
   const write = { scope: 'partnership', role: 'officer', agencyWrites: true } as const
 
   /**
-   * Every row the filters take, as CSV in the columns the bulk import takes, streamed page by page:
-   * importing it back changes nothing.
+   * Every row the filters take, page by page: read after the handler returns, so outside its tenant scope,
+   * each page under its own.
    */
-  const csvOf = (request: FastifyRequest, reply: FastifyReply, query: Static<typeof MeasurementListQuery>) => {
+  async function* everyRow(request: FastifyRequest, query: Static<typeof MeasurementListQuery>) {
     const { sort, ...window } = dateWindow(query, request.partnership.financialYearStartMonth, 'MEASUREMENT.RANGE')
     const filter = { ...window, descending: sort === '-period' }
     const partnershipId = request.partnership.id
-    const db = app.db
-    async function* csv() {
-      yield spreadsheetLines([CSV_COLUMNS], true)
-      let after: { periodStart: string; id: string } | undefined
-      for (;;) {
-        // The stream is read after the handler returns, outside its tenant scope.
-        const page = { ...filter, limit: 5000, ...(after ? { after } : {}) }
-        const rows = await asTenant(partnershipId, () => exportPage(db, partnershipId, page))
-        if (rows.length === 0) return
-        yield spreadsheetLines(rows.map((r) => CSV_COLUMNS.map((c) => r[c])))
-        const last = rows[rows.length - 1]!
-        after = { periodStart: last.periodStart, id: last.id }
-      }
+    let after: { periodStart: string; id: string } | undefined
+    for (;;) {
+      const page = { ...filter, limit: 5000, ...(after ? { after } : {}) }
+      const rows = await asTenant(partnershipId, () => exportPage(app.db, partnershipId, page))
+      if (rows.length === 0) return
+      yield rows.map((r) => CSV_COLUMNS.map((c) => r[c]))
+      const last = rows[rows.length - 1]!
+      after = { periodStart: last.periodStart, id: last.id }
     }
-    return sendCsv(reply, 'measurements', Readable.from(csv()))
+  }
+
+  /** As CSV in the columns the bulk import takes (importing it back changes nothing), or as a workbook. */
+  const tableOf = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    { format, ...query }: Static<typeof MeasurementListQuery>,
+  ) => {
+    // A window the service cannot read is refused before anything is sent.
+    dateWindow(query, request.partnership.financialYearStartMonth, 'MEASUREMENT.RANGE')
+    const file = `${request.partnership.slug}-measurements`
+    const pages = everyRow(request, query)
+    if (!wantsXlsx(request, format))
+      return sendCsv(
+        reply,
+        file,
+        Readable.from(
+          (async function* () {
+            yield spreadsheetLines([CSV_COLUMNS], true)
+            for await (const rows of pages) yield spreadsheetLines(rows)
+          })(),
+        ),
+      )
+    return sendXlsx(
+      reply,
+      file,
+      streamWorkbook({
+        title: 'Measurements',
+        about: await sheetAbout(app.db, request, [
+          [
+            'Rows',
+            `Every measurement the request's filters take (Source), ${query.sort === '-period' ? 'latest' : 'earliest'} first`,
+          ],
+        ]),
+        header: CSV_COLUMNS,
+        kinds: { value: 'number', numerator: 'number', denominator: 'number' },
+        pages,
+      }),
+    )
   }
 
   app.get('/', {
@@ -94,17 +128,21 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       tags,
       summary: 'List measurements, in period order',
       description:
-        'A page of measurements in period order (then id; sort=-period for the latest first), filtered by indicator, area, status, text in the source or reason (q) and a from/to window (dates or periods: from=FY2010-11 is 1 April 2010). Values are decimal strings. format=csv (or Accept: text/csv): every row the filters take, as CSV in the columns the bulk import takes.',
+        'A page of measurements in period order (then id; sort=-period for the latest first), filtered by indicator, area, status, text in the source or reason (q) and a from/to window (dates or periods: from=FY2010-11 is 1 April 2010). Values are decimal strings. format=csv (or Accept: text/csv): every row the filters take, as CSV in the columns the bulk import takes; format=xlsx (or Accept: the workbook type): the same rows as an Excel workbook, streamed.',
       params: PartnershipParams,
       querystring: MeasurementListQuery,
       response: {
-        200: JsonOrCsv('A page of measurements, or CSV of them all', page(Measurement, 'measurements'), CSV_COLUMNS),
+        200: JsonCsvOrXlsx(
+          'A page of measurements, or every one the filters take as CSV or a workbook',
+          page(Measurement, 'measurements'),
+          CSV_COLUMNS,
+        ),
         ...problemResponses(400, 401, 404),
       },
     },
     handler: async (request, reply) => {
       const { cursor, limit = 50, format, ...asked } = request.query
-      if (wantsCsv(request, format)) return csvOf(request, reply, asked)
+      if (wantsTable(request, format)) return tableOf(request, reply, { ...asked, format })
       const { sort, ...window } = dateWindow(asked, request.partnership.financialYearStartMonth, 'MEASUREMENT.RANGE')
       const filter = { ...window, descending: sort === '-period' }
       return periodPage('measurements', filter, { cursor, limit }, (keyset) =>
@@ -125,11 +163,11 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
       params: PartnershipParams,
       querystring: Type.Omit(MeasurementListQuery, ['limit', 'cursor', 'format'], { additionalProperties: false }),
       response: {
-        200: CsvAnswer('CSV: indicator, area, period, value, numerator, denominator, status, source, reason'),
+        200: CsvAnswer('CSV in the columns the bulk import takes', CSV_COLUMNS),
         ...problemResponses(400, 401, 404),
       },
     },
-    handler: async (request, reply) => csvOf(request, reply, request.query),
+    handler: async (request, reply) => tableOf(request, reply, { ...request.query, format: 'csv' }),
   })
 
   const keyOf = (request: FastifyRequest) => {

@@ -201,9 +201,9 @@ export const MeasurementListQuery = Type.Object(
     ),
     cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
     format: Type.Optional(
-      StringEnum(['json', 'csv'] as const, {
+      StringEnum(['json', 'csv', 'xlsx'] as const, {
         description:
-          'csv: every row the filters take (not a page), in the columns the bulk import takes (also with Accept: text/csv); json by default',
+          'csv: every row the filters take (not a page), in the columns the bulk import takes (also with Accept: text/csv); xlsx: the same rows as an Excel workbook; json by default',
       }),
     ),
   },

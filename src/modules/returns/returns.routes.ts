@@ -31,17 +31,26 @@ const Query = Type.Object(
   { additionalProperties: false },
 )
 
-const OVERDUE_COLUMNS = ['Agency', 'Indicator', 'Name', 'Area', 'Area code', 'Period', 'Due on', 'Days late'] as const
+const OVERDUE_COLUMNS = [
+  'agency',
+  'indicator',
+  'indicator_name',
+  'area',
+  'area_code',
+  'period',
+  'due_on',
+  'days_late',
+] as const
 const COMPLETENESS_COLUMNS = [
-  'Agency',
-  'Period',
-  'Expected',
-  'Received',
-  'On time',
-  'Late',
-  'Overdue',
-  'Complete %',
-  'On time %',
+  'agency',
+  'period',
+  'expected',
+  'received',
+  'on_time',
+  'late',
+  'overdue',
+  'complete_percent',
+  'on_time_percent',
 ] as const
 
 const Overdue = Type.Object(

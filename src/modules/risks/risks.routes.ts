@@ -30,18 +30,18 @@ const tags = ['Risks']
 const read = { scope: 'partnership', role: 'viewer' } as const
 
 const REGISTER_COLUMNS = [
-  'Reference',
-  'Risk',
-  'Owner',
-  'Assessed on',
-  'Inherent',
-  'Current',
-  'Target',
-  'Trend',
-  'Review due',
-  'Flags',
-  'Priority actions',
-  'Status',
+  'reference',
+  'risk',
+  'owner',
+  'assessed_on',
+  'inherent',
+  'current',
+  'target',
+  'trend',
+  'review_due',
+  'flags',
+  'priority_actions',
+  'status',
 ] as const
 
 /** Under /risks: the heat maps first, so that their paths are not read as a risk's id. */
@@ -263,7 +263,7 @@ const registerRoutes: FastifyPluginAsyncTypebox<{ service: Service }> = async (a
         about: [['As of', asOf]],
         header: REGISTER_COLUMNS,
         rows,
-        kinds: { 'Assessed on': 'date', 'Review due': 'date' },
+        kinds: { assessed_on: 'date', review_due: 'date' },
       })
     },
   })

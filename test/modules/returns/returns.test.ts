@@ -112,7 +112,7 @@ t.test('overdue returns and completeness at an as-of date, a monitored count amo
 
   const csv = await call('GET', 'returns/overdue?asOf=2010-10-21&from=2010-04&format=csv', admin)
   t.match(csv.headers['content-type'], 'text/csv')
-  t.match(csv.body, /Agency,Indicator,Name,Area,Area code,Period,Due on,Days late/)
+  t.match(csv.body, /^\ufeffagency,indicator,indicator_name,area,area_code,period,due_on,days_late\n/)
   t.match(
     csv.body,
     /Lincolnshire Police,NI 20,Assault with less serious injury,East Lindsey,E07000137,2010-04,2010-05-21,153/,
