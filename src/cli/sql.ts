@@ -168,6 +168,7 @@ const FILES: Record<string, Entry[]> = {
       () => evaluationData(db, P, 4, { from: '2009-03-01', yearsFrom: '2007-03-01', to: '2011-03-31' }, X),
     ],
     ['latest commentary', () => latestCommentary(db, P, '2011-03-31')],
+    ['latest public commentary', () => latestCommentary(db, P, '2011-03-31', undefined, true)],
     ['priority names', () => priorityNames(db, P)],
   ],
   'feeds.repository.sql': [

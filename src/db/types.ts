@@ -128,7 +128,11 @@ export interface CommentaryTable extends Tenanted {
   body: string
   author: string
   editedBy: string | null
+  visibility: Generated<CommentaryVisibility>
 }
+
+/** internal: the partnership's own; public: shown in its public view, when it has one. */
+export type CommentaryVisibility = 'internal' | 'public'
 
 export interface CommentaryRevisionTable {
   id: Generated<number>

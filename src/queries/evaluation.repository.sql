@@ -21,5 +21,8 @@ select "persistent_red_periods", "viewer_minimum_status" from "partnership" wher
 -- latest commentary
 select distinct on ("indicator_id", "area_id") "id", "indicator_id", "area_id", "period", "body", "author", "updated_at" from "commentary" where "partnership_id" = $1 and "archived" = $2 and "period_start" <= $3 order by "indicator_id", "area_id", "period_start" desc, "created_at" desc;
 
+-- latest public commentary
+select distinct on ("indicator_id", "area_id") "id", "indicator_id", "area_id", "period", "body", "author", "updated_at" from "commentary" where "partnership_id" = $1 and "archived" = $2 and "period_start" <= $3 and "visibility" = $4 order by "indicator_id", "area_id", "period_start" desc, "created_at" desc;
+
 -- priority names
 select "id", "code", "name" from "priority" where "partnership_id" = $1 order by "code";

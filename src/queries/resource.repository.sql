@@ -148,22 +148,22 @@ update "target" set "indicator_id" = $1, "area_id" = $2, "period" = $3, "period_
 delete from "target" where "partnership_id" = $1 and "id" = $2;
 
 -- commentary: list, default sort
-select "commentary"."id", "commentary"."archived", "commentary"."version", "commentary"."created_at", "commentary"."updated_at", "commentary"."indicator_id", "commentary"."area_id", "commentary"."period", "commentary"."period_start", "commentary"."body", "commentary"."author", "commentary"."edited_by" from "commentary" where "commentary"."partnership_id" = $1 and "commentary"."archived" = $2 order by "commentary"."created_at" asc, "commentary"."id" asc limit $3;
+select "commentary"."id", "commentary"."archived", "commentary"."version", "commentary"."created_at", "commentary"."updated_at", "commentary"."indicator_id", "commentary"."area_id", "commentary"."period", "commentary"."period_start", "commentary"."body", "commentary"."author", "commentary"."edited_by", "commentary"."visibility" from "commentary" where "commentary"."partnership_id" = $1 and "commentary"."archived" = $2 order by "commentary"."created_at" asc, "commentary"."id" asc limit $3;
 
 -- commentary: list, descending, text search, a page on
-select "commentary"."id", "commentary"."archived", "commentary"."version", "commentary"."created_at", "commentary"."updated_at", "commentary"."indicator_id", "commentary"."area_id", "commentary"."period", "commentary"."period_start", "commentary"."body", "commentary"."author", "commentary"."edited_by" from "commentary" where "commentary"."partnership_id" = $1 and "commentary"."archived" = $2 and coalesce(strpos(lower("commentary"."body"), lower($3)), 0) > 0 order by "commentary"."created_at" desc, "commentary"."id" desc limit $4;
+select "commentary"."id", "commentary"."archived", "commentary"."version", "commentary"."created_at", "commentary"."updated_at", "commentary"."indicator_id", "commentary"."area_id", "commentary"."period", "commentary"."period_start", "commentary"."body", "commentary"."author", "commentary"."edited_by", "commentary"."visibility" from "commentary" where "commentary"."partnership_id" = $1 and "commentary"."archived" = $2 and coalesce(strpos(lower("commentary"."body"), lower($3)), 0) > 0 order by "commentary"."created_at" desc, "commentary"."id" desc limit $4;
 
 -- commentary: read one
-select "commentary"."id", "commentary"."archived", "commentary"."version", "commentary"."created_at", "commentary"."updated_at", "commentary"."indicator_id", "commentary"."area_id", "commentary"."period", "commentary"."period_start", "commentary"."body", "commentary"."author", "commentary"."edited_by" from "commentary" where "commentary"."partnership_id" = $1 and "commentary"."id" = $2;
+select "commentary"."id", "commentary"."archived", "commentary"."version", "commentary"."created_at", "commentary"."updated_at", "commentary"."indicator_id", "commentary"."area_id", "commentary"."period", "commentary"."period_start", "commentary"."body", "commentary"."author", "commentary"."edited_by", "commentary"."visibility" from "commentary" where "commentary"."partnership_id" = $1 and "commentary"."id" = $2;
 
 -- commentary: read one to change it
-select "commentary"."id", "commentary"."archived", "commentary"."version", "commentary"."created_at", "commentary"."updated_at", "commentary"."indicator_id", "commentary"."area_id", "commentary"."period", "commentary"."period_start", "commentary"."body", "commentary"."author", "commentary"."edited_by" from "commentary" where "commentary"."partnership_id" = $1 and "commentary"."id" = $2 for update of "commentary";
+select "commentary"."id", "commentary"."archived", "commentary"."version", "commentary"."created_at", "commentary"."updated_at", "commentary"."indicator_id", "commentary"."area_id", "commentary"."period", "commentary"."period_start", "commentary"."body", "commentary"."author", "commentary"."edited_by", "commentary"."visibility" from "commentary" where "commentary"."partnership_id" = $1 and "commentary"."id" = $2 for update of "commentary";
 
 -- commentary: insert
-insert into "commentary" ("indicator_id", "area_id", "period", "period_start", "body", "author", "edited_by", "partnership_id") values ($1, $2, $3, $4, $5, $6, $7, $8) returning "id", "archived", "version", "created_at", "updated_at", "indicator_id", "area_id", "period", "period_start", "body", "author", "edited_by";
+insert into "commentary" ("indicator_id", "area_id", "period", "period_start", "body", "author", "edited_by", "visibility", "partnership_id") values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning "id", "archived", "version", "created_at", "updated_at", "indicator_id", "area_id", "period", "period_start", "body", "author", "edited_by", "visibility";
 
 -- commentary: update
-update "commentary" set "indicator_id" = $1, "area_id" = $2, "period" = $3, "period_start" = $4, "body" = $5, "author" = $6, "edited_by" = $7, "version" = version + 1, "updated_at" = now() where "partnership_id" = $8 and "id" = $9 returning "id", "archived", "version", "created_at", "updated_at", "indicator_id", "area_id", "period", "period_start", "body", "author", "edited_by";
+update "commentary" set "indicator_id" = $1, "area_id" = $2, "period" = $3, "period_start" = $4, "body" = $5, "author" = $6, "edited_by" = $7, "visibility" = $8, "version" = version + 1, "updated_at" = now() where "partnership_id" = $9 and "id" = $10 returning "id", "archived", "version", "created_at", "updated_at", "indicator_id", "area_id", "period", "period_start", "body", "author", "edited_by", "visibility";
 
 -- commentary: delete
 delete from "commentary" where "partnership_id" = $1 and "id" = $2;

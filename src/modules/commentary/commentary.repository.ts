@@ -5,7 +5,7 @@ import type { TableSpec } from '../resource/resource.repository.js'
 export const commentarySpec: TableSpec<'commentary'> = {
   table: 'commentary',
   type: 'commentary',
-  columns: ['indicatorId', 'areaId', 'period', 'periodStart', 'body', 'author', 'editedBy'],
+  columns: ['indicatorId', 'areaId', 'period', 'periodStart', 'body', 'author', 'editedBy', 'visibility'],
   sorts: { createdAt: 'createdAt', periodStart: 'periodStart', updatedAt: 'updatedAt' },
   search: 'body',
 }

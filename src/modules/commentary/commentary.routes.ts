@@ -30,7 +30,11 @@ const commentaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     filters: CommentaryFilters,
     writeRole: 'officer',
     problems: {
-      write: { 400: ['PERIOD.INVALID'], 403: ['COMMENTARY.NOT_AUTHOR'], 409: ['COMMENTARY.RETURN_SUBMITTED'] },
+      write: {
+        400: ['PERIOD.INVALID'],
+        403: ['COMMENTARY.NOT_AUTHOR', 'COMMENTARY.PUBLISH'],
+        409: ['COMMENTARY.RETURN_SUBMITTED'],
+      },
       delete: { 403: ['COMMENTARY.NOT_AUTHOR'], 409: ['COMMENTARY.RETURN_SUBMITTED'] },
     },
     groupMembers: true,

@@ -1,5 +1,10 @@
 import Type from 'typebox'
-import { Nullable, Period, RecordFields, Timestamp, Uuid, updateOf } from '../../http/schemas.js'
+import { Nullable, Period, RecordFields, StringEnum, Timestamp, Uuid, updateOf } from '../../http/schemas.js'
+
+const Visibility = StringEnum(['internal', 'public'] as const, {
+  description:
+    "internal (the default): the partnership's own; public: shown in its public view beside the figures, once an officer or admin marks it so (a change of its text by anyone else makes it internal again)",
+})
 
 const Body = Type.String({
   minLength: 1,
@@ -17,6 +22,7 @@ export const CommentarySchema = Type.Object(
     body: Type.String(),
     author: Type.String({ description: 'The token subject that wrote it' }),
     editedBy: Nullable(Type.String({ description: 'Who last changed the text: the author, or an admin' })),
+    visibility: Visibility,
   },
   {
     $id: 'Commentary',
@@ -26,7 +32,7 @@ export const CommentarySchema = Type.Object(
 )
 
 export const CreateCommentarySchema = Type.Object(
-  { indicatorId: Uuid, areaId: Uuid, period: Period, body: Body },
+  { indicatorId: Uuid, areaId: Uuid, period: Period, body: Body, visibility: Type.Optional(Visibility) },
   {
     additionalProperties: false,
     examples: [
@@ -39,12 +45,15 @@ export const CreateCommentarySchema = Type.Object(
     ],
   },
 )
-export const UpdateCommentarySchema = updateOf(Type.Object({ body: Body }, { additionalProperties: false }))
+export const UpdateCommentarySchema = updateOf(
+  Type.Object({ body: Body, visibility: Visibility }, { additionalProperties: false }),
+)
 export const CommentaryFilters = {
   indicatorId: Uuid,
   areaId: Uuid,
   period: Period,
   author: Type.String({ maxLength: 200 }),
+  visibility: Visibility,
 }
 
 export const CommentaryRevisionSchema = Type.Object(

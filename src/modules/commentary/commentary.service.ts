@@ -29,10 +29,32 @@ async function refuseAfterReturn(trx: Db, partnershipId: string, actor: Actor, i
     )
 }
 
+/**
+ * The public reads a comment only as an officer or admin approved it: they alone mark one public, and a
+ * change of its text by anyone else makes it internal again.
+ */
+function visibilityOf(values: Record<string, unknown>, existing: Row<'commentary'> | undefined, actor: Actor) {
+  const officer = actor.role !== undefined && roleAtLeast(actor.role, 'officer')
+  if (officer) return values
+  const rewritten = existing !== undefined && values.body !== undefined && values.body !== existing.body
+  if (values.visibility === 'public' && (existing?.visibility !== 'public' || rewritten))
+    throw new DomainError(
+      'COMMENTARY.PUBLISH',
+      'forbidden',
+      'Only an officer or an admin may show a comment to the public (visibility public).',
+      [{ field: 'body.visibility', message: 'public needs an officer or an admin' }],
+    )
+  return rewritten && existing.visibility === 'public' ? { ...values, visibility: 'internal' } : values
+}
+
 const hooks: WriteHooks<'commentary'> = {
   // The author is whoever the token says, never what the body claims; the period gets its canonical form.
-  async beforeWrite(trx, scope, values, existing, actor) {
+  async beforeWrite(trx, scope, asked, existing, actor) {
+    const values = visibilityOf(asked, existing, actor)
     if (existing !== undefined) {
+      // An officer shows another's comment to the public (or takes it back) without becoming its editor.
+      const onlyVisibility = Object.keys(asked).every((key) => key === 'visibility')
+      if (onlyVisibility && actor.role !== undefined && roleAtLeast(actor.role, 'officer')) return values
       checkAuthor(existing, actor, 'change')
       await refuseAfterReturn(trx, scope.partnershipId, actor, existing.indicatorId, existing.period)
       return { ...values, editedBy: actor.subject }

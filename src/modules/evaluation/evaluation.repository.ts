@@ -181,9 +181,16 @@ async function measurementsKnownAt(db: Db, partnershipId: string, knownAt: Date,
 
 /**
  * The latest comment on each indicator and area for periods starting on or before `upTo`; with `knownAt`,
- * of the comments written by then, each with the text it had then (an edit keeps the text it replaced).
+ * of the comments written by then, each with the text it had then (an edit keeps the text it replaced);
+ * `publicOnly`, of the comments marked public.
  */
-export async function latestCommentary(db: Db, partnershipId: string, upTo: string, knownAt?: Date) {
+export async function latestCommentary(
+  db: Db,
+  partnershipId: string,
+  upTo: string,
+  knownAt?: Date,
+  publicOnly = false,
+) {
   const rows = await db
     .selectFrom('commentary')
     .distinctOn(['indicatorId', 'areaId'])
@@ -202,6 +209,7 @@ export async function latestCommentary(db: Db, partnershipId: string, upTo: stri
     .where('partnershipId', '=', partnershipId)
     .where('archived', '=', false)
     .where('periodStart', '<=', upTo)
+    .$if(publicOnly, (q) => q.where('visibility', '=', 'public'))
     .$if(knownAt !== undefined, (q) => q.where('createdAt', '<=', knownAt!))
     .orderBy('indicatorId')
     .orderBy('areaId')

@@ -88,7 +88,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       summary: 'Every indicator and area judged on the published figures for a reporting period',
       description:
-        "No token. Judged as the partnership's own evaluation judges, on its published figures alone, as on the period's last day (or today, for a period still running): RAG, the comparison with the target and the exception flags (a data query is the partnership's own). No commentary, actions or people.",
+        "No token. Judged as the partnership's own evaluation judges, on its published figures alone, as on the period's last day (or today, for a period still running): RAG, the comparison with the target and the exception flags (a data query is the partnership's own), and beside each the latest comment an officer marked public (its text and when, never its author). No other commentary, no actions or people.",
       security,
       params: PublicParams,
       querystring: PublicEvaluationQuery,

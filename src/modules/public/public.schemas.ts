@@ -4,8 +4,8 @@ import { Nullable, Period, Slug, StringEnum, Uuid, page } from '../../http/schem
 
 /**
  * What anyone may read of a partnership that opted in to the public view. Every answer is built from these
- * schemas alone (the serialiser writes nothing they do not name): no provisional figure, no commentary, no
- * action, no person, no data query.
+ * schemas alone (the serialiser writes nothing they do not name): no provisional figure, no commentary but
+ * what an officer marked public, no action, no person, no data query.
  */
 const obj = <T extends TProperties>(properties: T, description?: string) =>
   Type.Object(properties, { additionalProperties: false, ...(description ? { description } : {}) })
@@ -114,6 +114,18 @@ const PublicItem = obj({
   area: obj({ id: Uuid, name: Type.String(), code: Nullable(Type.String()) }),
   evaluation: PublicEvaluation,
 })
+
+/** An item of the public evaluation: with the latest comment the partnership showed the public, if any. */
+const PublicEvaluatedItem = obj({
+  ...PublicItem.properties,
+  commentary: Nullable(
+    obj(
+      { period: Type.String(), body: Type.String(), updatedAt: Type.String({ format: 'date-time' }) },
+      'The latest comment on the indicator and area marked public, up to the period (no author: no names)',
+    ),
+  ),
+})
+export type PublicEvaluatedItemView = Static<typeof PublicEvaluatedItem>
 export type PublicItemView = Static<typeof PublicItem>
 
 export const PublicEvaluationQuery = obj({
@@ -128,9 +140,9 @@ export const PublicEvaluationSchema = obj(
   {
     period: Type.String(),
     asOf: Type.String({ format: 'date' }),
-    items: Type.Array(PublicItem),
+    items: Type.Array(PublicEvaluatedItem),
   },
-  "Every indicator and area judged on the partnership's published figures alone",
+  "Every indicator and area judged on the partnership's published figures alone, with the comments it made public",
 )
 
 const PublicRound = obj({

@@ -1,7 +1,8 @@
 import type { Db } from '../../db/client.js'
 import { notFound } from '../../domain/errors.js'
 import { periodPage } from '../../http/paging.js'
-import { dateWindow } from '../../domain/periods.js'
+import { dateRange, dateWindow, parsePeriod } from '../../domain/periods.js'
+import { latestCommentary } from '../evaluation/evaluation.repository.js'
 import {
   closingDay,
   createEvaluationService,
@@ -10,7 +11,7 @@ import {
 } from '../evaluation/evaluation.service.js'
 import { listPublished } from '../measurements/measurements.service.js'
 import { issuedRound, issuedRounds, publicCatalogue, publicPartnership } from './public.repository.js'
-import type { PublicItemView } from './public.schemas.js'
+import type { PublicEvaluatedItemView, PublicItemView } from './public.schemas.js'
 
 /** A partnership open to the public, as its reads need it. */
 export interface PublicTenant {
@@ -112,11 +113,29 @@ export function createPublicService(db: Db) {
       )
     },
 
-    /** Every indicator and area judged on the published figures, as on the period's last day (or today). */
+    /**
+     * Every indicator and area judged on the published figures, as on the period's last day (or today),
+     * each with the latest comment on it up to the period that an officer marked public.
+     */
     async evaluation(tenant: PublicTenant, period: string, filter: EvaluationFilter) {
       const asOf = closingDay(period, tenant.financialYearStartMonth)
-      const evaluated = await evaluation.evaluatePartnership(onPublished(tenant), period, asOf, filter)
-      return { period: evaluated.period, asOf, items: evaluated.items.map(publicItem) }
+      const upTo = dateRange(parsePeriod(period, tenant.financialYearStartMonth)).end
+      const [evaluated, comments] = await Promise.all([
+        evaluation.evaluatePartnership(onPublished(tenant), period, asOf, filter),
+        latestCommentary(db, tenant.id, upTo, undefined, true),
+      ])
+      const commentOf = new Map(comments.map((c) => [`${c.indicatorId}|${c.areaId}`, c]))
+      const items = evaluated.items.map((item): PublicEvaluatedItemView => {
+        const comment = commentOf.get(`${item.indicator.id}|${item.area.id}`)
+        return {
+          ...publicItem(item),
+          commentary:
+            comment === undefined
+              ? null
+              : { period: comment.period, body: comment.body, updatedAt: comment.updatedAt.toISOString() },
+        }
+      })
+      return { period: evaluated.period, asOf, items }
     },
 
     async rounds(tenant: PublicTenant) {

@@ -127,3 +127,51 @@ t.test("a theme group's members write commentary on its priority's indicators, w
   const officer = await send('commentary', comment, await ctx.as('officer', 'alpha', { sub: 'analyst' }))
   t.equal(officer.statusCode, 201, 'an officer writes any')
 })
+
+t.test('a comment is internal until an officer marks it public; a rewrite by anyone else takes it back', async (t) => {
+  const ctx = await buildTestApp(t)
+  const { send, post, violence, area, indicator: ni20 } = await setUp(ctx)
+  const vcsm = await post('groups', { name: 'VCSM Group', kind: 'theme', priorityId: violence.id })
+  await post(`groups/${vcsm.id}/members`, { subject: 'chair', startsOn: '2000-01-01' })
+  const chair = await ctx.as('viewer', 'alpha', { sub: 'chair' })
+  const officer = await ctx.as('officer', 'alpha', { sub: 'analyst' })
+  const comment = { indicatorId: ni20.id, areaId: area.id, period: '2010-06', body: 'Patrols began in May.' }
+  const patch = (id: string, headers: Record<string, string>, payload: object) =>
+    ctx.app.inject({
+      method: 'PATCH',
+      url: `/partnerships/alpha/commentary/${id}`,
+      headers: { ...headers, 'if-match': '*' },
+      payload,
+    })
+
+  const written = (await send('commentary', comment, chair)).json()
+  t.equal(written.visibility, 'internal', 'internal unless asked')
+  const asked = await send('commentary', { ...comment, visibility: 'public' }, chair)
+  t.equal(asked.statusCode, 403, 'a group member who is not an officer may not show it to the public')
+  t.match(asked.json(), { code: 'COMMENTARY.PUBLISH', errors: [{ field: 'body.visibility' }] })
+  t.equal((await patch(written.id, chair, { visibility: 'public' })).statusCode, 403, 'nor mark it public later')
+
+  const shown = await patch(written.id, officer, { visibility: 'public' })
+  t.equal(shown.statusCode, 200, "an officer marks another's comment public")
+  t.match(shown.json(), { visibility: 'public', author: 'chair', editedBy: null }, 'without becoming its editor')
+  const rewrite = await patch(written.id, officer, { body: 'Patrols began in June.' })
+  t.equal(rewrite.statusCode, 403, "but may not rewrite another's text")
+  t.equal(rewrite.json().code, 'COMMENTARY.NOT_AUTHOR')
+
+  const retold = await patch(written.id, chair, { body: 'Patrols began in May; assaults fell.' })
+  t.match(retold.json(), { visibility: 'internal', editedBy: 'chair' }, "the author's new text is internal again")
+  t.equal(
+    (await patch(written.id, chair, { body: 'Patrols began in May; assaults fell by a fifth.', visibility: 'public' }))
+      .statusCode,
+    403,
+    'and the author may not publish it',
+  )
+  const own = await send('commentary', { ...comment, visibility: 'public' }, officer)
+  t.equal(own.json().visibility, 'public', "an officer's own comment may be public from the start")
+  const listed = await ctx.app.inject({ url: '/partnerships/alpha/commentary?visibility=public', headers: chair })
+  t.same(
+    listed.json().items.map((c: { id: string }) => c.id),
+    [own.json().id],
+    'and the list filters by visibility',
+  )
+})

@@ -125,7 +125,7 @@ t.test('a partnership shows nothing to the public until it opts in, and then its
     select subject as text from member union select email from member union select name from member
     union select name from group_member union select subject from group_member
     union select contact_name from agency union select contact_email from agency
-    union select body from commentary union select author from commentary
+    union select body from commentary where visibility = 'internal' union select author from commentary
     union select lead_name from action_item union select title from action_item
     union select sent_by from measurement union select issued_by from reporting_round`.execute(ctx.db)
   const words = secrets.rows.map((r) => r.text).filter((text): text is string => text !== null && text.length >= 6)
@@ -138,6 +138,51 @@ t.test('a partnership shows nothing to the public until it opts in, and then its
 
   await openUp(ctx, false)
   t.equal((await get(ctx, `/public/${EL}/figures`)).statusCode, 404, 'closed again at once')
+})
+
+t.test('the public evaluation shows the comments an officer marked public, without their author', async (t) => {
+  const { ctx } = await demoOpen(t)
+  await openUp(ctx, true)
+  const period = '2010-09'
+  const before = (await get(ctx, `/public/${EL}/evaluation?period=${period}`)).json()
+  t.ok(
+    before.items.every((i: { commentary: unknown }) => i.commentary === null),
+    'the demo comments are internal: none is shown',
+  )
+  const [first, second] = before.items as Array<{ indicator: { id: string }; area: { id: string } }>
+  const officer = await ctx.as('officer', EL, { sub: 'pmg-analyst' })
+  const write = (item: { indicator: { id: string }; area: { id: string } }, body: string, visibility: string) =>
+    ctx.app.inject({
+      method: 'POST',
+      url: `/partnerships/${EL}/commentary`,
+      headers: officer,
+      payload: { indicatorId: item.indicator.id, areaId: item.area.id, period, body, visibility },
+    })
+  t.equal(
+    (await write(first!, 'Figures for the public: burglary fell after the autumn campaign.', 'public')).statusCode,
+    201,
+  )
+  t.equal((await write(second!, 'Between ourselves: the September return was late.', 'internal')).statusCode, 201)
+
+  const after = (await get(ctx, `/public/${EL}/evaluation?period=${period}`)).json()
+  const of = (item: { indicator: { id: string }; area: { id: string } }) =>
+    after.items.find(
+      (i: { indicator: { id: string }; area: { id: string } }) =>
+        i.indicator.id === item.indicator.id && i.area.id === item.area.id,
+    )
+  t.match(of(first!).commentary, {
+    period,
+    body: 'Figures for the public: burglary fell after the autumn campaign.',
+    updatedAt: String,
+  })
+  t.notOk(JSON.stringify(after).includes('pmg-analyst'), 'its author is not named')
+  t.equal(of(second!).commentary, null, 'an internal comment is not shown')
+  t.notOk(JSON.stringify(after).includes('Between ourselves'), 'anywhere')
+  const earlier = (await get(ctx, `/public/${EL}/evaluation?period=2010-08`)).json()
+  t.ok(
+    earlier.items.every((i: { commentary: unknown }) => i.commentary === null),
+    'a comment on a later period is not shown for an earlier one',
+  )
 })
 
 t.test('without a token, every other operation of the contract answers 401', async (t) => {
