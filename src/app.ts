@@ -20,6 +20,7 @@ import uploadsPlugin from './plugins/uploads.js'
 import jobsPlugin from './modules/events/events.jobs.js'
 import { eventRoutes } from './modules/events/events.routes.js'
 import { publicRoutes } from './modules/public/public.routes.js'
+import { periodNotation } from './plugins/period-notation.js'
 import { egressPolicy } from './modules/webhooks/egress.js'
 import { webhookRoutes } from './modules/webhooks/webhooks.routes.js'
 import { DeliverySchema, EventSchema, WebhookSchema } from './modules/webhooks/webhooks.schemas.js'
@@ -334,6 +335,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       recordedMemberships: (db, principal, requestId) =>
         principal.apiKey === undefined ? membershipsOf(db, principal, requestId) : keyMemberships(db, principal.apiKey),
     })
+    periodNotation(api)
     await api.register(idempotencyPlugin)
     await api.register(uploadsPlugin, { limits: config.limits })
     // A thread answers heavy reads only: the rest of its routes keep their handlers (never called there)

@@ -347,6 +347,34 @@ export async function alphaWithNi20(ctx: TestApp, targetValue: string) {
 
 export const ABSENT = '00000000-0000-4000-8000-00000000dead'
 
+/** A demo partnership's first row of a table (by creation): the ids a walk over the demo's answers needs. */
+export async function demoRowOf(
+  ctx: TestApp,
+  slug: string,
+  table: 'priority' | 'fundingStream' | 'peerGroup' | 'feedMapping',
+): Promise<string> {
+  const row = await ctx.db
+    .selectFrom(table)
+    .innerJoin('partnership', 'partnership.id', `${table}.partnershipId`)
+    .select(`${table}.id`)
+    .where('partnership.slug', '=', slug)
+    .orderBy(`${table}.createdAt`)
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+/** A demo partnership's indicator by its reference ("NI 16"). */
+export async function demoIndicatorOf(ctx: TestApp, slug: string, reference: string): Promise<string> {
+  const row = await ctx.db
+    .selectFrom('indicator')
+    .innerJoin('partnership', 'partnership.id', 'indicator.partnershipId')
+    .select('indicator.id')
+    .where('partnership.slug', '=', slug)
+    .where('reference', '=', reference)
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
 export type Ids = Record<
   | 'area'
   | 'agency'

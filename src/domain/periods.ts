@@ -124,6 +124,33 @@ export function parsePeriod(text: string, fyStartMonth = 4, field = 'period'): P
 }
 
 /**
+ * A period as the partnership's answers print it: a calendar quarter, kept as 2010-Q3, is the quarter of
+ * its year when its year starts with a quarter (FY2010-11-Q2 in an April year, FY2010-Q3 in a January one,
+ * FY2010-11-Q1 in a July one); otherwise, and every other kind of period, as kept. parsePeriod reads both.
+ */
+export function printedPeriod(key: string, fyStartMonth: number): string {
+  const m = /^(\d{4})-Q([1-4])$/.exec(key)
+  if (m === null || (fyStartMonth - 1) % 3 !== 0) return key
+  const first = Number(m[1]) * 12 + (Number(m[2]) - 1) * 3
+  const startYear = yearOf(first - (fyStartMonth - 1))
+  const quarter = (first - (startYear * 12 + fyStartMonth - 1)) / 3 + 1
+  return `${financialYearKey(startYear, fyStartMonth)}-Q${quarter}`
+}
+
+/** The fields of the contract (and of events) that hold a period key. */
+const PERIOD_FIELDS = ['period', 'baselinePeriod', 'evaluatedPeriod', 'targetPeriod', 'from', 'to']
+const PERIODS_IN_JSON = new RegExp(`"(${PERIOD_FIELDS.join('|')})":"(\\d{4}-Q[1-4])"`, 'g')
+
+/** A JSON text with its period fields' quarters printed as the partnership prints them (printedPeriod). */
+export function printedInJson(json: string, fyStartMonth: number): string {
+  if ((fyStartMonth - 1) % 3 !== 0 || !json.includes('-Q')) return json
+  return json.replace(
+    PERIODS_IN_JSON,
+    (_, field: string, key: string) => `"${field}":"${printedPeriod(key, fyStartMonth)}"`,
+  )
+}
+
+/**
  * "2010-11" is November 2010, but plans write the financial year 2010/11 much the same way: when a month
  * could have been meant as the year, say how it was read and how to ask for the year.
  */

@@ -25,7 +25,7 @@ export const Period = Type.String({
   minLength: 4,
   maxLength: 12,
   description:
-    "A period: 2010-04 (month), 2010-Q2 (calendar quarter: April to June), FY2010-11 (financial year), FY2010-11-Q2 (a quarter of the partnership's year: July to September 2010 in an April year; also 2010/11 Q2 or Q2 2010/11, answered as the calendar quarter 2010-Q3) or 2010 (calendar year)",
+    "A period: 2010-04 (month), 2010-Q2 (calendar quarter: April to June), FY2010-11 (financial year), FY2010-11-Q2 (a quarter of the partnership's year: July to September 2010 in an April year, FY2010-Q3 in a January one; also 2010/11 Q2 or Q2 2010/11; answers print a partnership's quarters so) or 2010 (calendar year)",
 })
 /** A calendar date (dates are dates, not timestamps). */
 export const IsoDate = Type.String({ format: 'date' })

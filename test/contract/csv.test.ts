@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import t from 'tap'
 import { loadDemo } from '../../src/modules/demo/demo.service.js'
-import { buildTestApp, issuedRoundOf } from '../helper.js'
+import { buildTestApp, demoIndicatorOf, demoRowOf, issuedRoundOf } from '../helper.js'
 
 type Operation = { operationId: string; responses: Record<string, { content?: Record<string, { schema?: object }> }> }
 
@@ -26,23 +26,7 @@ t.test('every CSV names its columns in the contract, in snake_case, and answers 
     }
 
   const EL = 'east-lincolnshire'
-  const idIn = async (table: 'priority' | 'fundingStream' | 'peerGroup' | 'feedMapping', slug: string) =>
-    (
-      await ctx.db
-        .selectFrom(table)
-        .innerJoin('partnership', 'partnership.id', `${table}.partnershipId`)
-        .select(`${table}.id`)
-        .where('partnership.slug', '=', slug)
-        .orderBy(`${table}.createdAt`)
-        .executeTakeFirstOrThrow()
-    ).id
-  const ni16 = await ctx.db
-    .selectFrom('indicator')
-    .innerJoin('partnership', 'partnership.id', 'indicator.partnershipId')
-    .select('indicator.id')
-    .where('partnership.slug', '=', EL)
-    .where('reference', '=', 'NI 16')
-    .executeTakeFirstOrThrow()
+  const ni16 = await demoIndicatorOf(ctx, EL, 'NI 16')
   const priority = await ctx.db
     .selectFrom('actionItem')
     .innerJoin('partnership', 'partnership.id', 'actionItem.partnershipId')
@@ -61,7 +45,7 @@ t.test('every CSV names its columns in the contract, in snake_case, and answers 
     fundingDecisionsReport: ['charnwood', '?from=2000-01-01&to=2030-12-31'],
     riskRegisterReport: [EL, '?asOf=2010-06-30'],
     getFeedLocations: [EL, ''],
-    comparePeerGroup: [EL, `?indicatorId=${ni16.id}&period=FY2009-10`],
+    comparePeerGroup: [EL, `?indicatorId=${ni16}&period=FY2009-10`],
     exceptionReport: [EL, '?period=2010-09'],
     performanceReport: [EL, '?period=2010-09'],
   }
@@ -69,9 +53,9 @@ t.test('every CSV names its columns in the contract, in snake_case, and answers 
   const ids: Record<string, () => Promise<Record<string, string>>> = {
     issuedRoundReport: async () => ({ id: await issuedRoundOf(ctx, EL) }),
     actionPlan: async () => ({ priorityId: priority.priorityId }),
-    fundingStreamStatement: async () => ({ id: await idIn('fundingStream', 'charnwood') }),
-    getFeedLocations: async () => ({ mappingId: await idIn('feedMapping', EL) }),
-    comparePeerGroup: async () => ({ id: await idIn('peerGroup', EL) }),
+    fundingStreamStatement: async () => ({ id: await demoRowOf(ctx, 'charnwood', 'fundingStream') }),
+    getFeedLocations: async () => ({ mappingId: await demoRowOf(ctx, EL, 'feedMapping') }),
+    comparePeerGroup: async () => ({ id: await demoRowOf(ctx, EL, 'peerGroup') }),
   }
   for (const [operationId, { path, columns }] of declared) {
     const [slug, query] = asked[operationId] ?? [EL, '']

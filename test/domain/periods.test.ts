@@ -1,7 +1,15 @@
 import t from 'tap'
 import { DomainError } from '../../src/domain/errors.js'
 import { checkPeriodFits } from '../../src/domain/indicators.js'
-import { contains, dateRange, monthsOf, parsePeriod, periodContaining, shift } from '../../src/domain/periods.js'
+import {
+  contains,
+  dateRange,
+  monthsOf,
+  parsePeriod,
+  periodContaining,
+  printedPeriod,
+  shift,
+} from '../../src/domain/periods.js'
 
 t.test('string forms parse to canonical periods', async (t) => {
   const cases: Array<[string, number, string, string, string]> = [
@@ -91,4 +99,34 @@ t.test("a quarter of the partnership's year, as plans write it, is the calendar 
   })
   t.throws(() => parsePeriod('FY2010-12-Q1', 4), { code: 'PERIOD.INVALID', message: /write FY2010-11/ })
   t.throws(() => parsePeriod('FY2010-11-Q5', 4), { code: 'PERIOD.INVALID' })
+})
+
+t.test("a quarter is printed as a quarter of the partnership's year, and read back as the same quarter", async (t) => {
+  t.equal(printedPeriod('2010-Q3', 4), 'FY2010-11-Q2', 'July to September 2010: Q2 of an April year')
+  t.equal(printedPeriod('2011-Q1', 4), 'FY2010-11-Q4', 'January to March 2011: the last quarter of 2010/11')
+  t.equal(printedPeriod('2010-Q2', 4), 'FY2010-11-Q1')
+  t.equal(printedPeriod('2010-Q3', 1), 'FY2010-Q3', 'a January year: its quarters are the calendar ones')
+  t.equal(printedPeriod('2010-Q3', 7), 'FY2010-11-Q1', 'a July year starts in July')
+  t.equal(printedPeriod('2010-Q2', 7), 'FY2009-10-Q4')
+  t.equal(
+    printedPeriod('2010-Q3', 10),
+    'FY2009-10-Q4',
+    'an October year: the last quarter of the year from October 2009',
+  )
+  t.equal(printedPeriod('2010-Q3', 5), '2010-Q3', 'a May year has no quarters of its own: the calendar quarter')
+  for (const key of ['2010-09', 'FY2010-11', '2010', 'FY2010'])
+    t.equal(printedPeriod(key, 4), key, `${key}: every other period as kept`)
+  // Every quarter of 1999-2012, in every year that has quarters: printed, it reads back as itself.
+  const misread: string[] = []
+  let printed = 0
+  for (const start of [1, 4, 7, 10])
+    for (let year = 1999; year <= 2012; year++)
+      for (const q of [1, 2, 3, 4]) {
+        const key = `${year}-Q${q}`
+        const text = printedPeriod(key, start)
+        printed += text.startsWith('FY') ? 1 : 0
+        if (parsePeriod(text, start).key !== key) misread.push(`${key} in a year from month ${start}: ${text}`)
+      }
+  t.equal(printed, 4 * 14 * 4, 'each printed as a quarter of the year')
+  t.same(misread, [], 'and each read back as itself')
 })

@@ -10,7 +10,7 @@ import { periodLabel } from '../../http/format.js'
 import { PartnershipParams } from '../../http/schemas.js'
 import { JsonCsvOrXlsx } from '../../http/xlsx.js'
 import { sendTable, wantsTable } from '../partnerships/partnerships.sheet.js'
-import { ambiguousMonth } from '../../domain/periods.js'
+import { ambiguousMonth, printedPeriod } from '../../domain/periods.js'
 import { seriesChart } from './evaluation.chart.js'
 import {
   EvaluationQuery,
@@ -251,7 +251,8 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         )
         partnerships.push({
           slug: scope.slug,
-          period: evaluated.period,
+          // Each in its own year's notation (plugins/period-notation.ts prints a single partnership's answers).
+          period: printedPeriod(evaluated.period, scope.financialYearStartMonth),
           asOf: evaluated.asOf,
           ...inBrief(evaluated.items),
         })

@@ -321,7 +321,9 @@ export const OverviewSchema = obj(
     partnerships: Type.Array(
       obj({
         slug: Slug,
-        period: Type.String({ description: 'The period evaluated, in its canonical form' }),
+        period: Type.String({
+          description: 'The period evaluated, as that partnership writes it (a quarter of its year)',
+        }),
         asOf: Type.String({ format: 'date' }),
         rag: obj({ green: Type.Integer(), amber: Type.Integer(), red: Type.Integer(), grey: Type.Integer() }),
         flagged: Type.Array(Flagged, { description: 'The indicators and areas with a flag, bad before good' }),

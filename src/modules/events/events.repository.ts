@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/client.js'
 import { DELIVER_QUEUE, sendJob } from '../../db/jobs.js'
+import { printedInJson } from '../../domain/periods.js'
 import type { EventType } from '../../domain/webhooks.js'
 
 /**
@@ -16,9 +17,15 @@ export async function recordEvent(
   body: Record<string, unknown>,
   dedupeKey: string | null = null,
 ): Promise<string | undefined> {
+  // Its quarters as the partnership counts them, as its answers print them (plugins/period-notation.ts).
+  const { financialYearStartMonth } = await trx
+    .selectFrom('partnership')
+    .select('financialYearStartMonth')
+    .where('id', '=', partnershipId)
+    .executeTakeFirstOrThrow()
   const event = await trx
     .insertInto('outboxEvent')
-    .values({ partnershipId, type, body: JSON.stringify(body), dedupeKey })
+    .values({ partnershipId, type, body: printedInJson(JSON.stringify(body), financialYearStartMonth), dedupeKey })
     .onConflict((oc) => oc.columns(['partnershipId', 'dedupeKey']).doNothing())
     .returning(['seq', 'id'])
     .executeTakeFirst()

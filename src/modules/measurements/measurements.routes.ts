@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sendCsv, spreadsheetLines } from '../../http/csv.js'
 import { JsonCsvOrXlsx, sendXlsx, streamWorkbook, wantsXlsx } from '../../http/xlsx.js'
 import { sheetAbout, wantsTable } from '../partnerships/partnerships.sheet.js'
+import { printedCell } from '../../plugins/period-notation.js'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Readable } from 'node:stream'
 import Type, { type Static } from 'typebox'
@@ -71,12 +72,14 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
     const { sort, ...window } = dateWindow(query, request.partnership.financialYearStartMonth, 'MEASUREMENT.RANGE')
     const filter = { ...window, descending: sort === '-period' }
     const partnershipId = request.partnership.id
+    // Streamed, its quarters are printed here rather than on the way out (plugins/period-notation.ts).
+    const cell = printedCell(request.partnership.financialYearStartMonth)
     let after: { periodStart: string; id: string } | undefined
     for (;;) {
       const page = { ...filter, limit: 5000, ...(after ? { after } : {}) }
       const rows = await asTenant(partnershipId, () => exportPage(app.db, partnershipId, page))
       if (rows.length === 0) return
-      yield rows.map((r) => CSV_COLUMNS.map((c) => r[c]))
+      yield rows.map((r) => CSV_COLUMNS.map((c) => cell(r[c])))
       const last = rows[rows.length - 1]!
       after = { periodStart: last.periodStart, id: last.id }
     }

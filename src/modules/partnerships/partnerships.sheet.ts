@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js'
 import { sendCsv, spreadsheetCsv, wantsCsv } from '../../http/csv.js'
 import { sendXlsx, wantsXlsx, type CellKind } from '../../http/xlsx.js'
 import { partnershipName } from './partnerships.repository.js'
+import { printedCell, printedText, yearStartOf } from '../../plugins/period-notation.js'
 
 /**
  * What a workbook's first sheet says of where it came from: the partnership by name, the lines the report
@@ -48,12 +49,15 @@ export async function sendTable(
   table: Table,
 ): Promise<FastifyReply> {
   const file = `${request.partnership.slug}-${table.name}`
+  // A CSV's quarters are printed on its way out; a workbook's here (plugins/period-notation.ts).
   if (!wantsXlsx(request, format)) return sendCsv(reply, file, spreadsheetCsv(table.header, table.rows))
+  const yearStart = yearStartOf(request)
+  const cell = printedCell(yearStart)
   return sendXlsx(reply, file, {
     title: table.title,
-    about: await sheetAbout(db, request, table.about),
+    about: (await sheetAbout(db, request, table.about)).map(([label, text]) => [label, printedText(text, yearStart)]),
     header: table.header,
-    rows: table.rows,
+    rows: table.rows.map((row) => row.map(cell)),
     kinds: table.kinds,
   })
 }

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { createHash } from 'node:crypto'
 import { IfNoneMatchHeaders, isNotModified, NoContent } from '../../http/schemas.js'
 import { problemResponses } from '../../plugins/problem.js'
@@ -36,8 +37,12 @@ const security: never[] = []
  */
 export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = createPublicService(app.db)
-  const as = <T>(slug: string, read: (tenant: PublicTenant) => Promise<T>) =>
-    service.tenant(slug).then((tenant) => asTenant(tenant.id, () => read(tenant)))
+  // Read as the partnership, its periods printed in its year (plugins/period-notation.ts).
+  const as = async <T>(request: FastifyRequest, read: (tenant: PublicTenant) => Promise<T>) => {
+    const tenant = await service.tenant((request.params as { partnership: string }).partnership)
+    request.yearStartMonth = tenant.financialYearStartMonth
+    return asTenant(tenant.id, () => read(tenant))
+  }
 
   app.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode !== 200 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload
@@ -61,7 +66,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
       headers: IfNoneMatchHeaders,
       response: { 200: PublicPartnershipSchema, ...notModified, ...problemResponses(400, 404) },
     },
-    handler: (request) => as(request.params.partnership, (tenant) => service.profile(tenant)),
+    handler: (request) => as(request, (tenant) => service.profile(tenant)),
   })
 
   app.get('/figures', {
@@ -78,7 +83,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
       headers: IfNoneMatchHeaders,
       response: { 200: PublicFiguresSchema, ...notModified, ...problemResponses(400, 404) },
     },
-    handler: (request) => as(request.params.partnership, (tenant) => service.figures(tenant, request.query)),
+    handler: (request) => as(request, (tenant) => service.figures(tenant, request.query)),
   })
 
   app.get('/evaluation', {
@@ -97,7 +102,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: (request) => {
       const { period, ...filter } = request.query
-      return as(request.params.partnership, (tenant) => service.evaluation(tenant, period, filter))
+      return as(request, (tenant) => service.evaluation(tenant, period, filter))
     },
   })
 
@@ -113,7 +118,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
       headers: IfNoneMatchHeaders,
       response: { 200: PublicRoundsSchema, ...notModified, ...problemResponses(400, 404) },
     },
-    handler: (request) => as(request.params.partnership, (tenant) => service.rounds(tenant)),
+    handler: (request) => as(request, (tenant) => service.rounds(tenant)),
   })
 
   app.get('/rounds/:id', {
@@ -130,6 +135,6 @@ export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
       headers: IfNoneMatchHeaders,
       response: { 200: PublicRoundReportSchema, ...notModified, ...problemResponses(400, 404) },
     },
-    handler: (request) => as(request.params.partnership, (tenant) => service.roundReport(tenant, request.params.id)),
+    handler: (request) => as(request, (tenant) => service.roundReport(tenant, request.params.id)),
   })
 }

@@ -396,7 +396,7 @@ t.test(
         headers,
       })
       t.equal(second.statusCode, 200, second.body)
-      t.equal(second.json().period, '2010-Q3', `${quarter}: the partnership's second quarter, July to September`)
+      t.equal(second.json().period, 'FY2010-11-Q2', `${quarter}: the partnership's second quarter, July to September`)
     }
     const rags = new Map<string, number>()
     for (const item of items) rags.set(item.evaluation.rag, (rags.get(item.evaluation.rag) ?? 0) + 1)

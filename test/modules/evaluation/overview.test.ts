@@ -38,6 +38,15 @@ t.test(
       t.equal(brief.asOf, '2010-09-30')
     }
     t.match(el.rag, { green: 6, amber: 7, red: 9 }, "East Lincolnshire's half year")
+    const quarter = await ctx.app.inject({
+      url: '/overview?period=2010-Q3&partnerships=east-lincolnshire,peterborough',
+      headers: overseer,
+    })
+    t.same(
+      quarter.json().partnerships.map((p: { period: string }) => p.period),
+      ['FY2010-11-Q2', 'FY2010-11-Q2'],
+      'each writes the quarter as its own (April) year counts it',
+    )
     const directions = el.flagged.map((f: { direction: string }) => f.direction)
     t.same(directions, [...directions].sort(), 'bad before good')
 

@@ -70,14 +70,14 @@ t.test('overdue returns and completeness at an as-of date, a monitored count amo
       'NI 20 East Lindsey 2010-04 2010-05-21 153',
       'NI 33(i) Boston 2010-05 2010-05-31 143',
       'NI 20 East Lindsey 2010-05 2010-06-21 122',
-      'LOCAL ASBO East Lincolnshire 2010-Q2 2010-06-30 113',
+      'LOCAL ASBO East Lincolnshire FY2010-11-Q1 2010-06-30 113',
       'NI 33(i) Boston 2010-06 2010-06-30 113',
       'NI 20 East Lindsey 2010-06 2010-07-21 92',
       'NI 20 East Lindsey 2010-07 2010-08-21 61',
       'NI 33(i) Boston 2010-07 2010-07-31 82',
       'NI 20 Boston 2010-08 2010-09-21 30',
       'NI 20 East Lindsey 2010-08 2010-09-21 30',
-      'LOCAL ASBO East Lincolnshire 2010-Q3 2010-09-30 21',
+      'LOCAL ASBO East Lincolnshire FY2010-11-Q2 2010-09-30 21',
       'NI 33(i) Boston 2010-08 2010-08-31 51',
       'NI 33(i) Boston 2010-09 2010-09-30 21',
     ].sort((a, b) => Number(b.split(' ').pop()) - Number(a.split(' ').pop())),
@@ -108,7 +108,7 @@ t.test('overdue returns and completeness at an as-of date, a monitored count amo
     '10 days late',
   )
   t.match(of('Lincolnshire Fire and Rescue', '2010-04'), { expected: 1, onTime: 1, completenessPercent: 100 })
-  t.match(of(null, '2010-Q2'), { expected: 1, overdue: 1 }, 'the monitored count has no agency named: it shows so')
+  t.match(of(null, 'FY2010-11-Q1'), { expected: 1, overdue: 1 }, 'the monitored count has no agency named: it shows so')
 
   const csv = await call('GET', 'returns/overdue?asOf=2010-10-21&from=2010-04&format=csv', admin)
   t.match(csv.headers['content-type'], 'text/csv')
