@@ -81,6 +81,9 @@ t.test("every answer prints a quarter as a quarter of the partnership's year; bo
     const evaluation = await call('GET', `evaluation?period=${printed}&asOf=2011-06-30`, admin)
     t.equal(evaluation.statusCode, 200, evaluation.body.slice(0, 300))
     t.match(evaluation.json(), { period: printed, items: [{ evaluation: { period: printed } }] }, `${slug}: evaluation`)
+    const travel = (await call('GET', `evaluation?period=${next}&asOf=2011-06-30`, admin)).json().items[0].evaluation
+      .travel
+    t.match(travel.previousPeriod, { against: printed }, `${slug}: the quarter a change is measured against`)
     const report = await call('GET', `reports/performance?period=${printed}&asOf=2011-06-30&format=csv`, admin)
     const rows = parse(report.body, { bom: true, columns: true }) as Array<Record<string, string>>
     t.match(rows, [{ period: printed, evaluated_period: printed }], `${slug}: the report's CSV`)
