@@ -138,7 +138,16 @@ export function printedPeriod(key: string, fyStartMonth: number): string {
 }
 
 /** The fields of the contract (and of events) that hold a period key. */
-const PERIOD_FIELDS = ['period', 'baselinePeriod', 'evaluatedPeriod', 'targetPeriod', 'from', 'to', 'against', 'missing']
+const PERIOD_FIELDS = [
+  'period',
+  'baselinePeriod',
+  'evaluatedPeriod',
+  'targetPeriod',
+  'from',
+  'to',
+  'against',
+  'missing',
+]
 const PERIODS_IN_JSON = new RegExp(`"(${PERIOD_FIELDS.join('|')})":"(\\d{4}-Q[1-4])"`, 'g')
 
 /** A JSON text with its period fields' quarters printed as the partnership prints them (printedPeriod). */
