@@ -385,10 +385,14 @@ async function* csvRows(chunks: AsyncIterable<Buffer>, columns: readonly string[
     skip_empty_lines: true,
     trim: true,
     bom: true,
-    on_record: (record: Record<string, string>, info: CsvInfo) => atLine(record, lineOfRecord(info)),
-    // A cell an export neutralised ('=...) comes back as it was stored; a period Excel turned into its
-    // mmm-yy form ("Apr-10") reads as the month it was.
-    cast: (value, context) => (context.column === 'period' ? fromExcelMonth(value) : restored(value)),
+    on_record: (record: Record<string, string>, info: CsvInfo) => {
+      // A cell an export neutralised ('=...) comes back as it was stored; a period Excel turned into its
+      // mmm-yy form ("Apr-10") reads as the month it was. Here, once a record, rather than in csv-parse's
+      // cast, which builds a context object for every field (a tenth of a bulk upload's CPU, profiled).
+      for (const column in record)
+        record[column] = column === 'period' ? fromExcelMonth(record[column]!) : restored(record[column]!)
+      return atLine(record, lineOfRecord(info))
+    },
     // An unclosed quote would otherwise read the rest of the body as one field.
     max_record_size: MAX_ROW_BYTES,
   })
