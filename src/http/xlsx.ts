@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { once } from 'node:events'
 import { PassThrough, type Readable } from 'node:stream'
 import Type, { type TSchema } from 'typebox'
+import { JsonOrCsv } from './schemas.js'
 
 /**
  * Reports as Excel workbooks, for the analysts who take them into a spreadsheet: the one module that knows
@@ -214,8 +215,7 @@ export async function sendXlsx(reply: FastifyReply, name: string, sheet: Sheet |
 export const JsonCsvOrXlsx = (description: string, json: TSchema, columns: readonly string[]) => ({
   description,
   content: {
-    'application/json': { schema: json },
-    'text/csv': { schema: Type.String({ description: columns.join(',') }) },
+    ...JsonOrCsv(description, json, columns).content,
     [XLSX_TYPE]: {
       schema: Type.Unsafe<Buffer>(
         Type.String({

@@ -10,7 +10,8 @@ declare module 'fastify' {
 
 /** A CSV cell that is a quarter and nothing else. */
 const IN_CSV = /(^|,)(\d{4}-Q[1-4])(?=,|\r?\n|$)/gm
-const IN_FILE_NAME = /\d{4}-Q[1-4]/g
+/** A quarter's key anywhere in a text (a file name, a line of prose). */
+const QUARTER = /\d{4}-Q[1-4]/g
 
 /** The year in which the answer's periods are counted: the partnership's, or none (calendar quarters). */
 export const yearStartOf = (request: FastifyRequest): number | undefined =>
@@ -26,7 +27,7 @@ export const printedCell =
 
 /** Prose with the quarters in it written as the partnership prints them ("2010-Q3 (Jul-Sep 2010)"). */
 export const printedText = (text: string, yearStart: number | undefined): string =>
-  yearStart === undefined ? text : text.replace(IN_FILE_NAME, (key) => printedPeriod(key, yearStart))
+  yearStart === undefined ? text : text.replace(QUARTER, (key) => printedPeriod(key, yearStart))
 
 /**
  * One notation for quarters in every answer (issue 27). Figures are kept by calendar quarter (2010-Q3), the

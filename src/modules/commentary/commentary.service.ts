@@ -10,6 +10,9 @@ import { createResourceService, type WriteHooks } from '../resource/resource.ser
 import { submittedReturns } from '../rounds/rounds.repository.js'
 import { commentaryHistory, commentarySpec, namesExist } from './commentary.repository.js'
 
+/** Officers and admins: not bound by a group's return, and the ones who show a comment to the public. */
+const isOfficer = (actor: Actor) => actor.role !== undefined && roleAtLeast(actor.role, 'officer')
+
 const checkAuthor = (existing: Row<'commentary'>, actor: Actor, action: 'change' | 'delete') =>
   requireAuthor({ author: existing.author, what: 'comment', code: 'COMMENTARY.NOT_AUTHOR' }, actor, action)
 
@@ -18,7 +21,7 @@ const checkAuthor = (existing: Row<'commentary'>, actor: Actor, action: 'change'
  * (issue 25); PMG reopens it for more. Officers are not bound by a group's return.
  */
 async function refuseAfterReturn(trx: Db, partnershipId: string, actor: Actor, indicatorId: string, period: string) {
-  if (actor.role !== undefined && roleAtLeast(actor.role, 'officer')) return
+  if (isOfficer(actor)) return
   const groups = await themeGroupsOf(trx, partnershipId, indicatorId)
   const submitted = await submittedReturns(trx, partnershipId, period, groups)
   if (submitted.length > 0)
@@ -34,8 +37,7 @@ async function refuseAfterReturn(trx: Db, partnershipId: string, actor: Actor, i
  * change of its text by anyone else makes it internal again.
  */
 function visibilityOf(values: Record<string, unknown>, existing: Row<'commentary'> | undefined, actor: Actor) {
-  const officer = actor.role !== undefined && roleAtLeast(actor.role, 'officer')
-  if (officer) return values
+  if (isOfficer(actor)) return values
   const rewritten = existing !== undefined && values.body !== undefined && values.body !== existing.body
   if (values.visibility === 'public' && (existing?.visibility !== 'public' || rewritten))
     throw new DomainError(
@@ -54,7 +56,7 @@ const hooks: WriteHooks<'commentary'> = {
     if (existing !== undefined) {
       // An officer shows another's comment to the public (or takes it back) without becoming its editor.
       const onlyVisibility = Object.keys(asked).every((key) => key === 'visibility')
-      if (onlyVisibility && actor.role !== undefined && roleAtLeast(actor.role, 'officer')) return values
+      if (onlyVisibility && isOfficer(actor)) return values
       checkAuthor(existing, actor, 'change')
       await refuseAfterReturn(trx, scope.partnershipId, actor, existing.indicatorId, existing.period)
       return { ...values, editedBy: actor.subject }

@@ -25,7 +25,7 @@ import {
 import { etagOf } from '../resource/resource.service.js'
 import { registerBulkRoute } from '../batch/batch.routes.js'
 import { CSV_COLUMNS, type BulkBodyLimits } from '../../http/bulk-body.js'
-import { exportPage, listMeasurements } from './measurements.repository.js'
+import { exportPage, listMeasurements, type MeasurementFilter } from './measurements.repository.js'
 import {
   MeasurementKeyParams,
   MeasurementListQuery,
@@ -64,13 +64,17 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
   const read = { scope: 'partnership', role: 'viewer' } as const
   const write = { scope: 'partnership', role: 'officer', agencyWrites: true } as const
 
+  /** The list's filters as the repository takes them: periods read in the partnership's year. */
+  const filterOf = (request: FastifyRequest, query: Omit<Static<typeof MeasurementListQuery>, 'format'>) => {
+    const { sort, ...window } = dateWindow(query, request.partnership.financialYearStartMonth, 'MEASUREMENT.RANGE')
+    return { ...window, descending: sort === '-period' }
+  }
+
   /**
    * Every row the filters take, page by page: read after the handler returns, so outside its tenant scope,
    * each page under its own.
    */
-  async function* everyRow(request: FastifyRequest, query: Static<typeof MeasurementListQuery>) {
-    const { sort, ...window } = dateWindow(query, request.partnership.financialYearStartMonth, 'MEASUREMENT.RANGE')
-    const filter = { ...window, descending: sort === '-period' }
+  async function* everyRow(request: FastifyRequest, filter: Omit<MeasurementFilter, 'limit' | 'after'>) {
     const partnershipId = request.partnership.id
     // Streamed, its quarters are printed here rather than on the way out (plugins/period-notation.ts).
     const cell = printedCell(request.partnership.financialYearStartMonth)
@@ -91,10 +95,10 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
     reply: FastifyReply,
     { format, ...query }: Static<typeof MeasurementListQuery>,
   ) => {
-    // A window the service cannot read is refused before anything is sent.
-    dateWindow(query, request.partnership.financialYearStartMonth, 'MEASUREMENT.RANGE')
+    // A window the service cannot read is refused here, before anything is sent.
+    const filter = filterOf(request, query)
     const file = `${request.partnership.slug}-measurements`
-    const pages = everyRow(request, query)
+    const pages = everyRow(request, filter)
     if (!wantsXlsx(request, format))
       return sendCsv(
         reply,
@@ -114,7 +118,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
         about: await sheetAbout(app.db, request, [
           [
             'Rows',
-            `Every measurement the request's filters take (Source), ${query.sort === '-period' ? 'latest' : 'earliest'} first`,
+            `Every measurement the request's filters take (Source), ${filter.descending ? 'latest' : 'earliest'} first`,
           ],
         ]),
         header: CSV_COLUMNS,
@@ -146,8 +150,7 @@ const measurementRoutes: FastifyPluginAsyncTypebox<{ bulkBody: BulkBodyLimits }>
     handler: async (request, reply) => {
       const { cursor, limit = 50, format, ...asked } = request.query
       if (wantsTable(request, format)) return tableOf(request, reply, { ...asked, format })
-      const { sort, ...window } = dateWindow(asked, request.partnership.financialYearStartMonth, 'MEASUREMENT.RANGE')
-      const filter = { ...window, descending: sort === '-period' }
+      const filter = filterOf(request, asked)
       return periodPage('measurements', filter, { cursor, limit }, (keyset) =>
         listMeasurements(app.db, request.partnership.id, { ...filter, ...keyset }),
       )
